@@ -1,0 +1,161 @@
+# scmplog — one flat GNU Makefile.  `make help` lists the targets.
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+DESTDIR    ?=
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+BUILD      ?= build
+WERROR     ?= 0
+SANITIZE   ?=
+V          ?= 0
+
+PKGS := libseccomp audit json-c libsystemd zlib
+TEST_PKGS := check
+
+ifneq ($(filter-out clean help,$(MAKECMDGOALS)),)
+NEED_PKGS := 1
+endif
+ifeq ($(MAKECMDGOALS),)
+NEED_PKGS := 1
+endif
+ifeq ($(NEED_PKGS),1)
+pkgs_missing = $(strip $(foreach p,$(PKGS) $(TEST_PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo y),,$(p))))
+MISSING := $(pkgs_missing)
+# `make check` and `make demo` set up a fresh machine themselves.
+ifneq ($(MISSING),)
+ifneq ($(filter check demo,$(MAKECMDGOALS)),)
+$(info scmplog: missing build dependencies ($(MISSING)): running tests/install-deps.sh)
+DEPS_RC := $(shell sh tests/install-deps.sh >&2; echo $$?)
+MISSING := $(pkgs_missing)
+endif
+endif
+ifneq ($(MISSING),)
+$(error missing build dependencies (pkg-config): $(MISSING); on Debian/Ubuntu run: sudo sh tests/install-deps.sh)
+endif
+endif
+
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	-Wpointer-arith -Wcast-qual -Wwrite-strings -Wundef -Wvla -Wnull-dereference \
+	-Wno-unused-parameter -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+OPT      ?= -O2 -g
+CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -DSCMPLOG_VERSION=\"$(VERSION)\" \
+	-DSCMPLOG_DATADIR=\"$(DATADIR)/scmplog\"
+CFLAGS   += -std=gnu11 $(OPT) $(WARNINGS) -fno-strict-aliasing -MMD -MP
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC  := $(sort $(wildcard src/lib/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIBA     := $(BUILD)/libscmplog.a
+BIN      := $(BUILD)/scmplog
+
+.PHONY: deps all check check-unit check-cli check-live check-asan install uninstall clean fuzz bench help demo lint
+all: $(BIN) $(LIBA)
+
+deps:
+	-@sh tests/install-deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIBA)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(DEP_LIBS)
+
+$(BUILD)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/unit-util.o $(LIBA)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit-util.o $(LIBA) $(DEP_LIBS) $(CHECK_LIBS)
+
+$(BUILD)/tests/unit-util.o: tests/unit/unit-util.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+# `make check`: unit suites, CLI golden tests, live kernel tests (root), then the
+# unit and CLI suites again under ASan/UBSan in a separate build directory.
+check: deps
+	@$(MAKE) --no-print-directory check-unit check-cli check-live check-asan
+	@echo "make check: all suites passed"
+
+check-unit: $(UNIT_BIN) $(BIN)
+	@set -e; for t in $(UNIT_BIN); do \
+		echo "== $$t"; SCL_TEST_DATA=tests/data CK_DEFAULT_TIMEOUT=60 $$t; done
+
+check-cli: $(BIN)
+	@SCMPLOG=$(abspath $(BIN)) bash tests/cli/run.sh
+
+check-live: $(BIN)
+	@SCMPLOG=$(abspath $(BIN)) bash tests/live/run.sh
+
+check-asan:
+	@echo "== unit + cli suites under ASan/UBSan ($(BUILD)-asan)"
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)-asan SANITIZE=address,undefined OPT="-O1 -g" check-unit check-cli
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@SCMPLOG=$(abspath $(BIN)) bash tests/demo.sh
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk fuzz-all
+
+bench: $(BIN)
+	@SCMPLOG=$(abspath $(BIN)) bash tests/bench/run.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppress=missingIncludeSystem -Iinclude -Isrc src
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/scmplog/profiles
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/scmplog
+	install -m 0644 packaging/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 profiles/*.json $(DESTDIR)$(DATADIR)/scmplog/profiles/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/scmplog
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard packaging/man/*.1)))
+	rm -rf $(DESTDIR)$(DATADIR)/scmplog
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan build-fuzz
+
+help:
+	@echo "targets: all check install uninstall clean fuzz bench demo lint help"
+	@echo "variables: PREFIX DESTDIR WERROR=1 SANITIZE=address,undefined V=1"
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

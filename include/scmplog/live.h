@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCMPLOG_LIVE_H
+#define SCMPLOG_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scmplog/record.h"
+
+/*
+ * What the live sources (netlink.h, kmsg.h) share: the callbacks they call,
+ * their loss accounting, the drain marker and the serial-gap counter.
+ */
+
+/*
+ * Callbacks of a live source.  Any may be NULL.  A negative return stops the
+ * dispatch call and is returned by it.
+ *   record:  one SECCOMP record (type 1326); slices valid during the call.
+ *   skip:    a SECCOMP record that did not parse (counted in .malformed too).
+ *   session: an AUDIT_LOGIN record (1006): a task left session old_ses for
+ *            new_ses by writing /proc/self/loginuid.  A collector that
+ *            follows a session uses it to follow a task that starts its own
+ *            (pam_loginuid in the learned tree).
+ */
+typedef struct scl_live_ops {
+	int (*record)(void *ud, const scl_record *rec);
+	int (*skip)(void *ud, scl_skip_reason why);
+	int (*session)(void *ud, uint32_t old_ses, uint32_t new_ses);
+} scl_live_ops;
+
+/* Loss accounting and counters of a live source.  All counters saturate. */
+typedef struct scl_live_stats {
+	uint64_t messages;      /* netlink messages or kmsg lines read */
+	uint64_t records;       /* SECCOMP records passed to ops->record */
+	uint64_t malformed;     /* SECCOMP records that did not parse */
+	uint64_t overflows;     /* netlink ENOBUFS / kmsg EPIPE episodes (records dropped, count unknown) */
+	bool serials_tracked;   /* every record type is seen: serial gaps are meaningful */
+	uint64_t serial_gaps;   /* serials never seen since the source started */
+	uint64_t suppressed;    /* kmsg: "callbacks suppressed" printk drops */
+	bool lost_known;        /* the kernel's lost counter could be read at start and now */
+	uint64_t kernel_lost;   /* growth of the kernel's lost counter (system-wide) */
+} scl_live_stats;
+
+/* Records that may be missing: overflows count as at least one. */
+uint64_t scl_live_stats_lost(const scl_live_stats *st);
+
+/*
+ * Drain markers.  A marker is a user message "scmplog-drain=<32 hex>" sent
+ * through the audit netlink socket; the kernel queues its record behind every
+ * record queued before it, so reading it back proves those were read.
+ * Fill m with a fresh random nonce; -errno if getrandom() fails.
+ */
+#define SCL_MARKER_MAX 64
+typedef struct scl_marker {
+	char text[SCL_MARKER_MAX];  /* "scmplog-drain=..." NUL-terminated */
+	size_t n;
+} scl_marker;
+int scl_marker_new(scl_marker *m, const char *kind);
+/* True if the record body (any framing) carries msg='<marker text>'. */
+bool scl_marker_match(const scl_marker *m, const char *body, size_t n);
+
+/*
+ * Parse the old-ses= and ses= fields of an AUDIT_LOGIN record body.  Returns
+ * 0, or -EBADMSG when a field is missing or malformed.
+ */
+int scl_live_parse_login(const char *body, size_t n, uint32_t *ret_old_ses, uint32_t *ret_ses);
+
+/*
+ * Serial-gap counting.  Audit serials are global and consecutive, but records
+ * of one event may be queued after later events (a syscall's records are
+ * emitted at its exit), so holes are only final once they fall out of a
+ * window of SCL_SERIAL_WINDOW serials, or at scl_serials_finish().
+ */
+#define SCL_SERIAL_WINDOW (1u << 20)
+typedef struct scl_serials {
+	bool started;
+	uint64_t lo;        /* first serial of the window; below it everything is final */
+	uint64_t max;       /* highest serial seen */
+	uint64_t gaps;      /* final holes */
+	uint64_t *bits;     /* SCL_SERIAL_WINDOW bits, a ring indexed by serial */
+} scl_serials;
+
+/* Start counting after serial `base` (the start marker's).  -ENOMEM. */
+int scl_serials_start(scl_serials *s, uint64_t base);
+void scl_serials_seen(scl_serials *s, uint64_t serial);
+/* Holes so far, the ones still open included. */
+uint64_t scl_serials_gaps(const scl_serials *s);
+void scl_serials_done(scl_serials *s);
+
+/*
+ * The serial of "audit(T:S): ..." at the start of a body.  0 if there is none
+ * or it is malformed.
+ */
+uint64_t scl_live_body_serial(const char *body, size_t n);
+
+#endif

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCMPLOG_NETLINK_H
+#define SCMPLOG_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scmplog/live.h"
+
+/*
+ * Collecting audit records from the kernel over NETLINK_AUDIT, in one of two
+ * ways:
+ *
+ *   daemon     register as the audit daemon (AUDIT_SET pid; CAP_AUDIT_CONTROL,
+ *              initial user and pid namespaces, and no other daemon).  Records
+ *              come by unicast; when the kernel queue (backlog_limit) is full
+ *              the logging tasks wait (backlog_wait_time) instead of records
+ *              being dropped, so nothing is lost while we read.  For the time
+ *              of the collection the backlog limit and wait time are raised.
+ *   multicast  a read-only member of AUDIT_NLGRP_READLOG (CAP_AUDIT_READ,
+ *              initial network namespace), beside auditd or journald.  Never
+ *              throttles the workload; a full socket buffer drops records
+ *              (seen as ENOBUFS once per overflow episode and as serial gaps).
+ *
+ * Both use a receive buffer forced to SCL_NETLINK_RCVBUF bytes when allowed.
+ * Opening sends a start marker (see live.h) and waits for it to come back,
+ * which proves records really arrive (a socket in another network namespace
+ * binds fine and receives nothing) and gives the serial from which gaps are
+ * counted.
+ *
+ * The library never prints.  Settings changed in the kernel are restored by
+ * scl_netlink_restore() or scl_netlink_free(); a caller that can be
+ * interrupted calls scl_netlink_restore() from its exit paths.
+ */
+
+typedef enum scl_netlink_mode {
+	SCL_NETLINK_AUTO = 0,    /* daemon if no daemon is registered, else multicast */
+	SCL_NETLINK_DAEMON,
+	SCL_NETLINK_MULTICAST,
+} scl_netlink_mode;
+
+const char *scl_netlink_mode_str(scl_netlink_mode m);
+
+#define SCL_NETLINK_RCVBUF (64 * 1024 * 1024)
+#define SCL_NETLINK_BACKLOG_LIMIT 65536u
+/* Jiffies: 60 s at HZ=1000, 240 s at HZ=250; the kernel caps it at 600 * HZ. */
+#define SCL_NETLINK_BACKLOG_WAIT 60000u
+
+/* The kernel's audit status (AUDIT_GET). */
+typedef struct scl_audit_status {
+	uint32_t enabled;
+	uint32_t failure;
+	uint32_t pid;
+	uint32_t rate_limit;
+	uint32_t backlog_limit;
+	uint32_t lost;
+	uint32_t backlog;
+	uint32_t backlog_wait_time;
+} scl_audit_status;
+
+/* Query the status on a short-lived socket.  -EPERM without CAP_AUDIT_CONTROL, -errno. */
+int scl_audit_get_status(scl_audit_status *ret);
+
+/*
+ * Send a user message (the text of a marker) as a record.  The kernel drops
+ * user messages other than AUDIT_USER_AVC while audit is disabled
+ * (enabled=0), so the type is AUDIT_USER_AVC then and AUDIT_TRUSTED_APP
+ * otherwise.  Needs CAP_AUDIT_WRITE in the initial pid namespace.  Returns the
+ * type used, or -errno (the kernel's answer included).
+ */
+int scl_audit_send_marker(const scl_marker *m);
+
+typedef struct scl_netlink_options {
+	scl_netlink_mode mode;
+	uint32_t backlog_limit;     /* daemon: raise to at least this; 0: SCL_NETLINK_BACKLOG_LIMIT */
+	uint32_t backlog_wait_time; /* daemon: raise to at least this; 0: SCL_NETLINK_BACKLOG_WAIT */
+	int rcvbuf;                 /* bytes; 0: SCL_NETLINK_RCVBUF */
+	int start_timeout_ms;       /* wait for the start marker; 0: 3000 */
+} scl_netlink_options;
+
+typedef struct scl_netlink scl_netlink;
+
+/*
+ * Open a collector.  o may be NULL (auto, defaults).  Returns 0, or:
+ *   -EEXIST     daemon: another audit daemon is registered and alive;
+ *   -EPERM      missing capability or not in the initial namespaces;
+ *   -ETIMEDOUT  the start marker did not come back (another network
+ *               namespace, audit rules that drop user messages, ...);
+ *   -EPROTONOSUPPORT  the kernel has no audit support;
+ *   -ENOMEM, other -errno.
+ * In auto mode, a failure of the daemon way falls back to multicast; the
+ * daemon's error is kept (scl_netlink_info) and multicast's is returned.
+ */
+int scl_netlink_open(const scl_netlink_options *o, scl_netlink **ret);
+
+typedef struct scl_netlink_info {
+	scl_netlink_mode mode;      /* DAEMON or MULTICAST */
+	int daemon_error;           /* auto mode: why not daemon (0 if daemon) */
+	uint32_t other_daemon_pid;  /* the registered daemon when multicast was chosen, if known */
+	int rcvbuf;                 /* receive buffer the kernel reports (doubled) */
+	bool rcvbuf_forced;         /* SO_RCVBUFFORCE worked */
+	uint32_t old_backlog_limit, backlog_limit;         /* daemon: before and during */
+	uint32_t old_backlog_wait_time, backlog_wait_time; /* daemon: before and during */
+} scl_netlink_info;
+void scl_netlink_get_info(const scl_netlink *nl, scl_netlink_info *ret);
+
+/* For poll(): readable when messages are queued.  The fd is non-blocking. */
+int scl_netlink_fd(const scl_netlink *nl);
+
+/*
+ * Read what is queued, at most about 4096 messages, without blocking, calling
+ * ops for SECCOMP and LOGIN records.  Returns the number of messages read (0:
+ * nothing queued), or a negative ops return, or -errno.  ENOBUFS is counted
+ * as an overflow episode, not returned.
+ */
+int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud);
+
+/*
+ * Send a drain marker (see live.h).  Once scl_netlink_dispatch() has read it,
+ * scl_netlink_drained() is true: every record queued before the call has
+ * been read.  Calling it again before then sends the same marker again (any
+ * copy counts).  -errno if it cannot be sent.
+ */
+int scl_netlink_drain_start(scl_netlink *nl);
+bool scl_netlink_drained(const scl_netlink *nl);
+
+/*
+ * Loss accounting since the start marker.  The kernel's lost counter is
+ * read now (AUDIT_GET); lost_known is false when it cannot be.
+ */
+int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret);
+
+/*
+ * Undo what opening changed: unregister as the daemon, put back the backlog
+ * limit and wait time (each only if it still has the value we set, so a
+ * change made by someone else meanwhile stays).  Everything is attempted;
+ * returns 0 or the first -errno.  Idempotent; the socket stays open.
+ */
+int scl_netlink_restore(scl_netlink *nl);
+
+/* Restore (if not done) and close.  Accepts NULL. */
+void scl_netlink_free(scl_netlink *nl);
+static inline void scl_netlink_freep(scl_netlink **nl)
+{
+	scl_netlink_free(*nl);
+}
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCMPLOG_OUTPUT_H
+#define SCMPLOG_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/*
+ * Writing output files atomically, and turning names taken from input into
+ * safe file names.
+ */
+
+/* Writer callback: write everything to f, return >= 0 or -errno. */
+typedef int (*scl_write_fn)(FILE *f, void *userdata);
+
+/*
+ * Replace the file `name` in the directory dirfd (or AT_FDCWD) atomically:
+ * create ".NAME.XXXXXX" next to it (openat O_CREAT|O_EXCL|O_NOFOLLOW|
+ * O_CLOEXEC, `mode` minus the umask), call fn, fflush, fsync, then renameat
+ * over NAME and fsync the directory (best effort).  On any failure the
+ * temporary file is removed and an existing NAME is left untouched.
+ *
+ * name must be a plain file name: not empty, no '/', not "." or "..",
+ * -EINVAL otherwise; -ENAMETOOLONG if the temporary name would exceed
+ * NAME_MAX.  An existing NAME that is a symbolic link is refused with -ELOOP
+ * (renameat would replace the link, not its target, but a link where we
+ * write is suspicious enough to stop); a directory gives -EISDIR and any
+ * other non-regular file (device, FIFO, socket) -EINVAL.  Errors of fn are
+ * returned as they are; a stream error without errno gives -EIO.
+ */
+int scl_write_atomic(int dirfd, const char *name, scl_write_fn fn, void *userdata, mode_t mode);
+
+/*
+ * Same for a path: the directory part (if any) is opened with
+ * O_DIRECTORY|O_CLOEXEC|O_PATH, the last component is the name.  A path
+ * ending in '/' is -EISDIR.
+ */
+int scl_write_atomic_path(const char *path, scl_write_fn fn, void *userdata, mode_t mode);
+
+/* Length of the hash suffix, "-" and hex digits, that scl_sanitize_filename() may append. */
+#define SCL_FILENAME_HASH_LEN 9
+
+/*
+ * Turn any bytes in[0..n) (NULs included) into a file name that is safe to
+ * create in an output directory, and distinct for distinct inputs:
+ *
+ *   1. every byte outside [A-Za-z0-9._-] becomes '_';
+ *   2. a leading '.' becomes '_' (no hidden files, no "." or "..");
+ *   3. if anything was replaced, the input is empty, it holds an upper-case
+ *      letter (so names differing only in case stay distinct on
+ *      case-insensitive file systems), it already ends in '-' and 8
+ *      lower-case hex digits (so an unchanged name never looks like a
+ *      changed one), or it is longer than SCL_MAX_FILE_NAME, then the body
+ *      is cut to SCL_MAX_FILE_NAME - SCL_FILENAME_HASH_LEN bytes and
+ *      "-XXXXXXXX" is appended: 8 hex digits of a 64-bit FNV-1a hash of the
+ *      original bytes.
+ *
+ * The result is never empty, never longer than SCL_MAX_FILE_NAME, and only
+ * holds [A-Za-z0-9._-].  Names that need no change are kept as they are.
+ * The hash is not cryptographic: callers that create one file per input
+ * must still open with O_EXCL or check for duplicates.
+ *
+ * Returns the length written to out (NUL-terminated); -ENOBUFS if outlen is
+ * too small for the result (SCL_MAX_FILE_NAME + 1 is always enough).
+ */
+int scl_sanitize_filename(const char *in, size_t n, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCMPLOG_SOURCE_H
+#define SCMPLOG_SOURCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scmplog/record.h"
+
+/*
+ * Line reader over a file or stdin, transparently gunzipping gzip input
+ * (detected by its magic, concatenated members included).  Lines longer than
+ * SCL_MAX_LINE are returned cut at the limit with *too_long set; the rest of
+ * such a line is discarded.
+ */
+typedef struct scl_reader scl_reader;
+
+/* path "-" is stdin.  Returns 0, or -errno (open failed, -ENOMEM). */
+int scl_reader_open(const char *path, scl_reader **ret);
+/* Read from an fd the caller keeps owning. */
+int scl_reader_open_fd(int fd, const char *name, scl_reader **ret);
+void scl_reader_free(scl_reader *r);
+/*
+ * Next line without its '\n'.  Returns 1 with *line, 0 at end of input,
+ * -errno on a read error, -EBADMSG for corrupt gzip data.  The slice is valid
+ * until the next call.
+ */
+int scl_reader_line(scl_reader *r, scl_slice *line, bool *too_long);
+/* Exactly n raw bytes (journal export binary fields). -EBADMSG if input ends first. */
+int scl_reader_take(scl_reader *r, size_t n, scl_slice *out);
+/* 1-based number of the last line returned. */
+uint64_t scl_reader_lineno(const scl_reader *r);
+const char *scl_reader_name(const scl_reader *r);
+
+/*
+ * Scanning: every line is classified (scl_record_parse_line); journalctl -o
+ * export entries are assembled across lines.  Callbacks may be NULL; a
+ * negative return from one stops the scan and is returned.
+ */
+typedef struct scl_scan_ops {
+	int (*record)(void *ud, const scl_record *rec, uint64_t lineno);
+	int (*skip)(void *ud, scl_skip_reason why, uint64_t lineno);
+	int (*suppressed)(void *ud, uint64_t count, uint64_t lineno);
+} scl_scan_ops;
+
+int scl_scan(scl_reader *r, const scl_scan_ops *ops, void *ud);
+
+#endif

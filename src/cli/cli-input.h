@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCL_CLI_INPUT_H
+#define SCL_CLI_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scmplog/learn.h"
+#include "scmplog/record.h"
+
+/* Record selection shared by build and explain: OR within an option, AND across. */
+struct cli_filter {
+	uint32_t *pids;
+	size_t n_pids;
+	char **exes;
+	size_t n_exes;
+	char **comms;
+	size_t n_comms;
+	uint32_t *uids;
+	size_t n_uids;
+	char **hosts;
+	size_t n_hosts;
+	bool has_since, has_until;
+	uint64_t since_ms, until_ms; /* epoch milliseconds */
+};
+
+enum cli_group_by { GROUP_NONE, GROUP_EXE, GROUP_COMM, GROUP_HOST, GROUP_EXPLAIN };
+
+struct cli_input {
+	struct cli_filter filter;
+	enum cli_group_by group_by;
+	bool strict;
+	scl_learn *learn;
+	/* accounting */
+	uint64_t records, selected, skipped, suppressed, duplicates;
+	/* journald stores a record twice (audit and kernel transport): drop the copy */
+	struct dedup_slot {
+		uint64_t serial, ms;
+	} *dedup;
+	size_t dedup_len;
+	uint64_t skip_by_reason[_SCL_SKIP_MAX];
+	char first_skip[512];
+	char first_suppressed[512];
+	const char *cur_name;
+	int files;
+};
+
+/*
+ * Option handling: returns 1 if the option was a filter option and consumed,
+ * 0 if not ours, -1 after logging a usage error.
+ */
+int cli_filter_option(struct cli_filter *f, int opt, const char *arg);
+void cli_filter_free(struct cli_filter *f);
+
+/* Long options (getopt values) for the filter, to splice into a command's table. */
+enum {
+	OPT_PID = 1000, OPT_EXE, OPT_COMM, OPT_UID, OPT_HOST, OPT_SINCE, OPT_UNTIL,
+	OPT_FILTER_LAST,
+};
+#define CLI_FILTER_LONGOPTS                                    \
+	{ "pid", required_argument, NULL, OPT_PID },           \
+	{ "exe", required_argument, NULL, OPT_EXE },           \
+	{ "comm", required_argument, NULL, OPT_COMM },         \
+	{ "uid", required_argument, NULL, OPT_UID },           \
+	{ "host", required_argument, NULL, OPT_HOST },         \
+	{ "since", required_argument, NULL, OPT_SINCE },       \
+	{ "until", required_argument, NULL, OPT_UNTIL }
+#define CLI_FILTER_HELP                                                                  \
+	"Selecting records (repeat an option for OR; different options AND):\n"         \
+	"      --pid PID          records of this process id\n"                         \
+	"      --exe PATH         records whose exe= is PATH\n"                         \
+	"      --comm NAME        records whose comm= is NAME\n"                        \
+	"      --uid UID          records of this uid\n"                                \
+	"      --host NAME        records from this host (syslog, journal, node=)\n"     \
+	"      --since TIME       records at or after TIME (audit timestamp)\n"         \
+	"      --until TIME       records before TIME\n"                                \
+	"  TIME is epoch seconds (1795706294 or @1795706294.5), or local time\n"       \
+	"  'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DDTHH:MM[:SS]'.\n"
+
+/* Read every file ("-" or none: stdin) into in->learn.  Returns 0 or an exit code. */
+int cli_input_read(struct cli_input *in, char **files, int nfiles);
+/* Print the skip/suppression summary to stderr. Returns EXIT_RUNTIME under --strict if anything was lost. */
+int cli_input_report(const struct cli_input *in);
+void cli_input_free(struct cli_input *in);
+
+/* Parse TIME as above into epoch milliseconds. */
+int cli_parse_time(const char *s, uint64_t *ret_ms);
+
+#endif

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli-profile.h"
+#include "cli/cli.h"
+#include "lib/util.h"
+#include "scmplog/limits.h"
+#include "scmplog/num.h"
+#include "scmplog/output.h"
+
+void cli_profile_out_init(struct cli_profile_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = SCL_FORMAT_OCI;
+}
+
+void cli_profile_out_free(struct cli_profile_out *o)
+{
+	/* Nothing owned today; keeps callers correct if that changes. */
+	(void)o;
+}
+
+static int parse_action(const char *arg, uint32_t *ret)
+{
+	char buf[64];
+	size_t n = 0;
+
+	if (strncasecmp(arg, "SCMP_ACT_", 9) != 0) {
+		memcpy(buf, "SCMP_ACT_", 9);
+		n = 9;
+	}
+	for (const char *s = arg; *s; s++) {
+		if (n + 1 >= sizeof(buf))
+			return -EINVAL;
+		buf[n++] = (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s;
+	}
+	return scl_profile_action_parse(buf, n, ret);
+}
+
+static int parse_errno(const char *arg, uint32_t *ret)
+{
+	uint64_t v;
+
+	if (scl_parse_u64_str(arg, 4095, &v) == 0) {
+		if (v == 0)
+			return -EINVAL;
+		*ret = (uint32_t)v;
+		return 0;
+	}
+	for (int e = 1; e <= 4095; e++) {
+		const char *name = strerrorname_np(e);
+		if (name && !strcmp(name, arg)) {
+			*ret = (uint32_t)e;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static bool dns_label(const char *s)
+{
+	char buf[64];
+	int r = scl_k8s_name(s, strlen(s), buf, sizeof(buf));
+
+	return r > 0 && !strcmp(buf, s);
+}
+
+int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'o':
+		o->output = arg;
+		return 1;
+	case 'f':
+		if (scl_format_parse(arg, &o->format) < 0) {
+			log_error("invalid --format '%s': expected oci, k8s or systemd", arg);
+			return -1;
+		}
+		return 1;
+	case CLI_OPT_PROFILE_NAME:
+		if (!arg[0]) {
+			log_error("--name must not be empty");
+			return -1;
+		}
+		o->name = arg;
+		return 1;
+	case CLI_OPT_PROFILE_NAMESPACE:
+		if (!dns_label(arg)) {
+			log_error("invalid --namespace '%s': expected a DNS-1123 label ([a-z0-9-], at most 63)",
+				  arg);
+			return -1;
+		}
+		o->namespace_ = arg;
+		return 1;
+	case CLI_OPT_PROFILE_K8S_API:
+		if (!strcmp(arg, "v1")) {
+			o->v1beta1 = false;
+		} else if (!strcmp(arg, "v1beta1")) {
+			o->v1beta1 = true;
+		} else {
+			log_error("invalid --k8s-api '%s': expected v1 or v1beta1", arg);
+			return -1;
+		}
+		return 1;
+	case CLI_OPT_PROFILE_DEFAULT_ACTION:
+		if (parse_action(arg, &o->action) < 0) {
+			log_error("invalid --default-action '%s': expected SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, "
+				  "SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_LOG, SCMP_ACT_TRACE or SCMP_ACT_ALLOW",
+				  arg);
+			return -1;
+		}
+		if (o->action == SCL_ACT_USER_NOTIF) {
+			log_error("SCMP_ACT_NOTIFY cannot be the default action");
+			return -1;
+		}
+		o->has_action = true;
+		break;
+	case CLI_OPT_PROFILE_ERRNO:
+		if (parse_errno(arg, &o->errno_ret) < 0) {
+			log_error("invalid --errno '%s': expected 1..4095 or a name such as EPERM", arg);
+			return -1;
+		}
+		o->has_errno = true;
+		break;
+	default:
+		return 0;
+	}
+	if (o->has_action && o->has_errno && o->action != SCL_ACT_ERRNO) {
+		log_error("--errno only applies to --default-action SCMP_ACT_ERRNO");
+		return -1;
+	}
+	return 1;
+}
+
+int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const uint32_t *arches,
+		       size_t n_arches)
+{
+	int r;
+
+	if (o->has_action || o->has_errno) {
+		uint32_t action = o->has_action ? o->action : SCL_ACT_ERRNO;
+		uint32_t e = o->has_errno ? o->errno_ret : 1;
+
+		if (!o->has_errno && scl_profile_default_action(p) == SCL_ACT_ERRNO)
+			e = scl_profile_default_errno(p);
+		r = scl_profile_set_default_action(p, action, e);
+		if (r < 0)
+			return r;
+	}
+	if (n_arches > 0) {
+		scl_profile_clear_arches(p);
+		for (size_t i = 0; i < n_arches; i++) {
+			r = scl_profile_add_arch(p, arches[i]);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static const char *display(const char *path)
+{
+	return !strcmp(path, "-") ? "stdin" : path;
+}
+
+int cli_profile_read(const char *path, scl_profile **ret)
+{
+	_cleanup_(scl_strv_freep) char **w = NULL;
+	char err[512] = "";
+	int r;
+
+	if (!strcmp(path, "-"))
+		r = scl_profile_read_oci_fd(STDIN_FILENO, ret, &w, err, sizeof(err));
+	else
+		r = scl_profile_read_oci_file(path, ret, &w, err, sizeof(err));
+	if (r < 0) {
+		log_error("cannot read profile '%s': %s", display(path), err[0] ? err : strerror(-r));
+		return r;
+	}
+	for (char **s = w; !cli_quiet && s && *s; s++)
+		log_warn("'%s': %s", display(path), *s);
+	return 0;
+}
+
+struct write_ctx {
+	const struct cli_profile_out *o;
+	const scl_profile *p;
+	const char *k8s_name;
+};
+
+static int write_cb(FILE *f, void *userdata)
+{
+	const struct write_ctx *c = userdata;
+
+	switch (c->o->format) {
+	case SCL_FORMAT_K8S: {
+		scl_k8s_options k = {
+			.name = c->k8s_name,
+			.namespace_ = c->o->namespace_,
+			.v1beta1 = c->o->v1beta1,
+		};
+		return scl_profile_write_k8s(c->p, &k, f);
+	}
+	case SCL_FORMAT_SYSTEMD:
+		return scl_profile_write_systemd(c->p, f);
+	case SCL_FORMAT_OCI:
+	default:
+		return scl_profile_write_oci(c->p, f);
+	}
+}
+
+/* Say what the format loses; returns -ENOMEM only. */
+static int report_losses(const struct cli_profile_out *o, const scl_profile *p)
+{
+	_cleanup_(scl_strv_freep) char **w = NULL;
+	int r;
+
+	r = scl_profile_format_losses(p, o->format, &w);
+	if (r < 0)
+		return r;
+	for (char **s = w; !cli_quiet && *s; s++)
+		log_warn("%s format: %s", scl_format_name(o->format), *s);
+	return 0;
+}
+
+static void write_error(const struct cli_profile_out *o, const char *what, int r)
+{
+	if (r == -EOPNOTSUPP)
+		log_error("cannot write %s: the profile cannot be expressed in %s format%s", what,
+			  scl_format_name(o->format), cli_quiet ? "" : " (see the warnings above)");
+	else if (r == -ELOOP)
+		log_error("cannot write %s: it is a symbolic link, refusing to replace it", what);
+	else if (r == -EINVAL)
+		log_error("cannot write %s: not a regular file", what);
+	else
+		log_error("cannot write %s: %s", what, strerror(-r));
+}
+
+/* metadata.name from the output file: its base name without extension. */
+static char *name_from_path(const char *path)
+{
+	const char *base, *dot;
+
+	if (!path || !strcmp(path, "-"))
+		return NULL;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	return strndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+}
+
+int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p)
+{
+	_cleanup_free_ char *derived = NULL;
+	struct write_ctx c = { .o = o, .p = p, .k8s_name = o->name };
+	char what[4200];
+	int r;
+
+	if (!c.k8s_name)
+		c.k8s_name = derived = name_from_path(o->output);
+	if (report_losses(o, p) < 0) {
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	if (!o->output || !strcmp(o->output, "-")) {
+		r = write_cb(stdout, &c);
+		if (r >= 0)
+			r = cli_finish_stdout();
+		if (r < 0)
+			write_error(o, "to stdout", r);
+		return r;
+	}
+	r = scl_write_atomic_path(o->output, write_cb, &c, 0644);
+	if (r < 0) {
+		snprintf(what, sizeof(what), "profile '%s'", o->output);
+		write_error(o, what, r);
+	}
+	return r;
+}
+
+int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
+			 const char *base, const scl_profile *p)
+{
+	static const char *const ext[] = {
+		[SCL_FORMAT_OCI] = ".json",
+		[SCL_FORMAT_K8S] = ".yaml",
+		[SCL_FORMAT_SYSTEMD] = ".conf",
+	};
+	struct write_ctx c = { .o = o, .p = p, .k8s_name = base };
+	char fname[SCL_MAX_FILE_NAME + 16], what[4400];
+	int r;
+
+	if (report_losses(o, p) < 0) {
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	snprintf(fname, sizeof(fname), "%s%s", base, ext[o->format]);
+	r = scl_write_atomic(dfd, fname, write_cb, &c, 0644);
+	if (r < 0) {
+		snprintf(what, sizeof(what), "profile '%s/%s'", dir, fname);
+		write_error(o, what, r);
+	}
+	return r;
+}
+
+static int stats_cb(FILE *f, void *userdata)
+{
+	return scl_profile_write_stats(userdata, f);
+}
+
+int cli_profile_write_stats(const char *path, const scl_profile *p)
+{
+	char what[4200];
+	int r;
+
+	if (!strcmp(path, "-")) {
+		r = scl_profile_write_stats(p, stdout);
+		if (r >= 0)
+			r = cli_finish_stdout();
+		if (r < 0)
+			log_error("cannot write statistics to stdout: %s", strerror(-r));
+		return r;
+	}
+	/* The callback's userdata is not const; the writer does not modify the profile. */
+	r = scl_write_atomic_path(path, stats_cb, (void *)(uintptr_t)p, 0644);
+	if (r < 0) {
+		snprintf(what, sizeof(what), "statistics '%s'", path);
+		if (r == -ELOOP)
+			log_error("cannot write %s: it is a symbolic link, refusing to replace it", what);
+		else
+			log_error("cannot write %s: %s", what, strerror(-r));
+	}
+	return r;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCL_CLI_PROFILE_H
+#define SCL_CLI_PROFILE_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scmplog/profile-io.h"
+#include "scmplog/profile.h"
+
+/*
+ * Reading and writing profiles for the commands: the options that choose
+ * where and how a profile is written, shared so that every command spells
+ * them the same way.  All functions that return < 0 have already logged why
+ * (except cli_profile_finish(), see there).
+ */
+
+/* getopt_long values of the long-only options below (clear of cli-input.h's 1000..). */
+enum {
+	CLI_OPT_PROFILE_NAME = 1100,
+	CLI_OPT_PROFILE_NAMESPACE,
+	CLI_OPT_PROFILE_K8S_API,
+	CLI_OPT_PROFILE_DEFAULT_ACTION,
+	CLI_OPT_PROFILE_ERRNO,
+};
+
+/* Splice into a command's option table (with "o:f:" in its short options). */
+#define CLI_PROFILE_OUT_LONGOPTS                                                   \
+	{ "output", required_argument, NULL, 'o' },                                 \
+	{ "format", required_argument, NULL, 'f' },                                 \
+	{ "name", required_argument, NULL, CLI_OPT_PROFILE_NAME },                  \
+	{ "namespace", required_argument, NULL, CLI_OPT_PROFILE_NAMESPACE },        \
+	{ "k8s-api", required_argument, NULL, CLI_OPT_PROFILE_K8S_API }
+#define CLI_PROFILE_OUT_HELP                                                                   \
+	"  -o, --output FILE        write to FILE atomically ('-': stdout, the default)\n"        \
+	"  -f, --format FORMAT      oci (default), k8s (SeccompProfile YAML) or systemd\n"         \
+	"      --name NAME          metadata.name for k8s (default: from FILE, or\n"               \
+	"                           scmplog-profile), made a DNS-1123 label\n"                     \
+	"      --namespace NS       metadata.namespace for k8s\n"                                  \
+	"      --k8s-api VERSION    v1 (default) or v1beta1\n"
+
+/* For commands that let the user choose the default action. */
+#define CLI_PROFILE_ACTION_LONGOPTS                                                 \
+	{ "default-action", required_argument, NULL, CLI_OPT_PROFILE_DEFAULT_ACTION }, \
+	{ "errno", required_argument, NULL, CLI_OPT_PROFILE_ERRNO }
+#define CLI_PROFILE_ACTION_HELP                                                                \
+	"      --default-action A   SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, SCMP_ACT_LOG, ...\n"    \
+	"                           (the SCMP_ACT_ prefix and case are optional)\n"               \
+	"      --errno E            errno of SCMP_ACT_ERRNO: 1..4095 or a name (EPERM)\n"
+
+struct cli_profile_out {
+	const char *output;       /* NULL or "-": stdout */
+	scl_format format;
+	const char *name;         /* k8s metadata.name */
+	const char *namespace_;
+	bool v1beta1;
+	bool has_action;          /* --default-action given */
+	uint32_t action;
+	bool has_errno;           /* --errno given */
+	uint32_t errno_ret;
+};
+
+void cli_profile_out_init(struct cli_profile_out *o);
+void cli_profile_out_free(struct cli_profile_out *o);
+
+/*
+ * Handle one getopt_long result if it is one of the options above: returns
+ * 1 if consumed, 0 if not ours, -1 after logging a usage error.
+ */
+int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg);
+
+/*
+ * Apply the options to a profile about to be written: --default-action and
+ * --errno (--errno alone sets SCMP_ACT_ERRNO with that errno), and, when
+ * n_arches > 0, make arches[] the profile's architectures.  Returns 0 or
+ * -errno without logging (the caller says what it was doing).
+ */
+int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const uint32_t *arches,
+		       size_t n_arches);
+
+/*
+ * Read an OCI JSON profile ("-": stdin).  Logs "cannot read profile 'x': ..."
+ * on failure, and the reader's warnings as "'x': ..." unless cli_quiet.
+ */
+int cli_profile_read(const char *path, scl_profile **ret);
+
+/*
+ * Write p in the chosen format to o->output (atomically) or stdout.  Logs
+ * what the format cannot express as warnings (unless cli_quiet) and errors.
+ */
+int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p);
+
+/*
+ * Write p to dfd/BASE.EXT (.json, .yaml or .conf by format) atomically, for
+ * one-profile-per-group output.  base must be a sanitised file name; dir is
+ * only used in messages.  The k8s metadata.name comes from base.
+ */
+int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
+			 const char *base, const scl_profile *p);
+
+/* Write the per-syscall statistics (scl_profile_write_stats()) to path ("-": stdout). */
+int cli_profile_write_stats(const char *path, const scl_profile *p);
+
+#endif

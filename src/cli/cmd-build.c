@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli-input.h"
+#include "cli/cli-profile.h"
+#include "cli/cli.h"
+#include "scmplog/arch.h"
+#include "scmplog/learn.h"
+#include "scmplog/limits.h"
+#include "scmplog/output.h"
+#include "scmplog/profile.h"
+#include "scmplog/profile-io.h"
+#include "lib/util.h"
+
+static void help(void)
+{
+	printf("Usage: scmplog build [OPTIONS] [FILE...]\n\n"
+	       "Build a seccomp allowlist profile from SECCOMP audit records (type 1326) in\n"
+	       "FILEs (stdin when none or '-'): dmesg, dmesg -r, /dev/kmsg, audit.log (RAW,\n"
+	       "ENRICHED, node=), syslog (RFC 3339 or traditional), journalctl -o short*/export/json,\n"
+	       "gzip-compressed or plain, detected line by line.\n\n"
+	       "Output:\n"
+	       CLI_PROFILE_OUT_HELP
+	       CLI_PROFILE_ACTION_HELP
+	       "      --arch ARCH          list ARCH (and its sub-architectures); repeatable\n"
+	       "                           (default: the architectures seen in the records)\n"
+	       "      --merge PROFILE      start from an existing profile (incremental learning)\n"
+	       "      --stats FILE         write per-syscall record and run counts to FILE\n"
+	       "      --include-denied     also allow syscalls that an enforcing profile denied\n"
+	       "      --split-by KEY       one profile per exe, comm or host, written to --out-dir\n"
+	       "      --out-dir DIR        directory for --split-by profiles (NAME.json, sanitised)\n"
+	       "      --allow-empty        write a profile even when no record was found\n"
+	       "      --strict             fail on the first malformed record, unknown syscall or lost record\n"
+	       "  -q, --quiet              no summary on stderr\n"
+	       "  -h, --help               this text\n\n"
+	       "%s\n"
+	       "Exit status: 0 success; 1 error, no records, or (--strict) anything skipped; 2 usage.\n",
+	       CLI_FILTER_HELP);
+}
+
+enum {
+	OPT_ARCH = OPT_FILTER_LAST + 1, OPT_MERGE, OPT_STATS, OPT_INCLUDE_DENIED, OPT_SPLIT_BY, OPT_OUT_DIR, OPT_STRICT,
+	OPT_ALLOW_EMPTY,
+};
+
+/* The 64-bit arch a compat=1 record's 32-bit arch belongs to (x86 -> x86_64). */
+static uint32_t native_of(uint32_t arch, uint32_t compat)
+{
+	if (!compat)
+		return arch;
+	for (size_t i = 0; scl_arch_at(i); i++) {
+		const scl_arch_info *a = scl_arch_at(i);
+		if (!(a->token & 0x80000000U))
+			continue;
+		for (size_t j = 0; j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
+			if (a->subarches[j] == arch)
+				return a->token;
+	}
+	return arch;
+}
+
+struct unknown {
+	uint32_t arch, nr;
+	bool bad_arch;
+	uint64_t count;
+};
+
+struct build_ctx {
+	scl_mapper *mapper;
+	bool include_denied;
+	uint64_t denied;
+	struct unknown *unknown;
+	size_t n_unknown;
+};
+
+static int note_unknown(struct build_ctx *b, uint32_t arch, uint32_t nr, bool bad_arch, uint64_t count)
+{
+	for (size_t i = 0; i < b->n_unknown; i++)
+		if (b->unknown[i].arch == arch && b->unknown[i].bad_arch == bad_arch &&
+		    (bad_arch || b->unknown[i].nr == nr)) {
+			b->unknown[i].count += count;
+			return 0;
+		}
+	struct unknown *n = realloc(b->unknown, (b->n_unknown + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	b->unknown = n;
+	n[b->n_unknown++] = (struct unknown){ arch, nr, bad_arch, count };
+	return 0;
+}
+
+/* Add the entries of one group to profile p. */
+static int group_to_profile(struct build_ctx *b, const scl_learn_entry *e, size_t n, scl_profile *p)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *name;
+		uint32_t eff;
+		int r;
+
+		if (e[i].key.action != SCL_ACT_LOG && !b->include_denied) {
+			b->denied += e[i].count;
+			continue;
+		}
+		if (e[i].key.action == SCL_ACT_ALLOW)
+			continue;
+		r = scl_mapper_name(b->mapper, e[i].key.arch, e[i].key.nr, &name, &eff);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			if (note_unknown(b, e[i].key.arch, e[i].key.nr, r == -EAFNOSUPPORT, e[i].count) < 0)
+				return -ENOMEM;
+			continue;
+		}
+		r = scl_profile_add_arch(p, native_of(e[i].key.arch, e[i].key.compat));
+		if (r < 0 && r != -EAFNOSUPPORT)
+			return r;
+		r = scl_profile_allow(p, name, e[i].count);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int report_unknown(const struct build_ctx *b, bool strict)
+{
+	for (size_t i = 0; i < b->n_unknown; i++) {
+		const struct unknown *u = &b->unknown[i];
+		const scl_arch_info *a = scl_arch_by_token(u->arch);
+		if (u->bad_arch)
+			log_warn("unknown architecture arch=%08x (%llu record%s), not in the profile%s", u->arch,
+				 (unsigned long long)u->count, u->count == 1 ? "" : "s",
+				 a ? ": libseccomp cannot map its syscalls" : "");
+		else
+			log_warn("unknown syscall %d on %s (%llu record%s), not in the profile", (int32_t)u->nr,
+				 a ? a->name : "?", (unsigned long long)u->count, u->count == 1 ? "" : "s");
+	}
+	return strict && b->n_unknown ? EXIT_RUNTIME : 0;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "quiet", no_argument, NULL, 'q' },
+		CLI_PROFILE_OUT_LONGOPTS,
+		CLI_PROFILE_ACTION_LONGOPTS,
+		{ "arch", required_argument, NULL, OPT_ARCH },
+		{ "merge", required_argument, NULL, OPT_MERGE },
+		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "include-denied", no_argument, NULL, OPT_INCLUDE_DENIED },
+		{ "split-by", required_argument, NULL, OPT_SPLIT_BY },
+		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+		CLI_FILTER_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_input in = { 0 };
+	struct cli_profile_out out;
+	struct build_ctx b = { 0 };
+	_cleanup_(scl_profile_freep) scl_profile *base = NULL;
+	const char *merge = NULL, *stats = NULL, *out_dir = NULL;
+	uint32_t *arches = NULL;
+	size_t n_arches = 0;
+	scl_learn_entry *ent = NULL;
+	long n_ent = 0;
+	bool allow_empty = false;
+	int c, rc = EXIT_RUNTIME, r;
+
+	cli_profile_out_init(&out);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+ho:f:q", opts, NULL)) != -1) {
+		r = cli_filter_option(&in.filter, c, optarg);
+		if (r < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (r > 0)
+			continue;
+		r = cli_profile_out_option(&out, c, optarg);
+		if (r < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'h':
+			help();
+			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
+			goto out;
+		case 'q':
+			cli_quiet = 1;
+			break;
+		case OPT_ARCH: {
+			const scl_arch_info *a = scl_arch_by_name(optarg);
+			uint32_t *na;
+			if (!a) {
+				log_error("unknown architecture '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			na = realloc(arches, (n_arches + 1) * sizeof(*na));
+			if (!na)
+				goto oom;
+			arches = na;
+			arches[n_arches++] = a->token;
+			break;
+		}
+		case OPT_MERGE:
+			merge = optarg;
+			break;
+		case OPT_STATS:
+			stats = optarg;
+			break;
+		case OPT_INCLUDE_DENIED:
+			b.include_denied = true;
+			break;
+		case OPT_SPLIT_BY:
+			if (!strcmp(optarg, "exe"))
+				in.group_by = GROUP_EXE;
+			else if (!strcmp(optarg, "comm"))
+				in.group_by = GROUP_COMM;
+			else if (!strcmp(optarg, "host"))
+				in.group_by = GROUP_HOST;
+			else {
+				log_error("invalid --split-by '%s': expected exe, comm or host", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case OPT_OUT_DIR:
+			out_dir = optarg;
+			break;
+		case OPT_STRICT:
+			in.strict = true;
+			break;
+		case OPT_ALLOW_EMPTY:
+			allow_empty = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'scmplog build --help'.\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if ((in.group_by != GROUP_NONE) != (out_dir != NULL)) {
+		log_error("--split-by and --out-dir go together");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (out_dir && (out.output || stats)) {
+		log_error("--split-by writes to --out-dir; -o and --stats do not apply");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (merge) {
+		r = cli_profile_read(merge, &base);
+		if (r < 0)
+			goto out;
+	}
+	if (scl_mapper_new(&b.mapper) < 0)
+		goto oom;
+
+	rc = cli_input_read(&in, argv + optind, argc - optind);
+	if (rc)
+		goto out;
+	rc = EXIT_RUNTIME;
+
+	n_ent = scl_learn_entries(in.learn, &ent);
+	if (n_ent < 0)
+		goto oom;
+
+	if (!out_dir) {
+		_cleanup_(scl_profile_freep) scl_profile *p = NULL;
+
+		if (scl_profile_new(&p) < 0)
+			goto oom;
+		r = group_to_profile(&b, ent, (size_t)n_ent, p);
+		if (r < 0)
+			goto fail_r;
+		scl_profile_mark_run(p);
+		if (scl_profile_count(p) == 0 && !base && !allow_empty) {
+			cli_input_report(&in);
+			report_unknown(&b, false);
+			log_error("no SECCOMP records with action log found%s (use --allow-empty to write an empty profile)",
+				  b.denied ? " (only denials: see 'scmplog explain' or --include-denied)" : "");
+			goto out;
+		}
+		if (base) {
+			r = scl_profile_merge(p, base);
+			if (r < 0)
+				goto fail_r;
+		}
+		r = cli_profile_finish(&out, p, arches, n_arches);
+		if (r < 0)
+			goto fail_r;
+		if (cli_profile_write(&out, p) < 0)
+			goto out;
+		if (stats && cli_profile_write_stats(stats, p) < 0)
+			goto out;
+		if (!cli_quiet)
+			log_info("%llu SECCOMP records read (%llu selected), %zu syscalls in the profile%s",
+				 (unsigned long long)in.records, (unsigned long long)in.selected, scl_profile_count(p),
+				 merge ? " (with --merge)" : "");
+	} else {
+		_cleanup_close_ int dfd = -1;
+		size_t start = 0;
+
+		if (mkdir(out_dir, 0755) < 0 && errno != EEXIST) {
+			log_error("cannot create directory '%s': %m", out_dir);
+			goto out;
+		}
+		dfd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0) {
+			log_error("cannot open directory '%s': %m", out_dir);
+			goto out;
+		}
+		while (start < (size_t)n_ent) {
+			_cleanup_(scl_profile_freep) scl_profile *p = NULL;
+			uint32_t g = ent[start].key.group;
+			size_t end = start, gn;
+			const char *gname = scl_learn_group(in.learn, g, &gn);
+			char fname[SCL_MAX_FILE_NAME + 64];
+
+			while (end < (size_t)n_ent && ent[end].key.group == g)
+				end++;
+			if (scl_profile_new(&p) < 0)
+				goto oom;
+			r = group_to_profile(&b, ent + start, end - start, p);
+			if (r < 0)
+				goto fail_r;
+			start = end;
+			if (scl_profile_count(p) == 0)
+				continue;
+			scl_profile_mark_run(p);
+			if (base && (r = scl_profile_merge(p, base)) < 0)
+				goto fail_r;
+			r = cli_profile_finish(&out, p, arches, n_arches);
+			if (r < 0)
+				goto fail_r;
+			if (gn == 0)
+				gname = "unknown", gn = 7;
+			if (scl_sanitize_filename(gname, gn, fname, SCL_MAX_FILE_NAME + 1) < 0) {
+				log_error("cannot derive a file name for group");
+				goto out;
+			}
+			if (cli_profile_write_at(&out, dfd, out_dir, fname, p) < 0)
+				goto out;
+		}
+		if (!cli_quiet)
+			log_info("%llu SECCOMP records read (%llu selected), %zu profiles written to '%s'",
+				 (unsigned long long)in.records, (unsigned long long)in.selected,
+				 scl_learn_ngroups(in.learn), out_dir);
+	}
+	if (b.denied && !cli_quiet)
+		log_info("left out %llu denial record%s (see 'scmplog explain', or --include-denied)",
+			 (unsigned long long)b.denied, b.denied == 1 ? "" : "s");
+	rc = cli_input_report(&in);
+	if (report_unknown(&b, in.strict))
+		rc = EXIT_RUNTIME;
+	goto out;
+
+fail_r:
+	if (r != -ENOMEM) {
+		log_error("cannot build profile: %s", strerror(-r));
+		goto out;
+	}
+oom:
+	log_error("out of memory");
+	rc = EXIT_RUNTIME;
+out:
+	free(ent);
+	free(arches);
+	free(b.unknown);
+	scl_mapper_free(b.mapper);
+	cli_input_free(&in);
+	cli_profile_out_free(&out);
+	return rc;
+}

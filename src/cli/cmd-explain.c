@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli-input.h"
+#include "cli/cli.h"
+#include "scmplog/arch.h"
+#include "scmplog/learn.h"
+#include "lib/util.h"
+
+static void help(void)
+{
+	printf("Usage: scmplog explain [OPTIONS] [FILE...]\n\n"
+	       "List the syscalls that an enforcing seccomp profile denied (KILL_PROCESS,\n"
+	       "KILL_THREAD, ERRNO, TRAP, TRACE, USER_NOTIF records), grouped by program\n"
+	       "(exe and comm) with counts: the answer to \"why does my program get\n"
+	       "'Operation not permitted' under seccomp\".  ERRNO, TRAP and TRACE denials are\n"
+	       "logged only when the filter was loaded with SECCOMP_FILTER_FLAG_LOG\n"
+	       "(scmplog exec --log-denied).  Input as for 'scmplog build'.\n\n"
+	       "Options:\n"
+	       "      --all              also list logged (allowed) syscalls\n"
+	       "      --strict           fail on the first malformed record\n"
+	       "  -q, --quiet            no summary on stderr\n"
+	       "  -h, --help             this text\n\n"
+	       "%s\n"
+	       "Exit status: 0 no denials found; 1 denials found (or an error); 2 usage.\n",
+	       CLI_FILTER_HELP);
+}
+
+struct row {
+	const char *group;
+	size_t group_n;
+	const char *name;
+	char nrbuf[32];
+	const char *arch;
+	uint32_t action;
+	uint64_t count;
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	size_t n = x->group_n < y->group_n ? x->group_n : y->group_n;
+	int c = memcmp(x->group, y->group, n);
+
+	if (c)
+		return c;
+	if (x->group_n != y->group_n)
+		return x->group_n < y->group_n ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return strcmp(x->arch, y->arch);
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	enum { OPT_ALL = OPT_FILTER_LAST + 1, OPT_STRICT };
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		CLI_FILTER_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_input in = { .group_by = GROUP_EXPLAIN };
+	scl_mapper *m = NULL;
+	scl_learn_entry *ent = NULL;
+	struct row *rows = NULL;
+	size_t nrows = 0;
+	uint64_t denied = 0;
+	bool all = false;
+	long n;
+	int c, rc = EXIT_RUNTIME;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+hq", opts, NULL)) != -1) {
+		int r = cli_filter_option(&in.filter, c, optarg);
+		if (r < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'h':
+			help();
+			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
+			goto out;
+		case 'q':
+			cli_quiet = 1;
+			break;
+		case OPT_ALL:
+			all = true;
+			break;
+		case OPT_STRICT:
+			in.strict = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'scmplog explain --help'.\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (scl_mapper_new(&m) < 0)
+		goto oom;
+	rc = cli_input_read(&in, argv + optind, argc - optind);
+	if (rc)
+		goto out;
+	rc = EXIT_RUNTIME;
+	n = scl_learn_entries(in.learn, &ent);
+	if (n < 0)
+		goto oom;
+	rows = calloc((size_t)n + 1, sizeof(*rows));
+	if (!rows)
+		goto oom;
+	for (long i = 0; i < n; i++) {
+		const scl_learn_entry *e = &ent[i];
+		struct row *rw = &rows[nrows];
+		const scl_arch_info *a;
+		uint32_t eff = e->key.arch;
+
+		if (e->key.action == SCL_ACT_LOG && !all)
+			continue;
+		if (e->key.action != SCL_ACT_LOG && e->key.action != SCL_ACT_ALLOW)
+			denied += e->count;
+		rw->group = scl_learn_group(in.learn, e->key.group, &rw->group_n);
+		if (scl_mapper_name(m, e->key.arch, e->key.nr, &rw->name, &eff) < 0) {
+			snprintf(rw->nrbuf, sizeof(rw->nrbuf), "#%d", (int32_t)e->key.nr);
+			rw->name = rw->nrbuf;
+		}
+		a = scl_arch_by_token(eff);
+		rw->arch = a ? a->name : "unknown";
+		rw->action = e->key.action;
+		rw->count = e->count;
+		nrows++;
+	}
+	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	if (nrows == 0) {
+		printf("no denied syscalls found in %llu SECCOMP record%s\n", (unsigned long long)in.selected,
+		       in.selected == 1 ? "" : "s");
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		const struct row *rw = &rows[i];
+		if (i == 0 || rw->group != rows[i - 1].group) {
+			size_t en = strlen(rw->group);
+			const char *comm = rw->group + en + 1;
+			if (i)
+				putchar('\n');
+			cli_put_escaped(stdout, en ? rw->group : "(unknown exe)", en ? en : 13);
+			if (rw->group_n > en + 1) {
+				fputs(" (comm \"", stdout);
+				cli_put_escaped(stdout, comm, rw->group_n - en - 1);
+				fputs("\")", stdout);
+			}
+			fputs(":\n", stdout);
+		}
+		printf("  %-24s %-8s %-13s %llu\n", rw->name, rw->arch, scl_action_str(rw->action),
+		       (unsigned long long)rw->count);
+	}
+	if (denied && !cli_quiet)
+		printf("\n%llu denial%s. To allow these syscalls, add them to the profile (scmplog build\n"
+		       "--include-denied --merge PROFILE FILE... adds them from these records).\n",
+		       (unsigned long long)denied, denied == 1 ? "" : "s");
+	if (cli_finish_stdout() < 0) {
+		log_error("cannot write to stdout: %m");
+		goto out;
+	}
+	rc = cli_input_report(&in);
+	if (!rc)
+		rc = denied ? EXIT_RUNTIME : EXIT_OK;
+	goto out;
+oom:
+	log_error("out of memory");
+	rc = EXIT_RUNTIME;
+out:
+	free(rows);
+	free(ent);
+	scl_mapper_free(m);
+	cli_input_free(&in);
+	return rc;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli-profile.h"
+#include "cli/cli.h"
+#include "lib/util.h"
+#include "scmplog/profile.h"
+
+static void help(void)
+{
+	printf("Usage: scmplog merge [OPTIONS] PROFILE.json...\n\n"
+	       "Write the union of OCI JSON profiles (Docker, containers, scmplog): every\n"
+	       "architecture and every syscall any of them allows, record and run counts\n"
+	       "added up, other rules (argument conditions, capabilities, ...) kept once.\n"
+	       "With one PROFILE it converts it to another --format.  '-' reads stdin.\n\n"
+	       "Options:\n"
+	       CLI_PROFILE_OUT_HELP
+	       CLI_PROFILE_ACTION_HELP
+	       "                           (default: the first profile's default action)\n"
+	       "  -q, --quiet              no warnings about the inputs or the output format\n"
+	       "  -h, --help               this text\n\n"
+	       "Exit status: 0 success; 1 a profile could not be read or written; 2 usage.\n");
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "quiet", no_argument, NULL, 'q' },
+		CLI_PROFILE_OUT_LONGOPTS,
+		CLI_PROFILE_ACTION_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	_cleanup_(scl_profile_freep) scl_profile *dst = NULL;
+	struct cli_profile_out out;
+	int c, r, rc = EXIT_RUNTIME;
+
+	cli_profile_out_init(&out);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+hqo:f:", opts, NULL)) != -1) {
+		r = cli_profile_out_option(&out, c, optarg);
+		if (r < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'h':
+			help();
+			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
+			goto out;
+		case 'q':
+			cli_quiet = 1;
+			break;
+		default:
+			fprintf(stderr, "Try 'scmplog merge --help'.\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		log_error("merge needs at least one profile; see 'scmplog merge --help'");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	for (int i = optind; i < argc; i++) {
+		_cleanup_(scl_profile_freep) scl_profile *p = NULL;
+
+		if (cli_profile_read(argv[i], &p) < 0)
+			goto out;
+		if (!dst) {
+			dst = TAKE_PTR(p);
+			continue;
+		}
+		if (!cli_quiet && !out.has_action &&
+		    (scl_profile_default_action(p) != scl_profile_default_action(dst) ||
+		     (scl_profile_default_action(p) == SCL_ACT_ERRNO &&
+		      scl_profile_default_errno(p) != scl_profile_default_errno(dst))))
+			log_warn("'%s': default action %s (errno %u) differs from the first profile's, "
+				 "which is kept",
+				 argv[i], scl_profile_action_name(scl_profile_default_action(p)),
+				 scl_profile_default_errno(p));
+		r = scl_profile_merge(dst, p);
+		if (r < 0) {
+			log_error("cannot merge '%s': %s", argv[i], strerror(-r));
+			goto out;
+		}
+	}
+	r = cli_profile_finish(&out, dst, NULL, 0);
+	if (r < 0) {
+		log_error("cannot set the default action: %s", strerror(-r));
+		goto out;
+	}
+	if (cli_profile_write(&out, dst) < 0)
+		goto out;
+	rc = EXIT_OK;
+out:
+	cli_profile_out_free(&out);
+	return rc;
+}

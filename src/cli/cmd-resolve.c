@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "scmplog/arch.h"
+#include "scmplog/limits.h"
+#include "scmplog/num.h"
+
+static void help(void)
+{
+	printf("Usage: scmplog resolve [--arch ARCH] NUMBER|NAME...\n"
+	       "       scmplog resolve [--arch ARCH] --all\n"
+	       "       scmplog resolve --arches\n\n"
+	       "Map syscall numbers to names and names to numbers for an architecture\n"
+	       "(default: this machine's), strictly: an unknown number or name is an error.\n"
+	       "x32 numbers carry bit 0x40000000 (1073741824) as the kernel logs them.\n\n"
+	       "Options:\n"
+	       "  -a, --arch ARCH   x86_64, x86, x32, aarch64, arm, ppc64le, s390x, riscv64, mips, ...\n"
+	       "                    (also audit hex tokens such as c000003e)\n"
+	       "      --all         list every syscall of ARCH as NUMBER<TAB>NAME\n"
+	       "      --arches      list the known architectures (name, audit token, OCI name)\n"
+	       "  -h, --help        this text\n\n"
+	       "Exit status: 0 all resolved; 1 something unknown; 2 usage.\n");
+}
+
+static const scl_arch_info *arch_arg(const char *s)
+{
+	const scl_arch_info *a = scl_arch_by_name(s);
+	uint64_t tok;
+
+	if (a)
+		return a;
+	if (strlen(s) <= 8 && scl_parse_x64(s, strlen(s), UINT32_MAX, &tok) == 0)
+		return scl_arch_by_token((uint32_t)tok);
+	return NULL;
+}
+
+int cmd_resolve(int argc, char **argv)
+{
+	enum { OPT_ALL = 1000, OPT_ARCHES };
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "arches", no_argument, NULL, OPT_ARCHES },
+		{ NULL, 0, NULL, 0 },
+	};
+	const scl_arch_info *arch = scl_arch_by_token(scl_arch_native());
+	scl_mapper *m = NULL;
+	bool all = false, arches = false;
+	int c, rc = EXIT_OK;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+ha:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			help();
+			return cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
+		case 'a':
+			arch = arch_arg(optarg);
+			if (!arch) {
+				log_error("unknown architecture '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_ALL:
+			all = true;
+			break;
+		case OPT_ARCHES:
+			arches = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'scmplog resolve --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (arches) {
+		for (size_t i = 0; scl_arch_at(i); i++) {
+			const scl_arch_info *a = scl_arch_at(i);
+			printf("%-12s %08x %s\n", a->name, a->token, a->oci_name);
+		}
+		return cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
+	}
+	if (!arch) {
+		log_error("unknown native architecture; use --arch");
+		return EXIT_USAGE;
+	}
+	if (!all && optind >= argc) {
+		log_error("nothing to resolve; see 'scmplog resolve --help'");
+		return EXIT_USAGE;
+	}
+	if (scl_mapper_new(&m) < 0) {
+		log_error("out of memory");
+		return EXIT_RUNTIME;
+	}
+	if (all) {
+		uint32_t base = arch->token == SCL_ARCH_X32 ? SCL_X32_SYSCALL_BIT : 0;
+		size_t found = 0;
+		for (uint32_t nr = 0; nr < SCL_MAX_SYSCALL_NR; nr++) {
+			const char *name;
+			int r = scl_mapper_name(m, arch->token == SCL_ARCH_X32 ? SCL_ARCH_X86_64 : arch->token, base | nr,
+						&name, NULL);
+			if (r == -EAFNOSUPPORT) {
+				log_error("libseccomp cannot map syscalls of %s", arch->name);
+				rc = EXIT_RUNTIME;
+				break;
+			}
+			if (r == 0) {
+				printf("%u\t%s\n", base | nr, name);
+				found++;
+			}
+		}
+		(void)found;
+	}
+	for (int i = optind; i < argc; i++) {
+		const char *a = argv[i], *name;
+		uint64_t nr;
+		uint32_t out;
+		int r;
+
+		if (scl_parse_u64_str(a, UINT32_MAX, &nr) == 0) {
+			uint32_t tok = arch->token == SCL_ARCH_X32 ? SCL_ARCH_X86_64 : arch->token;
+			if (arch->token == SCL_ARCH_X32)
+				nr |= SCL_X32_SYSCALL_BIT;
+			r = scl_mapper_name(m, tok, (uint32_t)nr, &name, NULL);
+			if (r == 0) {
+				printf("%s\n", name);
+				continue;
+			}
+		} else {
+			r = scl_mapper_number(m, arch->token, a, &out);
+			if (r == 0) {
+				printf("%u\n", out);
+				continue;
+			}
+		}
+		if (r == -EAFNOSUPPORT)
+			log_error("libseccomp cannot map syscalls of %s", arch->name);
+		else
+			log_error("unknown syscall '%s' on %s", a, arch->name);
+		rc = EXIT_RUNTIME;
+	}
+	scl_mapper_free(m);
+	if (cli_finish_stdout() < 0) {
+		log_error("cannot write to stdout: %m");
+		return EXIT_RUNTIME;
+	}
+	return rc;
+}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Journal text forms: journalctl -o json lines (a flat object per line) and
+ * the fields that complete a record taken from a journal MESSAGE.  A small
+ * strict scanner rather than json-c: the entries are flat, the lines are hot,
+ * and every value's length is bounded by the line.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+#include "scmplog/limits.h"
+#include "scmplog/num.h"
+#include "util.h"
+
+static __thread char msg_buf[SCL_MAX_LINE + 1];
+static __thread char host_buf[SCL_MAX_HOST + 1];
+
+int scl_journal_message(const char *msg, size_t msg_n, const char *host, size_t host_n,
+			uint64_t audit_serial, uint64_t realtime_usec, scl_framing framing,
+			scl_record *ret, scl_skip_reason *ret_reason)
+{
+	scl_record rec;
+	int r;
+
+	if (msg_n == 0 || msg[0] == '{')
+		return SCL_LINE_OTHER;
+	r = scl_record_parse_line(msg, msg_n, &rec, ret_reason, NULL);
+	if (r != SCL_LINE_RECORD)
+		return r == SCL_LINE_SUPPRESSED ? SCL_LINE_OTHER : r;
+	rec.framing = framing;
+	if (host_n > 0 && host_n <= SCL_MAX_HOST) {
+		rec.host.p = host;
+		rec.host.n = host_n;
+		rec.fields |= SCL_F_HOST;
+	}
+	if (!(rec.fields & SCL_F_TIME) && (audit_serial || realtime_usec)) {
+		rec.serial = audit_serial;
+		rec.time_sec = realtime_usec / 1000000;
+		rec.time_msec = (uint32_t)(realtime_usec / 1000 % 1000);
+		rec.fields |= SCL_F_TIME;
+	}
+	*ret = rec;
+	return SCL_LINE_RECORD;
+}
+
+struct jscan {
+	const char *p, *end;
+};
+
+static void ws(struct jscan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r'))
+		s->p++;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* A JSON string at s->p (the opening quote).  Decoded into out[0..cap) if out. */
+static int jstring(struct jscan *s, char *out, size_t cap, size_t *ret_len)
+{
+	size_t n = 0;
+
+	if (s->p >= s->end || *s->p != '"')
+		return -1;
+	s->p++;
+	while (s->p < s->end) {
+		unsigned char c = (unsigned char)*s->p++;
+		char tmp[4];
+		size_t k = 1;
+
+		if (c == '"') {
+			if (ret_len)
+				*ret_len = n;
+			return 0;
+		}
+		if (c < 0x20)
+			return -1;
+		tmp[0] = (char)c;
+		if (c == '\\') {
+			if (s->p >= s->end)
+				return -1;
+			c = (unsigned char)*s->p++;
+			switch (c) {
+			case '"': case '\\': case '/': tmp[0] = (char)c; break;
+			case 'b': tmp[0] = '\b'; break;
+			case 'f': tmp[0] = '\f'; break;
+			case 'n': tmp[0] = '\n'; break;
+			case 'r': tmp[0] = '\r'; break;
+			case 't': tmp[0] = '\t'; break;
+			case 'u': {
+				unsigned cp, lo;
+				if (s->end - s->p < 4 || hex4(s->p, &cp) < 0)
+					return -1;
+				s->p += 4;
+				if (cp >= 0xd800 && cp < 0xdc00) {
+					if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u' ||
+					    hex4(s->p + 2, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
+						return -1;
+					s->p += 6;
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				} else if (cp >= 0xdc00 && cp < 0xe000) {
+					return -1;
+				}
+				k = put_utf8(tmp, cp);
+				break;
+			}
+			default:
+				return -1;
+			}
+		}
+		if (out) {
+			if (n + k > cap)
+				return -2;
+			memcpy(out + n, tmp, k);
+		}
+		n += k;
+	}
+	return -1;
+}
+
+/* Skip a number, literal, or (for binary fields) decode an array of bytes into out. */
+static int jvalue(struct jscan *s, char *out, size_t cap, size_t *ret_len, int *is_string)
+{
+	*is_string = 0;
+	ws(s);
+	if (s->p >= s->end)
+		return -1;
+	if (*s->p == '"') {
+		*is_string = 1;
+		return jstring(s, out, cap, ret_len);
+	}
+	if (*s->p == '[') {
+		/* journalctl: binary data as an array of byte values; several values as strings */
+		size_t n = 0;
+		int first_string = -1;
+		s->p++;
+		ws(s);
+		if (s->p < s->end && *s->p == ']') {
+			s->p++;
+			if (ret_len)
+				*ret_len = 0;
+			return 0;
+		}
+		for (;;) {
+			ws(s);
+			if (s->p < s->end && *s->p == '"') {
+				size_t l;
+				if (jstring(s, first_string == -1 ? out : NULL, cap, &l) < 0)
+					return -1;
+				if (first_string == -1) {
+					first_string = 1;
+					n = l;
+					*is_string = 1;
+				}
+			} else {
+				const char *q = s->p;
+				uint64_t v;
+				while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+					s->p++;
+				if (scl_parse_u64(q, (size_t)(s->p - q), 255, &v) < 0 || first_string == 1)
+					return -1;
+				first_string = 0;
+				if (out) {
+					if (n + 1 > cap)
+						return -2;
+					out[n] = (char)v;
+				}
+				n++;
+			}
+			ws(s);
+			if (s->p < s->end && *s->p == ',') {
+				s->p++;
+				continue;
+			}
+			if (s->p < s->end && *s->p == ']') {
+				s->p++;
+				break;
+			}
+			return -1;
+		}
+		if (ret_len)
+			*ret_len = n;
+		*is_string = 1;
+		return 0;
+	}
+	if (*s->p == '{')
+		return -1; /* journal entries are flat */
+	while (s->p < s->end && *s->p != ',' && *s->p != '}' && *s->p != ' ')
+		s->p++;
+	return 0;
+}
+
+int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_reason *ret_reason)
+{
+	struct jscan s = { line, line + n };
+	size_t msg_n = 0, host_n = 0;
+	bool have_msg = false;
+	uint64_t serial = 0, rt = 0, srt = 0;
+	char key[64], num[32];
+
+	s.p++;
+	for (;;) {
+		size_t kl, vl = 0;
+		int is_str, rc;
+		char *out = NULL;
+		size_t cap = 0;
+
+		ws(&s);
+		if (s.p < s.end && *s.p == '}')
+			break;
+		rc = jstring(&s, key, sizeof(key) - 1, &kl);
+		if (rc == -2) {
+			/* a long key: not one we want, skip it */
+			rc = jstring(&s, NULL, 0, &kl);
+			kl = 0;
+		}
+		if (rc < 0)
+			goto bad;
+		key[kl] = '\0';
+		ws(&s);
+		if (s.p >= s.end || *s.p != ':')
+			goto bad;
+		s.p++;
+		if (!strcmp(key, "MESSAGE")) {
+			out = msg_buf;
+			cap = SCL_MAX_LINE;
+		} else if (!strcmp(key, "_HOSTNAME")) {
+			out = host_buf;
+			cap = SCL_MAX_HOST;
+		} else if (!strcmp(key, "_AUDIT_ID") || !strcmp(key, "__REALTIME_TIMESTAMP") ||
+			   !strcmp(key, "_SOURCE_REALTIME_TIMESTAMP")) {
+			out = num;
+			cap = sizeof(num);
+		}
+		rc = jvalue(&s, out, cap, &vl, &is_str);
+		if (rc == -2 && out == msg_buf) {
+			if (ret_reason)
+				*ret_reason = SCL_SKIP_TOO_LONG;
+			return memmem(line, n, "SECCOMP", 7) || memmem(line, n, "type=1326", 9) ?
+				       -EBADMSG : SCL_LINE_OTHER;
+		}
+		if (rc < 0 && out != host_buf && out != num)
+			goto bad;
+		if (rc == 0 && out == msg_buf && is_str) {
+			have_msg = true;
+			msg_n = vl;
+		} else if (rc == 0 && out == host_buf && is_str) {
+			host_n = vl;
+		} else if (rc == 0 && out == num && is_str) {
+			uint64_t v;
+			if (scl_parse_u64(num, vl, UINT64_MAX, &v) == 0) {
+				if (key[1] == 'A')
+					serial = v;
+				else if (key[1] == '_')
+					rt = v;
+				else
+					srt = v;
+			}
+		}
+		ws(&s);
+		if (s.p < s.end && *s.p == ',') {
+			s.p++;
+			continue;
+		}
+		if (s.p < s.end && *s.p == '}')
+			break;
+		goto bad;
+	}
+	if (!have_msg)
+		return SCL_LINE_OTHER;
+	return scl_journal_message(msg_buf, msg_n, host_buf, host_n, serial, srt ? srt : rt,
+				   SCL_FRAME_JOURNAL_JSON, ret, ret_reason);
+bad:
+	if (memmem(line, n, "SECCOMP", 7) || memmem(line, n, "type=1326", 9)) {
+		if (ret_reason)
+			*ret_reason = SCL_SKIP_BAD_JOURNAL;
+		return -EBADMSG;
+	}
+	return SCL_LINE_OTHER;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCL_PROFILE_FMT_H
+#define SCL_PROFILE_FMT_H
+
+/*
+ * Private helpers shared by the profile formats (profile-json.c,
+ * profile-k8s.c, profile-systemd.c).  Not part of the public API.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scmplog/arch.h"
+#include "scmplog/profile.h"
+
+/* A growing NULL-terminated string list. */
+typedef struct scl_pfmt_strv {
+	char **v;
+	size_t n, cap;
+} scl_pfmt_strv;
+
+int scl_pfmt_strv_addf(scl_pfmt_strv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the list out (an empty list is a one-element array holding NULL). */
+int scl_pfmt_strv_take(scl_pfmt_strv *s, char ***ret);
+void scl_pfmt_strv_done(scl_pfmt_strv *s);
+
+/*
+ * Input text for a message: at most `max` bytes shown, quote, backslash,
+ * control and non-ASCII bytes as \xNN, "..." appended when cut.  Always
+ * NUL-terminates buf (size > 0).
+ */
+void scl_pfmt_excerpt(const char *s, size_t n, size_t max, char *buf, size_t size);
+/* "clone" or "bpf, +7 more" for messages about a rule. */
+void scl_pfmt_rule_label(const scl_profile_rule *r, char *buf, size_t size);
+
+/*
+ * An architecture named in a profile: Docker/Go names first ("amd64",
+ * "386", "arm64", "mips64le", ...), then scl_arch_by_name().  NULL if unknown.
+ */
+const scl_arch_info *scl_pfmt_arch_lookup(const char *name);
+/* The Go/Docker name we write in includes.arches (falls back to scl_arch_info.name). */
+const char *scl_pfmt_arch_go_name(uint32_t token);
+
+/* errno name ("EPERM") of a number, NULL if unknown. */
+const char *scl_pfmt_errno_name(uint32_t e);
+/* errno number of a name; -EINVAL if unknown. */
+int scl_pfmt_errno_parse(const char *s, size_t n, uint32_t *ret);
+
+/*
+ * The allowed names that apply to a filter for the architectures exp[0..n):
+ * unrestricted ones and restricted ones whose set meets exp (all restricted
+ * ones when n is 0).  Sorted; caller frees *ret.
+ */
+int scl_pfmt_resolved_names(const scl_profile *p, const uint32_t *exp, size_t n_exp,
+			    scl_profile_syscall **ret, size_t *ret_n);
+
+/* What a format without includes/excludes does with a rule. */
+enum {
+	SCL_PFMT_KEEP,     /* applies as it is */
+	SCL_PFMT_STRIP,    /* applies with a condition dropped (why says which) */
+	SCL_PFMT_DROP,     /* does not apply (why says why) */
+};
+int scl_pfmt_rule_fate(const scl_profile_rule *r, const uint32_t *exp, size_t n_exp, char *why,
+		       size_t whylen);
+
+/* Write a JSON string literal with escaping. */
+void scl_pfmt_json_string(FILE *f, const char *s);
+
+/* Return for a writer: 0, or the stream's error. */
+int scl_pfmt_stream_result(FILE *f);
+
+#endif

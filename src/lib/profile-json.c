@@ -1,0 +1,1368 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * OCI JSON profiles: reader (json-c) and writer.  The writer is written by
+ * hand: json-c's pretty printer has no space after ':' without
+ * JSON_C_TO_STRING_SPACED and prints empty arrays as "[\n  ]", and we want
+ * the layout that Docker and containers ship, byte-stable.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "lib/profile-fmt.h"
+#include "lib/util.h"
+#include "scmplog/limits.h"
+#include "scmplog/num.h"
+#include "scmplog/profile-io.h"
+#include "scmplog/record.h"
+
+static inline void json_putp(json_object **o)
+{
+	if (*o)
+		json_object_put(*o);
+}
+#define _cleanup_json_ _cleanup_(json_putp)
+
+static inline void tokener_freep(json_tokener **t)
+{
+	if (*t)
+		json_tokener_free(*t);
+}
+
+/* ---------------------------------------------------------------- writer */
+
+static void indent(FILE *f, int level)
+{
+	for (int i = 0; i < level; i++)
+		fputs("  ", f);
+}
+
+/* "key": [ "a", "b" ] over several lines, or "key": [] */
+static void write_str_array(FILE *f, int level, const char *key, const char *const *v, size_t n,
+			    bool last)
+{
+	indent(f, level);
+	fprintf(f, "\"%s\": [", key);
+	if (n == 0) {
+		fputs(last ? "]\n" : "],\n", f);
+		return;
+	}
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		indent(f, level + 1);
+		scl_pfmt_json_string(f, v[i]);
+		fputs(i + 1 < n ? ",\n" : "\n", f);
+	}
+	indent(f, level);
+	fputs(last ? "]\n" : "],\n", f);
+}
+
+static const char *op_name(scl_cmp op)
+{
+	switch (op) {
+	case SCL_CMP_NE:
+		return "SCMP_CMP_NE";
+	case SCL_CMP_LT:
+		return "SCMP_CMP_LT";
+	case SCL_CMP_LE:
+		return "SCMP_CMP_LE";
+	case SCL_CMP_EQ:
+		return "SCMP_CMP_EQ";
+	case SCL_CMP_GE:
+		return "SCMP_CMP_GE";
+	case SCL_CMP_GT:
+		return "SCMP_CMP_GT";
+	case SCL_CMP_MASKED_EQ:
+		return "SCMP_CMP_MASKED_EQ";
+	}
+	return "SCMP_CMP_EQ";
+}
+
+static int op_parse(const char *s, size_t n, scl_cmp *ret)
+{
+	for (int op = SCL_CMP_NE; op <= SCL_CMP_MASKED_EQ; op++) {
+		const char *name = op_name((scl_cmp)op);
+		if (strlen(name) == n && !memcmp(name, s, n)) {
+			*ret = (scl_cmp)op;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static bool cond_empty(const scl_profile_cond *c)
+{
+	return c->n_arches == 0 && c->n_caps == 0 && !c->min_kernel;
+}
+
+static void write_cond(FILE *f, int level, const char *key, const scl_profile_cond *c, bool last)
+{
+	indent(f, level);
+	fprintf(f, "\"%s\": {\n", key);
+	if (c->n_arches)
+		write_str_array(f, level + 1, "arches", c->arches, c->n_arches,
+				!c->n_caps && !c->min_kernel);
+	if (c->n_caps)
+		write_str_array(f, level + 1, "caps", c->caps, c->n_caps, !c->min_kernel);
+	if (c->min_kernel) {
+		indent(f, level + 1);
+		fputs("\"minKernel\": ", f);
+		scl_pfmt_json_string(f, c->min_kernel);
+		fputc('\n', f);
+	}
+	indent(f, level);
+	fputs(last ? "}\n" : "},\n", f);
+}
+
+static void write_rule(FILE *f, const scl_profile_rule *r, bool last)
+{
+	bool inc = !cond_empty(&r->includes), exc = !cond_empty(&r->excludes);
+
+	indent(f, 2);
+	fputs("{\n", f);
+	write_str_array(f, 3, "names", r->names, r->n_names, false);
+	indent(f, 3);
+	fprintf(f, "\"action\": \"%s\"", scl_profile_action_name(r->action));
+	if (r->has_errno_ret) {
+		fputs(",\n", f);
+		indent(f, 3);
+		fprintf(f, "\"errnoRet\": %" PRIu32, r->errno_ret);
+	}
+	if (r->n_args) {
+		fputs(",\n", f);
+		indent(f, 3);
+		fputs("\"args\": [\n", f);
+		for (size_t i = 0; i < r->n_args; i++) {
+			const scl_profile_arg *a = &r->args[i];
+			indent(f, 4);
+			fputs("{\n", f);
+			indent(f, 5);
+			fprintf(f, "\"index\": %" PRIu32 ",\n", a->index);
+			indent(f, 5);
+			fprintf(f, "\"value\": %" PRIu64 ",\n", a->value);
+			indent(f, 5);
+			fprintf(f, "\"valueTwo\": %" PRIu64 ",\n", a->value_two);
+			indent(f, 5);
+			fprintf(f, "\"op\": \"%s\"\n", op_name(a->op));
+			indent(f, 4);
+			fputs(i + 1 < r->n_args ? "},\n" : "}\n", f);
+		}
+		indent(f, 3);
+		fputc(']', f);
+	}
+	if (r->comment) {
+		fputs(",\n", f);
+		indent(f, 3);
+		fputs("\"comment\": ", f);
+		scl_pfmt_json_string(f, r->comment);
+	}
+	fputs(inc || exc ? ",\n" : "\n", f);
+	if (inc)
+		write_cond(f, 3, "includes", &r->includes, !exc);
+	if (exc)
+		write_cond(f, 3, "excludes", &r->excludes, true);
+	indent(f, 2);
+	fputs(last ? "}\n" : "},\n", f);
+}
+
+/* A group of restricted names sharing one architecture set. */
+struct group {
+	const uint32_t *arches;
+	size_t n_arches;
+	const char **go;      /* sorted Go names of arches */
+	const char **names;
+	size_t n_names;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	for (size_t i = 0; i < x->n_arches && i < y->n_arches; i++) {
+		int c = strcmp(x->go[i], y->go[i]);
+		if (c)
+			return c;
+	}
+	return (x->n_arches > y->n_arches) - (x->n_arches < y->n_arches);
+}
+
+static bool same_set(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	return na == nb && !memcmp(a, b, na * sizeof(uint32_t));
+}
+
+static void groups_free(struct group *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(g[i].go);
+		free(g[i].names);
+	}
+	free(g);
+}
+
+/* Group the restricted syscalls of v (sorted by name) by their restriction. */
+static int make_groups(const scl_profile_syscall *v, size_t n, struct group **ret, size_t *ret_n)
+{
+	struct group *g = NULL;
+	size_t ng = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k;
+		if (!v[i].n_arches)
+			continue;
+		for (k = 0; k < ng; k++)
+			if (same_set(g[k].arches, g[k].n_arches, v[i].arches, v[i].n_arches))
+				break;
+		if (k == ng) {
+			struct group *t = reallocarray(g, ng + 1, sizeof(*g));
+			if (!t)
+				goto oom;
+			g = t;
+			memset(&g[ng], 0, sizeof(g[ng]));
+			g[ng].arches = v[i].arches;
+			g[ng].n_arches = v[i].n_arches;
+			g[ng].go = calloc(v[i].n_arches, sizeof(char *));
+			g[ng].names = calloc(n, sizeof(char *));
+			ng++;
+			if (!g[k].go || !g[k].names)
+				goto oom;
+			for (size_t a = 0; a < v[i].n_arches; a++)
+				g[k].go[a] = scl_pfmt_arch_go_name(v[i].arches[a]);
+			qsort(g[k].go, v[i].n_arches, sizeof(char *), cmp_str);
+		}
+		g[k].names[g[k].n_names++] = v[i].name;
+	}
+	if (ng)
+		qsort(g, ng, sizeof(*g), cmp_group);
+	*ret = g;
+	*ret_n = ng;
+	return 0;
+oom:
+	groups_free(g, ng);
+	return -ENOMEM;
+}
+
+int scl_profile_write_oci(const scl_profile *p, FILE *f)
+{
+	_cleanup_free_ uint32_t *arches = NULL;
+	_cleanup_free_ scl_profile_syscall *v = NULL;
+	_cleanup_free_ const char **plain = NULL;
+	_cleanup_free_ const char **archnames = NULL;
+	struct group *g = NULL;
+	size_t n_arches, n, n_plain = 0, ng = 0, n_rules = scl_profile_rule_count(p);
+	size_t n_out;
+	int r;
+
+	r = scl_profile_arches(p, &arches, &n_arches);
+	if (r < 0)
+		return r;
+	r = scl_profile_syscalls(p, &v, &n);
+	if (r < 0)
+		return r;
+	plain = calloc(n + 1, sizeof(char *));
+	archnames = calloc(n_arches + 1, sizeof(char *));
+	if (!plain || !archnames)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].n_arches)
+			plain[n_plain++] = v[i].name;
+	for (size_t i = 0; i < n_arches; i++)
+		archnames[i] = scl_arch_by_token(arches[i])->oci_name;
+	r = make_groups(v, n, &g, &ng);
+	if (r < 0)
+		return r;
+
+	fputs("{\n", f);
+	indent(f, 1);
+	fprintf(f, "\"defaultAction\": \"%s\",\n",
+		scl_profile_action_name(scl_profile_default_action(p)));
+	if (scl_profile_default_action(p) == SCL_ACT_ERRNO) {
+		indent(f, 1);
+		fprintf(f, "\"defaultErrnoRet\": %" PRIu32 ",\n", scl_profile_default_errno(p));
+	}
+	write_str_array(f, 1, "architectures", archnames, n_arches, false);
+	n_out = (n_plain > 0) + ng + n_rules;
+	indent(f, 1);
+	if (n_out == 0) {
+		fputs("\"syscalls\": []\n}\n", f);
+		goto done;
+	}
+	fputs("\"syscalls\": [\n", f);
+	if (n_plain) {
+		n_out--;
+		indent(f, 2);
+		fputs("{\n", f);
+		write_str_array(f, 3, "names", plain, n_plain, false);
+		indent(f, 3);
+		fputs("\"action\": \"SCMP_ACT_ALLOW\"\n", f);
+		indent(f, 2);
+		fputs(n_out ? "},\n" : "}\n", f);
+	}
+	for (size_t i = 0; i < ng; i++) {
+		scl_profile_rule rule = {
+			.names = g[i].names,
+			.n_names = g[i].n_names,
+			.action = SCL_ACT_ALLOW,
+			.includes = { .arches = g[i].go, .n_arches = g[i].n_arches },
+		};
+		n_out--;
+		write_rule(f, &rule, n_out == 0);
+	}
+	for (size_t i = 0; i < n_rules; i++) {
+		n_out--;
+		write_rule(f, scl_profile_rule_at(p, i), n_out == 0);
+	}
+	indent(f, 1);
+	fputs("]\n}\n", f);
+done:
+	groups_free(g, ng);
+	return scl_pfmt_stream_result(f);
+}
+
+int scl_profile_write_stats(const scl_profile *p, FILE *f)
+{
+	_cleanup_free_ scl_profile_syscall *v = NULL;
+	size_t n;
+	int r;
+
+	r = scl_profile_syscalls(p, &v, &n);
+	if (r < 0)
+		return r;
+	if (n == 0) {
+		fputs("{\n  \"syscalls\": {}\n}\n", f);
+		return scl_pfmt_stream_result(f);
+	}
+	fputs("{\n  \"syscalls\": {\n", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "    \"%s\": { \"records\": %" PRIu64 ", \"runs\": %" PRIu64 " }%s\n",
+			v[i].name, v[i].records, v[i].runs, i + 1 < n ? "," : "");
+	fputs("  }\n}\n", f);
+	return scl_pfmt_stream_result(f);
+}
+
+/* ---------------------------------------------------------------- reader */
+
+struct reader {
+	scl_profile *p;
+	scl_pfmt_strv warnings;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct reader *rd, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct reader *rd, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rd->err && rd->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(rd->err, rd->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+#define warn(rd, ...)                                                    \
+	({                                                               \
+		int _r = scl_pfmt_strv_addf(&(rd)->warnings, __VA_ARGS__); \
+		_r < 0 ? fail((rd), _r, "out of memory") : 0;            \
+	})
+
+/* Excerpt of a JSON string for messages. */
+#define EXCERPT_MAX 48
+#define EXCERPT_SIZE (EXCERPT_MAX * 4 + 4)
+
+static void excerpt(json_object *o, char *buf)
+{
+	scl_pfmt_excerpt(json_object_get_string(o), (size_t)json_object_get_string_len(o),
+			 EXCERPT_MAX, buf, EXCERPT_SIZE);
+}
+
+static void line_col(const char *buf, size_t off, size_t *line, size_t *col)
+{
+	size_t l = 1, c = 1;
+
+	for (size_t i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			l++;
+			c = 1;
+		} else {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/*
+ * json-c clamps integers that do not fit 64 bits without telling anyone, and
+ * stops at NUL bytes; check both on the raw text first.
+ */
+static int prescan(struct reader *rd, const char *buf, size_t n)
+{
+	bool in_str = false;
+	size_t line = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = buf[i];
+		if (c == '\0')
+			return fail(rd, -EINVAL, "line %zu: NUL byte", line);
+		if (c == '\n')
+			line++;
+		if (in_str) {
+			if (c == '\\' && i + 1 < n && buf[i + 1] != '\n' && buf[i + 1] != '\0')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		if (c == '"') {
+			in_str = true;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t s = i, e = i;
+			bool neg = c == '-', frac = false;
+			uint64_t v;
+
+			for (; e < n && buf[e] && strchr("0123456789+-.eE", buf[e]); e++)
+				if (buf[e] == '.' || buf[e] == 'e' || buf[e] == 'E')
+					frac = true;
+			i = e - 1;
+			if (frac)
+				continue;
+			if (neg)
+				s++;
+			if (scl_parse_u64(buf + s, e - s, neg ? (uint64_t)INT64_MAX + 1 : UINT64_MAX,
+					  &v) == -ERANGE)
+				return fail(rd, -EINVAL, "line %zu: integer out of range", line);
+		}
+	}
+	return 0;
+}
+
+static const char *type_name(json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+		return "a fractional number";
+	case json_type_int:
+		return "an integer";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "unknown";
+}
+
+static int want(struct reader *rd, json_object *o, json_type t, const char *where, const char *what)
+{
+	if (json_object_is_type(o, t))
+		return 0;
+	return fail(rd, -EINVAL, "%s: expected %s, got %s", where, what, type_name(o));
+}
+
+static int get_uint(struct reader *rd, json_object *o, uint64_t max, const char *where,
+		    uint64_t *ret)
+{
+	uint64_t v;
+	int r;
+
+	r = want(rd, o, json_type_int, where, "a non-negative integer");
+	if (r < 0)
+		return r;
+	if (json_object_get_int64(o) < 0)
+		return fail(rd, -EINVAL, "%s: expected a non-negative integer, got %" PRId64, where,
+			    json_object_get_int64(o));
+	v = json_object_get_uint64(o);
+	if (v > max)
+		return fail(rd, -EINVAL, "%s: %" PRIu64 " is out of range (at most %" PRIu64 ")",
+			    where, v, max);
+	*ret = v;
+	return 0;
+}
+
+/* A string without embedded NUL. */
+static int get_str(struct reader *rd, json_object *o, const char *where, const char **ret,
+		   size_t *ret_n)
+{
+	const char *s;
+	size_t n;
+	int r;
+
+	r = want(rd, o, json_type_string, where, "a string");
+	if (r < 0)
+		return r;
+	s = json_object_get_string(o);
+	n = (size_t)json_object_get_string_len(o);
+	if (strlen(s) != n)
+		return fail(rd, -EINVAL, "%s: string holds a NUL character", where);
+	*ret = s;
+	if (ret_n)
+		*ret_n = n;
+	return 0;
+}
+
+/* Warn about keys of an object not in `known` (NULL-terminated). */
+static int check_keys(struct reader *rd, json_object *o, const char *where,
+		      const char *const *known, const char *const *unsupported)
+{
+	json_object_object_foreach(o, key, val) {
+		bool ok = false;
+		char ex[EXCERPT_SIZE];
+		int r;
+
+		(void)val;
+		for (size_t i = 0; known[i] && !ok; i++)
+			ok = !strcmp(key, known[i]);
+		if (ok)
+			continue;
+		for (size_t i = 0; unsupported && unsupported[i] && !ok; i++)
+			ok = !strcmp(key, unsupported[i]);
+		scl_pfmt_excerpt(key, strlen(key), EXCERPT_MAX, ex, sizeof(ex));
+		if (ok)
+			r = warn(rd, "%s%skey \"%s\" is not supported, ignored", where,
+				 where[0] ? ": " : "", ex);
+		else
+			r = warn(rd, "%s%sunknown key \"%s\", ignored", where, where[0] ? ": " : "",
+				 ex);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Look a key up; absent and null are the same. */
+static json_object *get_key(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return json_object_is_type(v, json_type_null) ? NULL : v;
+}
+
+static int read_arch_name(struct reader *rd, json_object *o, const char *where)
+{
+	const scl_arch_info *a;
+	const char *s;
+	char ex[EXCERPT_SIZE];
+	int r;
+
+	r = get_str(rd, o, where, &s, NULL);
+	if (r < 0)
+		return r;
+	a = scl_pfmt_arch_lookup(s);
+	r = a ? scl_profile_add_arch(rd->p, a->token) : -EAFNOSUPPORT;
+	if (r == -EAFNOSUPPORT) {
+		excerpt(o, ex);
+		return warn(rd, "%s: unknown architecture \"%s\", ignored", where, ex);
+	}
+	return r < 0 ? fail(rd, r, "out of memory") : 0;
+}
+
+static int read_arches(struct reader *rd, json_object *root)
+{
+	json_object *a = get_key(root, "architectures");
+	json_object *m = get_key(root, "archMap");
+	char where[96];
+	int r;
+
+	if (a) {
+		r = want(rd, a, json_type_array, "architectures", "an array");
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			snprintf(where, sizeof(where), "architectures[%zu]", i);
+			r = read_arch_name(rd, json_object_array_get_idx(a, i), where);
+			if (r < 0)
+				return r;
+		}
+	}
+	if (m) {
+		static const char *const known[] = { "architecture", "subArchitectures", NULL };
+		r = want(rd, m, json_type_array, "archMap", "an array");
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < json_object_array_length(m); i++) {
+			json_object *e = json_object_array_get_idx(m, i), *arch, *subs;
+
+			snprintf(where, sizeof(where), "archMap[%zu]", i);
+			r = want(rd, e, json_type_object, where, "an object");
+			if (r < 0)
+				return r;
+			r = check_keys(rd, e, where, known, NULL);
+			if (r < 0)
+				return r;
+			arch = get_key(e, "architecture");
+			if (!arch)
+				return fail(rd, -EINVAL, "%s: missing \"architecture\"", where);
+			snprintf(where, sizeof(where), "archMap[%zu].architecture", i);
+			r = read_arch_name(rd, arch, where);
+			if (r < 0)
+				return r;
+			subs = get_key(e, "subArchitectures");
+			if (!subs)
+				continue;
+			snprintf(where, sizeof(where), "archMap[%zu].subArchitectures", i);
+			r = want(rd, subs, json_type_array, where, "an array");
+			if (r < 0)
+				return r;
+			for (size_t k = 0; k < json_object_array_length(subs); k++) {
+				snprintf(where, sizeof(where), "archMap[%zu].subArchitectures[%zu]", i, k);
+				r = read_arch_name(rd, json_object_array_get_idx(subs, k), where);
+				if (r < 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Storage for one rule being read; strings point into the JSON tree. */
+struct rule_buf {
+	scl_profile_rule r;
+	const char **names;
+	const char **inc_arches, **inc_caps, **exc_arches, **exc_caps;
+	scl_profile_arg *args;
+};
+
+static void rule_buf_done(struct rule_buf *b)
+{
+	free(b->names);
+	free(b->inc_arches);
+	free(b->inc_caps);
+	free(b->exc_arches);
+	free(b->exc_caps);
+	free(b->args);
+}
+
+#define MAX_COND_STRING 64
+
+static int read_strv(struct reader *rd, json_object *o, const char *where, bool names,
+		     const char ***ret, size_t *ret_n)
+{
+	size_t n;
+	const char **v;
+	char w[160];
+	int r;
+
+	r = want(rd, o, json_type_array, where, "an array of strings");
+	if (r < 0)
+		return r;
+	n = json_object_array_length(o);
+	v = calloc(n + 1, sizeof(char *));
+	if (!v)
+		return fail(rd, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(o, i);
+		char ex[EXCERPT_SIZE];
+		size_t len;
+		bool ok;
+
+		snprintf(w, sizeof(w), "%s[%zu]", where, i);
+		r = get_str(rd, e, w, &v[i], &len);
+		if (r < 0) {
+			free(v);
+			return r;
+		}
+		if (names) {
+			ok = scl_profile_name_valid(v[i], len);
+		} else {
+			ok = len > 0 && len <= MAX_COND_STRING;
+			for (size_t k = 0; k < len && ok; k++)
+				ok = (unsigned char)v[i][k] > 0x20 && (unsigned char)v[i][k] < 0x7f;
+		}
+		if (!ok) {
+			excerpt(e, ex);
+			free(v);
+			if (names)
+				return fail(rd, -EINVAL, "%s: invalid syscall name \"%s\"", w, ex);
+			return fail(rd, -EINVAL, "%s: invalid value \"%s\"", w, ex);
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static int read_cond(struct reader *rd, json_object *o, const char *where, scl_profile_cond *c,
+		     const char ***arches, const char ***caps)
+{
+	static const char *const known[] = { "arches", "caps", "minKernel", NULL };
+	json_object *v;
+	char w[128];
+	int r;
+
+	r = want(rd, o, json_type_object, where, "an object");
+	if (r < 0)
+		return r;
+	r = check_keys(rd, o, where, known, NULL);
+	if (r < 0)
+		return r;
+	if ((v = get_key(o, "arches"))) {
+		snprintf(w, sizeof(w), "%s.arches", where);
+		r = read_strv(rd, v, w, false, arches, &c->n_arches);
+		if (r < 0)
+			return r;
+		c->arches = *arches;
+	}
+	if ((v = get_key(o, "caps"))) {
+		snprintf(w, sizeof(w), "%s.caps", where);
+		r = read_strv(rd, v, w, false, caps, &c->n_caps);
+		if (r < 0)
+			return r;
+		c->caps = *caps;
+	}
+	if ((v = get_key(o, "minKernel"))) {
+		size_t len;
+		bool ok;
+		snprintf(w, sizeof(w), "%s.minKernel", where);
+		r = get_str(rd, v, w, &c->min_kernel, &len);
+		if (r < 0)
+			return r;
+		/* "" is what Go's omitempty-less encoders write for "none". */
+		if (len == 0) {
+			c->min_kernel = NULL;
+		} else {
+			ok = len <= MAX_COND_STRING;
+			for (size_t k = 0; k < len && ok; k++)
+				ok = (unsigned char)c->min_kernel[k] > 0x20 &&
+				     (unsigned char)c->min_kernel[k] < 0x7f;
+			if (!ok)
+				return fail(rd, -EINVAL, "%s: invalid value", w);
+		}
+	}
+	return 0;
+}
+
+static int read_args(struct reader *rd, json_object *o, const char *where, struct rule_buf *b)
+{
+	static const char *const known[] = { "index", "value", "valueTwo", "op", NULL };
+	size_t n;
+	char w[128];
+	int r;
+
+	r = want(rd, o, json_type_array, where, "an array");
+	if (r < 0)
+		return r;
+	n = json_object_array_length(o);
+	if (n == 0)
+		return 0;
+	b->args = calloc(n, sizeof(*b->args));
+	if (!b->args)
+		return fail(rd, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_object *a = json_object_array_get_idx(o, i), *v;
+		scl_profile_arg *arg = &b->args[i];
+		uint64_t x;
+
+		snprintf(w, sizeof(w), "%s[%zu]", where, i);
+		r = want(rd, a, json_type_object, w, "an object");
+		if (r < 0)
+			return r;
+		r = check_keys(rd, a, w, known, NULL);
+		if (r < 0)
+			return r;
+		if (!(v = get_key(a, "index")))
+			return fail(rd, -EINVAL, "%s: missing \"index\"", w);
+		snprintf(w, sizeof(w), "%s[%zu].index", where, i);
+		r = get_uint(rd, v, SCL_MAX_ARG_INDEX, w, &x);
+		if (r < 0)
+			return r;
+		arg->index = (uint32_t)x;
+		if ((v = get_key(a, "value"))) {
+			snprintf(w, sizeof(w), "%s[%zu].value", where, i);
+			r = get_uint(rd, v, UINT64_MAX, w, &arg->value);
+			if (r < 0)
+				return r;
+		}
+		if ((v = get_key(a, "valueTwo"))) {
+			snprintf(w, sizeof(w), "%s[%zu].valueTwo", where, i);
+			r = get_uint(rd, v, UINT64_MAX, w, &arg->value_two);
+			if (r < 0)
+				return r;
+		}
+		snprintf(w, sizeof(w), "%s[%zu].op", where, i);
+		if (!(v = get_key(a, "op")))
+			return fail(rd, -EINVAL, "%s: missing", w);
+		{
+			const char *s;
+			size_t len;
+			char ex[EXCERPT_SIZE];
+
+			r = get_str(rd, v, w, &s, &len);
+			if (r < 0)
+				return r;
+			if (op_parse(s, len, &arg->op) < 0) {
+				excerpt(v, ex);
+				return fail(rd, -EINVAL, "%s: unknown operator \"%s\"", w, ex);
+			}
+		}
+	}
+	b->r.args = b->args;
+	b->r.n_args = n;
+	return 0;
+}
+
+static int read_errno_name(struct reader *rd, json_object *o, const char *where, bool *has,
+			   uint32_t *ret)
+{
+	const char *s;
+	size_t len;
+	char ex[EXCERPT_SIZE];
+	int r;
+
+	r = get_str(rd, o, where, &s, &len);
+	if (r < 0)
+		return r;
+	if (len == 0)
+		return 0;
+	if (scl_pfmt_errno_parse(s, len, ret) < 0) {
+		excerpt(o, ex);
+		return warn(rd, "%s: unknown errno \"%s\", ignored", where, ex);
+	}
+	*has = true;
+	return 0;
+}
+
+/* Tokens of an includes/excludes arch list; -ENOENT with the name's index if one is unknown. */
+static int cond_tokens(const scl_profile_cond *c, uint32_t *out, size_t *n_out, size_t *unknown)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n_arches; i++) {
+		const scl_arch_info *a = scl_pfmt_arch_lookup(c->arches[i]);
+		bool dup = false;
+		if (!a) {
+			*unknown = i;
+			return -ENOENT;
+		}
+		for (size_t k = 0; k < n; k++)
+			dup |= out[k] == a->token;
+		if (!dup)
+			out[n++] = a->token;
+	}
+	*n_out = n;
+	return 0;
+}
+
+static int reason_add(char *buf, size_t size, const char *what)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s%s", len ? ", " : "", what);
+	return 0;
+}
+
+/* Add the rule's names as allowed on the architectures of tokens (all when n == 0). */
+static int allow_names(struct reader *rd, const struct rule_buf *b, const uint32_t *tokens,
+		       size_t n)
+{
+	for (size_t i = 0; i < b->r.n_names; i++) {
+		int r;
+		if (n == 0) {
+			r = scl_profile_allow(rd->p, b->r.names[i], 0);
+		} else {
+			r = 0;
+			for (size_t k = 0; k < n && r >= 0; k++)
+				r = scl_profile_allow_on_arch(rd->p, b->r.names[i], tokens[k], 0);
+		}
+		if (r < 0)
+			return fail(rd, r, "out of memory");
+	}
+	return 0;
+}
+
+/* Every architecture a rule with excludes.arches would apply to. */
+static int excludes_complement(const scl_profile *p, const uint32_t *ex, size_t n_ex,
+			       uint32_t **ret, size_t *ret_n)
+{
+	_cleanup_free_ uint32_t *exp = NULL;
+	uint32_t *out;
+	size_t n_exp = 0, n = 0;
+	int r;
+
+	r = scl_profile_arches(p, &exp, &n_exp);
+	if (r < 0)
+		return r;
+	if (n_exp == 0) {
+		while (scl_arch_at(n_exp))
+			n_exp++;
+		free(exp);
+		exp = calloc(n_exp + 1, sizeof(uint32_t));
+		if (!exp)
+			return -ENOMEM;
+		for (size_t i = 0; i < n_exp; i++)
+			exp[i] = scl_arch_at(i)->token;
+	}
+	out = calloc(n_exp + 1, sizeof(uint32_t));
+	if (!out)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_exp; i++) {
+		bool skip = false;
+		for (size_t k = 0; k < n_ex; k++)
+			skip |= exp[i] == ex[k];
+		if (!skip)
+			out[n++] = exp[i];
+	}
+	*ret = out;
+	*ret_n = n;
+	return 0;
+}
+
+static int read_rule(struct reader *rd, json_object *o, size_t idx)
+{
+	static const char *const known[] = { "names", "name", "action", "args", "errnoRet",
+					     "errno", "comment", "includes", "excludes", NULL };
+	struct rule_buf b = { 0 };
+	json_object *v;
+	char where[64], w[96], label[96], reasons[320] = "";
+	_cleanup_free_ uint32_t *tokens = NULL;
+	size_t n_tokens = 0;
+	bool has_errno_name = false;
+	uint32_t errno_from_name = 0;
+	int r;
+
+	snprintf(where, sizeof(where), "syscalls[%zu]", idx);
+	r = want(rd, o, json_type_object, where, "an object");
+	if (r < 0)
+		return r;
+	r = check_keys(rd, o, where, known, NULL);
+	if (r < 0)
+		return r;
+
+	if ((v = get_key(o, "names"))) {
+		snprintf(w, sizeof(w), "%s.names", where);
+		r = read_strv(rd, v, w, true, &b.names, &b.r.n_names);
+		if (r < 0)
+			goto out;
+	} else if ((v = get_key(o, "name"))) {
+		const char *s;
+		size_t len;
+		char ex[EXCERPT_SIZE];
+
+		snprintf(w, sizeof(w), "%s.name", where);
+		r = get_str(rd, v, w, &s, &len);
+		if (r < 0)
+			goto out;
+		if (!scl_profile_name_valid(s, len)) {
+			excerpt(v, ex);
+			r = fail(rd, -EINVAL, "%s: invalid syscall name \"%s\"", w, ex);
+			goto out;
+		}
+		b.names = calloc(2, sizeof(char *));
+		if (!b.names) {
+			r = fail(rd, -ENOMEM, "out of memory");
+			goto out;
+		}
+		b.names[0] = s;
+		b.r.n_names = 1;
+	}
+	b.r.names = b.names;
+
+	snprintf(w, sizeof(w), "%s.action", where);
+	if (!(v = get_key(o, "action"))) {
+		r = fail(rd, -EINVAL, "%s: missing", w);
+		goto out;
+	} else {
+		const char *s;
+		size_t len;
+		char ex[EXCERPT_SIZE];
+
+		r = get_str(rd, v, w, &s, &len);
+		if (r < 0)
+			goto out;
+		if (scl_profile_action_parse(s, len, &b.r.action) < 0) {
+			excerpt(v, ex);
+			r = fail(rd, -EINVAL, "%s: unknown action \"%s\"", w, ex);
+			goto out;
+		}
+	}
+	if ((v = get_key(o, "errnoRet"))) {
+		uint64_t x;
+		snprintf(w, sizeof(w), "%s.errnoRet", where);
+		r = get_uint(rd, v, SCL_MAX_ACTION_DATA, w, &x);
+		if (r < 0)
+			goto out;
+		b.r.has_errno_ret = true;
+		b.r.errno_ret = (uint32_t)x;
+	}
+	if ((v = get_key(o, "errno"))) {
+		snprintf(w, sizeof(w), "%s.errno", where);
+		r = read_errno_name(rd, v, w, &has_errno_name, &errno_from_name);
+		if (r < 0)
+			goto out;
+		if (has_errno_name && !b.r.has_errno_ret) {
+			b.r.has_errno_ret = true;
+			b.r.errno_ret = errno_from_name;
+		} else if (has_errno_name && b.r.errno_ret != errno_from_name) {
+			r = warn(rd, "%s: errno and errnoRet disagree, errnoRet used", where);
+			if (r < 0)
+				goto out;
+		}
+	}
+	if ((v = get_key(o, "args"))) {
+		snprintf(w, sizeof(w), "%s.args", where);
+		r = read_args(rd, v, w, &b);
+		if (r < 0)
+			goto out;
+	}
+	if ((v = get_key(o, "comment"))) {
+		size_t len;
+		snprintf(w, sizeof(w), "%s.comment", where);
+		r = get_str(rd, v, w, &b.r.comment, &len);
+		if (r < 0)
+			goto out;
+		if (len == 0)
+			b.r.comment = NULL;
+	}
+	if ((v = get_key(o, "includes"))) {
+		snprintf(w, sizeof(w), "%s.includes", where);
+		r = read_cond(rd, v, w, &b.r.includes, &b.inc_arches, &b.inc_caps);
+		if (r < 0)
+			goto out;
+	}
+	if ((v = get_key(o, "excludes"))) {
+		snprintf(w, sizeof(w), "%s.excludes", where);
+		r = read_cond(rd, v, w, &b.r.excludes, &b.exc_arches, &b.exc_caps);
+		if (r < 0)
+			goto out;
+	}
+
+	if (b.r.n_names == 0) {
+		r = warn(rd, "rule %zu: no syscall names, ignored", idx);
+		goto out;
+	}
+	scl_pfmt_rule_label(&b.r, label, sizeof(label));
+
+	/* Can it be plain allowed names? */
+	if (b.r.action != SCL_ACT_ALLOW && b.r.action != SCL_ACT_LOG)
+		reason_add(reasons, sizeof(reasons), scl_profile_action_name(b.r.action));
+	if (b.r.n_args)
+		reason_add(reasons, sizeof(reasons), "args conditions");
+	if (b.r.includes.n_caps)
+		reason_add(reasons, sizeof(reasons), "includes.caps");
+	if (b.r.includes.min_kernel)
+		reason_add(reasons, sizeof(reasons), "includes.minKernel");
+	if (b.r.excludes.n_caps)
+		reason_add(reasons, sizeof(reasons), "excludes.caps");
+	if (b.r.excludes.min_kernel)
+		reason_add(reasons, sizeof(reasons), "excludes.minKernel");
+	if (b.r.includes.n_arches && b.r.excludes.n_arches)
+		reason_add(reasons, sizeof(reasons), "both includes.arches and excludes.arches");
+	if (!reasons[0] && (b.r.includes.n_arches || b.r.excludes.n_arches)) {
+		const scl_profile_cond *c =
+			b.r.includes.n_arches ? &b.r.includes : &b.r.excludes;
+		tokens = calloc(c->n_arches + 1, sizeof(uint32_t));
+		if (!tokens) {
+			r = fail(rd, -ENOMEM, "out of memory");
+			goto out;
+		}
+		size_t bad = 0;
+		if (cond_tokens(c, tokens, &n_tokens, &bad) < 0) {
+			char ex[EXCERPT_SIZE], what[EXCERPT_SIZE + 64];
+			scl_pfmt_excerpt(c->arches[bad], strlen(c->arches[bad]), EXCERPT_MAX, ex,
+					 sizeof(ex));
+			snprintf(what, sizeof(what), "unknown architecture \"%s\" in %s", ex,
+				 c == &b.r.includes ? "includes.arches" : "excludes.arches");
+			reason_add(reasons, sizeof(reasons), what);
+		} else if (c == &b.r.excludes) {
+			uint32_t *in;
+			r = excludes_complement(rd->p, tokens, n_tokens, &in, &n_tokens);
+			if (r < 0) {
+				r = fail(rd, r, "out of memory");
+				goto out;
+			}
+			free(tokens);
+			tokens = in;
+			if (n_tokens == 0)
+				reason_add(reasons, sizeof(reasons), "excludes every architecture");
+		}
+	}
+
+	if (reasons[0]) {
+		r = warn(rd, "rule %zu (%s): %s kept as-is", idx, label, reasons);
+		if (r < 0)
+			goto out;
+		r = scl_profile_add_rule(rd->p, &b.r);
+		if (r < 0)
+			r = fail(rd, r, "%s: %s", where,
+				 r == -ENOMEM ? "out of memory" : "invalid rule");
+		goto out;
+	}
+	if (b.r.action == SCL_ACT_LOG) {
+		r = warn(rd, "rule %zu (%s): SCMP_ACT_LOG read as SCMP_ACT_ALLOW", idx, label);
+		if (r < 0)
+			goto out;
+	}
+	if (b.r.has_errno_ret) {
+		r = warn(rd, "rule %zu (%s): errnoRet of an allow rule ignored", idx, label);
+		if (r < 0)
+			goto out;
+	}
+	if (b.r.comment) {
+		r = warn(rd, "rule %zu (%s): comment dropped", idx, label);
+		if (r < 0)
+			goto out;
+	}
+	r = allow_names(rd, &b, tokens, n_tokens);
+out:
+	rule_buf_done(&b);
+	return r;
+}
+
+static int read_root(struct reader *rd, json_object *root)
+{
+	static const char *const known[] = { "defaultAction", "defaultErrnoRet", "defaultErrno",
+					     "architectures", "archMap", "syscalls", NULL };
+	static const char *const unsupported[] = { "flags", "listenerPath", "listenerMetadata",
+						   NULL };
+	json_object *v, *sys;
+	uint32_t action, errno_ret = 1, errno_name = 0;
+	bool has_ret = false, has_name = false;
+	int r;
+
+	r = want(rd, root, json_type_object, "top level", "an object");
+	if (r < 0)
+		return r;
+	r = check_keys(rd, root, "", known, unsupported);
+	if (r < 0)
+		return r;
+	if (!(v = get_key(root, "defaultAction")))
+		return fail(rd, -EINVAL, "defaultAction: missing");
+	{
+		const char *s;
+		size_t len;
+		char ex[EXCERPT_SIZE];
+
+		r = get_str(rd, v, "defaultAction", &s, &len);
+		if (r < 0)
+			return r;
+		if (scl_profile_action_parse(s, len, &action) < 0) {
+			excerpt(v, ex);
+			return fail(rd, -EINVAL, "defaultAction: unknown action \"%s\"", ex);
+		}
+	}
+	if ((v = get_key(root, "defaultErrnoRet"))) {
+		uint64_t x;
+		r = get_uint(rd, v, SCL_MAX_ACTION_DATA, "defaultErrnoRet", &x);
+		if (r < 0)
+			return r;
+		errno_ret = (uint32_t)x;
+		has_ret = true;
+	}
+	if ((v = get_key(root, "defaultErrno"))) {
+		r = read_errno_name(rd, v, "defaultErrno", &has_name, &errno_name);
+		if (r < 0)
+			return r;
+		if (has_name && !has_ret)
+			errno_ret = errno_name;
+		else if (has_name && errno_name != errno_ret) {
+			r = warn(rd, "defaultErrno and defaultErrnoRet disagree, defaultErrnoRet used");
+			if (r < 0)
+				return r;
+		}
+	}
+	if ((has_ret || has_name) && action != SCL_ACT_ERRNO) {
+		r = warn(rd, "defaultErrnoRet is ignored with %s", scl_profile_action_name(action));
+		if (r < 0)
+			return r;
+	}
+	r = scl_profile_set_default_action(rd->p, action, errno_ret);
+	if (r < 0)
+		return fail(rd, r, "defaultAction: invalid");
+
+	r = read_arches(rd, root);
+	if (r < 0)
+		return r;
+
+	if ((sys = get_key(root, "syscalls"))) {
+		r = want(rd, sys, json_type_array, "syscalls", "an array");
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < json_object_array_length(sys); i++) {
+			r = read_rule(rd, json_object_array_get_idx(sys, i), i);
+			if (r < 0)
+				return r;
+		}
+	}
+	scl_profile_mark_run(rd->p);
+	return 0;
+}
+
+static bool all_space(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+int scl_profile_read_oci(const char *buf, size_t n, scl_profile **ret, char ***ret_warnings,
+			 char *err, size_t errlen)
+{
+	_cleanup_(tokener_freep) json_tokener *tok = NULL;
+	_cleanup_json_ json_object *root = NULL;
+	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
+	struct reader rd = { .err = err, .errlen = errlen };
+	json_object *top;
+	size_t end, line, col;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (n > SCL_MAX_PROFILE_SIZE)
+		return fail(&rd, -EFBIG, "larger than SCL_MAX_PROFILE_SIZE (%d bytes)",
+			    SCL_MAX_PROFILE_SIZE);
+	if (all_space(buf, n))
+		return fail(&rd, -EINVAL, "empty file");
+	r = prescan(&rd, buf, n);
+	if (r < 0)
+		return r;
+
+	tok = json_tokener_new_ex(SCL_MAX_JSON_DEPTH);
+	if (!tok)
+		return fail(&rd, -ENOMEM, "out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	root = json_tokener_parse_ex(tok, buf, (int)n);
+	if (!root) {
+		enum json_tokener_error e = json_tokener_get_error(tok);
+		line_col(buf, json_tokener_get_parse_end(tok), &line, &col);
+		if (e == json_tokener_continue)
+			return fail(&rd, -EINVAL, "line %zu: unexpected end of file", line);
+		if (e == json_tokener_error_depth)
+			return fail(&rd, -EINVAL,
+				    "line %zu, column %zu: nested deeper than SCL_MAX_JSON_DEPTH (%d)",
+				    line, col, SCL_MAX_JSON_DEPTH);
+		if (e == json_tokener_success)
+			return fail(&rd, -EINVAL, "line %zu, column %zu: null is not a profile",
+				    line, col);
+		return fail(&rd, -EINVAL, "line %zu, column %zu: %s", line, col,
+			    json_tokener_error_desc(e));
+	}
+	end = json_tokener_get_parse_end(tok);
+	if (end < n && !all_space(buf + end, n - end)) {
+		line_col(buf, end, &line, &col);
+		return fail(&rd, -EINVAL, "line %zu, column %zu: data after the end of the JSON value",
+			    line, col);
+	}
+
+	r = scl_profile_new(&p);
+	if (r < 0)
+		return fail(&rd, r, "out of memory");
+	rd.p = p;
+
+	/* The JSON form of a security-profiles-operator SeccompProfile: read its spec. */
+	top = root;
+	if (json_object_is_type(root, json_type_object)) {
+		json_object *kind = get_key(root, "kind"), *spec = get_key(root, "spec");
+		if (kind && spec && json_object_is_type(kind, json_type_string) &&
+		    !strcmp(json_object_get_string(kind), "SeccompProfile"))
+			top = spec;
+	}
+	r = read_root(&rd, top);
+	if (r < 0) {
+		scl_pfmt_strv_done(&rd.warnings);
+		return r;
+	}
+	if (ret_warnings) {
+		r = scl_pfmt_strv_take(&rd.warnings, ret_warnings);
+		if (r < 0) {
+			scl_pfmt_strv_done(&rd.warnings);
+			return fail(&rd, r, "out of memory");
+		}
+	} else {
+		scl_pfmt_strv_done(&rd.warnings);
+	}
+	*ret = TAKE_PTR(p);
+	return 0;
+}
+
+static int fail_errno(char *err, size_t errlen, int r)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s", strerror(-r));
+	return r;
+}
+
+int scl_profile_read_oci_fd(int fd, scl_profile **ret, char ***ret_warnings, char *err,
+			    size_t errlen)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return fail_errno(err, errlen, -errno);
+	if (S_ISDIR(st.st_mode))
+		return fail_errno(err, errlen, -EISDIR);
+	if (S_ISREG(st.st_mode) && st.st_size > SCL_MAX_PROFILE_SIZE) {
+		if (err && errlen)
+			snprintf(err, errlen, "larger than SCL_MAX_PROFILE_SIZE (%d bytes)",
+				 SCL_MAX_PROFILE_SIZE);
+		return -EFBIG;
+	}
+	for (;;) {
+		ssize_t k;
+
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *t;
+			if (ncap > SCL_MAX_PROFILE_SIZE + 1)
+				ncap = SCL_MAX_PROFILE_SIZE + 1;
+			if (ncap == cap) {
+				if (err && errlen)
+					snprintf(err, errlen,
+						 "larger than SCL_MAX_PROFILE_SIZE (%d bytes)",
+						 SCL_MAX_PROFILE_SIZE);
+				return -EFBIG;
+			}
+			t = realloc(buf, ncap);
+			if (!t)
+				return fail_errno(err, errlen, -ENOMEM);
+			buf = t;
+			cap = ncap;
+		}
+		k = read(fd, buf + len, cap - len);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_errno(err, errlen, -errno);
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	return scl_profile_read_oci(buf ? buf : "", len, ret, ret_warnings, err, errlen);
+}
+
+int scl_profile_read_oci_file(const char *path, scl_profile **ret, char ***ret_warnings,
+			      char *err, size_t errlen)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (!path)
+		return fail_errno(err, errlen, -EINVAL);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return fail_errno(err, errlen, -errno);
+	return scl_profile_read_oci_fd(fd, ret, ret_warnings, err, errlen);
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * security-profiles-operator SeccompProfile YAML, written by hand.  Every
+ * scalar we write is from a small alphabet (syscall names, SCMP_* names,
+ * DNS-1123 labels, numbers), so the only quoting needed is for plain scalars
+ * YAML would read as numbers, booleans or null.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/profile-fmt.h"
+#include "lib/util.h"
+#include "scmplog/profile-io.h"
+#include "scmplog/record.h"
+
+#define K8S_NAME_MAX 63
+#define K8S_DEFAULT_NAME "scmplog-profile"
+
+int scl_k8s_name(const char *in, size_t n, char *out, size_t outlen)
+{
+	size_t len = 0;
+	bool dash = false;
+
+	if (outlen < K8S_NAME_MAX + 1)
+		return -ENOBUFS;
+	for (size_t i = 0; i < n && len < K8S_NAME_MAX; i++) {
+		char c = in[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && len > 0 && len < K8S_NAME_MAX - 1)
+				out[len++] = '-';
+			dash = false;
+			out[len++] = c;
+		} else {
+			dash = true;
+		}
+	}
+	if (len == 0) {
+		memcpy(out, K8S_DEFAULT_NAME, sizeof(K8S_DEFAULT_NAME));
+		return (int)(sizeof(K8S_DEFAULT_NAME) - 1);
+	}
+	out[len] = '\0';
+	return (int)len;
+}
+
+static bool dns_label_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > K8S_NAME_MAX || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* YAML 1.1 and 1.2 would read these plain scalars as something other than a string. */
+static void put_scalar(FILE *f, const char *s)
+{
+	static const char *const special[] = { "y", "n", "yes", "no", "on", "off", "true",
+					       "false", "null" };
+	bool quote = s[0] >= '0' && s[0] <= '9';
+
+	for (size_t i = 0; i < ELEMENTSOF(special) && !quote; i++)
+		quote = !strcmp(s, special[i]);
+	if (quote)
+		fprintf(f, "\"%s\"", s);
+	else
+		fputs(s, f);
+}
+
+static void put_names(FILE *f, const char *const *names, size_t n)
+{
+	fputs("    names:\n", f);
+	for (size_t i = 0; i < n; i++) {
+		fputs("    - ", f);
+		put_scalar(f, names[i]);
+		fputc('\n', f);
+	}
+}
+
+static const char *op_name(scl_cmp op)
+{
+	static const char *const names[] = { NULL, "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
+					     "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+					     "SCMP_CMP_MASKED_EQ" };
+
+	return op >= SCL_CMP_NE && op <= SCL_CMP_MASKED_EQ ? names[op] : "SCMP_CMP_EQ";
+}
+
+int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *f)
+{
+	_cleanup_free_ uint32_t *arches = NULL;
+	_cleanup_free_ scl_profile_syscall *v = NULL;
+	_cleanup_free_ const char **names = NULL;
+	char name[K8S_NAME_MAX + 1];
+	size_t n_arches, n, n_rules = scl_profile_rule_count(p);
+	bool any = false;
+	int r;
+
+	if (o && o->namespace_ && !dns_label_valid(o->namespace_))
+		return -EINVAL;
+	if (o && o->name)
+		r = scl_k8s_name(o->name, strlen(o->name), name, sizeof(name));
+	else
+		r = scl_k8s_name("", 0, name, sizeof(name));
+	if (r < 0)
+		return r;
+	r = scl_profile_arches(p, &arches, &n_arches);
+	if (r < 0)
+		return r;
+	r = scl_pfmt_resolved_names(p, arches, n_arches, &v, &n);
+	if (r < 0)
+		return r;
+	names = calloc(n + 1, sizeof(char *));
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		names[i] = v[i].name;
+
+	fprintf(f, "apiVersion: security-profiles-operator.x-k8s.io/%s\n",
+		o && o->v1beta1 ? "v1beta1" : "v1");
+	fputs("kind: SeccompProfile\nmetadata:\n  name: ", f);
+	put_scalar(f, name);
+	fputc('\n', f);
+	if (o && o->namespace_) {
+		fputs("  namespace: ", f);
+		put_scalar(f, o->namespace_);
+		fputc('\n', f);
+	}
+	fprintf(f, "spec:\n  defaultAction: %s\n",
+		scl_profile_action_name(scl_profile_default_action(p)));
+	if (n_arches) {
+		fputs("  architectures:\n", f);
+		for (size_t i = 0; i < n_arches; i++)
+			fprintf(f, "  - %s\n", scl_arch_by_token(arches[i])->oci_name);
+	}
+	for (size_t i = 0; i < n_rules && !any; i++)
+		any = scl_pfmt_rule_fate(scl_profile_rule_at(p, i), arches, n_arches, NULL, 0) !=
+		      SCL_PFMT_DROP;
+	if (n == 0 && !any) {
+		fputs("  syscalls: []\n", f);
+		return scl_pfmt_stream_result(f);
+	}
+	fputs("  syscalls:\n", f);
+	if (n) {
+		fputs("  - action: SCMP_ACT_ALLOW\n", f);
+		put_names(f, names, n);
+	}
+	for (size_t i = 0; i < n_rules; i++) {
+		const scl_profile_rule *rule = scl_profile_rule_at(p, i);
+
+		if (scl_pfmt_rule_fate(rule, arches, n_arches, NULL, 0) == SCL_PFMT_DROP)
+			continue;
+		fprintf(f, "  - action: %s\n", scl_profile_action_name(rule->action));
+		put_names(f, rule->names, rule->n_names);
+		if (rule->has_errno_ret)
+			fprintf(f, "    errnoRet: %" PRIu32 "\n", rule->errno_ret);
+		if (rule->n_args) {
+			fputs("    args:\n", f);
+			for (size_t k = 0; k < rule->n_args; k++) {
+				const scl_profile_arg *a = &rule->args[k];
+				fprintf(f,
+					"    - index: %" PRIu32 "\n"
+					"      value: %" PRIu64 "\n"
+					"      valueTwo: %" PRIu64 "\n"
+					"      op: %s\n",
+					a->index, a->value, a->value_two, op_name(a->op));
+			}
+		}
+	}
+	return scl_pfmt_stream_result(f);
+}

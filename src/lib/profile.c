@@ -1,0 +1,929 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "lib/util.h"
+#include "scmplog/arch.h"
+#include "scmplog/limits.h"
+#include "scmplog/profile.h"
+#include "scmplog/record.h"
+
+struct entry {
+	char name[SCL_MAX_SYSCALL_NAME + 1];
+	uint64_t records;
+	uint64_t runs;
+	uint32_t *arches;  /* sorted restriction, NULL = every architecture */
+	size_t n_arches;
+};
+
+struct scl_profile {
+	uint32_t default_action;
+	uint32_t default_errno;
+
+	uint32_t *arches;
+	size_t n_arches, cap_arches;
+
+	struct entry *entries;
+	size_t n_entries, cap_entries;
+	/*
+	 * Open addressing over entries: slot holds index + 1, 0 is empty.  The
+	 * hash is seeded per profile, so a hostile profile cannot be built to
+	 * collide; iteration order never depends on it (we sort).
+	 */
+	size_t *table;
+	size_t table_size;
+	uint64_t seed;
+
+	scl_profile_rule *rules;
+	size_t n_rules, cap_rules;
+};
+
+/* Free memory we own but hand out as const. */
+static void free_const(const void *p)
+{
+	free((void *)(uintptr_t)p);
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	n = *cap ? *cap : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / size)
+			return -ENOMEM;
+		n *= 2;
+	}
+	q = reallocarray(*p, n, size);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+bool scl_profile_name_valid(const char *s, size_t n)
+{
+	if (!s || n == 0 || n > SCL_MAX_SYSCALL_NAME)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+int scl_profile_new(scl_profile **ret)
+{
+	scl_profile *p = calloc(1, sizeof(*p));
+	uint64_t seed;
+
+	if (!p)
+		return -ENOMEM;
+	p->default_action = SCL_ACT_ERRNO;
+	p->default_errno = 1;
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+		seed = (uint64_t)(uintptr_t)p ^ 0x9e3779b97f4a7c15ULL;
+	p->seed = seed;
+	*ret = p;
+	return 0;
+}
+
+static void cond_free(scl_profile_cond *c)
+{
+	for (size_t i = 0; i < c->n_arches; i++)
+		free_const(c->arches[i]);
+	free_const(c->arches);
+	for (size_t i = 0; i < c->n_caps; i++)
+		free_const(c->caps[i]);
+	free_const(c->caps);
+	free_const(c->min_kernel);
+}
+
+static void rule_free(scl_profile_rule *r)
+{
+	for (size_t i = 0; i < r->n_names; i++)
+		free_const(r->names[i]);
+	free_const(r->names);
+	free_const(r->args);
+	cond_free(&r->includes);
+	cond_free(&r->excludes);
+	free_const(r->comment);
+}
+
+void scl_profile_free(scl_profile *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_entries; i++)
+		free(p->entries[i].arches);
+	for (size_t i = 0; i < p->n_rules; i++)
+		rule_free(&p->rules[i]);
+	free(p->rules);
+	free(p->entries);
+	free(p->table);
+	free(p->arches);
+	free(p);
+}
+
+bool scl_profile_action_valid(uint32_t action)
+{
+	switch (action) {
+	case SCL_ACT_KILL_PROCESS:
+	case SCL_ACT_KILL_THREAD:
+	case SCL_ACT_TRAP:
+	case SCL_ACT_ERRNO:
+	case SCL_ACT_USER_NOTIF:
+	case SCL_ACT_TRACE:
+	case SCL_ACT_LOG:
+	case SCL_ACT_ALLOW:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const struct {
+	const char *name;
+	uint32_t action;
+} action_names[] = {
+	/* First match by action is the name we write. */
+	{ "SCMP_ACT_KILL", SCL_ACT_KILL_THREAD },
+	{ "SCMP_ACT_KILL_THREAD", SCL_ACT_KILL_THREAD },
+	{ "SCMP_ACT_KILL_PROCESS", SCL_ACT_KILL_PROCESS },
+	{ "SCMP_ACT_TRAP", SCL_ACT_TRAP },
+	{ "SCMP_ACT_ERRNO", SCL_ACT_ERRNO },
+	{ "SCMP_ACT_TRACE", SCL_ACT_TRACE },
+	{ "SCMP_ACT_ALLOW", SCL_ACT_ALLOW },
+	{ "SCMP_ACT_LOG", SCL_ACT_LOG },
+	{ "SCMP_ACT_NOTIFY", SCL_ACT_USER_NOTIF },
+};
+
+const char *scl_profile_action_name(uint32_t action)
+{
+	for (size_t i = 0; i < ELEMENTSOF(action_names); i++)
+		if (action_names[i].action == action)
+			return action_names[i].name;
+	return NULL;
+}
+
+int scl_profile_action_parse(const char *s, size_t n, uint32_t *ret)
+{
+	for (size_t i = 0; i < ELEMENTSOF(action_names); i++)
+		if (strlen(action_names[i].name) == n && !memcmp(action_names[i].name, s, n)) {
+			*ret = action_names[i].action;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int scl_profile_set_default_action(scl_profile *p, uint32_t action, uint32_t errno_ret)
+{
+	if (!scl_profile_action_valid(action) || errno_ret > SCL_MAX_ACTION_DATA)
+		return -EINVAL;
+	p->default_action = action;
+	p->default_errno = errno_ret;
+	return 0;
+}
+
+uint32_t scl_profile_default_action(const scl_profile *p)
+{
+	return p->default_action;
+}
+
+uint32_t scl_profile_default_errno(const scl_profile *p)
+{
+	return p->default_errno;
+}
+
+static bool u32_in(const uint32_t *v, size_t n, uint32_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+int scl_profile_add_arch(scl_profile *p, uint32_t token)
+{
+	int r;
+
+	if (!scl_arch_by_token(token))
+		return -EAFNOSUPPORT;
+	if (u32_in(p->arches, p->n_arches, token))
+		return 0;
+	r = grow((void **)&p->arches, &p->cap_arches, p->n_arches + 1, sizeof(uint32_t));
+	if (r < 0)
+		return r;
+	p->arches[p->n_arches++] = token;
+	return 1;
+}
+
+void scl_profile_clear_arches(scl_profile *p)
+{
+	p->n_arches = 0;
+}
+
+size_t scl_profile_arch_count(const scl_profile *p)
+{
+	return p->n_arches;
+}
+
+uint32_t scl_profile_arch_at(const scl_profile *p, size_t i)
+{
+	return i < p->n_arches ? p->arches[i] : 0;
+}
+
+bool scl_profile_has_arch(const scl_profile *p, uint32_t token)
+{
+	return u32_in(p->arches, p->n_arches, token);
+}
+
+static int cmp_arch_name(const void *a, const void *b)
+{
+	const scl_arch_info *x = scl_arch_by_token(*(const uint32_t *)a);
+	const scl_arch_info *y = scl_arch_by_token(*(const uint32_t *)b);
+
+	return strcmp(x->name, y->name);
+}
+
+static bool is_sub(uint32_t parent, uint32_t t)
+{
+	const scl_arch_info *a = scl_arch_by_token(parent);
+
+	for (size_t k = 0; k < ELEMENTSOF(a->subarches) && a->subarches[k]; k++)
+		if (a->subarches[k] == t)
+			return true;
+	return false;
+}
+
+/* t is a sub-architecture of a member that is not in turn one of t's. */
+static bool has_strict_parent(const uint32_t *set, size_t n, uint32_t t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] != t && is_sub(set[i], t) && !is_sub(t, set[i]))
+			return true;
+	return false;
+}
+
+static void emit_with_subs(uint32_t t, uint32_t *out, size_t *n)
+{
+	const scl_arch_info *a = scl_arch_by_token(t);
+
+	if (!u32_in(out, *n, t))
+		out[(*n)++] = t;
+	for (size_t k = 0; k < ELEMENTSOF(a->subarches) && a->subarches[k]; k++) {
+		uint32_t s = a->subarches[k];
+		if (scl_arch_by_token(s) && !u32_in(out, *n, s))
+			out[(*n)++] = s;
+	}
+}
+
+/* set: known tokens, no duplicates. */
+static int expand_arches(const uint32_t *set, size_t n, uint32_t **ret, size_t *ret_n)
+{
+	_cleanup_free_ uint32_t *sorted = NULL;
+	_cleanup_free_ uint32_t *out = NULL;
+	size_t n_out = 0;
+	const size_t per = 1 + ELEMENTSOF(((scl_arch_info *)NULL)->subarches);
+
+	if (n == 0) {
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	sorted = reallocarray(NULL, n, sizeof(uint32_t));
+	out = reallocarray(NULL, n, per * sizeof(uint32_t));
+	if (!sorted || !out)
+		return -ENOMEM;
+	memcpy(sorted, set, n * sizeof(uint32_t));
+	qsort(sorted, n, sizeof(uint32_t), cmp_arch_name);
+	for (size_t i = 0; i < n; i++)
+		if (!u32_in(out, n_out, sorted[i]) && !has_strict_parent(sorted, n, sorted[i]))
+			emit_with_subs(sorted[i], out, &n_out);
+	for (size_t i = 0; i < n; i++)
+		if (!u32_in(out, n_out, sorted[i]))
+			emit_with_subs(sorted[i], out, &n_out);
+	*ret = TAKE_PTR(out);
+	*ret_n = n_out;
+	return 0;
+}
+
+int scl_profile_arches(const scl_profile *p, uint32_t **ret, size_t *ret_n)
+{
+	return expand_arches(p->arches, p->n_arches, ret, ret_n);
+}
+
+/* --- syscall set --- */
+
+static uint64_t hash_name(const scl_profile *p, const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ p->seed;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	/* FNV's low bits are weak; finish with the murmur3 mixer. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static struct entry *lookup(const scl_profile *p, const char *s, size_t n)
+{
+	size_t mask, i;
+
+	if (!p->table_size)
+		return NULL;
+	mask = p->table_size - 1;
+	for (i = hash_name(p, s, n) & mask;; i = (i + 1) & mask) {
+		size_t slot = p->table[i];
+		struct entry *e;
+
+		if (!slot)
+			return NULL;
+		e = &p->entries[slot - 1];
+		if (strlen(e->name) == n && !memcmp(e->name, s, n))
+			return e;
+	}
+}
+
+static void table_put(scl_profile *p, size_t idx)
+{
+	const struct entry *e = &p->entries[idx];
+	size_t mask = p->table_size - 1;
+	size_t i = hash_name(p, e->name, strlen(e->name)) & mask;
+
+	while (p->table[i])
+		i = (i + 1) & mask;
+	p->table[i] = idx + 1;
+}
+
+static int table_reserve(scl_profile *p, size_t n_entries)
+{
+	size_t size = p->table_size ? p->table_size : 64;
+	size_t *t;
+
+	/* Load factor at most 1/2. */
+	while (size / 2 < n_entries) {
+		if (size > SIZE_MAX / 2 / sizeof(size_t))
+			return -ENOMEM;
+		size *= 2;
+	}
+	if (size == p->table_size)
+		return 0;
+	t = calloc(size, sizeof(size_t));
+	if (!t)
+		return -ENOMEM;
+	free(p->table);
+	p->table = t;
+	p->table_size = size;
+	for (size_t i = 0; i < p->n_entries; i++)
+		table_put(p, i);
+	return 0;
+}
+
+/* Find or create; *created tells which.  The name must be valid. */
+static int get_entry(scl_profile *p, const char *s, size_t n, struct entry **ret, bool *created)
+{
+	struct entry *e = lookup(p, s, n);
+	int r;
+
+	if (e) {
+		*ret = e;
+		*created = false;
+		return 0;
+	}
+	r = grow((void **)&p->entries, &p->cap_entries, p->n_entries + 1, sizeof(struct entry));
+	if (r < 0)
+		return r;
+	r = table_reserve(p, p->n_entries + 1);
+	if (r < 0)
+		return r;
+	e = &p->entries[p->n_entries];
+	memset(e, 0, sizeof(*e));
+	memcpy(e->name, s, n);
+	e->name[n] = '\0';
+	table_put(p, p->n_entries);
+	p->n_entries++;
+	*ret = e;
+	*created = true;
+	return 0;
+}
+
+/* Drop an entry that was just created (an allocation after it failed). */
+static void drop_last_entry(scl_profile *p)
+{
+	p->n_entries--;
+	free(p->entries[p->n_entries].arches);
+	memset(p->table, 0, p->table_size * sizeof(size_t));
+	for (size_t i = 0; i < p->n_entries; i++)
+		table_put(p, i);
+}
+
+/* Add t to a sorted restriction. */
+static int restrict_add(struct entry *e, uint32_t t)
+{
+	uint32_t *v;
+	size_t i;
+
+	for (i = 0; i < e->n_arches && e->arches[i] < t; i++)
+		;
+	if (i < e->n_arches && e->arches[i] == t)
+		return 0;
+	v = reallocarray(e->arches, e->n_arches + 1, sizeof(uint32_t));
+	if (!v)
+		return -ENOMEM;
+	memmove(v + i + 1, v + i, (e->n_arches - i) * sizeof(uint32_t));
+	v[i] = t;
+	e->arches = v;
+	e->n_arches++;
+	return 0;
+}
+
+static void restrict_clear(struct entry *e)
+{
+	free(e->arches);
+	e->arches = NULL;
+	e->n_arches = 0;
+}
+
+int scl_profile_allow_n(scl_profile *p, const char *name, size_t n, uint64_t records)
+{
+	struct entry *e;
+	bool created;
+	int r;
+
+	if (!scl_profile_name_valid(name, n))
+		return -EINVAL;
+	r = get_entry(p, name, n, &e, &created);
+	if (r < 0)
+		return r;
+	restrict_clear(e);
+	e->records = sat_add(e->records, records);
+	return 0;
+}
+
+int scl_profile_allow(scl_profile *p, const char *name, uint64_t records)
+{
+	if (!name)
+		return -EINVAL;
+	return scl_profile_allow_n(p, name, strlen(name), records);
+}
+
+int scl_profile_allow_on_arch(scl_profile *p, const char *name, uint32_t arch, uint64_t records)
+{
+	struct entry *e;
+	bool created;
+	size_t n;
+	int r;
+
+	if (!name)
+		return -EINVAL;
+	n = strlen(name);
+	if (!scl_profile_name_valid(name, n))
+		return -EINVAL;
+	if (!scl_arch_by_token(arch))
+		return -EAFNOSUPPORT;
+	r = get_entry(p, name, n, &e, &created);
+	if (r < 0)
+		return r;
+	if (created || e->n_arches > 0) {
+		r = restrict_add(e, arch);
+		if (r < 0) {
+			if (created)
+				drop_last_entry(p);
+			return r;
+		}
+	}
+	e->records = sat_add(e->records, records);
+	return 0;
+}
+
+int scl_profile_add_stats(scl_profile *p, const char *name, uint64_t records, uint64_t runs)
+{
+	struct entry *e;
+
+	if (!name || !scl_profile_name_valid(name, strlen(name)))
+		return -EINVAL;
+	e = lookup(p, name, strlen(name));
+	if (!e)
+		return -ENOENT;
+	e->records = sat_add(e->records, records);
+	e->runs = sat_add(e->runs, runs);
+	return 0;
+}
+
+void scl_profile_mark_run(scl_profile *p)
+{
+	for (size_t i = 0; i < p->n_entries; i++)
+		if (p->entries[i].runs == 0)
+			p->entries[i].runs = 1;
+}
+
+static const struct entry *find(const scl_profile *p, const char *name)
+{
+	size_t n;
+
+	if (!name)
+		return NULL;
+	n = strlen(name);
+	if (!scl_profile_name_valid(name, n))
+		return NULL;
+	return lookup(p, name, n);
+}
+
+bool scl_profile_allows(const scl_profile *p, const char *name)
+{
+	const struct entry *e = find(p, name);
+
+	return e && e->n_arches == 0;
+}
+
+static bool entry_allows_on(const struct entry *e, uint32_t arch)
+{
+	return e->n_arches == 0 || u32_in(e->arches, e->n_arches, arch);
+}
+
+bool scl_profile_allows_on_arch(const scl_profile *p, const char *name, uint32_t arch)
+{
+	const struct entry *e = find(p, name);
+
+	return e && entry_allows_on(e, arch);
+}
+
+static void entry_view(const struct entry *e, scl_profile_syscall *v)
+{
+	v->name = e->name;
+	v->records = e->records;
+	v->runs = e->runs;
+	v->arches = e->arches;
+	v->n_arches = e->n_arches;
+}
+
+int scl_profile_get(const scl_profile *p, const char *name, scl_profile_syscall *ret)
+{
+	const struct entry *e;
+
+	if (!name || !scl_profile_name_valid(name, strlen(name)))
+		return -EINVAL;
+	e = lookup(p, name, strlen(name));
+	if (!e)
+		return -ENOENT;
+	entry_view(e, ret);
+	return 0;
+}
+
+size_t scl_profile_count(const scl_profile *p)
+{
+	return p->n_entries;
+}
+
+static int cmp_syscall(const void *a, const void *b)
+{
+	return strcmp(((const scl_profile_syscall *)a)->name, ((const scl_profile_syscall *)b)->name);
+}
+
+int scl_profile_syscalls(const scl_profile *p, scl_profile_syscall **ret, size_t *ret_n)
+{
+	scl_profile_syscall *v;
+
+	if (p->n_entries == 0) {
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	v = reallocarray(NULL, p->n_entries, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_entries; i++)
+		entry_view(&p->entries[i], &v[i]);
+	qsort(v, p->n_entries, sizeof(*v), cmp_syscall);
+	*ret = v;
+	*ret_n = p->n_entries;
+	return 0;
+}
+
+/* --- other rules --- */
+
+#define MAX_COND_STRING 64
+
+static bool cond_string_valid(const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return false;
+	n = strlen(s);
+	if (n == 0 || n > MAX_COND_STRING)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static int strv_copy(const char *const *v, size_t n, bool names, const char *const **ret)
+{
+	const char **out;
+
+	if (n == 0) {
+		*ret = NULL;
+		return 0;
+	}
+	if (!v)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (names ? !(v[i] && scl_profile_name_valid(v[i], strlen(v[i])))
+			  : !cond_string_valid(v[i]))
+			return -EINVAL;
+	}
+	out = calloc(n, sizeof(char *));
+	if (!out)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = strdup(v[i]);
+		if (!out[i]) {
+			for (size_t k = 0; k < i; k++)
+				free_const(out[k]);
+			free(out);
+			return -ENOMEM;
+		}
+	}
+	*ret = out;
+	return 0;
+}
+
+static int cond_copy(const scl_profile_cond *c, scl_profile_cond *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = strv_copy(c->arches, c->n_arches, false, &out->arches);
+	if (r < 0)
+		return r;
+	out->n_arches = c->n_arches;
+	r = strv_copy(c->caps, c->n_caps, false, &out->caps);
+	if (r < 0)
+		goto fail;
+	out->n_caps = c->n_caps;
+	if (c->min_kernel) {
+		if (!cond_string_valid(c->min_kernel)) {
+			r = -EINVAL;
+			goto fail;
+		}
+		out->min_kernel = strdup(c->min_kernel);
+		if (!out->min_kernel) {
+			r = -ENOMEM;
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	cond_free(out);
+	memset(out, 0, sizeof(*out));
+	return r;
+}
+
+int scl_profile_add_rule(scl_profile *p, const scl_profile_rule *in)
+{
+	scl_profile_rule r = { 0 };
+	int k;
+
+	if (in->n_names == 0 || !scl_profile_action_valid(in->action) ||
+	    (in->has_errno_ret && in->errno_ret > SCL_MAX_ACTION_DATA))
+		return -EINVAL;
+	if (in->n_args > 0 && !in->args)
+		return -EINVAL;
+	for (size_t i = 0; i < in->n_args; i++)
+		if (in->args[i].index > SCL_MAX_ARG_INDEX || in->args[i].op < SCL_CMP_NE ||
+		    in->args[i].op > SCL_CMP_MASKED_EQ)
+			return -EINVAL;
+	k = grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(scl_profile_rule));
+	if (k < 0)
+		return k;
+
+	r.action = in->action;
+	r.has_errno_ret = in->has_errno_ret;
+	r.errno_ret = in->has_errno_ret ? in->errno_ret : 0;
+	k = strv_copy(in->names, in->n_names, true, &r.names);
+	if (k < 0)
+		return k;
+	r.n_names = in->n_names;
+	if (in->n_args > 0) {
+		scl_profile_arg *a = reallocarray(NULL, in->n_args, sizeof(*a));
+		if (!a) {
+			k = -ENOMEM;
+			goto fail;
+		}
+		memcpy(a, in->args, in->n_args * sizeof(*a));
+		r.args = a;
+		r.n_args = in->n_args;
+	}
+	k = cond_copy(&in->includes, &r.includes);
+	if (k < 0)
+		goto fail;
+	k = cond_copy(&in->excludes, &r.excludes);
+	if (k < 0)
+		goto fail;
+	if (in->comment && in->comment[0]) {
+		r.comment = strdup(in->comment);
+		if (!r.comment) {
+			k = -ENOMEM;
+			goto fail;
+		}
+	}
+	p->rules[p->n_rules++] = r;
+	return 0;
+fail:
+	rule_free(&r);
+	return k;
+}
+
+size_t scl_profile_rule_count(const scl_profile *p)
+{
+	return p->n_rules;
+}
+
+const scl_profile_rule *scl_profile_rule_at(const scl_profile *p, size_t i)
+{
+	return i < p->n_rules ? &p->rules[i] : NULL;
+}
+
+static bool strv_equal(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return true;
+}
+
+static bool str_equal(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+static bool cond_equal(const scl_profile_cond *a, const scl_profile_cond *b)
+{
+	return strv_equal(a->arches, a->n_arches, b->arches, b->n_arches) &&
+	       strv_equal(a->caps, a->n_caps, b->caps, b->n_caps) &&
+	       str_equal(a->min_kernel, b->min_kernel);
+}
+
+bool scl_profile_rule_equal(const scl_profile_rule *a, const scl_profile_rule *b)
+{
+	if (a->action != b->action || a->has_errno_ret != b->has_errno_ret ||
+	    (a->has_errno_ret && a->errno_ret != b->errno_ret) || a->n_args != b->n_args)
+		return false;
+	for (size_t i = 0; i < a->n_args; i++)
+		if (a->args[i].index != b->args[i].index || a->args[i].value != b->args[i].value ||
+		    a->args[i].value_two != b->args[i].value_two || a->args[i].op != b->args[i].op)
+			return false;
+	return strv_equal(a->names, a->n_names, b->names, b->n_names) &&
+	       cond_equal(&a->includes, &b->includes) && cond_equal(&a->excludes, &b->excludes) &&
+	       str_equal(a->comment, b->comment);
+}
+
+/* --- merge and diff --- */
+
+int scl_profile_merge(scl_profile *dst, const scl_profile *src)
+{
+	int r;
+
+	for (size_t i = 0; i < src->n_arches; i++) {
+		r = scl_profile_add_arch(dst, src->arches[i]);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < src->n_entries; i++) {
+		const struct entry *s = &src->entries[i];
+		struct entry *d;
+		bool created;
+
+		r = get_entry(dst, s->name, strlen(s->name), &d, &created);
+		if (r < 0)
+			return r;
+		if (s->n_arches == 0) {
+			restrict_clear(d);
+		} else if (created || d->n_arches > 0) {
+			for (size_t k = 0; k < s->n_arches; k++) {
+				r = restrict_add(d, s->arches[k]);
+				if (r < 0) {
+					if (created)
+						drop_last_entry(dst);
+					return r;
+				}
+			}
+		}
+		d->records = sat_add(d->records, s->records);
+		d->runs = sat_add(d->runs, s->runs);
+	}
+	for (size_t i = 0; i < src->n_rules; i++) {
+		bool dup = false;
+
+		for (size_t k = 0; k < dst->n_rules && !dup; k++)
+			dup = scl_profile_rule_equal(&dst->rules[k], &src->rules[i]);
+		if (dup)
+			continue;
+		r = scl_profile_add_rule(dst, &src->rules[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static bool view_allows_on(const scl_profile_syscall *s, uint32_t arch)
+{
+	return s->n_arches == 0 || u32_in(s->arches, s->n_arches, arch);
+}
+
+int scl_profile_diff(const scl_profile *old, const scl_profile *new_, scl_profile_change **ret,
+		     size_t *ret_n)
+{
+	_cleanup_free_ uint32_t *uset = NULL, *uexp = NULL, *oexp = NULL, *nexp = NULL;
+	_cleanup_free_ scl_profile_syscall *ov = NULL, *nv = NULL;
+	_cleanup_free_ scl_profile_change *out = NULL;
+	size_t n_u = 0, n_uexp, n_oexp, n_nexp, n_ov, n_nv, n_out = 0, cap_out = 0;
+	int r;
+
+	uset = reallocarray(NULL, old->n_arches + new_->n_arches + 1, sizeof(uint32_t));
+	if (!uset)
+		return -ENOMEM;
+	for (size_t i = 0; i < old->n_arches; i++)
+		uset[n_u++] = old->arches[i];
+	for (size_t i = 0; i < new_->n_arches; i++)
+		if (!u32_in(uset, n_u, new_->arches[i]))
+			uset[n_u++] = new_->arches[i];
+	r = expand_arches(uset, n_u, &uexp, &n_uexp);
+	if (r < 0)
+		return r;
+	r = scl_profile_arches(old, &oexp, &n_oexp);
+	if (r < 0)
+		return r;
+	r = scl_profile_arches(new_, &nexp, &n_nexp);
+	if (r < 0)
+		return r;
+	r = scl_profile_syscalls(old, &ov, &n_ov);
+	if (r < 0)
+		return r;
+	r = scl_profile_syscalls(new_, &nv, &n_nv);
+	if (r < 0)
+		return r;
+
+	/* Neither lists an architecture: compare once, for "any" (arch 0). */
+	for (size_t a = 0; a < n_uexp || (a == 0 && n_uexp == 0); a++) {
+		uint32_t arch = n_uexp ? uexp[a] : 0;
+		bool o_arch = n_oexp == 0 || u32_in(oexp, n_oexp, arch);
+		bool n_arch = n_nexp == 0 || u32_in(nexp, n_nexp, arch);
+		size_t i = 0, k = 0;
+
+		while (i < n_ov || k < n_nv) {
+			const scl_profile_syscall *o = NULL, *n = NULL;
+			int c;
+
+			if (i >= n_ov)
+				c = 1;
+			else if (k >= n_nv)
+				c = -1;
+			else
+				c = strcmp(ov[i].name, nv[k].name);
+			if (c <= 0)
+				o = &ov[i++];
+			if (c >= 0)
+				n = &nv[k++];
+			bool in_old = o && o_arch && view_allows_on(o, arch);
+			bool in_new = n && n_arch && view_allows_on(n, arch);
+			if (in_old == in_new)
+				continue;
+			r = grow((void **)&out, &cap_out, n_out + 1, sizeof(*out));
+			if (r < 0)
+				return r;
+			out[n_out].arch = arch;
+			out[n_out].name = in_new ? n->name : o->name;
+			out[n_out].added = in_new;
+			n_out++;
+		}
+	}
+	*ret = TAKE_PTR(out);
+	*ret_n = n_out;
+	return 0;
+}

@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The audit netlink source.  Plain NETLINK_AUDIT sockets: libaudit's
+ * audit_get_reply() hides ENOBUFS, reads one message per call and prints
+ * its own errors, and we need all three under our control.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scmplog/limits.h"
+#include "scmplog/netlink.h"
+#include "util.h"
+
+#ifndef AUDIT_TRUSTED_APP
+#define AUDIT_TRUSTED_APP 1121
+#endif
+#ifndef AUDIT_NLGRP_READLOG
+#define AUDIT_NLGRP_READLOG 1
+#endif
+#ifndef AUDIT_STATUS_BACKLOG_WAIT_TIME
+#define AUDIT_STATUS_BACKLOG_WAIT_TIME 0x0020
+#endif
+
+/* One datagram: a netlink header and a record of at most SCL_MAX_RECORD bytes. */
+#define NL_BUF (SCL_MAX_RECORD + 256)
+#define NL_BATCH 64
+#define NL_MAX_PER_DISPATCH 4096
+#define CTL_TIMEOUT_MS 2000
+
+struct scl_netlink {
+	int fd;   /* collecting socket */
+	int ctl;  /* control socket: AUDIT_GET/SET, markers */
+	uint32_t seq;
+	scl_netlink_info info;
+	bool registered;
+	bool set_backlog_limit, set_wait_time;
+	bool restored;
+	bool lost_known;
+	uint32_t lost_start;
+	scl_marker marker;
+	uint16_t marker_type;
+	bool marker_pending, marker_seen;
+	scl_serials serials;
+	scl_live_stats st;
+	char *bufs;
+	struct mmsghdr mm[NL_BATCH];
+	struct iovec iov[NL_BATCH];
+	struct sockaddr_nl from[NL_BATCH];
+};
+
+const char *scl_netlink_mode_str(scl_netlink_mode m)
+{
+	switch (m) {
+	case SCL_NETLINK_AUTO:
+		return "auto";
+	case SCL_NETLINK_DAEMON:
+		return "daemon";
+	case SCL_NETLINK_MULTICAST:
+		return "multicast";
+	}
+	return "unknown";
+}
+
+static int nl_socket(bool nonblock)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), NETLINK_AUDIT);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int nl_send(int fd, uint32_t seq, uint16_t type, uint16_t flags, const void *data, size_t len)
+{
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	struct nlmsghdr h = {
+		.nlmsg_len = NLMSG_LENGTH(len),
+		.nlmsg_type = type,
+		.nlmsg_flags = NLM_F_REQUEST | flags,
+		.nlmsg_seq = seq,
+	};
+	struct iovec iov[3] = {
+		{ &h, NLMSG_HDRLEN },
+		{ (void *)data, len },
+		{ (void *)"\0\0\0\0", NLMSG_ALIGN(len) - len },
+	};
+	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = iov, .msg_iovlen = 3 };
+
+	for (;;) {
+		if (sendmsg(fd, &mh, 0) >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/*
+ * Send a request with NLM_F_ACK and wait for its ACK, and for a reply of
+ * reply_type first when reply is not NULL.  Other messages read meanwhile
+ * (records on the collecting socket) are dropped: this only runs before the
+ * start marker.
+ */
+static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, size_t len, uint16_t reply_type,
+		      void *reply, size_t reply_len)
+{
+	_cleanup_free_ char *buf = malloc(NL_BUF);
+	int64_t deadline = now_ms() + CTL_TIMEOUT_MS;
+	bool got_reply = reply == NULL;
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	r = nl_send(fd, seq, type, NLM_F_ACK, data, len);
+	if (r < 0)
+		return r;
+	for (;;) {
+		struct sockaddr_nl from;
+		socklen_t fl = sizeof(from);
+		struct pollfd p = { fd, POLLIN, 0 };
+		int64_t left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r <= 0)
+			continue;
+		n = recvfrom(fd, buf, NL_BUF, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR || errno == ENOBUFS)
+				continue;
+			return -errno;
+		}
+		if (from.nl_pid != 0)
+			continue;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != seq)
+				break; /* a record (unicast records carry a short nlmsg_len): skip the datagram */
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+					return -EBADMSG;
+				if (e->error)
+					return e->error;
+				return got_reply ? 0 : -EBADMSG;
+			}
+			if (h->nlmsg_type == reply_type && reply && !got_reply) {
+				size_t dl = h->nlmsg_len - NLMSG_HDRLEN;
+				memset(reply, 0, reply_len);
+				memcpy(reply, NLMSG_DATA(h), dl < reply_len ? dl : reply_len);
+				got_reply = true;
+			}
+		}
+	}
+}
+
+static int get_status(int fd, uint32_t seq, struct audit_status *s)
+{
+	return nl_request(fd, seq, AUDIT_GET, NULL, 0, AUDIT_GET, s, sizeof(*s));
+}
+
+static int set_status(int fd, uint32_t seq, const struct audit_status *s)
+{
+	return nl_request(fd, seq, AUDIT_SET, s, sizeof(*s), 0, NULL, 0);
+}
+
+static void to_public(const struct audit_status *k, scl_audit_status *s)
+{
+	*s = (scl_audit_status){
+		.enabled = k->enabled,
+		.failure = k->failure,
+		.pid = k->pid,
+		.rate_limit = k->rate_limit,
+		.backlog_limit = k->backlog_limit,
+		.lost = k->lost,
+		.backlog = k->backlog,
+		.backlog_wait_time = k->backlog_wait_time,
+	};
+}
+
+int scl_audit_get_status(scl_audit_status *ret)
+{
+	struct audit_status k;
+	int fd = nl_socket(false), r;
+
+	if (fd < 0)
+		return fd;
+	r = get_status(fd, 1, &k);
+	close(fd);
+	if (r < 0)
+		return r;
+	to_public(&k, ret);
+	return 0;
+}
+
+static int send_marker(int fd, uint32_t seq, const scl_marker *m, uint16_t type)
+{
+	/* The kernel drops a trailing NUL and logs msg='TEXT'. */
+	return nl_request(fd, seq, type, m->text, m->n + 1, 0, NULL, 0);
+}
+
+static uint16_t marker_type(int fd, uint32_t seq)
+{
+	struct audit_status k;
+
+	/* Only AUDIT_USER_AVC passes while audit is disabled; unknown state: the same. */
+	if (get_status(fd, seq, &k) < 0 || k.enabled == 0)
+		return AUDIT_USER_AVC;
+	return AUDIT_TRUSTED_APP;
+}
+
+int scl_audit_send_marker(const scl_marker *m)
+{
+	int fd = nl_socket(false), r;
+	uint16_t type;
+
+	if (fd < 0)
+		return fd;
+	type = marker_type(fd, 1);
+	r = send_marker(fd, 2, m, type);
+	close(fd);
+	return r < 0 ? r : type;
+}
+
+static void set_rcvbuf(scl_netlink *nl, int fd, int bytes)
+{
+	socklen_t l = sizeof(nl->info.rcvbuf);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
+		nl->info.rcvbuf_forced = true;
+	else
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &nl->info.rcvbuf, &l) < 0)
+		nl->info.rcvbuf = 0;
+}
+
+static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const struct audit_status *old)
+{
+	struct audit_status s = { 0 };
+	uint32_t want;
+	int fd, r;
+
+	fd = nl_socket(true);
+	if (fd < 0)
+		return fd;
+	set_rcvbuf(nl, fd, o->rcvbuf);
+	/* Registered from the collecting socket: its port gets the unicast records. */
+	s.mask = AUDIT_STATUS_PID;
+	s.pid = (uint32_t)getpid();
+	r = nl_request(fd, ++nl->seq, AUDIT_SET, &s, sizeof(s), 0, NULL, 0);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	nl->fd = fd;
+	nl->registered = true;
+	nl->info.mode = SCL_NETLINK_DAEMON;
+
+	nl->info.old_backlog_limit = nl->info.backlog_limit = old->backlog_limit;
+	want = o->backlog_limit;
+	/* backlog_limit 0 means unlimited: already more than we would set. */
+	if (old->backlog_limit != 0 && old->backlog_limit < want) {
+		memset(&s, 0, sizeof(s));
+		s.mask = AUDIT_STATUS_BACKLOG_LIMIT;
+		s.backlog_limit = want;
+		if (set_status(nl->ctl, ++nl->seq, &s) == 0) {
+			nl->set_backlog_limit = true;
+			nl->info.backlog_limit = want;
+		}
+	}
+	nl->info.old_backlog_wait_time = nl->info.backlog_wait_time = old->backlog_wait_time;
+	want = o->backlog_wait_time;
+	if (old->backlog_wait_time < want) {
+		memset(&s, 0, sizeof(s));
+		s.mask = AUDIT_STATUS_BACKLOG_WAIT_TIME;
+		s.backlog_wait_time = want;
+		if (set_status(nl->ctl, ++nl->seq, &s) == 0) {
+			nl->set_wait_time = true;
+			nl->info.backlog_wait_time = want;
+		}
+	}
+	return 0;
+}
+
+static int open_multicast(scl_netlink *nl, const scl_netlink_options *o)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
+
+	if (fd < 0)
+		return -errno;
+	set_rcvbuf(nl, fd, o->rcvbuf);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	nl->fd = fd;
+	nl->info.mode = SCL_NETLINK_MULTICAST;
+	return 0;
+}
+
+/* Body of a received record: the rest of the datagram (see KERNEL-FACTS: unicast nlmsg_len quirk). */
+static void body_of(const char *buf, size_t n, const char **ret, size_t *ret_n)
+{
+	const char *p = buf + NLMSG_HDRLEN;
+	size_t bn = n - NLMSG_HDRLEN;
+
+	while (bn > 0 && p[bn - 1] == '\0')
+		bn--;
+	*ret = p;
+	*ret_n = bn;
+}
+
+/* Read until our start marker arrives; everything before it is dropped. */
+static int wait_start(scl_netlink *nl, int timeout_ms)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	int r;
+
+	r = scl_marker_new(&nl->marker, "start");
+	if (r < 0)
+		return r;
+	nl->marker_type = marker_type(nl->ctl, ++nl->seq);
+	r = send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
+	if (r < 0)
+		return r;
+	for (;;) {
+		struct sockaddr_nl from;
+		socklen_t fl = sizeof(from);
+		struct pollfd p = { nl->fd, POLLIN, 0 };
+		int64_t left = deadline - now_ms();
+		const char *body;
+		size_t bn;
+		ssize_t n;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r <= 0)
+			continue;
+		n = recvfrom(nl->fd, nl->bufs, NL_BUF, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR || errno == ENOBUFS)
+				continue;
+			return -errno;
+		}
+		if (from.nl_pid != 0 || (size_t)n < NLMSG_HDRLEN)
+			continue;
+		if (((struct nlmsghdr *)nl->bufs)->nlmsg_type != nl->marker_type)
+			continue;
+		body_of(nl->bufs, (size_t)n, &body, &bn);
+		if (scl_marker_match(&nl->marker, body, bn)) {
+			uint64_t serial = scl_live_body_serial(body, bn);
+			if (serial) {
+				r = scl_serials_start(&nl->serials, serial);
+				if (r < 0)
+					return r;
+				nl->st.serials_tracked = true;
+			}
+			memset(&nl->marker, 0, sizeof(nl->marker));
+			return 0;
+		}
+	}
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
+{
+	scl_netlink_options o = o_in ? *o_in : (scl_netlink_options){ 0 };
+	struct audit_status st = { 0 };
+	scl_netlink *nl;
+	bool have_status;
+	int r;
+
+	if (!o.backlog_limit)
+		o.backlog_limit = SCL_NETLINK_BACKLOG_LIMIT;
+	if (!o.backlog_wait_time)
+		o.backlog_wait_time = SCL_NETLINK_BACKLOG_WAIT;
+	if (!o.rcvbuf)
+		o.rcvbuf = SCL_NETLINK_RCVBUF;
+	if (!o.start_timeout_ms)
+		o.start_timeout_ms = 3000;
+
+	nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	nl->fd = nl->ctl = -1;
+	nl->bufs = malloc((size_t)NL_BUF * NL_BATCH);
+	if (!nl->bufs) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < NL_BATCH; i++) {
+		nl->iov[i] = (struct iovec){ nl->bufs + i * NL_BUF, NL_BUF };
+		nl->mm[i].msg_hdr = (struct msghdr){ .msg_iov = &nl->iov[i], .msg_iovlen = 1 };
+	}
+	r = nl_socket(false);
+	if (r < 0)
+		goto fail;
+	nl->ctl = r;
+
+	r = get_status(nl->ctl, ++nl->seq, &st);
+	have_status = r == 0;
+	if (!have_status && r != -EPERM && r != -EACCES)
+		goto fail;
+
+	if (o.mode == SCL_NETLINK_DAEMON || (o.mode == SCL_NETLINK_AUTO && have_status && st.pid == 0)) {
+		r = have_status ? open_daemon(nl, &o, &st) : -EPERM;
+		if (r == 0) {
+			r = wait_start(nl, o.start_timeout_ms);
+			if (r < 0) {
+				scl_netlink_restore(nl);
+				nl->restored = false;
+				nl->registered = nl->set_backlog_limit = nl->set_wait_time = false;
+				close_fd(&nl->fd);
+			}
+		}
+		if (r < 0 && o.mode == SCL_NETLINK_DAEMON)
+			goto fail;
+		nl->info.daemon_error = r;
+	} else if (o.mode == SCL_NETLINK_AUTO) {
+		nl->info.daemon_error = have_status ? -EEXIST : -EPERM;
+		nl->info.other_daemon_pid = have_status ? st.pid : 0;
+	}
+	if (nl->fd < 0) {
+		if (r == -EEXIST && have_status && get_status(nl->ctl, ++nl->seq, &st) == 0)
+			nl->info.other_daemon_pid = st.pid;
+		r = open_multicast(nl, &o);
+		if (r == 0) {
+			r = wait_start(nl, o.start_timeout_ms);
+			if (r < 0)
+				close_fd(&nl->fd);
+		}
+		if (r < 0)
+			goto fail;
+	}
+
+	if (get_status(nl->ctl, ++nl->seq, &st) == 0) {
+		nl->lost_known = true;
+		nl->lost_start = st.lost;
+	}
+	*ret = nl;
+	return 0;
+fail:
+	scl_netlink_free(nl);
+	return r;
+}
+
+void scl_netlink_get_info(const scl_netlink *nl, scl_netlink_info *ret)
+{
+	*ret = nl->info;
+}
+
+int scl_netlink_fd(const scl_netlink *nl)
+{
+	return nl->fd;
+}
+
+static void count(uint64_t *c)
+{
+	if (*c != UINT64_MAX)
+		(*c)++;
+}
+
+static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops *ops, void *ud)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	const char *body;
+	size_t bn;
+	uint64_t serial;
+	int r = 0;
+
+	if (n < NLMSG_HDRLEN || h->nlmsg_type < NLMSG_MIN_TYPE || h->nlmsg_type == AUDIT_REPLACE)
+		return 0; /* control traffic: ACKs, liveness probes */
+	body_of(buf, n, &body, &bn);
+	serial = scl_live_body_serial(body, bn);
+	if (!serial)
+		return 0; /* not a record */
+	count(&nl->st.messages);
+	scl_serials_seen(&nl->serials, serial);
+
+	switch (h->nlmsg_type) {
+	case AUDIT_SECCOMP: {
+		scl_record rec;
+		scl_skip_reason why = SCL_SKIP_NONE;
+
+		if (scl_record_parse_body(body, bn, SCL_FRAME_BODY, &rec, &why) < 0) {
+			count(&nl->st.malformed);
+			if (ops && ops->skip)
+				r = ops->skip(ud, why);
+			break;
+		}
+		count(&nl->st.records);
+		if (ops && ops->record)
+			r = ops->record(ud, &rec);
+		break;
+	}
+	case AUDIT_LOGIN: {
+		uint32_t old_ses, ses;
+
+		if (ops && ops->session && scl_live_parse_login(body, bn, &old_ses, &ses) == 0)
+			r = ops->session(ud, old_ses, ses);
+		break;
+	}
+	default:
+		if (nl->marker_pending && h->nlmsg_type == nl->marker_type && scl_marker_match(&nl->marker, body, bn)) {
+			nl->marker_pending = false;
+			nl->marker_seen = true;
+		}
+		break;
+	}
+	return r;
+}
+
+int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
+{
+	int total = 0;
+
+	while (total < NL_MAX_PER_DISPATCH) {
+		int n;
+
+		for (size_t i = 0; i < NL_BATCH; i++) {
+			nl->mm[i].msg_hdr.msg_name = &nl->from[i];
+			nl->mm[i].msg_hdr.msg_namelen = sizeof(nl->from[i]);
+			nl->mm[i].msg_hdr.msg_flags = 0;
+		}
+		n = recvmmsg(nl->fd, nl->mm, NL_BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				/* The socket overflowed: records were dropped (once per episode). */
+				count(&nl->st.overflows);
+				continue;
+			}
+			if (errno == EAGAIN)
+				break;
+			return -errno;
+		}
+		for (int i = 0; i < n; i++) {
+			int r;
+
+			if (nl->from[i].nl_pid != 0)
+				continue; /* only the kernel speaks here */
+			if (nl->mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				count(&nl->st.malformed);
+				continue;
+			}
+			r = handle(nl, nl->bufs + (size_t)i * NL_BUF, nl->mm[i].msg_len, ops, ud);
+			if (r < 0)
+				return r;
+		}
+		total += n;
+		if (n < NL_BATCH)
+			break;
+	}
+	return total;
+}
+
+int scl_netlink_drain_start(scl_netlink *nl)
+{
+	int r;
+
+	if (!nl->marker_pending) {
+		r = scl_marker_new(&nl->marker, "drain");
+		if (r < 0)
+			return r;
+		nl->marker_seen = false;
+		nl->marker_pending = true;
+	}
+	return send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
+}
+
+bool scl_netlink_drained(const scl_netlink *nl)
+{
+	return nl->marker_seen;
+}
+
+int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
+{
+	struct audit_status st;
+
+	nl->st.serial_gaps = scl_serials_gaps(&nl->serials);
+	nl->st.lost_known = false;
+	nl->st.kernel_lost = 0;
+	if (nl->lost_known && get_status(nl->ctl, ++nl->seq, &st) == 0) {
+		nl->st.lost_known = true;
+		/* u32 arithmetic: the counter wraps */
+		nl->st.kernel_lost = (uint32_t)(st.lost - nl->lost_start);
+	}
+	*ret = nl->st;
+	return 0;
+}
+
+int scl_netlink_restore(scl_netlink *nl)
+{
+	struct audit_status s, cur;
+	bool have_cur;
+	int first = 0, r;
+
+	if (!nl || nl->restored || nl->ctl < 0)
+		return 0;
+	if (nl->registered) {
+		memset(&s, 0, sizeof(s));
+		s.mask = AUDIT_STATUS_PID;
+		s.pid = 0;
+		r = set_status(nl->ctl, ++nl->seq, &s);
+		/* -EACCES: we are no longer the daemon (the kernel reset us). */
+		if (r < 0 && r != -EACCES && !first)
+			first = r;
+		nl->registered = false;
+	}
+	have_cur = get_status(nl->ctl, ++nl->seq, &cur) == 0;
+	if (nl->set_backlog_limit && have_cur && cur.backlog_limit == nl->info.backlog_limit) {
+		memset(&s, 0, sizeof(s));
+		s.mask = AUDIT_STATUS_BACKLOG_LIMIT;
+		s.backlog_limit = nl->info.old_backlog_limit;
+		r = set_status(nl->ctl, ++nl->seq, &s);
+		if (r < 0 && !first)
+			first = r;
+	} else if (nl->set_backlog_limit && !have_cur && !first) {
+		first = -EIO;
+	}
+	nl->set_backlog_limit = false;
+	if (nl->set_wait_time && have_cur && cur.backlog_wait_time == nl->info.backlog_wait_time) {
+		memset(&s, 0, sizeof(s));
+		s.mask = AUDIT_STATUS_BACKLOG_WAIT_TIME;
+		s.backlog_wait_time = nl->info.old_backlog_wait_time;
+		r = set_status(nl->ctl, ++nl->seq, &s);
+		if (r < 0 && !first)
+			first = r;
+	} else if (nl->set_wait_time && !have_cur && !first) {
+		first = -EIO;
+	}
+	nl->set_wait_time = false;
+	nl->restored = true;
+	return first;
+}
+
+void scl_netlink_free(scl_netlink *nl)
+{
+	if (!nl)
+		return;
+	scl_netlink_restore(nl);
+	close_fd(&nl->fd);
+	close_fd(&nl->ctl);
+	scl_serials_done(&nl->serials);
+	free(nl->bufs);
+	free(nl);
+}

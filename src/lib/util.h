@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCL_UTIL_H
+#define SCL_UTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Ownership helpers (systemd style): destructors accept NULL. */
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static inline void scl_freep(void *p) { free(*(void **)p); }
+static inline void scl_fclosep(FILE **f) { if (*f) fclose(*f); }
+static inline void scl_closep(int *fd) { if (*fd >= 0) close(*fd); }
+
+#define _cleanup_free_ _cleanup_(scl_freep)
+#define _cleanup_fclose_ _cleanup_(scl_fclosep)
+#define _cleanup_close_ _cleanup_(scl_closep)
+
+/* Take ownership out of a cleanup variable. */
+#define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
+#define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline int scl_startswith(const char *s, size_t n, const char *prefix, size_t plen)
+{
+	return n >= plen && memcmp(s, prefix, plen) == 0;
+}
+#define STARTSWITH(s, n, lit) scl_startswith((s), (n), (lit), sizeof(lit) - 1)
+
+#endif
