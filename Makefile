@@ -49,13 +49,13 @@ endif
 OPT      ?= -O2 -g
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -DSCMPLOG_VERSION=\"$(VERSION)\" \
 	-DSCMPLOG_DATADIR=\"$(DATADIR)/scmplog\"
-CFLAGS   += -std=gnu11 $(OPT) $(WARNINGS) -fno-strict-aliasing -MMD -MP
+CFLAGS   += -std=gnu11 -pthread $(OPT) $(WARNINGS) -fno-strict-aliasing -MMD -MP
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -pthread
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 

@@ -19,6 +19,12 @@ typedef struct scl_reader scl_reader;
 int scl_reader_open(const char *path, scl_reader **ret);
 /* Read from an fd the caller keeps owning. */
 int scl_reader_open_fd(int fd, const char *name, scl_reader **ret);
+/*
+ * Bytes [start, start+len) of a regular, uncompressed file, read with pread so
+ * several readers can share the fd (parallel scans).  Line numbers count from
+ * 1 at start.
+ */
+int scl_reader_open_range(int fd, const char *name, uint64_t start, uint64_t len, scl_reader **ret);
 void scl_reader_free(scl_reader *r);
 /*
  * Next line without its '\n'.  Returns 1 with *line, 0 at end of input,

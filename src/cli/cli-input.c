@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -218,14 +222,15 @@ static bool selected(const struct cli_filter *f, const scl_record *rec)
 
 static int on_skip(void *ud, scl_skip_reason why, uint64_t lineno)
 {
-	struct cli_input *in = ud;
+	struct cli_input_part *pt = ud;
 
-	in->skipped++;
-	in->skip_by_reason[why]++;
-	if (in->skipped == 1)
-		snprintf(in->first_skip, sizeof(in->first_skip), "%s:%llu", in->cur_name, (unsigned long long)lineno);
-	if (in->strict) {
-		log_error("%s:%llu: malformed SECCOMP record (%s)", in->cur_name, (unsigned long long)lineno,
+	pt->skipped++;
+	pt->skip_by_reason[why]++;
+	if (!pt->first_skip_line)
+		pt->first_skip_line = lineno;
+	if (pt->in->strict) {
+		/* strict scans are never split: lineno is absolute */
+		log_error("%s:%llu: malformed SECCOMP record (%s)", pt->cur_name, (unsigned long long)lineno,
 			  scl_skip_reason_str(why));
 		return -ECANCELED;
 	}
@@ -234,12 +239,11 @@ static int on_skip(void *ud, scl_skip_reason why, uint64_t lineno)
 
 static int on_suppressed(void *ud, uint64_t count, uint64_t lineno)
 {
-	struct cli_input *in = ud;
+	struct cli_input_part *pt = ud;
 
-	if (in->suppressed == 0)
-		snprintf(in->first_suppressed, sizeof(in->first_suppressed), "%s:%llu", in->cur_name,
-			 (unsigned long long)lineno);
-	in->suppressed += count;
+	if (!pt->first_suppressed_line)
+		pt->first_suppressed_line = lineno;
+	pt->suppressed += count;
 	return 0;
 }
 
@@ -287,7 +291,7 @@ static size_t group_key(const struct cli_input *in, const scl_record *rec, char 
  * A bounded table of recent ones finds the copy; it is cleared when full, as
  * the two copies are written close together.
  */
-static bool duplicate(struct cli_input *in, const scl_record *rec)
+static bool duplicate(struct cli_input_part *pt, const scl_record *rec)
 {
 	uint64_t ms, h;
 	size_t j;
@@ -295,55 +299,246 @@ static bool duplicate(struct cli_input *in, const scl_record *rec)
 	if (!(rec->fields & SCL_F_TIME) || (rec->framing != SCL_FRAME_JOURNAL_EXPORT &&
 					    rec->framing != SCL_FRAME_JOURNAL_JSON && rec->framing != SCL_FRAME_JOURNAL))
 		return false;
-	if (!in->dedup) {
-		in->dedup = calloc(DEDUP_SLOTS, sizeof(*in->dedup));
-		if (!in->dedup)
+	if (!pt->dedup) {
+		pt->dedup = calloc(DEDUP_SLOTS, sizeof(*pt->dedup));
+		if (!pt->dedup)
 			return false;
 	}
-	if (in->dedup_len * 2 >= DEDUP_SLOTS) {
-		memset(in->dedup, 0, DEDUP_SLOTS * sizeof(*in->dedup));
-		in->dedup_len = 0;
+	if (pt->dedup_len * 2 >= DEDUP_SLOTS) {
+		memset(pt->dedup, 0, DEDUP_SLOTS * sizeof(*pt->dedup));
+		pt->dedup_len = 0;
 	}
 	ms = rec->time_sec * 1000 + rec->time_msec + 1;
 	h = (rec->serial * 0x9e3779b97f4a7c15ULL) ^ ms;
 	h ^= h >> 29;
-	for (j = h & (DEDUP_SLOTS - 1); in->dedup[j].ms; j = (j + 1) & (DEDUP_SLOTS - 1))
-		if (in->dedup[j].serial == rec->serial && in->dedup[j].ms == ms)
+	for (j = h & (DEDUP_SLOTS - 1); pt->dedup[j].ms; j = (j + 1) & (DEDUP_SLOTS - 1))
+		if (pt->dedup[j].serial == rec->serial && pt->dedup[j].ms == ms)
 			return true;
-	in->dedup[j].serial = rec->serial;
-	in->dedup[j].ms = ms;
-	in->dedup_len++;
+	pt->dedup[j].serial = rec->serial;
+	pt->dedup[j].ms = ms;
+	pt->dedup_len++;
 	return false;
 }
 
 static int on_record(void *ud, const scl_record *rec, uint64_t lineno)
 {
-	struct cli_input *in = ud;
+	struct cli_input_part *pt = ud;
+	const struct cli_input *in = pt->in;
 	char key[SCL_MAX_EXE + SCL_MAX_COMM + 4];
 	size_t kn = 0;
 	int r;
 
-	if (duplicate(in, rec)) {
-		in->duplicates++;
+	(void)lineno;
+	if (duplicate(pt, rec)) {
+		pt->duplicates++;
 		return 0;
 	}
-	in->records++;
+	pt->records++;
 	if (!selected(&in->filter, rec))
 		return 0;
-	in->selected++;
+	pt->selected++;
 	if (in->group_by != GROUP_NONE)
 		kn = group_key(in, rec, key, sizeof(key));
-	r = scl_learn_add(in->learn, rec, key, kn);
-	if (r == -E2BIG) {
-		log_error("%s:%llu: more than %d groups, the limit (SCL_MAX_GROUPS)", in->cur_name,
-			  (unsigned long long)lineno, SCL_MAX_GROUPS);
-		return r;
+	r = scl_learn_add(pt->learn, rec, key, kn);
+	if (r < 0)
+		pt->error = r;
+	return r;
+}
+
+static int part_init(struct cli_input_part *pt, struct cli_input *in, const char *name, bool own_learn)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->in = in;
+	pt->cur_name = name;
+	if (!own_learn) {
+		pt->learn = in->learn;
+		return 0;
 	}
-	if (r < 0) {
-		log_error("out of memory");
+	return scl_learn_new(&pt->learn);
+}
+
+/* Add a part's counts to the totals; line numbers are offset by line_base. */
+static int part_fold(struct cli_input *in, struct cli_input_part *pt, uint64_t line_base)
+{
+	in->records += pt->records;
+	in->selected += pt->selected;
+	in->duplicates += pt->duplicates;
+	for (int i = 0; i < _SCL_SKIP_MAX; i++)
+		in->skip_by_reason[i] += pt->skip_by_reason[i];
+	if (pt->first_skip_line && !in->skipped)
+		snprintf(in->first_skip, sizeof(in->first_skip), "%s:%llu", pt->cur_name,
+			 (unsigned long long)(line_base + pt->first_skip_line));
+	if (pt->first_suppressed_line && !in->suppressed)
+		snprintf(in->first_suppressed, sizeof(in->first_suppressed), "%s:%llu", pt->cur_name,
+			 (unsigned long long)(line_base + pt->first_suppressed_line));
+	in->skipped += pt->skipped;
+	in->suppressed += pt->suppressed;
+	free(pt->dedup);
+	pt->dedup = NULL;
+	if (pt->learn != in->learn) {
+		/* merge a chunk's table into the main one, by group name */
+		scl_learn_entry *e = NULL;
+		long n = scl_learn_entries(pt->learn, &e);
+		int r = n < 0 ? (int)n : 0;
+		for (long i = 0; i < n && r == 0; i++) {
+			size_t gn;
+			const char *g = scl_learn_group(pt->learn, e[i].key.group, &gn);
+			r = scl_learn_add_key(in->learn, &e[i].key, g, gn, e[i].count);
+		}
+		free(e);
+		scl_learn_free(pt->learn);
+		pt->learn = NULL;
 		return r;
 	}
 	return 0;
+}
+
+static void report_scan_error(const char *name, int r)
+{
+	if (r == -E2BIG)
+		log_error("'%s': more than %d groups, the limit (SCL_MAX_GROUPS)", name, SCL_MAX_GROUPS);
+	else if (r == -ENOMEM)
+		log_error("out of memory");
+	else if (r == -EBADMSG)
+		log_error("cannot read '%s': corrupt gzip data", name);
+	else if (r != -ECANCELED)
+		log_error("cannot read '%s': %s", name, strerror(-r));
+}
+
+/* Parallel scan of one large plain file. */
+struct chunk {
+	struct cli_input_part part;
+	pthread_t thread;
+	int fd;
+	uint64_t start, len, lines;
+	int rc;
+};
+
+static void *chunk_main(void *arg)
+{
+	struct chunk *c = arg;
+	const scl_scan_ops ops = { on_record, on_skip, on_suppressed };
+	scl_reader *rd = NULL;
+
+	c->rc = scl_reader_open_range(c->fd, c->part.cur_name, c->start, c->len, &rd);
+	if (c->rc < 0)
+		return NULL;
+	c->rc = scl_scan(rd, &ops, &c->part);
+	c->lines = scl_reader_lineno(rd);
+	scl_reader_free(rd);
+	return NULL;
+}
+
+/*
+ * Where the chunk after `pos` may start: after the next "\n" for line-based
+ * logs, after the next "\n\n" for journal export files (entries span lines).
+ */
+static int chunk_boundary(int fd, uint64_t pos, uint64_t size, bool export_fmt, uint64_t *ret)
+{
+	char buf[65536];
+
+	while (pos < size) {
+		ssize_t k = pread(fd, buf, sizeof(buf), (off_t)pos);
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			break;
+		for (ssize_t i = 0; i < k; i++) {
+			if (buf[i] != '\n')
+				continue;
+			if (!export_fmt) {
+				*ret = pos + (uint64_t)i + 1;
+				return 0;
+			}
+			if (i + 1 < k && buf[i + 1] == '\n') {
+				*ret = pos + (uint64_t)i + 2;
+				return 0;
+			}
+		}
+		pos += (uint64_t)k - (export_fmt ? 1 : 0);
+	}
+	*ret = size;
+	return 0;
+}
+
+#define PARALLEL_MIN_SIZE (32u * 1024 * 1024)
+#define MAX_JOBS 8
+
+/*
+ * Try to scan a large regular uncompressed file in chunks on several threads.
+ * Returns 1 if done (rc in *ret_rc), 0 if the file is not suitable.
+ */
+static int scan_parallel(struct cli_input *in, const char *path, int *ret_rc)
+{
+	struct chunk chunks[MAX_JOBS];
+	unsigned jobs = in->jobs;
+	unsigned char magic[16] = { 0 };
+	struct stat st;
+	uint64_t pos = 0, line_base = 0;
+	int fd, rc = 0, nchunks = 0;
+
+	if (in->strict || !strcmp(path, "-"))
+		return 0;
+	if (jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 0 ? (unsigned)n : 1;
+	}
+	if (jobs > MAX_JOBS)
+		jobs = MAX_JOBS;
+	if (jobs < 2)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return 0; /* the serial path reports the error */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < PARALLEL_MIN_SIZE ||
+	    pread(fd, magic, sizeof(magic), 0) < 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) {
+		close(fd);
+		return 0;
+	}
+	bool export_fmt = !memcmp(magic, "__CURSOR=", 9) || !memcmp(magic, "__REALTIME_TIME", 15);
+	for (unsigned i = 0; i < jobs && pos < (uint64_t)st.st_size; i++) {
+		uint64_t end = (uint64_t)st.st_size;
+		if (i + 1 < jobs && chunk_boundary(fd, pos + (uint64_t)st.st_size / jobs, (uint64_t)st.st_size,
+						   export_fmt, &end) < 0)
+			end = (uint64_t)st.st_size;
+		struct chunk *c = &chunks[nchunks];
+		if (part_init(&c->part, in, path, true) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		c->fd = fd;
+		c->start = pos;
+		c->len = end - pos;
+		c->rc = 0;
+		c->lines = 0;
+		if (pthread_create(&c->thread, NULL, chunk_main, c) != 0) {
+			scl_learn_free(c->part.learn);
+			rc = -EAGAIN;
+			break;
+		}
+		nchunks++;
+		pos = end;
+	}
+	for (int i = 0; i < nchunks; i++)
+		pthread_join(chunks[i].thread, NULL);
+	for (int i = 0; i < nchunks; i++) {
+		struct chunk *c = &chunks[i];
+		int r = part_fold(in, &c->part, line_base);
+		line_base += c->lines;
+		if (!rc && c->rc < 0)
+			rc = c->part.error ? c->part.error : c->rc;
+		if (!rc && r < 0)
+			rc = r;
+	}
+	close(fd);
+	in->files++;
+	if (rc < 0) {
+		report_scan_error(path, rc);
+		*ret_rc = EXIT_RUNTIME;
+	} else {
+		*ret_rc = 0;
+	}
+	return 1;
 }
 
 int cli_input_read(struct cli_input *in, char **files, int nfiles)
@@ -361,23 +556,28 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 		nfiles = 1;
 	}
 	for (int i = 0; i < nfiles; i++) {
+		struct cli_input_part pt;
 		scl_reader *rd = NULL;
+		int prc;
 
+		if (scan_parallel(in, files[i], &prc)) {
+			if (prc)
+				return prc;
+			continue;
+		}
 		r = scl_reader_open(files[i], &rd);
 		if (r < 0) {
 			log_error("cannot open '%s': %s", files[i], strerror(-r));
 			return EXIT_RUNTIME;
 		}
-		in->cur_name = scl_reader_name(rd);
+		part_init(&pt, in, scl_reader_name(rd), false);
 		in->files++;
-		r = scl_scan(rd, &ops, in);
-		if (r < 0 && r != -ECANCELED && r != -E2BIG && r != -ENOMEM) {
-			if (r == -EBADMSG)
-				log_error("cannot read '%s': corrupt gzip data", files[i]);
-			else
-				log_error("cannot read '%s': %s", files[i], strerror(-r));
-		}
-		in->cur_name = NULL;
+		r = scl_scan(rd, &ops, &pt);
+		if (r < 0 && pt.error)
+			r = pt.error;
+		part_fold(in, &pt, 0);
+		if (r < 0)
+			report_scan_error(files[i], r);
 		scl_reader_free(rd);
 		if (r < 0)
 			return EXIT_RUNTIME;
@@ -414,8 +614,6 @@ int cli_input_report(const struct cli_input *in)
 void cli_input_free(struct cli_input *in)
 {
 	cli_filter_free(&in->filter);
-	free(in->dedup);
-	in->dedup = NULL;
 	scl_learn_free(in->learn);
 	in->learn = NULL;
 }

@@ -26,22 +26,33 @@ struct cli_filter {
 
 enum cli_group_by { GROUP_NONE, GROUP_EXE, GROUP_COMM, GROUP_HOST, GROUP_EXPLAIN };
 
-struct cli_input {
-	struct cli_filter filter;
-	enum cli_group_by group_by;
-	bool strict;
+/* What one scanner (one file, or one chunk of a file) counted. */
+struct cli_input_part {
+	struct cli_input *in;
 	scl_learn *learn;
-	/* accounting */
+	const char *cur_name;
 	uint64_t records, selected, skipped, suppressed, duplicates;
+	uint64_t skip_by_reason[_SCL_SKIP_MAX];
+	uint64_t first_skip_line, first_suppressed_line; /* 0: none */
+	int error;                                        /* -errno from a callback */
 	/* journald stores a record twice (audit and kernel transport): drop the copy */
 	struct dedup_slot {
 		uint64_t serial, ms;
 	} *dedup;
 	size_t dedup_len;
+};
+
+struct cli_input {
+	struct cli_filter filter;
+	enum cli_group_by group_by;
+	bool strict;
+	unsigned jobs;       /* threads for large plain files; 0: one per CPU (max 8) */
+	scl_learn *learn;
+	/* accounting, summed over files and chunks */
+	uint64_t records, selected, skipped, suppressed, duplicates;
 	uint64_t skip_by_reason[_SCL_SKIP_MAX];
 	char first_skip[512];
 	char first_suppressed[512];
-	const char *cur_name;
 	int files;
 };
 

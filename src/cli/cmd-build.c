@@ -12,6 +12,7 @@
 #include "scmplog/arch.h"
 #include "scmplog/learn.h"
 #include "scmplog/limits.h"
+#include "scmplog/num.h"
 #include "scmplog/output.h"
 #include "scmplog/profile.h"
 #include "scmplog/profile-io.h"
@@ -36,6 +37,7 @@ static void help(void)
 	       "      --out-dir DIR        directory for --split-by profiles (NAME.json, sanitised)\n"
 	       "      --allow-empty        write a profile even when no record was found\n"
 	       "      --strict             fail on the first malformed record, unknown syscall or lost record\n"
+	       "  -j, --jobs N             threads for large plain files (default: one per CPU, at most 8)\n"
 	       "  -q, --quiet              no summary on stderr\n"
 	       "  -h, --help               this text\n\n"
 	       "%s\n"
@@ -46,6 +48,7 @@ static void help(void)
 enum {
 	OPT_ARCH = OPT_FILTER_LAST + 1, OPT_MERGE, OPT_STATS, OPT_INCLUDE_DENIED, OPT_SPLIT_BY, OPT_OUT_DIR, OPT_STRICT,
 	OPT_ALLOW_EMPTY,
+	OPT_JOBS,
 };
 
 /* The 64-bit arch a compat=1 record's 32-bit arch belongs to (x86 -> x86_64). */
@@ -157,6 +160,7 @@ int cmd_build(int argc, char **argv)
 		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+		{ "jobs", required_argument, NULL, 'j' },
 		CLI_FILTER_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -174,7 +178,7 @@ int cmd_build(int argc, char **argv)
 
 	cli_profile_out_init(&out);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+ho:f:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+ho:f:qj:", opts, NULL)) != -1) {
 		r = cli_filter_option(&in.filter, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;
@@ -243,6 +247,16 @@ int cmd_build(int argc, char **argv)
 		case OPT_ALLOW_EMPTY:
 			allow_empty = true;
 			break;
+		case 'j': {
+			uint64_t j;
+			if (scl_parse_u64_str(optarg, 1024, &j) < 0 || j == 0) {
+				log_error("invalid --jobs '%s': expected 1..1024", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			in.jobs = (unsigned)j;
+			break;
+		}
 		default:
 			fprintf(stderr, "Try 'scmplog build --help'.\n");
 			rc = EXIT_USAGE;

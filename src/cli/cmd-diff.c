@@ -137,7 +137,7 @@ int cmd_diff(int argc, char **argv)
 	int c, r;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hq", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help();

@@ -25,7 +25,7 @@ static void help(void)
 	       "  -q, --quiet            no summary on stderr\n"
 	       "  -h, --help             this text\n\n"
 	       "%s\n"
-	       "Exit status: 0 no denials found; 1 denials found (or an error); 2 usage.\n",
+	       "Exit status: 0 success (denials found or not); 1 error; 2 usage.\n",
 	       CLI_FILTER_HELP);
 }
 
@@ -172,8 +172,6 @@ int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	rc = cli_input_report(&in);
-	if (!rc)
-		rc = denied ? EXIT_RUNTIME : EXIT_OK;
 	goto out;
 oom:
 	log_error("out of memory");

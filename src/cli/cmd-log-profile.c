@@ -22,7 +22,8 @@ static void help(void)
 	       "  -a, --arch ARCH          list ARCH and its sub-architectures; repeatable\n"
 	       "                           (default: --allow-known's architectures, else the\n"
 	       "                           native one)\n"
-	       "      --allow-known PROFILE  OCI JSON profile whose allowed syscalls are not logged\n"
+	       "      --allow-known PROFILE\n"
+	       "                           OCI JSON profile whose allowed syscalls are not logged\n"
 	       CLI_PROFILE_OUT_HELP
 	       "  -q, --quiet              no warnings\n"
 	       "  -h, --help               this text\n\n"
@@ -86,7 +87,7 @@ int cmd_log_profile(int argc, char **argv)
 
 	cli_profile_out_init(&out);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hqa:o:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqa:o:f:", opts, NULL)) != -1) {
 		r = cli_profile_out_option(&out, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;

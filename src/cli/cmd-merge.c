@@ -14,11 +14,12 @@ static void help(void)
 	       "Write the union of OCI JSON profiles (Docker, containers, scmplog): every\n"
 	       "architecture and every syscall any of them allows, record and run counts\n"
 	       "added up, other rules (argument conditions, capabilities, ...) kept once.\n"
-	       "With one PROFILE it converts it to another --format.  '-' reads stdin.\n\n"
+	       "The default action is the first profile's unless --default-action or\n"
+	       "--errno is given.  With one PROFILE, merge converts it to another --format.\n"
+	       "'-' reads stdin.\n\n"
 	       "Options:\n"
 	       CLI_PROFILE_OUT_HELP
 	       CLI_PROFILE_ACTION_HELP
-	       "                           (default: the first profile's default action)\n"
 	       "  -q, --quiet              no warnings about the inputs or the output format\n"
 	       "  -h, --help               this text\n\n"
 	       "Exit status: 0 success; 1 a profile could not be read or written; 2 usage.\n");
@@ -39,7 +40,7 @@ int cmd_merge(int argc, char **argv)
 
 	cli_profile_out_init(&out);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hqo:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqo:f:", opts, NULL)) != -1) {
 		r = cli_profile_out_option(&out, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;

@@ -432,8 +432,10 @@ int scl_profile_format_losses(const scl_profile *p, scl_format fmt, char ***ret_
 		if (r < 0)
 			goto fail;
 	} else {
-		if (scl_profile_count(p) == 0)
-			r = scl_pfmt_strv_addf(&w, "no syscall is allowed: systemd cannot express an empty allowlist");
+		if (scl_profile_count(p) == 0 && action == SCL_ACT_LOG)
+			r = scl_pfmt_strv_addf(&w, "logging every syscall cannot be expressed (SystemCallLog= needs names to leave out)");
+		else if (scl_profile_count(p) == 0)
+			r = scl_pfmt_strv_addf(&w, "no syscall is allowed: an empty SystemCallFilter= would remove the filter");
 		if (r < 0)
 			goto fail;
 		if (action == SCL_ACT_ERRNO && (e == 0 || e > 4095))

@@ -1216,6 +1216,14 @@ static bool all_space(const char *s, size_t n)
 	return true;
 }
 
+static char first_char(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return s[i];
+	return '\0';
+}
+
 int scl_profile_read_oci(const char *buf, size_t n, scl_profile **ret, char ***ret_warnings,
 			 char *err, size_t errlen)
 {
@@ -1223,8 +1231,10 @@ int scl_profile_read_oci(const char *buf, size_t n, scl_profile **ret, char ***r
 	_cleanup_json_ json_object *root = NULL;
 	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 	struct reader rd = { .err = err, .errlen = errlen };
+	enum json_tokener_error e;
 	json_object *top;
 	size_t end, line, col;
+	bool at_eof = false;
 	int r;
 
 	if (err && errlen)
@@ -1243,10 +1253,18 @@ int scl_profile_read_oci(const char *buf, size_t n, scl_profile **ret, char ***r
 		return fail(&rd, -ENOMEM, "out of memory");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	root = json_tokener_parse_ex(tok, buf, (int)n);
+	e = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (!root && e == json_tokener_continue) {
+		/* A literal or number at the very end waits for more: a NUL byte ends the input. */
+		root = json_tokener_parse_ex(tok, "", 1);
+		e = json_tokener_get_error(tok);
+		end = n;
+		at_eof = true;
+	}
 	if (!root) {
-		enum json_tokener_error e = json_tokener_get_error(tok);
-		line_col(buf, json_tokener_get_parse_end(tok), &line, &col);
-		if (e == json_tokener_continue)
+		line_col(buf, end, &line, &col);
+		if (e == json_tokener_continue || (at_eof && e != json_tokener_success))
 			return fail(&rd, -EINVAL, "line %zu: unexpected end of file", line);
 		if (e == json_tokener_error_depth)
 			return fail(&rd, -EINVAL,
@@ -1255,10 +1273,10 @@ int scl_profile_read_oci(const char *buf, size_t n, scl_profile **ret, char ***r
 		if (e == json_tokener_success)
 			return fail(&rd, -EINVAL, "line %zu, column %zu: null is not a profile",
 				    line, col);
-		return fail(&rd, -EINVAL, "line %zu, column %zu: %s", line, col,
-			    json_tokener_error_desc(e));
+		return fail(&rd, -EINVAL, "line %zu, column %zu: %s%s", line, col,
+			    json_tokener_error_desc(e),
+			    first_char(buf, n) != '{' ? " (not a JSON object; YAML is not read)" : "");
 	}
-	end = json_tokener_get_parse_end(tok);
 	if (end < n && !all_space(buf + end, n - end)) {
 		line_col(buf, end, &line, &col);
 		return fail(&rd, -EINVAL, "line %zu, column %zu: data after the end of the JSON value",

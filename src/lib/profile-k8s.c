@@ -30,8 +30,12 @@ int scl_k8s_name(const char *in, size_t n, char *out, size_t outlen)
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (dash && len > 0 && len < K8S_NAME_MAX - 1)
+			if (dash && len > 0) {
+				/* No room for "-x": stop rather than end in '-' or glue words. */
+				if (len + 2 > K8S_NAME_MAX)
+					break;
 				out[len++] = '-';
+			}
 			dash = false;
 			out[len++] = c;
 		} else {

@@ -181,7 +181,7 @@ static long parse_header(const char *p, size_t n, scl_record *rec)
 
 #define KEY(k, lit) ((k).n == sizeof(lit) - 1 && memcmp((k).p, lit, sizeof(lit) - 1) == 0)
 
-static int set_u32(scl_record *rec, uint32_t bit, uint32_t *dst, scl_slice v, scl_skip_reason *why)
+static inline __attribute__((always_inline)) int set_u32(scl_record *rec, uint32_t bit, uint32_t *dst, scl_slice v, scl_skip_reason *why)
 {
 	uint64_t x;
 
@@ -198,7 +198,7 @@ static int set_u32(scl_record *rec, uint32_t bit, uint32_t *dst, scl_slice v, sc
 	return 0;
 }
 
-static int set_str(scl_record *rec, uint32_t bit, scl_slice *dst, bool *dst_hex, scl_slice v,
+static inline __attribute__((always_inline)) int set_str(scl_record *rec, uint32_t bit, scl_slice *dst, bool *dst_hex, scl_slice v,
 		   bool quoted, size_t limit, scl_skip_reason *why)
 {
 	if (rec->fields & bit) {
@@ -443,8 +443,17 @@ bad_number:
 	return 0;
 }
 
+static int parse_body(const char *p, size_t n, scl_framing framing, bool nul_checked, scl_record *ret,
+		      scl_skip_reason *ret_reason);
+
 int scl_record_parse_body(const char *p, size_t n, scl_framing framing, scl_record *ret,
 			  scl_skip_reason *ret_reason)
+{
+	return parse_body(p, n, framing, false, ret, ret_reason);
+}
+
+static int parse_body(const char *p, size_t n, scl_framing framing, bool nul_checked, scl_record *ret,
+		      scl_skip_reason *ret_reason)
 {
 	scl_record rec;
 	scl_skip_reason why = SCL_SKIP_NONE;
@@ -463,7 +472,7 @@ int scl_record_parse_body(const char *p, size_t n, scl_framing framing, scl_reco
 		why = SCL_SKIP_TOO_LONG;
 		goto fail;
 	}
-	if (memchr(p, '\0', n)) {
+	if (!nul_checked && memchr(p, '\0', n)) {
 		why = SCL_SKIP_NUL_BYTE;
 		goto fail;
 	}
@@ -560,6 +569,7 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 	scl_framing framing;
 	scl_slice host = { NULL, 0 }, node = { NULL, 0 };
 	scl_record rec;
+	bool nul_checked = false;
 	int r;
 
 	if (n == 0)
@@ -588,11 +598,18 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 			return SCL_LINE_OTHER;
 		framing = SCL_FRAME_AUDITD;
 		host = node;
-		k = memchr(body, 0x1d, (size_t)(end - body));
-		if (k) {
+		/* one pass finds both the ENRICHED separator and a NUL in the record */
+		k = body + find2(body, 0, (size_t)(end - body), 0x1d, '\0');
+		if (k < end && *k == '\0') {
+			if (ret_reason)
+				*ret_reason = SCL_SKIP_NUL_BYTE;
+			return -EBADMSG;
+		}
+		if (k < end) {
 			end = k;
 			framing = SCL_FRAME_ENRICHED;
 		}
+		nul_checked = true;
 		goto parse;
 	}
 
@@ -664,7 +681,7 @@ parse:
 	/* a trailing CR from files written on other systems */
 	if (end > body && end[-1] == '\r')
 		end--;
-	r = scl_record_parse_body(body, (size_t)(end - body), framing, &rec, ret_reason);
+	r = parse_body(body, (size_t)(end - body), framing, nul_checked, &rec, ret_reason);
 	if (r < 0)
 		return r;
 	set_host(&rec, host);

@@ -22,6 +22,9 @@ struct scl_reader {
 	bool eof;          /* no more input from the fd / inflater */
 	bool discard;      /* inside the remainder of an over-long line */
 	uint64_t lineno;
+	/* a byte range of a regular file, read with pread (parallel scans) */
+	bool ranged;
+	off_t off, end_off;
 	/* gzip */
 	bool detected;
 	bool gz;
@@ -69,6 +72,20 @@ int scl_reader_open(const char *path, scl_reader **ret)
 int scl_reader_open_fd(int fd, const char *name, scl_reader **ret)
 {
 	return reader_new(fd, false, name, ret);
+}
+
+int scl_reader_open_range(int fd, const char *name, uint64_t start, uint64_t len, scl_reader **ret)
+{
+	scl_reader *r = NULL;
+	int rc = reader_new(fd, false, name, &r);
+
+	if (rc < 0)
+		return rc;
+	r->ranged = true;
+	r->off = (off_t)start;
+	r->end_off = (off_t)(start + len);
+	*ret = r;
+	return 0;
 }
 
 void scl_reader_free(scl_reader *r)
@@ -159,7 +176,19 @@ static int fill(scl_reader *r)
 		return 0;
 	if (r->gz)
 		return fill_gz(r);
-	k = read_fd(r->fd, r->buf + r->end, BUF_SIZE - r->end);
+	if (r->ranged) {
+		size_t want = BUF_SIZE - r->end;
+		if ((off_t)want > r->end_off - r->off)
+			want = (size_t)(r->end_off - r->off);
+		do
+			k = want ? pread(r->fd, r->buf + r->end, want, r->off) : 0;
+		while (k < 0 && errno == EINTR);
+		if (k > 0)
+			r->off += k;
+		r->detected = true; /* ranges are only made of plain files */
+	} else {
+		k = read_fd(r->fd, r->buf + r->end, BUF_SIZE - r->end);
+	}
 	if (k < 0)
 		return -errno;
 	if (k == 0)

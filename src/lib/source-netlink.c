@@ -116,8 +116,9 @@ static int nl_send(int fd, uint32_t seq, uint16_t type, uint16_t flags, const vo
 }
 
 /*
- * Send a request with NLM_F_ACK and wait for its ACK, and for a reply of
- * reply_type first when reply is not NULL.  Other messages read meanwhile
+ * Send a request with NLM_F_ACK and wait for its ACK and, when reply is not
+ * NULL, a reply of reply_type (the kernel sends AUDIT_GET's reply from a
+ * kernel thread: it may come after the ACK).  Other messages read meanwhile
  * (records on the collecting socket) are dropped: this only runs before the
  * start marker.
  */
@@ -126,7 +127,7 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 {
 	_cleanup_free_ char *buf = malloc(NL_BUF);
 	int64_t deadline = now_ms() + CTL_TIMEOUT_MS;
-	bool got_reply = reply == NULL;
+	bool got_reply = reply == NULL, got_ack = false;
 	int r;
 
 	if (!buf)
@@ -165,14 +166,15 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 					return -EBADMSG;
 				if (e->error)
 					return e->error;
-				return got_reply ? 0 : -EBADMSG;
-			}
-			if (h->nlmsg_type == reply_type && reply && !got_reply) {
+				got_ack = true;
+			} else if (h->nlmsg_type == reply_type && reply && !got_reply) {
 				size_t dl = h->nlmsg_len - NLMSG_HDRLEN;
 				memset(reply, 0, reply_len);
 				memcpy(reply, NLMSG_DATA(h), dl < reply_len ? dl : reply_len);
 				got_reply = true;
 			}
+			if (got_ack && got_reply)
+				return 0;
 		}
 	}
 }

@@ -284,7 +284,11 @@ phase_journald() {
 	restore_audit
 	jfile=$(printf "%s\n" /run/log/journal/"$mid"/system@*.journal | sort | tail -n 1)
 	[ -z "${KEEP_WORK:-}" ] || cp -a /run/log/journal "$WORK/journal-all"
-	sel=(--file="$jfile" --no-pager _TRANSPORT=audit _TRANSPORT=kernel)
+	# Audit-transport entries of our own processes only (other tenants of the host may be
+	# logging too), and every kernel-transport entry (printk is rate limited anyway).
+	sel=(--file="$jfile" --no-pager _TRANSPORT=audit
+		_EXE="$WORK/gen" _EXE="$WORK/prog64" _EXE="$WORK/prog32" _EXE="$SPACEDIR/x y"
+		+ _TRANSPORT=kernel)
 	journalctl "${sel[@]}" -o short >"$DATA/journal-short.txt"
 	journalctl "${sel[@]}" -o short-iso >"$DATA/journal-short-iso.txt"
 	journalctl "${sel[@]}" -o short-precise >"$DATA/journal-short-precise.txt"

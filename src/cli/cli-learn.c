@@ -1,0 +1,642 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/cli-learn.h"
+#include "cli/cli.h"
+#include "scmplog/num.h"
+#include "lib/util.h"
+
+/* ---- learned entries -> profile ---- */
+
+uint32_t cli_native_of(uint32_t arch, uint32_t compat)
+{
+	if (!compat)
+		return arch;
+	for (size_t i = 0; scl_arch_at(i); i++) {
+		const scl_arch_info *a = scl_arch_at(i);
+		if (!(a->token & 0x80000000U))
+			continue;
+		for (size_t j = 0; j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
+			if (a->subarches[j] == arch)
+				return a->token;
+	}
+	return arch;
+}
+
+int cli_learn_init(struct cli_learn *b)
+{
+	memset(b, 0, sizeof(*b));
+	return scl_mapper_new(&b->mapper);
+}
+
+void cli_learn_done(struct cli_learn *b)
+{
+	scl_mapper_free(b->mapper);
+	free(b->unknown);
+	memset(b, 0, sizeof(*b));
+}
+
+static int note_unknown(struct cli_learn *b, uint32_t arch, uint32_t nr, bool bad_arch, uint64_t count)
+{
+	struct cli_unknown *n;
+
+	for (size_t i = 0; i < b->n_unknown; i++)
+		if (b->unknown[i].arch == arch && b->unknown[i].bad_arch == bad_arch &&
+		    (bad_arch || b->unknown[i].nr == nr)) {
+			b->unknown[i].count += count;
+			return 0;
+		}
+	n = realloc(b->unknown, (b->n_unknown + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	b->unknown = n;
+	n[b->n_unknown++] = (struct cli_unknown){ arch, nr, bad_arch, count };
+	return 0;
+}
+
+int cli_learn_to_profile(struct cli_learn *b, const scl_learn_entry *e, size_t n, scl_profile *p)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *name;
+		uint32_t eff;
+		int r;
+
+		if (e[i].key.action != SCL_ACT_LOG && !b->include_denied) {
+			b->denied += e[i].count;
+			continue;
+		}
+		if (e[i].key.action == SCL_ACT_ALLOW)
+			continue;
+		r = scl_mapper_name(b->mapper, e[i].key.arch, e[i].key.nr, &name, &eff);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			if (note_unknown(b, e[i].key.arch, e[i].key.nr, r == -EAFNOSUPPORT, e[i].count) < 0)
+				return -ENOMEM;
+			continue;
+		}
+		r = scl_profile_add_arch(p, cli_native_of(e[i].key.arch, e[i].key.compat));
+		if (r < 0 && r != -EAFNOSUPPORT)
+			return r;
+		r = scl_profile_allow(p, name, e[i].count);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cli_learn_report_unknown(const struct cli_learn *b, bool strict)
+{
+	for (size_t i = 0; i < b->n_unknown; i++) {
+		const struct cli_unknown *u = &b->unknown[i];
+		const scl_arch_info *a = scl_arch_by_token(u->arch);
+		if (u->bad_arch)
+			log_warn("unknown architecture arch=%08x (%llu record%s), not in the profile%s", u->arch,
+				 (unsigned long long)u->count, u->count == 1 ? "" : "s",
+				 a ? ": libseccomp cannot map its syscalls" : "");
+		else
+			log_warn("unknown syscall %d on %s (%llu record%s), not in the profile", (int32_t)u->nr,
+				 a ? a->name : "?", (unsigned long long)u->count, u->count == 1 ? "" : "s");
+	}
+	return strict && b->n_unknown ? EXIT_RUNTIME : 0;
+}
+
+/* ---- live sources ---- */
+
+int cli_source_parse(const char *s, enum cli_source *ret)
+{
+	static const struct {
+		const char *name;
+		enum cli_source v;
+	} t[] = {
+		{ "auto", CLI_SOURCE_AUTO },
+		{ "daemon", CLI_SOURCE_DAEMON },
+		{ "multicast", CLI_SOURCE_MULTICAST },
+		{ "kmsg", CLI_SOURCE_KMSG },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(t); i++)
+		if (!strcmp(s, t[i].name)) {
+			*ret = t[i].v;
+			return 0;
+		}
+	log_error("invalid --source '%s': expected auto, daemon, multicast or kmsg", s);
+	return -1;
+}
+
+/* The collector whose kernel settings an exit() must restore. */
+static scl_netlink *restore_on_exit;
+
+static void restore_at_exit(void)
+{
+	if (restore_on_exit)
+		(void)scl_netlink_restore(restore_on_exit);
+}
+
+static void arm_restore(scl_netlink *nl)
+{
+	static bool registered;
+
+	if (!registered && atexit(restore_at_exit) == 0)
+		registered = true;
+	restore_on_exit = nl;
+}
+
+static const char *netlink_hint(int r)
+{
+	switch (r) {
+	case -EPERM:
+	case -EACCES:
+		return " (needs root: CAP_AUDIT_CONTROL / CAP_AUDIT_READ in the initial namespaces)";
+	case -ETIMEDOUT:
+		return " (our marker record never came back: another network namespace, or audit rules that drop user messages?)";
+	case -EPROTONOSUPPORT:
+		return " (the kernel has no audit support)";
+	default:
+		return "";
+	}
+}
+
+static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, bool quiet_fail)
+{
+	scl_netlink_options o = { .mode = mode };
+	scl_netlink_info info;
+	int r;
+
+	r = scl_netlink_open(&o, &lv->nl);
+	if (r < 0) {
+		if (quiet_fail)
+			return r;
+		if (r == -EEXIST) {
+			scl_audit_status st;
+			if (scl_audit_get_status(&st) == 0 && st.pid)
+				log_error("cannot collect as the audit daemon: another one is registered (pid %u); "
+					  "use --source multicast or auto",
+					  st.pid);
+			else
+				log_error("cannot collect as the audit daemon: another one is registered; use --source multicast or auto");
+		} else {
+			log_error("cannot collect audit records by %s: %s%s",
+				  mode == SCL_NETLINK_DAEMON ? "registering as the audit daemon" :
+				  mode == SCL_NETLINK_MULTICAST ? "audit multicast" : "netlink",
+				  strerror(-r), netlink_hint(r));
+		}
+		return r;
+	}
+	scl_netlink_get_info(lv->nl, &info);
+	lv->kind = info.mode == SCL_NETLINK_DAEMON ? CLI_SOURCE_DAEMON : CLI_SOURCE_MULTICAST;
+	arm_restore(lv->nl);
+	if (cli_verbose) {
+		if (info.mode == SCL_NETLINK_DAEMON)
+			log_info("collecting as the audit daemon (backlog limit %u -> %u, wait time %u -> %u for the run)",
+				 info.old_backlog_limit, info.backlog_limit, info.old_backlog_wait_time,
+				 info.backlog_wait_time);
+		else if (info.other_daemon_pid)
+			log_info("collecting from audit multicast (the audit daemon slot is held by pid %u)",
+				 info.other_daemon_pid);
+		else if (mode == SCL_NETLINK_AUTO)
+			log_info("collecting from audit multicast (audit daemon way: %s)", strerror(-info.daemon_error));
+		else
+			log_info("collecting from audit multicast");
+		if (!info.rcvbuf_forced)
+			log_info("receive buffer %d bytes (SO_RCVBUFFORCE refused)", info.rcvbuf);
+	}
+	return 0;
+}
+
+static int open_kmsg(struct cli_live *lv)
+{
+	int r = scl_kmsg_open(NULL, 0, &lv->km);
+
+	if (r < 0) {
+		if (r == -ETIMEDOUT)
+			log_error("cannot collect from /dev/kmsg: audit records do not reach the kernel log "
+				  "(an audit daemon takes them, or printk drops them)");
+		else
+			log_error("cannot collect from /dev/kmsg: %s", strerror(-r));
+		return r;
+	}
+	lv->kind = CLI_SOURCE_KMSG;
+	if (cli_verbose)
+		log_info("collecting from /dev/kmsg (printk rate limits apply: losses are counted)");
+	return 0;
+}
+
+int cli_live_open(struct cli_live *lv, enum cli_source want)
+{
+	int r;
+
+	memset(lv, 0, sizeof(*lv));
+	switch (want) {
+	case CLI_SOURCE_DAEMON:
+		return open_netlink(lv, SCL_NETLINK_DAEMON, false);
+	case CLI_SOURCE_MULTICAST:
+		return open_netlink(lv, SCL_NETLINK_MULTICAST, false);
+	case CLI_SOURCE_KMSG:
+		return open_kmsg(lv);
+	case CLI_SOURCE_AUTO:
+		break;
+	}
+	r = open_netlink(lv, SCL_NETLINK_AUTO, true);
+	if (r == 0)
+		return 0;
+	log_warn("audit netlink unavailable (%s%s): falling back to /dev/kmsg, which drops records under load",
+		 strerror(-r), netlink_hint(r));
+	return open_kmsg(lv);
+}
+
+const char *cli_live_name(const struct cli_live *lv)
+{
+	switch (lv->kind) {
+	case CLI_SOURCE_DAEMON:
+		return "the audit daemon way";
+	case CLI_SOURCE_MULTICAST:
+		return "audit multicast";
+	case CLI_SOURCE_KMSG:
+		return "/dev/kmsg";
+	default:
+		return "?";
+	}
+}
+
+int cli_live_fd(const struct cli_live *lv)
+{
+	return lv->nl ? scl_netlink_fd(lv->nl) : scl_kmsg_fd(lv->km);
+}
+
+int cli_live_dispatch(struct cli_live *lv, const scl_live_ops *ops, void *ud)
+{
+	return lv->nl ? scl_netlink_dispatch(lv->nl, ops, ud) : scl_kmsg_dispatch(lv->km, ops, ud);
+}
+
+int cli_live_drain_start(struct cli_live *lv)
+{
+	return lv->nl ? scl_netlink_drain_start(lv->nl) : scl_kmsg_drain_start(lv->km);
+}
+
+bool cli_live_drained(const struct cli_live *lv)
+{
+	return lv->nl ? scl_netlink_drained(lv->nl) : scl_kmsg_drained(lv->km);
+}
+
+int cli_live_stats(struct cli_live *lv, scl_live_stats *ret)
+{
+	return lv->nl ? scl_netlink_stats(lv->nl, ret) : scl_kmsg_stats(lv->km, ret);
+}
+
+int cli_live_close(struct cli_live *lv)
+{
+	int r = 0;
+
+	if (lv->nl) {
+		r = scl_netlink_restore(lv->nl);
+		if (r < 0)
+			log_error("cannot restore the kernel's audit settings: %s (check 'auditctl -s')", strerror(-r));
+		if (restore_on_exit == lv->nl)
+			restore_on_exit = NULL;
+		scl_netlink_free(lv->nl);
+		lv->nl = NULL;
+	}
+	scl_kmsg_free(lv->km);
+	lv->km = NULL;
+	return r;
+}
+
+/* ---- follow ---- */
+
+struct follow {
+	int (*cb)(void *ud, const scl_record *rec);
+	void *ud;
+	int stop; /* 1 stop ok, -1 stop error */
+};
+
+static int follow_record(void *ud, const scl_record *rec)
+{
+	struct follow *f = ud;
+	int r = f->cb(f->ud, rec);
+
+	if (r == 0)
+		return 0;
+	f->stop = r > 0 ? 1 : -1;
+	return -ECANCELED;
+}
+
+static void report_loss(const scl_live_stats *st, bool drain_failed, const char *what)
+{
+	uint64_t lost = scl_live_stats_lost(st);
+
+	if (!lost && !drain_failed)
+		return;
+	if (lost)
+		log_warn("%llu record%s may have been lost%s: kernel lost counter +%llu%s, %llu serial gap%s, "
+			 "%llu receive overflow%s, %llu suppressed by printk",
+			 (unsigned long long)lost, lost == 1 ? "" : "s", what, (unsigned long long)st->kernel_lost,
+			 st->lost_known ? "" : " (unknown)", (unsigned long long)st->serial_gaps,
+			 st->serial_gaps == 1 ? "" : "s", (unsigned long long)st->overflows,
+			 st->overflows == 1 ? "" : "s", (unsigned long long)st->suppressed);
+	if (drain_failed)
+		log_warn("records still queued in the kernel at the end could not be confirmed as read%s", what);
+}
+
+int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, const char *source)
+{
+	enum cli_source want = CLI_SOURCE_AUTO;
+	struct cli_signals sig = { .fd = -1 };
+	struct cli_live lv = { 0 };
+	struct follow f = { cb, ud, 0 };
+	scl_live_ops ops = { .record = follow_record };
+	scl_live_stats st;
+	int rc = EXIT_RUNTIME, r;
+
+	if (source && cli_source_parse(source, &want) < 0)
+		return EXIT_USAGE;
+	if (cli_signals_setup(&sig) < 0) {
+		log_error("cannot set up signal handling: %m");
+		return EXIT_RUNTIME;
+	}
+	if (cli_live_open(&lv, want) < 0)
+		goto out;
+	for (;;) {
+		struct pollfd p[2] = { { cli_live_fd(&lv), POLLIN, 0 }, { sig.fd, POLLIN, 0 } };
+		struct signalfd_siginfo si;
+		bool stop = false;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+			log_error("poll: %m");
+			goto out;
+		}
+		r = cli_live_dispatch(&lv, &ops, &f);
+		if (r < 0 && r != -ECANCELED) {
+			log_error("cannot read audit records: %s", strerror(-r));
+			goto out;
+		}
+		if (f.stop)
+			break;
+		while (read(sig.fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			if (si.ssi_signo != SIGCHLD)
+				stop = true;
+		if (stop)
+			break;
+	}
+	if (f.stop >= 0) {
+		rc = EXIT_OK;
+		if (cli_live_stats(&lv, &st) == 0)
+			report_loss(&st, false, "");
+	}
+out:
+	if (cli_live_close(&lv) < 0)
+		rc = EXIT_RUNTIME;
+	cli_signals_restore(&sig);
+	return rc;
+}
+
+/* ---- running a command ---- */
+
+static struct sigaction old_pipe;
+
+int cli_signals_setup(struct cli_signals *s)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, &s->old) < 0)
+		return -errno;
+	s->blocked = true;
+	s->fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->fd < 0) {
+		int r = -errno;
+		cli_signals_restore(s);
+		return r;
+	}
+	/* A closed stdout must give EPIPE, not kill us before settings are restored. */
+	sigaction(SIGPIPE, &ign, &old_pipe);
+	return 0;
+}
+
+void cli_signals_restore(struct cli_signals *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (s->blocked) {
+		sigaction(SIGPIPE, &old_pipe, NULL);
+		sigprocmask(SIG_SETMASK, &s->old, NULL);
+	}
+	s->blocked = false;
+}
+
+static int read_u32_file(const char *path, uint64_t *ret)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	return scl_parse_u64(buf, (size_t)n, UINT32_MAX, ret);
+}
+
+/*
+ * In the child: a new audit session.  Writing a valid uid to the loginuid
+ * gives the task a fresh, never reused session id that fork() copies, so
+ * every record of the command's tree carries it.  The auid stays the same
+ * when set (the person behind the command), else becomes our uid.
+ */
+static int child_new_session(uint32_t *ret)
+{
+	char buf[16];
+	uint64_t auid, ses;
+	int fd, n, r;
+
+	r = read_u32_file("/proc/self/loginuid", &auid);
+	if (r < 0)
+		return r;
+	if (auid == UINT32_MAX)
+		auid = getuid();
+	n = snprintf(buf, sizeof(buf), "%u", (unsigned)auid);
+	fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, (size_t)n) != n) {
+		r = -errno;
+		close(fd);
+		return r ? r : -EIO;
+	}
+	close(fd);
+	r = read_u32_file("/proc/self/sessionid", &ses);
+	if (r < 0)
+		return r;
+	if (ses == UINT32_MAX)
+		return -EIO;
+	*ret = (uint32_t)ses;
+	return 0;
+}
+
+static void child_say(int fd, uint32_t kind, uint32_t value)
+{
+	struct cli_child_msg m = { kind, value };
+	ssize_t n;
+
+	do
+		n = write(fd, &m, sizeof(m));
+	while (n < 0 && errno == EINTR);
+}
+
+int cli_spawn(const scl_filter *f, char *const *argv, bool new_session, const struct cli_signals *sig,
+	      struct cli_child *ret)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+		close(p[0]);
+		close(p[1]);
+		return r;
+	}
+	if (pid == 0) {
+		uint32_t ses;
+		int r;
+
+		close(p[0]);
+		if (sig && sig->blocked) {
+			sigaction(SIGPIPE, &old_pipe, NULL);
+			sigprocmask(SIG_SETMASK, &sig->old, NULL);
+		}
+		if (new_session) {
+			r = child_new_session(&ses);
+			if (r < 0) {
+				child_say(p[1], CLI_CHILD_ERR_SESSION, (uint32_t)-r);
+				_exit(127);
+			}
+			child_say(p[1], CLI_CHILD_SESSION, ses);
+		}
+		if (f) {
+			r = scl_filter_install(f);
+			if (r < 0) {
+				child_say(p[1], CLI_CHILD_ERR_FILTER, (uint32_t)-r);
+				_exit(127);
+			}
+		}
+		execvp(argv[0], argv);
+		r = errno;
+		child_say(p[1], CLI_CHILD_ERR_EXEC, (uint32_t)r);
+		_exit(r == ENOENT ? 127 : 126);
+	}
+	close(p[1]);
+	if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) {
+		/* cannot happen on a pipe; reads would block, which is still correct */
+	}
+	ret->pid = pid;
+	ret->msg_fd = p[0];
+	return 0;
+}
+
+int cli_child_read(struct cli_child *c, struct cli_child_msg *m)
+{
+	ssize_t n;
+
+	if (c->msg_fd < 0)
+		return -EPIPE;
+	do
+		n = read(c->msg_fd, m, sizeof(*m));
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(*m))
+		return 1;
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	close(c->msg_fd);
+	c->msg_fd = -1;
+	return -EPIPE;
+}
+
+int cli_child_report(const struct cli_child_msg *m, const char *cmd)
+{
+	int e = (int)m->value;
+
+	switch (m->kind) {
+	case CLI_CHILD_ERR_SESSION:
+		log_error("cannot give '%s' its own audit session (writing /proc/self/loginuid: %s); this needs "
+			  "CAP_AUDIT_CONTROL and a loginuid that is not immutable ('auditctl -s': loginuid_immutable)",
+			  cmd, strerror(e));
+		return 127;
+	case CLI_CHILD_ERR_FILTER:
+		log_error("cannot install the seccomp filter for '%s': %s%s", cmd, strerror(e),
+			  e == EINVAL ? " (does the kernel support SECCOMP_RET_LOG? see /proc/sys/kernel/seccomp/actions_avail)" : "");
+		return 127;
+	case CLI_CHILD_ERR_EXEC:
+		log_error("cannot execute '%s': %s%s", cmd, strerror(e),
+			  e == EPERM ? " (does the profile allow execve?)" : "");
+		return e == ENOENT ? 127 : 126;
+	default:
+		log_error("'%s': unexpected message from the child", cmd);
+		return 127;
+	}
+}
+
+static void kill_session(uint32_t ses, int sig)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t self = getpid();
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[64];
+		uint64_t pid, s;
+
+		if (scl_parse_u64(de->d_name, strlen(de->d_name), INT32_MAX, &pid) < 0 || (pid_t)pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/sessionid", de->d_name);
+		if (read_u32_file(path, &s) == 0 && s == ses)
+			kill((pid_t)pid, sig);
+	}
+	closedir(d);
+}
+
+void cli_forward_signal(const struct cli_child *c, bool child_alive, uint32_t ses, int sig, int32_t code,
+			uint32_t sender_pid)
+{
+	(void)sender_pid;
+	/* The terminal signals the whole foreground group: the command has it already. */
+	if (code == SI_KERNEL)
+		return;
+	if (child_alive)
+		kill(c->pid, sig);
+	else if (ses != UINT32_MAX)
+		kill_session(ses, sig);
+}
+
+int cli_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_RUNTIME;
+}

@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli-learn.h"
+#include "cli/cli-profile.h"
+#include "cli/cli.h"
+#include "scmplog/filter.h"
+#include "scmplog/learn.h"
+#include "scmplog/profile-io.h"
+#include "scmplog/profile.h"
+#include "lib/util.h"
+
+static void help(void)
+{
+	printf("Usage: scmplog run [OPTIONS] -- CMD [ARGS...]\n\n"
+	       "Learn CMD's seccomp profile live from the kernel.  CMD runs with no_new_privs under\n"
+	       "a filter whose default action is SCMP_ACT_LOG (native architecture and its\n"
+	       "sub-architectures: on x86_64 also x86 and x32), in a new audit session: its\n"
+	       "loginuid is written again (its current value, or its uid when unset), which gives\n"
+	       "it a fresh session id that every descendant inherits.  Only records of that\n"
+	       "session are learned: CMD's whole process tree, short-lived grandchildren\n"
+	       "included, and nothing else running at the same time.  scmplog waits for the whole\n"
+	       "tree to exit, then makes sure every record the kernel queued was read before it\n"
+	       "writes the profile.\n\n"
+	       "Output:\n"
+	       "%s"
+	       "%s"
+	       "      --merge PROFILE      union with an existing profile (incremental learning)\n"
+	       "      --allow-known PROFILE\n"
+	       "                           complain mode: PROFILE's syscalls are allowed without\n"
+	       "                           logging, the rest logged; the output is PROFILE plus\n"
+	       "                           what is new\n"
+	       "      --stats FILE         write per-syscall record and run counts to FILE\n\n"
+	       "Collecting:\n"
+	       "      --source SOURCE      auto (default), daemon, multicast or kmsg:\n"
+	       "                           daemon registers as the audit daemon (only when none is\n"
+	       "                           registered; raises the backlog limit and wait time for\n"
+	       "                           the run) and loses nothing, but slows CMD down when it\n"
+	       "                           logs faster than we read; multicast reads beside auditd\n"
+	       "                           or journald; kmsg follows /dev/kmsg where neither works\n"
+	       "                           (printk drops most records of a burst). auto: daemon if\n"
+	       "                           the slot is free, else multicast, else kmsg\n"
+	       "      --allow-loss         exit with CMD's status even if records were lost\n"
+	       "  -q, --quiet              no status line or summary on stderr\n"
+	       "  -v, --verbose            say which source is used and why\n"
+	       "  -h, --help               this text\n\n"
+	       "Every audit setting changed is restored on exit (normal, error, SIGINT, SIGTERM);\n"
+	       "SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to CMD.  Needs root\n"
+	       "(CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE) and\n"
+	       "/proc/sys/kernel/seccomp/actions_logged to contain 'log'.\n\n"
+	       "Exit status: CMD's (128+N if killed by signal N); 1 if records were lost (without\n"
+	       "--allow-loss) or on errors; 2 usage; 126/127 if CMD could not be executed.\n",
+	       CLI_PROFILE_OUT_HELP, CLI_PROFILE_ACTION_HELP);
+}
+
+enum {
+	OPT_MERGE = 1200, OPT_ALLOW_KNOWN, OPT_STATS, OPT_SOURCE, OPT_ALLOW_LOSS,
+};
+
+/* Distinct (arch, nr) for the status line. */
+struct keyset {
+	uint64_t *k;
+	size_t cap, n;
+};
+
+static void keyset_add(struct keyset *s, uint64_t key)
+{
+	size_t i;
+
+	key++; /* 0 marks an empty slot */
+	if (s->n * 2 >= s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 256;
+		uint64_t *nk = calloc(ncap, sizeof(*nk));
+		if (!nk)
+			return; /* only the status line suffers */
+		for (size_t j = 0; j < s->cap; j++) {
+			if (!s->k[j])
+				continue;
+			for (i = (s->k[j] * 0x9e3779b97f4a7c15ULL >> 20) & (ncap - 1); nk[i]; i = (i + 1) & (ncap - 1))
+				;
+			nk[i] = s->k[j];
+		}
+		free(s->k);
+		s->k = nk;
+		s->cap = ncap;
+	}
+	for (i = (key * 0x9e3779b97f4a7c15ULL >> 20) & (s->cap - 1); s->k[i]; i = (i + 1) & (s->cap - 1))
+		if (s->k[i] == key)
+			return;
+	s->k[i] = key;
+	s->n++;
+}
+
+struct run {
+	scl_learn *learn;
+	struct cli_child child;
+	bool ses_known;
+	uint32_t *ses;             /* the command's session, and sessions it started */
+	size_t n_ses;
+	int child_error;           /* exit code after a child failure report, 0 if none */
+	struct cli_child_msg error_msg;
+	uint64_t records, others, denied_live;
+	struct keyset distinct;
+	int oom;
+};
+
+static bool ses_known_id(const struct run *R, uint32_t ses)
+{
+	for (size_t i = 0; i < R->n_ses; i++)
+		if (R->ses[i] == ses)
+			return true;
+	return false;
+}
+
+static int add_ses(struct run *R, uint32_t ses)
+{
+	uint32_t *n;
+
+	if (ses_known_id(R, ses))
+		return 0;
+	n = realloc(R->ses, (R->n_ses + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	R->ses = n;
+	R->ses[R->n_ses++] = ses;
+	return 0;
+}
+
+/* Read what the child said.  Called before looking at records read since the last call. */
+static int poll_child(struct run *R)
+{
+	struct cli_child_msg m;
+	int r;
+
+	while ((r = cli_child_read(&R->child, &m)) > 0) {
+		if (m.kind == CLI_CHILD_SESSION) {
+			if (add_ses(R, m.value) < 0)
+				return -ENOMEM;
+			R->ses_known = true;
+		} else if (!R->child_error) {
+			R->error_msg = m;
+			R->child_error = 1;
+		}
+	}
+	return 0;
+}
+
+static int on_record(void *ud, const scl_record *rec)
+{
+	struct run *R = ud;
+	int r;
+
+	/*
+	 * The child reports its session before it installs the filter, so a
+	 * record of it that we hold now was made after the report was written:
+	 * reading the pipe now (after the record) cannot miss it.
+	 */
+	if (!R->ses_known && poll_child(R) < 0)
+		return -ENOMEM;
+	if (!R->ses_known || !(rec->fields & SCL_F_SES) || !ses_known_id(R, rec->ses)) {
+		R->others++;
+		return 0;
+	}
+	R->records++;
+	r = scl_learn_add(R->learn, rec, "", 0);
+	if (r < 0)
+		return r;
+	if (scl_record_action(rec) != SCL_ACT_LOG)
+		R->denied_live++;
+	keyset_add(&R->distinct, (uint64_t)rec->arch << 32 | rec->syscall);
+	return 0;
+}
+
+static int on_session(void *ud, uint32_t old_ses, uint32_t new_ses)
+{
+	struct run *R = ud;
+
+	/* A task of ours started its own session (pam_loginuid): follow it. */
+	if (R->ses_known && ses_known_id(R, old_ses) && new_ses != UINT32_MAX)
+		return add_ses(R, new_ses);
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void status_line(const struct run *R, uint64_t rate, uint64_t lost, bool draining)
+{
+	fprintf(stderr, "\r\033[Kscmplog: %llu records (%llu/s), %zu syscalls, %llu lost%s",
+		(unsigned long long)R->records, (unsigned long long)rate, R->distinct.n, (unsigned long long)lost,
+		draining ? ", draining" : "");
+	fflush(stderr);
+}
+
+/* Names in p that base lacks. */
+static size_t count_new(const scl_profile *p, const scl_profile *base)
+{
+	scl_profile_syscall *sc = NULL;
+	size_t n = 0, fresh = 0;
+
+	if (scl_profile_syscalls(p, &sc, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!base || !scl_profile_allows(base, sc[i].name))
+			fresh++;
+	free(sc);
+	return fresh;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		CLI_PROFILE_OUT_LONGOPTS,
+		CLI_PROFILE_ACTION_LONGOPTS,
+		{ "merge", required_argument, NULL, OPT_MERGE },
+		{ "allow-known", required_argument, NULL, OPT_ALLOW_KNOWN },
+		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_profile_out out;
+	struct cli_signals sig = { .fd = -1 };
+	struct cli_live lv = { 0 };
+	struct cli_learn lb = { 0 };
+	struct run R = { .child = { .pid = -1, .msg_fd = -1 } };
+	_cleanup_(scl_profile_freep) scl_profile *base = NULL;
+	_cleanup_(scl_profile_freep) scl_profile *known = NULL;
+	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
+	_cleanup_(scl_filter_freep) scl_filter *filter = NULL;
+	const char *merge = NULL, *allow_known = NULL, *stats = NULL;
+	enum cli_source source = CLI_SOURCE_AUTO;
+	scl_filter_stats fst;
+	scl_live_stats st = { 0 };
+	scl_learn_entry *ent = NULL;
+	long n_ent;
+	bool allow_loss = false, tty, child_alive = false, tree_done = false, draining = false;
+	bool drain_failed = false, spawned = false;
+	int child_status = 0, c, r, rc = EXIT_RUNTIME;
+	int64_t drain_started = 0, drain_deadline = 0, drain_hard = 0, drain_resend = 0, next_status = 0, last_progress = 0;
+	uint64_t last_records = 0, lost = 0;
+
+	cli_profile_out_init(&out);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+hqvo:f:", opts, NULL)) != -1) {
+		r = cli_profile_out_option(&out, c, optarg);
+		if (r < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'h':
+			help();
+			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
+			goto out;
+		case 'q':
+			cli_quiet = 1;
+			break;
+		case 'v':
+			cli_verbose = 1;
+			break;
+		case OPT_MERGE:
+			merge = optarg;
+			break;
+		case OPT_ALLOW_KNOWN:
+			allow_known = optarg;
+			break;
+		case OPT_STATS:
+			stats = optarg;
+			break;
+		case OPT_SOURCE:
+			if (cli_source_parse(optarg, &source) < 0) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case OPT_ALLOW_LOSS:
+			allow_loss = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'scmplog run --help'.\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		log_error("run: no command given (scmplog run [OPTIONS] -- CMD [ARGS...])");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (merge && cli_profile_read(merge, &base) < 0)
+		goto out;
+	if (allow_known && cli_profile_read(allow_known, &known) < 0)
+		goto out;
+	r = scl_filter_new_log(known, &filter, &fst);
+	if (r < 0) {
+		log_error("cannot build the log filter: %s%s", strerror(-r),
+			  r == -EOPNOTSUPP ? " (SCMP_ACT_LOG needs Linux 4.14 and libseccomp 2.4)" : "");
+		goto out;
+	}
+	if (known && fst.unknown && !cli_quiet)
+		log_warn("%zu syscall name%s of '%s' unknown to libseccomp here: they will be logged", fst.unknown,
+			 fst.unknown == 1 ? "" : "s", allow_known);
+	if (scl_learn_new(&R.learn) < 0 || cli_learn_init(&lb) < 0)
+		goto oom;
+	tty = isatty(STDERR_FILENO) && !cli_quiet;
+
+	if (cli_signals_setup(&sig) < 0) {
+		log_error("cannot set up signal handling: %m");
+		goto out;
+	}
+	if (cli_live_open(&lv, source) < 0)
+		goto out;
+	/* Orphaned grandchildren come to us, so the whole tree is waited for. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+		log_error("cannot become a child subreaper: %m");
+		goto out;
+	}
+	r = cli_spawn(filter, argv + optind, true, &sig, &R.child);
+	if (r < 0) {
+		log_error("cannot start '%s': %s", argv[optind], strerror(-r));
+		goto out;
+	}
+	spawned = child_alive = true;
+	last_progress = now_ms();
+	next_status = last_progress + 500;
+
+	for (;;) {
+		scl_live_ops ops = { .record = on_record, .session = on_session };
+		struct pollfd pf[3] = {
+			{ cli_live_fd(&lv), POLLIN, 0 },
+			{ sig.fd, POLLIN, 0 },
+			{ R.child.msg_fd, POLLIN, 0 },
+		};
+		struct signalfd_siginfo si;
+		int64_t now, timeout = -1;
+
+		now = now_ms();
+		if (tty)
+			timeout = next_status > now ? next_status - now : 0;
+		if (draining) {
+			int64_t d = (drain_resend < drain_deadline ? drain_resend : drain_deadline) - now;
+			if (d < 0)
+				d = 0;
+			if (timeout < 0 || d < timeout)
+				timeout = d;
+		}
+		if (poll(pf, R.child.msg_fd >= 0 ? 3 : 2, (int)(timeout > 60000 ? 60000 : timeout)) < 0 &&
+		    errno != EINTR) {
+			log_error("poll: %m");
+			goto out;
+		}
+		r = cli_live_dispatch(&lv, &ops, &R);
+		if (r < 0) {
+			log_error("cannot read audit records: %s", strerror(-r));
+			goto out;
+		}
+		if (r > 0)
+			last_progress = now_ms();
+		if (poll_child(&R) < 0)
+			goto oom;
+
+		while (read(sig.fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD)
+				continue;
+			cli_forward_signal(&R.child, child_alive, R.ses_known ? R.ses[0] : UINT32_MAX,
+					   (int)si.ssi_signo, si.ssi_code, si.ssi_pid);
+		}
+		/* Reap everything that exited; ECHILD: the whole tree is gone. */
+		while (!tree_done) {
+			int ws;
+			pid_t w = waitpid(-1, &ws, WNOHANG);
+
+			if (w > 0) {
+				if (w == R.child.pid) {
+					child_status = ws;
+					child_alive = false;
+				}
+				continue;
+			}
+			if (w < 0 && errno == ECHILD)
+				tree_done = true;
+			break;
+		}
+		now = now_ms();
+		if (tree_done && !draining) {
+			drain_started = now;
+			/* Drain: our marker comes back behind every record queued before it. */
+			if (R.child_error)
+				break;
+			(void)poll_child(&R);
+			r = cli_live_drain_start(&lv);
+			if (r < 0) {
+				if (!cli_quiet || r != -EOPNOTSUPP)
+					log_warn("cannot send the drain marker (%s): waiting 2 s instead", strerror(-r));
+				drain_failed = true;
+				draining = true;
+				drain_deadline = drain_hard = now + 2000;
+				drain_resend = INT64_MAX;
+			} else {
+				draining = true;
+				drain_deadline = now + 10000;
+				drain_hard = now + 120000;
+				drain_resend = lv.kind == CLI_SOURCE_KMSG ? now + 1000 : INT64_MAX;
+			}
+		}
+		if (draining) {
+			if (!drain_failed && cli_live_drained(&lv))
+				break;
+			/* Keep waiting while records still come, up to the hard limit. */
+			if (last_progress + 10000 > drain_deadline)
+				drain_deadline = last_progress + 10000 < drain_hard ? last_progress + 10000 : drain_hard;
+			if (now >= drain_deadline) {
+				if (!drain_failed)
+					log_warn("the drain marker did not come back within %lld s",
+						 (long long)((now - drain_started) / 1000));
+				drain_failed = true;
+				break;
+			}
+			if (now >= drain_resend) {
+				(void)cli_live_drain_start(&lv);
+				drain_resend = now + 1000;
+			}
+		}
+		if (tty && now >= next_status) {
+			if (cli_live_stats(&lv, &st) == 0)
+				lost = scl_live_stats_lost(&st);
+			status_line(&R, (R.records - last_records) * 2, lost, draining);
+			last_records = R.records;
+			next_status = now + 500;
+		}
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	if (cli_live_stats(&lv, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (cli_live_close(&lv) < 0)
+		goto out;
+	cli_signals_restore(&sig);
+
+	if (R.child_error) {
+		rc = cli_child_report(&R.error_msg, argv[optind]);
+		goto out;
+	}
+
+	/* The profile: what the tree did, with --allow-known and --merge. */
+	n_ent = scl_learn_entries(R.learn, &ent);
+	if (n_ent < 0)
+		goto oom;
+	if (scl_profile_new(&p) < 0)
+		goto oom;
+	r = cli_learn_to_profile(&lb, ent, (size_t)n_ent, p);
+	if (r < 0)
+		goto fail_r;
+	scl_profile_mark_run(p);
+	{
+		_cleanup_(scl_profile_freep) scl_profile *before = NULL;
+		size_t fresh;
+
+		if (scl_profile_new(&before) < 0)
+			goto oom;
+		if ((known && scl_profile_merge(before, known) < 0) || (base && scl_profile_merge(before, base) < 0))
+			goto oom;
+		fresh = count_new(p, before);
+		if (known && (r = scl_profile_merge(p, known)) < 0)
+			goto fail_r;
+		if (base && (r = scl_profile_merge(p, base)) < 0)
+			goto fail_r;
+		if (scl_profile_count(p) == 0) {
+			log_error("no SECCOMP records of '%s' were received (is 'log' in /proc/sys/kernel/seccomp/actions_logged?)",
+				  argv[optind]);
+			goto out;
+		}
+		r = cli_profile_finish(&out, p, NULL, 0);
+		if (r < 0)
+			goto fail_r;
+		if (cli_profile_write(&out, p) < 0)
+			goto out;
+		if (stats && cli_profile_write_stats(stats, p) < 0)
+			goto out;
+
+		lost = scl_live_stats_lost(&st);
+		if (!cli_quiet) {
+			char extra[96] = "";
+			if (known || base)
+				snprintf(extra, sizeof(extra), " (%zu new since %s)", fresh,
+					 known && base ? "--allow-known/--merge" : known ? "--allow-known" : "--merge");
+			log_info("%llu records of '%s' read from %s, %zu syscalls in the profile%s, %llu lost%s",
+				 (unsigned long long)R.records, argv[optind], cli_live_name(&lv), scl_profile_count(p), extra,
+				 (unsigned long long)lost, drain_failed ? " (end not confirmed)" : "");
+		}
+	}
+	if (lb.denied && !cli_quiet)
+		log_info("left out %llu denial record%s of the command's own filters", (unsigned long long)lb.denied,
+			 lb.denied == 1 ? "" : "s");
+	if (st.malformed && !cli_quiet)
+		log_warn("%llu SECCOMP record%s could not be parsed (not attributed)", (unsigned long long)st.malformed,
+			 st.malformed == 1 ? "" : "s");
+	cli_learn_report_unknown(&lb, false);
+	if (lost || drain_failed || st.malformed) {
+		log_warn("records were lost or may be missing: the profile may be incomplete%s",
+			 allow_loss ? "" : " (exit status 1; --allow-loss to accept)");
+		if (lost)
+			log_warn("lost: kernel lost counter +%llu%s (system-wide), %llu serial gap%s, %llu receive "
+				 "overflow%s, %llu suppressed by printk",
+				 (unsigned long long)st.kernel_lost, st.lost_known ? "" : " (unknown)",
+				 (unsigned long long)st.serial_gaps, st.serial_gaps == 1 ? "" : "s",
+				 (unsigned long long)st.overflows, st.overflows == 1 ? "" : "s",
+				 (unsigned long long)st.suppressed);
+	}
+	rc = cli_exit_code(child_status);
+	if ((lost || drain_failed || st.malformed) && !allow_loss && rc == 0)
+		rc = EXIT_RUNTIME;
+	goto out;
+
+fail_r:
+	if (r != -ENOMEM) {
+		log_error("cannot build profile: %s", strerror(-r));
+		goto out;
+	}
+oom:
+	log_error("out of memory");
+	rc = EXIT_RUNTIME;
+out:
+	if (spawned && child_alive) {
+		/* An error while the command runs: stop it rather than leave it unwatched. */
+		kill(R.child.pid, SIGTERM);
+	}
+	cli_live_close(&lv);
+	cli_signals_restore(&sig);
+	if (R.child.msg_fd >= 0)
+		close(R.child.msg_fd);
+	free(ent);
+	free(R.ses);
+	free(R.distinct.k);
+	scl_learn_free(R.learn);
+	cli_learn_done(&lb);
+	cli_profile_out_free(&out);
+	return rc;
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# scmplog merge: union of profiles, output formats, atomic -o, errors.
+. "$CLI_DIR/lib.sh"
+P=$DATA/profiles
+cd "$TMP" || exit 1
+
+# The union, on stdout by default; warnings about kept rules on stderr.
+expect_rc 0 "$SCMPLOG" merge "$P/a.json" "$P/b.json"
+same out "$P/merge-ab.json"
+contains err "scmplog: warning: '$P/b.json': rule 2 (clone): args conditions kept as-is"
+# -q silences warnings, "-o -" is stdout, options may follow the operands.
+expect_rc 0 "$SCMPLOG" merge "$P/a.json" "$P/b.json" -q -o -
+same out "$P/merge-ab.json"
+[ -s err ] && fail "merge -q wrote to stderr: $(cat err)"
+# Union is symmetric here (same default action), and deterministic.
+expect_rc 0 "$SCMPLOG" merge -q "$P/b.json" "$P/a.json"
+same out "$P/merge-ab.json"
+# One input converts; a profile merged with itself is itself (a.json is in scmplog's layout).
+expect_rc 0 "$SCMPLOG" merge "$P/a.json"
+same out "$P/a.json"
+expect_rc 0 "$SCMPLOG" merge "$P/a.json" "$P/a.json" "$P/a-reordered.json"
+same out "$P/a.json"
+# stdin
+expect_rc 0 "$SCMPLOG" merge - <"$P/a.json"
+same out "$P/a.json"
+
+# Atomic -o: the file equals stdout output, a rerun replaces it, no temporary file is left.
+expect_rc 0 "$SCMPLOG" merge -q -o merged.json "$P/a.json" "$P/b.json"
+same merged.json "$P/merge-ab.json"
+[ -s out ] && fail "merge -o also wrote to stdout"
+expect_rc 0 "$SCMPLOG" merge -q -o merged.json "$P/a.json"
+same merged.json "$P/a.json"
+ls -A | grep -q '^\.merged\.json\.' && fail "temporary file left behind"
+
+# Kubernetes and systemd forms.
+expect_rc 0 "$SCMPLOG" merge -q -f k8s --name "Web App" --namespace prod "$P/a.json" "$P/b.json"
+same out "$P/merge-ab.k8s.yaml"
+expect_rc 0 "$SCMPLOG" merge -q --format k8s --k8s-api v1beta1 -o my_profile.yaml "$P/a.json"
+contains my_profile.yaml "apiVersion: security-profiles-operator.x-k8s.io/v1beta1"
+contains my_profile.yaml "  name: my-profile"
+expect_rc 0 "$SCMPLOG" merge -q -f systemd "$P/a.json" "$P/b.json"
+same out "$P/merge-ab.systemd.conf"
+# What a format cannot express is said, not silently dropped.
+expect_rc 0 "$SCMPLOG" merge -f k8s "$P/b.json"
+contains err "k8s format: arch_prctl: allowed on every architecture of the profile"
+
+# Default action override.
+expect_rc 0 "$SCMPLOG" merge -q --default-action kill_process "$P/a.json"
+contains out '"defaultAction": "SCMP_ACT_KILL_PROCESS",'
+lacks out "defaultErrnoRet"
+expect_rc 0 "$SCMPLOG" merge -q --errno EACCES "$P/a.json"
+contains out '"defaultErrnoRet": 13,'
+expect_rc 2 "$SCMPLOG" merge --default-action log --errno 5 "$P/a.json"
+contains err "--errno only applies to --default-action SCMP_ACT_ERRNO"
+expect_rc 2 "$SCMPLOG" merge --default-action notify "$P/a.json"
+expect_rc 2 "$SCMPLOG" merge --errno 0 "$P/a.json"
+# Differing default actions: the first wins, with a warning.
+expect_rc 0 "$SCMPLOG" merge -q --default-action log -o log.json "$P/a.json"
+expect_rc 0 "$SCMPLOG" merge "$P/a.json" log.json
+contains err "default action SCMP_ACT_LOG (errno 1) differs from the first profile's"
+contains out '"defaultAction": "SCMP_ACT_ERRNO",'
+
+# Errors.
+expect_rc 1 "$SCMPLOG" merge "$P/a.json" nope.json
+contains err "scmplog: cannot read profile 'nope.json': No such file or directory"
+[ -s out ] && fail "output despite a read error"
+expect_rc 1 "$SCMPLOG" merge "$P/bad-syntax.json"
+contains err "scmplog: cannot read profile '$P/bad-syntax.json': line 4, column 54: unexpected character"
+expect_rc 1 "$SCMPLOG" merge "$P/bad-name.json"
+contains err 'syscalls[0].names[1]: invalid syscall name "../../etc/passwd"'
+expect_rc 2 "$SCMPLOG" merge
+contains err "merge needs at least one profile"
+expect_rc 2 "$SCMPLOG" merge --bogus "$P/a.json"
+expect_rc 2 "$SCMPLOG" merge -f yaml "$P/a.json"
+contains err "invalid --format 'yaml'"
+expect_rc 2 "$SCMPLOG" merge --namespace Bad_NS "$P/a.json"
+expect_rc 2 "$SCMPLOG" merge --k8s-api v2 "$P/a.json"
+
+# -o never follows a symlink, and a failed write keeps the old file.
+echo precious >target
+ln -s target link.json
+expect_rc 1 "$SCMPLOG" merge -q -o link.json "$P/a.json"
+contains err "cannot write profile 'link.json': it is a symbolic link, refusing to replace it"
+[ "$(cat target)" = precious ] || fail "symlink target modified"
+cp "$P/a.json" keep.json
+expect_rc 1 "$SCMPLOG" merge -q -f systemd -o keep.json --default-action trap "$P/a.json"
+contains err "cannot be expressed in systemd format"
+same keep.json "$P/a.json"
+expect_rc 1 "$SCMPLOG" merge -q -o missing-dir/x.json "$P/a.json"
+contains err "cannot write profile 'missing-dir/x.json': No such file or directory"
+
+# Help.
+expect_rc 0 "$SCMPLOG" merge --help
+contains out "Usage: scmplog merge [OPTIONS] PROFILE.json..."
+contains out "--format FORMAT"
+contains out "Exit status:"
+exit 0
