@@ -1,14 +1,17 @@
 #!/bin/sh
 # Install what scmplog needs to build and test, on Debian/Ubuntu.  Idempotent:
 # installs only packages that are missing.  Used by `make demo`, `make check`
-# and .ci/run.  --bench adds the benchmark tools, --fuzz clang.
+# and .ci/run.  --bench adds the benchmark tools, --fuzz clang, --package the
+# package builders (make deb, make rpm; not needed by make check).
 set -eu
 pkgs="gcc make pkg-config libseccomp-dev libaudit-dev libjson-c-dev libsystemd-dev zlib1g-dev check
-gcc-multilib strace python3 busybox-static runc golang-github-containers-common systemd-journal-remote"
+gcc-multilib strace python3 busybox-static runc golang-github-containers-common systemd-journal-remote
+tmux"
 for a in "$@"; do
 	case $a in
 	--bench) pkgs="$pkgs hyperfine auditd bpftrace valgrind time" ;;
 	--fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
+	--package) pkgs="$pkgs dpkg-dev debhelper lintian rpm" ;;
 	esac
 done
 missing=

@@ -32,4 +32,25 @@
 /* A file name derived from input (sanitised, before the extension). */
 #define SCL_MAX_FILE_NAME 200
 
+/* A container id: 64 hex for docker/containerd/CRI-O/podman; a plain runc leaf name at most this. */
+#define SCL_MAX_CONTAINER_ID 128
+/* A Kubernetes pod UID (36-char UUID; static pods use 32 hex). */
+#define SCL_MAX_POD_UID 36
+/* A cgroup path from /proc/PID/cgroup (PATH_MAX), and one component of it (NAME_MAX). */
+#define SCL_MAX_CGROUP_PATH 4096
+#define SCL_MAX_CGROUP_NAME 255
+/* The whole /proc/PID/cgroup file (v1 hybrid: one line per hierarchy). */
+#define SCL_MAX_PROC_CGROUP_FILE 65536
+/* The whole /proc/PID/stat file. */
+#define SCL_MAX_PROC_STAT 4096
+/* Entries in a container resolver cache (scl_container_cache_new: 0 means this). */
+#define SCL_MAX_CONTAINER_CACHE 65536
+/* Kubernetes names: a DNS-1123 label (namespace, container) and subdomain (pod). */
+#define SCL_MAX_K8S_LABEL 63
+#define SCL_MAX_K8S_NAME 253
+/* Directory entries examined in /var/log/pods or /var/log/containers per lookup. */
+#define SCL_MAX_K8S_LOG_ENTRIES 100000
+/* A journal cursor given to resume from (systemd's are about 150 bytes). */
+#define SCL_MAX_JOURNAL_CURSOR 1024
+
 #endif

@@ -21,7 +21,8 @@
  *   session: an AUDIT_LOGIN record (1006): a task left session old_ses for
  *            new_ses by writing /proc/self/loginuid.  A collector that
  *            follows a session uses it to follow a task that starts its own
- *            (pam_loginuid in the learned tree).
+ *            (pam_loginuid in the learned tree).  The kernel logs these only
+ *            while audit is enabled (auditctl -e 1).
  */
 typedef struct scl_live_ops {
 	int (*record)(void *ud, const scl_record *rec);

@@ -34,7 +34,7 @@
  */
 
 typedef enum scl_netlink_mode {
-	SCL_NETLINK_AUTO = 0,    /* daemon if no daemon is registered, else multicast */
+	SCL_NETLINK_AUTO = 0,    /* daemon if no live daemon is registered, else multicast */
 	SCL_NETLINK_DAEMON,
 	SCL_NETLINK_MULTICAST,
 } scl_netlink_mode;
@@ -134,9 +134,19 @@ int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret);
  * Undo what opening changed: unregister as the daemon, put back the backlog
  * limit and wait time (each only if it still has the value we set, so a
  * change made by someone else meanwhile stays).  Everything is attempted;
- * returns 0 or the first -errno.  Idempotent; the socket stays open.
+ * returns 0 or the first -errno.  What failed is tried again by the next
+ * call (scl_netlink_free() makes one); what succeeded is not repeated.  The
+ * socket stays open.
  */
 int scl_netlink_restore(scl_netlink *nl);
+
+/*
+ * Put back limits a collector raised and could not restore (it was killed):
+ * each value that still equals what it was raised to gets its old value.
+ * Returns the number of values put back, or -errno.
+ */
+int scl_audit_restore_limits(uint32_t old_backlog_limit, uint32_t backlog_limit, uint32_t old_wait_time,
+			     uint32_t wait_time);
 
 /* Restore (if not done) and close.  Accepts NULL. */
 void scl_netlink_free(scl_netlink *nl);

@@ -53,7 +53,7 @@ typedef enum scl_cmp {
 typedef struct scl_profile_arg {
 	uint32_t index;      /* 0..SCL_MAX_ARG_INDEX */
 	uint64_t value;
-	uint64_t value_two;  /* the mask of SCL_CMP_MASKED_EQ; 0 otherwise */
+	uint64_t value_two;  /* OCI valueTwo: for SCL_CMP_MASKED_EQ the datum (value is the mask, as runc and libseccomp read it); 0 otherwise */
 	scl_cmp op;
 } scl_profile_arg;
 

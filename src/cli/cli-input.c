@@ -11,6 +11,7 @@
 
 #include "cli/cli-input.h"
 #include "cli/cli.h"
+#include "scmplog/journal.h"
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
 #include "scmplog/source.h"
@@ -541,10 +542,30 @@ static int scan_parallel(struct cli_input *in, const char *path, int *ret_rc)
 	return 1;
 }
 
+int cli_input_add(struct cli_input *in, const scl_record *rec)
+{
+	char key[SCL_MAX_EXE + SCL_MAX_COMM + 4];
+	size_t kn = 0;
+
+	if (!in->learn && scl_learn_new(&in->learn) < 0)
+		return -ENOMEM;
+	in->records++;
+	if (!selected(&in->filter, rec))
+		return 0;
+	in->selected++;
+	if (in->group_by != GROUP_NONE)
+		kn = group_key(in, rec, key, sizeof(key));
+	return scl_learn_add(in->learn, rec, key, kn) < 0 ? -ENOMEM : 1;
+}
+
 int cli_input_read(struct cli_input *in, char **files, int nfiles)
 {
-	static char *stdin_only[] = { (char *)"-" };
+	static char dash[] = "-";
+	static char *stdin_only[] = { dash };
 	const scl_scan_ops ops = { on_record, on_skip, on_suppressed };
+	/* carried from file to file: a record given twice (a journal and its copy) counts once */
+	_cleanup_free_ struct dedup_slot *dedup = NULL;
+	size_t dedup_len = 0;
 	int r;
 
 	if (!in->learn && scl_learn_new(&in->learn) < 0) {
@@ -558,25 +579,55 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 	for (int i = 0; i < nfiles; i++) {
 		struct cli_input_part pt;
 		scl_reader *rd = NULL;
+		const char *one[] = { files[i] };
+		unsigned char magic[8];
+		bool journal = false;
+		struct stat st;
 		int prc;
 
-		if (scan_parallel(in, files[i], &prc)) {
+		/*
+		 * journald's binary files (/var/log/journal/ID/system.journal) go to
+		 * sd-journal.  Only regular files are probed: opening a FIFO to look
+		 * could block, or take the writer's only reader away.
+		 */
+		if (strcmp(files[i], "-") && stat(files[i], &st) == 0 && S_ISREG(st.st_mode)) {
+			int fd = open(files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+			if (fd >= 0) {
+				journal = pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+					  scl_journal_file_magic(magic, sizeof(magic));
+				close(fd);
+			}
+		}
+		if (!journal && scan_parallel(in, files[i], &prc)) {
 			if (prc)
 				return prc;
 			continue;
 		}
-		r = scl_reader_open(files[i], &rd);
-		if (r < 0) {
-			log_error("cannot open '%s': %s", files[i], strerror(-r));
-			return EXIT_RUNTIME;
+		if (journal) {
+			part_init(&pt, in, files[i], false);
+		} else {
+			r = scl_reader_open(files[i], &rd);
+			if (r < 0) {
+				log_error("cannot open '%s': %s", files[i], strerror(-r));
+				return EXIT_RUNTIME;
+			}
+			part_init(&pt, in, scl_reader_name(rd), false);
 		}
-		part_init(&pt, in, scl_reader_name(rd), false);
 		in->files++;
-		r = scl_scan(rd, &ops, &pt);
+		pt.dedup = TAKE_PTR(dedup);
+		pt.dedup_len = dedup_len;
+		if (journal)
+			r = scl_journal_scan_files(one, 1, &ops, &pt, NULL, NULL);
+		else
+			r = scl_scan(rd, &ops, &pt);
 		if (r < 0 && pt.error)
 			r = pt.error;
+		dedup = TAKE_PTR(pt.dedup);
+		dedup_len = pt.dedup_len;
 		part_fold(in, &pt, 0);
-		if (r < 0)
+		if (r < 0 && journal && r != -ECANCELED && r != -E2BIG && r != -ENOMEM)
+			log_error("cannot read journal file '%s': %s", files[i], strerror(-r));
+		else if (r < 0)
 			report_scan_error(files[i], r);
 		scl_reader_free(rd);
 		if (r < 0)

@@ -90,6 +90,11 @@ enum {
 
 /* Read every file ("-" or none: stdin) into in->learn.  Returns 0 or an exit code. */
 int cli_input_read(struct cli_input *in, char **files, int nfiles);
+/*
+ * Count one record from a live source: selection, grouping, aggregation as for
+ * files.  Returns 1 if selected, 0 if not, -ENOMEM.
+ */
+int cli_input_add(struct cli_input *in, const scl_record *rec);
 /* Print the skip/suppression summary to stderr. Returns EXIT_RUNTIME under --strict if anything was lost. */
 int cli_input_report(const struct cli_input *in);
 void cli_input_free(struct cli_input *in);

@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli-learn.h"
 #include "cli/cli.h"
 #include "scmplog/num.h"
+#include "scmplog/output.h"
 #include "lib/util.h"
 
 /* ---- learned entries -> profile ---- */
@@ -133,13 +135,143 @@ int cli_source_parse(const char *s, enum cli_source *ret)
 	return -1;
 }
 
+/*
+ * A collector killed with SIGKILL cannot restore the limits it raised (the
+ * kernel drops the dead daemon by itself, not the limits).  While they are
+ * raised, their old values wait in this file; the next run puts them back if
+ * its writer is gone.
+ */
+#define STATE_DIR "/run/scmplog"
+#define STATE_FILE STATE_DIR "/audit-restore"
+
+struct saved_limits {
+	uint64_t pid, old_limit, limit, old_wait, wait;
+};
+
+static int state_write_cb(FILE *f, void *ud)
+{
+	const struct saved_limits *v = ud;
+
+	fprintf(f, "pid %llu\nbacklog_limit %llu %llu\nbacklog_wait_time %llu %llu\n", (unsigned long long)v->pid,
+		(unsigned long long)v->old_limit, (unsigned long long)v->limit, (unsigned long long)v->old_wait,
+		(unsigned long long)v->wait);
+	return ferror(f) ? -EIO : 0;
+}
+
+static bool state_written;
+
+static void state_save(const scl_netlink_info *info)
+{
+	struct saved_limits v = { (uint64_t)getpid(), info->old_backlog_limit, info->backlog_limit,
+				  info->old_backlog_wait_time, info->backlog_wait_time };
+
+	if (info->mode != SCL_NETLINK_DAEMON ||
+	    (info->old_backlog_limit == info->backlog_limit && info->old_backlog_wait_time == info->backlog_wait_time))
+		return;
+	if (mkdir(STATE_DIR, 0700) < 0 && errno != EEXIST)
+		return; /* best effort */
+	state_written = scl_write_atomic_path(STATE_FILE, state_write_cb, &v, 0600) == 0;
+}
+
+static void state_clear(void)
+{
+	if (state_written)
+		(void)unlink(STATE_FILE);
+	state_written = false;
+}
+
+/* "key N [N]" lines of our own state file, strictly. */
+static int state_parse(const char *buf, size_t n, struct saved_limits *v)
+{
+	unsigned seen = 0;
+
+	while (n > 0) {
+		const char *nl = memchr(buf, '\n', n), *sp1, *sp2;
+		size_t len = nl ? (size_t)(nl - buf) : n;
+		uint64_t a = 0, b = 0;
+
+		sp1 = memchr(buf, ' ', len);
+		if (!sp1)
+			return -EBADMSG;
+		sp2 = memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - buf));
+		if (scl_parse_u64(sp1 + 1, (size_t)((sp2 ? sp2 : buf + len) - sp1 - 1), UINT32_MAX, &a) < 0)
+			return -EBADMSG;
+		if (sp2 && scl_parse_u64(sp2 + 1, (size_t)(buf + len - sp2 - 1), UINT32_MAX, &b) < 0)
+			return -EBADMSG;
+		if (STARTSWITH(buf, len, "pid ") && !sp2) {
+			v->pid = a;
+			seen |= 1;
+		} else if (STARTSWITH(buf, len, "backlog_limit ") && sp2) {
+			v->old_limit = a;
+			v->limit = b;
+			seen |= 2;
+		} else if (STARTSWITH(buf, len, "backlog_wait_time ") && sp2) {
+			v->old_wait = a;
+			v->wait = b;
+			seen |= 4;
+		} else {
+			return -EBADMSG;
+		}
+		if (!nl)
+			break;
+		n -= len + 1;
+		buf = nl + 1;
+	}
+	return seen == 7 ? 0 : -EBADMSG;
+}
+
+static bool scmplog_alive(pid_t pid)
+{
+	char path[64], comm[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, comm, sizeof(comm) - 1);
+	close(fd);
+	return n >= 7 && !memcmp(comm, "scmplog", 7);
+}
+
+static void state_recover(void)
+{
+	struct saved_limits v = { 0 };
+	char buf[512];
+	ssize_t n;
+	int fd = open(STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0 || n == (ssize_t)sizeof(buf) || state_parse(buf, (size_t)n, &v) < 0) {
+		log_warn("ignoring malformed '%s'", STATE_FILE);
+		(void)unlink(STATE_FILE);
+		return;
+	}
+	if (v.pid == 0 || v.pid > INT32_MAX || scmplog_alive((pid_t)v.pid))
+		return; /* its writer still runs and will restore */
+	r = scl_audit_restore_limits((uint32_t)v.old_limit, (uint32_t)v.limit, (uint32_t)v.old_wait, (uint32_t)v.wait);
+	if (r < 0) {
+		log_warn("cannot put back the audit settings left by scmplog pid %llu: %s", (unsigned long long)v.pid,
+			 strerror(-r));
+		return;
+	}
+	if (r > 0)
+		log_warn("put back the audit backlog settings left raised by scmplog pid %llu, which did not exit cleanly",
+			 (unsigned long long)v.pid);
+	(void)unlink(STATE_FILE);
+}
+
 /* The collector whose kernel settings an exit() must restore. */
 static scl_netlink *restore_on_exit;
 
 static void restore_at_exit(void)
 {
-	if (restore_on_exit)
-		(void)scl_netlink_restore(restore_on_exit);
+	if (restore_on_exit && scl_netlink_restore(restore_on_exit) == 0)
+		state_clear();
 }
 
 static void arm_restore(scl_netlink *nl)
@@ -166,9 +298,9 @@ static const char *netlink_hint(int r)
 	}
 }
 
-static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, bool quiet_fail)
+static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, int rcvbuf, bool quiet_fail)
 {
-	scl_netlink_options o = { .mode = mode };
+	scl_netlink_options o = { .mode = mode, .rcvbuf = rcvbuf };
 	scl_netlink_info info;
 	int r;
 
@@ -195,6 +327,7 @@ static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, bool quiet_f
 	scl_netlink_get_info(lv->nl, &info);
 	lv->kind = info.mode == SCL_NETLINK_DAEMON ? CLI_SOURCE_DAEMON : CLI_SOURCE_MULTICAST;
 	arm_restore(lv->nl);
+	state_save(&info);
 	if (cli_verbose) {
 		if (info.mode == SCL_NETLINK_DAEMON)
 			log_info("collecting as the audit daemon (backlog limit %u -> %u, wait time %u -> %u for the run)",
@@ -207,8 +340,7 @@ static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, bool quiet_f
 			log_info("collecting from audit multicast (audit daemon way: %s)", strerror(-info.daemon_error));
 		else
 			log_info("collecting from audit multicast");
-		if (!info.rcvbuf_forced)
-			log_info("receive buffer %d bytes (SO_RCVBUFFORCE refused)", info.rcvbuf);
+		log_info("receive buffer %d bytes%s", info.rcvbuf, info.rcvbuf_forced ? "" : " (SO_RCVBUFFORCE refused)");
 	}
 	return 0;
 }
@@ -231,22 +363,24 @@ static int open_kmsg(struct cli_live *lv)
 	return 0;
 }
 
-int cli_live_open(struct cli_live *lv, enum cli_source want)
+int cli_live_open(struct cli_live *lv, enum cli_source want, int rcvbuf)
 {
 	int r;
 
 	memset(lv, 0, sizeof(*lv));
+	if (want != CLI_SOURCE_KMSG)
+		state_recover();
 	switch (want) {
 	case CLI_SOURCE_DAEMON:
-		return open_netlink(lv, SCL_NETLINK_DAEMON, false);
+		return open_netlink(lv, SCL_NETLINK_DAEMON, rcvbuf, false);
 	case CLI_SOURCE_MULTICAST:
-		return open_netlink(lv, SCL_NETLINK_MULTICAST, false);
+		return open_netlink(lv, SCL_NETLINK_MULTICAST, rcvbuf, false);
 	case CLI_SOURCE_KMSG:
 		return open_kmsg(lv);
 	case CLI_SOURCE_AUTO:
 		break;
 	}
-	r = open_netlink(lv, SCL_NETLINK_AUTO, true);
+	r = open_netlink(lv, SCL_NETLINK_AUTO, rcvbuf, true);
 	if (r == 0)
 		return 0;
 	log_warn("audit netlink unavailable (%s%s): falling back to /dev/kmsg, which drops records under load",
@@ -258,11 +392,11 @@ const char *cli_live_name(const struct cli_live *lv)
 {
 	switch (lv->kind) {
 	case CLI_SOURCE_DAEMON:
-		return "the audit daemon way";
+		return "as the audit daemon";
 	case CLI_SOURCE_MULTICAST:
-		return "audit multicast";
+		return "from audit multicast";
 	case CLI_SOURCE_KMSG:
-		return "/dev/kmsg";
+		return "from /dev/kmsg";
 	default:
 		return "?";
 	}
@@ -301,6 +435,8 @@ int cli_live_close(struct cli_live *lv)
 		r = scl_netlink_restore(lv->nl);
 		if (r < 0)
 			log_error("cannot restore the kernel's audit settings: %s (check 'auditctl -s')", strerror(-r));
+		else
+			state_clear();
 		if (restore_on_exit == lv->nl)
 			restore_on_exit = NULL;
 		scl_netlink_free(lv->nl);
@@ -363,7 +499,7 @@ int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, con
 		log_error("cannot set up signal handling: %m");
 		return EXIT_RUNTIME;
 	}
-	if (cli_live_open(&lv, want) < 0)
+	if (cli_live_open(&lv, want, 0) < 0)
 		goto out;
 	for (;;) {
 		struct pollfd p[2] = { { cli_live_fd(&lv), POLLIN, 0 }, { sig.fd, POLLIN, 0 } };
@@ -503,8 +639,8 @@ static void child_say(int fd, uint32_t kind, uint32_t value)
 	while (n < 0 && errno == EINTR);
 }
 
-int cli_spawn(const scl_filter *f, char *const *argv, bool new_session, const struct cli_signals *sig,
-	      struct cli_child *ret)
+int cli_spawn(const scl_filter *f, const char *path, char *const *argv, bool new_session,
+	      const struct cli_signals *sig, struct cli_child *ret)
 {
 	int p[2];
 	pid_t pid;
@@ -519,7 +655,7 @@ int cli_spawn(const scl_filter *f, char *const *argv, bool new_session, const st
 		return r;
 	}
 	if (pid == 0) {
-		uint32_t ses;
+		uint32_t ses = 0;
 		int r;
 
 		close(p[0]);
@@ -542,7 +678,8 @@ int cli_spawn(const scl_filter *f, char *const *argv, bool new_session, const st
 				_exit(127);
 			}
 		}
-		execvp(argv[0], argv);
+		/* The only syscall made under the filter before the program's own. */
+		execv(path, argv);
 		r = errno;
 		child_say(p[1], CLI_CHILD_ERR_EXEC, (uint32_t)r);
 		_exit(r == ENOENT ? 127 : 126);
@@ -612,17 +749,15 @@ static void kill_session(uint32_t ses, int sig)
 
 		if (scl_parse_u64(de->d_name, strlen(de->d_name), INT32_MAX, &pid) < 0 || (pid_t)pid == self)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/sessionid", de->d_name);
+		snprintf(path, sizeof(path), "/proc/%llu/sessionid", (unsigned long long)pid);
 		if (read_u32_file(path, &s) == 0 && s == ses)
 			kill((pid_t)pid, sig);
 	}
 	closedir(d);
 }
 
-void cli_forward_signal(const struct cli_child *c, bool child_alive, uint32_t ses, int sig, int32_t code,
-			uint32_t sender_pid)
+void cli_forward_signal(const struct cli_child *c, bool child_alive, uint32_t ses, int sig, int32_t code)
 {
-	(void)sender_pid;
 	/* The terminal signals the whole foreground group: the command has it already. */
 	if (code == SI_KERNEL)
 		return;
@@ -630,6 +765,49 @@ void cli_forward_signal(const struct cli_child *c, bool child_alive, uint32_t se
 		kill(c->pid, sig);
 	else if (ses != UINT32_MAX)
 		kill_session(ses, sig);
+}
+
+int cli_find_program(const char *name, char **ret)
+{
+	const char *path = getenv("PATH"), *p;
+	int err = -ENOENT;
+
+	if (!*name)
+		return -ENOENT;
+	if (strchr(name, '/')) {
+		*ret = strdup(name);
+		return *ret ? 0 : -ENOMEM;
+	}
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p++) {
+		const char *e = strchrnul(p, ':');
+		size_t dl = (size_t)(e - p);
+		size_t nl = strlen(name);
+		_cleanup_free_ char *cand = malloc(dl + 1 + nl + 1);
+		struct stat st;
+
+		if (!cand)
+			return -ENOMEM;
+		if (dl == 0) {
+			memcpy(cand, name, nl + 1); /* empty element: the current directory */
+		} else {
+			memcpy(cand, p, dl);
+			cand[dl] = '/';
+			memcpy(cand + dl + 1, name, nl + 1);
+		}
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(cand, X_OK) == 0) {
+				*ret = TAKE_PTR(cand);
+				return 0;
+			}
+			err = -EACCES;
+		}
+		if (!*e)
+			break;
+		p = e;
+	}
+	return err;
 }
 
 int cli_exit_code(int status)

@@ -65,10 +65,11 @@ struct cli_live {
  * else multicast; when neither netlink way works, /dev/kmsg.  Logs errors
  * (and, with cli_verbose, the choice).  While open, an atexit() handler
  * restores the kernel's audit settings if the process exits without
- * cli_live_close().  Returns 0 or -errno.
+ * cli_live_close().  rcvbuf: netlink receive buffer in bytes (0: 64 MiB).
+ * Returns 0 or -errno.
  */
-int cli_live_open(struct cli_live *lv, enum cli_source want);
-/* "the audit daemon way", "audit multicast", "/dev/kmsg". */
+int cli_live_open(struct cli_live *lv, enum cli_source want, int rcvbuf);
+/* "as the audit daemon", "from audit multicast", "from /dev/kmsg" (to follow "read"). */
 const char *cli_live_name(const struct cli_live *lv);
 int cli_live_fd(const struct cli_live *lv);
 int cli_live_dispatch(struct cli_live *lv, const scl_live_ops *ops, void *ud);
@@ -113,15 +114,15 @@ struct cli_child {
 };
 
 /*
- * Fork argv[0] (PATH searched) under filter f.  With new_session, the child
+ * Fork path (argv[0] found by cli_find_program()) under filter f.  With new_session, the child
  * first starts a new audit session (writes its loginuid, or its uid when
  * unset, to /proc/self/loginuid: a new session id that every descendant
  * inherits) and reports it.  The child restores the signal mask and
  * dispositions the caller had before cli_signals_setup().  Returns 0 or
  * -errno (fork/pipe failed).
  */
-int cli_spawn(const scl_filter *f, char *const *argv, bool new_session, const struct cli_signals *sig,
-	      struct cli_child *ret);
+int cli_spawn(const scl_filter *f, const char *path, char *const *argv, bool new_session,
+	      const struct cli_signals *sig, struct cli_child *ret);
 /* Read one message: 1 with *m, 0 if none yet, -EPIPE at EOF (the command was executed, or died). */
 int cli_child_read(struct cli_child *c, struct cli_child_msg *m);
 /* Log why the child failed; returns the exit code to use (126/127 like env(1)). */
@@ -133,8 +134,14 @@ int cli_child_report(const struct cli_child_msg *m, const char *cmd);
  * Signals the terminal sent to the whole foreground group already reached
  * the command and are not sent again.
  */
-void cli_forward_signal(const struct cli_child *c, bool child_alive, uint32_t ses, int sig, int32_t code,
-			uint32_t sender_pid);
+void cli_forward_signal(const struct cli_child *c, bool child_alive, uint32_t ses, int sig, int32_t code);
+
+/*
+ * Find a program as execvp() would (a name with '/' is taken as it is; else
+ * the first executable regular file in $PATH, default /usr/local/bin:/usr/bin:
+ * /bin).  *ret is malloc'd.  -ENOENT, -EACCES (found, not executable), -ENOMEM.
+ */
+int cli_find_program(const char *name, char **ret);
 
 /* The exit code for a wait status: the status, or 128+N for signal N. */
 int cli_exit_code(int status);

@@ -43,5 +43,6 @@ int cmd_log_profile(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli-input.h"
+#include "cli/cli-learn.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "scmplog/arch.h"
@@ -51,100 +52,6 @@ enum {
 	OPT_JOBS,
 };
 
-/* The 64-bit arch a compat=1 record's 32-bit arch belongs to (x86 -> x86_64). */
-static uint32_t native_of(uint32_t arch, uint32_t compat)
-{
-	if (!compat)
-		return arch;
-	for (size_t i = 0; scl_arch_at(i); i++) {
-		const scl_arch_info *a = scl_arch_at(i);
-		if (!(a->token & 0x80000000U))
-			continue;
-		for (size_t j = 0; j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
-			if (a->subarches[j] == arch)
-				return a->token;
-	}
-	return arch;
-}
-
-struct unknown {
-	uint32_t arch, nr;
-	bool bad_arch;
-	uint64_t count;
-};
-
-struct build_ctx {
-	scl_mapper *mapper;
-	bool include_denied;
-	uint64_t denied;
-	struct unknown *unknown;
-	size_t n_unknown;
-};
-
-static int note_unknown(struct build_ctx *b, uint32_t arch, uint32_t nr, bool bad_arch, uint64_t count)
-{
-	for (size_t i = 0; i < b->n_unknown; i++)
-		if (b->unknown[i].arch == arch && b->unknown[i].bad_arch == bad_arch &&
-		    (bad_arch || b->unknown[i].nr == nr)) {
-			b->unknown[i].count += count;
-			return 0;
-		}
-	struct unknown *n = realloc(b->unknown, (b->n_unknown + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	b->unknown = n;
-	n[b->n_unknown++] = (struct unknown){ arch, nr, bad_arch, count };
-	return 0;
-}
-
-/* Add the entries of one group to profile p. */
-static int group_to_profile(struct build_ctx *b, const scl_learn_entry *e, size_t n, scl_profile *p)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *name;
-		uint32_t eff;
-		int r;
-
-		if (e[i].key.action != SCL_ACT_LOG && !b->include_denied) {
-			b->denied += e[i].count;
-			continue;
-		}
-		if (e[i].key.action == SCL_ACT_ALLOW)
-			continue;
-		r = scl_mapper_name(b->mapper, e[i].key.arch, e[i].key.nr, &name, &eff);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0) {
-			if (note_unknown(b, e[i].key.arch, e[i].key.nr, r == -EAFNOSUPPORT, e[i].count) < 0)
-				return -ENOMEM;
-			continue;
-		}
-		r = scl_profile_add_arch(p, native_of(e[i].key.arch, e[i].key.compat));
-		if (r < 0 && r != -EAFNOSUPPORT)
-			return r;
-		r = scl_profile_allow(p, name, e[i].count);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int report_unknown(const struct build_ctx *b, bool strict)
-{
-	for (size_t i = 0; i < b->n_unknown; i++) {
-		const struct unknown *u = &b->unknown[i];
-		const scl_arch_info *a = scl_arch_by_token(u->arch);
-		if (u->bad_arch)
-			log_warn("unknown architecture arch=%08x (%llu record%s), not in the profile%s", u->arch,
-				 (unsigned long long)u->count, u->count == 1 ? "" : "s",
-				 a ? ": libseccomp cannot map its syscalls" : "");
-		else
-			log_warn("unknown syscall %d on %s (%llu record%s), not in the profile", (int32_t)u->nr,
-				 a ? a->name : "?", (unsigned long long)u->count, u->count == 1 ? "" : "s");
-	}
-	return strict && b->n_unknown ? EXIT_RUNTIME : 0;
-}
-
 int cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -166,7 +73,7 @@ int cmd_build(int argc, char **argv)
 	};
 	struct cli_input in = { 0 };
 	struct cli_profile_out out;
-	struct build_ctx b = { 0 };
+	struct cli_learn b = { 0 };
 	_cleanup_(scl_profile_freep) scl_profile *base = NULL;
 	const char *merge = NULL, *stats = NULL, *out_dir = NULL;
 	uint32_t *arches = NULL;
@@ -278,7 +185,7 @@ int cmd_build(int argc, char **argv)
 		if (r < 0)
 			goto out;
 	}
-	if (scl_mapper_new(&b.mapper) < 0)
+	if (cli_learn_init(&b) < 0)
 		goto oom;
 
 	rc = cli_input_read(&in, argv + optind, argc - optind);
@@ -295,13 +202,13 @@ int cmd_build(int argc, char **argv)
 
 		if (scl_profile_new(&p) < 0)
 			goto oom;
-		r = group_to_profile(&b, ent, (size_t)n_ent, p);
+		r = cli_learn_to_profile(&b, ent, (size_t)n_ent, p);
 		if (r < 0)
 			goto fail_r;
 		scl_profile_mark_run(p);
 		if (scl_profile_count(p) == 0 && !base && !allow_empty) {
 			cli_input_report(&in);
-			report_unknown(&b, false);
+			cli_learn_report_unknown(&b, false);
 			log_error("no SECCOMP records with action log found%s (use --allow-empty to write an empty profile)",
 				  b.denied ? " (only denials: see 'scmplog explain' or --include-denied)" : "");
 			goto out;
@@ -346,7 +253,7 @@ int cmd_build(int argc, char **argv)
 				end++;
 			if (scl_profile_new(&p) < 0)
 				goto oom;
-			r = group_to_profile(&b, ent + start, end - start, p);
+			r = cli_learn_to_profile(&b, ent + start, end - start, p);
 			if (r < 0)
 				goto fail_r;
 			start = end;
@@ -376,7 +283,7 @@ int cmd_build(int argc, char **argv)
 		log_info("left out %llu denial record%s (see 'scmplog explain', or --include-denied)",
 			 (unsigned long long)b.denied, b.denied == 1 ? "" : "s");
 	rc = cli_input_report(&in);
-	if (report_unknown(&b, in.strict))
+	if (cli_learn_report_unknown(&b, in.strict))
 		rc = EXIT_RUNTIME;
 	goto out;
 
@@ -391,8 +298,7 @@ oom:
 out:
 	free(ent);
 	free(arches);
-	free(b.unknown);
-	scl_mapper_free(b.mapper);
+	cli_learn_done(&b);
 	cli_input_free(&in);
 	cli_profile_out_free(&out);
 	return rc;

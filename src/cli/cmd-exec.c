@@ -1,12 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli-learn.h"
@@ -34,9 +30,10 @@ static void help(void)
 	       "      --dump-pfc           print libseccomp's pseudo filter code and exit\n"
 	       "  -q, --quiet              no warnings about the profile\n"
 	       "  -h, --help               this text\n\n"
-	       "SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to CMD.\n\n"
-	       "Exit status: CMD's (128+N if killed by signal N); 126/127 if it could not be\n"
-	       "executed; 1 on errors; 2 usage.\n");
+	       "scmplog execs CMD in its own place (like env(1)): CMD keeps the pid, the\n"
+	       "terminal and the signals, and its exit status is CMD's own (a shell shows 128+N\n"
+	       "for signal N; SIGSYS (159) is the usual sign of a KILL action).\n\n"
+	       "Exit status: CMD's; 126/127 if it could not be executed; 1 on errors; 2 usage.\n");
 }
 
 enum { OPT_LOG_DENIED = 1300, OPT_DUMP_PFC };
@@ -54,12 +51,10 @@ int cmd_exec(int argc, char **argv)
 	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 	_cleanup_(scl_filter_freep) scl_filter *f = NULL;
 	_cleanup_(scl_strv_freep) char **warn = NULL;
-	struct cli_signals sig = { .fd = -1 };
-	struct cli_child child = { .pid = -1, .msg_fd = -1 };
-	struct cli_child_msg err = { 0 };
+	_cleanup_free_ char *prog = NULL;
 	const char *profile = NULL;
-	bool log_denied = false, dump = false, alive, failed = false;
-	int c, r, rc = EXIT_RUNTIME, status = 0;
+	bool log_denied = false, dump = false;
+	int c, r;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hqp:", opts, NULL)) != -1) {
@@ -120,64 +115,29 @@ int cmd_exec(int argc, char **argv)
 		return EXIT_OK;
 	}
 
-	if (cli_signals_setup(&sig) < 0) {
-		log_error("cannot set up signal handling: %m");
+	r = cli_find_program(argv[optind], &prog);
+	if (r < 0) {
+		log_error("cannot execute '%s': %s", argv[optind], strerror(-r));
+		return r == -ENOENT ? 127 : 126;
+	}
+	/*
+	 * In place, as env(1) does: the command keeps our pid, our parent sees
+	 * its exit status or signal (a shell shows 128+N), and no extra process
+	 * shows up in what it observes.
+	 */
+	if (fflush(stdout) != 0 || fflush(stderr) != 0) {
+		log_error("cannot flush output: %m");
 		return EXIT_RUNTIME;
 	}
-	r = cli_spawn(f, argv + optind, false, &sig, &child);
+	r = scl_filter_install(f);
 	if (r < 0) {
-		log_error("cannot start '%s': %s", argv[optind], strerror(-r));
-		goto out;
+		log_error("cannot install the seccomp filter: %s", strerror(-r));
+		return EXIT_RUNTIME;
 	}
-	alive = true;
-	while (alive) {
-		struct pollfd pf[2] = { { sig.fd, POLLIN, 0 }, { child.msg_fd, POLLIN, 0 } };
-		struct signalfd_siginfo si;
-		struct cli_child_msg m;
-
-		if (poll(pf, child.msg_fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR) {
-			log_error("poll: %m");
-			goto out;
-		}
-		while ((r = cli_child_read(&child, &m)) > 0)
-			if (!failed) {
-				err = m;
-				failed = true;
-			}
-		while (read(sig.fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (si.ssi_signo != SIGCHLD)
-				cli_forward_signal(&child, true, UINT32_MAX, (int)si.ssi_signo, si.ssi_code, si.ssi_pid);
-		}
-		for (;;) {
-			pid_t w = waitpid(child.pid, &status, WNOHANG);
-			if (w == child.pid)
-				alive = false;
-			if (w < 0 && errno == EINTR)
-				continue;
-			break;
-		}
-	}
-	{
-		struct cli_child_msg m;
-		while (cli_child_read(&child, &m) > 0)
-			if (!failed) {
-				err = m;
-				failed = true;
-			}
-	}
-	cli_signals_restore(&sig);
-	if (failed) {
-		rc = cli_child_report(&err, argv[optind]);
-		goto out;
-	}
-	rc = cli_exit_code(status);
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS && !cli_quiet)
-		log_warn("'%s' was killed by SIGSYS: a syscall the profile denies with a kill action "
-			 "(run with --log-denied and see 'scmplog explain')",
-			 argv[optind]);
-out:
-	cli_signals_restore(&sig);
-	if (child.msg_fd >= 0)
-		close(child.msg_fd);
-	return rc;
+	execv(prog, argv + optind);
+	/* Under the filter now: this message needs write(2) to be allowed. */
+	r = errno;
+	log_error("cannot execute '%s': %s%s", argv[optind], strerror(r),
+		  r == EPERM || r == EACCES ? " (does the profile allow execve?)" : "");
+	return r == ENOENT ? 127 : 126;
 }

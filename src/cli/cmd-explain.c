@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "cli/cli-input.h"
+#include "cli/cli-learn.h"
 #include "cli/cli.h"
 #include "scmplog/arch.h"
 #include "scmplog/learn.h"
+#include "scmplog/limits.h"
 #include "lib/util.h"
 
 static void help(void)
@@ -21,12 +23,52 @@ static void help(void)
 	       "(scmplog exec --log-denied).  Input as for 'scmplog build'.\n\n"
 	       "Options:\n"
 	       "      --all              also list logged (allowed) syscalls\n"
+	       "  -f, --follow           read live from the kernel (root) until Ctrl-C, printing\n"
+	       "                         each denial as it happens, then the table\n"
+	       "      --source SOURCE    with --follow: auto (default), daemon, multicast, kmsg\n"
 	       "      --strict           fail on the first malformed record\n"
 	       "  -q, --quiet            no summary on stderr\n"
 	       "  -h, --help             this text\n\n"
 	       "%s\n"
 	       "Exit status: 0 success (denials found or not); 1 error; 2 usage.\n",
 	       CLI_FILTER_HELP);
+}
+
+struct follow_ctx {
+	struct cli_input *in;
+	scl_mapper *mapper;
+};
+
+static int follow_cb(void *ud, const scl_record *rec)
+{
+	struct follow_ctx *fc = ud;
+	struct cli_input *in = fc->in;
+	const char *name = NULL;
+	char comm[SCL_MAX_COMM + 1] = "", exe[SCL_MAX_EXE + 1] = "";
+	const scl_arch_info *a = scl_arch_by_token(rec->arch);
+	int r = cli_input_add(in, rec);
+
+	if (r < 0) {
+		log_error("out of memory");
+		return r;
+	}
+	if (r == 0 || scl_record_action(rec) == SCL_ACT_LOG)
+		return 0;
+	if ((rec->fields & SCL_F_EXE) && scl_record_decode_str(rec->exe, rec->exe_hex, exe, sizeof(exe)) < 0)
+		exe[0] = '\0';
+	if ((rec->fields & SCL_F_COMM) && scl_record_decode_str(rec->comm, rec->comm_hex, comm, sizeof(comm)) < 0)
+		comm[0] = '\0';
+	printf("denied: pid %u ", rec->pid);
+	cli_put_escaped(stdout, exe, strlen(exe));
+	fputs(" (comm \"", stdout);
+	cli_put_escaped(stdout, comm, strlen(comm));
+	if (scl_mapper_name(fc->mapper, rec->arch, rec->syscall, &name, NULL) == 0)
+		printf("\"): %s on %s, %s\n", name, a ? a->name : "unknown", scl_action_str(scl_record_action(rec)));
+	else
+		printf("\"): syscall %d on %s, %s\n", (int32_t)rec->syscall, a ? a->name : "unknown",
+		       scl_action_str(scl_record_action(rec)));
+	fflush(stdout);
+	return 0;
 }
 
 struct row {
@@ -59,12 +101,14 @@ static int cmp_row(const void *a, const void *b)
 
 int cmd_explain(int argc, char **argv)
 {
-	enum { OPT_ALL = OPT_FILTER_LAST + 1, OPT_STRICT };
+	enum { OPT_ALL = OPT_FILTER_LAST + 1, OPT_STRICT, OPT_SOURCE };
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "source", required_argument, NULL, OPT_SOURCE },
 		CLI_FILTER_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -74,12 +118,13 @@ int cmd_explain(int argc, char **argv)
 	struct row *rows = NULL;
 	size_t nrows = 0;
 	uint64_t denied = 0;
-	bool all = false;
+	bool all = false, follow = false;
+	const char *source = NULL;
 	long n;
 	int c, rc = EXIT_RUNTIME;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hq", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hqf", opts, NULL)) != -1) {
 		int r = cli_filter_option(&in.filter, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;
@@ -101,6 +146,12 @@ int cmd_explain(int argc, char **argv)
 		case OPT_STRICT:
 			in.strict = true;
 			break;
+		case 'f':
+			follow = true;
+			break;
+		case OPT_SOURCE:
+			source = optarg;
+			break;
 		default:
 			fprintf(stderr, "Try 'scmplog explain --help'.\n");
 			rc = EXIT_USAGE;
@@ -109,9 +160,26 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (scl_mapper_new(&m) < 0)
 		goto oom;
-	rc = cli_input_read(&in, argv + optind, argc - optind);
+	if (follow && optind < argc) {
+		log_error("--follow reads from the kernel; it takes no FILE");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (source && !follow) {
+		log_error("--source goes with --follow");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (follow) {
+		struct follow_ctx fc = { &in, m };
+		rc = cli_follow_records(follow_cb, &fc, source);
+	}
+	else
+		rc = cli_input_read(&in, argv + optind, argc - optind);
 	if (rc)
 		goto out;
+	if (!in.learn && scl_learn_new(&in.learn) < 0)
+		goto oom;
 	rc = EXIT_RUNTIME;
 	n = scl_learn_entries(in.learn, &ent);
 	if (n < 0)

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "scmplog/filter.h"
 #include "scmplog/learn.h"
+#include "scmplog/num.h"
 #include "scmplog/profile-io.h"
 #include "scmplog/profile.h"
 #include "lib/util.h"
@@ -30,7 +31,9 @@ static void help(void)
 	       "session are learned: CMD's whole process tree, short-lived grandchildren\n"
 	       "included, and nothing else running at the same time.  scmplog waits for the whole\n"
 	       "tree to exit, then makes sure every record the kernel queued was read before it\n"
-	       "writes the profile.\n\n"
+	       "writes the profile.  A process of the tree that starts an audit session of its\n"
+	       "own (pam_loginuid: login, su -l) is followed only while audit is enabled\n"
+	       "(auditctl -e 1), as the kernel logs the change only then.\n\n"
 	       "Output:\n"
 	       "%s"
 	       "%s"
@@ -50,6 +53,7 @@ static void help(void)
 	       "                           (printk drops most records of a burst). auto: daemon if\n"
 	       "                           the slot is free, else multicast, else kmsg\n"
 	       "      --allow-loss         exit with CMD's status even if records were lost\n"
+	       "      --rcvbuf BYTES       netlink receive buffer (default 64 MiB; the kernel doubles it)\n"
 	       "  -q, --quiet              no status line or summary on stderr\n"
 	       "  -v, --verbose            say which source is used and why\n"
 	       "  -h, --help               this text\n\n"
@@ -63,7 +67,7 @@ static void help(void)
 }
 
 enum {
-	OPT_MERGE = 1200, OPT_ALLOW_KNOWN, OPT_STATS, OPT_SOURCE, OPT_ALLOW_LOSS,
+	OPT_MERGE = 1200, OPT_ALLOW_KNOWN, OPT_STATS, OPT_SOURCE, OPT_ALLOW_LOSS, OPT_RCVBUF,
 };
 
 /* Distinct (arch, nr) for the status line. */
@@ -234,6 +238,7 @@ int cmd_run(int argc, char **argv)
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
+		{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_profile_out out;
@@ -246,15 +251,17 @@ int cmd_run(int argc, char **argv)
 	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 	_cleanup_(scl_filter_freep) scl_filter *filter = NULL;
 	const char *merge = NULL, *allow_known = NULL, *stats = NULL;
+	_cleanup_free_ char *prog = NULL;
 	enum cli_source source = CLI_SOURCE_AUTO;
 	scl_filter_stats fst;
 	scl_live_stats st = { 0 };
 	scl_learn_entry *ent = NULL;
 	long n_ent;
+	int rcvbuf = 0;
 	bool allow_loss = false, tty, child_alive = false, tree_done = false, draining = false;
 	bool drain_failed = false, spawned = false;
 	int child_status = 0, c, r, rc = EXIT_RUNTIME;
-	int64_t drain_started = 0, drain_deadline = 0, drain_hard = 0, drain_resend = 0, next_status = 0, last_progress = 0;
+	int64_t last_status = 0, drain_started = 0, drain_deadline = 0, drain_hard = 0, drain_resend = 0, next_status = 0, last_progress = 0;
 	uint64_t last_records = 0, lost = 0;
 
 	cli_profile_out_init(&out);
@@ -296,6 +303,16 @@ int cmd_run(int argc, char **argv)
 		case OPT_ALLOW_LOSS:
 			allow_loss = true;
 			break;
+		case OPT_RCVBUF: {
+			uint64_t v;
+			if (scl_parse_u64_str(optarg, INT32_MAX / 2, &v) < 0 || v == 0) {
+				log_error("invalid --rcvbuf '%s': expected bytes, 1..%d", optarg, INT32_MAX / 2);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			rcvbuf = (int)v;
+			break;
+		}
 		default:
 			fprintf(stderr, "Try 'scmplog run --help'.\n");
 			rc = EXIT_USAGE;
@@ -311,6 +328,12 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (allow_known && cli_profile_read(allow_known, &known) < 0)
 		goto out;
+	r = cli_find_program(argv[optind], &prog);
+	if (r < 0) {
+		log_error("cannot execute '%s': %s", argv[optind], strerror(-r));
+		rc = r == -ENOENT ? 127 : 126;
+		goto out;
+	}
 	r = scl_filter_new_log(known, &filter, &fst);
 	if (r < 0) {
 		log_error("cannot build the log filter: %s%s", strerror(-r),
@@ -328,20 +351,21 @@ int cmd_run(int argc, char **argv)
 		log_error("cannot set up signal handling: %m");
 		goto out;
 	}
-	if (cli_live_open(&lv, source) < 0)
+	if (cli_live_open(&lv, source, rcvbuf) < 0)
 		goto out;
 	/* Orphaned grandchildren come to us, so the whole tree is waited for. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
 		log_error("cannot become a child subreaper: %m");
 		goto out;
 	}
-	r = cli_spawn(filter, argv + optind, true, &sig, &R.child);
+	r = cli_spawn(filter, prog, argv + optind, true, &sig, &R.child);
 	if (r < 0) {
 		log_error("cannot start '%s': %s", argv[optind], strerror(-r));
 		goto out;
 	}
 	spawned = child_alive = true;
 	last_progress = now_ms();
+	last_status = last_progress;
 	next_status = last_progress + 500;
 
 	for (;;) {
@@ -383,7 +407,7 @@ int cmd_run(int argc, char **argv)
 			if (si.ssi_signo == SIGCHLD)
 				continue;
 			cli_forward_signal(&R.child, child_alive, R.ses_known ? R.ses[0] : UINT32_MAX,
-					   (int)si.ssi_signo, si.ssi_code, si.ssi_pid);
+					   (int)si.ssi_signo, si.ssi_code);
 		}
 		/* Reap everything that exited; ECHILD: the whole tree is gone. */
 		while (!tree_done) {
@@ -420,7 +444,13 @@ int cmd_run(int argc, char **argv)
 				draining = true;
 				drain_deadline = now + 10000;
 				drain_hard = now + 120000;
-				drain_resend = lv.kind == CLI_SOURCE_KMSG ? now + 1000 : INT64_MAX;
+				/*
+				 * Sent again each second: printk may eat a kmsg marker,
+				 * a socket overflow a netlink one; a later copy also
+				 * closes the serial-gap count over the records after
+				 * the last one read.
+				 */
+				drain_resend = now + 1000;
 			}
 		}
 		if (draining) {
@@ -444,8 +474,10 @@ int cmd_run(int argc, char **argv)
 		if (tty && now >= next_status) {
 			if (cli_live_stats(&lv, &st) == 0)
 				lost = scl_live_stats_lost(&st);
-			status_line(&R, (R.records - last_records) * 2, lost, draining);
+			status_line(&R, (R.records - last_records) * 1000 / (uint64_t)(now > last_status ? now - last_status : 1),
+				    lost, draining);
 			last_records = R.records;
+			last_status = now;
 			next_status = now + 500;
 		}
 	}
@@ -504,7 +536,7 @@ int cmd_run(int argc, char **argv)
 			if (known || base)
 				snprintf(extra, sizeof(extra), " (%zu new since %s)", fresh,
 					 known && base ? "--allow-known/--merge" : known ? "--allow-known" : "--merge");
-			log_info("%llu records of '%s' read from %s, %zu syscalls in the profile%s, %llu lost%s",
+			log_info("%llu records of '%s' read %s, %zu syscalls in the profile%s, %llu lost%s",
 				 (unsigned long long)R.records, argv[optind], cli_live_name(&lv), scl_profile_count(p), extra,
 				 (unsigned long long)lost, drain_failed ? " (end not confirmed)" : "");
 		}

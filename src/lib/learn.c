@@ -27,6 +27,7 @@ struct scl_learn {
 	uint32_t *gindex; /* open addressing over groups, value = index + 1 */
 	size_t gicap;
 	uint32_t last_group; /* records come in runs from the same group */
+	struct slot *last;   /* ... and often of the same syscall */
 	uint64_t total;
 };
 
@@ -183,11 +184,17 @@ int scl_learn_add_key(scl_learn *l, const scl_learn_key *k0, const char *group, 
 	r = group_id(l, group ? group : "", group ? group_n : 0, &k.group);
 	if (r < 0)
 		return r;
+	if (l->last && key_eq(&l->last->key, &k)) {
+		l->last->count += n;
+		l->total += n;
+		return 0;
+	}
 	j = hash_key(&k) & (l->cap - 1);
 	while (l->slots[j].used) {
 		if (key_eq(&l->slots[j].key, &k)) {
 			l->slots[j].count += n;
 			l->total += n;
+			l->last = &l->slots[j];
 			return 0;
 		}
 		j = (j + 1) & (l->cap - 1);
@@ -197,8 +204,11 @@ int scl_learn_add_key(scl_learn *l, const scl_learn_key *k0, const char *group, 
 	l->slots[j].count = n;
 	l->total += n;
 	l->len++;
-	if (l->len * 2 > l->cap)
+	l->last = &l->slots[j];
+	if (l->len * 2 > l->cap) {
+		l->last = NULL; /* the table moves */
 		return grow_slots(l);
+	}
 	return 0;
 }
 

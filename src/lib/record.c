@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -84,8 +85,8 @@ static int code_valid(uint64_t v)
 	switch (v) {
 	case SCL_ACT_KILL_PROCESS: case SCL_ACT_KILL_THREAD: case SCL_ACT_TRAP:
 	case SCL_ACT_ERRNO: case SCL_ACT_USER_NOTIF: case SCL_ACT_TRACE:
-	case SCL_ACT_LOG: case SCL_ACT_ALLOW:
-		return 1;
+	case SCL_ACT_LOG:
+		return 1; /* ALLOW is never logged (kernel/seccomp.c seccomp_log()) */
 	default:
 		return 0;
 	}
@@ -131,6 +132,53 @@ int scl_record_decode_str(scl_slice s, bool hex, char *buf, size_t size)
 	return (int)out;
 }
 
+/*
+ * Eight ASCII digits at once (Lemire's SWAR): s[0..n), n <= 8, with 8
+ * readable bytes at s.  Leading positions are padded with '0'.
+ */
+static inline int swar8(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t c;
+
+	memcpy(&c, s, 8);
+	if (n < 8)
+		c = (c << ((8 - n) * 8)) | (0x3030303030303030ULL >> (n * 8));
+	if (((c & 0xF0F0F0F0F0F0F0F0ULL) | (((c + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
+	    0x3333333333333333ULL)
+		return -1;
+	c -= 0x3030303030303030ULL;
+	c = (c * 10) + (c >> 8);
+	c = (((c & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+	     (((c >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+	*out = c;
+	return 0;
+}
+
+/*
+ * scl_parse_u64() for the hot path: same rules, but uses SWAR when the
+ * buffer holds 8 bytes past every chunk it loads (end is the buffer end).
+ */
+static inline int dec_fast(const char *s, size_t n, const char *end, uint64_t max, uint64_t *ret)
+{
+	uint64_t hi, lo;
+
+	if (n == 0 || n > 16 || end - s < 8 + (n > 8 ? (ptrdiff_t)(n - 8) : 0))
+		return scl_parse_u64(s, n, max, ret);
+	if (n <= 8) {
+		if (swar8(s, n, &lo) < 0)
+			return -EINVAL;
+		hi = 0;
+	} else {
+		if (swar8(s, n - 8, &hi) < 0 || swar8(s + n - 8, 8, &lo) < 0)
+			return -EINVAL;
+	}
+	lo += hi * 100000000ULL;
+	if (lo > max)
+		return -ERANGE;
+	*ret = lo;
+	return 0;
+}
+
 static int valid_string(const char *p, size_t n, bool hex, size_t limit)
 {
 	if (n == 0)
@@ -138,12 +186,35 @@ static int valid_string(const char *p, size_t n, bool hex, size_t limit)
 	if (hex) {
 		if (n % 2 || n / 2 > limit)
 			return 0;
-		for (size_t i = 0; i < n; i++)
-			if (hexval((unsigned char)p[i]) < 0)
+		for (size_t i = 0; i < n; i += 2) {
+			int hi = hexval((unsigned char)p[i]), lo = hexval((unsigned char)p[i + 1]);
+			/* a C string from the kernel never holds a NUL */
+			if (hi < 0 || lo < 0 || (hi | lo) == 0)
 				return 0;
+		}
 		return 1;
 	}
-	return n <= limit;
+	/* the kernel quotes only strings without '"', blanks, controls or bytes > 0x7e */
+	if (n > limit)
+		return 0;
+	size_t i = 0;
+#ifdef __SSE2__
+	/* 0x21..0x7e are exactly the bytes > 0x20 and < 0x7f as signed chars */
+	const __m128i lo = _mm_set1_epi8(0x20), hi = _mm_set1_epi8(0x7f), dq = _mm_set1_epi8('"');
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi));
+		ok = _mm_andnot_si128(_mm_cmpeq_epi8(x, dq), ok);
+		if (_mm_movemask_epi8(ok) != 0xffff)
+			return 0;
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < 0x21 || c > 0x7e || c == '"')
+			return 0;
+	}
+	return 1;
 }
 
 /* "audit(SEC.MSEC:SERIAL): " -> bytes consumed, or -1. */
@@ -179,9 +250,9 @@ static long parse_header(const char *p, size_t n, scl_record *rec)
 	return q - p;
 }
 
-#define KEY(k, lit) ((k).n == sizeof(lit) - 1 && memcmp((k).p, lit, sizeof(lit) - 1) == 0)
 
-static inline __attribute__((always_inline)) int set_u32(scl_record *rec, uint32_t bit, uint32_t *dst, scl_slice v, scl_skip_reason *why)
+static inline __attribute__((always_inline)) int set_u32(scl_record *rec, uint32_t bit, uint32_t *dst, scl_slice v,
+							const char *end, scl_skip_reason *why)
 {
 	uint64_t x;
 
@@ -189,7 +260,7 @@ static inline __attribute__((always_inline)) int set_u32(scl_record *rec, uint32
 		*why = SCL_SKIP_DUPLICATE_KEY;
 		return -1;
 	}
-	if (scl_parse_u64(v.p, v.n, UINT32_MAX, &x) < 0) {
+	if (dec_fast(v.p, v.n, end, UINT32_MAX, &x) < 0) {
 		*why = SCL_SKIP_BAD_NUMBER;
 		return -1;
 	}
@@ -244,28 +315,87 @@ static inline size_t find2(const char *p, size_t i, size_t n, char a, char b)
 	return i;
 }
 
+enum key_id {
+	K_UNKNOWN, K_AUID, K_UID, K_GID, K_SES, K_PID, K_COMM, K_EXE, K_SIG, K_ARCH, K_SYSCALL, K_COMPAT,
+	K_IP, K_CODE, K_SUBJ,
+};
+
+/* The order audit_seccomp() prints the keys in: tried first, one compare per field. */
+static const struct {
+	char text[9];
+	unsigned char len; /* with the '=' */
+	unsigned char id;
+} key_order[] = {
+	{ "auid=", 5, K_AUID }, { "uid=", 4, K_UID }, { "gid=", 4, K_GID }, { "ses=", 4, K_SES },
+	{ "pid=", 4, K_PID }, { "comm=", 5, K_COMM }, { "exe=", 4, K_EXE }, { "sig=", 4, K_SIG },
+	{ "arch=", 5, K_ARCH }, { "syscall=", 8, K_SYSCALL }, { "compat=", 7, K_COMPAT }, { "ip=", 3, K_IP },
+	{ "code=", 5, K_CODE },
+};
+
+/* Does the expected key key_order[oi] start at q (8 readable bytes)? */
+static inline bool key_at(const char *q, size_t oi)
+{
+	uint64_t w, k = 0;
+	unsigned len = key_order[oi].len;
+
+	memcpy(&w, q, 8);
+	memcpy(&k, key_order[oi].text, len);
+	if (len < 8)
+		w &= (1ULL << (len * 8)) - 1;
+	return w == k;
+}
+
+static enum key_id key_lookup(const char *k, size_t n)
+{
+#define K(lit, id) if (n == sizeof(lit) - 1 && !memcmp(k, lit, n)) return id
+	switch (n) {
+	case 2: K("ip", K_IP); break;
+	case 3: K("uid", K_UID); K("gid", K_GID); K("pid", K_PID); K("ses", K_SES); K("sig", K_SIG);
+		K("exe", K_EXE); break;
+	case 4: K("auid", K_AUID); K("comm", K_COMM); K("arch", K_ARCH); K("code", K_CODE); K("subj", K_SUBJ);
+		break;
+	case 6: K("compat", K_COMPAT); break;
+	case 7: K("syscall", K_SYSCALL); break;
+	}
+#undef K
+	return K_UNKNOWN;
+}
+
 static int parse_fields(const char *p, size_t n, scl_record *rec, scl_skip_reason *why)
 {
-	size_t i = 0;
+	size_t i = 0, oi = 0;
 
 	while (i < n) {
-		scl_slice k, v;
+		scl_slice v;
 		bool quoted = false;
-		size_t ks = i;
+		enum key_id id;
 
-		i = find2(p, i, n, '=', ' ');
-		if (i >= n) {
-			*why = SCL_SKIP_TRUNCATED;
-			return -1;
+		if (oi < ELEMENTSOF(key_order) && n - i >= 8 && key_at(p + i, oi)) {
+			/* the kernel's own order: no scan for '=' */
+			id = (enum key_id)key_order[oi].id;
+			i += key_order[oi].len;
+			oi++;
+		} else {
+			size_t ks = i;
+			i = find2(p, i, n, '=', ' ');
+			if (i >= n) {
+				*why = SCL_SKIP_TRUNCATED;
+				return -1;
+			}
+			if (p[i] != '=' || i == ks) {
+				*why = SCL_SKIP_BAD_FIELD;
+				return -1;
+			}
+			id = key_lookup(p + ks, i - ks);
+			i++;
+			/* resynchronise the expected order after a known key */
+			for (size_t j = 0; j < ELEMENTSOF(key_order); j++)
+				if (key_order[j].id == id) {
+					oi = j + 1;
+					break;
+				}
 		}
-		if (p[i] != '=' || i == ks) {
-			*why = SCL_SKIP_BAD_FIELD;
-			return -1;
-		}
-		k.p = p + ks;
-		k.n = i - ks;
-		i++;
-		if (KEY(k, "subj")) {
+		if (id == K_SUBJ) {
 			/* The LSM label runs up to " pid=", which always follows it. */
 			const char *e = memmem(p + i, n - i, " pid=", 5);
 			if (!e) {
@@ -305,122 +435,105 @@ static int parse_fields(const char *p, size_t n, scl_record *rec, scl_skip_reaso
 		if (i < n)
 			i++; /* the separating space */
 
-		switch (k.n) {
-		case 2:
-			if (KEY(k, "ip")) {
-				uint64_t x;
-				if (rec->fields & SCL_F_IP) {
-					*why = SCL_SKIP_DUPLICATE_KEY;
-					return -1;
-				}
-				if (quoted || scl_parse_0x64(v.p, v.n, UINT64_MAX, &x) < 0) {
-					*why = SCL_SKIP_BAD_NUMBER;
-					return -1;
-				}
-				rec->ip = x;
-				rec->fields |= SCL_F_IP;
-				continue;
+		switch (id) {
+		case K_IP: {
+			uint64_t x;
+			if (rec->fields & SCL_F_IP) {
+				*why = SCL_SKIP_DUPLICATE_KEY;
+				return -1;
 			}
-			break;
-		case 3:
-			if (KEY(k, "uid")) {
-				if (quoted || set_u32(rec, SCL_F_UID, &rec->uid, v, why) < 0)
-					goto bad_number;
-				continue;
+			if (quoted || scl_parse_0x64(v.p, v.n, UINT64_MAX, &x) < 0) {
+				*why = SCL_SKIP_BAD_NUMBER;
+				return -1;
 			}
-			if (KEY(k, "gid")) {
-				if (quoted || set_u32(rec, SCL_F_GID, &rec->gid, v, why) < 0)
-					goto bad_number;
-				continue;
-			}
-			if (KEY(k, "pid")) {
-				if (quoted || set_u32(rec, SCL_F_PID, &rec->pid, v, why) < 0)
-					goto bad_number;
-				continue;
-			}
-			if (KEY(k, "ses")) {
-				if (quoted || set_u32(rec, SCL_F_SES, &rec->ses, v, why) < 0)
-					goto bad_number;
-				continue;
-			}
-			if (KEY(k, "sig")) {
-				if (quoted || set_u32(rec, SCL_F_SIG, &rec->sig, v, why) < 0)
-					goto bad_number;
-				continue;
-			}
-			if (KEY(k, "exe")) {
-				if (set_str(rec, SCL_F_EXE, &rec->exe, &rec->exe_hex, v, quoted, SCL_MAX_EXE, why) < 0)
-					return -1;
-				continue;
-			}
-			break;
-		case 4:
-			if (KEY(k, "auid")) {
-				if (quoted || set_u32(rec, SCL_F_AUID, &rec->auid, v, why) < 0)
-					goto bad_number;
-				continue;
-			}
-			if (KEY(k, "comm")) {
-				if (set_str(rec, SCL_F_COMM, &rec->comm, &rec->comm_hex, v, quoted, SCL_MAX_COMM, why) < 0)
-					return -1;
-				continue;
-			}
-			if (KEY(k, "arch")) {
-				uint64_t x;
-				if (rec->fields & SCL_F_ARCH) {
-					*why = SCL_SKIP_DUPLICATE_KEY;
-					return -1;
-				}
-				if (quoted || scl_parse_x64(v.p, v.n, UINT32_MAX, &x) < 0 || v.n > 8) {
-					*why = SCL_SKIP_BAD_ARCH;
-					return -1;
-				}
-				rec->arch = (uint32_t)x;
-				rec->fields |= SCL_F_ARCH;
-				continue;
-			}
-			if (KEY(k, "code")) {
-				uint64_t x;
-				if (rec->fields & SCL_F_CODE) {
-					*why = SCL_SKIP_DUPLICATE_KEY;
-					return -1;
-				}
-				if (quoted || scl_parse_0x64(v.p, v.n, UINT32_MAX, &x) < 0 || !code_valid(x)) {
-					*why = SCL_SKIP_BAD_CODE;
-					return -1;
-				}
-				rec->code = (uint32_t)x;
-				rec->fields |= SCL_F_CODE;
-				continue;
-			}
-			break;
-		case 6:
-			if (KEY(k, "compat")) {
-				if (quoted || set_u32(rec, SCL_F_COMPAT, &rec->compat, v, why) < 0 || rec->compat > 1)
-					goto bad_number;
-				continue;
-			}
-			break;
-		case 7:
-			if (KEY(k, "syscall")) {
-				uint64_t x;
-				bool neg = v.n > 1 && v.p[0] == '-';
-				if (rec->fields & SCL_F_SYSCALL) {
-					*why = SCL_SKIP_DUPLICATE_KEY;
-					return -1;
-				}
-				/* seccomp_data.nr is an int: -1 is possible, printed with %ld */
-				if (quoted || scl_parse_u64(v.p + neg, v.n - neg, neg ? 0x80000000ULL : UINT32_MAX, &x) < 0) {
-					*why = SCL_SKIP_BAD_SYSCALL;
-					return -1;
-				}
-				rec->syscall = neg ? (uint32_t)(0 - x) : (uint32_t)x;
-				rec->fields |= SCL_F_SYSCALL;
-				continue;
-			}
+			rec->ip = x;
+			rec->fields |= SCL_F_IP;
 			break;
 		}
-		/* Unknown keys (a newer kernel) are accepted and ignored. */
+		case K_UID:
+			if (quoted || set_u32(rec, SCL_F_UID, &rec->uid, v, p + n, why) < 0)
+				goto bad_number;
+			break;
+		case K_GID:
+			if (quoted || set_u32(rec, SCL_F_GID, &rec->gid, v, p + n, why) < 0)
+				goto bad_number;
+			break;
+		case K_PID:
+			if (quoted || set_u32(rec, SCL_F_PID, &rec->pid, v, p + n, why) < 0)
+				goto bad_number;
+			break;
+		case K_SES:
+			if (quoted || set_u32(rec, SCL_F_SES, &rec->ses, v, p + n, why) < 0)
+				goto bad_number;
+			break;
+		case K_SIG:
+			if (quoted || set_u32(rec, SCL_F_SIG, &rec->sig, v, p + n, why) < 0)
+				goto bad_number;
+			break;
+		case K_AUID:
+			if (quoted || set_u32(rec, SCL_F_AUID, &rec->auid, v, p + n, why) < 0)
+				goto bad_number;
+			break;
+		case K_EXE:
+			if (set_str(rec, SCL_F_EXE, &rec->exe, &rec->exe_hex, v, quoted, SCL_MAX_EXE, why) < 0)
+				return -1;
+			break;
+		case K_COMM:
+			if (set_str(rec, SCL_F_COMM, &rec->comm, &rec->comm_hex, v, quoted, SCL_MAX_COMM, why) < 0)
+				return -1;
+			break;
+		case K_ARCH: {
+			uint64_t x;
+			if (rec->fields & SCL_F_ARCH) {
+				*why = SCL_SKIP_DUPLICATE_KEY;
+				return -1;
+			}
+			if (quoted || v.n > 8 || scl_parse_x64(v.p, v.n, UINT32_MAX, &x) < 0) {
+				*why = SCL_SKIP_BAD_ARCH;
+				return -1;
+			}
+			rec->arch = (uint32_t)x;
+			rec->fields |= SCL_F_ARCH;
+			break;
+		}
+		case K_CODE: {
+			uint64_t x;
+			if (rec->fields & SCL_F_CODE) {
+				*why = SCL_SKIP_DUPLICATE_KEY;
+				return -1;
+			}
+			if (quoted || scl_parse_0x64(v.p, v.n, UINT32_MAX, &x) < 0 || !code_valid(x)) {
+				*why = SCL_SKIP_BAD_CODE;
+				return -1;
+			}
+			rec->code = (uint32_t)x;
+			rec->fields |= SCL_F_CODE;
+			break;
+		}
+		case K_COMPAT:
+			if (quoted || set_u32(rec, SCL_F_COMPAT, &rec->compat, v, p + n, why) < 0 || rec->compat > 1)
+				goto bad_number;
+			break;
+		case K_SYSCALL: {
+			uint64_t x;
+			bool neg = v.n > 1 && v.p[0] == '-';
+			if (rec->fields & SCL_F_SYSCALL) {
+				*why = SCL_SKIP_DUPLICATE_KEY;
+				return -1;
+			}
+			/* seccomp_data.nr is an int: -1 is possible, printed with %ld */
+			if (quoted || dec_fast(v.p + neg, v.n - neg, p + n, neg ? 0x80000000ULL : UINT32_MAX, &x) < 0) {
+				*why = SCL_SKIP_BAD_SYSCALL;
+				return -1;
+			}
+			rec->syscall = neg ? (uint32_t)(0 - x) : (uint32_t)x;
+			rec->fields |= SCL_F_SYSCALL;
+			break;
+		}
+		default:
+			/* Unknown keys (a newer kernel) are accepted and ignored. */
+			break;
+		}
 		continue;
 bad_number:
 		if (*why != SCL_SKIP_DUPLICATE_KEY)
@@ -613,14 +726,25 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 		goto parse;
 	}
 
-	k = memmem(p, (size_t)(end - p), "type=1326 audit(", 16);
+	k = memmem(p, (size_t)(end - p), "type=1326", 9);
 	if (k) {
 		const char *pre = k;
-		if (k - p >= 7 && !memcmp(k - 7, "audit: ", 7))
+		bool printk = k - p >= 7 && !memcmp(k - 7, "audit: ", 7);
+		if (printk)
 			pre = k - 7;
-		body = k + 10;
-		framing = printk_framing(line, pre, &host);
-		goto parse;
+		if ((size_t)(end - k) >= 16 && !memcmp(k + 9, " audit(", 7)) {
+			body = k + 10;
+			framing = printk_framing(line, pre, &host);
+			goto parse;
+		}
+		if (printk) {
+			/* "audit: type=1326" without its record: cut short, or a mangled header */
+			size_t rest = (size_t)(end - k - 9);
+			if (ret_reason)
+				*ret_reason = rest == 0 || (rest < 7 && !memcmp(k + 9, " audit(", rest)) ? SCL_SKIP_TRUNCATED
+													: SCL_SKIP_BAD_HEADER;
+			return -EBADMSG;
+		}
 	}
 	k = memmem(p, (size_t)(end - p), "type=SECCOMP msg=audit(", 23);
 	if (k) {

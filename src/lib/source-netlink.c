@@ -8,6 +8,7 @@
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,7 +30,7 @@
 #endif
 
 /* One datagram: a netlink header and a record of at most SCL_MAX_RECORD bytes. */
-#define NL_BUF (SCL_MAX_RECORD + 256)
+#define NL_BUF ((SCL_MAX_RECORD + 256 + 15) & ~15) /* each buffer aligned for nlmsghdr */
 #define NL_BATCH 64
 #define NL_MAX_PER_DISPATCH 4096
 #define CTL_TIMEOUT_MS 2000
@@ -41,7 +42,6 @@ struct scl_netlink {
 	scl_netlink_info info;
 	bool registered;
 	bool set_backlog_limit, set_wait_time;
-	bool restored;
 	bool lost_known;
 	uint32_t lost_start;
 	scl_marker marker;
@@ -94,21 +94,22 @@ static int64_t now_ms(void)
 static int nl_send(int fd, uint32_t seq, uint16_t type, uint16_t flags, const void *data, size_t len)
 {
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
-	struct nlmsghdr h = {
-		.nlmsg_len = NLMSG_LENGTH(len),
-		.nlmsg_type = type,
-		.nlmsg_flags = NLM_F_REQUEST | flags,
-		.nlmsg_seq = seq,
-	};
-	struct iovec iov[3] = {
-		{ &h, NLMSG_HDRLEN },
-		{ (void *)data, len },
-		{ (void *)"\0\0\0\0", NLMSG_ALIGN(len) - len },
-	};
-	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = iov, .msg_iovlen = 3 };
+	union {
+		struct nlmsghdr h;
+		char buf[NLMSG_SPACE(512)];
+	} m;
 
+	if (len > 512)
+		return -EINVAL;
+	memset(&m, 0, sizeof(m));
+	m.h.nlmsg_len = NLMSG_LENGTH(len);
+	m.h.nlmsg_type = type;
+	m.h.nlmsg_flags = NLM_F_REQUEST | flags;
+	m.h.nlmsg_seq = seq;
+	if (len)
+		memcpy(NLMSG_DATA(&m.h), data, len);
 	for (;;) {
-		if (sendmsg(fd, &mh, 0) >= 0)
+		if (sendto(fd, &m, NLMSG_SPACE(len), 0, (struct sockaddr *)&to, sizeof(to)) >= 0)
 			return 0;
 		if (errno != EINTR)
 			return -errno;
@@ -350,7 +351,7 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 	r = send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
 	if (r < 0)
 		return r;
-	for (;;) {
+	for (int64_t resend = now_ms() + 1000;;) {
 		struct sockaddr_nl from;
 		socklen_t fl = sizeof(from);
 		struct pollfd p = { nl->fd, POLLIN, 0 };
@@ -361,7 +362,12 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 
 		if (left <= 0)
 			return -ETIMEDOUT;
-		r = poll(&p, 1, (int)left);
+		if (now_ms() >= resend) {
+			/* an overflow may have dropped it: the same marker again */
+			(void)send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
+			resend = now_ms() + 1000;
+		}
+		r = poll(&p, 1, (int)(left < 1000 ? left : 1000));
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		if (r <= 0)
@@ -438,14 +444,23 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	if (!have_status && r != -EPERM && r != -EACCES)
 		goto fail;
 
+	/*
+	 * A daemon that died (SIGKILL) stays registered until a record fails
+	 * to reach it; registering probes it (AUDIT_REPLACE) and takes over.
+	 */
+	if (o.mode == SCL_NETLINK_AUTO && have_status && st.pid != 0 && kill((pid_t)st.pid, 0) < 0 && errno == ESRCH)
+		st.pid = 0;
 	if (o.mode == SCL_NETLINK_DAEMON || (o.mode == SCL_NETLINK_AUTO && have_status && st.pid == 0)) {
 		r = have_status ? open_daemon(nl, &o, &st) : -EPERM;
 		if (r == 0) {
 			r = wait_start(nl, o.start_timeout_ms);
 			if (r < 0) {
-				scl_netlink_restore(nl);
-				nl->restored = false;
-				nl->registered = nl->set_backlog_limit = nl->set_wait_time = false;
+				int rr = scl_netlink_restore(nl);
+				if (rr < 0) {
+					/* settings we cannot put back: stop here, say why */
+					r = rr;
+					goto fail;
+				}
 				close_fd(&nl->fd);
 			}
 		}
@@ -626,49 +641,88 @@ int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
 	return 0;
 }
 
+/* Put one raised value back if it is still ours.  Returns 0 when nothing is left to do. */
+static int restore_one(scl_netlink *nl, bool *flag, uint32_t mask, uint32_t cur, uint32_t ours, uint32_t old)
+{
+	struct audit_status s = { 0 };
+	int r;
+
+	if (!*flag)
+		return 0;
+	if (cur != ours) {
+		/* changed by someone else meanwhile: theirs stays */
+		*flag = false;
+		return 0;
+	}
+	s.mask = mask;
+	if (mask == AUDIT_STATUS_BACKLOG_LIMIT)
+		s.backlog_limit = old;
+	else
+		s.backlog_wait_time = old;
+	r = set_status(nl->ctl, ++nl->seq, &s);
+	if (r == 0)
+		*flag = false;
+	return r;
+}
+
 int scl_netlink_restore(scl_netlink *nl)
 {
 	struct audit_status s, cur;
-	bool have_cur;
 	int first = 0, r;
 
-	if (!nl || nl->restored || nl->ctl < 0)
+	if (!nl || nl->ctl < 0)
 		return 0;
 	if (nl->registered) {
 		memset(&s, 0, sizeof(s));
 		s.mask = AUDIT_STATUS_PID;
 		s.pid = 0;
 		r = set_status(nl->ctl, ++nl->seq, &s);
-		/* -EACCES: we are no longer the daemon (the kernel reset us). */
-		if (r < 0 && r != -EACCES && !first)
+		/* -EACCES: we are no longer the daemon (the kernel reset us) */
+		if (r == 0 || r == -EACCES)
+			nl->registered = false;
+		else
 			first = r;
-		nl->registered = false;
 	}
-	have_cur = get_status(nl->ctl, ++nl->seq, &cur) == 0;
-	if (nl->set_backlog_limit && have_cur && cur.backlog_limit == nl->info.backlog_limit) {
-		memset(&s, 0, sizeof(s));
-		s.mask = AUDIT_STATUS_BACKLOG_LIMIT;
-		s.backlog_limit = nl->info.old_backlog_limit;
-		r = set_status(nl->ctl, ++nl->seq, &s);
+	if (nl->set_backlog_limit || nl->set_wait_time) {
+		r = get_status(nl->ctl, ++nl->seq, &cur);
+		if (r < 0)
+			return first ? first : r; /* flags kept: a later call tries again */
+		r = restore_one(nl, &nl->set_backlog_limit, AUDIT_STATUS_BACKLOG_LIMIT, cur.backlog_limit,
+				nl->info.backlog_limit, nl->info.old_backlog_limit);
 		if (r < 0 && !first)
 			first = r;
-	} else if (nl->set_backlog_limit && !have_cur && !first) {
-		first = -EIO;
-	}
-	nl->set_backlog_limit = false;
-	if (nl->set_wait_time && have_cur && cur.backlog_wait_time == nl->info.backlog_wait_time) {
-		memset(&s, 0, sizeof(s));
-		s.mask = AUDIT_STATUS_BACKLOG_WAIT_TIME;
-		s.backlog_wait_time = nl->info.old_backlog_wait_time;
-		r = set_status(nl->ctl, ++nl->seq, &s);
+		r = restore_one(nl, &nl->set_wait_time, AUDIT_STATUS_BACKLOG_WAIT_TIME, cur.backlog_wait_time,
+				nl->info.backlog_wait_time, nl->info.old_backlog_wait_time);
 		if (r < 0 && !first)
 			first = r;
-	} else if (nl->set_wait_time && !have_cur && !first) {
-		first = -EIO;
 	}
-	nl->set_wait_time = false;
-	nl->restored = true;
 	return first;
+}
+
+int scl_audit_restore_limits(uint32_t old_backlog_limit, uint32_t backlog_limit, uint32_t old_wait_time,
+			     uint32_t wait_time)
+{
+	scl_netlink nl = { .fd = -1, .ctl = -1 };
+	struct audit_status cur;
+	int r, n = 0;
+
+	nl.ctl = nl_socket(false);
+	if (nl.ctl < 0)
+		return nl.ctl;
+	nl.set_backlog_limit = backlog_limit != old_backlog_limit;
+	nl.set_wait_time = wait_time != old_wait_time;
+	nl.info.backlog_limit = backlog_limit;
+	nl.info.old_backlog_limit = old_backlog_limit;
+	nl.info.backlog_wait_time = wait_time;
+	nl.info.old_backlog_wait_time = old_wait_time;
+	r = get_status(nl.ctl, ++nl.seq, &cur);
+	if (r == 0) {
+		n = (nl.set_backlog_limit && cur.backlog_limit == backlog_limit) +
+		    (nl.set_wait_time && cur.backlog_wait_time == wait_time);
+		r = scl_netlink_restore(&nl);
+	}
+	close(nl.ctl);
+	return r < 0 ? r : n;
 }
 
 void scl_netlink_free(scl_netlink *nl)

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCMPLOG_JOURNAL_H
+#define SCMPLOG_JOURNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scmplog/source.h"
+
+/*
+ * SECCOMP records from systemd's journal (binary journal files, a journal
+ * directory, or the live system journal), through sd-journal.
+ *
+ * Only two kinds of entries are read (sd-journal matches, then a check of
+ * MESSAGE): _TRANSPORT=audit with _AUDIT_TYPE=1326 (MESSAGE "SECCOMP
+ * auid=..."), and _TRANSPORT=kernel whose MESSAGE holds "type=1326" (the
+ * printk copy, "audit: type=1326 audit(T:S): ...").  Without an audit daemon
+ * each record is there twice, with the same (serial, time): deduplicate on
+ * them (the CLI does).  Entries of other transports are never taken, even if
+ * their MESSAGE looks like a record: any local user can write one.
+ *
+ * Each record is built from MESSAGE, _HOSTNAME, _AUDIT_ID and
+ * _SOURCE_REALTIME_TIMESTAMP (else the entry's realtime) and handed to
+ * ops->record with framing SCL_FRAME_JOURNAL; its slices are valid only during
+ * the call.  A malformed one goes to ops->skip with the reason (an audit
+ * entry without MESSAGE, or whose MESSAGE is not a SECCOMP record:
+ * SCL_SKIP_BAD_JOURNAL; MESSAGE over SCL_MAX_LINE: SCL_SKIP_TOO_LONG; a corrupt
+ * entry: SCL_SKIP_BAD_JOURNAL).  ops->suppressed is never called: printk's
+ * "callbacks suppressed" says nothing about the audit-transport copies.  The
+ * line number passed is the 1-based index of the entry among those matched
+ * in this scan.  A negative return from a callback stops the scan and is
+ * returned.
+ *
+ * journald reads audit records from the multicast group and rate-limits, so
+ * the journal may lack records under load; nothing here can tell.
+ */
+
+typedef struct scl_journal_opts {
+	/*
+	 * Resume: start after the entry this cursor names (as returned in
+	 * *ret_cursor); if that entry is gone, at the first one after where it
+	 * was.  At most SCL_MAX_JOURNAL_CURSOR bytes.  NULL: from the head, or
+	 * the tail when tail is set.
+	 */
+	const char *cursor;
+	bool tail;         /* without cursor: skip existing entries (only new ones, with follow) */
+	bool follow;       /* at the end, wait for new entries until stopped */
+	/* follow: longest single wait (0: one second); stop and idle are checked after each */
+	uint64_t wait_usec;
+	/* follow: stop (return 0) once *stop is nonzero; a signal also ends the current wait */
+	const volatile sig_atomic_t *stop;
+	/* follow: called whenever all entries are read; a negative return stops the scan with it */
+	int (*idle)(void *ud);
+} scl_journal_opts;
+
+/*
+ * Read the journal files at paths[0..n) as one journal (interleaved by time;
+ * an entry present in two files, as the same file given twice, is read
+ * once).  opts may be NULL.  On success returns 0 and, if ret_cursor is not
+ * NULL, stores a malloc'd cursor of the last entry read, or of the position
+ * after opts->cursor if nothing was read, or NULL if there is neither: save
+ * it and pass it back as opts->cursor to resume.  Errors: -EINVAL (n == 0, a
+ * malformed or over-long cursor), -errno from opening (-ENOENT, -EACCES,
+ * -EBADMSG or -EPROTONOSUPPORT for a file that is not a journal sd-journal
+ * can read), -ENOMEM, or a callback's return.
+ */
+int scl_journal_scan_files(const char *const *paths, size_t n, const scl_scan_ops *ops, void *ud,
+			   const scl_journal_opts *opts, char **ret_cursor);
+
+/* The same for every journal file in dir and its machine-id subdirectories (/var/log/journal). */
+int scl_journal_scan_dir(const char *dir, const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts,
+			 char **ret_cursor);
+
+/*
+ * The local system journal (runtime and persistent, this machine only): the
+ * live source.  Typically opts->follow with opts->cursor from the last run,
+ * or opts->tail on the first one.  Needs read access to the system journal
+ * (root, or the systemd-journal or adm group).
+ */
+int scl_journal_scan_system(const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts, char **ret_cursor);
+
+/* A journal file's first 8 bytes ("LPKSHHRH"); false when n < 8. */
+bool scl_journal_file_magic(const unsigned char *buf, size_t n);
+
+#endif

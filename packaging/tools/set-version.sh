@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# set-version.sh NEW: make NEW the version: VERSION (read by the Makefile for
+# --version, the man pages at install and the package builds), a new entry
+# on top of packaging/debian/changelog, the Version: and a %changelog entry
+# of packaging/rpm/scmplog.spec, and an empty section in CHANGELOG.md.
+set -eu
+[ $# -eq 1 ] || { echo "usage: $0 NEW-VERSION" >&2; exit 2; }
+new=$1
+case $new in *[!0-9.]* | '' | .* | *.) echo "set-version: '$new' is not N.N.N" >&2; exit 2 ;; esac
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+who=$(sed -n '/^ -- /{s/^ -- \(.*>\).*/\1/p;q}' packaging/debian/changelog)
+now_deb=$(LC_ALL=C date -R)
+now_rpm=$(LC_ALL=C date '+%a %b %d %Y')
+printf '%s\n' "$new" >VERSION
+{
+	printf 'scmplog (%s) unstable; urgency=medium\n\n  * New release: see CHANGELOG.md.\n\n -- %s  %s\n\n' "$new" "$who" "$now_deb"
+	cat packaging/debian/changelog
+} >packaging/debian/changelog.new && mv packaging/debian/changelog.new packaging/debian/changelog
+sed -i "s/^Version:\([[:space:]]*\).*/Version:\1$new/" packaging/rpm/scmplog.spec
+sed -i "s/^%changelog\$/%changelog\n* $now_rpm $who - $new-1\n- New release: see CHANGELOG.md\n/" packaging/rpm/scmplog.spec
+if ! grep -q "^## \[$new\]" CHANGELOG.md; then
+	awk -v v="$new" -v d="$(date +%Y-%m-%d)" '
+		!done && /^## \[/ { print "## [" v "] - " d "\n"; done = 1 }
+		{ print }' CHANGELOG.md >CHANGELOG.md.new && mv CHANGELOG.md.new CHANGELOG.md
+fi
+echo "version $new: VERSION, packaging/debian/changelog, packaging/rpm/scmplog.spec, CHANGELOG.md"

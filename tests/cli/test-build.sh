@@ -1,0 +1,143 @@
+# scmplog build: every captured form, determinism, gzip, stdin, filters,
+# split-by with hostile names, strict mode, summaries.
+. "$CLI_DIR/lib.sh"
+S=$SCMPLOG
+
+# 1. every real capture builds, nothing skipped, and the same capture in
+#    different framings gives the same profile
+for f in dmesg.log dmesg-raw.log dmesg-ctime.log kmsg.log audit-raw.log audit-enriched.log audit-node.log \
+	syslog-rfc3339.log syslog-traditional.log journal-short.txt journal-short-iso.txt journal-short-precise.txt \
+	journal-short-monotonic.txt journal-json.txt journal-export.txt; do
+	expect_rc 0 $S build "$DATA/$f"
+	lacks "$TMP/err" "skipped"
+	contains "$TMP/out" '"SCMP_ACT_ALLOW"'
+	cp "$TMP/out" "$TMP/$f.json"
+done
+same "$TMP/dmesg.log.json" "$TMP/dmesg-raw.log.json"
+same "$TMP/dmesg.log.json" "$TMP/dmesg-ctime.log.json"
+same "$TMP/audit-raw.log.json" "$TMP/audit-enriched.log.json"
+for f in journal-short-iso.txt journal-short-precise.txt journal-short-monotonic.txt journal-json.txt journal-export.txt; do
+	same "$TMP/journal-short.txt.json" "$TMP/$f.json"
+done
+
+# 2. golden: the audit.log capture, reviewed by hand (x86_64 + x86 + x32 records)
+same "$TMP/audit-raw.log.json" "$DATA/golden/audit-raw.json"
+contains "$TMP/audit-raw.log.json" '"SCMP_ARCH_X86"'
+
+# 3. deterministic and order-independent; -o is atomic (no temp files left)
+expect_rc 0 $S build -o "$TMP/a.json" "$DATA/audit-raw.log" "$DATA/dmesg.log"
+expect_rc 0 $S build -o "$TMP/b.json" "$DATA/dmesg.log" "$DATA/audit-raw.log"
+same "$TMP/a.json" "$TMP/b.json"
+[ "$(ls -A "$TMP" | grep -c '^\.')" -eq 0 ] || fail "temporary files left in $TMP"
+
+# 4. gzip (also concatenated members) and stdin
+gzip -c "$DATA/audit-raw.log" >"$TMP/audit.log.1.gz"
+expect_rc 0 $S build "$TMP/audit.log.1.gz"
+same "$TMP/out" "$TMP/audit-raw.log.json"
+{ head -n 40 "$DATA/audit-raw.log" | gzip -c; tail -n +41 "$DATA/audit-raw.log" | gzip -c; } >"$TMP/cat.gz"
+expect_rc 0 $S build "$TMP/cat.gz"
+same "$TMP/out" "$TMP/audit-raw.log.json"
+head -c 300 "$TMP/audit.log.1.gz" >"$TMP/cut.gz"
+expect_rc 1 $S build "$TMP/cut.gz"
+contains "$TMP/err" "corrupt gzip data"
+expect_rc 0 $S build - <"$DATA/audit-raw.log"
+same "$TMP/out" "$TMP/audit-raw.log.json"
+expect_rc 0 $S build <"$DATA/audit-raw.log"
+same "$TMP/out" "$TMP/audit-raw.log.json"
+
+# 5. malformed input: counted skips with reasons and the first location; --strict fails
+expect_rc 0 $S build "$DATA/malformed.log"
+contains "$TMP/err" "malformed SECCOMP records ("
+contains "$TMP/err" "first at $DATA/malformed.log:"
+contains "$TMP/err" "unknown syscall 99999 on x86_64"
+contains "$TMP/err" "unknown architecture arch=deadbeef"
+contains "$TMP/err" "the kernel dropped 21 audit records"
+expect_rc 1 $S build --strict "$DATA/malformed.log"
+contains "$TMP/err" "$DATA/malformed.log:"
+contains "$TMP/err" "malformed SECCOMP record ("
+
+# 6. unknown syscall: reported, --strict fails
+printf 'type=SECCOMP msg=audit(1.001:2): auid=0 uid=0 gid=0 ses=1 pid=9 comm="a" exe="/a" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000\ntype=SECCOMP msg=audit(1.001:3): auid=0 uid=0 gid=0 ses=1 pid=9 comm="a" exe="/a" sig=0 arch=c000003e syscall=4000 compat=0 ip=0x1 code=0x7ffc0000\n' >"$TMP/unk.log"
+expect_rc 0 $S build "$TMP/unk.log"
+contains "$TMP/err" "unknown syscall 4000 on x86_64 (1 record)"
+contains "$TMP/out" '"read"'
+expect_rc 1 $S build --strict "$TMP/unk.log"
+
+# 7. no records: an error unless --allow-empty; denials only with --include-denied
+printf 'hello\n' >"$TMP/none.log"
+expect_rc 1 $S build "$TMP/none.log"
+contains "$TMP/err" "no SECCOMP records"
+expect_rc 0 $S build --allow-empty "$TMP/none.log"
+contains "$TMP/out" '"syscalls": []'
+printf 'type=SECCOMP msg=audit(1.001:2): auid=0 uid=0 gid=0 ses=1 pid=9 comm="a" exe="/a" sig=0 arch=c000003e syscall=83 compat=0 ip=0x1 code=0x50000\n' >"$TMP/denied.log"
+expect_rc 1 $S build "$TMP/denied.log"
+contains "$TMP/err" "only denials"
+expect_rc 0 $S build --include-denied "$TMP/denied.log"
+contains "$TMP/out" '"mkdir"'
+
+# 8. foreign architectures map with their own tables
+expect_rc 0 $S build "$DATA/foreign-arches.log"
+contains "$TMP/out" '"SCMP_ARCH_AARCH64"'
+contains "$TMP/out" '"SCMP_ARCH_ARM"'
+contains "$TMP/out" '"SCMP_ARCH_S390X"'
+contains "$TMP/out" '"SCMP_ARCH_RISCV64"'
+expect_rc 0 $S build --exe /usr/sbin/nginx "$DATA/foreign-arches.log"
+contains "$TMP/out" '"openat"'
+
+# 9. filters
+rec() { printf 'type=SECCOMP msg=audit(%s:%s): auid=0 uid=%s gid=0 ses=1 pid=%s comm="%s" exe="%s" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n' "$@"; }
+{
+	rec 1795706294.100 1 0 10 ls /usr/bin/ls 0
+	rec 1795706295.100 2 1000 11 cat /usr/bin/cat 1
+	rec 1795706296.100 3 0 12 ls /usr/bin/ls 2
+} >"$TMP/f.log"
+expect_rc 0 $S build --pid 11 "$TMP/f.log"
+contains "$TMP/out" '"write"'; lacks "$TMP/out" '"read"'
+expect_rc 0 $S build --uid 0 --exe /usr/bin/ls "$TMP/f.log"
+contains "$TMP/out" '"read"'; contains "$TMP/out" '"open"'; lacks "$TMP/out" '"write"'
+expect_rc 0 $S build --comm cat --comm ls --since @1795706295 "$TMP/f.log"
+lacks "$TMP/out" '"read"'; contains "$TMP/out" '"write"'; contains "$TMP/out" '"open"'
+expect_rc 0 $S build --until 1795706295.1 "$TMP/f.log"
+contains "$TMP/out" '"read"'; lacks "$TMP/out" '"write"'
+expect_rc 2 $S build --since yesterday "$TMP/f.log"
+expect_rc 2 $S build --pid 12x "$TMP/f.log"
+
+# 10. split-by with hostile names: everything stays inside the directory
+{
+	rec 1.001 1 0 10 '../../etc/x' /a 0
+	rec 1.001 2 0 11 '.hidden' /b 1
+	rec 1.001 3 0 12 'X' /c 2
+	rec 1.001 4 0 13 'x' /d 3
+} >"$TMP/h.log"
+mkdir "$TMP/out.d"
+expect_rc 0 $S build --split-by comm --out-dir "$TMP/out.d" "$TMP/h.log"
+[ "$(find "$TMP" -name '*.json' -newer "$TMP/h.log" | grep -vc "^$TMP/out.d/")" -eq 0 ] || fail "a profile escaped the directory"
+[ "$(ls "$TMP/out.d" | wc -l)" -eq 4 ] || { ls -la "$TMP/out.d"; fail "expected 4 distinct profiles"; }
+ls "$TMP/out.d" | grep -q '^\.' && fail "a hidden file was created"
+ln -s /etc/passwd "$TMP/out.d/planted.json"
+printf 'type=SECCOMP msg=audit(1.001:2): auid=0 uid=0 gid=0 ses=1 pid=9 comm="planted" exe="/a" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000\n' >"$TMP/p.log"
+$S build --split-by comm --out-dir "$TMP/out.d" "$TMP/p.log" >/dev/null 2>&1
+[ -L "$TMP/out.d/planted.json" ] || fail "the planted symlink was replaced"
+expect_rc 2 $S build --split-by comm "$TMP/h.log"
+
+# 11. formats and stats
+expect_rc 0 $S build -f systemd "$DATA/audit-raw.log"
+contains "$TMP/out" "SystemCallFilter="
+contains "$TMP/out" "SystemCallArchitectures=x86-64 x86 x32"
+expect_rc 0 $S build -f k8s --name web "$DATA/audit-raw.log"
+contains "$TMP/out" "kind: SeccompProfile"
+expect_rc 0 $S build -o "$TMP/s.json" --stats "$TMP/stats.json" "$DATA/audit-raw.log"
+contains "$TMP/stats.json" '"records"'
+
+# 12. incremental: --merge keeps what was there
+printf '{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["bpf"],"action":"SCMP_ACT_ALLOW"}]}\n' >"$TMP/base.json"
+expect_rc 0 $S build --merge "$TMP/base.json" "$DATA/audit-raw.log"
+contains "$TMP/out" '"bpf"'
+contains "$TMP/out" '"execve"'
+
+# 13. usage errors
+expect_rc 2 $S build --no-such-option
+expect_rc 2 $S build --split-by pid --out-dir "$TMP/x"
+expect_rc 1 $S build /nonexistent/file
+contains "$TMP/err" "scmplog: cannot open '/nonexistent/file': No such file or directory"
+exit 0

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Fixture-driven tests: tests/data/malformed.log and foreign-arches.log carry
+ * "# expect: OUTCOME [| ALTERNATIVE] -- why" before each case line; the real
+ * captures (dmesg, kmsg, audit.log RAW/ENRICHED/node, syslog, journalctl) must
+ * parse completely, every line that holds a SECCOMP record.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scmplog/limits.h"
+#include "scmplog/num.h"
+#include "scmplog/record.h"
+#include "scmplog/source.h"
+#include "unit-util.h"
+
+/* "bad_string" -> compare with scl_skip_reason_str() "bad string", case-insensitively */
+static int reason_matches(scl_skip_reason why, const char *want, size_t n)
+{
+	const char *have = scl_skip_reason_str(why);
+	if (strlen(have) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char a = (char)tolower((unsigned char)have[i]), b = (char)tolower((unsigned char)want[i]);
+		if (b == '_')
+			b = ' ';
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+static size_t unescape(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+		if (s[i] == '\\' && i + 3 < n + 0 && s[i + 1] == 'x' && scl_parse_x64(s + i + 2, 2, 255, &v) == 0) {
+			out[o++] = (char)v;
+			i += 3;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Check one "k=v" (or flag) against the record; returns NULL or a message. */
+static const char *check_kv(const scl_record *r, const char *k, size_t kn, const char *v, size_t vn)
+{
+	static char msg[256];
+	uint64_t x;
+	char buf[SCL_MAX_EXE + 1], want[512];
+	int n;
+
+#define IS(lit) (kn == sizeof(lit) - 1 && !memcmp(k, lit, kn))
+	if (IS("comm_hex"))
+		return r->comm_hex ? NULL : "comm not hex";
+	if (IS("arch"))
+		return scl_parse_x64(v, vn, UINT32_MAX, &x) == 0 && x == r->arch ? NULL : "arch differs";
+	if (IS("syscall")) {
+		if (vn && v[0] == '-')
+			return scl_parse_u64(v + 1, vn - 1, 0x80000000ULL, &x) == 0 && (uint32_t)(0 - x) == r->syscall ? NULL : "syscall differs";
+		return scl_parse_u64(v, vn, UINT32_MAX, &x) == 0 && x == r->syscall ? NULL : "syscall differs";
+	}
+	if (IS("code"))
+		return scl_parse_0x64(v, vn, UINT32_MAX, &x) == 0 && x == r->code ? NULL : "code differs";
+	if (IS("pid"))
+		return scl_parse_u64(v, vn, UINT32_MAX, &x) == 0 && x == r->pid ? NULL : "pid differs";
+	if (IS("sig"))
+		return scl_parse_u64(v, vn, UINT32_MAX, &x) == 0 && x == r->sig ? NULL : "sig differs";
+	if (IS("compat"))
+		return scl_parse_u64(v, vn, 1, &x) == 0 && x == r->compat ? NULL : "compat differs";
+	if (IS("serial"))
+		return scl_parse_u64(v, vn, UINT64_MAX, &x) == 0 && x == r->serial ? NULL : "serial differs";
+	if (IS("time")) {
+		const char *dot = memchr(v, '.', vn);
+		uint64_t ms;
+		if (!dot || scl_parse_u64(v, (size_t)(dot - v), UINT64_MAX, &x) < 0 ||
+		    scl_parse_u64(dot + 1, vn - (size_t)(dot - v) - 1, 999, &ms) < 0)
+			return "bad expectation";
+		return x == r->time_sec && ms == r->time_msec ? NULL : "time differs";
+	}
+	if (IS("subj")) {
+		if (!(r->fields & SCL_F_SUBJ) || r->subj.n != vn || memcmp(r->subj.p, v, vn))
+			return "subj differs";
+		return NULL;
+	}
+	if (IS("comm") || IS("exe") || IS("host")) {
+		size_t wn = unescape(v, vn, want);
+		if (IS("host")) {
+			if (!(r->fields & SCL_F_HOST) || r->host.n != wn || memcmp(r->host.p, want, wn))
+				return "host differs";
+			return NULL;
+		}
+		n = IS("comm") ? scl_record_decode_str(r->comm, r->comm_hex, buf, sizeof(buf))
+			       : scl_record_decode_str(r->exe, r->exe_hex, buf, sizeof(buf));
+		if (n < 0 || (size_t)n != wn || memcmp(buf, want, wn)) {
+			snprintf(msg, sizeof(msg), "%.*s differs", (int)kn, k);
+			return msg;
+		}
+		return NULL;
+	}
+#undef IS
+	snprintf(msg, sizeof(msg), "unknown expectation key '%.*s'", (int)kn, k);
+	return msg;
+}
+
+/* One alternative: "record k=v...", "skip reason", "other", "suppressed N". */
+static const char *check_alt(const char *a, size_t an, int rc, const scl_record *rec, scl_skip_reason why,
+			     uint64_t supp)
+{
+	while (an && a[0] == ' ')
+		a++, an--;
+	while (an && a[an - 1] == ' ')
+		an--;
+	if (an >= 5 && !memcmp(a, "other", 5))
+		return rc == SCL_LINE_OTHER ? NULL : "expected other";
+	if (an >= 11 && !memcmp(a, "suppressed ", 11)) {
+		uint64_t n;
+		if (scl_parse_u64(a + 11, an - 11, UINT64_MAX, &n) < 0)
+			return "bad expectation";
+		return rc == SCL_LINE_SUPPRESSED && supp == n ? NULL : "expected suppressed";
+	}
+	if (an >= 5 && !memcmp(a, "skip ", 5))
+		return rc == -EBADMSG && reason_matches(why, a + 5, an - 5) ? NULL : "expected another skip";
+	if (an >= 6 && !memcmp(a, "record", 6)) {
+		const char *p = a + 6, *end = a + an;
+		if (rc != SCL_LINE_RECORD)
+			return "expected a record";
+		/* tokens by space; a token without '=' continues the previous value (subj) */
+		while (p < end) {
+			const char *k, *eq, *v, *ve;
+			while (p < end && *p == ' ')
+				p++;
+			if (p >= end)
+				break;
+			k = p;
+			while (p < end && *p != ' ')
+				p++;
+			eq = memchr(k, '=', (size_t)(p - k));
+			if (!eq) {
+				const char *m = check_kv(rec, k, (size_t)(p - k), NULL, 0);
+				if (m)
+					return m;
+				continue;
+			}
+			v = eq + 1;
+			ve = p;
+			for (;;) {
+				const char *q = ve, *t;
+				while (q < end && *q == ' ')
+					q++;
+				t = q;
+				while (t < end && *t != ' ')
+					t++;
+				if (q < end && !memchr(q, '=', (size_t)(t - q))) {
+					ve = t;
+					p = t;
+					continue;
+				}
+				break;
+			}
+			const char *m = check_kv(rec, k, (size_t)(eq - k), v, (size_t)(ve - v));
+			if (m)
+				return m;
+		}
+		return NULL;
+	}
+	return "bad expectation";
+}
+
+static void run_expect_file(const char *rel, int min_cases)
+{
+	size_t len;
+	char *buf = unit_read_file(rel, &len);
+	char *p = buf, *end = buf + len;
+	int cases = 0;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *le = nl ? nl : end;
+		if (le - p > 10 && !memcmp(p, "# expect: ", 10)) {
+			const char *exp = p + 10, *dash = NULL;
+			size_t en = (size_t)(le - exp);
+			char *line = le < end ? le + 1 : end;
+			char *lnl = memchr(line, '\n', (size_t)(end - line));
+			size_t ln = lnl ? (size_t)(lnl - line) : (size_t)(end - line);
+			scl_record rec;
+			scl_skip_reason why = SCL_SKIP_NONE;
+			uint64_t supp = 0;
+			int rc;
+			const char *first_msg = NULL;
+			int ok = 0;
+
+			for (const char *q = exp; q + 4 <= exp + en; q++)
+				if (!memcmp(q, " -- ", 4)) {
+					dash = q;
+					break;
+				}
+			if (dash)
+				en = (size_t)(dash - exp);
+			rc = scl_record_parse_line(line, ln, &rec, &why, &supp);
+			/* alternatives separated by " | " */
+			const char *a = exp;
+			while (a < exp + en) {
+				const char *bar = NULL;
+				for (const char *q = a; q + 3 <= exp + en; q++)
+					if (!memcmp(q, " | ", 3)) {
+						bar = q;
+						break;
+					}
+				size_t an = bar ? (size_t)(bar - a) : (size_t)(exp + en - a);
+				const char *m = check_alt(a, an, rc, &rec, why, supp);
+				if (!m) {
+					ok = 1;
+					break;
+				}
+				if (!first_msg)
+					first_msg = m;
+				a = bar ? bar + 3 : exp + en;
+			}
+			ck_assert_msg(ok, "%s: case '%.*s': %s (rc=%d why=%s)", rel, (int)(le - p - 10), p + 10, first_msg, rc,
+				      scl_skip_reason_str(why));
+			cases++;
+			p = lnl ? lnl + 1 : end;
+			continue;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	free(buf);
+	ck_assert_msg(cases >= min_cases, "%s: only %d cases", rel, cases);
+}
+
+START_TEST(test_malformed)
+{
+	run_expect_file("malformed.log", 60);
+}
+END_TEST
+
+START_TEST(test_foreign)
+{
+	run_expect_file("foreign-arches.log", 20);
+}
+END_TEST
+
+/* Real captures: every line that carries a SECCOMP record parses. */
+static const char *const captures[] = {
+	"dmesg.log", "dmesg-raw.log", "dmesg-ctime.log", "kmsg.log", "audit-raw.log", "audit-enriched.log",
+	"audit-node.log", "syslog-rfc3339.log", "syslog-traditional.log", "journal-short.txt",
+	"journal-short-iso.txt", "journal-short-precise.txt", "journal-short-monotonic.txt",
+	"journal-json.txt", "journal-export.txt",
+};
+
+struct counts {
+	uint64_t records, skipped;
+};
+
+static int c_rec(void *ud, const scl_record *r, uint64_t ln)
+{
+	(void)r;
+	(void)ln;
+	((struct counts *)ud)->records++;
+	return 0;
+}
+
+static int c_skip(void *ud, scl_skip_reason w, uint64_t ln)
+{
+	(void)w;
+	(void)ln;
+	((struct counts *)ud)->skipped++;
+	return 0;
+}
+
+START_TEST(test_capture)
+{
+	const char *rel = captures[_i];
+	size_t len;
+	char *buf = unit_read_file(rel, &len);
+	uint64_t expect = 0;
+	struct counts c = { 0, 0 };
+	const scl_scan_ops ops = { c_rec, c_skip, NULL };
+	scl_reader *r = NULL;
+	int export_fmt = !strcmp(rel, "journal-export.txt");
+
+	/* independent count: lines naming a SECCOMP record in any of the forms */
+	for (char *p = buf; p < buf + len;) {
+		char *nl = memchr(p, '\n', (size_t)(buf + len - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(buf + len - p);
+		if ((export_fmt ? (n > 8 && !memcmp(p, "MESSAGE=", 8)) : 1) &&
+		    (memmem(p, n, "type=1326 ", 10) || memmem(p, n, "type=SECCOMP ", 13) || memmem(p, n, "SECCOMP auid=", 13)))
+			expect++;
+		p = nl ? nl + 1 : buf + len;
+	}
+	free(buf);
+	ck_assert_msg(expect > 0, "%s holds no SECCOMP record", rel);
+	ck_assert_int_eq(scl_reader_open(unit_data_path(rel), &r), 0);
+	ck_assert_int_eq(scl_scan(r, &ops, &c), 0);
+	scl_reader_free(r);
+	ck_assert_msg(c.skipped == 0, "%s: %llu skipped", rel, (unsigned long long)c.skipped);
+	ck_assert_msg(c.records == expect, "%s: %llu records, %llu lines", rel, (unsigned long long)c.records,
+		      (unsigned long long)expect);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("fixtures");
+	TCase *tc = tcase_create("fixtures");
+
+	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_foreign);
+	tcase_add_loop_test(tc, test_capture, 0, sizeof(captures) / sizeof(captures[0]));
+	suite_add_tcase(s, tc);
+	return unit_run_suite(s);
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The pieces of the live sources that need no kernel: markers, LOGIN records, serial gaps. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scmplog/live.h"
+#include "unit-util.h"
+
+START_TEST(test_marker)
+{
+	scl_marker a, b;
+	char body[256];
+
+	ck_assert_int_eq(scl_marker_new(&a, "drain"), 0);
+	ck_assert_int_eq(scl_marker_new(&b, "drain"), 0);
+	ck_assert_uint_eq(a.n, strlen("scmplog-drain=") + 32);
+	ck_assert_uint_eq(strlen(a.text), a.n);
+	ck_assert_str_ne(a.text, b.text);
+	ck_assert(!strncmp(a.text, "scmplog-drain=", 14));
+	snprintf(body, sizeof(body), "audit(1.002:77): pid=9 uid=0 auid=4294967295 ses=4294967295 msg='%s'", a.text);
+	ck_assert(scl_marker_match(&a, body, strlen(body)));
+	ck_assert(!scl_marker_match(&b, body, strlen(body)));
+	/* a prefix of the nonce is not the marker */
+	ck_assert(!scl_marker_match(&a, body, strlen(body) - 2));
+	/* kmsg framing around it */
+	snprintf(body, sizeof(body), "5,1,2,-;audit: type=1107 audit(1.002:77): pid=9 msg='%s'", a.text);
+	ck_assert(scl_marker_match(&a, body, strlen(body)));
+	memset(&b, 0, sizeof(b));
+	ck_assert(!scl_marker_match(&b, body, strlen(body)));
+	ck_assert_int_eq(scl_marker_new(&b, "a-kind-name-that-is-far-too-long-for-the-marker-buffer"), -EINVAL);
+}
+END_TEST
+
+static const struct login_case {
+	const char *body;
+	int ret;
+	uint32_t old_ses, ses;
+} login_cases[] = {
+	{ "audit(1795707000.896:802): pid=7166 uid=0 old-auid=4294967295 auid=0 tty=(none) old-ses=4294967295 ses=2 res=1",
+	  0, 4294967295u, 2 },
+	{ "pid=1 uid=0 old-auid=0 auid=1000 tty=pts0 old-ses=5 ses=6 res=1", 0, 5, 6 },
+	{ "5,9,9,-;audit: type=1006 audit(1.1:2): pid=1 old-ses=7 ses=8 res=1", 0, 7, 8 },
+	{ "pid=1 ses=2 res=1", -EBADMSG, 0, 0 },                /* no old-ses */
+	{ "pid=1 old-ses=2 res=1", -EBADMSG, 0, 0 },            /* no ses (old-ses= is not ses=) */
+	{ "pid=1 old-ses=x ses=2", -EBADMSG, 0, 0 },
+	{ "pid=1 old-ses=1 ses=4294967296", -EBADMSG, 0, 0 },   /* over u32 */
+	{ "pid=1 old-ses=1 ses=-1", -EBADMSG, 0, 0 },
+	{ "", -EBADMSG, 0, 0 },
+};
+
+START_TEST(test_login)
+{
+	const struct login_case *c = &login_cases[_i];
+	uint32_t o = 111, s = 222;
+
+	ck_assert_int_eq(scl_live_parse_login(c->body, strlen(c->body), &o, &s), c->ret);
+	if (c->ret == 0) {
+		ck_assert_uint_eq(o, c->old_ses);
+		ck_assert_uint_eq(s, c->ses);
+	} else {
+		ck_assert_uint_eq(o, 111);
+		ck_assert_uint_eq(s, 222);
+	}
+}
+END_TEST
+
+static const struct serial_case {
+	const char *body;
+	uint64_t serial;
+} serial_cases[] = {
+	{ "audit(1795707000.896:802): pid=1", 802 },
+	{ "audit(114.040:1178): x", 1178 },
+	{ "audit(1.2:18446744073709551615): x", UINT64_MAX },
+	{ "audit(1.2:): x", 0 },
+	{ "audit(1.2:12x): x", 0 },
+	{ "audit(1.2 12): x", 0 },
+	{ "type=1 audit(1.2:3): x", 0 },
+	{ "", 0 },
+};
+
+START_TEST(test_body_serial)
+{
+	const struct serial_case *c = &serial_cases[_i];
+
+	ck_assert_uint_eq(scl_live_body_serial(c->body, strlen(c->body)), c->serial);
+}
+END_TEST
+
+START_TEST(test_serials)
+{
+	scl_serials s = { 0 };
+
+	/* not started: nothing counts */
+	scl_serials_seen(&s, 5);
+	ck_assert_uint_eq(scl_serials_gaps(&s), 0);
+
+	ck_assert_int_eq(scl_serials_start(&s, 100), 0);
+	ck_assert_uint_eq(scl_serials_gaps(&s), 0);
+	scl_serials_seen(&s, 99);   /* before the start: ignored */
+	scl_serials_seen(&s, 100);
+	scl_serials_seen(&s, 101);
+	scl_serials_seen(&s, 101);  /* records of one event share a serial */
+	scl_serials_seen(&s, 104);
+	ck_assert_uint_eq(scl_serials_gaps(&s), 2);   /* 102, 103 open */
+	scl_serials_seen(&s, 103);  /* out of order: a syscall's records come at its exit */
+	ck_assert_uint_eq(scl_serials_gaps(&s), 1);
+	/* slide the window past 102: it becomes final */
+	scl_serials_seen(&s, 104 + SCL_SERIAL_WINDOW);
+	ck_assert_uint_eq(s.gaps, 1);
+	scl_serials_seen(&s, 102);  /* too late to fill */
+	/* 102, and the window's W - 1 serials below the newest */
+	ck_assert_uint_eq(scl_serials_gaps(&s), (uint64_t)SCL_SERIAL_WINDOW);
+	/* a jump over more than a whole window */
+	ck_assert_int_eq(scl_serials_start(&s, 0), 0);
+	for (uint64_t i = 1; i <= 10; i++)
+		scl_serials_seen(&s, i);
+	scl_serials_seen(&s, 10 + 3 * (uint64_t)SCL_SERIAL_WINDOW + 1);
+	ck_assert_uint_eq(scl_serials_gaps(&s), 3 * (uint64_t)SCL_SERIAL_WINDOW);
+	scl_serials_done(&s);
+	ck_assert(!s.started);
+}
+END_TEST
+
+START_TEST(test_stats_lost)
+{
+	scl_live_stats st = { 0 };
+
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 0);
+	st.overflows = 2;
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 2);
+	st.serials_tracked = true;
+	st.serial_gaps = 50;
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 50);   /* the gaps say how many the overflows dropped */
+	st.kernel_lost = 3;
+	st.suppressed = 7;
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 60);
+	st.kernel_lost = UINT64_MAX;
+	ck_assert_uint_eq(scl_live_stats_lost(&st), UINT64_MAX);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("live");
+	TCase *tc = tcase_create("live");
+
+	tcase_add_test(tc, test_marker);
+	tcase_add_loop_test(tc, test_login, 0, sizeof(login_cases) / sizeof(login_cases[0]));
+	tcase_add_loop_test(tc, test_body_serial, 0, sizeof(serial_cases) / sizeof(serial_cases[0]));
+	tcase_add_test(tc, test_serials);
+	tcase_add_test(tc, test_stats_lost);
+	suite_add_tcase(s, tc);
+	return unit_run_suite(s);
+}
