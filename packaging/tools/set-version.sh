@@ -3,7 +3,8 @@
 # set-version.sh NEW: make NEW the version: VERSION (read by the Makefile for
 # --version, the man pages at install and the package builds), a new entry
 # on top of packaging/debian/changelog, the Version: and a %changelog entry
-# of packaging/rpm/scmplog.spec, and an empty section in CHANGELOG.md.
+# of packaging/rpm/scmplog.spec, and a section in CHANGELOG.md (under
+# [Unreleased], so what was listed there becomes the new version's).
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 NEW-VERSION" >&2; exit 2; }
 new=$1
@@ -21,7 +22,9 @@ printf '%s\n' "$new" >VERSION
 sed -i "s/^Version:\([[:space:]]*\).*/Version:\1$new/" packaging/rpm/scmplog.spec
 sed -i "s/^%changelog\$/%changelog\n* $now_rpm $who - $new-1\n- New release: see CHANGELOG.md\n/" packaging/rpm/scmplog.spec
 if ! grep -q "^## \[$new\]" CHANGELOG.md; then
+	# what was under [Unreleased] becomes the new version's
 	awk -v v="$new" -v d="$(date +%Y-%m-%d)" '
+		!done && /^## \[Unreleased\]/ { print; print ""; print "## [" v "] - " d; done = 1; next }
 		!done && /^## \[/ { print "## [" v "] - " d "\n"; done = 1 }
 		{ print }' CHANGELOG.md >CHANGELOG.md.new && mv CHANGELOG.md.new CHANGELOG.md
 fi

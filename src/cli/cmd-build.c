@@ -185,8 +185,12 @@ int cmd_build(int argc, char **argv)
 		if (r < 0)
 			goto out;
 	}
-	if (cli_learn_init(&b) < 0)
-		goto oom;
+	{
+		bool include_denied = b.include_denied;
+		if (cli_learn_init(&b) < 0) /* clears the struct */
+			goto oom;
+		b.include_denied = include_denied;
+	}
 
 	rc = cli_input_read(&in, argv + optind, argc - optind);
 	if (rc)

@@ -343,7 +343,6 @@ struct ui {
 	int fd;             /* the terminal, or -1: lines from stdin */
 	bool own_fd;
 	struct termios saved;
-	bool eof;
 };
 
 static volatile sig_atomic_t raw_fd = -1;
@@ -395,6 +394,7 @@ static int read_key(struct ui *u)
 	struct sigaction sa = { .sa_handler = restore_and_die }, old_term, old_hup;
 	unsigned char c = 0;
 	ssize_t k;
+	int e;
 
 	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
 	raw.c_cc[VMIN] = 1;
@@ -404,18 +404,24 @@ static int read_key(struct ui *u)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	if (tcsetattr(u->fd, TCSAFLUSH, &raw) < 0) {
+		e = errno;
 		raw_fd = -1;
-		return -errno;
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+		return e == EPERM ? -EIO : -e; /* -1 means "no more answers" */
 	}
 	do
 		k = read(u->fd, &c, 1);
 	while (k < 0 && errno == EINTR);
+	e = errno;
 	tcsetattr(u->fd, TCSAFLUSH, &u->saved);
 	raw_fd = -1;
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
-	if (k <= 0)
-		return k < 0 ? -errno : 'q';
+	if (k < 0)
+		return e == EPERM ? -EIO : -e;
+	if (k == 0)
+		return 'q';
 	if (c == 3 || c == 4) /* ^C, ^D */
 		return 'q';
 	if (c == '\r' || c == '\n')
@@ -423,17 +429,15 @@ static int read_key(struct ui *u)
 	return c;
 }
 
-/* The first letter of the next line of stdin; 's' for an empty line; -1 at the end. */
-static int read_line(struct ui *u)
+/* The first letter of the next line of stdin; 's' for an empty line; -1 at the end, -EIO. */
+static int read_line(void)
 {
 	char buf[REVIEW_MAX_ANSWER];
 	size_t len;
 	int c;
 
-	if (!fgets(buf, sizeof(buf), stdin)) {
-		u->eof = true;
-		return -1;
-	}
+	if (!fgets(buf, sizeof(buf), stdin))
+		return ferror(stdin) ? -EIO : -1;
 	len = strlen(buf);
 	if (len && buf[len - 1] != '\n')
 		while ((c = getchar()) != EOF && c != '\n')
@@ -553,7 +557,7 @@ static int ask(struct review *r, struct ui *u)
 		for (;;) {
 			put_choices(it);
 			fflush(stderr);
-			key = u->fd >= 0 ? read_key(u) : read_line(u);
+			key = u->fd >= 0 ? read_key(u) : read_line();
 			if (key < -1)
 				return key;
 			if (key == -1) {
@@ -842,9 +846,12 @@ int cmd_review(int argc, char **argv)
 	}
 	if (r < 0)
 		goto fail_r;
-	qsort(rv.items, rv.n, sizeof(*rv.items), cmp_item);
+	/* qsort's base must not be NULL, even for no elements */
+	if (rv.n > 1)
+		qsort(rv.items, rv.n, sizeof(*rv.items), cmp_item);
 	for (size_t i = 0; i < rv.n; i++)
-		qsort(rv.items[i].users, rv.items[i].n_users, sizeof(*rv.items[i].users), cmp_user);
+		if (rv.items[i].n_users > 1)
+			qsort(rv.items[i].users, rv.items[i].n_users, sizeof(*rv.items[i].users), cmp_user);
 	if (unknown)
 		log_warn("%llu record%s of syscalls libseccomp cannot name left out of the review",
 			 (unsigned long long)unknown, unknown == 1 ? "" : "s");

@@ -19,7 +19,7 @@ static const struct command commands[] = {
 	{ "resolve", cmd_resolve, "syscall number <-> name for an architecture" },
 	{ "run", cmd_run, "learn a command's profile live from the kernel" },
 	{ "exec", cmd_exec, "run a command under a profile" },
-	{ "review", cmd_review, "review new syscalls one by one (allow, deny, skip), write the profile" },
+	{ "review", cmd_review, "allow, deny or skip each new syscall, write the profile" },
 };
 
 static void usage(FILE *f)

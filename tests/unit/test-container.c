@@ -814,7 +814,7 @@ int main(void)
 {
 	Suite *s = suite_create("container");
 	TCase *tc = tcase_create("parse");
-	TCase *tp = tcase_create("proc");
+	TCase *tp = tcase_create("cache");
 	TCase *tk = tcase_create("k8s");
 
 	tcase_add_loop_test(tc, test_path_ok, 0, sizeof(path_ok) / sizeof(path_ok[0]));
@@ -825,10 +825,11 @@ int main(void)
 	tcase_add_loop_test(tc, test_stat, 0, sizeof(stat_cases) / sizeof(stat_cases[0]));
 	tcase_add_test(tc, test_stat_limit);
 	tcase_add_test(tc, test_strings);
+
+	tcase_add_loop_test(tc, test_proc_fixture, 0, sizeof(proc_cases) / sizeof(proc_cases[0]));
+	tcase_add_test(tc, test_proc_self);
 	suite_add_tcase(s, tc);
 
-	tcase_add_loop_test(tp, test_proc_fixture, 0, sizeof(proc_cases) / sizeof(proc_cases[0]));
-	tcase_add_test(tp, test_proc_self);
 	tcase_add_checked_fixture(tp, tmp_setup, tmp_teardown);
 	tcase_add_test(tp, test_cache_basic);
 	tcase_add_test(tp, test_cache_fork);

@@ -257,7 +257,7 @@ static const char *const captures[] = {
 };
 
 struct counts {
-	uint64_t records, skipped;
+	uint64_t records, skipped, truncated;
 };
 
 static int c_rec(void *ud, const scl_record *r, uint64_t ln)
@@ -270,9 +270,10 @@ static int c_rec(void *ud, const scl_record *r, uint64_t ln)
 
 static int c_skip(void *ud, scl_skip_reason w, uint64_t ln)
 {
-	(void)w;
 	(void)ln;
 	((struct counts *)ud)->skipped++;
+	if (w == SCL_SKIP_TRUNCATED)
+		((struct counts *)ud)->truncated++;
 	return 0;
 }
 
@@ -281,8 +282,8 @@ START_TEST(test_capture)
 	const char *rel = captures[_i];
 	size_t len;
 	char *buf = unit_read_file(rel, &len);
-	uint64_t expect = 0;
-	struct counts c = { 0, 0 };
+	uint64_t expect = 0, expect_cut = 0;
+	struct counts c = { 0, 0, 0 };
 	const scl_scan_ops ops = { c_rec, c_skip, NULL };
 	scl_reader *r = NULL;
 	int export_fmt = !strcmp(rel, "journal-export.txt");
@@ -292,8 +293,12 @@ START_TEST(test_capture)
 		char *nl = memchr(p, '\n', (size_t)(buf + len - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(buf + len - p);
 		if ((export_fmt ? (n > 8 && !memcmp(p, "MESSAGE=", 8)) : 1) &&
-		    (memmem(p, n, "type=1326 ", 10) || memmem(p, n, "type=SECCOMP ", 13) || memmem(p, n, "SECCOMP auid=", 13)))
+		    (memmem(p, n, "type=1326 ", 10) || memmem(p, n, "type=SECCOMP ", 13) || memmem(p, n, "SECCOMP auid=", 13))) {
 			expect++;
+			/* printk cuts a line at 1024 bytes: a long exe= loses code= (a real record here) */
+			if (!memmem(p, n, " code=0x", 8))
+				expect_cut++;
+		}
 		p = nl ? nl + 1 : buf + len;
 	}
 	free(buf);
@@ -301,9 +306,11 @@ START_TEST(test_capture)
 	ck_assert_int_eq(scl_reader_open(unit_data_path(rel), &r), 0);
 	ck_assert_int_eq(scl_scan(r, &ops, &c), 0);
 	scl_reader_free(r);
-	ck_assert_msg(c.skipped == 0, "%s: %llu skipped", rel, (unsigned long long)c.skipped);
-	ck_assert_msg(c.records == expect, "%s: %llu records, %llu lines", rel, (unsigned long long)c.records,
-		      (unsigned long long)expect);
+	ck_assert_msg(c.skipped == expect_cut, "%s: %llu skipped, %llu cut lines", rel, (unsigned long long)c.skipped,
+		      (unsigned long long)expect_cut);
+	ck_assert_msg(c.truncated == c.skipped, "%s: a skip other than truncated", rel);
+	ck_assert_msg(c.records + c.skipped == expect, "%s: %llu records, %llu lines", rel,
+		      (unsigned long long)c.records, (unsigned long long)expect);
 }
 END_TEST
 

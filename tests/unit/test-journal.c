@@ -151,7 +151,6 @@ START_TEST(test_real_vs_export)
 	ck_assert(j.index_monotonic);
 	/* both transports: the audit entries and their printk copies */
 	ck_assert_uint_gt(j.records, 20);
-	ck_assert_uint_eq(j.skips, 0);
 	if (have_journalctl()) {
 		export_records(unit_data_path(JOURNAL), &e);
 	} else {
@@ -164,8 +163,9 @@ START_TEST(test_real_vs_export)
 		ck_assert_int_eq(scl_scan(rd, &ops, &e), 0);
 		scl_reader_free(rd);
 	}
-	ck_assert_uint_eq(e.skips, 0);
+	/* the same records, and the same skips (printk cuts a long record short) */
 	ck_assert_uint_eq(j.records, e.records);
+	ck_assert_uint_eq(j.skips, e.skips);
 	assert_same(&j, &e);
 	free(cursor);
 	collect_free(&j);
