@@ -82,7 +82,7 @@ typedef struct scl_record {
 	uint32_t syscall;      /* as logged; x32 keeps bit 0x40000000 */
 	uint32_t compat;
 	uint64_t ip;
-	uint32_t code;         /* full seccomp return value (action | data) */
+	uint32_t code;         /* the action (SECCOMP_RET_ACTION_FULL); the kernel never logs the data bits */
 	scl_slice comm;        /* encoded, without quotes for quoted form */
 	bool comm_hex;         /* comm was hex-encoded */
 	scl_slice exe;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <sys/resource.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -540,6 +541,14 @@ int cmd_run(int argc, char **argv)
 				 (unsigned long long)R.records, argv[optind], cli_live_name(&lv), scl_profile_count(p), extra,
 				 (unsigned long long)lost, drain_failed ? " (end not confirmed)" : "");
 		}
+	}
+	if (cli_verbose) {
+		/* the collector's own cost, apart from CMD's (children are not included) */
+		struct rusage ru;
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			log_info("collector CPU: %ld.%03ld s user, %ld.%03ld s system, max RSS %ld KiB",
+				 (long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec / 1000, (long)ru.ru_stime.tv_sec,
+				 (long)ru.ru_stime.tv_usec / 1000, ru.ru_maxrss);
 	}
 	if (lb.denied && !cli_quiet)
 		log_info("left out %llu denial record%s of the command's own filters", (unsigned long long)lb.denied,

@@ -9,14 +9,16 @@
 # KEEP_WORK=1 keeps $WORK (daemon configs, full logs) for inspection.
 #
 # Needs root, a kernel with seccomp + audit, libseccomp-dev, gcc-multilib, auditd,
-# rsyslog, systemd (journald, journalctl) and systemd-journal-remote. It must be run
-# while NO audit daemon, journald or rsyslogd is running: it starts its own (by pid,
-# with private configs and log files under $WORK), and stops them again. Afterwards the
-# audit status (pid 0, enabled, backlog_limit, backlog_wait_time) is restored to what it
-# was, and every directory it created (under $WORK, /run/systemd, /run/log) is removed.
+# rsyslog and systemd (journald, journalctl). It must be run while NO audit daemon,
+# journald or rsyslogd is running: it starts its own (by pid, with private configs and
+# log files under $WORK), and stops them again. Afterwards the audit status (pid 0,
+# enabled, backlog_limit, backlog_wait_time) is restored to what it was, and every
+# directory it created (under $WORK, /run/systemd, /run/log) is removed.
 #
-# It never clears the kernel ring buffer: windows are cut out of dmesg and /dev/kmsg with
-# marker lines written to /dev/kmsg.
+# It holds /run/scmplog-live-tests.lock (as tests/live does), waits until the kernel log
+# is quiet before each capture, checks each capture and repeats one that other processes'
+# records got into (see valid()). It never clears the kernel ring buffer: windows are cut
+# out of dmesg and /dev/kmsg with marker lines written to /dev/kmsg.
 set -euo pipefail
 
 DATA=$(cd "$(dirname "$0")" && pwd)
@@ -37,6 +39,11 @@ command -v auditctl >/dev/null || die "auditctl missing (apt-get install auditd)
 
 audit_get() { auditctl -s | awk -v k="$1" '$1 == k { print $2 }'; }
 
+# The live tests (tests/live/lib.sh) serialise on this lock; so do we, or each would
+# find the other's daemon registered and the other's records in its logs.
+exec 9>/run/scmplog-live-tests.lock
+flock -w 900 9 || die "another live test run holds /run/scmplog-live-tests.lock"
+
 ORIG_ENABLED=$(audit_get enabled)
 ORIG_BACKLOG=$(audit_get backlog_limit)
 ORIG_WAIT=$(audit_get backlog_wait_time)
@@ -44,11 +51,6 @@ ORIG_WAIT=$(audit_get backlog_wait_time)
 [ "$ORIG_ENABLED" != 2 ] || die "audit configuration is locked (enabled 2)"
 [ -e /run/systemd/journal/socket ] && die "journald seems to be running (/run/systemd/journal/socket)"
 grep -q log /proc/sys/kernel/seccomp/actions_logged || die "'log' missing from /proc/sys/kernel/seccomp/actions_logged"
-
-# The live tests (tests/live/lib.sh) serialise on this lock; so do we, or each would
-# find the other's daemon registered and the other's records in its logs.
-exec 9>/run/scmplog-live-tests.lock
-flock -w 900 9 || die "another live test run holds /run/scmplog-live-tests.lock"
 
 DAEMON_PIDS=()
 CREATED=()    # directories outside $WORK created by this script, removed at exit
@@ -81,7 +83,6 @@ cleanup() {
 	restore_audit || true
 	for d in "${CREATED[@]}"; do rm -rf -- "$d"; done
 	[ -n "${KEEP_WORK:-}" ] || rm -rf -- "$WORK"
-	rm -f /run/auditd.pid 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 143' INT TERM HUP

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Benchmark: the overhead of `scmplog run` on a syscall-heavy job and on
+# ordinary jobs, against, in the same run: unconfined, `strace -f` (the ptrace
+# way), bpftrace on raw_syscalls:sys_enter (the eBPF way of
+# oci-seccomp-bpf-hook), and scmplog's complain mode on a second run.
+# Prints mean wall times (hyperfine) and ratios; root only.
+# Usage: tests/bench/bench-run.sh [DD_COUNT]   (default 200000 one-byte copies)
+set -uo pipefail
+: "${SCMPLOG:?set SCMPLOG}"
+[ "$(id -u)" -eq 0 ] || { echo "bench-run: needs root (the kernel's audit stream)" >&2; exit 1; }
+n=${1:-200000}
+for t in hyperfine strace python3 gcc tar; do
+	command -v "$t" >/dev/null || { echo "bench-run: '$t' missing: sudo sh tests/install-deps.sh --bench" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+have_bpf=0
+if command -v bpftrace >/dev/null; then
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	if timeout 20 bpftrace -q -e 'tracepoint:raw_syscalls:sys_enter /pid == cpid/ { @[args->id] = count(); }' -c /bin/true >/dev/null 2>&1; then
+		have_bpf=1
+	else
+		echo "bench-run: bpftrace cannot attach here; its column is left out" >&2
+	fi
+fi
+
+# the jobs
+mkdir -p "$work/proj"
+for i in 1 2 3 4 5 6; do
+	printf '#include <stdio.h>\n#include <string.h>\nint f%d(const char *s) { return (int)strlen(s) * %d; }\n' "$i" "$i" >"$work/proj/f$i.c"
+done
+printf 'int f1(const char*);\nint main(void) { return f1("x") - 1; }\n' >"$work/proj/main.c"
+cat >"$work/imports.py" <<'PY'
+import json, sqlite3, email.parser, http.client, xml.dom.minidom, argparse, decimal, asyncio, unittest, logging
+print(len(json.dumps({"a": 1})))
+PY
+declare -A job
+job[dd]="dd if=/dev/zero of=/dev/null bs=1 count=$n status=none"
+job[cc]="sh -c 'cd $work/proj && gcc -O1 -o prog *.c'"
+job[tar]="tar czf $work/doc.tgz -C /usr/share/doc ."
+job[python]="python3 $work/imports.py"
+
+printf '\n%-8s %10s %10s %10s %10s %10s   %s\n' job unconfined scmplog complain strace bpftrace "ratios (vs unconfined; strace/scmplog)"
+for j in dd cc tar python; do
+	cmd=${job[$j]}
+	# learn once for complain mode (P), then measure everything in one hyperfine run
+	eval "$SCMPLOG run -q --allow-loss -o $work/$j.json -- $cmd" >/dev/null 2>&1
+	args=(-n unconfined "$cmd"
+		-n scmplog "$SCMPLOG run -q --allow-loss -o $work/$j.out.json -- $cmd"
+		-n complain "$SCMPLOG run -q --allow-loss --allow-known $work/$j.json -o $work/$j.c.json -- $cmd")
+	[ "$have_bpf" = 1 ] && args+=(-n bpftrace "bpftrace -q -e 'tracepoint:raw_syscalls:sys_enter /pid == cpid/ { @[args->id] = count(); }' -c \"$cmd\"")
+	hyperfine -w 1 -r 3 -i --export-json "$work/$j.json.h" "${args[@]}" >/dev/null 2>&1
+	hyperfine -r 1 -i --export-json "$work/$j.strace.h" -n strace "strace -f -qq -o /dev/null $cmd" >/dev/null 2>&1
+	python3 - "$j" "$work/$j.json.h" "$work/$j.strace.h" <<'PY'
+import json, sys
+r = {}
+for f in sys.argv[2:]:
+    for x in json.load(open(f))["results"]:
+        r[x["command"]] = x["mean"]
+u = r["unconfined"]; s = r["scmplog"]; c = r["complain"]; st = r["strace"]; b = r.get("bpftrace")
+fmt = lambda v: f"{v:9.3f}s" if v is not None else "        -"
+print(f"{sys.argv[1]:<8} {fmt(u)} {fmt(s)} {fmt(c)} {fmt(st)} {fmt(b)}   "
+      f"scmplog {s/u:.1f}x, complain {c/u:.2f}x, strace -f {st/u:.1f}x; scmplog is {st/s:.1f}x faster than strace -f"
+      + (f", bpftrace {b/u:.1f}x" if b else ""))
+PY
+done
+# the collector's own CPU on the syscall-heavy job, apart from the job's
+echo
+eval "$SCMPLOG run -v --allow-loss -o $work/v.json -- ${job[dd]}" 2>&1 >/dev/null | grep -E "collector CPU|records of"
+/usr/bin/time -f "dd alone under the log filter + collector: %U s user, %S s system (whole tree)" \
+	bash -c "$SCMPLOG run -q --allow-loss -o $work/v.json -- ${job[dd]}" 2>&1 | tail -n 1
