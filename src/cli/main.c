@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "learn a command's profile live from the kernel" },
 	{ "exec", cmd_exec, "run a command under a profile" },
 	{ "review", cmd_review, "allow, deny or skip each new syscall, write the profile" },
+	{ "collect", cmd_collect, "node collector: one profile per container, learned live" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,885 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli-learn.h"
+#include "cli/cli-profile.h"
+#include "cli/cli.h"
+#include "scmplog/container.h"
+#include "scmplog/learn.h"
+#include "scmplog/num.h"
+#include "scmplog/output.h"
+#include "scmplog/proc-connector.h"
+#include "scmplog/profile-io.h"
+#include "scmplog/profile.h"
+#include "lib/util.h"
+
+static void help(void)
+{
+	printf("Usage: scmplog collect --out-dir DIR [OPTIONS]\n\n"
+	       "The node collector: read SECCOMP records live, attribute each record's process to\n"
+	       "its container (from /proc/PID/cgroup when the record is read; for a process that\n"
+	       "is already gone, from what was learned about it or, through the kernel's process\n"
+	       "events, about its parent) and keep one profile per container in memory.  Every\n"
+	       "--interval seconds, and on SIGINT, SIGTERM or SIGHUP before exiting, the profiles\n"
+	       "of containers with new records are written atomically to DIR/ID.json, or\n"
+	       "DIR/NAMESPACE_POD_CONTAINER.json when kubelet's log directories name the\n"
+	       "container (names made safe file names).  A profile already in DIR is read first\n"
+	       "and kept in the union, so learning resumes across restarts.  Records that cannot\n"
+	       "be attributed (the process is gone and unknown, or it is in no container) are\n"
+	       "counted, never guessed into a profile.\n\n"
+	       "Containers:\n"
+	       "      --out-dir DIR        write the profiles here (default: $STATE_DIRECTORY)\n"
+	       "      --all                every container (the default)\n"
+	       "      --container ID       only this container (repeatable)\n"
+	       "      --cgroup PREFIX      only containers whose cgroup path starts with PREFIX,\n"
+	       "                           decided when a container is first seen (repeatable)\n"
+	       "      --plain-runc         also take a plain leaf cgroup name as a container id (runc\n"
+	       "                           without cgroupsPath); any leaf then looks like one, so\n"
+	       "                           combine with --container or --cgroup\n"
+	       "      --pods-dir DIR       kubelet's pod log directories (default /var/log/pods)\n"
+	       "      --containers-dir DIR kubelet's container log links (default /var/log/containers)\n\n"
+	       "Output:\n"
+	       "  -f, --format FORMAT      oci (default) or k8s (SeccompProfile YAML, DIR/NAME.yaml;\n"
+	       "                           learning does not resume from YAML)\n"
+	       "      --interval SEC       write every SEC seconds, 1..86400 (default 30)\n\n"
+	       "Collecting:\n"
+	       "      --source SOURCE      auto (default), daemon, multicast or kmsg, as for run\n"
+	       "      --no-proc-events     do not follow fork/exec/exit through the proc connector\n"
+	       "  -q, --quiet              no status line or summary on stderr\n"
+	       "  -v, --verbose            say which source is used and why\n"
+	       "  -h, --help               this text\n\n"
+	       "With NOTIFY_SOCKET set (systemd Type=notify) it reports READY=1 and a STATUS= line.\n"
+	       "Every audit setting changed is restored on exit.  Needs root.\n\n"
+	       "Exit status: 0 after a signal, once every profile was written; 1 on errors (a\n"
+	       "profile that could not be written or read); 2 usage.\n");
+}
+
+enum {
+	OPT_OUT_DIR = 1300, OPT_ALL, OPT_CONTAINER, OPT_CGROUP, OPT_PLAIN_RUNC, OPT_PODS_DIR,
+	OPT_CONTAINERS_DIR, OPT_INTERVAL, OPT_SOURCE, OPT_NO_PROC_EVENTS,
+};
+
+/* One output file; several containers may share it (a restarted Kubernetes container). */
+struct outfile {
+	char base[SCL_MAX_FILE_NAME + 1];
+	scl_profile *prev;        /* read from DIR at first sight, NULL if none */
+	bool broken;              /* an existing file we could not read: never overwritten */
+	bool dirty;               /* records since the last write */
+	bool written;
+	uint64_t records;
+	size_t syscalls;          /* in the last profile written */
+};
+
+enum { SEL_UNDECIDED = -1, SEL_NO = 0, SEL_YES = 1 };
+
+struct ctr {
+	char id[SCL_MAX_CONTAINER_ID + 1];
+	int selected;
+	size_t file;              /* index into files, when selected */
+};
+
+struct collect {
+	int proc_fd, dfd;
+	const char *dir;
+	unsigned flags;
+	struct cli_profile_out out;
+	char **want_ids;
+	size_t n_want_ids;
+	char **want_cgroups;
+	size_t n_want_cgroups;
+	const char *pods_dir, *containers_dir;
+	scl_container_cache *cache;
+	scl_proc_conn *conn;
+	scl_learn *learn;
+	struct ctr *ctrs;
+	size_t n_ctrs;
+	struct outfile *files;
+	size_t n_files;
+	int oom;
+	int errors;
+	/* the last lookup, for runs of records of one process (reset per read batch and by its events) */
+	bool memo_valid;
+	uint32_t memo_pid;
+	int memo_r;
+	scl_container memo;
+	/*
+	 * Processes whose cgroup is unknown since their last exec: it was
+	 * processed after they were gone, and a runtime may have moved them
+	 * between fork and exec.  Bit per pid (PID_MAX_LIMIT bits, 512 KiB).
+	 */
+	uint64_t *uncertain;
+	uint64_t n_uncertain;
+	/* counters */
+	uint64_t records, attributed, host, not_selected, gone, no_pid, unreadable, undecided;
+	uint64_t retried;
+};
+
+static struct ctr *find_ctr(struct collect *C, const char *id)
+{
+	for (size_t i = 0; i < C->n_ctrs; i++)
+		if (!strcmp(C->ctrs[i].id, id))
+			return &C->ctrs[i];
+	return NULL;
+}
+
+/* Read /proc/PID/cgroup and look for a path below one of the --cgroup prefixes. */
+static int cgroup_selected(struct collect *C, uint32_t pid)
+{
+	char name[16], buf[SCL_MAX_PROC_CGROUP_FILE];
+	_cleanup_close_ int dfd = -1, fd = -1;
+	size_t n = 0;
+
+	snprintf(name, sizeof(name), "%u", pid);
+	dfd = openat(C->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	fd = openat(dfd, "cgroup", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t k = read(fd, buf + n, sizeof(buf) - n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == ESRCH ? -ENOENT : -errno;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+		if (n == sizeof(buf))
+			return -E2BIG;
+	}
+	for (const char *p = buf, *end = buf + n; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *c1, *c2;
+
+		c1 = memchr(p, ':', (size_t)(le - p));
+		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
+		if (c2) {
+			const char *path = c2 + 1;
+			size_t pn = (size_t)(le - path);
+			for (size_t i = 0; i < C->n_want_cgroups; i++) {
+				const char *w = C->want_cgroups[i];
+				size_t wn = strlen(w);
+				/* a prefix ends at a component boundary ("/a" is not a prefix of "/ab") */
+				if (pn >= wn && !memcmp(path, w, wn) &&
+				    (pn == wn || path[wn] == '/' || (wn > 0 && w[wn - 1] == '/')))
+					return 1;
+			}
+		}
+		p = le + 1;
+	}
+	return 0;
+}
+
+static bool id_wanted(const struct collect *C, const char *id)
+{
+	for (size_t i = 0; i < C->n_want_ids; i++)
+		if (!strcmp(C->want_ids[i], id))
+			return true;
+	return false;
+}
+
+/* Read DIR/base.json if it exists, for the union. */
+static void load_prev(struct collect *C, struct outfile *f)
+{
+	char fname[SCL_MAX_FILE_NAME + 8], err[256] = "";
+	_cleanup_close_ int fd = -1;
+	_cleanup_(scl_strv_freep) char **warnings = NULL;
+	struct stat st;
+	int r;
+
+	if (C->out.format != SCL_FORMAT_OCI)
+		return;
+	snprintf(fname, sizeof(fname), "%s.json", f->base);
+	fd = openat(C->dfd, fname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return;
+		r = -errno;
+		goto broken;
+	}
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto broken;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		snprintf(err, sizeof(err), "not a regular file");
+		goto broken;
+	}
+	r = scl_profile_read_oci_fd(fd, &f->prev, &warnings, err, sizeof(err));
+	if (r < 0)
+		goto broken;
+	if (cli_verbose)
+		log_info("resuming from '%s/%s' (%zu syscalls)", C->dir, fname, scl_profile_count(f->prev));
+	return;
+broken:
+	if (r == -ENOMEM) {
+		C->oom = 1;
+		return;
+	}
+	f->broken = true;
+	C->errors++;
+	log_error("cannot read profile '%s/%s': %s; it will not be overwritten", C->dir, fname,
+		  err[0] ? err : strerror(-r));
+}
+
+/* The file name of a container: Kubernetes names when kubelet's directories have them, else its id. */
+static int pick_file(struct collect *C, const scl_container *c, size_t *ret)
+{
+	char name[SCL_MAX_K8S_LABEL * 2 + SCL_MAX_K8S_NAME + 3], base[SCL_MAX_FILE_NAME + 1];
+	const char *src = c->id;
+	scl_k8s_names k;
+	struct outfile *nf;
+
+	if (c->pod_uid[0] && scl_container_k8s_names(C->pods_dir, C->containers_dir, c->pod_uid, c->id, &k) == 0 &&
+	    k.container[0]) {
+		snprintf(name, sizeof(name), "%s_%s_%s", k.namespace_, k.pod, k.container);
+		src = name;
+	}
+	if (scl_sanitize_filename(src, strlen(src), base, sizeof(base)) < 0)
+		return -ENOBUFS;
+	for (size_t i = 0; i < C->n_files; i++)
+		if (!strcmp(C->files[i].base, base)) {
+			*ret = i;
+			return 0;
+		}
+	nf = realloc(C->files, (C->n_files + 1) * sizeof(*nf));
+	if (!nf)
+		return -ENOMEM;
+	C->files = nf;
+	memset(&nf[C->n_files], 0, sizeof(*nf));
+	memcpy(nf[C->n_files].base, base, sizeof(base));
+	load_prev(C, &nf[C->n_files]);
+	*ret = C->n_files++;
+	return 0;
+}
+
+static struct ctr *add_ctr(struct collect *C, const scl_container *c)
+{
+	struct ctr *n = realloc(C->ctrs, (C->n_ctrs + 1) * sizeof(*n));
+
+	if (!n)
+		return NULL;
+	C->ctrs = n;
+	n = &C->ctrs[C->n_ctrs++];
+	memset(n, 0, sizeof(*n));
+	memcpy(n->id, c->id, sizeof(n->id));
+	n->selected = SEL_UNDECIDED;
+	return n;
+}
+
+static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint32_t pid)
+{
+	bool any_filter = C->n_want_ids || C->n_want_cgroups;
+	int sel = any_filter ? SEL_NO : SEL_YES;
+	int r;
+
+	if (id_wanted(C, t->id))
+		sel = SEL_YES;
+	if (sel != SEL_YES && C->n_want_cgroups) {
+		r = cgroup_selected(C, pid);
+		if (r < 0)
+			return SEL_UNDECIDED;
+		if (r > 0)
+			sel = SEL_YES;
+	}
+	if (sel == SEL_YES) {
+		r = pick_file(C, c, &t->file);
+		if (r < 0) {
+			C->oom = 1;
+			return SEL_UNDECIDED;
+		}
+		if (cli_verbose) {
+			fprintf(stderr, "scmplog: container ");
+			cli_put_escaped(stderr, t->id, strlen(t->id));
+			fprintf(stderr, " (%s) -> %s/%s%s\n", scl_container_runtime_str(c->runtime), C->dir,
+				C->files[t->file].base, C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
+		}
+	}
+	t->selected = sel;
+	return sel;
+}
+
+#define PID_BITS 4194304u /* PID_MAX_LIMIT */
+
+static bool uncertain(const struct collect *C, uint32_t pid)
+{
+	return pid < PID_BITS && (C->uncertain[pid / 64] >> (pid % 64) & 1);
+}
+
+static void set_uncertain(struct collect *C, uint32_t pid, bool on)
+{
+	if (pid >= PID_BITS)
+		return;
+	if (on)
+		C->uncertain[pid / 64] |= 1ULL << (pid % 64);
+	else
+		C->uncertain[pid / 64] &= ~(1ULL << (pid % 64));
+}
+
+static int on_proc_event(void *ud, const scl_proc_event *ev)
+{
+	struct collect *C = ud;
+	scl_container c;
+
+	if (C->memo_valid && C->memo_pid == ev->pid)
+		C->memo_valid = false;
+	switch (ev->type) {
+	case SCL_PROC_FORK:
+		/*
+		 * The child of a process whose cgroup is unknown inherits the
+		 * doubt; otherwise it gets the parent's container (read now if
+		 * the parent still lives).
+		 */
+		set_uncertain(C, ev->pid, uncertain(C, ev->parent_pid));
+		(void)scl_container_cache_fork(C->cache, ev->parent_pid, ev->pid);
+		break;
+	case SCL_PROC_EXEC:
+		/*
+		 * A runtime moves its init into the container's cgroup between
+		 * fork and exec (runc; systemd does the same with units), so
+		 * what the fork taught us may be the runtime's cgroup: read it
+		 * again now.  When the process is already gone, the fork's
+		 * answer stands only if it was a container (a process forked
+		 * inside a container stays there); a child of a host process
+		 * (a runtime) is not attributed by guess.
+		 */
+		if (scl_container_read_proc(C->proc_fd, ev->pid, C->flags, &c, NULL) >= 0) {
+			set_uncertain(C, ev->pid, false);
+			(void)scl_container_cache_invalidate(C->cache, ev->pid);
+			(void)scl_container_cache_lookup(C->cache, ev->pid, &c);
+		} else if (scl_container_cache_lookup(C->cache, ev->pid, &c) != 1) {
+			set_uncertain(C, ev->pid, true);
+		}
+		break;
+	case SCL_PROC_EXIT:
+		(void)scl_container_cache_exit(C->cache, ev->pid);
+		break;
+	}
+	return 0;
+}
+
+static void drain_proc_events(struct collect *C)
+{
+	if (C->conn)
+		(void)scl_proc_conn_dispatch(C->conn, on_proc_event, C);
+}
+
+static int on_record(void *ud, const scl_record *rec)
+{
+	struct collect *C = ud;
+	scl_container c;
+	struct ctr *t;
+	int r;
+
+	C->records++;
+	if (!(rec->fields & SCL_F_PID) || rec->pid == 0) {
+		C->no_pid++;
+		return 0;
+	}
+	if (C->memo_valid && C->memo_pid == rec->pid) {
+		r = C->memo_r;
+		c = C->memo;
+		goto found;
+	}
+	if (C->uncertain && uncertain(C, rec->pid)) {
+		/* only a live process is read; the cache would answer with what the fork taught */
+		r = scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &c, NULL);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			C->n_uncertain++;
+			return 0;
+		}
+		goto looked_up;
+	}
+	r = scl_container_cache_lookup(C->cache, rec->pid, &c);
+	if (r == -ENOENT && C->conn) {
+		/* its fork event may have come in while we read this batch */
+		drain_proc_events(C);
+		C->retried++;
+		r = scl_container_cache_lookup(C->cache, rec->pid, &c);
+	}
+	if (r == -ENOMEM)
+		return r;
+	if (r == -ENOENT) {
+		C->gone++;
+		return 0;
+	}
+	if (r < 0) {
+		C->unreadable++;
+		return 0;
+	}
+looked_up:
+	C->memo_valid = true;
+	C->memo_pid = rec->pid;
+	C->memo_r = r;
+	C->memo = c;
+found:
+	if (r == 0 || c.conmon) {
+		C->host++;
+		return 0;
+	}
+	t = find_ctr(C, c.id);
+	if (!t && !(t = add_ctr(C, &c)))
+		return -ENOMEM;
+	if (t->selected == SEL_UNDECIDED && decide(C, t, &c, rec->pid) == SEL_UNDECIDED) {
+		if (C->oom)
+			return -ENOMEM;
+		C->undecided++;
+		return 0;
+	}
+	if (t->selected == SEL_NO) {
+		C->not_selected++;
+		return 0;
+	}
+	r = scl_learn_add(C->learn, rec, t->id, strlen(t->id));
+	if (r < 0)
+		return r;
+	C->attributed++;
+	C->files[t->file].records++;
+	C->files[t->file].dirty = true;
+	return 0;
+}
+
+/* Write the profiles of every file with new records.  Returns the number of failed writes, or -ENOMEM. */
+static int flush(struct collect *C, bool all)
+{
+	_cleanup_free_ scl_learn_entry *ent = NULL;
+	_cleanup_free_ scl_profile **ps = NULL;
+	struct cli_learn lb;
+	long n;
+	int failed = 0, r;
+
+	n = scl_learn_entries(C->learn, &ent);
+	if (n < 0)
+		return -ENOMEM;
+	ps = calloc(C->n_files + 1, sizeof(*ps));
+	if (!ps || cli_learn_init(&lb) < 0) {
+		free(TAKE_PTR(ps));
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < (size_t)n;) {
+		size_t j = i, gn;
+		const char *g = scl_learn_group(C->learn, ent[i].key.group, &gn);
+		struct ctr *t = g ? find_ctr(C, g) : NULL;
+
+		while (j < (size_t)n && ent[j].key.group == ent[i].key.group)
+			j++;
+		if (t && t->selected == SEL_YES && (all || C->files[t->file].dirty) && !C->files[t->file].broken) {
+			scl_profile **p = &ps[t->file];
+			if (!*p && scl_profile_new(p) < 0)
+				goto oom;
+			r = cli_learn_to_profile(&lb, ent + i, j - i, *p);
+			if (r == -ENOMEM)
+				goto oom;
+		}
+		i = j;
+	}
+	for (size_t i = 0; i < C->n_files; i++) {
+		struct outfile *f = &C->files[i];
+
+		if (!ps[i])
+			continue;
+		scl_profile_mark_run(ps[i]);
+		if (f->prev && scl_profile_merge(ps[i], f->prev) < 0)
+			goto oom;
+		r = cli_profile_finish(&C->out, ps[i], NULL, 0);
+		if (r == 0)
+			r = cli_profile_write_at(&C->out, C->dfd, C->dir, f->base, ps[i]);
+		if (r < 0) {
+			failed++;
+			continue;
+		}
+		f->dirty = false;
+		f->written = true;
+		f->syscalls = scl_profile_count(ps[i]);
+	}
+	cli_learn_report_unknown(&lb, false);
+	for (size_t i = 0; i < C->n_files; i++)
+		scl_profile_free(ps[i]);
+	cli_learn_done(&lb);
+	return failed;
+oom:
+	for (size_t i = 0; i < C->n_files; i++)
+		scl_profile_free(ps[i]);
+	cli_learn_done(&lb);
+	return -ENOMEM;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t unattributed(const struct collect *C)
+{
+	return C->gone + C->n_uncertain + C->no_pid + C->unreadable + C->undecided;
+}
+
+static size_t n_selected(const struct collect *C)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < C->n_ctrs; i++)
+		n += C->ctrs[i].selected == SEL_YES;
+	return n;
+}
+
+static void notify_status(const struct collect *C, uint64_t lost)
+{
+	char s[256];
+
+	if (!getenv("NOTIFY_SOCKET"))
+		return;
+	snprintf(s, sizeof(s), "STATUS=%llu records, %zu containers, %llu unattributed, %llu lost",
+		 (unsigned long long)C->records, n_selected(C), (unsigned long long)unattributed(C),
+		 (unsigned long long)lost);
+	(void)sd_notify(0, s);
+}
+
+static int add_str(char ***v, size_t *n, char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = s; /* argv strings live as long as we run */
+	return 0;
+}
+
+static void summary(const struct collect *C, const struct cli_live *lv, const scl_live_stats *st)
+{
+	uint64_t lost = scl_live_stats_lost(st);
+
+	log_info("%llu SECCOMP records read %s: %llu attributed to %zu container%s, %llu unattributed "
+		 "(%llu of gone unknown processes, %llu gone with their cgroup unknown since exec, "
+		 "%llu without pid, %llu unreadable, %llu undecided), "
+		 "%llu of host processes, %llu of other containers, %llu lost",
+		 (unsigned long long)C->records, cli_live_name(lv), (unsigned long long)C->attributed, n_selected(C),
+		 n_selected(C) == 1 ? "" : "s", (unsigned long long)unattributed(C), (unsigned long long)C->gone,
+		 (unsigned long long)C->n_uncertain, (unsigned long long)C->no_pid, (unsigned long long)C->unreadable, (unsigned long long)C->undecided,
+		 (unsigned long long)C->host, (unsigned long long)C->not_selected, (unsigned long long)lost);
+	for (size_t i = 0; i < C->n_files; i++) {
+		const struct outfile *f = &C->files[i];
+		const char *ext = C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml";
+
+		if (f->broken)
+			log_info("  %s%s: not written (the existing file could not be read), %llu records", f->base, ext,
+				 (unsigned long long)f->records);
+		else if (f->written)
+			log_info("  %s%s: %zu syscalls, %llu records", f->base, ext, f->syscalls,
+				 (unsigned long long)f->records);
+	}
+	if (lost)
+		log_warn("lost: kernel lost counter +%llu%s (system-wide), %llu serial gap%s, %llu receive overflow%s, "
+			 "%llu suppressed by printk: the profiles may be incomplete",
+			 (unsigned long long)st->kernel_lost, st->lost_known ? "" : " (unknown)",
+			 (unsigned long long)st->serial_gaps, st->serial_gaps == 1 ? "" : "s",
+			 (unsigned long long)st->overflows, st->overflows == 1 ? "" : "s",
+			 (unsigned long long)st->suppressed);
+	if (C->conn && (scl_proc_conn_overflows(C->conn) || scl_proc_conn_malformed(C->conn)))
+		log_warn("process events: %llu overflow%s, %llu malformed: some short-lived processes may be unattributed",
+			 (unsigned long long)scl_proc_conn_overflows(C->conn),
+			 scl_proc_conn_overflows(C->conn) == 1 ? "" : "s",
+			 (unsigned long long)scl_proc_conn_malformed(C->conn));
+	if (st->malformed)
+		log_warn("%llu SECCOMP record%s could not be parsed (not attributed)", (unsigned long long)st->malformed,
+			 st->malformed == 1 ? "" : "s");
+}
+
+int cmd_collect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "plain-runc", no_argument, NULL, OPT_PLAIN_RUNC },
+		{ "pods-dir", required_argument, NULL, OPT_PODS_DIR },
+		{ "containers-dir", required_argument, NULL, OPT_CONTAINERS_DIR },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "no-proc-events", no_argument, NULL, OPT_NO_PROC_EVENTS },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct collect C = { .proc_fd = -1, .dfd = -1, .pods_dir = "/var/log/pods",
+			     .containers_dir = "/var/log/containers" };
+	struct cli_signals sig = { .fd = -1 };
+	struct cli_live lv = { 0 };
+	enum cli_source source = CLI_SOURCE_AUTO;
+	scl_live_stats st = { 0 };
+	uint64_t interval = 30, lost = 0;
+	bool all = false, proc_events = true, tty, opened = false;
+	int c, r, rc = EXIT_RUNTIME;
+	int64_t next_flush, next_status;
+
+	cli_profile_out_init(&C.out);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "hqvf:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			help();
+			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
+			goto out;
+		case 'q':
+			cli_quiet = 1;
+			break;
+		case 'v':
+			cli_verbose = 1;
+			break;
+		case 'f':
+			if (scl_format_parse(optarg, &C.out.format) < 0 || C.out.format == SCL_FORMAT_SYSTEMD) {
+				log_error("invalid --format '%s': expected oci or k8s", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case OPT_OUT_DIR:
+			C.dir = optarg;
+			break;
+		case OPT_ALL:
+			all = true;
+			break;
+		case OPT_CONTAINER:
+			if (!optarg[0] || strlen(optarg) > SCL_MAX_CONTAINER_ID) {
+				log_error("invalid --container '%s': expected 1..%d bytes", optarg, SCL_MAX_CONTAINER_ID);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			if (add_str(&C.want_ids, &C.n_want_ids, optarg) < 0)
+				goto oom;
+			break;
+		case OPT_CGROUP:
+			if (optarg[0] != '/' || strlen(optarg) > SCL_MAX_CGROUP_PATH) {
+				log_error("invalid --cgroup '%s': expected an absolute cgroup path", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			if (add_str(&C.want_cgroups, &C.n_want_cgroups, optarg) < 0)
+				goto oom;
+			break;
+		case OPT_PLAIN_RUNC:
+			C.flags |= SCL_CGROUP_PLAIN_LEAF;
+			break;
+		case OPT_PODS_DIR:
+			C.pods_dir = optarg;
+			break;
+		case OPT_CONTAINERS_DIR:
+			C.containers_dir = optarg;
+			break;
+		case OPT_INTERVAL:
+			if (scl_parse_u64_str(optarg, 86400, &interval) < 0 || interval == 0) {
+				log_error("invalid --interval '%s': expected seconds, 1..86400", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case OPT_SOURCE:
+			if (cli_source_parse(optarg, &source) < 0) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case OPT_NO_PROC_EVENTS:
+			proc_events = false;
+			break;
+		default:
+			fprintf(stderr, "Try 'scmplog collect --help'.\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		log_error("collect: unexpected argument '%s'", argv[optind]);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (all && (C.n_want_ids || C.n_want_cgroups)) {
+		log_error("collect: --all excludes --container and --cgroup");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!C.dir) {
+		/* systemd's StateDirectory=: the first of a colon-separated list */
+		const char *sd = getenv("STATE_DIRECTORY");
+		if (sd && sd[0] == '/' && !strchr(sd, ':'))
+			C.dir = sd;
+	}
+	if (!C.dir) {
+		log_error("collect: no --out-dir given (scmplog collect --out-dir DIR [OPTIONS])");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	if (mkdir(C.dir, 0755) < 0 && errno != EEXIST) {
+		log_error("cannot create output directory '%s': %m", C.dir);
+		goto out;
+	}
+	C.dfd = open(C.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (C.dfd < 0) {
+		log_error("cannot open output directory '%s': %m", C.dir);
+		goto out;
+	}
+	C.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (C.proc_fd < 0) {
+		log_error("cannot open '/proc': %m");
+		goto out;
+	}
+	if (scl_container_cache_new(C.proc_fd, C.flags, 0, &C.cache) < 0 || scl_learn_new(&C.learn) < 0)
+		goto oom;
+	if (proc_events) {
+		r = scl_proc_conn_open(0, &C.conn);
+		if (r == 0 && !(C.uncertain = calloc(PID_BITS / 64, sizeof(uint64_t))))
+			goto oom;
+		if (r < 0 && !cli_quiet)
+			log_warn("cannot follow process events (%s): records of processes that exit before they are "
+				 "read cannot be attributed",
+				 strerror(-r));
+	}
+	tty = isatty(STDERR_FILENO) && !cli_quiet;
+	if (cli_signals_setup(&sig) < 0) {
+		log_error("cannot set up signal handling: %m");
+		goto out;
+	}
+	if (cli_live_open(&lv, source, 0) < 0)
+		goto out;
+	opened = true;
+	if (cli_verbose)
+		log_info("collecting %s into '%s', writing every %llu s", cli_live_name(&lv), C.dir,
+			 (unsigned long long)interval);
+	(void)sd_notify(0, "READY=1");
+	notify_status(&C, 0);
+	next_flush = now_ms() + (int64_t)interval * 1000;
+	next_status = now_ms() + 500;
+
+	for (;;) {
+		scl_live_ops ops = { .record = on_record };
+		struct pollfd pf[3] = {
+			{ cli_live_fd(&lv), POLLIN, 0 },
+			{ sig.fd, POLLIN, 0 },
+			{ C.conn ? scl_proc_conn_fd(C.conn) : -1, POLLIN, 0 },
+		};
+		struct signalfd_siginfo si;
+		bool stop = false;
+		int64_t now = now_ms(), timeout = next_flush - now;
+
+		if (tty && next_status - now < timeout)
+			timeout = next_status - now;
+		if (timeout < 0)
+			timeout = 0;
+		if (poll(pf, 3, (int)timeout) < 0 && errno != EINTR) {
+			log_error("poll: %m");
+			goto out;
+		}
+		/* process events first: a record's fork event was queued before the record */
+		drain_proc_events(&C);
+		C.memo_valid = false;
+		r = cli_live_dispatch(&lv, &ops, &C);
+		if (r < 0) {
+			if (r == -ENOMEM)
+				goto oom;
+			log_error("cannot read audit records: %s", strerror(-r));
+			goto out;
+		}
+		while (read(sig.fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			if (si.ssi_signo != SIGCHLD)
+				stop = true;
+		if (stop)
+			break;
+		now = now_ms();
+		if (now >= next_flush) {
+			r = flush(&C, false);
+			if (r == -ENOMEM)
+				goto oom;
+			if (cli_live_stats(&lv, &st) == 0)
+				lost = scl_live_stats_lost(&st);
+			notify_status(&C, lost);
+			next_flush = now + (int64_t)interval * 1000;
+		}
+		if (tty && now >= next_status) {
+			if (cli_live_stats(&lv, &st) == 0)
+				lost = scl_live_stats_lost(&st);
+			fprintf(stderr, "\r\033[Kscmplog: %llu records, %zu containers, %llu unattributed, %llu lost",
+				(unsigned long long)C.records, n_selected(&C), (unsigned long long)unattributed(&C),
+				(unsigned long long)lost);
+			fflush(stderr);
+			next_status = now + 500;
+		}
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	(void)sd_notify(0, "STOPPING=1");
+
+	/* Read what the kernel queued before the signal: our marker comes back behind it. */
+	if (cli_live_drain_start(&lv) == 0) {
+		int64_t deadline = now_ms() + 3000;
+		scl_live_ops ops = { .record = on_record };
+
+		while (!cli_live_drained(&lv) && now_ms() < deadline) {
+			struct pollfd pf = { cli_live_fd(&lv), POLLIN, 0 };
+			(void)poll(&pf, 1, 200);
+			drain_proc_events(&C);
+			r = cli_live_dispatch(&lv, &ops, &C);
+			if (r == -ENOMEM)
+				goto oom;
+			if (r < 0)
+				break;
+		}
+	}
+	r = flush(&C, false);
+	if (r == -ENOMEM)
+		goto oom;
+	if (cli_live_stats(&lv, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	opened = false;
+	if (cli_live_close(&lv) < 0)
+		goto out;
+	if (!cli_quiet)
+		summary(&C, &lv, &st);
+	rc = r > 0 || C.errors ? EXIT_RUNTIME : EXIT_OK;
+	goto out;
+
+oom:
+	log_error("out of memory");
+	rc = EXIT_RUNTIME;
+out:
+	if (opened)
+		cli_live_close(&lv);
+	cli_signals_restore(&sig);
+	scl_proc_conn_free(C.conn);
+	scl_container_cache_free(C.cache);
+	scl_learn_free(C.learn);
+	for (size_t i = 0; i < C.n_files; i++)
+		scl_profile_free(C.files[i].prev);
+	free(C.files);
+	free(C.ctrs);
+	free(C.want_ids);
+	free(C.want_cgroups);
+	free(C.uncertain);
+	if (C.dfd >= 0)
+		close(C.dfd);
+	if (C.proc_fd >= 0)
+		close(C.proc_fd);
+	cli_profile_out_free(&C.out);
+	return rc;
+}
