@@ -40,7 +40,7 @@ static void help(void)
 	       "Containers:\n"
 	       "      --out-dir DIR        write the profiles here (default: $STATE_DIRECTORY)\n"
 	       "      --all                every container (the default)\n"
-	       "      --container ID       only this container (repeatable)\n"
+	       "      --container ID       only this container, by its full id (repeatable)\n"
 	       "      --cgroup PREFIX      only containers whose cgroup path starts with PREFIX,\n"
 	       "                           decided when a container is first seen (repeatable)\n"
 	       "      --plain-runc         also take a plain leaf cgroup name as a container id (runc\n"
@@ -121,7 +121,6 @@ struct collect {
 	uint64_t n_uncertain;
 	/* counters */
 	uint64_t records, attributed, host, not_selected, gone, no_pid, unreadable, undecided;
-	uint64_t retried;
 };
 
 static struct ctr *find_ctr(struct collect *C, const char *id)
@@ -408,7 +407,6 @@ static int on_record(void *ud, const scl_record *rec)
 	if (r == -ENOENT && C->conn) {
 		/* its fork event may have come in while we read this batch */
 		drain_proc_events(C);
-		C->retried++;
 		r = scl_container_cache_lookup(C->cache, rec->pid, &c);
 	}
 	if (r == -ENOMEM)
@@ -453,8 +451,13 @@ found:
 	return 0;
 }
 
-/* Write the profiles of every file with new records.  Returns the number of failed writes, or -ENOMEM. */
-static int flush(struct collect *C, bool all)
+/*
+ * Write the profiles of every file with new records; the last time (final),
+ * every profile, so that syscalls libseccomp cannot name are reported once,
+ * with their whole counts.
+ * Returns the number of failed writes, or -ENOMEM.
+ */
+static int flush(struct collect *C, bool final)
 {
 	_cleanup_free_ scl_learn_entry *ent = NULL;
 	_cleanup_free_ scl_profile **ps = NULL;
@@ -477,7 +480,7 @@ static int flush(struct collect *C, bool all)
 
 		while (j < (size_t)n && ent[j].key.group == ent[i].key.group)
 			j++;
-		if (t && t->selected == SEL_YES && (all || C->files[t->file].dirty) && !C->files[t->file].broken) {
+		if (t && t->selected == SEL_YES && (final || C->files[t->file].dirty) && !C->files[t->file].broken) {
 			scl_profile **p = &ps[t->file];
 			if (!*p && scl_profile_new(p) < 0)
 				goto oom;
@@ -506,7 +509,8 @@ static int flush(struct collect *C, bool all)
 		f->written = true;
 		f->syscalls = scl_profile_count(ps[i]);
 	}
-	cli_learn_report_unknown(&lb, false);
+	if (final)
+		cli_learn_report_unknown(&lb, false);
 	for (size_t i = 0; i < C->n_files; i++)
 		scl_profile_free(ps[i]);
 	cli_learn_done(&lb);
@@ -846,7 +850,7 @@ int cmd_collect(int argc, char **argv)
 				break;
 		}
 	}
-	r = flush(&C, false);
+	r = flush(&C, true);
 	if (r == -ENOMEM)
 		goto oom;
 	if (cli_live_stats(&lv, &st) < 0)

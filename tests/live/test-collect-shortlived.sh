@@ -52,9 +52,11 @@ collect_once() {
 	runc --root "$STATE" delete -f ctrS >/dev/null 2>&1
 	sleep 1
 	kill -TERM "$collector"
-	wait "$collector" || { cat "$TMP/$name.err"; fail "collect ($name) failed"; }
+	wait "$collector"
+	crc=$?
 	collector=
 	cat "$TMP/$name.err"
+	[ "$crc" -eq "${want_rc:-0}" ] || fail "collect ($name) exited $crc, expected ${want_rc:-0}"
 }
 
 collect_once events
@@ -71,4 +73,13 @@ n=$(grep -o '[0-9]* of gone unknown processes' "$TMP/noevents.err" | cut -d' ' -
 echo "NOTE: without process events, $n records of gone processes were unattributed"
 p2=$(ls "$TMP"/noevents/ctrS-????????.json) || fail "no profile for ctrS without process events"
 profile_names "$p2" | grep -qx execve || fail "without process events, the profile lacks execve"
+# a symbolic link where a profile goes is never read through nor replaced
+mkdir "$TMP/link"
+echo '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]}' >"$TMP/target.json"
+cp "$TMP/target.json" "$TMP/target.orig"
+ln -s "$TMP/target.json" "$TMP/link/$(basename "$p")"
+want_rc=1 collect_once link
+contains "$TMP/link.err" "cannot read profile '$TMP/link/$(basename "$p")'"
+[ -L "$TMP/link/$(basename "$p")" ] || fail "the symbolic link was replaced"
+same "$TMP/target.json" "$TMP/target.orig"
 audit_check
