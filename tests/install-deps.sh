@@ -6,10 +6,10 @@
 set -eu
 pkgs="gcc make pkg-config libseccomp-dev libaudit-dev libjson-c-dev libsystemd-dev zlib1g-dev check
 gcc-multilib strace python3 busybox-static runc golang-github-containers-common systemd-journal-remote
-tmux"
+tmux auditd"
 for a in "$@"; do
 	case $a in
-	--bench) pkgs="$pkgs hyperfine auditd bpftrace valgrind time" ;;
+	--bench) pkgs="$pkgs hyperfine bpftrace valgrind time" ;;
 	--fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	--package) pkgs="$pkgs dpkg-dev debhelper lintian rpm" ;;
 	esac

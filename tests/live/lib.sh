@@ -5,7 +5,7 @@
 skip() { echo "$*"; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "not root"
 grep -qw log /proc/sys/kernel/seccomp/actions_logged 2>/dev/null || skip "'log' is not in /proc/sys/kernel/seccomp/actions_logged"
-command -v auditctl >/dev/null || skip "auditctl (auditd package) is not installed"
+command -v auditctl >/dev/null || fail "auditctl (auditd package) is not installed: sudo sh tests/install-deps.sh"
 
 # Live suites of different sessions would trip over each other's audit
 # daemon and settings: one at a time, machine-wide.
