@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,9 @@ struct scl_reader {
 	/* a byte range of a regular file, read with pread (parallel scans) */
 	bool ranged;
 	off_t off, end_off;
+	/* a ranged reader maps its range: lines are slices of the page cache, no copy */
+	char *map;
+	size_t map_len, map_dropped;
 	/* gzip */
 	bool detected;
 	bool gz;
@@ -84,8 +88,38 @@ int scl_reader_open_range(int fd, const char *name, uint64_t start, uint64_t len
 	r->ranged = true;
 	r->off = (off_t)start;
 	r->end_off = (off_t)(start + len);
+	if (len > 0) {
+		/* mmap wants a page-aligned offset: map from the page holding `start` */
+		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), base = start / page * page;
+		void *m = mmap(NULL, (size_t)(start + len - base), PROT_READ, MAP_PRIVATE, fd, (off_t)base);
+		if (m != MAP_FAILED) {
+			madvise(m, (size_t)(start + len - base), MADV_SEQUENTIAL);
+			free(r->buf);
+			r->map = m;
+			r->map_len = (size_t)(start + len - base);
+			r->buf = r->map;
+			r->start = (size_t)(start - base);
+			r->end = r->map_len;
+			r->eof = true;
+			r->detected = true;
+		}
+	}
 	*ret = r;
 	return 0;
+}
+
+/*
+ * Give back the mapped pages behind the cursor, so that the resident set
+ * stays flat however large the file (the page cache keeps them).
+ */
+static void drop_behind(scl_reader *r)
+{
+	const size_t step = 2u * 1024 * 1024;
+
+	if (!r->map || r->start < r->map_dropped + 2 * step)
+		return;
+	madvise(r->map + r->map_dropped, step, MADV_DONTNEED);
+	r->map_dropped += step;
 }
 
 void scl_reader_free(scl_reader *r)
@@ -97,7 +131,10 @@ void scl_reader_free(scl_reader *r)
 	if (r->own_fd && r->fd >= 0)
 		close(r->fd);
 	free(r->zin);
-	free(r->buf);
+	if (r->map)
+		munmap(r->map, r->map_len);
+	else
+		free(r->buf);
 	free(r->name);
 	free(r);
 }
@@ -235,6 +272,7 @@ int scl_reader_line(scl_reader *r, scl_slice *line, bool *too_long)
 			*too_long = false;
 			r->start += len + 1;
 			r->lineno++;
+			drop_behind(r);
 			return 1;
 		}
 		scanned = r->end - r->start;

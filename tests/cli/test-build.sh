@@ -141,7 +141,20 @@ expect_rc 0 $S build --merge "$TMP/base.json" "$DATA/audit-raw.log"
 contains "$TMP/out" '"bpf"'
 contains "$TMP/out" '"execve"'
 
-# 13. usage errors
+# 13. large files are split across threads: same profile, same counts and
+#     the same first-skip line number as one thread (a bad line deep inside)
+python3 "$DATA/../bench/gen-audit-log.py" 180000 >"$TMP/big.log"
+n=$(wc -l <"$TMP/big.log")
+[ "$(stat -c %s "$TMP/big.log")" -gt $((32 * 1024 * 1024)) ] || fail "big.log is too small to be split"
+sed -i "$((n - 1000))s/syscall=/syscall=x/" "$TMP/big.log"
+expect_rc 0 $S build -j1 -o "$TMP/j1.json" "$TMP/big.log"
+cp "$TMP/err" "$TMP/j1.err"
+expect_rc 0 $S build -j4 -o "$TMP/j4.json" "$TMP/big.log"
+same "$TMP/j1.json" "$TMP/j4.json"
+same "$TMP/j1.err" "$TMP/err"
+contains "$TMP/err" "skipped 1 malformed SECCOMP record (1 bad syscall); first at $TMP/big.log:$((n - 1000))"
+
+# 14. usage errors
 expect_rc 2 $S build --no-such-option
 expect_rc 2 $S build --split-by pid --out-dir "$TMP/x"
 expect_rc 1 $S build /nonexistent/file
