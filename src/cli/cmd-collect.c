@@ -84,6 +84,7 @@ enum { SEL_UNDECIDED = -1, SEL_NO = 0, SEL_YES = 1 };
 
 struct ctr {
 	char id[SCL_MAX_CONTAINER_ID + 1];
+	uint64_t records;
 	int selected;
 	size_t file;              /* index into files, when selected */
 };
@@ -103,15 +104,24 @@ struct collect {
 	scl_learn *learn;
 	struct ctr *ctrs;
 	size_t n_ctrs;
+	uint32_t *index;          /* find_ctr()'s hash table */
+	size_t index_cap;
 	struct outfile *files;
 	size_t n_files;
 	int oom;
 	int errors;
-	/* the last lookup, for runs of records of one process (reset per read batch and by its events) */
-	bool memo_valid;
-	uint32_t memo_pid;
-	int memo_r;
-	scl_container memo;
+	/*
+	 * Recent lookups, direct-mapped by pid, for the records of a few busy
+	 * processes in a read batch: valid for the batch (memo_gen) until an
+	 * event of that pid comes.
+	 */
+	struct memo {
+		uint64_t gen;
+		uint32_t pid;
+		int r;
+		scl_container c;
+	} memo[256];
+	uint64_t memo_gen;
 	/*
 	 * Processes whose cgroup is unknown since their last exec: it was
 	 * processed after they were gone, and a runtime may have moved them
@@ -123,12 +133,52 @@ struct collect {
 	uint64_t records, attributed, host, not_selected, gone, no_pid, unreadable, undecided;
 };
 
+static size_t id_hash(const char *id, size_t mask)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 0x100000001b3ULL;
+	return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+/* Open addressing over indexes into ctrs (+1; 0 is empty), kept at most half full. */
 static struct ctr *find_ctr(struct collect *C, const char *id)
 {
-	for (size_t i = 0; i < C->n_ctrs; i++)
-		if (!strcmp(C->ctrs[i].id, id))
-			return &C->ctrs[i];
+	if (!C->index_cap)
+		return NULL;
+	for (size_t i = id_hash(id, C->index_cap - 1); C->index[i]; i = (i + 1) & (C->index_cap - 1))
+		if (!strcmp(C->ctrs[C->index[i] - 1].id, id))
+			return &C->ctrs[C->index[i] - 1];
 	return NULL;
+}
+
+static void index_put(struct collect *C, size_t k)
+{
+	size_t i;
+
+	for (i = id_hash(C->ctrs[k].id, C->index_cap - 1); C->index[i]; i = (i + 1) & (C->index_cap - 1))
+		;
+	C->index[i] = (uint32_t)k + 1;
+}
+
+/* Index ctrs[k], growing the table first when it would be more than half full. */
+static int index_ctr(struct collect *C, size_t k)
+{
+	if ((k + 1) * 2 > C->index_cap) {
+		size_t cap = C->index_cap ? C->index_cap * 2 : 64;
+		uint32_t *ni = calloc(cap, sizeof(*ni));
+
+		if (!ni)
+			return -ENOMEM;
+		free(C->index);
+		C->index = ni;
+		C->index_cap = cap;
+		for (size_t j = 0; j < k; j++)
+			index_put(C, j);
+	}
+	index_put(C, k);
+	return 0;
 }
 
 /* Read /proc/PID/cgroup and look for a path below one of the --cgroup prefixes. */
@@ -266,15 +316,19 @@ static int pick_file(struct collect *C, const scl_container *c, size_t *ret)
 
 static struct ctr *add_ctr(struct collect *C, const scl_container *c)
 {
-	struct ctr *n = realloc(C->ctrs, (C->n_ctrs + 1) * sizeof(*n));
+	struct ctr *n;
 
+	n = realloc(C->ctrs, (C->n_ctrs + 1) * sizeof(*n));
 	if (!n)
 		return NULL;
 	C->ctrs = n;
-	n = &C->ctrs[C->n_ctrs++];
+	n = &C->ctrs[C->n_ctrs];
 	memset(n, 0, sizeof(*n));
 	memcpy(n->id, c->id, sizeof(n->id));
 	n->selected = SEL_UNDECIDED;
+	if (index_ctr(C, C->n_ctrs) < 0)
+		return NULL;
+	C->n_ctrs++;
 	return n;
 }
 
@@ -327,13 +381,41 @@ static void set_uncertain(struct collect *C, uint32_t pid, bool on)
 		C->uncertain[pid / 64] &= ~(1ULL << (pid % 64));
 }
 
+/*
+ * A process that exited but was not reaped yet: the kernel has already moved
+ * it to the root cgroup, so /proc/PID/cgroup says "/" (cgroup_exit()).  Any
+ * error reads as "gone" too.
+ */
+static bool zombie(const struct collect *C, uint32_t pid)
+{
+	char name[32], buf[SCL_MAX_PROC_STAT];
+	const char *rp;
+	ssize_t n;
+	int fd;
+
+	snprintf(name, sizeof(name), "%u/stat", pid);
+	fd = openat(C->proc_fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return true;
+	/* "pid (comm) S ...": comm may hold ')', the state follows the last one */
+	rp = memrchr(buf, ')', (size_t)n);
+	if (!rp || buf + n - rp < 3)
+		return true;
+	return rp[2] == 'Z' || rp[2] == 'X';
+}
+
 static int on_proc_event(void *ud, const scl_proc_event *ev)
 {
 	struct collect *C = ud;
 	scl_container c;
+	int r;
 
-	if (C->memo_valid && C->memo_pid == ev->pid)
-		C->memo_valid = false;
+	if (C->memo[ev->pid % ELEMENTSOF(C->memo)].pid == ev->pid)
+		C->memo[ev->pid % ELEMENTSOF(C->memo)].gen = 0;
 	switch (ev->type) {
 	case SCL_PROC_FORK:
 		/*
@@ -354,10 +436,23 @@ static int on_proc_event(void *ud, const scl_proc_event *ev)
 		 * inside a container stays there); a child of a host process
 		 * (a runtime) is not attributed by guess.
 		 */
-		if (scl_container_read_proc(C->proc_fd, ev->pid, C->flags, &c, NULL) >= 0) {
+		if (!zombie(C, ev->pid) && (r = scl_container_read_proc(C->proc_fd, ev->pid, C->flags, &c, NULL)) >= 0) {
 			set_uncertain(C, ev->pid, false);
 			(void)scl_container_cache_invalidate(C->cache, ev->pid);
 			(void)scl_container_cache_lookup(C->cache, ev->pid, &c);
+			/*
+			 * --cgroup is decided on a live process of the container:
+			 * now, as its records may be read after it is gone.
+			 */
+			if (r == 1 && !c.conmon && C->n_want_cgroups) {
+				struct ctr *t = find_ctr(C, c.id);
+				if (!t && C->n_ctrs < SCL_MAX_GROUPS && !(t = add_ctr(C, &c)))
+					return -ENOMEM;
+				if (t && t->selected == SEL_UNDECIDED)
+					(void)decide(C, t, &c, ev->pid);
+				if (C->oom)
+					return -ENOMEM;
+			}
 		} else if (scl_container_cache_lookup(C->cache, ev->pid, &c) != 1) {
 			set_uncertain(C, ev->pid, true);
 		}
@@ -379,6 +474,7 @@ static int on_record(void *ud, const scl_record *rec)
 {
 	struct collect *C = ud;
 	scl_container c;
+	struct memo *m;
 	struct ctr *t;
 	int r;
 
@@ -387,49 +483,58 @@ static int on_record(void *ud, const scl_record *rec)
 		C->no_pid++;
 		return 0;
 	}
-	if (C->memo_valid && C->memo_pid == rec->pid) {
-		r = C->memo_r;
-		c = C->memo;
+	/*
+	 * The cache knows a live process by (pid, start time), but a process
+	 * may change cgroups and keep both (a runtime moves its init, or a
+	 * shell echoes itself into cgroup.procs, then execs).  Its exec event
+	 * was queued before this record was made: take the events in now, so
+	 * that the exec's fresh read (or its doubt) is what the cache answers
+	 * with, and so that a short-lived child's fork is known.
+	 */
+	drain_proc_events(C);
+	m = &C->memo[rec->pid % ELEMENTSOF(C->memo)];
+	if (m->gen == C->memo_gen && m->pid == rec->pid) {
+		r = m->r;
+		c = m->c;
 		goto found;
 	}
 	if (C->uncertain && uncertain(C, rec->pid)) {
 		/* only a live process is read; the cache would answer with what the fork taught */
-		r = scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &c, NULL);
+		r = zombie(C, rec->pid) ? -ENOENT : scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &c, NULL);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0) {
 			C->n_uncertain++;
 			return 0;
 		}
-		goto looked_up;
-	}
-	r = scl_container_cache_lookup(C->cache, rec->pid, &c);
-	if (r == -ENOENT && C->conn) {
-		/* its fork event may have come in while we read this batch */
-		drain_proc_events(C);
+	} else {
 		r = scl_container_cache_lookup(C->cache, rec->pid, &c);
+		if (r == -ENOMEM)
+			return r;
+		if (r == -ENOENT) {
+			C->gone++;
+			return 0;
+		}
+		if (r < 0) {
+			C->unreadable++;
+			return 0;
+		}
 	}
-	if (r == -ENOMEM)
-		return r;
-	if (r == -ENOENT) {
-		C->gone++;
-		return 0;
-	}
-	if (r < 0) {
-		C->unreadable++;
-		return 0;
-	}
-looked_up:
-	C->memo_valid = true;
-	C->memo_pid = rec->pid;
-	C->memo_r = r;
-	C->memo = c;
+	m->gen = C->memo_gen;
+	m->pid = rec->pid;
+	m->r = r;
+	m->c = c;
 found:
 	if (r == 0 || c.conmon) {
 		C->host++;
 		return 0;
 	}
 	t = find_ctr(C, c.id);
+	if (!t && C->n_ctrs >= SCL_MAX_GROUPS) {
+		/* the learner's limit: containers past it are counted, not learned */
+		C->undecided++;
+		return 0;
+	}
 	if (!t && !(t = add_ctr(C, &c)))
 		return -ENOMEM;
 	if (t->selected == SEL_UNDECIDED && decide(C, t, &c, rec->pid) == SEL_UNDECIDED) {
@@ -446,6 +551,7 @@ found:
 	if (r < 0)
 		return r;
 	C->attributed++;
+	t->records++;
 	C->files[t->file].records++;
 	C->files[t->file].dirty = true;
 	return 0;
@@ -540,7 +646,7 @@ static size_t n_selected(const struct collect *C)
 	size_t n = 0;
 
 	for (size_t i = 0; i < C->n_ctrs; i++)
-		n += C->ctrs[i].selected == SEL_YES;
+		n += C->ctrs[i].selected == SEL_YES && C->ctrs[i].records > 0;
 	return n;
 }
 
@@ -797,7 +903,7 @@ int cmd_collect(int argc, char **argv)
 		}
 		/* process events first: a record's fork event was queued before the record */
 		drain_proc_events(&C);
-		C.memo_valid = false;
+		C.memo_gen++;
 		r = cli_live_dispatch(&lv, &ops, &C);
 		if (r < 0) {
 			if (r == -ENOMEM)
@@ -843,6 +949,7 @@ int cmd_collect(int argc, char **argv)
 			struct pollfd pf = { cli_live_fd(&lv), POLLIN, 0 };
 			(void)poll(&pf, 1, 200);
 			drain_proc_events(&C);
+			C.memo_gen++;
 			r = cli_live_dispatch(&lv, &ops, &C);
 			if (r == -ENOMEM)
 				goto oom;
@@ -877,6 +984,7 @@ out:
 		scl_profile_free(C.files[i].prev);
 	free(C.files);
 	free(C.ctrs);
+	free(C.index);
 	free(C.want_ids);
 	free(C.want_cgroups);
 	free(C.uncertain);
