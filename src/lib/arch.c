@@ -96,22 +96,9 @@ struct scl_mapper {
 	size_t str_cap, str_len;
 };
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 static uint64_t hash_str(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return scl_fnv1a(SCL_FNV_OFFSET, s, strlen(s));
 }
 
 int scl_mapper_new(scl_mapper **ret)
@@ -195,7 +182,7 @@ static int nr_grow(scl_mapper *m)
 	for (size_t i = 0; i < m->nr_cap; i++) {
 		if (!m->nrs[i].used)
 			continue;
-		size_t j = mix64(m->nrs[i].key) & (cap - 1);
+		size_t j = scl_mix64(m->nrs[i].key) & (cap - 1);
 		while (n[j].used)
 			j = (j + 1) & (cap - 1);
 		n[j] = m->nrs[i];
@@ -208,7 +195,7 @@ static int nr_grow(scl_mapper *m)
 
 static struct nr_entry *nr_slot(scl_mapper *m, uint64_t key, int *found)
 {
-	size_t j = mix64(key) & (m->nr_cap - 1);
+	size_t j = scl_mix64(key) & (m->nr_cap - 1);
 
 	while (m->nrs[j].used) {
 		if (m->nrs[j].key == key) {

@@ -33,22 +33,13 @@ struct scl_learn {
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	return scl_fnv1a(SCL_FNV_OFFSET, s, n);
 }
 
 static uint64_t hash_key(const scl_learn_key *k)
 {
-	uint64_t x = ((uint64_t)k->arch << 32 | k->nr) ^ ((uint64_t)k->group << 40) ^
-		     ((uint64_t)k->action * 0x9e3779b97f4a7c15ULL) ^ k->compat;
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
+	return scl_mix64(((uint64_t)k->arch << 32 | k->nr) ^ ((uint64_t)k->group << 40) ^
+			 ((uint64_t)k->action * 0x9e3779b97f4a7c15ULL) ^ k->compat);
 }
 
 static int key_eq(const scl_learn_key *a, const scl_learn_key *b)

@@ -176,12 +176,8 @@ int scl_sanitize_filename(const char *in, size_t n, char *out, size_t outlen)
 	}
 	len = body;
 	if (changed) {
-		uint64_t h = 0xcbf29ce484222325ULL;
+		uint64_t h = scl_fnv1a(SCL_FNV_OFFSET, in, n);
 
-		for (size_t i = 0; i < n; i++) {
-			h ^= (unsigned char)in[i];
-			h *= 0x100000001b3ULL;
-		}
 		if (len > SCL_MAX_FILE_NAME - SCL_FILENAME_HASH_LEN)
 			len = SCL_MAX_FILE_NAME - SCL_FILENAME_HASH_LEN;
 		if (len == 0)

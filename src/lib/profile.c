@@ -329,19 +329,8 @@ int scl_profile_arches(const scl_profile *p, uint32_t **ret, size_t *ret_n)
 
 static uint64_t hash_name(const scl_profile *p, const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ p->seed;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
 	/* FNV's low bits are weak; finish with the murmur3 mixer. */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	return scl_mix64(scl_fnv1a(SCL_FNV_OFFSET ^ p->seed, s, n));
 }
 
 static struct entry *lookup(const scl_profile *p, const char *s, size_t n)

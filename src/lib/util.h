@@ -2,6 +2,8 @@
 #ifndef SCL_UTIL_H
 #define SCL_UTIL_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,5 +31,26 @@ static inline int scl_startswith(const char *s, size_t n, const char *prefix, si
 	return n >= plen && memcmp(s, prefix, plen) == 0;
 }
 #define STARTSWITH(s, n, lit) scl_startswith((s), (n), (lit), sizeof(lit) - 1)
+
+/* murmur3's 64-bit finaliser: spreads every input bit over the low bits. */
+static inline uint64_t scl_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* FNV-1a over n bytes, from a given start value (0xcbf29ce484222325 is FNV's). */
+static inline uint64_t scl_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL;
+	return h;
+}
+#define SCL_FNV_OFFSET 0xcbf29ce484222325ULL
 
 #endif
