@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# scmplog collect --follow-file: follows a text log like tail -F (from its end, or
+# --from-start), through a rotation (mv + new file) and a truncation, grouping by the
+# record hostname with --split-by host.  No root needed.
+. "$CLI_DIR/lib.sh"
+unset STATE_DIRECTORY NOTIFY_SOCKET
+L=$DATA/syslog-rfc3339.log
+[ -r "$L" ] || fail "fixture $L missing"
+cd "$TMP" || exit 1
+
+wait_for() {
+	local i f all
+	for i in $(seq 100); do
+		all=1
+		for f in "$@"; do [ -e "$f" ] || all=0; done
+		[ $all -eq 1 ] && return 0
+		sleep 0.1
+	done
+	cat ./*.err; fail "timed out waiting for $*"
+}
+collect_start() {
+	local name=$1; shift
+	"$SCMPLOG" collect "$@" >"$name.out" 2>"$name.err" &
+	PID=$!
+	sleep 0.5
+}
+collect_stop() {
+	sleep 0.6 # two rounds of the 200 ms file poll
+	kill -TERM "$PID" 2>/dev/null || fail "collect exited early: $(cat "$1.err")"
+	wait "$PID"
+	local rc=$?
+	[ $rc -eq 0 ] || { cat "$1.err"; fail "collect exited $rc after SIGTERM"; }
+}
+
+n=$(wc -l <"$L")
+half=$((n / 2))
+head -n "$half" "$L" >part1
+tail -n +"$((half + 1))" "$L" >part2
+expect_rc 0 "$SCMPLOG" build --split-by host --out-dir whole "$L"
+expect_rc 0 "$SCMPLOG" build --split-by host --out-dir p1 part1
+expect_rc 0 "$SCMPLOG" build --split-by host --out-dir p2 part2
+# each half has syscalls the other lacks: the result below needs both files
+cmp -s p1/vm.json whole/vm.json && fail "fixture: the first half alone gives the whole profile"
+cmp -s p2/vm.json whole/vm.json && fail "fixture: the second half alone gives the whole profile"
+
+# Existing content is skipped by default: a record of another host written before the start.
+grep -m1 'type=1326' "$L" | sed 's/ vm / oldhost /' >app.log
+grep -q oldhost app.log || fail "fixture: no record line to rewrite"
+collect_start run1 --follow-file app.log --out-dir prof --split-by host --interval 1
+cat part1 >>app.log
+sleep 0.6
+mv app.log app.log.1
+# a last line without its newline in the old file still counts
+printf '%s' "$(tail -n 1 part2)" >>app.log.1
+cat part2 >app.log
+collect_stop run1
+same prof/vm.json whole/vm.json
+[ ! -e prof/oldhost.json ] || fail "existing content was read without --from-start"
+contains run1.err "attributed to 1 host"
+
+# --from-start reads it; a truncated file is read again from its start.
+rm -rf prof
+collect_start run2 --follow-file app.log.1 --from-start --out-dir prof --split-by host --interval 1
+wait_for prof/oldhost.json prof/vm.json
+: >app.log.1
+sleep 0.5
+printf '%s\n' "$(grep -m1 'type=1326' "$L" | sed 's/ vm / newhost /')" >>app.log.1
+collect_stop run2
+[ -e prof/newhost.json ] || fail "the truncated file was not read again: $(ls prof)"
+
+# A missing file is waited for; records of gone processes are unattributed by container.
+collect_start run3 --follow-file later.log --out-dir prof3 --interval 1
+cp "$L" later.log
+collect_stop run3
+contains run3.err "cannot open log file 'later.log': No such file or directory, waiting for it"
+contains run3.err "0 attributed to 0 containers"
+[ -z "$(ls prof3)" ] || fail "profiles written for gone processes: $(ls prof3)"
+
+# Usage errors
+expect_rc 2 "$SCMPLOG" collect --out-dir o --follow-file x --source kmsg
+contains err "--follow-file excludes --source and --journal-dir"
+expect_rc 2 "$SCMPLOG" collect --out-dir o --from-start
+contains err "--from-start goes with --follow-file"
+expect_rc 2 "$SCMPLOG" collect --out-dir o --follow-file ""
+[ ! -e o ] || fail "a usage error created the output directory"
+exit 0
