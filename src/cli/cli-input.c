@@ -321,12 +321,27 @@ static bool duplicate(struct cli_input_part *pt, const scl_record *rec)
 	return false;
 }
 
+/*
+ * Selection, grouping and aggregation of one record into l: the same for a
+ * file scan and a live source.  Returns 1 if selected, 0 if not, -errno.
+ */
+static int learn_record(const struct cli_input *in, scl_learn *l, const scl_record *rec)
+{
+	char key[SCL_MAX_EXE + SCL_MAX_COMM + 4];
+	size_t kn = 0;
+	int r;
+
+	if (!selected(&in->filter, rec))
+		return 0;
+	if (in->group_by != GROUP_NONE)
+		kn = group_key(in, rec, key, sizeof(key));
+	r = scl_learn_add(l, rec, key, kn);
+	return r < 0 ? r : 1;
+}
+
 static int on_record(void *ud, const scl_record *rec, uint64_t lineno)
 {
 	struct cli_input_part *pt = ud;
-	const struct cli_input *in = pt->in;
-	char key[SCL_MAX_EXE + SCL_MAX_COMM + 4];
-	size_t kn = 0;
 	int r;
 
 	(void)lineno;
@@ -335,15 +350,13 @@ static int on_record(void *ud, const scl_record *rec, uint64_t lineno)
 		return 0;
 	}
 	pt->records++;
-	if (!selected(&in->filter, rec))
-		return 0;
-	pt->selected++;
-	if (in->group_by != GROUP_NONE)
-		kn = group_key(in, rec, key, sizeof(key));
-	r = scl_learn_add(pt->learn, rec, key, kn);
-	if (r < 0)
+	r = learn_record(pt->in, pt->learn, rec);
+	if (r < 0) {
 		pt->error = r;
-	return r;
+		return r;
+	}
+	pt->selected += (uint64_t)r;
+	return 0;
 }
 
 static int part_init(struct cli_input_part *pt, struct cli_input *in, const char *name, bool own_learn)
@@ -544,18 +557,16 @@ static int scan_parallel(struct cli_input *in, const char *path, int *ret_rc)
 
 int cli_input_add(struct cli_input *in, const scl_record *rec)
 {
-	char key[SCL_MAX_EXE + SCL_MAX_COMM + 4];
-	size_t kn = 0;
+	int r;
 
 	if (!in->learn && scl_learn_new(&in->learn) < 0)
 		return -ENOMEM;
 	in->records++;
-	if (!selected(&in->filter, rec))
-		return 0;
-	in->selected++;
-	if (in->group_by != GROUP_NONE)
-		kn = group_key(in, rec, key, sizeof(key));
-	return scl_learn_add(in->learn, rec, key, kn) < 0 ? -ENOMEM : 1;
+	r = learn_record(in, in->learn, rec);
+	if (r < 0)
+		return -ENOMEM;
+	in->selected += (uint64_t)r;
+	return r;
 }
 
 int cli_input_read(struct cli_input *in, char **files, int nfiles)

@@ -84,6 +84,8 @@ int cmd_build(int argc, char **argv)
 	int c, rc = EXIT_RUNTIME, r;
 
 	cli_profile_out_init(&out);
+	if (cli_learn_init(&b) < 0) /* clears b: before the options set it */
+		goto oom;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+ho:f:qj:", opts, NULL)) != -1) {
 		r = cli_filter_option(&in.filter, c, optarg);
@@ -185,12 +187,7 @@ int cmd_build(int argc, char **argv)
 		if (r < 0)
 			goto out;
 	}
-	{
-		bool include_denied = b.include_denied;
-		if (cli_learn_init(&b) < 0) /* clears the struct */
-			goto oom;
-		b.include_denied = include_denied;
-	}
+
 
 	rc = cli_input_read(&in, argv + optind, argc - optind);
 	if (rc)

@@ -56,20 +56,11 @@ static void ws(struct jscan *s)
 
 static int hex4(const char *p, unsigned *out)
 {
-	unsigned v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
+	uint64_t v;
+
+	if (scl_parse_x64(p, 4, 0xffff, &v) < 0)
+		return -1;
+	*out = (unsigned)v;
 	return 0;
 }
 

@@ -92,15 +92,10 @@ static int code_valid(uint64_t v)
 	}
 }
 
-static int hexval(unsigned char c)
+/* 0..15 for a hex digit, -1 otherwise (num.h's table holds value + 1). */
+static inline int hexval(unsigned char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return (int)scl_hex_table[c] - 1;
 }
 
 int scl_record_decode_str(scl_slice s, bool hex, char *buf, size_t size)
