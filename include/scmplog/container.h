@@ -112,6 +112,29 @@ int scl_container_parse_proc_cgroup(const char *buf, size_t n, unsigned flags, s
 int scl_container_parse_stat_starttime(const char *buf, size_t n, uint32_t pid, uint64_t *ret);
 
 /*
+ * The boot time (the "btime" line: epoch seconds) from the contents of
+ * /proc/stat.  Returns 0, -EBADMSG without one well-formed btime line,
+ * -E2BIG over SCL_MAX_PROC_STAT_FILE.  scl_container_read_btime() reads
+ * "stat" under proc_fd; -errno when it cannot.
+ */
+int scl_container_parse_btime(const char *buf, size_t n, uint64_t *ret);
+int scl_container_read_btime(int proc_fd, uint64_t *ret);
+
+/* Seconds of clock disagreement allowed between btime + start time and a record's time. */
+#define SCL_PROC_START_SLACK 2
+
+/*
+ * Could a process that started starttime clock ticks (clk_tck a second)
+ * after btime have made a record stamped rec_sec (epoch seconds)?  False
+ * when the record predates the boot (another boot's, or an early-boot
+ * uptime stamp) or the process started more than SCL_PROC_START_SLACK
+ * seconds after it: the record's pid was reused since.  This is what tells
+ * an old record (a journal, a followed log) from one of the live process
+ * that holds its pid now.
+ */
+bool scl_container_may_have_made(uint64_t starttime, uint64_t btime, uint64_t clk_tck, uint64_t rec_sec);
+
+/*
  * Read /proc/PID/stat and /proc/PID/cgroup relative to proc_fd (an open
  * directory: /proc, or a fake tree in tests) through one directory fd for
  * PID, so both describe the same process.  ret_starttime may be NULL.

@@ -43,6 +43,8 @@
 #define SCL_MAX_PROC_CGROUP_FILE 65536
 /* The whole /proc/PID/stat file. */
 #define SCL_MAX_PROC_STAT 4096
+/* The whole /proc/stat file, read once for btime (its intr line grows with the IRQs). */
+#define SCL_MAX_PROC_STAT_FILE (4 * 1024 * 1024)
 /* Entries in a container resolver cache (scl_container_cache_new: 0 means this). */
 #define SCL_MAX_CONTAINER_CACHE 65536
 /* Kubernetes names: a DNS-1123 label (namespace, container) and subdomain (pod). */

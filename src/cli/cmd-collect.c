@@ -146,6 +146,7 @@ struct collect {
 	uint64_t n_uncertain;
 	/* journal and log files: no live process behind a record; the journal has two copies of each */
 	bool journal, offline;
+	uint64_t btime, clk_tck;  /* offline: to tell a record's process from a later one of its pid */
 	bool split_host;          /* group by the record's hostname */
 	struct dedup_slot {
 		uint64_t serial, ms;
@@ -608,12 +609,20 @@ static int on_record(void *ud, const scl_record *rec)
 	if (C->offline) {
 		/*
 		 * The record may be old: its pid counts only while a process of
-		 * that pid still lives (it may have been reused meanwhile;
-		 * nothing in the journal can tell).
+		 * that pid lives that had started by the record's time (a later
+		 * one holds a reused pid; one that came and went between the
+		 * record and now cannot be told apart from it, and stays a risk
+		 * of offline attribution).
 		 */
-		r = zombie(C, rec->pid) ? -ENOENT : scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &c, NULL);
+		uint64_t st = 0;
+
+		r = zombie(C, rec->pid) ? -ENOENT : scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &c, &st);
 		if (r == -ENOMEM)
 			return r;
+		/* a live process that started after the record holds a reused pid */
+		if (r >= 0 && (!(rec->fields & SCL_F_TIME) ||
+			       !scl_container_may_have_made(st, C->btime, C->clk_tck, rec->time_sec)))
+			r = -ENOENT;
 		if (r == -ENOENT || r == -ESRCH) {
 			C->gone++;
 			return 0;
@@ -1459,6 +1468,15 @@ int cmd_collect(int argc, char **argv)
 	if (scl_container_cache_new(C.proc_fd, C.flags, 0, &C.cache) < 0 || scl_learn_new(&C.learn) < 0)
 		goto oom;
 	C.offline = C.journal || n_follows;
+	if (C.offline) {
+		long tck = sysconf(_SC_CLK_TCK);
+		r = scl_container_read_btime(C.proc_fd, &C.btime);
+		if (r < 0 || tck <= 0) {
+			log_error("cannot read the boot time from '/proc/stat': %s", strerror(r < 0 ? -r : EINVAL));
+			goto out;
+		}
+		C.clk_tck = (uint64_t)tck;
+	}
 	for (size_t i = 0; i < n_follows; i++)
 		if (!(follows[i].buf = malloc(SCL_MAX_LINE)))
 			goto oom;

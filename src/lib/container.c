@@ -649,6 +649,56 @@ static int read_cgroup(int dfd, unsigned flags, scl_container *ret)
 	return scl_container_parse_proc_cgroup(buf, n, flags, ret);
 }
 
+int scl_container_parse_btime(const char *buf, size_t n, uint64_t *ret)
+{
+	static const char key[] = "btime ";
+	const char *p = buf, *end = buf + n;
+	bool found = false;
+	uint64_t v = 0;
+
+	if (n > SCL_MAX_PROC_STAT_FILE)
+		return -E2BIG;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if ((size_t)(le - p) > sizeof(key) - 1 && memcmp(p, key, sizeof(key) - 1) == 0) {
+			if (found || scl_parse_u64(p + sizeof(key) - 1, (size_t)(le - p) - (sizeof(key) - 1),
+						   UINT64_MAX, &v) < 0)
+				return -EBADMSG;
+			found = true;
+		}
+		p = le + 1;
+	}
+	if (!found)
+		return -EBADMSG;
+	*ret = v;
+	return 0;
+}
+
+int scl_container_read_btime(int proc_fd, uint64_t *ret)
+{
+	_cleanup_free_ char *buf = malloc(SCL_MAX_PROC_STAT_FILE + 1);
+	size_t n;
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	r = read_small(proc_fd, "stat", buf, SCL_MAX_PROC_STAT_FILE, &n);
+	if (r < 0)
+		return r;
+	return scl_container_parse_btime(buf, n, ret);
+}
+
+bool scl_container_may_have_made(uint64_t starttime, uint64_t btime, uint64_t clk_tck, uint64_t rec_sec)
+{
+	uint64_t start;
+
+	if (clk_tck == 0 || rec_sec + SCL_PROC_START_SLACK < btime)
+		return false;
+	start = btime + starttime / clk_tck;
+	return start <= rec_sec + SCL_PROC_START_SLACK;
+}
+
 int scl_container_read_proc(int proc_fd, uint32_t pid, unsigned flags, scl_container *ret,
 			    uint64_t *ret_starttime)
 {

@@ -76,6 +76,25 @@ contains run3.err "cannot open log file 'later.log': No such file or directory, 
 contains run3.err "0 attributed to 0 containers"
 [ -z "$(ls prof3)" ] || fail "profiles written for gone processes: $(ls prof3)"
 
+# A followed log names a pid, not a process: a live process holding the pid counts only
+# when it started before the record (a host process here); a record older than it is
+# of a gone process whose pid was reused.
+sleep 60 &
+SP=$!
+sleep 1.1
+line=$(grep -m1 'type=1326' "$L")
+now=$(date +%s)
+collect_start run4 --follow-file reuse.log --out-dir prof4 --interval 1
+for t in $((now - 3600)) $((now + 1)); do
+	printf '%s\n' "$line" | sed -e "s/ pid=[0-9]* / pid=$SP /" -e "s/audit([0-9]*\./audit($t./" >>reuse.log
+done
+grep -c "pid=$SP " reuse.log | grep -qx 2 || fail "fixture: the pid was not rewritten"
+collect_stop run4
+kill "$SP" 2>/dev/null; wait "$SP" 2>/dev/null
+contains run4.err "2 SECCOMP records read"
+contains run4.err "(1 of gone unknown processes"
+contains run4.err "1 of host processes"
+
 # Usage errors
 expect_rc 2 "$SCMPLOG" collect --out-dir o --follow-file x --source kmsg
 contains err "--follow-file excludes --source and --journal-dir"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scmplog/container.h"
@@ -379,6 +380,77 @@ START_TEST(test_stat_limit)
 	memset(buf, ' ', SCL_MAX_PROC_STAT + 1);
 	ck_assert_int_eq(scl_container_parse_stat_starttime(buf, SCL_MAX_PROC_STAT + 1, 1, &v), -E2BIG);
 	free(buf);
+}
+END_TEST
+
+/* /proc/stat: the btime line, wherever it is, once, strictly numeric. */
+static const struct btime_case {
+	const char *text;
+	int r;
+	uint64_t btime;
+} btime_cases[] = {
+	{ "cpu  1 2 3\nintr 5 0 0\nctxt 99\nbtime 1795418000\nprocesses 7\n", 0, 1795418000 },
+	{ "btime 1\n", 0, 1 },
+	{ "ctxt 1\nbtime 1795418000", 0, 1795418000 },        /* no final newline */
+	{ "cpu 1\nprocesses 7\n", -EBADMSG, 0 },              /* none */
+	{ "btime \n", -EBADMSG, 0 },
+	{ "btime 17x\n", -EBADMSG, 0 },
+	{ "btime -1\n", -EBADMSG, 0 },
+	{ "btime  5\n", -EBADMSG, 0 },
+	{ "btime 5\nbtime 6\n", -EBADMSG, 0 },                /* twice */
+	{ "xbtime 5\n", -EBADMSG, 0 },                        /* not at a line start */
+	{ "btimes 5\n", -EBADMSG, 0 },
+	{ "", -EBADMSG, 0 },
+};
+
+START_TEST(test_btime)
+{
+	const struct btime_case *t = &btime_cases[_i];
+	uint64_t v = 12345;
+	int r = scl_container_parse_btime(t->text, strlen(t->text), &v);
+
+	ck_assert_msg(r == t->r, "case %d: r=%d, want %d", _i, r, t->r);
+	ck_assert_uint_eq(v, r == 0 ? t->btime : 12345);
+}
+END_TEST
+
+START_TEST(test_btime_real)
+{
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	uint64_t bt = 0;
+	time_t now = time(NULL);
+
+	ck_assert(fd >= 0);
+	ck_assert_int_eq(scl_container_read_btime(fd, &bt), 0);
+	ck_assert_uint_gt(bt, 1000000000);
+	ck_assert_uint_le(bt, (uint64_t)now);
+	close(fd);
+}
+END_TEST
+
+/* Whether the process now holding a record's pid can have made it. */
+static const struct made_case {
+	uint64_t starttime, btime, tck, rec;
+	bool want;
+} made_cases[] = {
+	{ 0, 1000, 100, 1000, true },            /* started at boot, record at boot */
+	{ 500, 1000, 100, 1005, true },          /* started 5 s after boot, record then */
+	{ 500, 1000, 100, 1100, true },          /* record long after the start */
+	{ 500, 1000, 100, 1003, true },          /* within the slack */
+	{ 500, 1000, 100, 1002, false },         /* started 3 s after the record: reused pid */
+	{ 100000, 1000, 100, 1500, false },      /* started 1000 s after boot, record at 500 s */
+	{ 0, 1795418000, 100, 1700000000, false }, /* a record of an earlier boot */
+	{ 0, 1795418000, 100, 114, false },      /* an early-boot uptime stamp */
+	{ 0, 1000, 0, 1000, false },             /* no clock rate: never */
+	{ 250, 1000, 250, 1001, true },          /* another CLK_TCK */
+};
+
+START_TEST(test_may_have_made)
+{
+	const struct made_case *t = &made_cases[_i];
+
+	ck_assert_msg(scl_container_may_have_made(t->starttime, t->btime, t->tck, t->rec) == t->want,
+		      "case %d", _i);
 }
 END_TEST
 
@@ -824,6 +896,9 @@ int main(void)
 	tcase_add_test(tc, test_proc_cgroup_limits);
 	tcase_add_loop_test(tc, test_stat, 0, sizeof(stat_cases) / sizeof(stat_cases[0]));
 	tcase_add_test(tc, test_stat_limit);
+	tcase_add_loop_test(tc, test_btime, 0, sizeof(btime_cases) / sizeof(btime_cases[0]));
+	tcase_add_test(tc, test_btime_real);
+	tcase_add_loop_test(tc, test_may_have_made, 0, sizeof(made_cases) / sizeof(made_cases[0]));
 	tcase_add_test(tc, test_strings);
 
 	tcase_add_loop_test(tc, test_proc_fixture, 0, sizeof(proc_cases) / sizeof(proc_cases[0]));
