@@ -16,4 +16,11 @@ int scl_journal_message(const char *msg, size_t msg_n, const char *host, size_t 
 			uint64_t audit_serial, uint64_t realtime_usec, scl_framing framing,
 			scl_record *ret, scl_skip_reason *ret_reason);
 
+/*
+ * scl_record_parse_body() without the fast path for the kernel's own field
+ * order: the reference the fast path is tested against.
+ */
+int scl_record_parse_body_generic(const char *p, size_t n, scl_framing framing, scl_record *ret,
+				  scl_skip_reason *ret_reason);
+
 #endif

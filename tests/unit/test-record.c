@@ -6,6 +6,7 @@
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
 #include "scmplog/record.h"
+#include "lib/internal.h"
 #include "unit-util.h"
 
 #define BODY "audit(1795706294.916:7): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=3055 comm=\"logt\" " \
@@ -235,6 +236,147 @@ static const struct num_case {
 	{ "0x10000000000000000", 0, UINT64_MAX, -ERANGE, 0 },
 };
 
+/*
+ * The fast path for the kernel's own field order against the generic
+ * parser: the same verdict, reason and record for every body of the
+ * fixtures and for mutations of them (a byte deleted, replaced, inserted,
+ * the body cut short).  Each body is parsed from a heap copy of exactly its
+ * length, so an over-read shows under ASan.
+ */
+static long diff_runs, diff_fast_ok;
+
+static void same_record(const scl_record *a, const scl_record *b, const char *what, size_t pos)
+{
+	ck_assert_msg(a->fields == b->fields, "%s@%zu: fields %x != %x", what, pos, a->fields, b->fields);
+	ck_assert_msg(a->framing == b->framing && a->time_sec == b->time_sec && a->time_msec == b->time_msec &&
+			      a->serial == b->serial, "%s@%zu: header differs", what, pos);
+	ck_assert_msg(a->auid == b->auid && a->uid == b->uid && a->gid == b->gid && a->ses == b->ses &&
+			      a->pid == b->pid && a->sig == b->sig, "%s@%zu: ids differ", what, pos);
+	ck_assert_msg(a->arch == b->arch && a->syscall == b->syscall && a->compat == b->compat && a->ip == b->ip &&
+			      a->code == b->code, "%s@%zu: arch/syscall/compat/ip/code differ (%x/%u vs %x/%u)", what,
+		      pos, a->arch, a->syscall, b->arch, b->syscall);
+	ck_assert_msg(a->comm.p == b->comm.p && a->comm.n == b->comm.n && a->comm_hex == b->comm_hex &&
+			      a->exe.p == b->exe.p && a->exe.n == b->exe.n && a->exe_hex == b->exe_hex &&
+			      a->subj.p == b->subj.p && a->subj.n == b->subj.n && a->host.p == b->host.p &&
+			      a->host.n == b->host.n, "%s@%zu: strings differ", what, pos);
+}
+
+static void diff_one(const char *body, size_t n, const char *what, size_t pos)
+{
+	char *buf = malloc(n ? n : 1);
+	scl_record a, b;
+	scl_skip_reason ra = SCL_SKIP_NONE, rb = SCL_SKIP_NONE;
+	int r1, r2;
+
+	ck_assert(buf != NULL);
+	memcpy(buf, body, n);
+	r1 = scl_record_parse_body(buf, n, SCL_FRAME_BODY, &a, &ra);
+	r2 = scl_record_parse_body_generic(buf, n, SCL_FRAME_BODY, &b, &rb);
+	ck_assert_msg(r1 == r2, "%s@%zu: fast %d, generic %d (reasons %s, %s)", what, pos, r1, r2,
+		      scl_skip_reason_str(ra), scl_skip_reason_str(rb));
+	if (r1 < 0)
+		ck_assert_msg(ra == rb, "%s@%zu: reason %s != %s", what, pos, scl_skip_reason_str(ra),
+			      scl_skip_reason_str(rb));
+	else
+		same_record(&a, &b, what, pos);
+	diff_runs++;
+	diff_fast_ok += r1 > 0;
+	free(buf);
+}
+
+static void diff_mutations(const char *body, size_t n)
+{
+	static const char subst[] = { ' ', '"', '0', '1', '9', 'a', 'f', 'F', 'g', 'x', '=', '-', '(', ')',
+				      '.', ':', '\t', '\x1d', '\x7f', (char)0x80, 'p' };
+	char *m = malloc(n + 2);
+
+	ck_assert(m != NULL);
+	diff_one(body, n, "as is", 0);
+	for (size_t i = 0; i <= n; i++) {
+		diff_one(body, i, "cut", i); /* truncated to i bytes */
+		if (i < n) {
+			memcpy(m, body, i);
+			memcpy(m + i, body + i + 1, n - i - 1);
+			diff_one(m, n - 1, "delete", i);
+			for (size_t k = 0; k < sizeof(subst); k++) {
+				memcpy(m, body, n);
+				if (m[i] == subst[k])
+					continue;
+				m[i] = subst[k];
+				diff_one(m, n, "replace", i);
+			}
+		}
+		for (size_t k = 0; k < sizeof(subst); k += 4) {
+			memcpy(m, body, i);
+			m[i] = subst[k];
+			memcpy(m + i + 1, body + i, n - i);
+			diff_one(m, n + 1, "insert", i);
+		}
+	}
+	free(m);
+}
+
+static const char *const diff_files[] = {
+	"audit-raw.log", "audit-enriched.log", "audit-node.log", "dmesg.log", "dmesg-raw.log", "kmsg.log",
+	"syslog-rfc3339.log", "syslog-traditional.log", "journal-short.txt", "malformed.log", "foreign-arches.log",
+};
+
+/* Extra bodies: LSM labels, hex strings, (null), every action, big and odd numbers. */
+static const char *const diff_bodies[] = {
+	BODY,
+	"audit(1795706294.916:7): auid=0 uid=0 gid=0 ses=1 subj=unconfined pid=3 comm=\"a\" exe=\"/a\" sig=0 "
+	"arch=c000003e syscall=1 compat=0 ip=0x1 code=0x7ffc0000",
+	"audit(1.000:1): auid=0 uid=0 gid=0 ses=1 subj==unconfined (complain) pid=3 comm=\"a\" exe=\"/a\" sig=0 "
+	"arch=c000003e syscall=1 compat=0 ip=0x1 code=0x50000",
+	"audit(114.040:1178): auid=4294967295 uid=4294967295 gid=4294967295 ses=4294967295 pid=4194304 "
+	"comm=782079 exe=(null) sig=31 arch=40000003 syscall=4294967295 compat=1 ip=0xffffffffffffffff code=0x80000000",
+	"audit(18446744073709551.999:18446744073709551615): auid=0 uid=0 gid=0 ses=0 pid=1 comm=\"x\" exe=\"/x\" "
+	"sig=0 arch=c000003e syscall=1073741824 compat=0 ip=0x0 code=0x0",
+	"audit(1795706294.916:7): auid=0 uid=0 gid=0 ses=0 pid=1 comm=\"0123456789abcdef\" "
+	"exe=\"/usr/lib/very/long/path/to/some/binary-with-a-long-name\" sig=0 arch=c00000b7 syscall=221 compat=0 "
+	"ip=0xABCDEF0123 code=0x7ff00000",
+	"auid=0 uid=0 gid=0 ses=1 pid=7178 comm=\"ls\" exe=\"/usr/bin/ls\" sig=0 arch=c000003e syscall=0 compat=0 "
+	"ip=0x7f code=0x30000",
+	"audit(1795706294.916:7): auid=4294967296 uid=0 gid=0 ses=1 pid=3 comm=\"a\" exe=\"/a\" sig=0 "
+	"arch=c000003e syscall=-1 compat=0 ip=0X1 code=0x7fc00000",
+	"audit(1795706294.916:7): auid=00000000001 uid=0 gid=0 ses=1 pid=3 comm=\"a\" exe=\"/a\" sig=0 "
+	"arch=0c000003e syscall=01 compat=00 ip=0x00000000000000001 code=0x07ffc0000",
+};
+
+START_TEST(test_fast_vs_generic)
+{
+	diff_runs = diff_fast_ok = 0;
+	for (size_t b = 0; b < sizeof(diff_bodies) / sizeof(diff_bodies[0]); b++)
+		diff_mutations(diff_bodies[b], strlen(diff_bodies[b]));
+	for (size_t f = 0; f < sizeof(diff_files) / sizeof(diff_files[0]); f++) {
+		size_t len, nbodies = 0;
+		char *text = unit_read_file(diff_files[f], &len);
+		char *line = text, *end = text + len;
+
+		while (line < end) {
+			char *nl = memchr(line, '\n', (size_t)(end - line));
+			char *le = nl ? nl : end;
+			char *a = memmem(line, (size_t)(le - line), "audit(", 6);
+			if (a) {
+				char *be = memchr(a, 0x1d, (size_t)(le - a));
+				size_t bn = (size_t)((be ? be : le) - a);
+				/* every body as it is; the first few of each file mutated */
+				if (nbodies++ < 4)
+					diff_mutations(a, bn);
+				else
+					diff_one(a, bn, diff_files[f], 0);
+			}
+			line = le + 1;
+		}
+		free(text);
+	}
+	/* the comparison is only worth something where the fast path said yes */
+	ck_assert_msg(diff_fast_ok > 1000, "fast path accepted only %ld of %ld bodies", diff_fast_ok, diff_runs);
+	ck_assert_msg(diff_fast_ok < diff_runs / 2, "fast path accepted %ld of %ld: mutations not reaching it?",
+		      diff_fast_ok, diff_runs);
+}
+END_TEST
+
 START_TEST(test_num)
 {
 	const struct num_case *t = &num_cases[_i];
@@ -263,6 +405,7 @@ int main(void)
 	tcase_add_test(tc, test_suppressed);
 	tcase_add_test(tc, test_too_long);
 	tcase_add_test(tc, test_decode);
+	tcase_add_test(tc, test_fast_vs_generic);
 	tcase_add_loop_test(tc, test_num, 0, sizeof(num_cases) / sizeof(num_cases[0]));
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
