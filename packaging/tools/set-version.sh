@@ -3,8 +3,10 @@
 # set-version.sh NEW: make NEW the version: VERSION (read by the Makefile for
 # --version, the man pages at install and the package builds), a new entry
 # on top of packaging/debian/changelog, the Version: and a %changelog entry
-# of packaging/rpm/scmplog.spec, and a section in CHANGELOG.md (under
-# [Unreleased], so what was listed there becomes the new version's).
+# of packaging/rpm/scmplog.spec, a section in CHANGELOG.md (under
+# [Unreleased], so what was listed there becomes the new version's), and the
+# date of every man page's .TH line: the release date of that section (the
+# version in .TH is @VERSION@, filled in by make install).
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 NEW-VERSION" >&2; exit 2; }
 new=$1
@@ -28,4 +30,8 @@ if ! grep -q "^## \[$new\]" CHANGELOG.md; then
 		!done && /^## \[/ { print "## [" v "] - " d "\n"; done = 1 }
 		{ print }' CHANGELOG.md >CHANGELOG.md.new && mv CHANGELOG.md.new CHANGELOG.md
 fi
-echo "version $new: VERSION, packaging/debian/changelog, packaging/rpm/scmplog.spec, CHANGELOG.md"
+new_re=$(printf '%s' "$new" | sed 's/\./\\./g')
+day=$(sed -n "s/^## \[$new_re\] - \([0-9]\{4\}-[0-9][0-9]-[0-9][0-9]\)\$/\1/p" CHANGELOG.md | head -n 1)
+[ -n "$day" ] || { echo "set-version: CHANGELOG.md: '## [$new]' has no date (YYYY-MM-DD)" >&2; exit 1; }
+sed -i "s/^\(\.TH [^ ]* [0-9][^ ]* \)\"[^\"]*\"/\1\"$day\"/" packaging/man/*.1
+echo "version $new: VERSION, packaging/debian/changelog, packaging/rpm/scmplog.spec, CHANGELOG.md, packaging/man/*.1 ($day)"

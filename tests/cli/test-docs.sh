@@ -50,6 +50,31 @@ v=$(cat "$TOP/VERSION")
 expect_rc 0 "$SCMPLOG" --version
 same out <(echo "scmplog $v")
 expect_rc 0 sh "$TOP/packaging/tools/check-version.sh"
+# The man pages are dated the day VERSION was released, as CHANGELOG.md says.
+# changelog_day DIR VERSION: the date of '## [VERSION] - DATE' in DIR/CHANGELOG.md
+changelog_day() { sed -n "s/^## \[$(sed 's/\./\\./g' <<<"$2")\] - \([0-9]\{4\}-[0-9][0-9]-[0-9][0-9]\)\$/\1/p" "$1/CHANGELOG.md" | head -n 1; }
+day=$(changelog_day "$TOP" "$v")
+[ -n "$day" ] || fail "CHANGELOG.md: '## [$v]' has no date (YYYY-MM-DD)"
+for page in "$MAN"/*.1; do
+	grep -q "^\.TH [^ ]* 1 \"$day\" \"scmplog @VERSION@\"" "$page" ||
+		fail "$page: .TH is not dated $day, the date of $v in CHANGELOG.md (packaging/tools/set-version.sh sets both)"
+done
+# set-version.sh moves all of them along, here in a scratch copy of the files it edits
+S=$TMP/set-version
+mkdir -p "$S/packaging/debian" "$S/packaging/rpm"
+cp "$TOP/VERSION" "$TOP/CHANGELOG.md" "$S/" && cp -r "$TOP/packaging/tools" "$TOP/packaging/man" "$S/packaging/" &&
+	cp "$TOP/packaging/debian/changelog" "$S/packaging/debian/" && cp "$TOP/packaging/rpm/scmplog.spec" "$S/packaging/rpm/" ||
+	fail "cannot copy the versioned files"
+sed -i 's/^\(\.TH [^ ]* 1 \)"[^"]*"/\1"2000-01-01"/' "$S"/packaging/man/*.1
+expect_rc 0 sh "$S/packaging/tools/set-version.sh" 99.8.7
+expect_rc 0 sh "$S/packaging/tools/check-version.sh"
+[ "$(cat "$S/VERSION")" = 99.8.7 ] || fail "set-version.sh did not write VERSION"
+day=$(changelog_day "$S" 99.8.7)
+[ -n "$day" ] || fail "set-version.sh wrote no dated '## [99.8.7]' section"
+for page in "$S"/packaging/man/*.1; do
+	grep -q "^\.TH [^ ]* 1 \"$day\" \"scmplog @VERSION@\"" "$page" ||
+		fail "set-version.sh did not date ${page##*/} $day: $(grep '^\.TH' "$page")"
+done
 
 # bash completion: commands, every long option of every command, values.
 command -v bash >/dev/null || exit 0
