@@ -52,6 +52,66 @@ enum {
 	OPT_JOBS,
 };
 
+struct group_file {
+	char name[SCL_MAX_FILE_NAME + 1];
+	uint32_t group;
+};
+
+static int cmp_group_file(const void *a, const void *b)
+{
+	return strcmp(((const struct group_file *)a)->name, ((const struct group_file *)b)->name);
+}
+
+/*
+ * --split-by: every group's file name, before anything is written.  The
+ * sanitiser keeps distinct names distinct but for its 32-bit hash suffix:
+ * two groups on one file would silently lose one of them, so that is an
+ * error naming both.  Returns 0, -ENOMEM, or -EEXIST (logged).
+ */
+static int check_file_names(struct cli_input *in, const scl_learn_entry *ent, size_t n, const char *out_dir)
+{
+	_cleanup_free_ struct group_file *gf = NULL;
+	size_t ng = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ng += i == 0 || ent[i].key.group != ent[i - 1].key.group;
+	if (ng < 2)
+		return 0;
+	gf = calloc(ng, sizeof(*gf));
+	if (!gf)
+		return -ENOMEM;
+	ng = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t gn;
+		const char *g;
+
+		if (i > 0 && ent[i].key.group == ent[i - 1].key.group)
+			continue;
+		g = scl_learn_group(in->learn, ent[i].key.group, &gn);
+		if (scl_sanitize_filename(g, gn, gf[ng].name, sizeof(gf[ng].name)) < 0)
+			return -ENOMEM; /* cannot happen: the buffer is always large enough */
+		gf[ng++].group = ent[i].key.group;
+	}
+	qsort(gf, ng, sizeof(*gf), cmp_group_file);
+	for (size_t i = 1; i < ng; i++) {
+		size_t an, bn;
+		const char *a, *b;
+
+		if (strcmp(gf[i - 1].name, gf[i].name))
+			continue;
+		a = scl_learn_group(in->learn, gf[i - 1].group, &an);
+		b = scl_learn_group(in->learn, gf[i].group, &bn);
+		fputs("scmplog: groups '", stderr);
+		cli_put_escaped(stderr, a, an);
+		fputs("' and '", stderr);
+		cli_put_escaped(stderr, b, bn);
+		fprintf(stderr, "' would both be written to '%s/%s.json' (file name hash collision): nothing written\n",
+			out_dir, gf[i].name);
+		return -EEXIST;
+	}
+	return 0;
+}
+
 int cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -243,6 +303,11 @@ int cmd_build(int argc, char **argv)
 			log_error("cannot open directory '%s': %m", out_dir);
 			goto out;
 		}
+		r = check_file_names(&in, ent, (size_t)n_ent, out_dir);
+		if (r == -ENOMEM)
+			goto oom;
+		if (r < 0)
+			goto out;
 		while (start < (size_t)n_ent) {
 			_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 			uint32_t g = ent[start].key.group;
@@ -266,8 +331,6 @@ int cmd_build(int argc, char **argv)
 			r = cli_profile_finish(&out, p, arches, n_arches);
 			if (r < 0)
 				goto fail_r;
-			if (gn == 0)
-				gname = "unknown", gn = 7;
 			if (scl_sanitize_filename(gname, gn, fname, SCL_MAX_FILE_NAME + 1) < 0) {
 				log_error("cannot derive a file name for group");
 				goto out;

@@ -126,6 +126,23 @@ $S build --split-by comm --out-dir "$TMP/out.d" "$TMP/p.log" >/dev/null 2>&1
 [ -L "$TMP/out.d/planted.json" ] || fail "the planted symlink was replaced"
 expect_rc 2 $S build --split-by comm "$TMP/h.log"
 
+# 10b. file names never collide silently: an empty comm is not "unknown"; two comms whose
+# sanitised names share the 32-bit hash (found by search: 63 92 DA ED and 63 B1 90 80,
+# both "c___-" plus the same suffix) stop the run before anything is written.
+{
+	rec 1.001 5 0 14 '' /e 4
+	rec 1.001 6 0 15 unknown /f 5
+} >"$TMP/e.log"
+expect_rc 0 $S build --split-by comm --out-dir "$TMP/e.d" "$TMP/e.log"
+[ "$(ls "$TMP/e.d" | wc -l)" -eq 2 ] || { ls -la "$TMP/e.d"; fail "comm=\"\" and comm=\"unknown\" share a file"; }
+for c in 6392DAED 63B19080; do
+	printf 'type=SECCOMP msg=audit(1.001:7): auid=0 uid=0 gid=0 ses=1 pid=9 comm=%s exe="/a" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000\n' "$c"
+done >"$TMP/c.log"
+expect_rc 1 $S build --split-by comm --out-dir "$TMP/c.d" "$TMP/c.log"
+contains "$TMP/err" "(file name hash collision): nothing written"
+contains "$TMP/err" "scmplog: groups 'c\\x92\\xda\\xed' and 'c\\xb1\\x90\\x80' would both be written to '$TMP/c.d/c___-"
+[ -z "$(ls "$TMP/c.d")" ] || fail "a profile was written despite the collision: $(ls "$TMP/c.d")"
+
 # 11. formats and stats
 expect_rc 0 $S build -f systemd "$DATA/audit-raw.log"
 contains "$TMP/out" "SystemCallFilter="
