@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -753,6 +754,203 @@ START_TEST(test_cache_churn)
 }
 END_TEST
 
+/*
+ * Scale: 1,000 containers of every runtime and driver, v2 and v1-hybrid
+ * /proc/PID/cgroup files, plus host processes, through one cache.  Every id
+ * comes back right, a second pass is served from the cache, and the heap the
+ * cache holds grows by a bounded amount per process.
+ */
+enum { SCALE_N = 1000, SCALE_HOST = 24, SCALE_PID0 = 5000 };
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* 64 lower-case hex digits from i (distinct for distinct i: the first 16 are i's hash). */
+static void scale_id(unsigned i, char out[65])
+{
+	uint64_t s = i;
+
+	for (int k = 0; k < 4; k++)
+		snprintf(out + 16 * k, 17, "%016llx", (unsigned long long)splitmix(&s));
+}
+
+/* A pod UID 8-4-4-4-12, with '-' or (systemd slice names) '_'. */
+static void scale_uid(unsigned i, char sep, char out[37])
+{
+	uint64_t s = 0x5eed0000u + i, a = splitmix(&s), b = splitmix(&s);
+
+	snprintf(out, 37, "%08llx%c%04llx%c4%03llx%c8%03llx%c%012llx", (unsigned long long)(a >> 32), sep,
+		 (unsigned long long)(a >> 16 & 0xffff), sep, (unsigned long long)(a & 0xfff), sep,
+		 (unsigned long long)(b >> 48 & 0xfff), sep, (unsigned long long)(b & 0xffffffffffffULL));
+}
+
+struct scale_want {
+	scl_container_runtime rt;
+	scl_k8s_qos qos;
+	char id[65], uid[37];
+};
+
+/* The /proc/PID/cgroup text of container i (runtime and driver by i % 8) and what it must parse to. */
+static void scale_cgroup(unsigned i, char *buf, size_t n, struct scale_want *w)
+{
+	char id[65], uid[37], uid_[37];
+	static const char *v1_rest = "11:devices:/\n10:freezer:/\n4:cpu,cpuacct:/\n";
+
+	scale_id(i, id);
+	scale_uid(i / 3, '-', uid); /* three containers a pod */
+	scale_uid(i / 3, '_', uid_);
+	memcpy(w->id, id, sizeof(id));
+	w->uid[0] = '\0';
+	w->qos = SCL_QOS_NONE;
+	switch (i % 8) {
+	case 0: /* docker, cgroupfs, v2 */
+		w->rt = DOCKER;
+		snprintf(buf, n, "0::/docker/%s\n", id);
+		break;
+	case 1: /* docker, systemd, v1 hybrid: the container in the v1 hierarchies, "0::/" */
+		w->rt = DOCKER;
+		snprintf(buf, n, "12:pids:/system.slice/docker-%s.scope\n%s1:name=systemd:/system.slice/docker-%s.scope\n0::/\n",
+			 id, v1_rest, id);
+		break;
+	case 2: /* containerd, cgroupfs, burstable, v1 hybrid */
+		w->rt = CTRD;
+		w->qos = BU;
+		memcpy(w->uid, uid, sizeof(uid));
+		snprintf(buf, n, "12:pids:/kubepods/burstable/pod%s/%s\n%s0::/\n", uid, id, v1_rest);
+		break;
+	case 3: /* containerd, systemd, besteffort, v2 */
+		w->rt = CTRD;
+		w->qos = BE;
+		memcpy(w->uid, uid, sizeof(uid));
+		snprintf(buf, n,
+			 "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod%s.slice/cri-containerd-%s.scope\n",
+			 uid_, id);
+		break;
+	case 4: /* CRI-O, systemd, guaranteed, v2 */
+		w->rt = CRIO;
+		w->qos = G;
+		memcpy(w->uid, uid, sizeof(uid));
+		snprintf(buf, n, "0::/kubepods.slice/kubepods-pod%s.slice/crio-%s.scope\n", uid_, id);
+		break;
+	case 5: /* CRI-O, cgroupfs, burstable, v1 hybrid */
+		w->rt = CRIO;
+		w->qos = BU;
+		memcpy(w->uid, uid, sizeof(uid));
+		snprintf(buf, n, "%s3:memory:/kubepods/burstable/pod%s/crio-%s\n0::/\n", v1_rest, uid, id);
+		break;
+	case 6: /* podman, systemd, v2 */
+		w->rt = PODMAN;
+		snprintf(buf, n, "0::/machine.slice/libpod-%s.scope/container\n", id);
+		break;
+	default: /* podman, cgroupfs, v1 hybrid */
+		w->rt = PODMAN;
+		snprintf(buf, n, "%s5:pids:/libpod_parent/libpod-%s\n0::/\n", v1_rest, id);
+		break;
+	}
+}
+
+static void scale_proc(uint32_t pid, uint64_t start, const char *cgroup_text)
+{
+	char rel[64], text[512], dir[256];
+
+	snprintf(dir, sizeof(dir), "%s/%u", tmp_proc, pid);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(text, sizeof(text), "%u (job %u)" STAT_MID "%llu" STAT_TAIL, pid, pid, (unsigned long long)start);
+	snprintf(rel, sizeof(rel), "%u/stat", pid);
+	write_at(rel, text);
+	snprintf(rel, sizeof(rel), "%u/cgroup", pid);
+	write_at(rel, cgroup_text);
+}
+
+static void scale_check(scl_container_cache *c, const struct scale_want *want)
+{
+	scl_container info;
+
+	for (unsigned i = 0; i < SCALE_N; i++) {
+		const struct scale_want *w = &want[i];
+
+		memset(&info, 0x55, sizeof(info));
+		ck_assert_int_eq(scl_container_cache_lookup(c, SCALE_PID0 + i, &info), 1);
+		ck_assert_msg(info.runtime == w->rt && !strcmp(info.id, w->id) && !strcmp(info.pod_uid, w->uid) &&
+				      info.qos == w->qos && !info.conmon && !info.nested,
+			      "container %u: runtime %d id %s uid %s qos %d, want %d %s %s %d", i, info.runtime, info.id,
+			      info.pod_uid, info.qos, w->rt, w->id, w->uid, w->qos);
+	}
+	for (unsigned h = 0; h < SCALE_HOST; h++) {
+		ck_assert_int_eq(scl_container_cache_lookup(c, SCALE_PID0 + SCALE_N + h, &info), 0);
+		ck_assert_int_eq(info.runtime, NONE);
+		ck_assert_str_eq(info.id, "");
+	}
+}
+
+/* Bytes malloc has handed out and not had back (0 where it cannot say, as under ASan). */
+static size_t heap_in_use(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+#else
+	return 0;
+#endif
+}
+
+START_TEST(test_cache_scale)
+{
+	static struct scale_want want[SCALE_N];
+	scl_container_cache *c;
+	char text[1024];
+	size_t h0, h1, h2, h3;
+
+	for (unsigned i = 0; i < SCALE_N; i++) {
+		scale_cgroup(i, text, sizeof(text), &want[i]);
+		scale_proc(SCALE_PID0 + i, 100000 + i, text);
+	}
+	for (unsigned h = 0; h < SCALE_HOST; h++) {
+		snprintf(text, sizeof(text), h % 2 ? "0::/system.slice/svc%u.service\n" : "1:name=systemd:/user.slice/user-%u.slice/session-1.scope\n0::/\n", h);
+		scale_proc(SCALE_PID0 + SCALE_N + h, 200000 + h, text);
+	}
+	/* the ids are distinct: 1,000 containers, not fewer */
+	for (unsigned i = 1; i < SCALE_N; i++)
+		ck_assert_str_ne(want[i].id, want[i - 1].id);
+
+	h0 = heap_in_use();
+	ck_assert_int_eq(scl_container_cache_new(tmp_fd, 0, 0, &c), 0);
+	h1 = heap_in_use();
+	scale_check(c, want);
+	ck_assert_uint_eq(scl_container_cache_size(c), SCALE_N + SCALE_HOST);
+	h2 = heap_in_use();
+	/* live and unchanged: from the cache, nothing added */
+	scale_check(c, want);
+	ck_assert_uint_eq(scl_container_cache_size(c), SCALE_N + SCALE_HOST);
+	ck_assert_uint_eq(heap_in_use(), h2);
+	/* all gone: the last answer for each, still nothing added */
+	for (unsigned i = 0; i < SCALE_N + SCALE_HOST; i++)
+		kill_proc(SCALE_PID0 + i);
+	scale_check(c, want);
+	ck_assert_uint_eq(scl_container_cache_size(c), SCALE_N + SCALE_HOST);
+	h3 = heap_in_use();
+	ck_assert_uint_eq(h3, h2);
+	if (h2) {
+		size_t per = (h2 - h1) / (SCALE_N + SCALE_HOST);
+
+		/* an entry is a pid, a start time and one scl_container; the table grows by doubling */
+		ck_assert_uint_le(per, 2 * 256);
+		if (getenv("SCL_UNIT_VERBOSE"))
+			fprintf(stderr, "container cache: %zu bytes fixed (hash buckets for %d pids), %zu bytes a process "
+					"for %d processes in %d containers\n",
+				h1 - h0, SCL_MAX_CONTAINER_CACHE, per, SCALE_N + SCALE_HOST, SCALE_N);
+	}
+	scl_container_cache_free(c);
+}
+END_TEST
+
 /* ------------------------------------------------------------ k8s names */
 
 static const struct names_case {
@@ -910,6 +1108,7 @@ int main(void)
 	tcase_add_test(tp, test_cache_fork);
 	tcase_add_test(tp, test_cache_evict);
 	tcase_add_test(tp, test_cache_churn);
+	tcase_add_test(tp, test_cache_scale);
 	suite_add_tcase(s, tp);
 
 	tcase_add_checked_fixture(tk, tmp_setup, tmp_teardown);
