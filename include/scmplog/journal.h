@@ -81,6 +81,29 @@ int scl_journal_scan_dir(const char *dir, const scl_scan_ops *ops, void *ud, con
  */
 int scl_journal_scan_system(const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts, char **ret_cursor);
 
+/*
+ * One field of a journal entry as sd_journal_get_data() returns it:
+ * "NAME=value", not NUL-terminated, the value any bytes.
+ */
+typedef struct scl_journal_field {
+	const void *data;
+	size_t n;
+} scl_journal_field;
+
+/*
+ * What the scans above do with each entry they read, on the entry's fields
+ * (in any order, from sd-journal or elsewhere: a test, a fuzzer).  Looked at:
+ * _TRANSPORT, _AUDIT_TYPE, MESSAGE, _HOSTNAME, _AUDIT_ID,
+ * _SOURCE_REALTIME_TIMESTAMP and __REALTIME_TIMESTAMP (the entry's realtime
+ * in decimal usec, named as in the export format); the first field of a name
+ * counts, one without '=' is ignored.  The entry is taken, skipped or ignored
+ * as described above and handed to ops (may be NULL) with index; the
+ * record's slices point into the fields.  Returns 0 or a callback's negative
+ * return.
+ */
+int scl_journal_entry(const scl_journal_field *fields, size_t n, uint64_t index, const scl_scan_ops *ops,
+		      void *ud);
+
 /* A journal file's first 8 bytes ("LPKSHHRH"); false when n < 8. */
 bool scl_journal_file_magic(const unsigned char *buf, size_t n);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Journal text forms: journalctl -o json lines (a flat object per line) and
- * the fields that complete a record taken from a journal MESSAGE.  A small
+ * Journal text forms: journalctl -o json lines (a flat object per line), the
+ * fields that complete a record taken from a journal MESSAGE, and one
+ * sd-journal entry's fields (source-journal.c hands them over).  A small
  * strict scanner rather than json-c: the entries are flat, the lines are hot,
  * and every value's length is bounded by the line.
  */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "scmplog/journal.h"
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
 #include "util.h"
@@ -42,6 +44,78 @@ int scl_journal_message(const char *msg, size_t msg_n, const char *host, size_t 
 	}
 	*ret = rec;
 	return SCL_LINE_RECORD;
+}
+
+/* Value of the first field called name (without "name=") into *v; false if absent. */
+static bool entry_field(const scl_journal_field *f, size_t n, const char *name, const char **v, size_t *vn)
+{
+	size_t nl = strlen(name);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *d = f[i].data;
+		if (d && f[i].n > nl && !memcmp(d, name, nl) && d[nl] == '=') {
+			*v = d + nl + 1;
+			*vn = f[i].n - nl - 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool is(const char *v, size_t n, const char *lit)
+{
+	return n == strlen(lit) && !memcmp(v, lit, n);
+}
+
+static int entry_skip(const scl_scan_ops *ops, void *ud, scl_skip_reason why, uint64_t index)
+{
+	return ops && ops->skip ? ops->skip(ud, why, index) : 0;
+}
+
+int scl_journal_entry(const scl_journal_field *f, size_t n, uint64_t index, const scl_scan_ops *ops, void *ud)
+{
+	const char *v, *host = NULL;
+	size_t vn, host_n = 0;
+	uint64_t serial = 0, srt = 0, rt = 0;
+	bool audit = false, kernel = false;
+	scl_skip_reason why = SCL_SKIP_NONE;
+	scl_record rec;
+	int r;
+
+	if (!f)
+		n = 0;
+	if (entry_field(f, n, "_TRANSPORT", &v, &vn)) {
+		audit = is(v, vn, "audit");
+		kernel = is(v, vn, "kernel");
+	}
+	if (audit)
+		audit = entry_field(f, n, "_AUDIT_TYPE", &v, &vn) && is(v, vn, "1326");
+	if (!audit && !kernel)
+		return 0;
+	if (entry_field(f, n, "_HOSTNAME", &v, &vn) && vn <= SCL_MAX_HOST) {
+		host = v;
+		host_n = vn;
+	}
+	if (entry_field(f, n, "_AUDIT_ID", &v, &vn))
+		(void)scl_parse_u64(v, vn, UINT64_MAX, &serial);
+	if (entry_field(f, n, "_SOURCE_REALTIME_TIMESTAMP", &v, &vn))
+		(void)scl_parse_u64(v, vn, UINT64_MAX, &srt);
+	if (!srt && entry_field(f, n, "__REALTIME_TIMESTAMP", &v, &vn))
+		(void)scl_parse_u64(v, vn, UINT64_MAX, &rt);
+
+	if (!entry_field(f, n, "MESSAGE", &v, &vn))
+		/* a kernel entry without a readable MESSAGE cannot be told apart from any other */
+		return audit ? entry_skip(ops, ud, SCL_SKIP_BAD_JOURNAL, index) : 0;
+	if (kernel && !memmem(v, vn, "type=1326", 9))
+		return 0;
+	if (vn > SCL_MAX_LINE)
+		return entry_skip(ops, ud, SCL_SKIP_TOO_LONG, index);
+	r = scl_journal_message(v, vn, host, host_n, serial, srt ? srt : rt, SCL_FRAME_JOURNAL, &rec, &why);
+	if (r == SCL_LINE_RECORD)
+		return ops && ops->record ? ops->record(ud, &rec, index) : 0;
+	if (r < 0)
+		return entry_skip(ops, ud, why, index);
+	return audit ? entry_skip(ops, ud, SCL_SKIP_BAD_JOURNAL, index) : 0;
 }
 
 struct jscan {

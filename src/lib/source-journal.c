@@ -3,9 +3,13 @@
  * The journal source: the only file that talks to sd-journal.  Field data
  * comes back as (pointer, length) "KEY=value" without a NUL, valid only until
  * the next sd_journal_get_data() on the same journal: MESSAGE is fetched last
- * and handed on in place, everything else is copied or parsed first.
+ * and handed on in place, everything else is copied first.  What an entry's
+ * fields make is decided by scl_journal_entry() (journal-text.c), which needs
+ * no sd-journal.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +18,6 @@
 #include "internal.h"
 #include "scmplog/journal.h"
 #include "scmplog/limits.h"
-#include "scmplog/num.h"
 #include "util.h"
 
 #define WAIT_USEC_DEFAULT 1000000
@@ -33,81 +36,42 @@ static void journal_closep(sd_journal **j)
 }
 #define _cleanup_journal_ _cleanup_(journal_closep)
 
-/* Value of field (without "FIELD=") into *v; -ENOENT if absent. */
-static int field(sd_journal *j, const char *name, const char **v, size_t *vn)
-{
-	const void *d;
-	size_t l, nl = strlen(name);
-	int r = sd_journal_get_data(j, name, &d, &l);
+/* The fields scl_journal_entry() reads besides MESSAGE and the realtime. */
+static const char *const small_fields[] = {
+	"_TRANSPORT", "_AUDIT_TYPE", "_HOSTNAME", "_AUDIT_ID", "_SOURCE_REALTIME_TIMESTAMP",
+};
+/*
+ * Longest of them worth copying: a longer one cannot be valid (a transport
+ * name, a number, a host name over SCL_MAX_HOST), so it is left out.
+ */
+#define SMALL_FIELD_MAX (sizeof("_SOURCE_REALTIME_TIMESTAMP=") - 1 + SCL_MAX_HOST)
 
-	if (r < 0)
-		return r;
-	/* sd-journal matched the name already; check rather than trust a pointer offset */
-	if (l < nl + 1 || memcmp(d, name, nl) || ((const char *)d)[nl] != '=')
-		return -EBADMSG;
-	*v = (const char *)d + nl + 1;
-	*vn = l - nl - 1;
-	return 0;
-}
-
-static bool is(const char *v, size_t n, const char *lit)
-{
-	return n == strlen(lit) && !memcmp(v, lit, n);
-}
-
-static int skip(const scl_scan_ops *ops, void *ud, scl_skip_reason why, uint64_t index)
-{
-	return ops->skip ? ops->skip(ud, why, index) : 0;
-}
-
-/* One matched entry. */
+/* One matched entry: its fields, then scl_journal_entry() on them. */
 static int entry(sd_journal *j, uint64_t index, const scl_scan_ops *ops, void *ud)
 {
-	char host[SCL_MAX_HOST];
-	size_t host_n = 0, vn;
-	const char *v;
-	uint64_t serial = 0, srt = 0, rt = 0;
-	bool audit = false, kernel = false;
-	scl_skip_reason why = SCL_SKIP_NONE;
-	scl_record rec;
-	int r;
+	char small[ELEMENTSOF(small_fields)][SMALL_FIELD_MAX];
+	char realtime[sizeof("__REALTIME_TIMESTAMP=") + 20];
+	scl_journal_field f[ELEMENTSOF(small_fields) + 2];
+	size_t n = 0, l;
+	const void *d;
+	uint64_t rt;
 
-	r = field(j, "_TRANSPORT", &v, &vn);
-	if (r == 0) {
-		audit = is(v, vn, "audit");
-		kernel = is(v, vn, "kernel");
+	/* copied: the next sd_journal_get_data() may reuse the memory it returned */
+	for (size_t i = 0; i < ELEMENTSOF(small_fields); i++) {
+		if (sd_journal_get_data(j, small_fields[i], &d, &l) < 0 || l > sizeof(small[i]))
+			continue;
+		memcpy(small[i], d, l);
+		f[n++] = (scl_journal_field){ small[i], l };
 	}
-	if (audit) {
-		r = field(j, "_AUDIT_TYPE", &v, &vn);
-		audit = r == 0 && is(v, vn, "1326");
+	if (sd_journal_get_realtime_usec(j, &rt) >= 0) {
+		int k = snprintf(realtime, sizeof(realtime), "__REALTIME_TIMESTAMP=%" PRIu64, rt);
+		if (k > 0 && (size_t)k < sizeof(realtime))
+			f[n++] = (scl_journal_field){ realtime, (size_t)k };
 	}
-	if (!audit && !kernel)
-		return 0;
-	if (field(j, "_HOSTNAME", &v, &vn) == 0 && vn <= sizeof(host)) {
-		memcpy(host, v, vn);
-		host_n = vn;
-	}
-	if (field(j, "_AUDIT_ID", &v, &vn) == 0)
-		(void)scl_parse_u64(v, vn, UINT64_MAX, &serial);
-	if (field(j, "_SOURCE_REALTIME_TIMESTAMP", &v, &vn) == 0)
-		(void)scl_parse_u64(v, vn, UINT64_MAX, &srt);
-	if (!srt && sd_journal_get_realtime_usec(j, &rt) < 0)
-		rt = 0;
-
-	r = field(j, "MESSAGE", &v, &vn);
-	if (r < 0)
-		/* a kernel entry without a readable MESSAGE cannot be told apart from any other */
-		return audit ? skip(ops, ud, SCL_SKIP_BAD_JOURNAL, index) : 0;
-	if (kernel && !memmem(v, vn, "type=1326", 9))
-		return 0;
-	if (vn > SCL_MAX_LINE)
-		return skip(ops, ud, SCL_SKIP_TOO_LONG, index);
-	r = scl_journal_message(v, vn, host, host_n, serial, srt ? srt : rt, SCL_FRAME_JOURNAL, &rec, &why);
-	if (r == SCL_LINE_RECORD)
-		return ops->record ? ops->record(ud, &rec, index) : 0;
-	if (r < 0)
-		return skip(ops, ud, why, index);
-	return audit ? skip(ops, ud, SCL_SKIP_BAD_JOURNAL, index) : 0;
+	/* last, and handed on in place (up to SCL_MAX_LINE + 1 bytes: not copied) */
+	if (sd_journal_get_data(j, "MESSAGE", &d, &l) >= 0)
+		f[n++] = (scl_journal_field){ d, l };
+	return scl_journal_entry(f, n, index, ops, ud);
 }
 
 /* (_TRANSPORT=kernel) OR (_TRANSPORT=audit AND _AUDIT_TYPE=1326) */

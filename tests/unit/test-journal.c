@@ -346,6 +346,105 @@ START_TEST(test_magic)
 }
 END_TEST
 
+/* ------------------------------------ one entry's fields, no sd-journal */
+
+#define EBODY "auid=0 uid=0 gid=0 ses=1 pid=7 comm=\"c\" exe=\"/e\" sig=0 arch=c000003e syscall=3 compat=0 " \
+	      "ip=0x1 code=0x7ffc0000"
+#define EREC(serial, time, host) "arch=c000003e syscall=3 serial=" serial " time=" time \
+	" pid=7 code=0x7ffc0000 comm=c exe=/e host=" host
+
+static const struct entry_case {
+	const char *name;
+	const char *fields[8]; /* "NAME=value", NULL-terminated; "\x01" marks a NULL data pointer */
+	const char *want;      /* the one line collected, NULL for nothing */
+} entry_cases[] = {
+	{ "audit", { "_TRANSPORT=audit", "_AUDIT_TYPE=1326", "_AUDIT_ID=9", "_HOSTNAME=h",
+		     "_SOURCE_REALTIME_TIMESTAMP=1795707636904000", "__REALTIME_TIMESTAMP=1795707636999000",
+		     "MESSAGE=SECCOMP " EBODY },
+	  EREC("9", "1795707636.904", "h") },
+	{ "entry time without source time", { "MESSAGE=SECCOMP " EBODY, "__REALTIME_TIMESTAMP=1795707636999000",
+					       "_AUDIT_TYPE=1326", "_TRANSPORT=audit" },
+	  EREC("0", "1795707636.999", "") },
+	{ "first of a name counts", { "_TRANSPORT=audit", "_TRANSPORT=syslog", "_AUDIT_TYPE=1326",
+				      "MESSAGE=SECCOMP " EBODY, "MESSAGE=hello" },
+	  EREC("0", "0.000", "") },
+	{ "kernel printk copy", { "_TRANSPORT=kernel", "MESSAGE=audit: type=1326 audit(1795707636.904:5): " EBODY },
+	  EREC("5", "1795707636.904", "") },
+	{ "kernel line not a record", { "_TRANSPORT=kernel", "MESSAGE=eth0: link up" }, NULL },
+	{ "kernel without message", { "_TRANSPORT=kernel" }, NULL },
+	{ "audit without message", { "_TRANSPORT=audit", "_AUDIT_TYPE=1326" }, "skip bad journal entry" },
+	{ "audit message not a record", { "_TRANSPORT=audit", "_AUDIT_TYPE=1326", "MESSAGE=hello" },
+	  "skip bad journal entry" },
+	{ "audit empty message", { "_TRANSPORT=audit", "_AUDIT_TYPE=1326", "MESSAGE=" }, "skip bad journal entry" },
+	{ "other audit type", { "_TRANSPORT=audit", "_AUDIT_TYPE=1300", "MESSAGE=SECCOMP " EBODY }, NULL },
+	{ "forged via syslog", { "_TRANSPORT=syslog", "_AUDIT_TYPE=1326", "MESSAGE=SECCOMP " EBODY }, NULL },
+	{ "no transport", { "_AUDIT_TYPE=1326", "MESSAGE=SECCOMP " EBODY }, NULL },
+	{ "transport prefix only", { "_TRANSPORT=audi", "_AUDIT_TYPE=1326", "MESSAGE=SECCOMP " EBODY }, NULL },
+	{ "name without '='", { "_TRANSPORT", "_TRANSPORTaudit", "_AUDIT_TYPE=1326", "MESSAGE=SECCOMP " EBODY }, NULL },
+	{ "NULL data ignored", { "\x01", "_TRANSPORT=audit", "_AUDIT_TYPE=1326", "MESSAGE=SECCOMP " EBODY },
+	  EREC("0", "0.000", "") },
+	{ "malformed record", { "_TRANSPORT=audit", "_AUDIT_TYPE=1326", "MESSAGE=SECCOMP arch=zz syscall=1" },
+	  "skip bad arch" },
+	{ "bad numbers ignored", { "_TRANSPORT=audit", "_AUDIT_TYPE=1326", "_AUDIT_ID=-1",
+				   "_SOURCE_REALTIME_TIMESTAMP=12x", "__REALTIME_TIMESTAMP= 5", "MESSAGE=SECCOMP " EBODY },
+	  EREC("0", "0.000", "") },
+	{ "empty", { NULL }, NULL },
+};
+
+START_TEST(test_entry_fields)
+{
+	const struct entry_case *tc = &entry_cases[_i];
+	scl_journal_field f[8];
+	struct collect c;
+	size_t n = 0;
+
+	for (; n < 8 && tc->fields[n]; n++) {
+		bool null = !strcmp(tc->fields[n], "\x01");
+		f[n] = (scl_journal_field){ null ? NULL : tc->fields[n], null ? 5 : strlen(tc->fields[n]) };
+	}
+	collect_init(&c);
+	ck_assert_int_eq(scl_journal_entry(f, n, 42, &ops, &c), 0);
+	if (!tc->want) {
+		ck_assert_msg(c.n == 0, "%s: got %s", tc->name, c.n ? c.v[0] : "");
+	} else {
+		ck_assert_msg(c.n == 1, "%s: %zu lines", tc->name, c.n);
+		ck_assert_msg(!strcmp(c.v[0], tc->want), "%s: got %s", tc->name, c.v[0]);
+		ck_assert_uint_eq(c.last_index, 42);
+	}
+	/* the same without callbacks, and a callback's error comes back */
+	ck_assert_int_eq(scl_journal_entry(f, n, 42, NULL, NULL), 0);
+	c.fail_at = (int)c.records + 1;
+	if (tc->want && strncmp(tc->want, "skip", 4))
+		ck_assert_int_eq(scl_journal_entry(f, n, 43, &ops, &c), -ECANCELED);
+	collect_free(&c);
+}
+END_TEST
+
+/* MESSAGE over SCL_MAX_LINE (sd-journal returns up to its data threshold). */
+START_TEST(test_entry_too_long)
+{
+	size_t ln = sizeof("MESSAGE=") - 1 + SCL_MAX_LINE + 1;
+	char *m = malloc(ln);
+	scl_journal_field f[2] = { { "_TRANSPORT=kernel", 17 }, { m, ln } };
+	struct collect c;
+
+	ck_assert_ptr_nonnull(m);
+	memset(m, 'x', ln);
+	memcpy(m, "MESSAGE=audit: type=1326 ", 25);
+	collect_init(&c);
+	ck_assert_int_eq(scl_journal_entry(f, 2, 1, &ops, &c), 0);
+	ck_assert_uint_eq(c.skips, 1);
+	ck_assert_int_eq(c.last_skip, SCL_SKIP_TOO_LONG);
+	f[1].n--; /* at the limit: handed to the parser, which skips it for its own reason */
+	ck_assert_int_eq(scl_journal_entry(f, 2, 1, &ops, &c), 0);
+	ck_assert_uint_eq(c.skips, 2);
+	ck_assert_int_eq(scl_journal_entry(NULL, 3, 1, &ops, &c), 0);
+	ck_assert_uint_eq(c.n, 2);
+	collect_free(&c);
+	free(m);
+}
+END_TEST
+
 /* --------------------------------------------- a journal written here */
 
 static const char *journal_remote(void)
@@ -647,6 +746,8 @@ int main(void)
 	tcase_add_test(tc, test_cursor_resume);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_magic);
+	tcase_add_loop_test(tc, test_entry_fields, 0, sizeof(entry_cases) / sizeof(entry_cases[0]));
+	tcase_add_test(tc, test_entry_too_long);
 	tcase_add_test(tc, test_crafted);
 	tcase_add_test(tc, test_follow);
 	tcase_add_test(tc, test_follow_idle_error);
