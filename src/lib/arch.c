@@ -123,7 +123,8 @@ void scl_mapper_free(scl_mapper *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->str_cap; i++)
+	/* also a mapper scl_mapper_new() gave up on: strs may be NULL */
+	for (size_t i = 0; m->strs && i < m->str_cap; i++)
 		free(m->strs[i]);
 	free(m->strs);
 	free(m->nrs);
@@ -241,14 +242,28 @@ int scl_mapper_name(scl_mapper *m, uint32_t arch, uint32_t nr, const char **ret_
 		} else if (nr > INT32_MAX) {
 			e->err = -ENOENT;
 		} else {
-			char *s = seccomp_syscall_resolve_num_arch(eff, (int)nr);
+			char *s;
+			errno = 0;
+			s = seccomp_syscall_resolve_num_arch(eff, (int)nr);
 			if (!s) {
-				e->err = -ENOENT;
+				/* NULL both for a number it cannot name and when its strdup() fails */
+				e->err = errno == ENOMEM ? -ENOMEM : -ENOENT;
 			} else {
 				e->name = scl_mapper_intern(m, s);
 				free(s);
 				e->err = e->name ? 0 : -ENOMEM;
 			}
+		}
+		if (e->err == -ENOMEM) {
+			/*
+			 * Not remembered: a failed allocation must not make the
+			 * syscall unknown for the mapper's life (a collector would
+			 * leave it out of every profile).  The slot was the end of
+			 * its probe chain, so emptying it again is safe.
+			 */
+			e->used = 0;
+			m->nr_len--;
+			return -ENOMEM;
 		}
 	}
 	if (e->err < 0)
