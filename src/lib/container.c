@@ -209,7 +209,8 @@ struct path_state {
 	enum kube_pos kube;
 	bool after_docker;   /* previous component was cgroupfs "docker" */
 	bool pod_seen;
-	scl_k8s_qos qos;
+	scl_k8s_qos qos;     /* of the pod in uid: set with it, never alone */
+	scl_k8s_qos qos_dir; /* cgroupfs kubepods/{burstable,besteffort}: for the pod below it */
 	char uid[SCL_MAX_POD_UID + 1];
 	bool unit_seen;
 	bool runtime_seen;   /* docker, kubepods: a plain leaf below them is not a runc container */
@@ -237,7 +238,7 @@ static void set_match(struct path_state *s, scl_container_runtime rt, bool conmo
 	s->matches++;
 	/* what follows is inside this container: a new level */
 	s->pod_seen = false;
-	s->qos = SCL_QOS_NONE;
+	s->qos = s->qos_dir = SCL_QOS_NONE;
 	s->uid[0] = '\0';
 	s->kube = KUBE_NONE;
 }
@@ -343,22 +344,24 @@ static int component(struct path_state *s, const char *c, size_t n)
 		s->runtime_seen = true;
 		return 0;
 	}
+	/*
+	 * The QoS level is the pod's only once the pod is seen: a QoS directory
+	 * further down (a cgroup tree delegated below a pod names itself) must
+	 * not relabel the pod seen before it.
+	 */
 	if (kube == KUBE_ROOT && (eq(c, n, "burstable") || eq(c, n, "besteffort"))) {
-		s->qos = c[1] == 'u' ? SCL_QOS_BURSTABLE : SCL_QOS_BESTEFFORT;
+		s->qos_dir = c[1] == 'u' ? SCL_QOS_BURSTABLE : SCL_QOS_BESTEFFORT;
 		s->kube = KUBE_QOS;
 		return 0;
 	}
 	if ((kube == KUBE_ROOT || kube == KUBE_QOS) && STARTSWITH(c, n, "pod")) {
 		if (!pod_uid(c + 3, n - 3, '-', s->uid))
 			return -EINVAL;
-		if (kube == KUBE_ROOT)
-			s->qos = SCL_QOS_GUARANTEED;
+		s->qos = kube == KUBE_ROOT ? SCL_QOS_GUARANTEED : s->qos_dir;
 		s->pod_seen = true;
 		s->kube = KUBE_POD;
 		return 0;
 	}
-	if (kube == KUBE_QOS)
-		s->qos = SCL_QOS_NONE; /* kubepods/burstable/<not a pod> */
 	return 0;
 }
 
@@ -623,7 +626,7 @@ static int open_pid_dir(int proc_fd, uint32_t pid)
 static int read_starttime(int dfd, uint32_t pid, uint64_t *ret)
 {
 	char buf[SCL_MAX_PROC_STAT + 1];
-	size_t n;
+	size_t n = 0;
 	int r = read_small(dfd, "stat", buf, SCL_MAX_PROC_STAT, &n);
 
 	if (r < 0)
@@ -636,7 +639,7 @@ static int read_starttime(int dfd, uint32_t pid, uint64_t *ret)
 static int read_cgroup(int dfd, unsigned flags, scl_container *ret)
 {
 	_cleanup_free_ char *buf = malloc(SCL_MAX_PROC_CGROUP_FILE + 1);
-	size_t n;
+	size_t n = 0;
 	int r;
 
 	if (!buf)

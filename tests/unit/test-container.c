@@ -81,6 +81,13 @@ static const struct path_case {
 	{ "/kubepods/burstable", LEAF, 0, NONE, 0, 0, "", "" },
 	{ "/kubepods.slice/kubepods-burstable.slice", LEAF, 0, NONE, 0, 0, "", "" },
 	{ "/kubepods/burstable/pod" POD2 "/not-a-container", 0, 0, NONE, 0, BU, "", POD2 },
+	/* a QoS directory below a pod (named by whoever owns that subtree) does not relabel the pod
+	 * (tests/fuzz/corpus/cgroup/crash-pod-qos-relabelled*) */
+	{ "/kubepods-pod" POD1_ ".slice/b/kubepods/burstable/-", 0, 0, NONE, 0, G, "", POD1 },
+	{ "/kubepods-pod" POD1_ ".slice/b/kubepods/burstable", 0, 0, NONE, 0, G, "", POD1 },
+	{ "/kubepods.slice/kubepods-pod" POD1_ ".slice/x/kubepods/besteffort", LEAF, 0, NONE, 0, G, "", POD1 },
+	{ "/kubepods/burstable/pod" POD2 "/kubepods/besteffort/x", 0, 0, NONE, 0, BU, "", POD2 },
+	{ "/kubepods/pod" POD2 "/kubepods/burstable/pod" POD4, 0, 0, NONE, 0, G, "", POD2 },
 	/* CRI-O */
 	{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD1_ ".slice/crio-" D1 ".scope", 0, 1, CRIO,
 	  0, BU, D1, POD1 },
