@@ -76,7 +76,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libscmplog.a
 BIN      := $(BUILD)/scmplog
 
-.PHONY: deps all check check-unit check-cli check-live check-demo check-asan install uninstall clean fuzz bench help demo lint deb rpm
+.PHONY: deps all check check-unit check-cli check-live check-demo check-asan check-valgrind install uninstall clean fuzz bench help demo lint deb rpm
 all: $(BIN) $(LIBA)
 
 deps:
@@ -134,6 +134,63 @@ check-asan:
 	@echo "== unit + cli suites under ASan/UBSan ($(BUILD)-asan)"
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)-asan SANITIZE=address,undefined OPT="-O1 -g" check-unit check-cli
 
+# `make check-valgrind`: the main commands on the fixtures under valgrind (no
+# root): an invalid read or write, a use of uninitialised memory, or a
+# definite or indirect leak fails, as does an unexpected exit status.  The
+# ERROR SUMMARY is checked too, so `diff` can exit 1 for "differ".  Logs and
+# outputs in $(BUILD)/valgrind/.
+VALGRIND ?= valgrind
+VG_OPTS  := --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--show-leak-kinds=definite,indirect --num-callers=30
+check-valgrind: $(BIN)
+	@command -v $(VALGRIND) >/dev/null || { echo "scmplog: $(VALGRIND) not found (apt-get install valgrind)" >&2; exit 1; }
+	@echo "== main commands under valgrind ($(BUILD)/valgrind)"
+	@B=$(abspath $(BIN)); D=tests/data; P=tests/data/profiles; W=$(BUILD)/valgrind; \
+	rm -rf $$W; mkdir -p $$W/exe $$W/comm $$W/host; fails=0; n=0; \
+	vg() { want=$$1; name=$$2; in=$$3; shift 3; n=$$((n + 1)); \
+		$(VALGRIND) $(VG_OPTS) --log-file=$$W/$$name.vg "$$B" "$$@" <$$in >$$W/$$name.out 2>$$W/$$name.err; rc=$$?; \
+		if [ $$rc -ne $$want ] || ! grep -q 'ERROR SUMMARY: 0 errors' $$W/$$name.vg; then \
+			echo "FAIL $$name (exit $$rc, want $$want): scmplog $$*"; cat $$W/$$name.err $$W/$$name.vg; fails=$$((fails + 1)); \
+		else echo "  ok    $$name"; fi; }; \
+	gzip -c $$D/audit-raw.log >$$W/audit-raw.log.gz; \
+	i=0; while [ $$i -lt 1200 ]; do cat $$D/audit-raw.log; i=$$((i + 1)); done >$$W/big.log; \
+	printf 'a\nd\ns\nA\nD\n' >$$W/answers; \
+	vg 0 build-raw /dev/null build $$D/audit-raw.log; \
+	vg 0 build-enriched /dev/null build -f k8s --name web $$D/audit-enriched.log; \
+	vg 0 build-dmesg /dev/null build -f systemd $$D/dmesg.log; \
+	vg 0 build-kmsg-syslog /dev/null build $$D/kmsg.log $$D/syslog-rfc3339.log $$D/dmesg-raw.log; \
+	vg 0 build-journal-text /dev/null build $$D/journal-export.txt $$D/journal-json.txt $$D/journal-short.txt; \
+	vg 0 build-journal-file /dev/null build $$D/journal/seccomp.journal; \
+	vg 0 build-gzip-stdin $$W/audit-raw.log.gz build; \
+	vg 0 build-parallel /dev/null build -j 2 $$W/big.log; \
+	vg 0 build-merge-stats /dev/null build --merge $$P/a.json --stats $$W/stats.json -o $$W/out.json $$D/audit-node.log; \
+	vg 0 build-malformed /dev/null build --include-denied --allow-empty $$D/malformed.log $$D/foreign-arches.log; \
+	vg 1 build-strict /dev/null build --strict $$D/malformed.log; \
+	vg 0 build-select /dev/null build --comm gen --since 1795707000 --arch x86_64 $$D/audit-raw.log; \
+	vg 1 build-missing /dev/null build $$W/no-such-file.log; \
+	vg 2 build-usage /dev/null build --no-such-option; \
+	vg 0 split-exe /dev/null build --split-by exe --out-dir $$W/exe $$D/audit-raw.log; \
+	vg 0 split-comm /dev/null build --split-by comm --out-dir $$W/comm -f k8s $$D/dmesg.log; \
+	vg 0 split-host /dev/null build --split-by host --out-dir $$W/host $$D/audit-node.log; \
+	vg 0 explain /dev/null explain $$D/dmesg.log $$D/audit-raw.log; \
+	vg 0 explain-all /dev/null explain --all $$D/journal/seccomp.journal; \
+	vg 0 merge /dev/null merge $$P/a.json $$P/b.json $$P/rules.json; \
+	vg 0 merge-k8s /dev/null merge -f k8s --name x $$P/merge-ab.json; \
+	vg 1 merge-bad /dev/null merge $$P/a.json $$P/bad-syntax.json; \
+	vg 0 diff-same /dev/null diff $$P/a.json $$P/a-reordered.json; \
+	vg 1 diff-text /dev/null diff $$P/a.json $$P/b.json; \
+	vg 1 diff-json /dev/null diff --format json $$P/rules.json $$P/b.json; \
+	vg 0 log-profile /dev/null log-profile -a x86_64 -a aarch64; \
+	vg 0 log-profile-known /dev/null log-profile --allow-known $$P/a.json -f systemd; \
+	vg 0 resolve /dev/null resolve 59 read; \
+	vg 0 resolve-aarch64 /dev/null resolve -a c00000b7 63 openat; \
+	vg 0 resolve-all /dev/null resolve --all -a x32; \
+	vg 0 resolve-arches /dev/null resolve --arches; \
+	vg 1 resolve-unknown /dev/null resolve 99999 no_such_call; \
+	vg 0 review $$W/answers review -o $$W/review.json $$P/a.json $$P/b.json; \
+	vg 0 review-records $$W/answers review --since-profile $$P/a.json -o $$W/review2.json $$D/audit-raw.log; \
+	echo "check-valgrind: $$n runs, $$fails failed"; [ $$fails -eq 0 ]
+
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@SCMPLOG=$(abspath $(BIN)) bash tests/demo.sh
@@ -146,9 +203,19 @@ bench: $(BIN)
 
 # cppcheck does not model __attribute__((cleanup)): its memleak reports are
 # about _cleanup_free_ variables.  Leaks are checked by ASan and valgrind.
+# Then clang-tidy (.clang-tidy: the checks, and why some are off) on every
+# source with the build's flags, LINT_JOBS at a time; any finding fails.
+# Diagnostics go to stdout; stderr only has clang-tidy's "N warnings
+# generated" (system headers).
+LINT_JOBS  ?= 2
+CLANG_TIDY ?= clang-tidy
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem --suppress=memleak -Iinclude -Isrc src
+	@command -v $(CLANG_TIDY) >/dev/null || { echo "scmplog: $(CLANG_TIDY) not found (apt-get install clang-tidy)" >&2; exit 1; }
+	@echo "  TIDY    src ($(words $(LIB_SRC) $(CLI_SRC)) files)"
+	$(Q)printf '%s\n' $(LIB_SRC) $(CLI_SRC) | xargs -P $(LINT_JOBS) -I{} \
+		$(CLANG_TIDY) --quiet {} -- -std=gnu11 $(CPPFLAGS) $(DEP_CFLAGS) 2>/dev/null
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/scmplog/profiles \

@@ -261,8 +261,10 @@ int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p)
 	char what[4200];
 	int r;
 
-	if (!c.k8s_name)
-		c.k8s_name = derived = name_from_path(o->output);
+	if (!c.k8s_name) {
+		derived = name_from_path(o->output);
+		c.k8s_name = derived;
+	}
 	if (report_losses(o, p) < 0) {
 		log_error("out of memory");
 		return -ENOMEM;

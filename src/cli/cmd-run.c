@@ -144,9 +144,9 @@ static int add_ses(struct run *R, uint32_t ses)
 static int poll_child(struct run *R)
 {
 	struct cli_child_msg m;
-	int r;
 
-	while ((r = cli_child_read(&R->child, &m)) > 0) {
+	/* until none is pending (0) or the pipe is closed (-EPIPE: the command ran or died) */
+	while (cli_child_read(&R->child, &m) > 0) {
 		if (m.kind == CLI_CHILD_SESSION) {
 			if (add_ses(R, m.value) < 0)
 				return -ENOMEM;

@@ -206,7 +206,7 @@ int scl_proc_conn_dispatch(scl_proc_conn *c, scl_proc_event_fn cb, void *ud)
 	int total = 0;
 
 	for (;;) {
-		struct sockaddr_nl from;
+		struct sockaddr_nl from = { 0 };
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(c->fd, buf.b, sizeof(buf.b), MSG_TRUNC, (struct sockaddr *)&from, &fl);
 		int r;

@@ -297,13 +297,10 @@ int scl_pfmt_rule_fate(const scl_profile_rule *r, const uint32_t *exp, size_t n_
 	}
 	if (r->includes.n_arches) {
 		size_t hit = arches_cover(&r->includes, exp, n_exp);
-		if (n_exp == 0) {
-			why_add(why, whylen, "includes.arches dropped");
-			fate = fate > SCL_PFMT_STRIP ? fate : SCL_PFMT_STRIP;
-		} else if (hit == 0) {
+		if (n_exp != 0 && hit == 0) {
 			why_add(why, whylen, "not for the profile's architectures");
 			fate = SCL_PFMT_DROP;
-		} else if (hit < n_exp) {
+		} else if (n_exp == 0 || hit < n_exp) {
 			why_add(why, whylen, "includes.arches dropped");
 			fate = fate > SCL_PFMT_STRIP ? fate : SCL_PFMT_STRIP;
 		}

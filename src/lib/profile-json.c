@@ -361,8 +361,8 @@ struct reader {
 	size_t errlen;
 };
 
-static int fail(struct reader *rd, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct reader *rd, int r, const char *fmt, ...)
+static void fail_msg(struct reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail_msg(struct reader *rd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -371,8 +371,19 @@ static int fail(struct reader *rd, int r, const char *fmt, ...)
 		vsnprintf(rd->err, rd->errlen, fmt, ap);
 		va_end(ap);
 	}
-	return r;
 }
+
+/*
+ * The message, then r.  A macro so that r stays visible at the call: the
+ * static analyzer does not follow a variadic function's return, and took
+ * every "return fail(rd, -EINVAL, ...)" for a possible success.
+ */
+#define fail(rd, r, ...)                      \
+	({                                    \
+		int _fr = (r);                \
+		fail_msg((rd), __VA_ARGS__);  \
+		_fr;                          \
+	})
 
 #define warn(rd, ...)                                                    \
 	({                                                               \

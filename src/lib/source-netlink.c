@@ -9,6 +9,7 @@
 #include <linux/netlink.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -44,6 +45,10 @@ struct scl_netlink {
 	bool set_backlog_limit, set_wait_time;
 	bool lost_known;
 	uint32_t lost_start;
+	/* what proves a growth of `lost` cost us nothing (see lost_not_ours()) */
+	int64_t start_ms;
+	bool wait_actual_known;
+	uint32_t wait_actual_start, wait_time_start, backlog_limit_start;
 	scl_marker marker;
 	uint16_t marker_type;
 	bool marker_pending, marker_seen;
@@ -124,7 +129,7 @@ static int nl_send(int fd, uint32_t seq, uint16_t type, uint16_t flags, const vo
  * start marker.
  */
 static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, size_t len, uint16_t reply_type,
-		      void *reply, size_t reply_len)
+		      void *reply, size_t reply_len, size_t *reply_got)
 {
 	_cleanup_free_ char *buf = malloc(NL_BUF);
 	int64_t deadline = now_ms() + CTL_TIMEOUT_MS;
@@ -137,7 +142,7 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 	if (r < 0)
 		return r;
 	for (;;) {
-		struct sockaddr_nl from;
+		struct sockaddr_nl from = { 0 };
 		socklen_t fl = sizeof(from);
 		struct pollfd p = { fd, POLLIN, 0 };
 		int64_t left = deadline - now_ms();
@@ -172,6 +177,8 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 				size_t dl = h->nlmsg_len - NLMSG_HDRLEN;
 				memset(reply, 0, reply_len);
 				memcpy(reply, NLMSG_DATA(h), dl < reply_len ? dl : reply_len);
+				if (reply_got)
+					*reply_got = dl < reply_len ? dl : reply_len;
 				got_reply = true;
 			}
 			if (got_ack && got_reply)
@@ -182,12 +189,24 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 
 static int get_status(int fd, uint32_t seq, struct audit_status *s)
 {
-	return nl_request(fd, seq, AUDIT_GET, NULL, 0, AUDIT_GET, s, sizeof(*s));
+	return nl_request(fd, seq, AUDIT_GET, NULL, 0, AUDIT_GET, s, sizeof(*s), NULL);
+}
+
+/* With *ret_wait_known: the kernel's reply has backlog_wait_time_actual (Linux 5.10). */
+static int get_status_wait(int fd, uint32_t seq, struct audit_status *s, bool *ret_wait_known)
+{
+	size_t got = 0;
+	int r = nl_request(fd, seq, AUDIT_GET, NULL, 0, AUDIT_GET, s, sizeof(*s), &got);
+
+	if (r == 0)
+		*ret_wait_known = got >= offsetof(struct audit_status, backlog_wait_time_actual) +
+						sizeof(s->backlog_wait_time_actual);
+	return r;
 }
 
 static int set_status(int fd, uint32_t seq, const struct audit_status *s)
 {
-	return nl_request(fd, seq, AUDIT_SET, s, sizeof(*s), 0, NULL, 0);
+	return nl_request(fd, seq, AUDIT_SET, s, sizeof(*s), 0, NULL, 0, NULL);
 }
 
 static void to_public(const struct audit_status *k, scl_audit_status *s)
@@ -222,7 +241,7 @@ int scl_audit_get_status(scl_audit_status *ret)
 static int send_marker(int fd, uint32_t seq, const scl_marker *m, uint16_t type)
 {
 	/* The kernel drops a trailing NUL and logs msg='TEXT'. */
-	return nl_request(fd, seq, type, m->text, m->n + 1, 0, NULL, 0);
+	return nl_request(fd, seq, type, m->text, m->n + 1, 0, NULL, 0, NULL);
 }
 
 static uint16_t marker_type(int fd, uint32_t seq)
@@ -273,7 +292,7 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 	/* Registered from the collecting socket: its port gets the unicast records. */
 	s.mask = AUDIT_STATUS_PID;
 	s.pid = (uint32_t)getpid();
-	r = nl_request(fd, ++nl->seq, AUDIT_SET, &s, sizeof(s), 0, NULL, 0);
+	r = nl_request(fd, ++nl->seq, AUDIT_SET, &s, sizeof(s), 0, NULL, 0, NULL);
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -352,7 +371,7 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 	if (r < 0)
 		return r;
 	for (int64_t resend = now_ms() + 1000;;) {
-		struct sockaddr_nl from;
+		struct sockaddr_nl from = { 0 };
 		socklen_t fl = sizeof(from);
 		struct pollfd p = { nl->fd, POLLIN, 0 };
 		int64_t left = deadline - now_ms();
@@ -484,10 +503,14 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 			goto fail;
 	}
 
-	if (get_status(nl->ctl, ++nl->seq, &st) == 0) {
+	if (get_status_wait(nl->ctl, ++nl->seq, &st, &nl->wait_actual_known) == 0) {
 		nl->lost_known = true;
 		nl->lost_start = st.lost;
+		nl->wait_actual_start = st.backlog_wait_time_actual;
+		nl->wait_time_start = st.backlog_wait_time;
+		nl->backlog_limit_start = st.backlog_limit;
 	}
+	nl->start_ms = now_ms();
 	*ret = nl;
 	return 0;
 fail:
@@ -625,17 +648,61 @@ bool scl_netlink_drained(const scl_netlink *nl)
 	return nl->marker_seen;
 }
 
+/*
+ * The largest HZ of any architecture (alpha: 1200).  A backlog wait of W
+ * jiffies lasts at least W / HZ_MAX seconds.
+ */
+#define HZ_MAX 1200
+
+/*
+ * Whether the growth of the kernel's lost counter cost this collector no
+ * record.  kernel/audit.c counts a record lost in four places:
+ *   - audit_log_start(), before the record has a serial: the backlog is
+ *     full and the task has waited backlog_wait_time in that one call (at
+ *     once when the wait time is 0 or the caller cannot sleep; SECCOMP
+ *     records are allocated with GFP_KERNEL and can), or out of memory;
+ *   - audit_log_end(), rate_limit: the serial is spent;
+ *   - kauditd's retry and hold queues, when unicast to the daemon fails:
+ *     after the multicast copy, with the serial spent.
+ * Every loss after the serial shows as a serial gap to a reader that sees
+ * every record type, and is counted as such.  A loss before it needs a task
+ * that waited out the backlog: none did if the backlog is unlimited, or the
+ * kernel's summed wait (backlog_wait_time_actual) grew by less than one
+ * full wait, or the collection lasted less than one full wait.  Short of
+ * the kernel running out of memory for a record, the growth is then someone
+ * else's loss: typically a stalled audit daemon whose records we read by
+ * multicast.
+ */
+static bool lost_not_ours(const scl_netlink *nl, const struct audit_status *st, bool wait_known)
+{
+	uint32_t wait = st->backlog_wait_time < nl->wait_time_start ? st->backlog_wait_time : nl->wait_time_start;
+	int64_t elapsed = now_ms() - nl->start_ms;
+
+	if (!nl->st.serials_tracked)
+		return false;
+	if (nl->backlog_limit_start == 0 && st->backlog_limit == 0)
+		return true;
+	if (wait == 0)
+		return false;
+	if (wait_known && nl->wait_actual_known && (uint32_t)(st->backlog_wait_time_actual - nl->wait_actual_start) < wait)
+		return true;
+	return elapsed >= 0 && elapsed * HZ_MAX < (int64_t)wait * 1000;
+}
+
 int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
 {
 	struct audit_status st;
+	bool wait_known = false;
 
 	nl->st.serial_gaps = scl_serials_gaps(&nl->serials);
 	nl->st.lost_known = false;
 	nl->st.kernel_lost = 0;
-	if (nl->lost_known && get_status(nl->ctl, ++nl->seq, &st) == 0) {
+	nl->st.kernel_lost_not_ours = false;
+	if (nl->lost_known && get_status_wait(nl->ctl, ++nl->seq, &st, &wait_known) == 0) {
 		nl->st.lost_known = true;
-		/* u32 arithmetic: the counter wraps */
-		nl->st.kernel_lost = (uint32_t)(st.lost - nl->lost_start);
+		/* A counter below its start was reset (auditctl --reset-lost): what it has came since. */
+		nl->st.kernel_lost = st.lost >= nl->lost_start ? st.lost - nl->lost_start : st.lost;
+		nl->st.kernel_lost_not_ours = nl->st.kernel_lost && lost_not_ours(nl, &st, wait_known);
 	}
 	*ret = nl->st;
 	return 0;
@@ -667,7 +734,7 @@ static int restore_one(scl_netlink *nl, bool *flag, uint32_t mask, uint32_t cur,
 
 int scl_netlink_restore(scl_netlink *nl)
 {
-	struct audit_status s, cur;
+	struct audit_status s, cur = { 0 };
 	int first = 0, r;
 
 	if (!nl || nl->ctl < 0)
@@ -703,7 +770,7 @@ int scl_audit_restore_limits(uint32_t old_backlog_limit, uint32_t backlog_limit,
 			     uint32_t wait_time)
 {
 	scl_netlink nl = { .fd = -1, .ctl = -1 };
-	struct audit_status cur;
+	struct audit_status cur = { 0 };
 	int r, n = 0;
 
 	nl.ctl = nl_socket(false);

@@ -13,7 +13,8 @@
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
 static inline void scl_freep(void *p) { free(*(void **)p); }
-static inline void scl_fclosep(FILE **f) { if (*f) fclose(*f); }
+/* for streams only read from: one written to is closed, and checked, explicitly */
+static inline void scl_fclosep(FILE **f) { if (*f) (void)fclose(*f); }
 static inline void scl_closep(int *fd) { if (*fd >= 0) close(*fd); }
 
 #define _cleanup_free_ _cleanup_(scl_freep)
