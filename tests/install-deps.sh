@@ -5,7 +5,7 @@
 # package builders (make deb, make rpm; not needed by make check).
 set -eu
 pkgs="gcc make pkg-config libseccomp-dev libaudit-dev libjson-c-dev libsystemd-dev zlib1g-dev check
-gcc-multilib strace python3 busybox-static runc golang-github-containers-common systemd-journal-remote
+gcc-multilib strace python3 python3-yaml git busybox-static runc golang-github-containers-common systemd-journal-remote
 tmux auditd"
 for a in "$@"; do
 	case $a in

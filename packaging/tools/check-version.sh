@@ -12,4 +12,6 @@ deb=$(sed -n '1s/^scmplog (\([^)]*\)).*/\1/p' "$top/packaging/debian/changelog")
 rpm=$(sed -n 's/^Version:[[:space:]]*//p' "$top/packaging/rpm/scmplog.spec")
 [ "$rpm" = "$v" ] || { echo "scmplog: packaging/rpm/scmplog.spec is at '$rpm', VERSION is '$v': run packaging/tools/set-version.sh $v" >&2; bad=1; }
 grep -q "^## \[$v\]" "$top/CHANGELOG.md" || { echo "scmplog: CHANGELOG.md has no '## [$v]' section" >&2; bad=1; }
+tag=$(sed -n 's/^[[:space:]]*newTag:[[:space:]]*"\{0,1\}\([^"]*\)"\{0,1\}[[:space:]]*$/\1/p' "$top/packaging/kubernetes/kustomization.yaml")
+[ "$tag" = "$v" ] || { echo "scmplog: packaging/kubernetes/kustomization.yaml's image tag is '$tag', VERSION is '$v': run packaging/tools/set-version.sh $v" >&2; bad=1; }
 exit $bad

@@ -34,4 +34,5 @@ new_re=$(printf '%s' "$new" | sed 's/\./\\./g')
 day=$(sed -n "s/^## \[$new_re\] - \([0-9]\{4\}-[0-9][0-9]-[0-9][0-9]\)\$/\1/p" CHANGELOG.md | head -n 1)
 [ -n "$day" ] || { echo "set-version: CHANGELOG.md: '## [$new]' has no date (YYYY-MM-DD)" >&2; exit 1; }
 sed -i "s/^\(\.TH [^ ]* [0-9][^ ]* \)\"[^\"]*\"/\1\"$day\"/" packaging/man/*.1
-echo "version $new: VERSION, packaging/debian/changelog, packaging/rpm/scmplog.spec, CHANGELOG.md, packaging/man/*.1 ($day)"
+sed -i "s/^\([[:space:]]*newTag:[[:space:]]*\).*/\1\"$new\"/" packaging/kubernetes/kustomization.yaml
+echo "version $new: VERSION, packaging/debian/changelog, packaging/rpm/scmplog.spec, CHANGELOG.md, packaging/man/*.1 ($day), packaging/kubernetes/kustomization.yaml"

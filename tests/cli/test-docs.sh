@@ -61,14 +61,17 @@ for page in "$MAN"/*.1; do
 done
 # set-version.sh moves all of them along, here in a scratch copy of the files it edits
 S=$TMP/set-version
-mkdir -p "$S/packaging/debian" "$S/packaging/rpm"
+mkdir -p "$S/packaging/debian" "$S/packaging/rpm" "$S/packaging/kubernetes"
 cp "$TOP/VERSION" "$TOP/CHANGELOG.md" "$S/" && cp -r "$TOP/packaging/tools" "$TOP/packaging/man" "$S/packaging/" &&
-	cp "$TOP/packaging/debian/changelog" "$S/packaging/debian/" && cp "$TOP/packaging/rpm/scmplog.spec" "$S/packaging/rpm/" ||
+	cp "$TOP/packaging/debian/changelog" "$S/packaging/debian/" && cp "$TOP/packaging/rpm/scmplog.spec" "$S/packaging/rpm/" &&
+	cp "$TOP/packaging/kubernetes/kustomization.yaml" "$S/packaging/kubernetes/" ||
 	fail "cannot copy the versioned files"
 sed -i 's/^\(\.TH [^ ]* 1 \)"[^"]*"/\1"2000-01-01"/' "$S"/packaging/man/*.1
 expect_rc 0 sh "$S/packaging/tools/set-version.sh" 99.8.7
 expect_rc 0 sh "$S/packaging/tools/check-version.sh"
 [ "$(cat "$S/VERSION")" = 99.8.7 ] || fail "set-version.sh did not write VERSION"
+grep -q '^    newTag: "99.8.7"$' "$S/packaging/kubernetes/kustomization.yaml" ||
+	fail "set-version.sh did not move the DaemonSet's image tag: $(grep newTag "$S/packaging/kubernetes/kustomization.yaml")"
 day=$(changelog_day "$S" 99.8.7)
 [ -n "$day" ] || fail "set-version.sh wrote no dated '## [99.8.7]' section"
 for page in "$S"/packaging/man/*.1; do
