@@ -66,6 +66,35 @@ static int copy_allowed(scl_profile *dst, const scl_profile *src, const char *pa
 	return 0;
 }
 
+/*
+ * A seccomp filter holds architectures of one byte order: libseccomp's
+ * seccomp_arch_add() fails with EDOM for the other, and runc with it
+ * ("error adding architecture to seccomp filter: numerical argument out of
+ * domain").  AUDIT_ARCH_* carry __AUDIT_ARCH_LE (0x40000000).
+ */
+static void warn_byte_orders(const scl_profile *p)
+{
+	const scl_arch_info *le = NULL, *be = NULL;
+
+	for (size_t i = 0; i < scl_profile_arch_count(p); i++) {
+		uint32_t t = scl_profile_arch_at(p, i);
+		const scl_arch_info *a = scl_arch_by_token(t);
+
+		if (!a)
+			continue;
+		if (t & 0x40000000U) {
+			if (!le)
+				le = a;
+		} else if (!be) {
+			be = a;
+		}
+	}
+	if (le && be && !cli_quiet)
+		log_warn("the profile lists architectures of both byte orders (%s and %s): a seccomp filter holds "
+			 "one, so libseccomp and runc refuse to load it; write one profile per byte order",
+			 le->name, be->name);
+}
+
 int cmd_log_profile(int argc, char **argv)
 {
 	enum { OPT_ALLOW_KNOWN = 0x100 };
@@ -163,6 +192,7 @@ int cmd_log_profile(int argc, char **argv)
 		if (r < 0)
 			goto fail;
 	}
+	warn_byte_orders(p);
 	if (cli_profile_write(&out, p) < 0)
 		goto out;
 	rc = EXIT_OK;

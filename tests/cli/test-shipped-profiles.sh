@@ -10,9 +10,17 @@ K=$TOP/packaging/kubernetes
 cd "$TMP" || exit 1
 python3 -c 'import yaml' 2>/dev/null || fail "python3-yaml is missing (it parses the manifests): sudo sh tests/install-deps.sh"
 
-expect_rc 0 "$SCMPLOG" log-profile --arch x86_64 --arch aarch64 --arch ppc64le --arch s390x --arch riscv64
+expect_rc 0 "$SCMPLOG" log-profile --arch x86_64 --arch aarch64 --arch ppc64le
 same out "$P/log-everything.json"
 contains out '"defaultAction": "SCMP_ACT_LOG"'
+[ ! -s err ] || fail "log-profile warned about the shipped profile: $(cat err)"
+expect_rc 0 "$SCMPLOG" log-profile --arch s390x
+same out "$P/log-everything-s390x.json"
+expect_rc 0 "$SCMPLOG" log-profile --arch riscv64
+same out "$P/log-everything-riscv64.json"
+# both byte orders in one profile: it is written as asked, with a warning
+expect_rc 0 "$SCMPLOG" log-profile --arch x86_64 --arch s390x
+contains err "scmplog: warning: the profile lists architectures of both byte orders (x86_64 and s390x)"
 
 # the complain-mode template is exactly what its baseline makes now
 expect_rc 0 "$SCMPLOG" log-profile --allow-known "$P/runc-busybox-baseline.json"
