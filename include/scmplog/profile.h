@@ -210,6 +210,31 @@ bool scl_profile_rule_equal(const scl_profile_rule *a, const scl_profile_rule *b
 int scl_profile_merge(scl_profile *dst, const scl_profile *src);
 
 /*
+ * Statistics files, read back for incremental learning (`build --merge P
+ * --stats S` and `merge --stats-in`): the format scl_profile_write_stats()
+ * writes (profile-io.h), a JSON object whose one member "syscalls" maps
+ * syscall names to { "records": N, "runs": N }, both required, each once,
+ * integers 0..UINT64_MAX.  Member order and JSON whitespace are free; string
+ * escapes, other keys, other value types, duplicate names and trailing data
+ * are errors.
+ *
+ * scl_profile_parse_stats(): *ret is a new profile that allows every listed
+ * name (unrestricted, no architectures, the default action of
+ * scl_profile_new()) with the listed counts.  -EBADMSG with "line L: what"
+ * in err, -EFBIG over SCL_MAX_PROFILE_SIZE, -ENOMEM.  err may be NULL.
+ */
+int scl_profile_parse_stats(const char *buf, size_t n, scl_profile **ret, char *err, size_t errlen);
+/* The same from a file; also -errno from open()/read() (-ENOENT: no such file), with strerror in err. */
+int scl_profile_read_stats_file(const char *path, scl_profile **ret, char *err, size_t errlen);
+/*
+ * Take the counts of p's syscalls from stats: each syscall p allows that
+ * stats lists gets stats' records and runs, replacing its own; the others
+ * keep theirs, and names only stats lists are ignored.  Returns how many
+ * syscalls were set.
+ */
+size_t scl_profile_set_stats_from(scl_profile *p, const scl_profile *stats);
+
+/*
  * A difference found by scl_profile_diff(): `name` allowed on `arch` in the
  * new profile but not in the old one (added) or the other way (removed).
  */

@@ -231,8 +231,8 @@ static int on_skip(void *ud, scl_skip_reason why, uint64_t lineno)
 		pt->first_skip_line = lineno;
 	if (pt->in->strict) {
 		/* strict scans are never split: lineno is absolute */
-		log_error("%s:%llu: malformed SECCOMP record (%s)", pt->cur_name, (unsigned long long)lineno,
-			  scl_skip_reason_str(why));
+		log_error("%s:%llu: malformed SECCOMP record (%s); fatal with --strict", pt->cur_name,
+			  (unsigned long long)lineno, scl_skip_reason_str(why));
 		return -ECANCELED;
 	}
 	return 0;
@@ -245,6 +245,13 @@ static int on_suppressed(void *ud, uint64_t count, uint64_t lineno)
 	if (!pt->first_suppressed_line)
 		pt->first_suppressed_line = lineno;
 	pt->suppressed += count;
+	if (pt->in->strict) {
+		/* a loss is as fatal as a malformed record: the profile would be incomplete */
+		log_error("%s:%llu: the kernel dropped %llu audit record%s (kauditd_printk_skb: callbacks suppressed); "
+			  "fatal with --strict",
+			  pt->cur_name, (unsigned long long)lineno, (unsigned long long)count, count == 1 ? "" : "s");
+		return -ECANCELED;
+	}
 	return 0;
 }
 
@@ -501,7 +508,14 @@ static int scan_parallel(struct cli_input *in, const char *path, int *ret_rc)
 		jobs = MAX_JOBS;
 	if (jobs < 2)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * Only a regular file can be split.  Look before opening: opening a
+	 * FIFO blocks until a writer comes, and closing it again takes the
+	 * writer's only reader away (its data is lost, the serial open hangs).
+	 */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return 0; /* the serial path reports the error */
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < PARALLEL_MIN_SIZE ||

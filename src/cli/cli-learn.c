@@ -98,16 +98,19 @@ int cli_learn_to_profile(struct cli_learn *b, const scl_learn_entry *e, size_t n
 
 int cli_learn_report_unknown(const struct cli_learn *b, bool strict)
 {
+	void (*say)(const char *fmt, ...) __attribute__((format(printf, 1, 2))) = strict ? log_error : log_warn;
+	const char *outcome = strict ? "fatal with --strict" : "not in the profile";
+
 	for (size_t i = 0; i < b->n_unknown; i++) {
 		const struct cli_unknown *u = &b->unknown[i];
 		const scl_arch_info *a = scl_arch_by_token(u->arch);
 		if (u->bad_arch)
-			log_warn("unknown architecture arch=%08x (%llu record%s), not in the profile%s", u->arch,
-				 (unsigned long long)u->count, u->count == 1 ? "" : "s",
-				 a ? ": libseccomp cannot map its syscalls" : "");
+			say("unknown architecture arch=%08x (%llu record%s)%s, %s", u->arch,
+			    (unsigned long long)u->count, u->count == 1 ? "" : "s",
+			    a ? ": libseccomp cannot map its syscalls" : "", outcome);
 		else
-			log_warn("unknown syscall %d on %s (%llu record%s), not in the profile", (int32_t)u->nr,
-				 a ? a->name : "?", (unsigned long long)u->count, u->count == 1 ? "" : "s");
+			say("unknown syscall %d on %s (%llu record%s), %s", (int32_t)u->nr, a ? a->name : "?",
+			    (unsigned long long)u->count, u->count == 1 ? "" : "s", outcome);
 	}
 	return strict && b->n_unknown ? EXIT_RUNTIME : 0;
 }
@@ -745,7 +748,7 @@ static void kill_session(uint32_t ses, int sig)
 		return;
 	while ((de = readdir(d))) {
 		char path[64];
-		uint64_t pid, s;
+		uint64_t pid, s = 0;
 
 		if (scl_parse_u64(de->d_name, strlen(de->d_name), INT32_MAX, &pid) < 0 || (pid_t)pid == self)
 			continue;

@@ -32,12 +32,14 @@ static void help(void)
 	       "      --arch ARCH          list ARCH (and its sub-architectures); repeatable\n"
 	       "                           (default: the architectures seen in the records)\n"
 	       "      --merge PROFILE      start from an existing profile (incremental learning)\n"
-	       "      --stats FILE         write per-syscall record and run counts to FILE\n"
+	       "      --stats FILE         write per-syscall record and run counts to FILE; with\n"
+	       "                           --merge, an existing FILE's counts are added to\n"
 	       "      --include-denied     also allow syscalls that an enforcing profile denied\n"
 	       "      --split-by KEY       one profile per exe, comm or host, written to --out-dir\n"
 	       "      --out-dir DIR        directory for --split-by profiles (NAME.json, sanitised)\n"
 	       "      --allow-empty        write a profile even when no record was found\n"
-	       "      --strict             fail on the first malformed record, unknown syscall or lost record\n"
+	       "      --strict             fail, writing nothing, on the first malformed record, lost\n"
+	       "                           record, unknown architecture or unknown syscall\n"
 	       "  -j, --jobs N             threads for large plain files (default: one per CPU, at most 8)\n"
 	       "  -q, --quiet              no summary on stderr\n"
 	       "  -h, --help               this text\n\n"
@@ -109,6 +111,117 @@ static int check_file_names(struct cli_input *in, const scl_learn_entry *ent, si
 			out_dir, gf[i].name);
 		return -EEXIST;
 	}
+	return 0;
+}
+
+static bool u32_in(const uint32_t *v, size_t n, uint32_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static int cmp_arch_name(const void *a, const void *b)
+{
+	return strcmp(scl_arch_by_token(*(const uint32_t *)a)->name, scl_arch_by_token(*(const uint32_t *)b)->name);
+}
+
+static int add_u32(uint32_t **v, size_t *n, uint32_t x)
+{
+	uint32_t *nv;
+
+	if (u32_in(*v, *n, x))
+		return 0;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	nv[(*n)++] = x;
+	*v = nv;
+	return 0;
+}
+
+/*
+ * --arch replaces the architectures seen; a name learned on x86_64 (say
+ * arch_prctl) stays in a profile listed for aarch64, where runtimes ignore a
+ * name the arch lacks.  That is kept, but an --arch that no record (and no
+ * --merge profile) came from is most likely a mistake: say so, naming the
+ * architectures that were seen.  An --arch counts as seen when it, or one
+ * of its sub-architectures, was (compat records keep their 32-bit arch, x32
+ * numbers count as x32).
+ */
+static int warn_unseen_arches(const uint32_t *arches, size_t n_arches, const scl_learn_entry *e, size_t n,
+			      bool include_denied, const scl_profile *base)
+{
+	_cleanup_free_ uint32_t *seen = NULL;
+	size_t n_seen = 0;
+	char list[512];
+	size_t off = 0;
+
+	if (n_arches == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t arch = e[i].key.arch;
+
+		if (e[i].key.action == SCL_ACT_ALLOW || (e[i].key.action != SCL_ACT_LOG && !include_denied))
+			continue;
+		if (arch == SCL_ARCH_X86_64 && (e[i].key.nr & SCL_X32_SYSCALL_BIT) && e[i].key.nr < 0x80000000U)
+			arch = SCL_ARCH_X32;
+		if (scl_arch_by_token(arch) && add_u32(&seen, &n_seen, arch) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; base && i < scl_profile_arch_count(base); i++) {
+		const scl_arch_info *a = scl_arch_by_token(scl_profile_arch_at(base, i));
+
+		if (!a || add_u32(&seen, &n_seen, a->token) < 0)
+			return a ? -ENOMEM : 0;
+		for (size_t j = 0; j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
+			if (add_u32(&seen, &n_seen, a->subarches[j]) < 0)
+				return -ENOMEM;
+	}
+	if (n_seen == 0)
+		return 0;
+	qsort(seen, n_seen, sizeof(*seen), cmp_arch_name);
+	list[0] = '\0';
+	for (size_t i = 0; i < n_seen && off < sizeof(list); i++) {
+		int k = snprintf(list + off, sizeof(list) - off, "%s%s", i ? ", " : "", scl_arch_by_token(seen[i])->name);
+		if (k < 0)
+			break;
+		off += (size_t)k;
+	}
+	for (size_t i = 0; i < n_arches; i++) {
+		const scl_arch_info *a = scl_arch_by_token(arches[i]);
+		bool hit = u32_in(seen, n_seen, a->token);
+
+		for (size_t j = 0; !hit && j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
+			hit = u32_in(seen, n_seen, a->subarches[j]);
+		if (!hit)
+			log_warn("--arch %s: no record came from %s%s, only from %s; the profile lists it anyway, "
+				 "with the names learned there",
+				 a->name, a->name, a->subarches[0] ? " or its sub-architectures" : "", list);
+	}
+	return 0;
+}
+
+/*
+ * build --merge P --stats S: S holds the counts of the runs that made P;
+ * they become P's, so that this run's records and run add to them.  A
+ * missing S starts the counting (P counts as one run).
+ */
+static int read_base_stats(const char *path, scl_profile *base)
+{
+	_cleanup_(scl_profile_freep) scl_profile *st = NULL;
+	char err[512] = "";
+	int r;
+
+	r = scl_profile_read_stats_file(path, &st, err, sizeof(err));
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		log_error("cannot read statistics '%s' (read back for --merge): %s", path, err[0] ? err : strerror(-r));
+		return r;
+	}
+	scl_profile_set_stats_from(base, st);
 	return 0;
 }
 
@@ -246,6 +359,8 @@ int cmd_build(int argc, char **argv)
 		r = cli_profile_read(merge, &base);
 		if (r < 0)
 			goto out;
+		if (stats && strcmp(stats, "-") && read_base_stats(stats, base) < 0)
+			goto out;
 	}
 
 
@@ -267,6 +382,10 @@ int cmd_build(int argc, char **argv)
 		if (r < 0)
 			goto fail_r;
 		scl_profile_mark_run(p);
+		if (in.strict && b.n_unknown) {
+			cli_learn_report_unknown(&b, true);
+			goto out;
+		}
 		if (scl_profile_count(p) == 0 && !base && !allow_empty) {
 			cli_input_report(&in);
 			cli_learn_report_unknown(&b, false);
@@ -279,6 +398,8 @@ int cmd_build(int argc, char **argv)
 			if (r < 0)
 				goto fail_r;
 		}
+		if (warn_unseen_arches(arches, n_arches, ent, (size_t)n_ent, b.include_denied, base) < 0)
+			goto oom;
 		r = cli_profile_finish(&out, p, arches, n_arches);
 		if (r < 0)
 			goto fail_r;
@@ -308,6 +429,23 @@ int cmd_build(int argc, char **argv)
 			goto oom;
 		if (r < 0)
 			goto out;
+		if (in.strict) {
+			/* the unmappable records are found while mapping: before anything is written */
+			_cleanup_(scl_profile_freep) scl_profile *all = NULL;
+
+			if (scl_profile_new(&all) < 0)
+				goto oom;
+			r = cli_learn_to_profile(&b, ent, (size_t)n_ent, all);
+			if (r < 0)
+				goto fail_r;
+			if (b.n_unknown) {
+				cli_learn_report_unknown(&b, true);
+				goto out;
+			}
+			b.denied = 0; /* counted again below */
+		}
+		if (warn_unseen_arches(arches, n_arches, ent, (size_t)n_ent, b.include_denied, base) < 0)
+			goto oom;
 		while (start < (size_t)n_ent) {
 			_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 			uint32_t g = ent[start].key.group;

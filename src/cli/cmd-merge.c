@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "lib/util.h"
 #include "scmplog/profile.h"
+
+enum { OPT_STATS = 1200, OPT_STATS_IN };
 
 static void help(void)
 {
@@ -20,9 +23,14 @@ static void help(void)
 	       "Options:\n"
 	       CLI_PROFILE_OUT_HELP
 	       CLI_PROFILE_ACTION_HELP
+	       "      --stats FILE         write per-syscall record and run counts of the union to FILE\n"
+	       "      --stats-in FILE      the counts of the PROFILE in the same position (from\n"
+	       "                           'build --stats'); once per PROFILE, or not at all\n"
+	       "                           (then each PROFILE counts as one run, no records)\n"
 	       "  -q, --quiet              no warnings about the inputs or the output format\n"
 	       "  -h, --help               this text\n\n"
-	       "Exit status: 0 success; 1 a profile could not be read or written; 2 usage.\n");
+	       "Exit status: 0 success; 1 a profile or statistics file could not be read or written;\n"
+	       "2 usage.\n");
 }
 
 int cmd_merge(int argc, char **argv)
@@ -32,9 +40,14 @@ int cmd_merge(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		CLI_PROFILE_OUT_LONGOPTS,
 		CLI_PROFILE_ACTION_LONGOPTS,
+		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "stats-in", required_argument, NULL, OPT_STATS_IN },
 		{ NULL, 0, NULL, 0 },
 	};
 	_cleanup_(scl_profile_freep) scl_profile *dst = NULL;
+	_cleanup_free_ const char **stats_in = NULL;
+	size_t n_stats_in = 0;
+	const char *stats = NULL;
 	struct cli_profile_out out;
 	int c, r, rc = EXIT_RUNTIME;
 
@@ -56,6 +69,19 @@ int cmd_merge(int argc, char **argv)
 		case 'q':
 			cli_quiet = 1;
 			break;
+		case OPT_STATS:
+			stats = optarg;
+			break;
+		case OPT_STATS_IN: {
+			const char **v = realloc(stats_in, (n_stats_in + 1) * sizeof(*v));
+			if (!v) {
+				log_error("out of memory");
+				goto out;
+			}
+			stats_in = v;
+			stats_in[n_stats_in++] = optarg;
+			break;
+		}
 		default:
 			fprintf(stderr, "Try 'scmplog merge --help'.\n");
 			rc = EXIT_USAGE;
@@ -67,12 +93,30 @@ int cmd_merge(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (n_stats_in && n_stats_in != (size_t)(argc - optind)) {
+		log_error("--stats-in given %zu time%s for %d profile%s: give it once per profile, in the same order",
+			  n_stats_in, n_stats_in == 1 ? "" : "s", argc - optind, argc - optind == 1 ? "" : "s");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 
 	for (int i = optind; i < argc; i++) {
 		_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 
 		if (cli_profile_read(argv[i], &p) < 0)
 			goto out;
+		if (n_stats_in) {
+			_cleanup_(scl_profile_freep) scl_profile *st = NULL;
+			const char *sp = stats_in[i - optind];
+			char err[512] = "";
+
+			r = scl_profile_read_stats_file(sp, &st, err, sizeof(err));
+			if (r < 0) {
+				log_error("cannot read statistics '%s': %s", sp, err[0] ? err : strerror(-r));
+				goto out;
+			}
+			scl_profile_set_stats_from(p, st);
+		}
 		if (!dst) {
 			dst = TAKE_PTR(p);
 			continue;
@@ -97,6 +141,8 @@ int cmd_merge(int argc, char **argv)
 		goto out;
 	}
 	if (cli_profile_write(&out, dst) < 0)
+		goto out;
+	if (stats && cli_profile_write_stats(stats, dst) < 0)
 		goto out;
 	rc = EXIT_OK;
 out:

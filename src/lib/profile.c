@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 #include "scmplog/arch.h"
 #include "scmplog/limits.h"
+#include "scmplog/num.h"
 #include "scmplog/profile.h"
 #include "scmplog/record.h"
 
@@ -915,4 +919,282 @@ int scl_profile_diff(const scl_profile *old, const scl_profile *new_, scl_profil
 	*ret = TAKE_PTR(out);
 	*ret_n = n_out;
 	return 0;
+}
+
+/* ------------------------------------------------------------ statistics files */
+
+/*
+ * A statistics file is the fixed shape scl_profile_write_stats() writes, so
+ * it is read here with a small parser for exactly that shape rather than a
+ * general JSON reader: no nesting beyond it, no escapes (syscall names have
+ * none), integer counts only.  Any JSON whitespace and member order is
+ * accepted, so a file reformatted by jq still reads.
+ */
+struct stats_parser {
+	const char *s;
+	size_t n, i;
+	char *err;
+	size_t errlen;
+};
+
+static int stats_fail(struct stats_parser *sp, const char *what)
+{
+	uint64_t line = 1;
+
+	for (size_t k = 0; k < sp->i && k < sp->n; k++)
+		line += sp->s[k] == '\n';
+	if (sp->err && sp->errlen)
+		snprintf(sp->err, sp->errlen, "line %llu: %s", (unsigned long long)line, what);
+	return -EBADMSG;
+}
+
+static void stats_ws(struct stats_parser *sp)
+{
+	while (sp->i < sp->n && (sp->s[sp->i] == ' ' || sp->s[sp->i] == '\t' || sp->s[sp->i] == '\n' ||
+				 sp->s[sp->i] == '\r'))
+		sp->i++;
+}
+
+/* Skip whitespace, then consume c if it is next. */
+static bool stats_take(struct stats_parser *sp, char c)
+{
+	stats_ws(sp);
+	if (sp->i < sp->n && sp->s[sp->i] == c) {
+		sp->i++;
+		return true;
+	}
+	return false;
+}
+
+/* A string without escapes: its bytes in [*ret, *ret + *ret_n). */
+static int stats_string(struct stats_parser *sp, const char **ret, size_t *ret_n)
+{
+	size_t start;
+
+	if (!stats_take(sp, '"'))
+		return stats_fail(sp, "expected a string");
+	start = sp->i;
+	while (sp->i < sp->n && sp->s[sp->i] != '"') {
+		unsigned char c = (unsigned char)sp->s[sp->i];
+		if (c == '\\' || c < 0x20)
+			return stats_fail(sp, "unexpected escape or control byte in a string");
+		sp->i++;
+	}
+	if (sp->i >= sp->n)
+		return stats_fail(sp, "unterminated string");
+	*ret = sp->s + start;
+	*ret_n = sp->i - start;
+	sp->i++;
+	return 0;
+}
+
+static int stats_count(struct stats_parser *sp, uint64_t *ret)
+{
+	size_t start;
+
+	stats_ws(sp);
+	start = sp->i;
+	while (sp->i < sp->n && sp->s[sp->i] >= '0' && sp->s[sp->i] <= '9')
+		sp->i++;
+	if (sp->i == start || (sp->i - start > 1 && sp->s[start] == '0') ||
+	    (sp->i < sp->n && (sp->s[sp->i] == '.' || sp->s[sp->i] == 'e' || sp->s[sp->i] == 'E')) ||
+	    scl_parse_u64(sp->s + start, sp->i - start, UINT64_MAX, ret) < 0) {
+		sp->i = start;
+		return stats_fail(sp, "expected a count (an integer from 0 to 18446744073709551615)");
+	}
+	return 0;
+}
+
+/* { "records": N, "runs": N } for syscall name[0..nn) */
+static int stats_entry(struct stats_parser *sp, scl_profile *p, const char *name, size_t nn)
+{
+	uint64_t records = 0, runs = 0;
+	bool has_records = false, has_runs = false;
+	const char *k = NULL;
+	size_t kn = 0;
+	int r;
+
+	if (!stats_take(sp, '{'))
+		return stats_fail(sp, "expected '{' after a syscall name");
+	if (!stats_take(sp, '}')) {
+		do {
+			size_t at;
+
+			stats_ws(sp);
+			at = sp->i;
+			if ((r = stats_string(sp, &k, &kn)) < 0)
+				return r;
+			if (!stats_take(sp, ':'))
+				return stats_fail(sp, "expected ':'");
+			if (kn == 7 && !memcmp(k, "records", 7) && !has_records) {
+				has_records = true;
+				r = stats_count(sp, &records);
+			} else if (kn == 4 && !memcmp(k, "runs", 4) && !has_runs) {
+				has_runs = true;
+				r = stats_count(sp, &runs);
+			} else {
+				sp->i = at;
+				return stats_fail(sp, "expected \"records\" or \"runs\", once each");
+			}
+			if (r < 0)
+				return r;
+		} while (stats_take(sp, ','));
+		if (!stats_take(sp, '}'))
+			return stats_fail(sp, "expected ',' or '}'");
+	}
+	if (!has_records || !has_runs)
+		return stats_fail(sp, "a syscall needs both \"records\" and \"runs\"");
+	r = scl_profile_allow_n(p, name, nn, records);
+	if (r < 0)
+		return r;
+	lookup(p, name, nn)->runs = runs;
+	return 0;
+}
+
+static int stats_body(struct stats_parser *sp, scl_profile *p)
+{
+	const char *k = NULL;
+	size_t kn = 0;
+	bool seen = false;
+	int r;
+
+	if (!stats_take(sp, '{'))
+		return stats_fail(sp, "expected '{': not a statistics file of scmplog");
+	if (!stats_take(sp, '}')) {
+		do {
+			if ((r = stats_string(sp, &k, &kn)) < 0)
+				return r;
+			if (kn != 8 || memcmp(k, "syscalls", 8) || seen)
+				return stats_fail(sp, "expected the key \"syscalls\", once: not a statistics file of scmplog");
+			seen = true;
+			if (!stats_take(sp, ':') || !stats_take(sp, '{'))
+				return stats_fail(sp, "expected ': {' after \"syscalls\"");
+			if (stats_take(sp, '}'))
+				continue;
+			do {
+				size_t at;
+
+				stats_ws(sp);
+				at = sp->i;
+				if ((r = stats_string(sp, &k, &kn)) < 0)
+					return r;
+				if (!scl_profile_name_valid(k, kn)) {
+					sp->i = at;
+					return stats_fail(sp, "invalid syscall name (1..64 of a-z, 0-9, _)");
+				}
+				if (lookup(p, k, kn)) {
+					sp->i = at;
+					return stats_fail(sp, "a syscall is listed twice");
+				}
+				if (!stats_take(sp, ':'))
+					return stats_fail(sp, "expected ':'");
+				if ((r = stats_entry(sp, p, k, kn)) < 0)
+					return r;
+			} while (stats_take(sp, ','));
+			if (!stats_take(sp, '}'))
+				return stats_fail(sp, "expected ',' or '}'");
+		} while (stats_take(sp, ','));
+		if (!stats_take(sp, '}'))
+			return stats_fail(sp, "expected '}'");
+	}
+	if (!seen)
+		return stats_fail(sp, "no \"syscalls\": not a statistics file of scmplog");
+	stats_ws(sp);
+	if (sp->i != sp->n)
+		return stats_fail(sp, "trailing data after the statistics");
+	return 0;
+}
+
+int scl_profile_parse_stats(const char *buf, size_t n, scl_profile **ret, char *err, size_t errlen)
+{
+	struct stats_parser sp = { .s = buf, .n = n, .err = err, .errlen = errlen };
+	scl_profile *p = NULL;
+	int r;
+
+	if (n > SCL_MAX_PROFILE_SIZE) {
+		if (err && errlen)
+			snprintf(err, errlen, "larger than SCL_MAX_PROFILE_SIZE (%d bytes)", SCL_MAX_PROFILE_SIZE);
+		return -EFBIG;
+	}
+	r = scl_profile_new(&p);
+	if (r < 0)
+		return r;
+	r = stats_body(&sp, p);
+	if (r < 0) {
+		if (r == -ENOMEM && err && errlen)
+			snprintf(err, errlen, "out of memory");
+		scl_profile_free(p);
+		return r;
+	}
+	*ret = p;
+	return 0;
+}
+
+int scl_profile_read_stats_file(const char *path, scl_profile **ret, char *err, size_t errlen)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		if (err && errlen)
+			snprintf(err, errlen, "%s", strerror(-r));
+		return r;
+	}
+	for (;;) {
+		ssize_t k;
+
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *nb;
+
+			if (ncap > SCL_MAX_PROFILE_SIZE + 1)
+				ncap = SCL_MAX_PROFILE_SIZE + 1;
+			if (n == ncap) {
+				close(fd);
+				return scl_profile_parse_stats(buf, n, ret, err, errlen); /* -EFBIG */
+			}
+			nb = realloc(buf, ncap);
+			if (!nb) {
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			r = -errno;
+			close(fd);
+			if (err && errlen)
+				snprintf(err, errlen, "%s", strerror(-r));
+			return r;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	return scl_profile_parse_stats(buf ? buf : "", n, ret, err, errlen);
+}
+
+size_t scl_profile_set_stats_from(scl_profile *p, const scl_profile *stats)
+{
+	size_t set = 0;
+
+	for (size_t i = 0; i < p->n_entries; i++) {
+		struct entry *e = &p->entries[i];
+		const struct entry *s = lookup(stats, e->name, strlen(e->name));
+
+		if (!s)
+			continue;
+		e->records = s->records;
+		e->runs = s->runs;
+		set++;
+	}
+	return set;
 }
