@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -31,13 +32,14 @@ static void help(void)
 	       "its container (from /proc/PID/cgroup when the record is read; for a process that\n"
 	       "is already gone, from what was learned about it or, through the kernel's process\n"
 	       "events, about its parent) and keep one profile per container in memory.  Every\n"
-	       "--interval seconds, and on SIGINT, SIGTERM or SIGHUP before exiting, the profiles\n"
-	       "of containers with new records are written atomically to DIR/ID.json, or\n"
-	       "DIR/NAMESPACE_POD_CONTAINER.json when kubelet's log directories name the\n"
-	       "container (names made safe file names).  A profile already in DIR is read first\n"
-	       "and kept in the union, so learning resumes across restarts.  Records that cannot\n"
-	       "be attributed (the process is gone and unknown, or it is in no container) are\n"
-	       "counted, never guessed into a profile.\n\n"
+	       "--interval seconds, a second after a container's last process exited (seen\n"
+	       "through the process events), and on SIGINT, SIGTERM or SIGHUP before exiting,\n"
+	       "the profiles of containers with new records are written atomically to\n"
+	       "DIR/ID.json, or DIR/NAMESPACE_POD_CONTAINER.json when kubelet's log directories\n"
+	       "name the container (names made safe file names).  A profile already in DIR is\n"
+	       "read first and kept in the union, so learning resumes across restarts.  Records\n"
+	       "that cannot be attributed (the process is gone and unknown, or it is in no\n"
+	       "container) are counted, never guessed into a profile.\n\n"
 	       "Containers:\n"
 	       "      --out-dir DIR        write the profiles here (default: $STATE_DIRECTORY)\n"
 	       "      --all                every container (the default)\n"
@@ -69,7 +71,8 @@ static void help(void)
 	       "  -q, --quiet              no status line or summary on stderr\n"
 	       "  -v, --verbose            say which source is used and why\n"
 	       "  -h, --help               this text\n\n"
-	       "With NOTIFY_SOCKET set (systemd Type=notify) it reports READY=1 and a STATUS= line.\n"
+	       "With NOTIFY_SOCKET set (systemd Type=notify) it reports READY=1 and a STATUS= line;\n"
+	       "with WATCHDOG_USEC set (WatchdogSec=), WATCHDOG=1 at half that interval.\n"
 	       "Every audit setting changed is restored on exit.  The live sources need root.\n\n"
 	       "Journal and log file records carry no live process: one is attributed by its pid\n"
 	       "only while that process still exists.  journald rate-limits the audit stream and\n"
@@ -91,6 +94,7 @@ struct outfile {
 	bool broken;              /* an existing file we could not read: never overwritten */
 	bool dirty;               /* records since the last write */
 	bool written;
+	bool due;                 /* a container of it has no process left: write it now */
 	uint64_t records;
 	size_t syscalls;          /* in the last profile written */
 };
@@ -102,6 +106,14 @@ struct ctr {
 	uint64_t records;
 	int selected;
 	size_t file;              /* index into files, when selected */
+	uint32_t live;            /* its processes known to be alive (struct pidslot) */
+	int64_t gone_at;          /* write its file then (ms, now_ms()), 0 if not due */
+};
+
+/* A live process counted in a container's live count. */
+struct pidslot {
+	uint32_t pid;             /* 0: empty */
+	uint32_t ctr;             /* index into ctrs */
 };
 
 struct collect {
@@ -144,6 +156,8 @@ struct collect {
 	 */
 	uint64_t *uncertain;
 	uint64_t n_uncertain;
+	/* pids whose exit event came, until a fork reuses them (bit per pid, as uncertain) */
+	uint64_t *exited;
 	/* journal and log files: no live process behind a record; the journal has two copies of each */
 	bool journal, offline;
 	uint64_t btime, clk_tck;  /* offline: to tell a record's process from a later one of its pid */
@@ -156,6 +170,18 @@ struct collect {
 	bool terminate;
 	int sig_fd;
 	int64_t next_flush;
+	/*
+	 * Live processes per container, from the process events: a table of
+	 * live pids (open addressing, at most half full), the earliest
+	 * ctr.gone_at, and the overflows seen (an overflow may have hidden
+	 * exits: the table is checked against /proc then).
+	 */
+	struct pidslot *pids;
+	size_t pids_cap, pids_n;
+	int64_t next_gone;
+	uint64_t overflows_seen;
+	/* systemd's watchdog: WATCHDOG=1 every watchdog_ms (half of WATCHDOG_USEC), 0 if off */
+	int64_t watchdog_ms, next_watchdog;
 	/* counters */
 	uint64_t records, attributed, host, not_selected, gone, no_pid, unreadable, undecided;
 	uint64_t no_host, duplicates, malformed;
@@ -403,25 +429,36 @@ static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint
 
 #define PID_BITS 4194304u /* PID_MAX_LIMIT */
 
-static bool uncertain(const struct collect *C, uint32_t pid)
+static bool pid_bit(const uint64_t *map, uint32_t pid)
 {
-	return pid < PID_BITS && (C->uncertain[pid / 64] >> (pid % 64) & 1);
+	return pid < PID_BITS && (map[pid / 64] >> (pid % 64) & 1);
 }
 
-static void set_uncertain(struct collect *C, uint32_t pid, bool on)
+static void set_pid_bit(uint64_t *map, uint32_t pid, bool on)
 {
 	if (pid >= PID_BITS)
 		return;
 	if (on)
-		C->uncertain[pid / 64] |= 1ULL << (pid % 64);
+		map[pid / 64] |= 1ULL << (pid % 64);
 	else
-		C->uncertain[pid / 64] &= ~(1ULL << (pid % 64));
+		map[pid / 64] &= ~(1ULL << (pid % 64));
+}
+
+static bool uncertain(const struct collect *C, uint32_t pid)
+{
+	return pid_bit(C->uncertain, pid);
+}
+
+static void set_uncertain(struct collect *C, uint32_t pid, bool on)
+{
+	set_pid_bit(C->uncertain, pid, on);
 }
 
 /*
- * A process that exited but was not reaped yet: the kernel has already moved
- * it to the root cgroup, so /proc/PID/cgroup says "/" (cgroup_exit()).  Any
- * error reads as "gone" too.
+ * A process that exited but was not reaped yet.  Its /proc/PID/cgroup is no
+ * answer: the v1 hierarchies say "/" for an exiting task, but the v2 line
+ * keeps its cgroup (proc_cgroup_show()), so a container's zombie init still
+ * reads as in the container.  Any error reads as "gone" too.
  */
 static bool zombie(const struct collect *C, uint32_t pid)
 {
@@ -445,6 +482,240 @@ static bool zombie(const struct collect *C, uint32_t pid)
 	return rp[2] == 'Z' || rp[2] == 'X';
 }
 
+static int64_t now_ms(void);
+
+/* ---- live processes per container ---- */
+
+/*
+ * A container's file is written soon after its last process exits, not at
+ * the exit event: the last records (exit_group) pass through the kernel's
+ * audit queue and may reach us after the exit event, which the proc
+ * connector sends from the exiting task itself.  So the file is due
+ * GONE_DELAY_MS after the count dropped to zero, and written in the loop
+ * round that reaches that time, after reading the records queued by then.
+ * A record that comes later still makes the file dirty again: it is
+ * written at the next --interval, nothing is lost.
+ */
+#define GONE_DELAY_MS 1000
+
+static size_t pid_home(uint32_t pid, size_t mask)
+{
+	return (size_t)scl_mix64(pid) & mask;
+}
+
+/* The slot holding pid, or the empty one where it would go (pids_cap > 0). */
+static size_t pid_slot(const struct collect *C, uint32_t pid)
+{
+	size_t mask = C->pids_cap - 1, i;
+
+	for (i = pid_home(pid, mask); C->pids[i].pid && C->pids[i].pid != pid; i = (i + 1) & mask)
+		;
+	return i;
+}
+
+static int pids_grow(struct collect *C)
+{
+	size_t cap = C->pids_cap ? C->pids_cap * 2 : 1024, old_cap = C->pids_cap;
+	struct pidslot *old = C->pids, *np = calloc(cap, sizeof(*np));
+
+	if (!np)
+		return -ENOMEM;
+	C->pids = np;
+	C->pids_cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].pid)
+			C->pids[pid_slot(C, old[i].pid)] = old[i];
+	free(old);
+	return 0;
+}
+
+/* Empty slot i; the entries after it in its probe run move back, so no tombstones. */
+static void pid_remove_slot(struct collect *C, size_t i)
+{
+	size_t mask = C->pids_cap - 1;
+
+	for (size_t j = (i + 1) & mask; C->pids[j].pid; j = (j + 1) & mask) {
+		/* the entry at j may fill the hole when the hole is on its probe path (home .. j) */
+		if (((j - pid_home(C->pids[j].pid, mask)) & mask) >= ((j - i) & mask)) {
+			C->pids[i] = C->pids[j];
+			i = j;
+		}
+	}
+	C->pids[i].pid = 0;
+	C->pids_n--;
+}
+
+/* ctrs[k] lost a live process; with none left, its file is due GONE_DELAY_MS from now. */
+static void ctr_release(struct collect *C, uint32_t k)
+{
+	struct ctr *t = &C->ctrs[k];
+
+	if (t->live && --t->live == 0 && t->selected != SEL_NO) {
+		t->gone_at = now_ms() + GONE_DELAY_MS;
+		if (!C->next_gone || t->gone_at < C->next_gone)
+			C->next_gone = t->gone_at;
+	}
+}
+
+/* The index into ctrs of the container pid is counted in, or -1. */
+static long tracked(const struct collect *C, uint32_t pid)
+{
+	size_t i;
+
+	if (!C->pids_cap || pid == 0)
+		return -1;
+	i = pid_slot(C, pid);
+	return C->pids[i].pid ? (long)C->pids[i].ctr : -1;
+}
+
+static void untrack(struct collect *C, uint32_t pid)
+{
+	size_t i;
+	uint32_t k;
+
+	if (!C->pids_cap || pid == 0)
+		return;
+	i = pid_slot(C, pid);
+	if (!C->pids[i].pid)
+		return;
+	k = C->pids[i].ctr;
+	pid_remove_slot(C, i);
+	ctr_release(C, k);
+}
+
+/* Count pid as a live process of ctrs[k], moving it from another container's count. */
+static int track(struct collect *C, uint32_t pid, size_t k)
+{
+	size_t i;
+
+	if (pid == 0)
+		return 0;
+	if ((C->pids_n + 1) * 2 > C->pids_cap && pids_grow(C) < 0)
+		return -ENOMEM;
+	i = pid_slot(C, pid);
+	if (C->pids[i].pid) {
+		uint32_t old = C->pids[i].ctr;
+
+		if (old == k)
+			return 0;
+		C->pids[i].ctr = (uint32_t)k;
+		C->ctrs[k].live++;
+		ctr_release(C, old);
+		return 0;
+	}
+	C->pids[i].pid = pid;
+	C->pids[i].ctr = (uint32_t)k;
+	C->pids_n++;
+	C->ctrs[k].live++;
+	return 0;
+}
+
+/*
+ * The index into ctrs of container c, added at first sight; -1 past the
+ * group limit or for a container that can never be selected (--container
+ * alone, another id); -ENOMEM.
+ */
+static long ctr_for(struct collect *C, const scl_container *c)
+{
+	struct ctr *t = find_ctr(C, c->id);
+
+	if (!t) {
+		if (C->n_want_ids && !C->n_want_cgroups && !id_wanted(C, c->id))
+			return -1;
+		if (C->n_ctrs >= SCL_MAX_GROUPS)
+			return -1;
+		if (!(t = add_ctr(C, c)))
+			return -ENOMEM;
+	}
+	return (long)(t - C->ctrs);
+}
+
+/* pid, read from /proc just now, is alive in container c: count it there. */
+static int live_in(struct collect *C, uint32_t pid, const scl_container *c)
+{
+	long k = ctr_for(C, c);
+	struct ctr *t;
+
+	if (k == -ENOMEM)
+		return -ENOMEM;
+	if (k < 0) {
+		untrack(C, pid);
+		return 0;
+	}
+	t = &C->ctrs[k];
+	/* --cgroup is decided on a live process of the container: now, as its records may be read after it is gone */
+	if (t->selected == SEL_UNDECIDED && C->n_want_cgroups) {
+		(void)decide(C, t, c, pid);
+		if (C->oom)
+			return -ENOMEM;
+	}
+	if (t->selected == SEL_NO) {
+		untrack(C, pid);
+		return 0;
+	}
+	return track(C, pid, (size_t)k);
+}
+
+/*
+ * The container processes alive when we start: their forks and execs came
+ * before us.  The proc connector is open already, so the events of anything
+ * that changes meanwhile are queued and applied after this read.
+ */
+static int seed_live(struct collect *C)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, r = 0;
+
+	fd = openat(C->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		scl_container c;
+		uint64_t pid;
+
+		/* a zombie's exit event came before us: not counted */
+		if (scl_parse_u64_str(de->d_name, PID_BITS - 1, &pid) < 0 || pid == 0 || zombie(C, (uint32_t)pid))
+			continue;
+		r = scl_container_read_proc(C->proc_fd, (uint32_t)pid, C->flags, &c, NULL);
+		if (r == -ENOMEM)
+			break;
+		if (r != 1 || c.conmon) {
+			r = 0;
+			continue;
+		}
+		r = live_in(C, (uint32_t)pid, &c);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && errno)
+		r = -errno;
+	closedir(d);
+	return r;
+}
+
+/* After an overflow of the process events some exits may be lost: drop the counted pids that are gone. */
+static void sweep_live(struct collect *C)
+{
+	for (size_t i = 0; i < C->pids_cap;) {
+		if (C->pids[i].pid && zombie(C, C->pids[i].pid)) {
+			uint32_t k = C->pids[i].ctr;
+
+			/* an entry from further on may move into slot i: look at it again */
+			pid_remove_slot(C, i);
+			ctr_release(C, k);
+			continue;
+		}
+		i++;
+	}
+}
+
 static int on_proc_event(void *ud, const scl_proc_event *ev)
 {
 	struct collect *C = ud;
@@ -461,7 +732,15 @@ static int on_proc_event(void *ud, const scl_proc_event *ev)
 		 * the parent still lives).
 		 */
 		set_uncertain(C, ev->pid, uncertain(C, ev->parent_pid));
+		set_pid_bit(C->exited, ev->pid, false);
 		(void)scl_container_cache_fork(C->cache, ev->parent_pid, ev->pid);
+		/* a child forked inside a container is one of its processes (a new pid: any old count was a lost exit) */
+		{
+			long k = tracked(C, ev->parent_pid);
+			if (k >= 0)
+				return track(C, ev->pid, (size_t)k);
+			untrack(C, ev->pid);
+		}
 		break;
 	case SCL_PROC_EXEC:
 		/*
@@ -477,25 +756,17 @@ static int on_proc_event(void *ud, const scl_proc_event *ev)
 			set_uncertain(C, ev->pid, false);
 			(void)scl_container_cache_invalidate(C->cache, ev->pid);
 			(void)scl_container_cache_lookup(C->cache, ev->pid, &c);
-			/*
-			 * --cgroup is decided on a live process of the container:
-			 * now, as its records may be read after it is gone.
-			 */
-			if (r == 1 && !c.conmon && C->n_want_cgroups) {
-				struct ctr *t = find_ctr(C, c.id);
-				if (!t && C->n_ctrs < SCL_MAX_GROUPS && !(t = add_ctr(C, &c)))
-					return -ENOMEM;
-				if (t && t->selected == SEL_UNDECIDED)
-					(void)decide(C, t, &c, ev->pid);
-				if (C->oom)
-					return -ENOMEM;
-			}
+			if (r == 1 && !c.conmon)
+				return live_in(C, ev->pid, &c);
+			untrack(C, ev->pid);
 		} else if (scl_container_cache_lookup(C->cache, ev->pid, &c) != 1) {
 			set_uncertain(C, ev->pid, true);
 		}
 		break;
 	case SCL_PROC_EXIT:
 		(void)scl_container_cache_exit(C->cache, ev->pid);
+		set_pid_bit(C->exited, ev->pid, true);
+		untrack(C, ev->pid);
 		break;
 	}
 	return 0;
@@ -503,8 +774,14 @@ static int on_proc_event(void *ud, const scl_proc_event *ev)
 
 static void drain_proc_events(struct collect *C)
 {
-	if (C->conn)
-		(void)scl_proc_conn_dispatch(C->conn, on_proc_event, C);
+	if (!C->conn)
+		return;
+	if (scl_proc_conn_dispatch(C->conn, on_proc_event, C) == -ENOMEM)
+		C->oom = 1;
+	if (scl_proc_conn_overflows(C->conn) != C->overflows_seen) {
+		C->overflows_seen = scl_proc_conn_overflows(C->conn);
+		sweep_live(C);
+	}
 }
 
 #define DEDUP_SLOTS 65536
@@ -585,6 +862,7 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 static int on_record(void *ud, const scl_record *rec)
 {
 	struct collect *C = ud;
+	bool fresh = true;
 	scl_container c;
 	struct memo *m;
 	struct ctr *t;
@@ -646,6 +924,7 @@ static int on_record(void *ud, const scl_record *rec)
 	if (m->gen == C->memo_gen && m->pid == rec->pid) {
 		r = m->r;
 		c = m->c;
+		fresh = false;
 		goto found;
 	}
 	if (C->uncertain && uncertain(C, rec->pid)) {
@@ -704,16 +983,32 @@ found:
 	t->records++;
 	C->files[t->file].records++;
 	C->files[t->file].dirty = true;
+	if (C->conn && !C->offline && fresh && !pid_bit(C->exited, rec->pid) && tracked(C, rec->pid) < 0) {
+		/*
+		 * A process no event counted: runc's init before its exec (it is
+		 * cloned with CLONE_PARENT, so its fork event names the runtime
+		 * on the host as its parent).  Whatever lives under this pid now
+		 * is counted where it lives; not after its exit event, which
+		 * can come while /proc still shows the process in its cgroup.
+		 */
+		scl_container lc;
+
+		r = scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &lc, NULL);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 1 && !lc.conmon)
+			return live_in(C, rec->pid, &lc);
+	}
 	return 0;
 }
 
 /*
- * Write the profiles of every file with new records; the last time (final),
- * every profile, so that syscalls libseccomp cannot name are reported once,
- * with their whole counts.
+ * Write the profiles of every file with new records (due_only: of those
+ * marked due); the last time (final), every profile, so that syscalls
+ * libseccomp cannot name are reported once, with their whole counts.
  * Returns the number of failed writes, or -ENOMEM.
  */
-static int flush(struct collect *C, bool final)
+static int flush_files(struct collect *C, bool final, bool due_only)
 {
 	_cleanup_free_ scl_learn_entry *ent = NULL;
 	_cleanup_free_ scl_profile **ps = NULL;
@@ -745,7 +1040,8 @@ static int flush(struct collect *C, bool final)
 			if (t && t->selected == SEL_YES)
 				fi = t->file;
 		}
-		if (fi < C->n_files && (final || C->files[fi].dirty) && !C->files[fi].broken) {
+		if (fi < C->n_files && (final || C->files[fi].dirty) && !C->files[fi].broken &&
+		    (!due_only || C->files[fi].due)) {
 			scl_profile **p = &ps[fi];
 			if (!*p && scl_profile_new(p) < 0)
 				goto oom;
@@ -776,8 +1072,10 @@ static int flush(struct collect *C, bool final)
 	}
 	if (final)
 		cli_learn_report_unknown(&lb, false);
-	for (size_t i = 0; i < C->n_files; i++)
+	for (size_t i = 0; i < C->n_files; i++) {
 		scl_profile_free(ps[i]);
+		C->files[i].due = false;
+	}
 	cli_learn_done(&lb);
 	return failed;
 oom:
@@ -787,12 +1085,82 @@ oom:
 	return -ENOMEM;
 }
 
+static int flush(struct collect *C, bool final)
+{
+	return flush_files(C, final, false);
+}
+
+/*
+ * Write the files of the containers whose last process exited
+ * GONE_DELAY_MS ago or more (see GONE_DELAY_MS).  Returns as flush().
+ */
+static int write_gone(struct collect *C, int64_t now)
+{
+	int64_t next = 0;
+	bool any = false;
+
+	for (size_t k = 0; k < C->n_ctrs; k++) {
+		struct ctr *t = &C->ctrs[k];
+		struct outfile *f;
+
+		if (!t->gone_at)
+			continue;
+		if (t->gone_at > now) {
+			if (!next || t->gone_at < next)
+				next = t->gone_at;
+			continue;
+		}
+		t->gone_at = 0;
+		/* a process came back (a restart under the same id): its exit will make the file due */
+		if (t->live || t->selected != SEL_YES)
+			continue;
+		f = &C->files[t->file];
+		if (!f->dirty || f->broken)
+			continue;
+		f->due = true;
+		any = true;
+		if (cli_verbose) {
+			fprintf(stderr, "scmplog: container ");
+			cli_put_escaped(stderr, t->id, strlen(t->id));
+			fprintf(stderr, " has no process left: writing %s/%s%s\n", C->dir, f->base,
+				C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
+		}
+	}
+	C->next_gone = next;
+	return any ? flush_files(C, false, true) : 0;
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * systemd's watchdog (WatchdogSec=, passed as WATCHDOG_USEC and WATCHDOG_PID):
+ * WATCHDOG=1 at half the interval, sent only from the loops that read and
+ * write, so a collector stuck anywhere else is restarted.
+ */
+static void watchdog_init(struct collect *C)
+{
+	uint64_t usec = 0;
+
+	if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+		return;
+	C->watchdog_ms = (int64_t)(usec / 2000);
+	if (C->watchdog_ms == 0)
+		C->watchdog_ms = 1;
+	C->next_watchdog = now_ms();
+}
+
+static void watchdog_kick(struct collect *C, int64_t now)
+{
+	if (!C->watchdog_ms || now < C->next_watchdog)
+		return;
+	(void)sd_notify(0, "WATCHDOG=1");
+	C->next_watchdog = now + C->watchdog_ms;
 }
 
 static uint64_t unattributed(const struct collect *C)
@@ -949,9 +1317,12 @@ static int on_journal_record(void *ud, const scl_record *rec, uint64_t lineno)
 
 	if (r < 0)
 		return r;
+	int64_t now = now_ms();
+
 	if ((C->records & 1023) == 0)
 		check_signals(C);
-	if (now_ms() >= C->next_flush)
+	watchdog_kick(C, now);
+	if (now >= C->next_flush)
 		C->scan_stop = 1;
 	return 0;
 }
@@ -967,9 +1338,11 @@ static int on_journal_skip(void *ud, scl_skip_reason why, uint64_t lineno)
 static int on_journal_idle(void *ud)
 {
 	struct collect *C = ud;
+	int64_t now = now_ms();
 
 	check_signals(C);
-	if (now_ms() >= C->next_flush)
+	watchdog_kick(C, now);
+	if (now >= C->next_flush)
 		C->scan_stop = 1;
 	return 0;
 }
@@ -1037,6 +1410,7 @@ static int collect_journal(struct collect *C, const char *jdir, const char *curs
 		notify_status(C, 0);
 		if (C->terminate)
 			return r;
+		watchdog_kick(C, now_ms());
 	}
 }
 
@@ -1232,6 +1606,7 @@ static int collect_files(struct collect *C, struct follow *fs, size_t n, bool fr
 			notify_status(C, 0);
 			C->next_flush = now_ms() + (int64_t)interval * 1000;
 		}
+		watchdog_kick(C, now_ms());
 		/* regular files are always readable to poll(): look again in a while */
 		(void)poll(NULL, 0, 200);
 	}
@@ -1482,12 +1857,22 @@ int cmd_collect(int argc, char **argv)
 			goto oom;
 	if (proc_events && !C.offline) {
 		r = scl_proc_conn_open(0, &C.conn);
-		if (r == 0 && !(C.uncertain = calloc(PID_BITS / 64, sizeof(uint64_t))))
+		if (r == 0 && (!(C.uncertain = calloc(PID_BITS / 64, sizeof(uint64_t))) ||
+			       !(C.exited = calloc(PID_BITS / 64, sizeof(uint64_t)))))
 			goto oom;
 		if (r < 0 && !cli_quiet)
 			log_warn("cannot follow process events (%s): records of processes that exit before they are "
-				 "read cannot be attributed",
+				 "read cannot be attributed, and profiles are written only every --interval",
 				 strerror(-r));
+		if (r == 0) {
+			r = seed_live(&C);
+			if (r == -ENOMEM || C.oom)
+				goto oom;
+			if (r < 0 && !cli_quiet)
+				log_warn("cannot list the processes in '/proc' (%s): containers already running are "
+					 "written only every --interval",
+					 strerror(-r));
+		}
 	}
 	tty = isatty(STDERR_FILENO) && !cli_quiet;
 	if (cli_signals_setup(&sig) < 0) {
@@ -1495,6 +1880,7 @@ int cmd_collect(int argc, char **argv)
 		goto out;
 	}
 	C.sig_fd = sig.fd;
+	watchdog_init(&C);
 	if (n_follows) {
 		(void)sd_notify(0, "READY=1");
 		notify_status(&C, 0);
@@ -1561,6 +1947,10 @@ int cmd_collect(int argc, char **argv)
 
 		if (tty && next_status - now < timeout)
 			timeout = next_status - now;
+		if (C.next_gone && C.next_gone - now < timeout)
+			timeout = C.next_gone - now;
+		if (C.watchdog_ms && C.next_watchdog - now < timeout)
+			timeout = C.next_watchdog - now;
 		if (timeout < 0)
 			timeout = 0;
 		if (poll(pf, 3, (int)timeout) < 0 && errno != EINTR) {
@@ -1569,6 +1959,8 @@ int cmd_collect(int argc, char **argv)
 		}
 		/* process events first: a record's fork event was queued before the record */
 		drain_proc_events(&C);
+		if (C.oom)
+			goto oom;
 		C.memo_gen++;
 		r = cli_live_dispatch(&lv, &ops, &C);
 		if (r < 0) {
@@ -1592,6 +1984,13 @@ int cmd_collect(int argc, char **argv)
 			notify_status(&C, lost);
 			next_flush = now + (int64_t)interval * 1000;
 		}
+		/* after this round's read: the records queued before the due time are in */
+		if (C.next_gone && now >= C.next_gone) {
+			r = write_gone(&C, now);
+			if (r == -ENOMEM)
+				goto oom;
+		}
+		watchdog_kick(&C, now);
 		if (tty && now >= next_status) {
 			if (cli_live_stats(&lv, &st) == 0)
 				lost = scl_live_stats_lost(&st);
@@ -1654,6 +2053,8 @@ out:
 	free(C.want_ids);
 	free(C.want_cgroups);
 	free(C.uncertain);
+	free(C.exited);
+	free(C.pids);
 	free(C.dedup);
 	for (size_t i = 0; i < n_follows; i++) {
 		if (follows[i].fd >= 0)

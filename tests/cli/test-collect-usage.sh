@@ -7,6 +7,8 @@ unset STATE_DIRECTORY
 expect_rc 0 "$SCMPLOG" collect --help
 contains "$TMP/out" "Usage: scmplog collect --out-dir DIR"
 contains "$TMP/out" "--plain-runc"
+contains "$TMP/out" "a second after a container's last process exited"
+contains "$TMP/out" "with WATCHDOG_USEC set (WatchdogSec=), WATCHDOG=1 at half that interval"
 "$SCMPLOG" --help | grep -q '^  collect ' || fail "collect is not in scmplog --help"
 
 expect_rc 2 "$SCMPLOG" collect
