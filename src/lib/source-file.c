@@ -267,16 +267,22 @@ int scl_reader_line(scl_reader *r, scl_slice *line, bool *too_long)
 				scanned = 0;
 				continue;
 			}
+			/*
+			 * Over SCL_MAX_LINE: its first SCL_MAX_LINE bytes, whether
+			 * or not the newline was in the buffer already, so the
+			 * verdict never depends on where a read or a gzip member
+			 * ended.
+			 */
 			line->p = r->buf + r->start;
-			line->n = len;
-			*too_long = false;
+			line->n = len > SCL_MAX_LINE ? SCL_MAX_LINE : len;
+			*too_long = len > SCL_MAX_LINE;
 			r->start += len + 1;
 			r->lineno++;
 			drop_behind(r);
 			return 1;
 		}
 		scanned = r->end - r->start;
-		if (!r->discard && scanned >= SCL_MAX_LINE) {
+		if (!r->discard && scanned > SCL_MAX_LINE) {
 			/* hand out the first SCL_MAX_LINE bytes, drop the rest of the line */
 			line->p = r->buf + r->start;
 			line->n = SCL_MAX_LINE;
@@ -292,9 +298,10 @@ int scl_reader_line(scl_reader *r, scl_slice *line, bool *too_long)
 		}
 		if (r->eof) {
 			if (r->end > r->start && !r->discard) {
+				size_t len = r->end - r->start;
 				line->p = r->buf + r->start;
-				line->n = r->end - r->start;
-				*too_long = false;
+				line->n = len > SCL_MAX_LINE ? SCL_MAX_LINE : len;
+				*too_long = len > SCL_MAX_LINE;
 				r->start = r->end;
 				r->lineno++;
 				return 1;

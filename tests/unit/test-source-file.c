@@ -289,6 +289,80 @@ START_TEST(test_too_long)
 END_TEST
 
 /*
+ * The verdict on a line's length does not depend on where its newline is:
+ * one SCL_MAX_LINE + 1 bytes long with the newline in the same buffer (or in
+ * the same gzip member) is too long; one of exactly SCL_MAX_LINE bytes whose
+ * newline comes only with the next gzip member is not.
+ */
+START_TEST(test_too_long_in_buffer)
+{
+	const size_t n = (SCL_MAX_LINE + 1) + 1 + 4 + 70000 + 1 + 3;
+	char *data = malloc(n), *gz = NULL, *path, *p = data;
+	char *lim = malloc(SCL_MAX_LINE);
+	size_t gn = 0;
+
+	ck_assert_ptr_nonnull(data);
+	ck_assert_ptr_nonnull(lim);
+	memset(p, 'x', SCL_MAX_LINE + 1), p += SCL_MAX_LINE + 1;
+	*p++ = '\n';
+	memcpy(p, "abc\n", 4), p += 4;
+	memset(p, 'y', 70000), p += 70000;
+	*p++ = '\n';
+	memcpy(p, "zz\n", 3), p += 3;
+	ck_assert_uint_eq((size_t)(p - data), n);
+	gzip_append(&gz, &gn, data, n);
+	for (int form = 0; form < 2; form++) {
+		struct line *v;
+		size_t got;
+		int rc;
+
+		path = form ? tmp_file(gz, gn) : tmp_file(data, n);
+		got = read_all(path, &v, &rc);
+		ck_assert_int_eq(rc, 0);
+		ck_assert_uint_eq(got, 4);
+		ck_assert(v[0].too_long);
+		ck_assert_uint_eq(v[0].n, SCL_MAX_LINE);
+		ck_assert_str_eq(v[1].p, "abc");
+		ck_assert(!v[1].too_long);
+		ck_assert(v[2].too_long);
+		ck_assert_uint_eq(v[2].n, SCL_MAX_LINE);
+		ck_assert_uint_eq(v[2].lineno, 3);
+		ck_assert_str_eq(v[3].p, "zz");
+		ck_assert_uint_eq(v[3].lineno, 4);
+		free_lines(v, got);
+		unlink(path);
+		free(path);
+	}
+	/* exactly the limit, its newline in the next gzip member */
+	free(gz);
+	gz = NULL;
+	gn = 0;
+	memset(lim, 'q', SCL_MAX_LINE);
+	gzip_append(&gz, &gn, lim, SCL_MAX_LINE);
+	gzip_append(&gz, &gn, "\nok\n", 4);
+	{
+		struct line *v;
+		size_t got;
+		int rc;
+
+		path = tmp_file(gz, gn);
+		got = read_all(path, &v, &rc);
+		ck_assert_int_eq(rc, 0);
+		ck_assert_uint_eq(got, 2);
+		ck_assert_uint_eq(v[0].n, SCL_MAX_LINE);
+		ck_assert(!v[0].too_long);
+		ck_assert_str_eq(v[1].p, "ok");
+		free_lines(v, got);
+		unlink(path);
+		free(path);
+	}
+	free(lim);
+	free(gz);
+	free(data);
+}
+END_TEST
+
+/*
  * More than the 4 MiB buffer, plain and gzip: lines across every refill
  * come out whole.  Line i is i%997+1 bytes of one letter.
  */
@@ -495,6 +569,7 @@ int main(void)
 	tcase_add_test(tc, test_gzip);
 	tcase_add_loop_test(tc, test_gzip_corrupt, CUT_HALF, JUNK_AFTER + 1);
 	tcase_add_test(tc, test_too_long);
+	tcase_add_test(tc, test_too_long_in_buffer);
 	tcase_add_test(tc, test_large);
 	tcase_add_test(tc, test_range);
 	tcase_add_test(tc, test_fd_pipe);
