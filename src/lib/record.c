@@ -999,7 +999,7 @@ static scl_slice prev_token(const char *start, const char *end)
 
 static void set_host(scl_record *rec, scl_slice h)
 {
-	if (h.n == 0 || h.n > SCL_MAX_HOST)
+	if (h.n == 0)
 		return;
 	rec->host = h;
 	rec->fields |= SCL_F_HOST;
@@ -1181,6 +1181,12 @@ parse:
 	r = parse_body(body, (size_t)(end - body), framing, nul_checked, true, &rec, ret_reason);
 	if (r < 0)
 		return r;
+	if (host.n > SCL_MAX_HOST) {
+		/* no host name is that long: keeping the record without it would file it under no host */
+		if (ret_reason)
+			*ret_reason = SCL_SKIP_TOO_LONG;
+		return -EBADMSG;
+	}
 	set_host(&rec, host);
 	*ret = rec;
 	return SCL_LINE_RECORD;

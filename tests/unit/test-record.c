@@ -191,6 +191,35 @@ START_TEST(test_too_long)
 }
 END_TEST
 
+/* A syslog host name of SCL_MAX_HOST bytes is kept; one byte more skips the record. */
+START_TEST(test_host_limit)
+{
+	const char *tail = " kernel: audit: type=1326 " BODY;
+	for (size_t hn = SCL_MAX_HOST; hn <= SCL_MAX_HOST + 1; hn++) {
+		const char *pre = "2026-11-23T08:39:06.416428+00:00 ";
+		size_t n = strlen(pre) + hn + strlen(tail);
+		char *l = malloc(n);
+		scl_record rec;
+		scl_skip_reason why = SCL_SKIP_NONE;
+		int r;
+
+		ck_assert(l != NULL);
+		memcpy(l, pre, strlen(pre));
+		memset(l + strlen(pre), 'h', hn);
+		memcpy(l + strlen(pre) + hn, tail, strlen(tail));
+		r = scl_record_parse_line(l, n, &rec, &why, NULL);
+		if (hn == SCL_MAX_HOST) {
+			ck_assert_int_eq(r, SCL_LINE_RECORD);
+			ck_assert_uint_eq(rec.host.n, SCL_MAX_HOST);
+		} else {
+			ck_assert_int_eq(r, -EBADMSG);
+			ck_assert_int_eq(why, SCL_SKIP_TOO_LONG);
+		}
+		free(l);
+	}
+}
+END_TEST
+
 START_TEST(test_decode)
 {
 	char buf[8];
@@ -404,6 +433,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_other, 0, sizeof(other_lines) / sizeof(other_lines[0]));
 	tcase_add_test(tc, test_suppressed);
 	tcase_add_test(tc, test_too_long);
+	tcase_add_test(tc, test_host_limit);
 	tcase_add_test(tc, test_decode);
 	tcase_add_test(tc, test_fast_vs_generic);
 	tcase_add_loop_test(tc, test_num, 0, sizeof(num_cases) / sizeof(num_cases[0]));
