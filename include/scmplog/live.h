@@ -40,11 +40,30 @@ typedef struct scl_live_stats {
 	uint64_t serial_gaps;   /* serials never seen since the source started */
 	uint64_t suppressed;    /* kmsg: "callbacks suppressed" printk drops */
 	bool lost_known;        /* the kernel's lost counter could be read at start and now */
-	uint64_t kernel_lost;   /* growth of the kernel's lost counter (system-wide) */
+	uint64_t kernel_lost;   /* growth of the kernel's lost counter (system-wide; a reset restarts it) */
+	/*
+	 * Netlink: no task started after the source opened can have lost a
+	 * record before it got its serial -- the one loss a serial gap does not
+	 * show, short of the kernel running out of memory (see
+	 * source-netlink.c).
+	 */
+	bool no_unseen_loss;
 } scl_live_stats;
 
 /* Records that may be missing: overflows count as at least one. */
 uint64_t scl_live_stats_lost(const scl_live_stats *st);
+
+/*
+ * For records of tasks started after the source opened (scmplog run): true
+ * when the kernel's lost counter grew but provably not by any of them.  Every
+ * record type is seen (serials_tracked), so a record lost after it got its
+ * serial is a serial gap, and no_unseen_loss rules out a loss before.  The
+ * growth is then someone else's: typically an audit daemon that stalled, its
+ * records read here by multicast.
+ */
+bool scl_live_kernel_lost_not_ours(const scl_live_stats *st);
+/* scl_live_stats_lost() for such records: kernel_lost left out when not theirs. */
+uint64_t scl_live_stats_lost_new_tasks(const scl_live_stats *st);
 
 /*
  * Drain markers.  A marker is a user message "scmplog-drain=<32 hex>" sent

@@ -127,6 +127,10 @@ bool scl_netlink_drained(const scl_netlink *nl);
 /*
  * Loss accounting since the start marker.  The kernel's lost counter is
  * read now (AUDIT_GET); lost_known is false when it cannot be.
+ * no_unseen_loss is set when no task started since opening can have waited
+ * out a full backlog wait: the backlog is unlimited, or the kernel's summed
+ * wait (backlog_wait_time_actual) grew by less than backlog_wait_time, or
+ * less time than that has passed since opening.
  */
 int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret);
 

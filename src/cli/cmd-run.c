@@ -53,15 +53,19 @@ static void help(void)
 	       "                           or journald; kmsg follows /dev/kmsg where neither works\n"
 	       "                           (printk drops most records of a burst). auto: daemon if\n"
 	       "                           the slot is free, else multicast, else kmsg\n"
-	       "      --allow-loss         exit with CMD's status even if records were lost\n"
+	       "      --allow-loss         exit with CMD's status even if records were lost (serial\n"
+	       "                           gaps, receive overflows, printk suppression, the kernel's\n"
+	       "                           lost counter unless none of it can have been CMD's)\n"
 	       "      --rcvbuf BYTES       netlink receive buffer (default 64 MiB; the kernel doubles it)\n"
 	       "  -q, --quiet              no status line or summary on stderr\n"
-	       "  -v, --verbose            say which source is used and why\n"
+	       "  -v, --verbose            say which source is used and why, the receive buffer\n"
+	       "                           the kernel set, the collector's CPU time\n"
 	       "  -h, --help               this text\n\n"
-	       "Every audit setting changed is restored on exit (normal, error, SIGINT, SIGTERM);\n"
-	       "SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to CMD.  Needs root\n"
-	       "(CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE) and\n"
-	       "/proc/sys/kernel/seccomp/actions_logged to contain 'log'.\n\n"
+	       "Processes CMD leaves behind are reparented to scmplog (a child subreaper),\n"
+	       "learned and waited for.  Every audit setting changed is restored on exit\n"
+	       "(normal, error, SIGINT, SIGTERM); SIGINT, SIGTERM, SIGHUP and SIGQUIT are\n"
+	       "passed on to CMD.  Needs root (CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
+	       "CAP_AUDIT_WRITE) and /proc/sys/kernel/seccomp/actions_logged to contain 'log'.\n\n"
 	       "Exit status: CMD's (128+N if killed by signal N); 1 if records were lost (without\n"
 	       "--allow-loss) or on errors; 2 usage; 126/127 if CMD could not be executed.\n",
 	       CLI_PROFILE_OUT_HELP, CLI_PROFILE_ACTION_HELP);
@@ -474,7 +478,7 @@ int cmd_run(int argc, char **argv)
 		}
 		if (tty && now >= next_status) {
 			if (cli_live_stats(&lv, &st) == 0)
-				lost = scl_live_stats_lost(&st);
+				lost = scl_live_stats_lost_new_tasks(&st);
 			status_line(&R, (R.records - last_records) * 1000 / (uint64_t)(now > last_status ? now - last_status : 1),
 				    lost, draining);
 			last_records = R.records;
@@ -531,7 +535,8 @@ int cmd_run(int argc, char **argv)
 		if (stats && cli_profile_write_stats(stats, p) < 0)
 			goto out;
 
-		lost = scl_live_stats_lost(&st);
+		/* the tree started after the source opened: the kernel's lost counter can be ruled out */
+		lost = scl_live_stats_lost_new_tasks(&st);
 		if (!cli_quiet) {
 			char extra[96] = "";
 			if (known || base)
@@ -557,13 +562,26 @@ int cmd_run(int argc, char **argv)
 		log_warn("%llu SECCOMP record%s could not be parsed (not attributed)", (unsigned long long)st.malformed,
 			 st.malformed == 1 ? "" : "s");
 	cli_learn_report_unknown(&lb, false);
+	if (scl_live_kernel_lost_not_ours(&st) && !cli_quiet) {
+		if (!st.serial_gaps)
+			log_info("note: the kernel's lost counter grew by %llu during the run, by no record of '%s': "
+				 "every audit serial number arrived and no task waited out the backlog (an audit daemon "
+				 "that stalls loses records that multicast still delivers)",
+				 (unsigned long long)st.kernel_lost, argv[optind]);
+		else
+			log_info("note: the kernel's lost counter grew by %llu during the run; not added to the loss: "
+				 "a record lost after getting its serial number is a serial gap, and no task waited out "
+				 "the backlog",
+				 (unsigned long long)st.kernel_lost);
+	}
 	if (lost || drain_failed || st.malformed) {
 		log_warn("records were lost or may be missing: the profile may be incomplete%s",
 			 allow_loss ? "" : " (exit status 1; --allow-loss to accept)");
 		if (lost)
-			log_warn("lost: kernel lost counter +%llu%s (system-wide), %llu serial gap%s, %llu receive "
+			log_warn("lost: kernel lost counter +%llu%s, %llu serial gap%s, %llu receive "
 				 "overflow%s, %llu suppressed by printk",
-				 (unsigned long long)st.kernel_lost, st.lost_known ? "" : " (unknown)",
+				 (unsigned long long)st.kernel_lost,
+				 !st.lost_known ? " (unknown)" : scl_live_kernel_lost_not_ours(&st) ? " (system-wide, not ours)" : " (system-wide)",
 				 (unsigned long long)st.serial_gaps, st.serial_gaps == 1 ? "" : "s",
 				 (unsigned long long)st.overflows, st.overflows == 1 ? "" : "s",
 				 (unsigned long long)st.suppressed);

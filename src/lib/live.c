@@ -13,9 +13,9 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a + b < a ? UINT64_MAX : a + b;
 }
 
-uint64_t scl_live_stats_lost(const scl_live_stats *st)
+static uint64_t lost(const scl_live_stats *st, bool with_kernel)
 {
-	uint64_t n = sat_add(sat_add(st->kernel_lost, st->serial_gaps), st->suppressed);
+	uint64_t n = sat_add(sat_add(with_kernel ? st->kernel_lost : 0, st->serial_gaps), st->suppressed);
 
 	/*
 	 * An overflow episode dropped at least one record; how many is what the
@@ -24,6 +24,21 @@ uint64_t scl_live_stats_lost(const scl_live_stats *st)
 	if (st->overflows && (!st->serials_tracked || st->serial_gaps == 0))
 		n = sat_add(n, st->overflows);
 	return n;
+}
+
+uint64_t scl_live_stats_lost(const scl_live_stats *st)
+{
+	return lost(st, true);
+}
+
+bool scl_live_kernel_lost_not_ours(const scl_live_stats *st)
+{
+	return st->kernel_lost && st->lost_known && st->serials_tracked && st->no_unseen_loss;
+}
+
+uint64_t scl_live_stats_lost_new_tasks(const scl_live_stats *st)
+{
+	return lost(st, !scl_live_kernel_lost_not_ours(st));
 }
 
 int scl_marker_new(scl_marker *m, const char *kind)

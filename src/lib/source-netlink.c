@@ -45,7 +45,7 @@ struct scl_netlink {
 	bool set_backlog_limit, set_wait_time;
 	bool lost_known;
 	uint32_t lost_start;
-	/* what proves a growth of `lost` cost us nothing (see lost_not_ours()) */
+	/* what rules out a loss that leaves no serial gap (see no_unseen_loss()) */
 	int64_t start_ms;
 	bool wait_actual_known;
 	uint32_t wait_actual_start, wait_time_start, backlog_limit_start;
@@ -655,8 +655,7 @@ bool scl_netlink_drained(const scl_netlink *nl)
 #define HZ_MAX 1200
 
 /*
- * Whether the growth of the kernel's lost counter cost this collector no
- * record.  kernel/audit.c counts a record lost in four places:
+ * kernel/audit.c counts a record lost in these places:
  *   - audit_log_start(), before the record has a serial: the backlog is
  *     full and the task has waited backlog_wait_time in that one call (at
  *     once when the wait time is 0 or the caller cannot sleep; SECCOMP
@@ -664,22 +663,19 @@ bool scl_netlink_drained(const scl_netlink *nl)
  *   - audit_log_end(), rate_limit: the serial is spent;
  *   - kauditd's retry and hold queues, when unicast to the daemon fails:
  *     after the multicast copy, with the serial spent.
- * Every loss after the serial shows as a serial gap to a reader that sees
- * every record type, and is counted as such.  A loss before it needs a task
- * that waited out the backlog: none did if the backlog is unlimited, or the
- * kernel's summed wait (backlog_wait_time_actual) grew by less than one
- * full wait, or the collection lasted less than one full wait.  Short of
- * the kernel running out of memory for a record, the growth is then someone
- * else's loss: typically a stalled audit daemon whose records we read by
- * multicast.
+ * A loss after the serial is a serial gap to a reader that sees every
+ * record type.  A loss before it needs a task that waited out the backlog:
+ * none did if the backlog is unlimited, or the kernel's summed wait
+ * (backlog_wait_time_actual) grew by less than one full wait, or less than
+ * one full wait has passed since opening.  That holds for tasks that
+ * started after opening; one already asleep in audit_log_start() may have
+ * done most of its wait before.
  */
-static bool lost_not_ours(const scl_netlink *nl, const struct audit_status *st, bool wait_known)
+static bool no_unseen_loss(const scl_netlink *nl, const struct audit_status *st, bool wait_known)
 {
 	uint32_t wait = st->backlog_wait_time < nl->wait_time_start ? st->backlog_wait_time : nl->wait_time_start;
 	int64_t elapsed = now_ms() - nl->start_ms;
 
-	if (!nl->st.serials_tracked)
-		return false;
 	if (nl->backlog_limit_start == 0 && st->backlog_limit == 0)
 		return true;
 	if (wait == 0)
@@ -697,12 +693,12 @@ int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
 	nl->st.serial_gaps = scl_serials_gaps(&nl->serials);
 	nl->st.lost_known = false;
 	nl->st.kernel_lost = 0;
-	nl->st.kernel_lost_not_ours = false;
+	nl->st.no_unseen_loss = false;
 	if (nl->lost_known && get_status_wait(nl->ctl, ++nl->seq, &st, &wait_known) == 0) {
 		nl->st.lost_known = true;
 		/* A counter below its start was reset (auditctl --reset-lost): what it has came since. */
 		nl->st.kernel_lost = st.lost >= nl->lost_start ? st.lost - nl->lost_start : st.lost;
-		nl->st.kernel_lost_not_ours = nl->st.kernel_lost && lost_not_ours(nl, &st, wait_known);
+		nl->st.no_unseen_loss = no_unseen_loss(nl, &st, wait_known);
 	}
 	*ret = nl->st;
 	return 0;
