@@ -52,8 +52,8 @@ static void help(void)
 	       "      --pods-dir DIR       kubelet's pod log directories (default /var/log/pods)\n"
 	       "      --containers-dir DIR kubelet's container log links (default /var/log/containers)\n\n"
 	       "Output:\n"
-	       "  -f, --format FORMAT      oci (default) or k8s (SeccompProfile YAML, DIR/NAME.yaml;\n"
-	       "                           learning does not resume from YAML)\n"
+	       "  -f, --format FORMAT      oci (default) or k8s (SeccompProfile YAML, DIR/NAME.yaml,\n"
+	       "                           with DIR/NAME.json beside it: learning resumes from that)\n"
 	       "      --interval SEC       write every SEC seconds, 1..86400 (default 30)\n"
 	       "      --split-by KEY       container (default) or host: one profile per record\n"
 	       "                           hostname, DIR/HOST.json (a server receiving many nodes'\n"
@@ -292,7 +292,11 @@ static bool id_wanted(const struct collect *C, const char *id)
 	return false;
 }
 
-/* Read DIR/base.json if it exists, for the union. */
+/*
+ * Read DIR/base.json if it exists, for the union.  With --format k8s the
+ * OCI JSON is written beside the YAML (flush()): it is what learning
+ * resumes from, as YAML is only written, never read.
+ */
 static void load_prev(struct collect *C, struct outfile *f)
 {
 	char fname[SCL_MAX_FILE_NAME + 8], err[256] = "";
@@ -301,8 +305,6 @@ static void load_prev(struct collect *C, struct outfile *f)
 	struct stat st;
 	int r;
 
-	if (C->out.format != SCL_FORMAT_OCI)
-		return;
 	snprintf(fname, sizeof(fname), "%s.json", f->base);
 	fd = openat(C->dfd, fname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
@@ -1060,6 +1062,13 @@ static int flush_files(struct collect *C, bool final, bool due_only)
 		if (f->prev && scl_profile_merge(ps[i], f->prev) < 0)
 			goto oom;
 		r = cli_profile_finish(&C->out, ps[i], NULL, 0);
+		if (r == 0 && C->out.format != SCL_FORMAT_OCI) {
+			/* the state a restart resumes from, first: a failed YAML is made again from it */
+			struct cli_profile_out json = C->out;
+
+			json.format = SCL_FORMAT_OCI;
+			r = cli_profile_write_at(&json, C->dfd, C->dir, f->base, ps[i]);
+		}
 		if (r == 0)
 			r = cli_profile_write_at(&C->out, C->dfd, C->dir, f->base, ps[i]);
 		if (r < 0) {

@@ -76,6 +76,22 @@ contains run3.err "cannot open log file 'later.log': No such file or directory, 
 contains run3.err "0 attributed to 0 containers"
 [ -z "$(ls prof3)" ] || fail "profiles written for gone processes: $(ls prof3)"
 
+# --format k8s: the YAML, and the OCI JSON beside it that a restart resumes from: the
+# first half in one run, the second in another, and the YAML is the whole log's.
+expect_rc 0 "$SCMPLOG" build --split-by host --out-dir wholek -f k8s --name vm "$L"
+ls wholek >/dev/null
+rm -f k8s.log
+collect_start run5 --follow-file k8s.log --out-dir profk --split-by host --format k8s --interval 1
+cat part1 >>k8s.log
+collect_stop run5
+[ -f profk/vm.yaml ] && [ -f profk/vm.json ] || fail "collect -f k8s did not write vm.yaml and vm.json: $(ls profk)"
+cmp -s profk/vm.json whole/vm.json && fail "fixture: the first half alone gives the whole profile"
+collect_start run6 --follow-file k8s.log --out-dir profk --split-by host --format k8s --interval 1
+cat part2 >>k8s.log
+collect_stop run6
+same profk/vm.json whole/vm.json
+same profk/vm.yaml "wholek/$(ls wholek)"
+
 # A followed log names a pid, not a process: a live process holding the pid counts only
 # when it started before the record (a host process here); a record older than it is
 # of a gone process whose pid was reused.
