@@ -1081,6 +1081,10 @@ static int flush_files(struct collect *C, bool final, bool due_only)
 	}
 	if (final)
 		cli_learn_report_unknown(&lb, false);
+	else if (failed)
+		log_warn("%d profile%s not written: what was learned is kept in memory and written again at the next "
+			 "interval; the files on disk are the last complete ones",
+			 failed, failed == 1 ? "" : "s");
 	for (size_t i = 0; i < C->n_files; i++) {
 		scl_profile_free(ps[i]);
 		C->files[i].due = false;

@@ -57,6 +57,7 @@ kill -0 "$collector" 2>/dev/null || { cat "$TMP/c.err"; fail "the collector died
 contains "$TMP/c.err" "No space left on device"
 grep -E "cannot write .*c1\.json.*: No space left on device" "$TMP/c.err" >/dev/null ||
 	{ cat "$TMP/c.err"; fail "the error does not name the profile that could not be written"; }
+contains "$TMP/c.err" "not written: what was learned is kept in memory and written again at the next interval"
 same "$OUT/c1.json" "$TMP/c1.before"
 [ ! -e "$OUT/c2.json" ] || python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$OUT/c2.json" ||
 	fail "a torn c2.json was left on the full disk"
