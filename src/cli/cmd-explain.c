@@ -26,6 +26,8 @@ static void help(void)
 	       "  -f, --follow           read live from the kernel (root) until Ctrl-C, printing\n"
 	       "                         each denial as it happens, then the table\n"
 	       "      --source SOURCE    with --follow: auto (default), daemon, multicast, kmsg\n"
+	       "  -v, --verbose          with --follow: say which source is used and why, once it\n"
+	       "                         reads\n"
 	       "      --strict           fail on the first malformed record\n"
 	       "  -q, --quiet            no summary on stderr\n"
 	       "  -h, --help             this text\n\n"
@@ -105,6 +107,7 @@ int cmd_explain(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "follow", no_argument, NULL, 'f' },
@@ -124,7 +127,7 @@ int cmd_explain(int argc, char **argv)
 	int c, rc = EXIT_RUNTIME;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hqf", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hqvf", opts, NULL)) != -1) {
 		int r = cli_filter_option(&in.filter, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;
@@ -139,6 +142,9 @@ int cmd_explain(int argc, char **argv)
 			goto out;
 		case 'q':
 			cli_quiet = 1;
+			break;
+		case 'v':
+			cli_verbose = 1;
 			break;
 		case OPT_ALL:
 			all = true;
