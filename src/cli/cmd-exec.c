@@ -20,9 +20,10 @@ static void help(void)
 	       "'build' and 'run' write, or any OCI profile scmplog can read (Docker's,\n"
 	       "containers/common's).  CMD runs with no_new_privs.  The filter is built as\n"
 	       "runc builds it: default action, architectures (with their sub-architectures;\n"
-	       "the native ones when the profile lists none), allowed names, other rules with\n"
-	       "their argument conditions; includes/excludes are checked per architecture,\n"
-	       "against this process's capability bounding set and the running kernel.\n\n"
+	       "the native ones when the profile lists none; of an archMap, this machine's),\n"
+	       "allowed names, other rules with their argument conditions; includes/excludes\n"
+	       "are checked per architecture, against this process's capability bounding set\n"
+	       "and the running kernel.\n\n"
 	       "Options:\n"
 	       "  -p, --profile PROFILE    the profile (required; '-' reads stdin)\n"
 	       "      --log-denied         load with SECCOMP_FILTER_FLAG_LOG: ERRNO, TRAP and TRACE\n"
@@ -37,6 +38,40 @@ static void help(void)
 }
 
 enum { OPT_LOG_DENIED = 1300, OPT_DUMP_PFC };
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !memcmp(s + n - k, suffix, k);
+}
+
+/*
+ * As cli_profile_read(), without the reader's "... kept as-is" notes: they
+ * tell build and merge that a rule they cannot express passes through
+ * unchanged, while exec installs it (what it cannot is warned about when the
+ * filter is built).
+ */
+static int read_profile(const char *path, scl_profile **ret)
+{
+	_cleanup_(scl_strv_freep) char **w = NULL;
+	const char *shown = strcmp(path, "-") ? path : "stdin";
+	char err[512] = "";
+	int r;
+
+	if (!strcmp(path, "-"))
+		r = scl_profile_read_oci_fd(STDIN_FILENO, ret, &w, err, sizeof(err));
+	else
+		r = scl_profile_read_oci_file(path, ret, &w, err, sizeof(err));
+	if (r < 0) {
+		log_error("cannot read profile '%s': %s", shown, err[0] ? err : strerror(-r));
+		return r;
+	}
+	for (char **s = w; !cli_quiet && s && *s; s++)
+		if (!ends_with(*s, " kept as-is"))
+			log_warn("'%s': %s", shown, *s);
+	return 0;
+}
 
 int cmd_exec(int argc, char **argv)
 {
@@ -87,7 +122,7 @@ int cmd_exec(int argc, char **argv)
 		log_error("exec: no command given (scmplog exec --profile PROFILE -- CMD [ARGS...])");
 		return EXIT_USAGE;
 	}
-	if (cli_profile_read(profile, &p) < 0)
+	if (read_profile(profile, &p) < 0)
 		return EXIT_RUNTIME;
 	r = scl_filter_new_profile(p, log_denied, &f, NULL, &warn);
 	if (r < 0) {

@@ -233,19 +233,24 @@ static bool cond_has_arch(const scl_profile_cond *c, uint32_t arch)
 
 /*
  * Do the arch-independent conditions (caps, minKernel) let rule r apply?
- * why gets the reason when not.
+ * why gets the reason when not; *quiet is set when that is only what the
+ * profile asks for, not worth a warning: a Docker-style profile pairs each
+ * capability-gated allow with the same names denied without the capability,
+ * so one of the two never applies.
  */
-static bool rule_env_applies(const scl_profile_rule *r, char *why, size_t whylen)
+static bool rule_env_applies(const scl_profile_rule *r, char *why, size_t whylen, bool *quiet)
 {
 	struct utsname u;
 	uint64_t kv[3], mv[3];
 	bool have_kv = uname(&u) == 0 && parse_kver(u.release, kv) == 0;
 
+	*quiet = false;
 	for (size_t i = 0; i < r->includes.n_caps; i++) {
 		int h = cap_held(r->includes.caps[i]);
 		if (h <= 0) {
 			snprintf(why, whylen, "%s %s", r->includes.caps[i],
 				 h < 0 ? "is not a capability we know" : "is not in the capability bounding set");
+			*quiet = h == 0;
 			return false;
 		}
 	}
@@ -257,6 +262,7 @@ static bool rule_env_applies(const scl_profile_rule *r, char *why, size_t whylen
 		}
 		if (h > 0) {
 			snprintf(why, whylen, "excluded with %s, which is held", r->excludes.caps[i]);
+			*quiet = true;
 			return false;
 		}
 	}
@@ -522,9 +528,28 @@ int scl_filter_new_profile(const scl_profile *p, bool log_denied, scl_filter **r
 			return -ENOMEM;
 		memcpy(arches, nat, n * sizeof(*arches));
 	}
-	for (size_t i = 0; i < n; i++)
-		if (arches[i] == scl_arch_native())
-			has_native = true;
+	/*
+	 * Only the arches this kernel can report: the native one and its
+	 * sub-architectures.  A Docker or containers/common profile lists every
+	 * machine's in its archMap and the runtimes take the native entry;
+	 * libseccomp could not merge the others anyway (mips, s390x: another
+	 * byte order, -EDOM).
+	 */
+	{
+		size_t nn = native_arches(nat), k = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			bool here = false;
+
+			for (size_t j = 0; j < nn; j++)
+				here = here || arches[i] == nat[j];
+			if (here)
+				arches[k++] = arches[i];
+			if (arches[i] == scl_arch_native())
+				has_native = true;
+		}
+		n = k;
+	}
 	if (!has_native)
 		return -EAFNOSUPPORT;
 
@@ -550,14 +575,17 @@ int scl_filter_new_profile(const scl_profile *p, bool log_denied, scl_filter **r
 		for (size_t i = 0; i < nr; i++) {
 			const scl_profile_rule *rule = scl_profile_rule_at(p, i);
 			char why[256], label[128];
+			bool quiet;
 
-			if (rule_env_applies(rule, why, sizeof(why))) {
+			if (rule_env_applies(rule, why, sizeof(why), &quiet)) {
 				r = scl_profile_add_rule(q, rule);
 				if (r < 0)
 					goto out;
 				continue;
 			}
 			b.st.other_skipped++;
+			if (quiet)
+				continue;
 			scl_pfmt_rule_label(rule, label, sizeof(label));
 			warnf(&b, "rule %zu (%s) not applied: %s", i, label, why);
 		}
