@@ -4,7 +4,9 @@
 # to our reading speed (accepted); that is the point of the daemon way.
 . "$(dirname "$0")/lib.sh"
 pid=$(audit_pid)
-[ "$pid" = 0 ] || skip "an audit daemon (pid $pid) is registered: a 1,000,000-record burst would flood its log"
+if [ "$pid" != 0 ] && [ -d "/proc/$pid" ]; then
+	skip "SKIPPED, NOT PASSED: a real audit daemon ($(cat /proc/$pid/comm 2>/dev/null), pid $pid) is registered: a 1,000,000-record burst would flood its log (CI has no auditd, so this runs there)"
+fi
 build_helper getppid-loop
 N=1000000
 start=$(date +%s)

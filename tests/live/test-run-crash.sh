@@ -4,8 +4,10 @@
 # puts them back from /run/scmplog/audit-restore.
 . "$(dirname "$0")/lib.sh"
 pid=$(audit_pid)
-[ "$pid" = 0 ] || skip "an audit daemon (pid $pid) is registered: the daemon way is not available"
-[ -e /run/scmplog/audit-restore ] && skip "/run/scmplog/audit-restore exists already (another run in progress?)"
+if [ "$pid" != 0 ] && [ -d "/proc/$pid" ]; then
+	skip "SKIPPED, NOT PASSED: a real audit daemon ($(cat /proc/$pid/comm 2>/dev/null), pid $pid) is registered: the daemon way is not available (CI has no auditd, so this runs there)"
+fi
+[ -e /run/scmplog/audit-restore ] && skip "SKIPPED, NOT PASSED: /run/scmplog/audit-restore exists already (another run in progress?)"
 
 "$SCMPLOG" run -o "$TMP/k.json" -- sleep 2 >/dev/null 2>&1 & victim=$!
 for i in $(seq 50); do [ "$(audit_pid)" = "$victim" ] && break; sleep 0.1; done

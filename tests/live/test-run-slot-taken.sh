@@ -7,13 +7,15 @@ build_helper fake-auditd
 build_helper getppid-loop
 
 fake=
-if [ "$(audit_pid)" = 0 ]; then
+real_daemon=
+if [ "$(audit_pid)" = 0 ] || [ ! -d "/proc/$(audit_pid)" ]; then   # free, or held by a dead daemon
 	"$TMP/fake-auditd" >"$TMP/fake.out" 2>"$TMP/fake.err" & fake=$!
 	for i in $(seq 50); do grep -q ready "$TMP/fake.out" && break; sleep 0.1; done
 	grep -q ready "$TMP/fake.out" || { cat "$TMP/fake.err"; kill $fake; fail "fake-auditd did not register"; }
 	trap 'kill $fake 2>/dev/null; wait $fake; rm -rf "$TMP"' EXIT
 else
-	echo "NOTE: the slot is already held by pid $(audit_pid); testing beside it"
+	real_daemon="$(cat /proc/"$(audit_pid)"/comm 2>/dev/null), pid $(audit_pid)"
+	echo "NOTE: the slot is already held by $real_daemon; testing beside it"
 fi
 held=$(audit_pid)
 [ "$held" != 0 ] || fail "nobody holds the slot"
@@ -34,10 +36,22 @@ if [ -n "$fake" ]; then
 	cat "$TMP/err"
 	contains "$TMP/err" "read from audit multicast"
 	contains "$TMP/err" " 0 lost"
-	# A receive buffer far too small: the loss is seen (ENOBUFS, serial gaps),
-	# counted exactly, and fails the run unless --allow-loss.
-	expect_rc 1 "$SCMPLOG" run --rcvbuf 4096 -o "$TMP/small.json" -- "$TMP/getppid-loop" 200000
+	# "0 lost" is only as good as the accounting: every syscall was read
+	n=$(sed -nE 's/^scmplog: ([0-9]+) records of .*/\1/p' "$TMP/err")
+	[ -n "$n" ] && [ "$n" -ge 200000 ] || fail "read $n records of a 200000-syscall burst and reported 0 lost"
+	# A receive buffer far too small, and a reader that falls behind (stopped
+	# for a second while the burst runs; a fast one can keep up even with 8 KiB):
+	# the loss is seen (ENOBUFS, serial gaps), counted exactly, and fails the
+	# run unless --allow-loss.
+	"$SCMPLOG" run --rcvbuf 4096 -o "$TMP/small.json" -- sh -c "sleep 0.5; exec $TMP/getppid-loop 200000" \
+		>"$TMP/out" 2>"$TMP/err" & small=$!
+	sleep 0.3
+	kill -STOP $small
+	sleep 1.5
+	kill -CONT $small
+	wait $small; rc=$?
 	cat "$TMP/err"
+	[ "$rc" = 1 ] || fail "a lossy run exited $rc, expected 1"
 	contains "$TMP/err" "the profile may be incomplete (exit status 1; --allow-loss to accept)"
 	got=$(sed -nE 's/^scmplog: ([0-9]+) records of .* ([0-9]+) lost.*/\1 \2/p' "$TMP/err")
 	read -r n lost <<<"$got"
@@ -60,3 +74,5 @@ if [ -n "$fake" ]; then
 	[ "$(audit_pid)" = 0 ] || fail "the stale registration is still there"
 fi
 audit_check
+# Parts that need the slot free were left out: say so rather than pass.
+[ -z "$real_daemon" ] || skip "SKIPPED IN PART, NOT PASSED: the multicast burst beside a daemon, the --rcvbuf loss and the stale-daemon takeover need a fake daemon in a free slot; $real_daemon holds it (CI has no auditd, so they run there)"
