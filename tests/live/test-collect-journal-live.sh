@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# scmplog collect --source journal on a real, running journald: journald
+# (started here by hand, volatile storage under /run, stopped again) takes the
+# kernel's SECCOMP records from the audit multicast group; the collector
+# follows the system journal live and learns the profile of a process in a
+# container cgroup while it runs.
+. "$(dirname "$0")/lib.sh"
+[ -d /sys/fs/cgroup/pids ] || skip "no cgroup v1 pids hierarchy"
+[ -x /lib/systemd/systemd-journald ] || fail "systemd-journald is missing (package systemd)"
+for d in /run/systemd/journal /run/systemd/journald.conf.d /run/log/journal; do
+	[ -e "$d" ] && skip "$d exists: a journald runs (or ran) here; this test starts its own"
+done
+build_helper noise -lseccomp
+P=/sys/fs/cgroup/pids/scmplogjournal
+collector= journald=
+# journald creates these if they are missing: remove them again only then
+made=()
+for d in /run/log /run/systemd; do [ -e "$d" ] || made+=("$d"); done
+cleanup() {
+	local rc=$? i
+	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+	if [ -n "$journald" ]; then
+		kill -TERM "$journald" 2>/dev/null
+		for i in $(seq 50); do kill -0 "$journald" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$journald" 2>/dev/null
+		wait "$journald" 2>/dev/null
+	fi
+	rm -rf /run/systemd/journal /run/systemd/journald.conf.d /run/log/journal
+	for d in "${made[@]}"; do rmdir "$d" 2>/dev/null; done
+	for d in "$P"/c*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+	rmdir "$P" 2>/dev/null
+	rm -rf "$TMP"
+	exit $rc
+}
+trap cleanup EXIT
+[ -e "$P" ] && skip "$P exists already"
+mkdir -p "$P/c1" || skip "cannot create $P/c1"
+
+# journald keeps everything in /run (never /var/log/journal), in small files
+mkdir -p /run/systemd/journald.conf.d
+printf '[Journal]\nStorage=volatile\nRuntimeMaxUse=16M\nRuntimeMaxFileSize=512K\n' \
+	>/run/systemd/journald.conf.d/scmplog-test.conf
+/lib/systemd/systemd-journald >"$TMP/journald.out" 2>&1 &
+journald=$!
+for i in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.2; done
+[ -S /run/systemd/journal/socket ] || { cat "$TMP/journald.out"; fail "journald did not start"; }
+sleep 2 # it copies the kernel's ring buffer first
+
+"$SCMPLOG" collect --source journal --plain-runc --cgroup /scmplogjournal --out-dir "$TMP/out" --interval 1 \
+	>/dev/null 2>"$TMP/c.err" & collector=$!
+sleep 1
+# records of a live process only are attributed (an old journal entry's pid may be reused):
+# the process runs while the collector reads its records
+sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" 4' _ "$P/c1" "$TMP/noise" || fail "noise failed"
+for i in $(seq 30); do
+	[ -f "$TMP/out/c1.json" ] && profile_names "$TMP/out/c1.json" | grep -x sysinfo >/dev/null && break
+	sleep 0.2
+done
+kill -TERM "$collector"
+wait "$collector" || { cat "$TMP/c.err"; fail "collect --source journal failed"; }
+collector=
+cat "$TMP/c.err"
+[ -f "$TMP/out/c1.json" ] || fail "no profile from the live journal"
+profile_names "$TMP/out/c1.json" | grep -x sysinfo >/dev/null || fail "c1.json lacks sysinfo"
+contains "$TMP/c.err" "journald rate-limits the audit stream and drops records under load"
+grep -E "read from the (system )?journal.*attributed to 1 container" "$TMP/c.err" >/dev/null ||
+	fail "the summary does not say the records came from the journal to one container"
+audit_check
