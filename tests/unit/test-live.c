@@ -141,6 +141,41 @@ START_TEST(test_stats_lost)
 }
 END_TEST
 
+/*
+ * The kernel's lost counter counts as ours unless every condition that makes
+ * it provably someone else's holds: known, serials tracked, no unseen loss.
+ */
+static const struct lost_case {
+	bool lost_known, serials_tracked, no_unseen_loss;
+	uint64_t kernel_lost, serial_gaps;
+	bool not_ours;
+	uint64_t lost_new;
+} lost_cases[] = {
+	{ true, true, true, 65, 0, true, 0 },     /* a stalled daemon's loss, not ours */
+	{ true, true, true, 65, 4, true, 4 },     /* our own loss shows as gaps: those count */
+	{ true, true, true, 0, 0, false, 0 },     /* nothing lost at all */
+	{ false, true, true, 65, 0, false, 65 },  /* the counter could not be read twice */
+	{ true, false, true, 65, 0, false, 65 },  /* not every record type seen: gaps say nothing */
+	{ true, true, false, 65, 0, false, 65 },  /* a task may have lost one before its serial */
+};
+
+START_TEST(test_lost_not_ours)
+{
+	const struct lost_case *t = &lost_cases[_i];
+	scl_live_stats st = { 0 };
+
+	st.lost_known = t->lost_known;
+	st.serials_tracked = t->serials_tracked;
+	st.no_unseen_loss = t->no_unseen_loss;
+	st.kernel_lost = t->kernel_lost;
+	st.serial_gaps = t->serial_gaps;
+	ck_assert_msg(scl_live_kernel_lost_not_ours(&st) == t->not_ours, "case %d", _i);
+	ck_assert_uint_eq(scl_live_stats_lost_new_tasks(&st), t->lost_new);
+	/* the conservative count always has the kernel's */
+	ck_assert_uint_eq(scl_live_stats_lost(&st), t->kernel_lost + t->serial_gaps);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("live");
@@ -151,6 +186,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_body_serial, 0, sizeof(serial_cases) / sizeof(serial_cases[0]));
 	tcase_add_test(tc, test_serials);
 	tcase_add_test(tc, test_stats_lost);
+	tcase_add_loop_test(tc, test_lost_not_ours, 0, sizeof(lost_cases) / sizeof(lost_cases[0]));
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
 }
