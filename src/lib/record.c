@@ -919,9 +919,9 @@ int scl_record_parse_body_generic(const char *p, size_t n, scl_framing framing, 
  * caller may compare or print: no stale bytes.  Zeroing the whole record
  * costs 7% here.
  */
-static inline void reset_fields(scl_record *rec)
+static inline void reset_fields(scl_record *rec, uint32_t keep)
 {
-	rec->fields &= SCL_F_TIME | SCL_F_HOST;
+	rec->fields = keep;
 	rec->ip = 0;
 	rec->auid = rec->uid = rec->gid = rec->ses = rec->pid = rec->sig = 0;
 	rec->arch = rec->syscall = rec->compat = rec->code = 0;
@@ -938,12 +938,11 @@ static int parse_body(const char *p, size_t n, scl_framing framing, bool nul_che
 	long off = 0;
 
 	rec.framing = framing;
-	rec.fields = 0;
 	rec.time_sec = rec.serial = 0;
 	rec.time_msec = 0;
 	rec.host.p = NULL;
 	rec.host.n = 0;
-	reset_fields(&rec);
+	reset_fields(&rec, 0);
 	if (n > SCL_MAX_RECORD) {
 		why = SCL_SKIP_TOO_LONG;
 		goto fail;
@@ -967,7 +966,7 @@ static int parse_body(const char *p, size_t n, scl_framing framing, bool nul_che
 	if (!(fast_ok && parse_fields_fast(p + off, n - (size_t)off, &rec))) {
 		/* the fast path may have filled some fields: start again */
 		if (fast_ok)
-			reset_fields(&rec);
+			reset_fields(&rec, rec.fields & (SCL_F_TIME | SCL_F_HOST));
 		if (parse_fields(p + off, n - (size_t)off, &rec, &why) < 0)
 			goto fail;
 	}

@@ -11,7 +11,7 @@ collector=
 cleanup() {
 	local rc=$?
 	[ -n "$collector" ] && kill -KILL "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
-	for d in "$P"/c*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+	for d in "$P"/ref "$P"/kill; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
 	rmdir "$P" 2>/dev/null
 	rm -rf "$TMP"
 	exit $rc
