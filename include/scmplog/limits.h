@@ -55,4 +55,11 @@
 /* A journal cursor given to resume from (systemd's are about 150 bytes). */
 #define SCL_MAX_JOURNAL_CURSOR 1024
 
+/*
+ * A syscall set (sysset.h): lanes of 65536 numbers per (arch, action, compat)
+ * in one set (a lane's bitset is at most 8 KiB), and keys whose own counts it keeps.
+ */
+#define SCL_MAX_SYSSET_LANES 64
+#define SCL_MAX_SYSSET_COUNTED 1024
+
 #endif

@@ -18,11 +18,13 @@
 #include "scmplog/container.h"
 #include "scmplog/journal.h"
 #include "scmplog/learn.h"
+#include "scmplog/limits.h"
 #include "scmplog/num.h"
 #include "scmplog/output.h"
 #include "scmplog/proc-connector.h"
 #include "scmplog/profile-io.h"
 #include "scmplog/profile.h"
+#include "scmplog/sysset.h"
 #include "lib/util.h"
 
 static void help(void)
@@ -95,8 +97,14 @@ struct outfile {
 	bool dirty;               /* records since the last write */
 	bool written;
 	bool due;                 /* a container of it has no process left: write it now */
+	bool over_limit_said;     /* a syscall set limit was hit and reported */
 	uint64_t records;
 	size_t syscalls;          /* in the last profile written */
+	/*
+	 * What its containers (or host) did: the syscalls seen, a bitset per
+	 * architecture (NULL until the first record), flat in the records.
+	 */
+	scl_sysset *set;
 };
 
 enum { SEL_UNDECIDED = -1, SEL_NO = 0, SEL_YES = 1 };
@@ -128,7 +136,7 @@ struct collect {
 	const char *pods_dir, *containers_dir;
 	scl_container_cache *cache;
 	scl_proc_conn *conn;
-	scl_learn *learn;
+	scl_mapper *mapper;       /* names a set's new keys once, for the unknown-syscall report */
 	struct ctr *ctrs;
 	size_t n_ctrs;
 	uint32_t *index;          /* find_ctr()'s hash table */
@@ -184,7 +192,7 @@ struct collect {
 	int64_t watchdog_ms, next_watchdog;
 	/* counters */
 	uint64_t records, attributed, host, not_selected, gone, no_pid, unreadable, undecided;
-	uint64_t no_host, duplicates, malformed;
+	uint64_t no_host, duplicates, malformed, over_limit;
 };
 
 static size_t id_hash(const char *id, size_t mask)
@@ -822,6 +830,53 @@ static int duplicate(struct collect *C, const scl_record *rec)
 	return 0;
 }
 
+/* A record a syscall set cannot take: counted, and said once per file. */
+static int set_over_limit(struct collect *C, struct outfile *f, const char *limit, unsigned value, const char *what)
+{
+	C->over_limit++;
+	if (!f->over_limit_said)
+		log_warn("profile '%s/%s%s': over %s (%u %s), records past it are not learned", C->dir, f->base,
+			 C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml", limit, value, what);
+	f->over_limit_said = true;
+	return 0;
+}
+
+/*
+ * Add a record to its file's syscall set.  A key is named the first time it
+ * is seen; one libseccomp cannot name (only SCMP_ACT_LOG keys go into a
+ * profile: the others are never named) keeps its own count, so that the
+ * report of unknown syscalls at the end gives its records.  Returns 1 when
+ * learned, 0 when a set limit refused the record, -ENOMEM.
+ */
+static int learn_record(struct collect *C, struct outfile *f, const scl_record *rec)
+{
+	const char *name;
+	scl_learn_key k;
+	uint32_t eff;
+	int r;
+
+	if (!f->set && scl_sysset_new(&f->set) < 0)
+		return -ENOMEM;
+	r = scl_sysset_add_record(f->set, rec, &k);
+	if (r == -E2BIG)
+		return set_over_limit(C, f, "SCL_MAX_SYSSET_LANES", SCL_MAX_SYSSET_LANES,
+				      "ranges of 65536 syscall numbers by architecture and action");
+	if (r <= 0 || k.action != SCL_ACT_LOG)
+		return r < 0 ? r : 1;
+	r = scl_mapper_name(C->mapper, k.arch, k.nr, &name, &eff);
+	if (r == 0)
+		return 1;
+	if (r != -ENOMEM)
+		r = scl_sysset_count_key(f->set, &k);
+	if (r == 0)
+		return 1;
+	(void)scl_sysset_remove(f->set, &k); /* as if it never came */
+	if (r == -E2BIG)
+		return set_over_limit(C, f, "SCL_MAX_SYSSET_COUNTED", SCL_MAX_SYSSET_COUNTED,
+				      "syscall numbers libseccomp cannot name");
+	return r;
+}
+
 /* --split-by host: the record's hostname names its profile. */
 static int on_record_host(struct collect *C, const scl_record *rec)
 {
@@ -851,10 +906,10 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 		if (cli_verbose)
 			log_info("host -> %s/%s%s", C->dir, base, C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
 	}
-	r = scl_learn_add(C->learn, rec, base, strlen(base));
-	if (r < 0)
-		return r;
 	f = &C->files[fi];
+	r = learn_record(C, f, rec);
+	if (r <= 0)
+		return r;
 	C->attributed++;
 	f->records++;
 	f->dirty = true;
@@ -978,13 +1033,15 @@ found:
 		C->not_selected++;
 		return 0;
 	}
-	r = scl_learn_add(C->learn, rec, t->id, strlen(t->id));
+	r = learn_record(C, &C->files[t->file], rec);
 	if (r < 0)
 		return r;
-	C->attributed++;
-	t->records++;
-	C->files[t->file].records++;
-	C->files[t->file].dirty = true;
+	if (r > 0) {
+		C->attributed++;
+		t->records++;
+		C->files[t->file].records++;
+		C->files[t->file].dirty = true;
+	}
 	if (C->conn && !C->offline && fresh && !pid_bit(C->exited, rec->pid) && tracked(C, rec->pid) < 0) {
 		/*
 		 * A process no event counted: runc's init before its exec (it is
@@ -1012,46 +1069,32 @@ found:
  */
 static int flush_files(struct collect *C, bool final, bool due_only)
 {
-	_cleanup_free_ scl_learn_entry *ent = NULL;
 	_cleanup_free_ scl_profile **ps = NULL;
 	struct cli_learn lb;
-	long n;
 	int failed = 0, r;
 
-	n = scl_learn_entries(C->learn, &ent);
-	if (n < 0)
-		return -ENOMEM;
 	ps = calloc(C->n_files + 1, sizeof(*ps));
 	if (!ps || cli_learn_init(&lb) < 0) {
 		free(TAKE_PTR(ps));
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < (size_t)n;) {
-		size_t j = i, gn;
-		const char *g = scl_learn_group(C->learn, ent[i].key.group, &gn);
-		size_t fi = C->n_files;
+	for (size_t fi = 0; fi < C->n_files; fi++) {
+		const struct outfile *f = &C->files[fi];
+		_cleanup_free_ scl_learn_entry *ent = NULL;
+		long n;
 
-		while (j < (size_t)n && ent[j].key.group == ent[i].key.group)
-			j++;
-		if (g && C->split_host) {
-			for (fi = 0; fi < C->n_files; fi++)
-				if (strlen(C->files[fi].base) == gn && !memcmp(C->files[fi].base, g, gn))
-					break;
-		} else if (g) {
-			struct ctr *t = find_ctr(C, g);
-			if (t && t->selected == SEL_YES)
-				fi = t->file;
-		}
-		if (fi < C->n_files && (final || C->files[fi].dirty) && !C->files[fi].broken &&
-		    (!due_only || C->files[fi].due)) {
-			scl_profile **p = &ps[fi];
-			if (!*p && scl_profile_new(p) < 0)
-				goto oom;
-			r = cli_learn_to_profile(&lb, ent + i, j - i, *p);
-			if (r == -ENOMEM)
-				goto oom;
-		}
-		i = j;
+		if (!f->set || !(final || f->dirty) || f->broken || (due_only && !f->due))
+			continue;
+		n = scl_sysset_entries(f->set, 0, &ent);
+		if (n < 0)
+			goto oom;
+		if (n == 0)
+			continue;
+		if (scl_profile_new(&ps[fi]) < 0)
+			goto oom;
+		r = cli_learn_to_profile(&lb, ent, (size_t)n, ps[fi]);
+		if (r == -ENOMEM)
+			goto oom;
 	}
 	for (size_t i = 0; i < C->n_files; i++) {
 		struct outfile *f = &C->files[i];
@@ -1261,6 +1304,9 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 			 (unsigned long long)scl_proc_conn_overflows(C->conn),
 			 scl_proc_conn_overflows(C->conn) == 1 ? "" : "s",
 			 (unsigned long long)scl_proc_conn_malformed(C->conn));
+	if (C->over_limit)
+		log_warn("%llu SECCOMP record%s not learned: over a syscall set limit (see above)",
+			 (unsigned long long)C->over_limit, C->over_limit == 1 ? "" : "s");
 	if (st->malformed + C->malformed)
 		log_warn("%llu SECCOMP record%s could not be parsed (not attributed)",
 			 (unsigned long long)(st->malformed + C->malformed), st->malformed + C->malformed == 1 ? "" : "s");
@@ -1853,7 +1899,7 @@ int cmd_collect(int argc, char **argv)
 		log_error("cannot open '/proc': %m");
 		goto out;
 	}
-	if (scl_container_cache_new(C.proc_fd, C.flags, 0, &C.cache) < 0 || scl_learn_new(&C.learn) < 0)
+	if (scl_container_cache_new(C.proc_fd, C.flags, 0, &C.cache) < 0 || scl_mapper_new(&C.mapper) < 0)
 		goto oom;
 	C.offline = C.journal || n_follows;
 	if (C.offline) {
@@ -2057,9 +2103,11 @@ out:
 	cli_signals_restore(&sig);
 	scl_proc_conn_free(C.conn);
 	scl_container_cache_free(C.cache);
-	scl_learn_free(C.learn);
-	for (size_t i = 0; i < C.n_files; i++)
+	scl_mapper_free(C.mapper);
+	for (size_t i = 0; i < C.n_files; i++) {
 		scl_profile_free(C.files[i].prev);
+		scl_sysset_free(C.files[i].set);
+	}
 	free(C.files);
 	free(C.ctrs);
 	free(C.index);
