@@ -1073,7 +1073,7 @@ static int flush_files(struct collect *C, bool final, bool due_only)
 	struct cli_learn lb;
 	int failed = 0, r;
 
-	ps = calloc(C->n_files + 1, sizeof(*ps));
+	ps = calloc(C->n_files + 1, sizeof(*ps)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
 	if (!ps || cli_learn_init(&lb) < 0) {
 		free(TAKE_PTR(ps));
 		return -ENOMEM;
