@@ -49,5 +49,7 @@ typedef struct scl_learn_entry {
 	uint64_t count;
 } scl_learn_entry;
 long scl_learn_entries(const scl_learn *l, scl_learn_entry **ret);
+/* qsort() comparator of entries: the order scl_learn_entries() returns. */
+int scl_learn_entry_cmp(const void *a, const void *b);
 
 #endif

@@ -163,12 +163,24 @@ int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const ui
 	return 0;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !memcmp(s + n - k, suffix, k);
+}
+
 static const char *display(const char *path)
 {
 	return !strcmp(path, "-") ? "stdin" : path;
 }
 
 int cli_profile_read(const char *path, scl_profile **ret)
+{
+	return cli_profile_read_notes(path, ret, true);
+}
+
+int cli_profile_read_notes(const char *path, scl_profile **ret, bool kept_notes)
 {
 	_cleanup_(scl_strv_freep) char **w = NULL;
 	char err[512] = "";
@@ -183,7 +195,8 @@ int cli_profile_read(const char *path, scl_profile **ret)
 		return r;
 	}
 	for (char **s = w; !cli_quiet && s && *s; s++)
-		log_warn("'%s': %s", display(path), *s);
+		if (kept_notes || !ends_with(*s, " kept as-is"))
+			log_warn("'%s': %s", display(path), *s);
 	return 0;
 }
 

@@ -85,6 +85,11 @@ int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const ui
  * on failure, and the reader's warnings as "'x': ..." unless cli_quiet.
  */
 int cli_profile_read(const char *path, scl_profile **ret);
+/*
+ * The same; without kept_notes, the reader's "... kept as-is" notes are not
+ * shown (exec installs such rules as they are).
+ */
+int cli_profile_read_notes(const char *path, scl_profile **ret, bool kept_notes);
 
 /*
  * Write p in the chosen format to o->output (atomically) or stdout.  Logs

@@ -39,40 +39,6 @@ static void help(void)
 
 enum { OPT_LOG_DENIED = 1300, OPT_DUMP_PFC };
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && !memcmp(s + n - k, suffix, k);
-}
-
-/*
- * As cli_profile_read(), without the reader's "... kept as-is" notes: they
- * tell build and merge that a rule they cannot express passes through
- * unchanged, while exec installs it (what it cannot is warned about when the
- * filter is built).
- */
-static int read_profile(const char *path, scl_profile **ret)
-{
-	_cleanup_(scl_strv_freep) char **w = NULL;
-	const char *shown = strcmp(path, "-") ? path : "stdin";
-	char err[512] = "";
-	int r;
-
-	if (!strcmp(path, "-"))
-		r = scl_profile_read_oci_fd(STDIN_FILENO, ret, &w, err, sizeof(err));
-	else
-		r = scl_profile_read_oci_file(path, ret, &w, err, sizeof(err));
-	if (r < 0) {
-		log_error("cannot read profile '%s': %s", shown, err[0] ? err : strerror(-r));
-		return r;
-	}
-	for (char **s = w; !cli_quiet && s && *s; s++)
-		if (!ends_with(*s, " kept as-is"))
-			log_warn("'%s': %s", shown, *s);
-	return 0;
-}
-
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -122,7 +88,8 @@ int cmd_exec(int argc, char **argv)
 		log_error("exec: no command given (scmplog exec --profile PROFILE -- CMD [ARGS...])");
 		return EXIT_USAGE;
 	}
-	if (read_profile(profile, &p) < 0)
+	/* exec installs rules it cannot simplify as they are: no "kept as-is" notes */
+	if (cli_profile_read_notes(profile, &p, false) < 0)
 		return EXIT_RUNTIME;
 	r = scl_filter_new_profile(p, log_denied, &f, NULL, &warn);
 	if (r < 0) {

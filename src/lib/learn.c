@@ -233,7 +233,7 @@ uint64_t scl_learn_total(const scl_learn *l)
 	return l->total;
 }
 
-static int cmp_entry(const void *a, const void *b)
+int scl_learn_entry_cmp(const void *a, const void *b)
 {
 	const scl_learn_key *x = &((const scl_learn_entry *)a)->key, *y = &((const scl_learn_entry *)b)->key;
 #define C(f) if (x->f != y->f) return x->f < y->f ? -1 : 1
@@ -259,7 +259,7 @@ long scl_learn_entries(const scl_learn *l, scl_learn_entry **ret)
 			v[k].count = l->slots[i].count;
 			k++;
 		}
-	qsort(v, k, sizeof(*v), cmp_entry);
+	qsort(v, k, sizeof(*v), scl_learn_entry_cmp);
 	*ret = v;
 	return (long)k;
 }

@@ -251,18 +251,6 @@ size_t scl_sysset_memory(const scl_sysset *s)
 	return n;
 }
 
-static int cmp_entry(const void *a, const void *b)
-{
-	const scl_learn_key *x = &((const scl_learn_entry *)a)->key, *y = &((const scl_learn_entry *)b)->key;
-#define C(f) if (x->f != y->f) return x->f < y->f ? -1 : 1
-	C(arch);
-	C(nr);
-	C(action);
-	C(compat);
-#undef C
-	return 0;
-}
-
 long scl_sysset_entries(const scl_sysset *s, uint32_t group, scl_learn_entry **ret)
 {
 	scl_learn_entry *v = malloc((s->size ? s->size : 1) * sizeof(*v));
@@ -291,7 +279,7 @@ long scl_sysset_entries(const scl_sysset *s, uint32_t group, scl_learn_entry **r
 				};
 			}
 	}
-	qsort(v, k, sizeof(*v), cmp_entry);
+	qsort(v, k, sizeof(*v), scl_learn_entry_cmp); /* one group: the learner's order */
 	*ret = v;
 	return (long)k;
 }
