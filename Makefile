@@ -76,7 +76,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libscmplog.a
 BIN      := $(BUILD)/scmplog
 
-.PHONY: deps all check check-unit check-cli check-live check-demo check-asan check-valgrind install uninstall clean fuzz bench help demo lint deb rpm
+.PHONY: self-profile check-self-profile deps all check check-unit check-cli check-live check-demo check-asan check-valgrind install uninstall clean fuzz bench help demo lint deb rpm
 all: $(BIN) $(LIBA)
 
 deps:
@@ -91,9 +91,28 @@ $(LIBA): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIBA)
+# scmplog's own seccomp allowlist (src/cli/self-confine.c), built in from
+# profiles/scmplog-self.json: the JSON text as a byte array.
+SELF_PROFILE := profiles/scmplog-self.json
+SELF_OBJ     := $(BUILD)/gen/self-profile.o
+$(BUILD)/gen/self-profile.c: $(SELF_PROFILE)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q){ echo '/* generated from $(SELF_PROFILE) by the Makefile; do not edit */'; \
+	  echo 'extern const char scl_self_profile_json[];'; \
+	  echo 'extern const unsigned long scl_self_profile_json_len;'; \
+	  echo 'const char scl_self_profile_json[] = {'; \
+	  od -An -v -tx1 $< | sed -e 's/  */ /g' -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' -e '/^ *$$/d'; \
+	  echo '0x00 };'; \
+	  echo 'const unsigned long scl_self_profile_json_len = sizeof(scl_self_profile_json) - 1;'; \
+	} >$@.tmp && mv $@.tmp $@
+
+$(SELF_OBJ): $(BUILD)/gen/self-profile.c
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BIN): $(CLI_OBJ) $(SELF_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(DEP_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(SELF_OBJ) $(LIBA) $(DEP_LIBS)
 
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
@@ -191,6 +210,25 @@ check-valgrind: $(BIN)
 	vg 0 review-records $$W/answers review --since-profile $$P/a.json -o $$W/review2.json $$D/audit-raw.log; \
 	echo "check-valgrind: $$n runs, $$fails failed"; [ $$fails -eq 0 ]
 
+# `make self-profile` (root): learn scmplog's own allowlist again from the
+# test suite (tests/self/learn.sh) into profiles/scmplog-self.json, then
+# rebuild with it.  `make check-self-profile` (CI) learns the same way and
+# fails, with `scmplog diff`, when the suite needed a syscall the shipped
+# profile lacks (learn mode logs only those: the result is the shipped one
+# plus what is new).
+self-profile: $(BIN)
+	@SCMPLOG=$(abspath $(BIN)) bash tests/self/learn.sh $(BUILD)/self-profile.json
+	@$(BIN) diff $(SELF_PROFILE) $(BUILD)/self-profile.json || true
+	@cp $(BUILD)/self-profile.json $(SELF_PROFILE).tmp && mv $(SELF_PROFILE).tmp $(SELF_PROFILE)
+	@$(MAKE) --no-print-directory $(BIN)
+	@echo "self-profile: $(SELF_PROFILE) updated; review and commit it"
+
+check-self-profile: $(BIN)
+	@SCMPLOG=$(abspath $(BIN)) bash tests/self/learn.sh $(BUILD)/self-profile-check.json
+	@if $(BIN) diff $(SELF_PROFILE) $(BUILD)/self-profile-check.json; then \
+		echo "check-self-profile: $(SELF_PROFILE) covers the suite"; \
+	else echo "check-self-profile: the suite needs syscalls $(SELF_PROFILE) lacks (above): run 'sudo make self-profile'" >&2; exit 1; fi
+
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@SCMPLOG=$(abspath $(BIN)) bash tests/demo.sh
@@ -250,6 +288,7 @@ clean:
 help:
 	@echo "targets: all check install uninstall clean fuzz bench demo lint deb rpm help"
 	@echo "  check runs check-unit check-cli check-live check-demo check-asan"
+	@echo "  self-profile learns profiles/scmplog-self.json (root); check-self-profile checks it (CI)"
 	@echo "variables: PREFIX DESTDIR BASHCOMPDIR SYSTEMDUNITDIR WERROR=1 SANITIZE=address,undefined V=1"
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

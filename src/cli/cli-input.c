@@ -189,7 +189,7 @@ static bool match_u32(const uint32_t *v, size_t n, uint32_t x)
 	return false;
 }
 
-static bool selected(const struct cli_filter *f, const scl_record *rec)
+bool cli_filter_selected(const struct cli_filter *f, const scl_record *rec)
 {
 	char buf[SCL_MAX_EXE + 1];
 	int n;
@@ -338,7 +338,7 @@ static int learn_record(const struct cli_input *in, scl_learn *l, const scl_reco
 	size_t kn = 0;
 	int r;
 
-	if (!selected(&in->filter, rec))
+	if (!cli_filter_selected(&in->filter, rec))
 		return 0;
 	if (in->group_by != GROUP_NONE)
 		kn = group_key(in, rec, key, sizeof(key));

@@ -62,6 +62,8 @@ struct cli_input {
  */
 int cli_filter_option(struct cli_filter *f, int opt, const char *arg);
 void cli_filter_free(struct cli_filter *f);
+/* Whether rec passes the selection (every option given, one of its values). */
+bool cli_filter_selected(const struct cli_filter *f, const scl_record *rec);
 
 /* Long options (getopt values) for the filter, to splice into a command's table. */
 enum {

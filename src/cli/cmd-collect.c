@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,10 @@
 #include <unistd.h>
 
 #include "cli/cli-learn.h"
+#include "cli/cli-notify.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
+#include "cli/self-confine.h"
 #include "scmplog/container.h"
 #include "scmplog/journal.h"
 #include "scmplog/learn.h"
@@ -73,6 +76,12 @@ static void help(void)
 	       "  -q, --quiet              no status line or summary on stderr\n"
 	       "  -v, --verbose            say which source is used and why\n"
 	       "  -h, --help               this text\n\n"
+	       "Confinement:\n"
+	       CLI_CONFINE_HELP
+	       "Once its sources are open, collect keeps only the capabilities it still needs\n"
+	       "(live sources: CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, CAP_NET_ADMIN\n"
+	       "for the process events; all: CAP_DAC_READ_SEARCH, and CAP_DAC_OVERRIDE if DIR is\n"
+	       "not its own) and runs under its own seccomp allowlist.\n\n"
 	       "With NOTIFY_SOCKET set (systemd Type=notify) it reports READY=1 and a STATUS= line;\n"
 	       "with WATCHDOG_USEC set (WatchdogSec=), WATCHDOG=1 at half that interval.\n"
 	       "Every audit setting changed is restored on exit.  The live sources need root.\n\n"
@@ -1215,7 +1224,7 @@ static void watchdog_kick(struct collect *C, int64_t now)
 {
 	if (!C->watchdog_ms || now < C->next_watchdog)
 		return;
-	(void)sd_notify(0, "WATCHDOG=1");
+	(void)cli_notify("WATCHDOG=1");
 	C->next_watchdog = now + C->watchdog_ms;
 }
 
@@ -1242,12 +1251,12 @@ static void notify_status(const struct collect *C, uint64_t lost)
 {
 	char s[256];
 
-	if (!getenv("NOTIFY_SOCKET"))
+	if (!cli_notify_enabled())
 		return;
 	snprintf(s, sizeof(s), "STATUS=%llu records, %zu containers, %llu unattributed, %llu lost",
 		 (unsigned long long)C->records, n_selected(C), (unsigned long long)unattributed(C),
 		 (unsigned long long)lost);
-	(void)sd_notify(0, s);
+	(void)cli_notify(s);
 }
 
 static int add_str(char ***v, size_t *n, char *s)
@@ -1693,6 +1702,7 @@ int cmd_collect(int argc, char **argv)
 		{ "cursor-file", required_argument, NULL, OPT_CURSOR_FILE },
 		{ "follow-file", required_argument, NULL, OPT_FOLLOW_FILE },
 		{ "from-start", no_argument, NULL, OPT_FROM_START },
+		CLI_CONFINE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct collect C = { .proc_fd = -1, .dfd = -1, .pods_dir = "/var/log/pods",
@@ -1707,12 +1717,20 @@ int cmd_collect(int argc, char **argv)
 	struct follow *follows = NULL;
 	size_t n_follows = 0;
 	bool from_start = false;
+	enum cli_confine_mode confine = CLI_CONFINE_UNSET;
 	int c, r, rc = EXIT_RUNTIME;
 	int64_t next_flush, next_status;
 
 	cli_profile_out_init(&C.out);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "hqvf:", opts, NULL)) != -1) {
+		r = cli_confine_option(&confine, c, optarg);
+		if (r < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'h':
 			help();
@@ -1940,15 +1958,23 @@ int cmd_collect(int argc, char **argv)
 	}
 	C.sig_fd = sig.fd;
 	watchdog_init(&C);
+	r = cli_notify_open();
+	if (r < 0 && !cli_quiet)
+		log_warn("cannot use NOTIFY_SOCKET: %s; no readiness or watchdog notifications", strerror(-r));
+	if (n_follows || C.journal) {
+		/* files and the journal are opened (and reopened) by path: nothing to keep but reading */
+		if (cli_confine(confine, "collect", CLI_CAP(CAP_DAC_READ_SEARCH), C.dfd) < 0)
+			goto out;
+	}
 	if (n_follows) {
-		(void)sd_notify(0, "READY=1");
+		(void)cli_notify("READY=1");
 		notify_status(&C, 0);
 		r = collect_files(&C, follows, n_follows, from_start, interval);
 		if (r == -ENOMEM)
 			goto oom;
 		if (r < 0)
 			goto out;
-		(void)sd_notify(0, "STOPPING=1");
+		(void)cli_notify("STOPPING=1");
 		if (!cli_quiet) {
 			memset(&st, 0, sizeof(st));
 			summary(&C, "from the log files", &st);
@@ -1964,14 +1990,14 @@ int cmd_collect(int argc, char **argv)
 			log_info("collecting from %s into '%s', writing every %llu s",
 				 journal_dir ? "a journal directory" : "the system journal", C.dir,
 				 (unsigned long long)interval);
-		(void)sd_notify(0, "READY=1");
+		(void)cli_notify("READY=1");
 		notify_status(&C, 0);
 		r = collect_journal(&C, journal_dir, cursor_file, interval);
 		if (r == -ENOMEM)
 			goto oom;
 		if (r < 0)
 			goto out;
-		(void)sd_notify(0, "STOPPING=1");
+		(void)cli_notify("STOPPING=1");
 		if (!cli_quiet) {
 			memset(&st, 0, sizeof(st));
 			summary(&C, journal_dir ? "from the journal directory" : "from the system journal", &st);
@@ -1985,10 +2011,20 @@ int cmd_collect(int argc, char **argv)
 	if (cli_live_open(&lv, source, 0) < 0)
 		goto out;
 	opened = true;
+	/*
+	 * Kept: reading and restoring the audit settings (AUDIT_GET/SET), the
+	 * multicast group, the drain marker (AUDIT_USER), reading any log file
+	 * or profile, and unsubscribing from the process events at the end.
+	 */
+	if (cli_confine(confine, "collect",
+			CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) |
+				CLI_CAP(CAP_DAC_READ_SEARCH) | (C.conn ? CLI_CAP(CAP_NET_ADMIN) : 0),
+			C.dfd) < 0)
+		goto out;
 	if (cli_verbose)
 		log_info("collecting %s into '%s', writing every %llu s", cli_live_name(&lv), C.dir,
 			 (unsigned long long)interval);
-	(void)sd_notify(0, "READY=1");
+	(void)cli_notify("READY=1");
 	notify_status(&C, 0);
 	next_flush = now_ms() + (int64_t)interval * 1000;
 	next_status = now_ms() + 500;
@@ -2062,7 +2098,7 @@ int cmd_collect(int argc, char **argv)
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
-	(void)sd_notify(0, "STOPPING=1");
+	(void)cli_notify("STOPPING=1");
 
 	/* Read what the kernel queued before the signal: our marker comes back behind it. */
 	if (cli_live_drain_start(&lv) == 0) {
@@ -2101,6 +2137,7 @@ out:
 	if (opened)
 		cli_live_close(&lv);
 	cli_signals_restore(&sig);
+	cli_notify_close();
 	scl_proc_conn_free(C.conn);
 	scl_container_cache_free(C.cache);
 	scl_mapper_free(C.mapper);

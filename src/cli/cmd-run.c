@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <getopt.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli-input.h"
 #include "cli/cli-learn.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
+#include "cli/self-confine.h"
 #include "scmplog/filter.h"
 #include "scmplog/learn.h"
 #include "scmplog/num.h"
@@ -57,10 +61,19 @@ static void help(void)
 	       "                           gaps, receive overflows, printk suppression, the kernel's\n"
 	       "                           lost counter unless none of it can have been CMD's)\n"
 	       "      --rcvbuf BYTES       netlink receive buffer (default 64 MiB; the kernel doubles it)\n"
+	       "      --no-filter          install no filter: CMD (or its runtime) installs its own\n"
+	       "                           SCMP_ACT_LOG filter, and its tree's records are learned\n"
+	       "      --exe PATH           learn only records whose exe= is PATH (repeatable)\n"
+	       "      --comm NAME          learn only records whose comm= is NAME (repeatable)\n"
 	       "  -q, --quiet              no status line or summary on stderr\n"
 	       "  -v, --verbose            say which source is used and why, the receive buffer\n"
 	       "                           the kernel set, the collector's CPU time\n"
 	       "  -h, --help               this text\n\n"
+	       "Confinement:\n"
+	       CLI_CONFINE_HELP
+	       "Once CMD is started, scmplog keeps CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
+	       "CAP_AUDIT_WRITE, CAP_KILL and CAP_DAC_READ_SEARCH (and CAP_DAC_OVERRIDE if the\n"
+	       "output's directory is not its own) and runs under its own seccomp allowlist.\n\n"
 	       "Processes CMD leaves behind are reparented to scmplog (a child subreaper),\n"
 	       "learned and waited for.  Every audit setting changed is restored on exit\n"
 	       "(normal, error, SIGINT, SIGTERM); SIGINT, SIGTERM, SIGHUP and SIGQUIT are\n"
@@ -72,7 +85,7 @@ static void help(void)
 }
 
 enum {
-	OPT_MERGE = 1200, OPT_ALLOW_KNOWN, OPT_STATS, OPT_SOURCE, OPT_ALLOW_LOSS, OPT_RCVBUF,
+	OPT_MERGE = 1200, OPT_ALLOW_KNOWN, OPT_STATS, OPT_SOURCE, OPT_ALLOW_LOSS, OPT_RCVBUF, OPT_NO_FILTER,
 };
 
 /* Distinct (arch, nr) for the status line. */
@@ -117,7 +130,8 @@ struct run {
 	size_t n_ses;
 	int child_error;           /* exit code after a child failure report, 0 if none */
 	struct cli_child_msg error_msg;
-	uint64_t records, others, denied_live;
+	uint64_t records, others, denied_live, unselected;
+	const struct cli_filter *select; /* --exe, --comm: NULL if none */
 	struct keyset distinct;
 	int oom;
 };
@@ -179,6 +193,10 @@ static int on_record(void *ud, const scl_record *rec)
 		R->others++;
 		return 0;
 	}
+	if (R->select && !cli_filter_selected(R->select, rec)) {
+		R->unselected++;
+		return 0;
+	}
 	R->records++;
 	r = scl_learn_add(R->learn, rec, "", 0);
 	if (r < 0)
@@ -215,6 +233,23 @@ static void status_line(const struct run *R, uint64_t rate, uint64_t lost, bool 
 	fflush(stderr);
 }
 
+/* The directory the profile goes to (O_PATH), -1 for stdout or if it cannot be opened. */
+static int out_dirfd(const struct cli_profile_out *o)
+{
+	const char *slash;
+	_cleanup_free_ char *dir = NULL;
+
+	if (!o->output || !strcmp(o->output, "-"))
+		return -1;
+	slash = strrchr(o->output, '/');
+	if (!slash)
+		return open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dir = strndup(o->output, slash == o->output ? 1 : (size_t)(slash - o->output));
+	if (!dir)
+		return -1;
+	return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
 /* Names in p that base lacks. */
 static size_t count_new(const scl_profile *p, const scl_profile *base)
 {
@@ -244,6 +279,10 @@ int cmd_run(int argc, char **argv)
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
 		{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
+		{ "no-filter", no_argument, NULL, OPT_NO_FILTER },
+		{ "exe", required_argument, NULL, OPT_EXE },
+		{ "comm", required_argument, NULL, OPT_COMM },
+		CLI_CONFINE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_profile_out out;
@@ -263,6 +302,9 @@ int cmd_run(int argc, char **argv)
 	scl_learn_entry *ent = NULL;
 	long n_ent;
 	int rcvbuf = 0;
+	struct cli_filter sel = { 0 };
+	enum cli_confine_mode confine = CLI_CONFINE_UNSET;
+	bool no_filter = false;
 	bool allow_loss = false, tty, child_alive = false, tree_done = false, draining = false;
 	bool drain_failed = false, spawned = false;
 	int child_status = 0, c, r, rc = EXIT_RUNTIME;
@@ -273,6 +315,10 @@ int cmd_run(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hqvo:f:", opts, NULL)) != -1) {
 		r = cli_profile_out_option(&out, c, optarg);
+		if (r == 0)
+			r = cli_confine_option(&confine, c, optarg);
+		if (r == 0 && (c == OPT_EXE || c == OPT_COMM))
+			r = cli_filter_option(&sel, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;
 			goto out;
@@ -308,6 +354,9 @@ int cmd_run(int argc, char **argv)
 		case OPT_ALLOW_LOSS:
 			allow_loss = true;
 			break;
+		case OPT_NO_FILTER:
+			no_filter = true;
+			break;
 		case OPT_RCVBUF: {
 			uint64_t v;
 			if (scl_parse_u64_str(optarg, INT32_MAX / 2, &v) < 0 || v == 0) {
@@ -339,7 +388,14 @@ int cmd_run(int argc, char **argv)
 		rc = r == -ENOENT ? 127 : 126;
 		goto out;
 	}
-	r = scl_filter_new_log(known, &filter, &fst);
+	if (no_filter && allow_known) {
+		log_error("run: --allow-known needs the filter that --no-filter leaves out");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (sel.n_exes || sel.n_comms)
+		R.select = &sel;
+	r = no_filter ? 0 : scl_filter_new_log(known, &filter, &fst);
 	if (r < 0) {
 		log_error("cannot build the log filter: %s%s", strerror(-r),
 			  r == -EOPNOTSUPP ? " (SCMP_ACT_LOG needs Linux 4.14 and libseccomp 2.4)" : "");
@@ -369,6 +425,22 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	spawned = child_alive = true;
+	/*
+	 * CMD runs: from here on we read records, wait, pass signals on and
+	 * write the profile.  Confinement failing stops CMD (see out:).
+	 */
+	{
+		int dfd = out_dirfd(&out);
+
+		r = cli_confine(confine, "run",
+				CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) |
+					CLI_CAP(CAP_KILL) | CLI_CAP(CAP_DAC_READ_SEARCH),
+				dfd);
+		if (dfd >= 0)
+			close(dfd);
+		if (r < 0)
+			goto out;
+	}
 	last_progress = now_ms();
 	last_status = last_progress;
 	next_status = last_progress + 500;
@@ -609,6 +681,7 @@ out:
 	if (R.child.msg_fd >= 0)
 		close(R.child.msg_fd);
 	free(ent);
+	cli_filter_free(&sel);
 	free(R.ses);
 	free(R.distinct.k);
 	scl_learn_free(R.learn);

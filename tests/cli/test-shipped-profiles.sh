@@ -42,6 +42,21 @@ assert names(c, "SCMP_ACT_ALLOW") == allowed, "complain template allows other sy
 assert c["architectures"] == b["architectures"]
 PY
 
+# scmplog's own allowlist: an allowlist that never allows what a confined
+# scmplog may not do (self-confine.c's list), and what the binary has built in
+python3 - "$P/scmplog-self.json" "$TOP/src/cli/self-confine.c" <<'PY' || fail "profiles/scmplog-self.json is not what it should be"
+import json, re, sys
+p = json.load(open(sys.argv[1]))
+src = open(sys.argv[2]).read()
+body = src[src.index("cli_confine_forbidden[] = {"):]
+forbidden = set(re.findall(r'"([a-z0-9_]+)"', body[:body.index("};")]))
+assert {"execve", "execveat", "socket", "socketpair"} <= forbidden, "the forbidden list lost a required name"
+assert p["defaultAction"] == "SCMP_ACT_ERRNO" and p.get("defaultErrnoRet", 1) == 1, "not an EPERM allowlist"
+allowed = {n for r in p["syscalls"] if r["action"] == "SCMP_ACT_ALLOW" for n in r["names"]}
+assert not allowed & forbidden, f"allows {sorted(allowed & forbidden)}"
+assert {"read", "write", "recvfrom", "openat", "exit_group"} <= allowed, "too small to be learned"
+PY
+
 for f in "$P"/*.json; do
 	expect_rc 0 "$SCMPLOG" merge -q "$f"
 	same out "$f"

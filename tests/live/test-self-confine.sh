@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# scmplog confines itself once its sources are open.  Proven from outside on
+# the running collector and on run's parent: gdb makes the process call
+# socket() and execve() itself, and both fail with EPERM (the filter), the
+# denial is logged by the kernel (an independent multicast reader sees the
+# SECCOMP record of that pid), capabilities and the bounding set hold only
+# what the command keeps, no_new_privs is set.  With --no-self-confine the
+# same socket() call succeeds: the test can fail.
+. "$(dirname "$0")/lib.sh"
+command -v gdb >/dev/null || fail "gdb is not installed: sudo sh tests/install-deps.sh"
+
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap 'rc=$?; cleanup; exit $rc' EXIT
+
+# CAP_* numbers: audit_write 29, audit_control 30, audit_read 37, net_admin 12,
+# dac_read_search 2, kill 5
+mask() { local m=0 c; for c in "$@"; do m=$((m | (1 << c))); done; printf '%016x' "$m"; }
+
+status_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+
+# gdb: call fn in the process, print "RESULT ERRNO"
+poke() {
+	local pid=$1 expr=$2
+	gdb -q -nx -batch -p "$pid" -ex "set \$r = (int)$expr" -ex 'set $e = *(int *)__errno_location()' \
+		-ex 'printf "RESULT %d %d\n", $r, $e' 2>/dev/null | awk '$1 == "RESULT" { print $2, $3 }'
+}
+
+wait_grep() {   # FILE TEXT: up to 10 s
+	local i
+	for i in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+	cat "$1"; fail "'$1' lacks '$2' after 10 s"
+}
+
+python3 "$(dirname "$0")/audit-mcast.py" "$TMP/mcast.txt" "$TMP/mcast.ready" & pids+=($!)
+for i in $(seq 50); do [ -e "$TMP/mcast.ready" ] && break; sleep 0.1; done
+[ -e "$TMP/mcast.ready" ] || fail "the multicast reader did not start"
+
+check_confined() {   # PID WHAT KEPT-MASK
+	local pid=$1 what=$2 want=$3 got
+	[ "$(status_field "$pid" Seccomp)" = 2 ] || fail "$what: no seccomp filter (Seccomp: $(status_field "$pid" Seccomp))"
+	[ "$(status_field "$pid" NoNewPrivs)" = 1 ] || fail "$what: no_new_privs not set"
+	for f in CapEff CapPrm CapBnd; do
+		got=$(status_field "$pid" $f)
+		[ "$got" = "$want" ] || fail "$what: $f is $got, expected $want"
+	done
+	[ "$(status_field "$pid" CapInh)" = 0000000000000000 ] || fail "$what: inheritable capabilities left"
+	got=$(poke "$pid" 'socket(1, 2, 0)')
+	[ "$got" = "-1 1" ] || fail "$what: socket(AF_UNIX, SOCK_DGRAM) once confined gave '$got', expected '-1 1' (EPERM)"
+	got=$(poke "$pid" 'socket(16, 3, 9)')
+	[ "$got" = "-1 1" ] || fail "$what: socket(AF_NETLINK, NETLINK_AUDIT) gave '$got', expected EPERM"
+	got=$(poke "$pid" 'execve("/bin/sh", 0, 0)')
+	[ "$got" = "-1 1" ] || fail "$what: execve once confined gave '$got', expected '-1 1' (EPERM)"
+	[ -d "/proc/$pid" ] || fail "$what: the process died"
+	# the kernel logged the denials (SECCOMP_FILTER_FLAG_LOG): syscall 41 socket, 59 execve, errno action
+	for i in $(seq 50); do
+		grep -q "pid=$pid .* syscall=59 .*code=0x50001" "$TMP/mcast.txt" && break
+		sleep 0.1
+	done
+	grep -q "pid=$pid .* syscall=41 .*code=0x50001" "$TMP/mcast.txt" || fail "$what: no SECCOMP record of the denied socket()"
+	grep -q "pid=$pid .* syscall=59 .*code=0x50001" "$TMP/mcast.txt" || fail "$what: no SECCOMP record of the denied execve()"
+}
+
+# 1. the collector, live (audit daemon or multicast, whichever is free)
+"$SCMPLOG" collect -v --out-dir "$TMP/out" >"$TMP/c.out" 2>"$TMP/c.err" & cpid=$!; pids+=($cpid)
+wait_grep "$TMP/c.err" "collect: confined (enforce)"
+check_confined $cpid collect "$(mask 2 12 29 30 37)"
+kill -INT $cpid
+wait $cpid; rc=$?
+[ $rc -eq 0 ] || { cat "$TMP/c.err"; fail "the confined collector exited $rc after SIGINT"; }
+contains "$TMP/c.err" "records"
+echo "collector: confined, socket/execve denied and logged, exited cleanly"
+
+# 2. run's parent, while CMD runs (CMD itself is not confined by us)
+"$SCMPLOG" run -v -o "$TMP/run.json" -- sleep 3 >"$TMP/r.out" 2>"$TMP/r.err" & rpid=$!; pids+=($rpid)
+wait_grep "$TMP/r.err" "run: confined (enforce)"
+check_confined $rpid run "$(mask 2 5 29 30 37)"
+wait $rpid; rc=$?
+[ $rc -eq 0 ] || { cat "$TMP/r.err"; fail "the confined run exited $rc"; }
+grep -qx nanosleep <(profile_names "$TMP/run.json") || grep -qx clock_nanosleep <(profile_names "$TMP/run.json") ||
+	fail "the confined run did not learn sleep's profile"
+echo "run: confined, socket/execve denied and logged, profile written"
+
+# 3. --no-self-confine: the same call succeeds (the checks above can fail)
+"$SCMPLOG" collect -v --no-self-confine --out-dir "$TMP/out2" >"$TMP/n.out" 2>"$TMP/n.err" & npid=$!; pids+=($npid)
+wait_grep "$TMP/n.err" "not confining itself"
+[ "$(status_field $npid Seccomp)" = 0 ] || fail "--no-self-confine: a seccomp filter is installed"
+got=$(poke $npid 'socket(1, 2, 0)')
+case $got in -1*|"") fail "--no-self-confine: socket() gave '$got', expected a descriptor" ;; esac
+kill -INT $npid; wait $npid
+echo "--no-self-confine: unconfined, socket() worked"
+
+# 4. the environment default and a bad value
+SCMPLOG_SELF_CONFINE=bogus "$SCMPLOG" collect --out-dir "$TMP/out3" --follow-file /dev/null >/dev/null 2>"$TMP/e.err" &&
+	fail "a bad SCMPLOG_SELF_CONFINE was accepted"
+contains "$TMP/e.err" "invalid SCMPLOG_SELF_CONFINE='bogus'"
+expect_rc 2 "$SCMPLOG" collect --self-confine bogus --out-dir "$TMP/out3"
+contains "$TMP/err" "invalid --self-confine 'bogus'"
+audit_check
+echo "ok"
