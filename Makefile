@@ -76,7 +76,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libscmplog.a
 BIN      := $(BUILD)/scmplog
 
-.PHONY: self-profile check-self-profile deps all check check-unit check-cli check-live check-demo check-asan check-valgrind install uninstall clean fuzz bench help demo lint deb rpm
+.PHONY: check-load self-profile check-self-profile deps all check check-unit check-cli check-live check-demo check-asan check-valgrind install uninstall clean fuzz bench help demo lint deb rpm
 all: $(BIN) $(LIBA)
 
 deps:
@@ -228,6 +228,11 @@ check-self-profile: $(BIN)
 	@if $(BIN) diff $(SELF_PROFILE) $(BUILD)/self-profile-check.json; then \
 		echo "check-self-profile: $(SELF_PROFILE) covers the suite"; \
 	else echo "check-self-profile: the suite needs syscalls $(SELF_PROFILE) lacks (above): run 'sudo make self-profile'" >&2; exit 1; fi
+
+# `make check-load` (root): the 60 s load test, tests/bench/bench-load.sh --test
+# (not yet in `make check`: README, Speed).
+check-load: $(BIN)
+	@SCMPLOG=$(abspath $(BIN)) bash tests/bench/bench-load.sh --test
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
