@@ -27,8 +27,14 @@
 #define SCL_MAX_PROFILE_SIZE (16 * 1024 * 1024)
 /* Nesting depth accepted in JSON input. */
 #define SCL_MAX_JSON_DEPTH 32
-/* Distinct groups for --split-by. */
+/* A string in a profile rule's conditions: an "arches" or "caps" entry, "minKernel". */
+#define SCL_MAX_PROFILE_STRING 64
+/* Distinct groups for --split-by (build; collect --split-by host: hosts). */
 #define SCL_MAX_GROUPS 100000
+/* Containers scmplog collect keeps a profile for (or knows to leave out), in one run. */
+#define SCL_MAX_CONTAINERS 100000
+/* Live container processes scmplog collect counts from the process events (PID_MAX_LIMIT is 4194304). */
+#define SCL_MAX_TRACKED_PIDS 1048576
 /* A file name derived from input (sanitised, before the extension). */
 #define SCL_MAX_FILE_NAME 200
 
@@ -61,5 +67,19 @@
  */
 #define SCL_MAX_SYSSET_LANES 64
 #define SCL_MAX_SYSSET_COUNTED 1024
+
+/*
+ * Tests only: the small-limits test binary (make check-cli builds
+ * build/tests/scmplog-small-limits) compiles scmplog collect with these, to
+ * reach its limits with a few hosts, containers and processes.
+ */
+#ifdef SCL_SMALL_LIMITS
+#undef SCL_MAX_GROUPS
+#define SCL_MAX_GROUPS 3
+#undef SCL_MAX_CONTAINERS
+#define SCL_MAX_CONTAINERS 2
+#undef SCL_MAX_TRACKED_PIDS
+#define SCL_MAX_TRACKED_PIDS 3
+#endif
 
 #endif

@@ -66,4 +66,16 @@ int scl_write_atomic_path(const char *path, scl_write_fn fn, void *userdata, mod
  */
 int scl_sanitize_filename(const char *in, size_t n, char *out, size_t outlen);
 
+/*
+ * A caller that creates one file per input and finds the name of an input
+ * taken by another one (the hash suffix collided, or the two differ only in
+ * case) asks for alternative names: attempt 0 is scl_sanitize_filename();
+ * attempt k >= 1 is that name, cut to SCL_MAX_FILE_NAME -
+ * SCL_FILENAME_HASH_LEN bytes, and "-XXXXXXXX" of another hash of the whole
+ * input (FNV-1a from a start value derived from k).  An alternative depends on
+ * the input and k only: the same input gets the same names on every run.
+ * Same result guarantees and returns as scl_sanitize_filename().
+ */
+int scl_sanitize_filename_alt(const char *in, size_t n, unsigned attempt, char *out, size_t outlen);
+
 #endif

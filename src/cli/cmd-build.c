@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "cli/cli-input.h"
@@ -61,7 +62,7 @@ struct group_file {
 
 static int cmp_group_file(const void *a, const void *b)
 {
-	return strcmp(((const struct group_file *)a)->name, ((const struct group_file *)b)->name);
+	return strcasecmp(((const struct group_file *)a)->name, ((const struct group_file *)b)->name);
 }
 
 /*
@@ -99,7 +100,8 @@ static int check_file_names(struct cli_input *in, const scl_learn_entry *ent, si
 		size_t an, bn;
 		const char *a, *b;
 
-		if (strcmp(gf[i - 1].name, gf[i].name))
+		/* names that differ only in case are one file on a case-insensitive file system */
+		if (strcasecmp(gf[i - 1].name, gf[i].name))
 			continue;
 		a = scl_learn_group(in->learn, gf[i - 1].group, &an);
 		b = scl_learn_group(in->learn, gf[i].group, &bn);

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -41,10 +42,11 @@ static void help(void)
 	       "through the process events), and on SIGINT, SIGTERM or SIGHUP before exiting,\n"
 	       "the profiles of containers with new records are written atomically to\n"
 	       "DIR/ID.json, or DIR/NAMESPACE_POD_CONTAINER.json when kubelet's log directories\n"
-	       "name the container (names made safe file names).  A profile already in DIR is\n"
-	       "read first and kept in the union, so learning resumes across restarts.  Records\n"
-	       "that cannot be attributed (the process is gone and unknown, or it is in no\n"
-	       "container) are counted, never guessed into a profile.\n\n"
+	       "name the container (names made safe file names; two that would share a file\n"
+	       "do not: the second gets a stable suffix and a warning).  A profile already in\n"
+	       "DIR is read first and kept in the union, so learning resumes across restarts.\n"
+	       "Records that cannot be attributed (the process is gone and unknown, or it is in\n"
+	       "no container) are counted, never guessed into a profile.\n\n"
 	       "Containers:\n"
 	       "      --out-dir DIR        write the profiles here (default: $STATE_DIRECTORY)\n"
 	       "      --all                every container (the default)\n"
@@ -98,9 +100,15 @@ enum {
 	OPT_CURSOR_FILE, OPT_FOLLOW_FILE, OPT_FROM_START,
 };
 
-/* One output file; several containers may share it (a restarted Kubernetes container). */
+/*
+ * One output file, for one key: a container's Kubernetes name or id, or a
+ * hostname.  Several containers may share it (a restarted Kubernetes
+ * container keeps its name).
+ */
 struct outfile {
 	char base[SCL_MAX_FILE_NAME + 1];
+	char *key;                /* the unsanitised key, key_n bytes (any bytes) */
+	size_t key_n;
 	scl_profile *prev;        /* read from DIR at first sight, NULL if none */
 	bool broken;              /* an existing file we could not read: never overwritten */
 	bool dirty;               /* records since the last write */
@@ -151,7 +159,10 @@ struct collect {
 	uint32_t *index;          /* find_ctr()'s hash table */
 	size_t index_cap;
 	struct outfile *files;
-	size_t n_files;
+	size_t n_files, files_cap;
+	/* files by key and by base name (folded to lower case): indexes (+1; 0 is empty), at most half full */
+	uint32_t *file_by_key, *file_by_base;
+	size_t file_index_cap;
 	int oom;
 	int errors;
 	/*
@@ -202,6 +213,9 @@ struct collect {
 	/* counters */
 	uint64_t records, attributed, host, not_selected, gone, no_pid, unreadable, undecided;
 	uint64_t no_host, duplicates, malformed, over_limit;
+	/* records past SCL_MAX_CONTAINERS or SCL_MAX_GROUPS, processes past SCL_MAX_TRACKED_PIDS */
+	uint64_t over_groups, over_pids;
+	bool over_groups_said, over_pids_said;
 };
 
 static size_t id_hash(const char *id, size_t mask)
@@ -328,6 +342,8 @@ static void load_prev(struct collect *C, struct outfile *f)
 		if (errno == ENOENT)
 			return;
 		r = -errno;
+		if (r == -ELOOP)
+			snprintf(err, sizeof(err), "a symbolic link, not followed");
 		goto broken;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -356,12 +372,198 @@ broken:
 		  err[0] ? err : strerror(-r));
 }
 
-static int file_for_base(struct collect *C, const char *base, size_t *ret);
+static uint64_t file_hash(const char *s, size_t n, bool fold)
+{
+	uint64_t h = SCL_FNV_OFFSET;
 
-/* The file name of a container: Kubernetes names when kubelet's directories have them, else its id. */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (fold && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * 0x100000001b3ULL;
+	}
+	return scl_mix64(h);
+}
+
+/*
+ * The index into files of the file with key s (by_base false), or whose base
+ * name equals s but for case (by_base true: two names that differ only in
+ * case are one file on a case-insensitive file system); -1 if none.
+ */
+static long file_find(const struct collect *C, bool by_base, const char *s, size_t n)
+{
+	const uint32_t *x = by_base ? C->file_by_base : C->file_by_key;
+	size_t mask = C->file_index_cap - 1;
+
+	if (!C->file_index_cap)
+		return -1;
+	for (size_t i = file_hash(s, n, by_base) & mask; x[i]; i = (i + 1) & mask) {
+		const struct outfile *f = &C->files[x[i] - 1];
+
+		if (by_base ? strlen(f->base) == n && !strncasecmp(f->base, s, n)
+			    : f->key_n == n && !memcmp(f->key, s, n))
+			return (long)x[i] - 1;
+	}
+	return -1;
+}
+
+static void file_index_put(struct collect *C, size_t k)
+{
+	const struct outfile *f = &C->files[k];
+	size_t mask = C->file_index_cap - 1, i;
+
+	for (i = file_hash(f->key, f->key_n, false) & mask; C->file_by_key[i]; i = (i + 1) & mask)
+		;
+	C->file_by_key[i] = (uint32_t)k + 1;
+	for (i = file_hash(f->base, strlen(f->base), true) & mask; C->file_by_base[i]; i = (i + 1) & mask)
+		;
+	C->file_by_base[i] = (uint32_t)k + 1;
+}
+
+/* Room for one more file in files and its indexes. */
+static int files_reserve(struct collect *C)
+{
+	if (C->n_files == C->files_cap) {
+		size_t cap = C->files_cap ? C->files_cap * 2 : 16;
+		struct outfile *nf = realloc(C->files, cap * sizeof(*nf));
+
+		if (!nf)
+			return -ENOMEM;
+		C->files = nf;
+		C->files_cap = cap;
+	}
+	if ((C->n_files + 1) * 2 > C->file_index_cap) {
+		size_t cap = C->file_index_cap ? C->file_index_cap * 2 : 64;
+		uint32_t *bk = calloc(cap, sizeof(*bk)), *bb = calloc(cap, sizeof(*bb));
+
+		if (!bk || !bb) {
+			free(bk);
+			free(bb);
+			return -ENOMEM;
+		}
+		free(C->file_by_key);
+		free(C->file_by_base);
+		C->file_by_key = bk;
+		C->file_by_base = bb;
+		C->file_index_cap = cap;
+		for (size_t k = 0; k < C->n_files; k++)
+			file_index_put(C, k);
+	}
+	return 0;
+}
+
+/* Alternative names tried for a key whose sanitised name another key has (a collision needs 2^32 tries each). */
+#define FILE_NAME_ATTEMPTS 16
+
+static void put_collision(const struct collect *C, const char *what, const struct outfile *other, const char *key,
+			  size_t key_n, const char *taken, const char *base)
+{
+	const char *ext = C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml";
+
+	fprintf(stderr, "scmplog: warning: %ss '", what);
+	cli_put_escaped(stderr, other->key, other->key_n);
+	fputs("' and '", stderr);
+	cli_put_escaped(stderr, key, key_n);
+	fprintf(stderr, "' would both be written to '%s/%s%s' (%s): the second is written to '%s/%s%s'\n", C->dir,
+		taken, ext, strcmp(taken, other->base) ? "file names that differ only in case" : "file name hash collision",
+		C->dir, base, ext);
+}
+
+/* DIR/base.json exists (or is something we will refuse): a profile of an earlier run. */
+static bool on_disk(const struct collect *C, const char *base)
+{
+	char fname[SCL_MAX_FILE_NAME + 8];
+	struct stat st;
+
+	snprintf(fname, sizeof(fname), "%s.json", base);
+	return fstatat(C->dfd, fname, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+}
+
+/*
+ * The output file of key (what: "container" or "host"), added and its old
+ * profile read at first sight.  Its name is the sanitised key; when another
+ * key has that name already (the sanitiser's hash collided, or the names
+ * differ only in case), the first of scl_sanitize_filename_alt()'s
+ * alternatives no other key has, said once: keys never share a file.
+ *
+ * Only names the sanitiser hashed can collide.  Of two colliding keys, the
+ * one seen first keeps the plain name (and the profile an earlier run left
+ * under it); the other's alternative depends on its key only, and a key
+ * whose alternative is in DIR from an earlier run takes it again at once, so
+ * a restart that sees the two in the other order keeps both names.
+ * -ENOMEM, or -EEXIST when every alternative is taken (logged).
+ */
+static int file_for_key(struct collect *C, const char *what, const char *key, size_t key_n, size_t *ret)
+{
+	char base[SCL_MAX_FILE_NAME + 1], taken[SCL_MAX_FILE_NAME + 1] = "";
+	long k = file_find(C, false, key, key_n), other = -1;
+	bool resumed = false;
+	struct outfile *nf;
+	unsigned attempt;
+	int len;
+
+	if (k >= 0) {
+		*ret = (size_t)k;
+		return 0;
+	}
+	len = scl_sanitize_filename_alt(key, key_n, 0, base, sizeof(base));
+	if (len < 0)
+		return len; /* cannot happen: the buffer is always large enough */
+	if ((size_t)len != key_n || memcmp(base, key, key_n)) {
+		for (attempt = 1; attempt < FILE_NAME_ATTEMPTS && !resumed; attempt++) {
+			len = scl_sanitize_filename_alt(key, key_n, attempt, base, sizeof(base));
+			resumed = len > 0 && file_find(C, true, base, (size_t)len) < 0 && on_disk(C, base);
+		}
+	}
+	for (attempt = 0; !resumed && attempt < FILE_NAME_ATTEMPTS; attempt++) {
+		len = scl_sanitize_filename_alt(key, key_n, attempt, base, sizeof(base));
+		if (len < 0)
+			return len;
+		k = file_find(C, true, base, (size_t)len);
+		if (k < 0)
+			break;
+		if (other < 0) {
+			other = k;
+			memcpy(taken, base, (size_t)len + 1);
+		}
+	}
+	if (!resumed && attempt == FILE_NAME_ATTEMPTS) {
+		fprintf(stderr, "scmplog: %s '", what);
+		cli_put_escaped(stderr, key, key_n);
+		fprintf(stderr, "': %u file names tried, all taken by others: its records are not learned\n",
+			FILE_NAME_ATTEMPTS);
+		C->errors++;
+		return -EEXIST;
+	}
+	if (files_reserve(C) < 0)
+		return -ENOMEM;
+	nf = &C->files[C->n_files];
+	memset(nf, 0, sizeof(*nf));
+	nf->key = malloc(key_n ? key_n : 1);
+	if (!nf->key)
+		return -ENOMEM;
+	memcpy(nf->key, key, key_n);
+	nf->key_n = key_n;
+	memcpy(nf->base, base, strlen(base) + 1);
+	if (other >= 0) {
+		put_collision(C, what, &C->files[other], key, key_n, taken, base);
+	} else if (resumed && !cli_quiet) {
+		fprintf(stderr, "scmplog: %s '", what);
+		cli_put_escaped(stderr, key, key_n);
+		fprintf(stderr, "' is written to '%s/%s%s', the alternative name an earlier run gave it (its own "
+			"collides with another's)\n", C->dir, base, C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
+	}
+	load_prev(C, nf);
+	file_index_put(C, C->n_files);
+	*ret = C->n_files++;
+	return 0;
+}
+
+/* The file of a container: its Kubernetes names when kubelet's directories have them, else its id. */
 static int pick_file(struct collect *C, const scl_container *c, size_t *ret)
 {
-	char name[SCL_MAX_K8S_LABEL * 2 + SCL_MAX_K8S_NAME + 3], base[SCL_MAX_FILE_NAME + 1];
+	char name[SCL_MAX_K8S_LABEL * 2 + SCL_MAX_K8S_NAME + 3];
 	const char *src = c->id;
 	scl_k8s_names k;
 
@@ -370,30 +572,7 @@ static int pick_file(struct collect *C, const scl_container *c, size_t *ret)
 		snprintf(name, sizeof(name), "%s_%s_%s", k.namespace_, k.pod, k.container);
 		src = name;
 	}
-	if (scl_sanitize_filename(src, strlen(src), base, sizeof(base)) < 0)
-		return -ENOBUFS;
-	return file_for_base(C, base, ret);
-}
-
-/* The output file named base (a sanitised name), added and its old profile read at first sight. */
-static int file_for_base(struct collect *C, const char *base, size_t *ret)
-{
-	struct outfile *nf;
-
-	for (size_t i = 0; i < C->n_files; i++)
-		if (!strcmp(C->files[i].base, base)) {
-			*ret = i;
-			return 0;
-		}
-	nf = realloc(C->files, (C->n_files + 1) * sizeof(*nf));
-	if (!nf)
-		return -ENOMEM;
-	C->files = nf;
-	memset(&nf[C->n_files], 0, sizeof(*nf));
-	memcpy(nf[C->n_files].base, base, strlen(base) + 1);
-	load_prev(C, &nf[C->n_files]);
-	*ret = C->n_files++;
-	return 0;
+	return file_for_key(C, "container", src, strlen(src), ret);
 }
 
 static struct ctr *add_ctr(struct collect *C, const scl_container *c)
@@ -431,10 +610,14 @@ static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint
 	}
 	if (sel == SEL_YES) {
 		r = pick_file(C, c, &t->file);
-		if (r < 0) {
+		if (r == -ENOMEM) {
 			C->oom = 1;
 			return SEL_UNDECIDED;
 		}
+		if (r < 0)
+			sel = SEL_NO; /* no file name of its own (logged) */
+	}
+	if (sel == SEL_YES) {
 		if (cli_verbose) {
 			fprintf(stderr, "scmplog: container ");
 			cli_put_escaped(stderr, t->id, strlen(t->id));
@@ -609,7 +792,7 @@ static int track(struct collect *C, uint32_t pid, size_t k)
 
 	if (pid == 0)
 		return 0;
-	if ((C->pids_n + 1) * 2 > C->pids_cap && pids_grow(C) < 0)
+	if ((C->pids_n + 1) * 2 > C->pids_cap && C->pids_n < SCL_MAX_TRACKED_PIDS && pids_grow(C) < 0)
 		return -ENOMEM;
 	i = pid_slot(C, pid);
 	if (C->pids[i].pid) {
@@ -620,6 +803,16 @@ static int track(struct collect *C, uint32_t pid, size_t k)
 		C->pids[i].ctr = (uint32_t)k;
 		C->ctrs[k].live++;
 		ctr_release(C, old);
+		return 0;
+	}
+	if (C->pids_n >= SCL_MAX_TRACKED_PIDS) {
+		C->over_pids++;
+		if (!C->over_pids_said)
+			log_warn("over SCL_MAX_TRACKED_PIDS (%d live container processes): further processes are not "
+				 "counted, and a container's profile may be written before its last process exits (and "
+				 "again at every --interval)",
+				 SCL_MAX_TRACKED_PIDS);
+		C->over_pids_said = true;
 		return 0;
 	}
 	C->pids[i].pid = pid;
@@ -641,8 +834,8 @@ static long ctr_for(struct collect *C, const scl_container *c)
 	if (!t) {
 		if (C->n_want_ids && !C->n_want_cgroups && !id_wanted(C, c->id))
 			return -1;
-		if (C->n_ctrs >= SCL_MAX_GROUPS)
-			return -1;
+		if (C->n_ctrs >= SCL_MAX_CONTAINERS)
+			return -1; /* its records are counted (over_groups()) when they come */
 		if (!(t = add_ctr(C, c)))
 			return -ENOMEM;
 	}
@@ -886,34 +1079,54 @@ static int learn_record(struct collect *C, struct outfile *f, const scl_record *
 	return r;
 }
 
+/* A record of a container or host past SCL_MAX_CONTAINERS or SCL_MAX_GROUPS: counted, said once. */
+static void over_groups(struct collect *C)
+{
+	C->over_groups++;
+	if (!C->over_groups_said)
+		log_warn(C->split_host ? "over SCL_MAX_GROUPS (%d hosts): the records of further hosts are counted, "
+					 "not learned"
+				       : "over SCL_MAX_CONTAINERS (%d containers): the records of further containers are "
+					 "counted, not learned",
+			 C->split_host ? SCL_MAX_GROUPS : SCL_MAX_CONTAINERS);
+	C->over_groups_said = true;
+}
+
 /* --split-by host: the record's hostname names its profile. */
 static int on_record_host(struct collect *C, const scl_record *rec)
 {
-	char base[SCL_MAX_FILE_NAME + 1];
 	struct outfile *f;
+	long k;
 	size_t fi;
 	int r;
 
-	if (!(rec->fields & SCL_F_HOST) || rec->host.n == 0 || rec->host.n > SCL_MAX_HOST ||
-	    scl_sanitize_filename(rec->host.p, rec->host.n, base, sizeof(base)) < 0) {
+	if (!(rec->fields & SCL_F_HOST) || rec->host.n == 0 || rec->host.n > SCL_MAX_HOST) {
 		C->no_host++;
 		return 0;
 	}
-	for (fi = 0; fi < C->n_files; fi++)
-		if (!strcmp(C->files[fi].base, base))
-			break;
-	if (fi == C->n_files) {
+	k = file_find(C, false, rec->host.p, rec->host.n);
+	if (k >= 0) {
+		fi = (size_t)k;
+	} else {
 		if (C->n_files >= SCL_MAX_GROUPS) {
-			C->undecided++;
+			over_groups(C);
 			return 0;
 		}
-		r = file_for_base(C, base, &fi);
+		r = file_for_key(C, "host", rec->host.p, rec->host.n, &fi);
+		if (r == -EEXIST) {
+			C->no_host++;
+			return 0;
+		}
 		if (r < 0)
 			return r;
 		if (C->oom)
 			return -ENOMEM;
-		if (cli_verbose)
-			log_info("host -> %s/%s%s", C->dir, base, C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
+		if (cli_verbose) {
+			fputs("scmplog: host ", stderr);
+			cli_put_escaped(stderr, rec->host.p, rec->host.n);
+			fprintf(stderr, " -> %s/%s%s\n", C->dir, C->files[fi].base,
+				C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
+		}
 	}
 	f = &C->files[fi];
 	r = learn_record(C, f, rec);
@@ -1025,9 +1238,8 @@ found:
 		return 0;
 	}
 	t = find_ctr(C, c.id);
-	if (!t && C->n_ctrs >= SCL_MAX_GROUPS) {
-		/* the learner's limit: containers past it are counted, not learned */
-		C->undecided++;
+	if (!t && C->n_ctrs >= SCL_MAX_CONTAINERS) {
+		over_groups(C);
 		return 0;
 	}
 	if (!t && !(t = add_ctr(C, &c)))
@@ -1230,7 +1442,7 @@ static void watchdog_kick(struct collect *C, int64_t now)
 
 static uint64_t unattributed(const struct collect *C)
 {
-	return C->gone + C->n_uncertain + C->no_pid + C->unreadable + C->undecided + C->no_host;
+	return C->gone + C->n_uncertain + C->no_pid + C->unreadable + C->undecided + C->no_host + C->over_groups;
 }
 
 static size_t n_selected(const struct collect *C)
@@ -1276,18 +1488,19 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 
 	if (C->split_host) {
 		log_info("%llu SECCOMP records read %s: %llu attributed to %zu host%s, %llu without a hostname, "
-			 "%llu past the group limit",
+			 "%llu past SCL_MAX_GROUPS",
 			 (unsigned long long)C->records, name, (unsigned long long)C->attributed, n_selected(C),
 			 n_selected(C) == 1 ? "" : "s", (unsigned long long)C->no_host,
-			 (unsigned long long)C->undecided);
+			 (unsigned long long)C->over_groups);
 	} else {
 		log_info("%llu SECCOMP records read %s: %llu attributed to %zu container%s, %llu unattributed "
 			 "(%llu of gone unknown processes, %llu gone with their cgroup unknown since exec, "
-			 "%llu without pid, %llu unreadable, %llu undecided), "
+			 "%llu without pid, %llu unreadable, %llu undecided, %llu past SCL_MAX_CONTAINERS), "
 			 "%llu of host processes, %llu of other containers, %llu lost",
 			 (unsigned long long)C->records, name, (unsigned long long)C->attributed, n_selected(C),
 			 n_selected(C) == 1 ? "" : "s", (unsigned long long)unattributed(C), (unsigned long long)C->gone,
 			 (unsigned long long)C->n_uncertain, (unsigned long long)C->no_pid, (unsigned long long)C->unreadable, (unsigned long long)C->undecided,
+			 (unsigned long long)C->over_groups,
 			 (unsigned long long)C->host, (unsigned long long)C->not_selected, (unsigned long long)lost);
 	}
 	for (size_t i = 0; i < C->n_files; i++) {
@@ -1313,6 +1526,9 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 			 (unsigned long long)scl_proc_conn_overflows(C->conn),
 			 scl_proc_conn_overflows(C->conn) == 1 ? "" : "s",
 			 (unsigned long long)scl_proc_conn_malformed(C->conn));
+	if (C->over_pids)
+		log_warn("%llu container process%s not counted: over SCL_MAX_TRACKED_PIDS (%d)",
+			 (unsigned long long)C->over_pids, C->over_pids == 1 ? "" : "es", SCL_MAX_TRACKED_PIDS);
 	if (C->over_limit)
 		log_warn("%llu SECCOMP record%s not learned: over a syscall set limit (see above)",
 			 (unsigned long long)C->over_limit, C->over_limit == 1 ? "" : "s");
@@ -2144,8 +2360,11 @@ out:
 	for (size_t i = 0; i < C.n_files; i++) {
 		scl_profile_free(C.files[i].prev);
 		scl_sysset_free(C.files[i].set);
+		free(C.files[i].key);
 	}
 	free(C.files);
+	free(C.file_by_key);
+	free(C.file_by_base);
 	free(C.ctrs);
 	free(C.index);
 	free(C.want_ids);

@@ -157,7 +157,24 @@ static bool ends_like_hash(const char *in, size_t n)
 
 int scl_sanitize_filename(const char *in, size_t n, char *out, size_t outlen)
 {
+	return scl_sanitize_filename_alt(in, n, 0, out, outlen);
+}
+
+static void put_hash(char *buf, size_t *len, uint64_t h)
+{
 	static const char hex[] = "0123456789abcdef";
+
+	if (*len > SCL_MAX_FILE_NAME - SCL_FILENAME_HASH_LEN)
+		*len = SCL_MAX_FILE_NAME - SCL_FILENAME_HASH_LEN;
+	if (*len == 0)
+		buf[(*len)++] = '_';
+	buf[(*len)++] = '-';
+	for (int i = 7; i >= 0; i--)
+		buf[(*len)++] = hex[(h >> (i * 4 + 32)) & 15];
+}
+
+int scl_sanitize_filename_alt(const char *in, size_t n, unsigned attempt, char *out, size_t outlen)
+{
 	char buf[SCL_MAX_FILE_NAME + 1];
 	bool changed = n == 0 || n > SCL_MAX_FILE_NAME || ends_like_hash(in, n);
 	size_t body = n < SCL_MAX_FILE_NAME ? n : SCL_MAX_FILE_NAME;
@@ -175,17 +192,11 @@ int scl_sanitize_filename(const char *in, size_t n, char *out, size_t outlen)
 		}
 	}
 	len = body;
-	if (changed) {
-		uint64_t h = scl_fnv1a(SCL_FNV_OFFSET, in, n);
-
-		if (len > SCL_MAX_FILE_NAME - SCL_FILENAME_HASH_LEN)
-			len = SCL_MAX_FILE_NAME - SCL_FILENAME_HASH_LEN;
-		if (len == 0)
-			buf[len++] = '_';
-		buf[len++] = '-';
-		for (int i = 7; i >= 0; i--)
-			buf[len++] = hex[(h >> (i * 4 + 32)) & 15];
-	}
+	if (changed)
+		put_hash(buf, &len, scl_fnv1a(SCL_FNV_OFFSET, in, n));
+	if (attempt > 0)
+		/* another start value: a hash independent of the first, of the same whole input */
+		put_hash(buf, &len, scl_fnv1a(SCL_FNV_OFFSET ^ scl_mix64(attempt), in, n));
 	if (outlen < len + 1)
 		return -ENOBUFS;
 	memcpy(out, buf, len);

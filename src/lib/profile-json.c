@@ -665,8 +665,6 @@ static void rule_buf_done(struct rule_buf *b)
 	free(b->args);
 }
 
-#define MAX_COND_STRING 64
-
 static int read_strv(struct reader *rd, json_object *o, const char *where, bool names,
 		     const char ***ret, size_t *ret_n)
 {
@@ -694,10 +692,14 @@ static int read_strv(struct reader *rd, json_object *o, const char *where, bool 
 			free(v);
 			return r;
 		}
+		if (!names && len > SCL_MAX_PROFILE_STRING) {
+			free(v);
+			return fail(rd, -EINVAL, "%s: over SCL_MAX_PROFILE_STRING (%d bytes)", w, SCL_MAX_PROFILE_STRING);
+		}
 		if (names) {
 			ok = scl_profile_name_valid(v[i], len);
 		} else {
-			ok = len > 0 && len <= MAX_COND_STRING;
+			ok = len > 0;
 			for (size_t k = 0; k < len && ok; k++)
 				ok = (unsigned char)v[i][k] > 0x20 && (unsigned char)v[i][k] < 0x7f;
 		}
@@ -753,7 +755,10 @@ static int read_cond(struct reader *rd, json_object *o, const char *where, scl_p
 		if (len == 0) {
 			c->min_kernel = NULL;
 		} else {
-			ok = len <= MAX_COND_STRING;
+			if (len > SCL_MAX_PROFILE_STRING)
+				return fail(rd, -EINVAL, "%s: over SCL_MAX_PROFILE_STRING (%d bytes)", w,
+					    SCL_MAX_PROFILE_STRING);
+			ok = true;
 			for (size_t k = 0; k < len && ok; k++)
 				ok = (unsigned char)c->min_kernel[k] > 0x20 &&
 				     (unsigned char)c->min_kernel[k] < 0x7f;

@@ -12,10 +12,10 @@
 
 #include "lib/profile-fmt.h"
 #include "lib/util.h"
+#include "scmplog/limits.h"
 #include "scmplog/profile-io.h"
 #include "scmplog/record.h"
 
-#define K8S_NAME_MAX 63
 #define K8S_DEFAULT_NAME "scmplog-profile"
 
 int scl_k8s_name(const char *in, size_t n, char *out, size_t outlen)
@@ -23,16 +23,16 @@ int scl_k8s_name(const char *in, size_t n, char *out, size_t outlen)
 	size_t len = 0;
 	bool dash = false;
 
-	if (outlen < K8S_NAME_MAX + 1)
+	if (outlen < SCL_MAX_K8S_LABEL + 1)
 		return -ENOBUFS;
-	for (size_t i = 0; i < n && len < K8S_NAME_MAX; i++) {
+	for (size_t i = 0; i < n && len < SCL_MAX_K8S_LABEL; i++) {
 		char c = in[i];
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
 			if (dash && len > 0) {
 				/* No room for "-x": stop rather than end in '-' or glue words. */
-				if (len + 2 > K8S_NAME_MAX)
+				if (len + 2 > SCL_MAX_K8S_LABEL)
 					break;
 				out[len++] = '-';
 			}
@@ -54,7 +54,7 @@ static bool dns_label_valid(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n > K8S_NAME_MAX || s[0] == '-' || s[n - 1] == '-')
+	if (n == 0 || n > SCL_MAX_K8S_LABEL || s[0] == '-' || s[n - 1] == '-')
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
@@ -101,7 +101,7 @@ int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *
 	_cleanup_free_ uint32_t *arches = NULL;
 	_cleanup_free_ scl_profile_syscall *v = NULL;
 	_cleanup_free_ const char **names = NULL;
-	char name[K8S_NAME_MAX + 1];
+	char name[SCL_MAX_K8S_LABEL + 1];
 	size_t n_arches, n, n_rules = scl_profile_rule_count(p);
 	bool any = false;
 	int r;

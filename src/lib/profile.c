@@ -614,8 +614,6 @@ int scl_profile_syscalls(const scl_profile *p, scl_profile_syscall **ret, size_t
 
 /* --- other rules --- */
 
-#define MAX_COND_STRING 64
-
 static bool cond_string_valid(const char *s)
 {
 	size_t n;
@@ -623,7 +621,7 @@ static bool cond_string_valid(const char *s)
 	if (!s)
 		return false;
 	n = strlen(s);
-	if (n == 0 || n > MAX_COND_STRING)
+	if (n == 0 || n > SCL_MAX_PROFILE_STRING)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)

@@ -45,6 +45,12 @@ if command -v groff >/dev/null; then
 	done
 fi
 
+# Every named limit is in scmplog(1)'s LIMITS section.
+sed -n '/^\.SH LIMITS/,/^\.SH /p' "$MAN/scmplog.1" >"$TMP/limits"
+for l in $(sed -n 's/^#define \(SCL_MAX_[A-Z0-9_]*\) .*/\1/p' "$TOP/include/scmplog/limits.h" | sort -u); do
+	grep -qx ".B $l" "$TMP/limits" || fail "scmplog.1: LIMITS does not name $l (include/scmplog/limits.h)"
+done
+
 # One version: VERSION, --version, the packaging files, CHANGELOG.md.
 v=$(cat "$TOP/VERSION")
 expect_rc 0 "$SCMPLOG" --version

@@ -161,6 +161,60 @@ START_TEST(test_sanitize_small_buffer)
 }
 END_TEST
 
+/* Alternative names (scl_sanitize_filename_alt): for every case above, attempt 0 is the name itself. */
+START_TEST(test_sanitize_alt)
+{
+	const struct san_case *t = &san_cases[_i];
+	size_t n = t->n ? t->n : strlen(t->in);
+	char name[SCL_MAX_FILE_NAME + 1], alt[4][SCL_MAX_FILE_NAME + 1], again[SCL_MAX_FILE_NAME + 1];
+	int len = scl_sanitize_filename(t->in, n, name, sizeof(name));
+
+	ck_assert_int_eq(scl_sanitize_filename_alt(t->in, n, 0, alt[0], sizeof(alt[0])), len);
+	ck_assert_str_eq(alt[0], name);
+	for (unsigned k = 1; k < 4; k++) {
+		int l = scl_sanitize_filename_alt(t->in, n, k, alt[k], sizeof(alt[k]));
+
+		check_safe(alt[k], l);
+		/* the name, and another hash of the same input */
+		ck_assert_int_eq(l, len + SCL_FILENAME_HASH_LEN);
+		ck_assert(!strncmp(alt[k], name, (size_t)len));
+		ck_assert(has_hash_suffix(alt[k], (size_t)l));
+		for (unsigned j = 0; j < k; j++)
+			ck_assert_msg(strcasecmp(alt[k], alt[j]), "case %d: attempts %u and %u give '%s'", _i, j, k,
+				      alt[k]);
+		/* it depends on the input and the attempt only */
+		ck_assert_int_eq(scl_sanitize_filename_alt(t->in, n, k, again, sizeof(again)), l);
+		ck_assert_str_eq(again, alt[k]);
+	}
+}
+END_TEST
+
+START_TEST(test_sanitize_alt_collision)
+{
+	/* Two inputs whose names collide (found by search, also in tests/cli/test-build.sh). */
+	char a[SCL_MAX_FILE_NAME + 1], b[SCL_MAX_FILE_NAME + 1], in[300];
+	int la, lb;
+
+	ck_assert_int_gt(scl_sanitize_filename_alt("c\x92\xda\xed", 4, 0, a, sizeof(a)), 0);
+	ck_assert_int_gt(scl_sanitize_filename_alt("c\xb1\x90\x80", 4, 0, b, sizeof(b)), 0);
+	ck_assert_str_eq(a, b);
+	ck_assert_int_gt(scl_sanitize_filename_alt("c\x92\xda\xed", 4, 1, a, sizeof(a)), 0);
+	ck_assert_int_gt(scl_sanitize_filename_alt("c\xb1\x90\x80", 4, 1, b, sizeof(b)), 0);
+	ck_assert_str_ne(a, b);
+
+	/* long names stay within SCL_MAX_FILE_NAME: the body is cut for the second hash */
+	memset(in, 'a', sizeof(in));
+	la = scl_sanitize_filename_alt(in, sizeof(in), 1, a, sizeof(a));
+	lb = scl_sanitize_filename_alt(in, SCL_MAX_FILE_NAME, 1, b, sizeof(b));
+	check_safe(a, la);
+	check_safe(b, lb);
+	ck_assert_int_eq(la, SCL_MAX_FILE_NAME);
+	ck_assert_int_eq(lb, SCL_MAX_FILE_NAME);
+	ck_assert_str_ne(a, b);
+	ck_assert_int_eq(scl_sanitize_filename_alt("x", 1, 1, a, SCL_FILENAME_HASH_LEN + 1), -ENOBUFS);
+}
+END_TEST
+
 /* ------------------------------------------------------------ atomic writes */
 
 static char tmpdir[64];
@@ -364,6 +418,8 @@ static Suite *output_suite(void)
 			    (int)(sizeof(distinct_pairs) / sizeof(distinct_pairs[0])));
 	tcase_add_test(tc, test_sanitize_long);
 	tcase_add_test(tc, test_sanitize_small_buffer);
+	tcase_add_loop_test(tc, test_sanitize_alt, 0, (int)(sizeof(san_cases) / sizeof(san_cases[0])));
+	tcase_add_test(tc, test_sanitize_alt_collision);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("atomic");

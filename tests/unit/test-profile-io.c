@@ -67,6 +67,8 @@ static bool has_warning(char **w, const char *needle)
 #define MIN "\"defaultAction\": \"SCMP_ACT_ERRNO\""
 #define RULE(x) "{" MIN ", \"syscalls\": [" x "]}"
 
+_Static_assert(SCL_MAX_PROFILE_STRING == 64, "the limit cases below are written for 64");
+
 static const struct err_case {
 	const char *json;
 	size_t n;            /* 0: strlen */
@@ -126,6 +128,11 @@ static const struct err_case {
 	  "syscalls[0].includes: expected an object" },
 	{ RULE("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": [\"CAP X\"]}}"),
 	  0, -EINVAL, "syscalls[0].includes.caps[0]: invalid value" },
+	/* SCL_MAX_PROFILE_STRING (64) + 1 bytes */
+	{ RULE("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": [\"CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC\"]}}"),
+	  0, -EINVAL, "syscalls[0].includes.caps[0]: over SCL_MAX_PROFILE_STRING (64 bytes)" },
+	{ RULE("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"excludes\": {\"minKernel\": \"44444444444444444444444444444444444444444444444444444444444444444\"}}"),
+	  0, -EINVAL, "syscalls[0].excludes.minKernel: over SCL_MAX_PROFILE_STRING (64 bytes)" },
 	{ RULE("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 70000}"), 0, -EINVAL,
 	  "syscalls[0].errnoRet" },
 	{ "{" MIN "} trailing", 0, -EINVAL, "line 1" },

@@ -345,6 +345,10 @@ static const char *const bad_names[] = { "Socket" };
 static const char *const caps[] = { "CAP_AUDIT_WRITE" };
 static const char *const bad_caps[] = { "CAP AUDIT" };
 static const char *const empty_str[] = { "" };
+_Static_assert(SCL_MAX_PROFILE_STRING == 64, "the cases below are written for 64");
+/* SCL_MAX_PROFILE_STRING (64) bytes, and one more */
+static const char *const cap_at_limit[] = { "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC" };
+static const char *const cap_over_limit[] = { "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC" };
 static const scl_profile_arg arg_ok[] = { { 0, 16, 0, SCL_CMP_EQ }, { 2, 9, 0, SCL_CMP_NE } };
 static const scl_profile_arg arg_bad_index[] = { { 6, 0, 0, SCL_CMP_EQ } };
 static const scl_profile_arg arg_bad_op[] = { { 0, 0, 0, (scl_cmp)8 } };
@@ -379,6 +383,12 @@ static const struct rule_case {
 	  -EINVAL },
 	{ { .names = socket_names, .n_names = 1, .action = SCL_ACT_ALLOW,
 	    .includes = { .arches = empty_str, .n_arches = 1 } },
+	  -EINVAL },
+	{ { .names = socket_names, .n_names = 1, .action = SCL_ACT_ALLOW,
+	    .includes = { .caps = cap_at_limit, .n_caps = 1 } },
+	  0 },
+	{ { .names = socket_names, .n_names = 1, .action = SCL_ACT_ALLOW,
+	    .includes = { .caps = cap_over_limit, .n_caps = 1 } },
 	  -EINVAL },
 	{ { .names = socket_names, .n_names = 1, .action = SCL_ACT_ALLOW,
 	    .excludes = { .min_kernel = "4.8 x" } },

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# scmplog collect's container and process limits are enforced and reported, with the
+# small-limits test binary (SCL_SMALL_LIMITS in limits.h: SCL_MAX_CONTAINERS 2,
+# SCL_MAX_TRACKED_PIDS 3).  Plain leaf cgroups stand for containers (--plain-runc):
+# records of processes in three of them, read from a log file, give two profiles and
+# the third container's records counted past the limit; of four live processes in one
+# container, seen at start through /proc with the process events, three are counted.
+. "$(dirname "$0")/lib.sh"
+[ -n "${SCMPLOG_SMALL_LIMITS:-}" ] && [ -x "$SCMPLOG_SMALL_LIMITS" ] ||
+	skip "SCMPLOG_SMALL_LIMITS is not set (make check-live sets it)"
+[ -d /sys/fs/cgroup/pids ] || skip "no cgroup v1 pids hierarchy"
+P=/sys/fs/cgroup/pids/scmpliml
+collector=
+sleepers=()
+cleanup() {
+	local rc=$?
+	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+	for p in "${sleepers[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	for d in "$P"/c*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+	rmdir "$P" 2>/dev/null
+	rm -rf "$TMP"
+	exit $rc
+}
+trap cleanup EXIT
+[ -e "$P" ] && skip "$P exists already"
+for i in 1 2 3 4; do mkdir -p "$P/c$i" || skip "cannot create $P/c$i"; done
+# in_cg DIR: a sleep inside cgroup DIR, its pid in $REPLY
+in_cg() {
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 60' _ "$1" &
+	REPLY=$!
+	sleepers+=("$REPLY")
+}
+
+# Containers: a record of each of three, two records of the third.
+in_cg "$P/c1"; p1=$REPLY
+in_cg "$P/c2"; p2=$REPLY
+in_cg "$P/c3"; p3=$REPLY
+sleep 1.2 # the records below are made after the processes started
+now=$(date +%s)
+serial=1
+for p in $p1 $p2 $p3 $p3; do
+	printf '2026-11-26T16:29:34.411971+00:00 vm kernel: [ 4356.731816] audit: type=1326 audit(%s.404:%s): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=%s comm="sleep" exe="/usr/bin/sleep" sig=0 arch=c000003e syscall=%s compat=0 ip=0x7f23e5a01ad7 code=0x7ffc0000\n' \
+		"$now" "$serial" "$p" "$serial"
+	serial=$((serial + 1))
+done >"$TMP/c.log"
+"$SCMPLOG_SMALL_LIMITS" collect --plain-runc --cgroup /scmpliml --follow-file "$TMP/c.log" --from-start \
+	--out-dir "$TMP/out" --interval 1 >/dev/null 2>"$TMP/c.err" &
+collector=$!
+sleep 1.5
+kill -TERM "$collector"
+wait "$collector" || { cat "$TMP/c.err"; fail "collect failed"; }
+collector=
+[ "$(ls "$TMP/out" | tr '\n' ' ')" = "c1.json c2.json " ] || { cat "$TMP/c.err"; fail "expected c1 and c2: $(ls "$TMP/out")"; }
+contains "$TMP/c.err" "scmplog: warning: over SCL_MAX_CONTAINERS (2 containers): the records of further containers are counted, not learned"
+[ "$(grep -c 'over SCL_MAX_CONTAINERS' "$TMP/c.err")" -eq 1 ] || fail "the limit was said more than once"
+contains "$TMP/c.err" "2 attributed to 2 containers, 2 unattributed ("
+contains "$TMP/c.err" "0 undecided, 2 past SCL_MAX_CONTAINERS)"
+
+# Processes: four alive in c4 when the collector starts (with the process events).  Only
+# --container keeps the host's own leaf cgroups (services) out of the container table.
+for i in 1 2 3 4; do in_cg "$P/c4"; done
+"$SCMPLOG_SMALL_LIMITS" collect --plain-runc --container c4 --out-dir "$TMP/out2" --interval 1 \
+	>/dev/null 2>"$TMP/p.err" &
+collector=$!
+sleep 1.5
+kill -TERM "$collector"
+wait "$collector" || { cat "$TMP/p.err"; fail "collect failed"; }
+collector=
+if grep -q "cannot follow process events" "$TMP/p.err"; then
+	cat "$TMP/p.err"
+	fail "no process events as root"
+fi
+contains "$TMP/p.err" "scmplog: warning: over SCL_MAX_TRACKED_PIDS (3 live container processes): further processes are not counted"
+[ "$(grep -c 'over SCL_MAX_TRACKED_PIDS (3 live' "$TMP/p.err")" -eq 1 ] || fail "the limit was said more than once"
+contains "$TMP/p.err" "scmplog: warning: 1 container process not counted: over SCL_MAX_TRACKED_PIDS (3)"
+audit_check
+exit 0
