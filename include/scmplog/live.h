@@ -48,9 +48,25 @@ typedef struct scl_live_stats {
 	 * source-netlink.c).
 	 */
 	bool no_unseen_loss;
+	/*
+	 * Netlink: the audit daemon slot was lost mid-collection (the kernel's
+	 * audit pid stopped being ours) and reading went on by multicast.  What
+	 * the kernel sent meanwhile went to nobody here: slot_gap is the number
+	 * of serials between the last record read as the daemon and the first
+	 * read by multicast, an upper bound of the records missed (the missing
+	 * ones among them are serial gaps, when serials_tracked).  slot_gap_open
+	 * counts switches after which no record has come by multicast yet: how
+	 * many were missed is unknown.
+	 */
+	uint64_t slot_lost;
+	uint64_t slot_gap;
+	uint64_t slot_gap_open;
 } scl_live_stats;
 
-/* Records that may be missing: overflows count as at least one. */
+/*
+ * Records that may be missing: overflows count as at least one, and so does
+ * a lost daemon slot whose gap is still open (or not measurable by serials).
+ */
 uint64_t scl_live_stats_lost(const scl_live_stats *st);
 
 /*
@@ -85,6 +101,17 @@ bool scl_marker_match(const scl_marker *m, const char *body, size_t n);
  * 0, or -EBADMSG when a field is missing or malformed.
  */
 int scl_live_parse_login(const char *body, size_t n, uint32_t *ret_old_ses, uint32_t *ret_ses);
+
+/*
+ * Parse an AUDIT_CONFIG_CHANGE record body (1305) about the audit daemon
+ * slot: "[op=set ]audit_pid=NEW old=OLD auid=... ses=... [subj=...] res=R".
+ * The kernel logs one for a daemon that registers or unregisters (only
+ * while audit is enabled) and, always, for a registration it refuses because
+ * a healthy daemon holds the slot (res=0, old= the holder).  Returns 0, or
+ * -ENOENT when the record is about something else, -EBADMSG when a field is
+ * malformed.
+ */
+int scl_live_parse_pid_change(const char *body, size_t n, uint32_t *ret_new, uint32_t *ret_old, bool *ret_res);
 
 /*
  * Serial-gap counting.  Audit serials are global and consecutive, but records

@@ -97,6 +97,7 @@ typedef struct scl_netlink_info {
 	scl_netlink_mode mode;      /* DAEMON or MULTICAST */
 	int daemon_error;           /* auto mode: why not daemon (0 if daemon) */
 	uint32_t other_daemon_pid;  /* the registered daemon when multicast was chosen, if known */
+	bool lost_slot;             /* was the daemon, went on by multicast (or died) after losing the slot */
 	int rcvbuf;                 /* receive buffer the kernel reports (doubled) */
 	bool rcvbuf_forced;         /* SO_RCVBUFFORCE worked */
 	uint32_t old_backlog_limit, backlog_limit;         /* daemon: before and during */
@@ -104,16 +105,76 @@ typedef struct scl_netlink_info {
 } scl_netlink_info;
 void scl_netlink_get_info(const scl_netlink *nl, scl_netlink_info *ret);
 
-/* For poll(): readable when messages are queued.  The fd is non-blocking. */
+/*
+ * For poll(): readable when messages are queued.  The fd is non-blocking.  It
+ * changes when the collector switches to multicast (see below): ask again
+ * before each poll().  -1 once the collector cannot read any more.
+ */
 int scl_netlink_fd(const scl_netlink *nl);
+
+/*
+ * Call scl_netlink_dispatch() at least this often (ms), records or not: it
+ * watches the audit daemon slot.
+ */
+#define SCL_NETLINK_CHECK_MS 1000
 
 /*
  * Read what is queued, at most about 4096 messages, without blocking, calling
  * ops for SECCOMP and LOGIN records.  Returns the number of messages read (0:
- * nothing queued), or a negative ops return, or -errno.  ENOBUFS is counted
- * as an overflow episode, not returned.
+ * nothing queued), or a negative ops return, or -errno; -ENOTCONN once the
+ * collector cannot read any more (a SCL_NETLINK_EVENT_SLOT_LOST with an
+ * error).  ENOBUFS is counted as an overflow episode, not returned.
+ *
+ * At most once per SCL_NETLINK_CHECK_MS it also asks the kernel who holds the
+ * audit daemon slot (AUDIT_GET on the control socket):
+ *   - as the daemon, when the kernel's audit pid is no longer ours (a kernel
+ *     gives up a daemon whose socket refuses delivery, and old kernels without
+ *     the AUDIT_REPLACE probe let any new daemon replace a live one), it reads
+ *     what our socket still holds, stops being the daemon (it will not
+ *     unregister: the slot is someone else's now) and goes on reading by
+ *     multicast.  Records the
+ *     kernel sent in between reached nobody here: they are serial gaps (see
+ *     scl_live_stats.slot_gap).  If multicast cannot be joined, the collector
+ *     is dead; its settings are still restored by scl_netlink_restore().
+ *   - by multicast, it notices a daemon that registers or goes away.
+ * Each of these, and every refused registration of another process while we
+ * are the daemon, is queued as an event for scl_netlink_next_event().
  */
 int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud);
+
+typedef enum scl_netlink_event_kind {
+	/* daemon: pid tried to register as the audit daemon and was refused (EEXIST) */
+	SCL_NETLINK_EVENT_REFUSED = 1,
+	/*
+	 * daemon: the kernel's audit pid is pid (0: nobody), not ours.  error 0:
+	 * now reading by multicast; else why multicast could not be joined
+	 * (-errno): nothing more is read.  last_serial: the last serial read as
+	 * the daemon (0 if none).
+	 */
+	SCL_NETLINK_EVENT_SLOT_LOST,
+	/*
+	 * After SLOT_LOST: the first record by multicast, serial first_serial.
+	 * gap = first_serial - last_serial - 1 serials went by meanwhile (an
+	 * upper bound of the records missed: other processes' records take
+	 * serials too).
+	 */
+	SCL_NETLINK_EVENT_RESUMED,
+	/* multicast: the registered daemon changed from old_pid to pid (0: none) */
+	SCL_NETLINK_EVENT_DAEMON_CHANGED,
+} scl_netlink_event_kind;
+
+typedef struct scl_netlink_event {
+	scl_netlink_event_kind kind;
+	uint32_t pid, old_pid;
+	int error;
+	uint64_t last_serial, first_serial, gap;
+} scl_netlink_event;
+
+/*
+ * Take the oldest event queued by scl_netlink_dispatch(): 1 with *ret, 0 if
+ * there is none.  Up to 16 wait; more are dropped until some are taken.
+ */
+int scl_netlink_next_event(scl_netlink *nl, scl_netlink_event *ret);
 
 /*
  * Send a drain marker (see live.h).  Once scl_netlink_dispatch() has read it,
@@ -135,9 +196,12 @@ bool scl_netlink_drained(const scl_netlink *nl);
 int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret);
 
 /*
- * Undo what opening changed: unregister as the daemon, put back the backlog
- * limit and wait time (each only if it still has the value we set, so a
- * change made by someone else meanwhile stays).  Everything is attempted;
+ * Undo what opening changed: unregister as the daemon (only while the
+ * kernel's audit pid is still ours: a daemon that took the slot after us
+ * keeps it), put back the backlog limit and wait time (each only if it still
+ * has the value we set, so a change made by someone else meanwhile stays;
+ * also after the slot was lost: they were raised by us, and a new daemon
+ * that wants other values sets its own).  Everything is attempted;
  * returns 0 or the first -errno.  What failed is tried again by the next
  * call (scl_netlink_free() makes one); what succeeded is not repeated.  The
  * socket stays open.

@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli-learn.h"
@@ -301,6 +302,171 @@ static const char *netlink_hint(int r)
 	}
 }
 
+/* ---- the audit daemon slot while collecting ---- */
+
+/* comm of a live process, printable (another process's name is untrusted text); "gone" without one */
+static void proc_comm(uint32_t pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	fd = pid ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		n = read(fd, buf, size - 1);
+		close(fd);
+	}
+	if (n <= 0) {
+		snprintf(buf, size, "gone");
+		return;
+	}
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f)
+			buf[i] = '?';
+}
+
+/* The holder multicast saw last, with its name read while it was there: it may be gone when it leaves. */
+static struct {
+	uint32_t pid;
+	char comm[32];
+} holder;
+
+static void holder_set(uint32_t pid)
+{
+	holder.pid = pid;
+	if (pid)
+		proc_comm(pid, holder.comm, sizeof(holder.comm));
+	else
+		holder.comm[0] = '\0';
+}
+
+static void now_str(char *buf, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || !strftime(buf, size, "%H:%M:%S", &tm))
+		snprintf(buf, size, "?");
+}
+
+/* Registrations refused while we held the slot, each pid reported once. */
+static uint32_t refused[32];
+static size_t n_refused;
+
+static bool refused_seen(uint32_t pid)
+{
+	for (size_t i = 0; i < n_refused && i < ELEMENTSOF(refused); i++)
+		if (refused[i] == pid)
+			return true;
+	refused[n_refused++ % ELEMENTSOF(refused)] = pid;
+	return false;
+}
+
+static int open_kmsg(struct cli_live *lv);
+
+/* Say what happened to the daemon slot; after a lost slot with no multicast, go on from /dev/kmsg. */
+static int report_events(struct cli_live *lv)
+{
+	scl_netlink_event ev;
+	bool cleared = false;
+
+	while (scl_netlink_next_event(lv->nl, &ev) > 0) {
+		char when[16], comm[32], who[64];
+
+		if (!cleared && isatty(STDERR_FILENO) && !cli_quiet)
+			fputs("\r\033[K", stderr); /* off the status line */
+		cleared = true;
+		now_str(when, sizeof(when));
+		switch (ev.kind) {
+		case SCL_NETLINK_EVENT_REFUSED:
+			if (refused_seen(ev.pid))
+				break;
+			proc_comm(ev.pid, comm, sizeof(comm));
+			log_warn("pid %u (%s) tried to register as the audit daemon at %s and was refused: scmplog holds "
+				 "the slot; use --source multicast to run beside it",
+				 ev.pid, comm, when);
+			break;
+		case SCL_NETLINK_EVENT_SLOT_LOST:
+			holder_set(ev.pid);
+			if (ev.pid)
+				snprintf(who, sizeof(who), "pid %u (%s)", ev.pid, holder.comm);
+			else
+				snprintf(who, sizeof(who), "0 (no daemon)");
+			lv->switched = true;
+			if (ev.error == 0) {
+				lv->kind = CLI_SOURCE_MULTICAST;
+				log_warn("lost the audit daemon slot at %s: the kernel's audit pid is now %s, no longer "
+					 "scmplog's; reading audit multicast from here on (records the kernel sent meanwhile "
+					 "are counted as lost)",
+					 when, who);
+				break;
+			}
+			log_warn("lost the audit daemon slot at %s: the kernel's audit pid is now %s, no longer scmplog's; "
+				 "cannot read audit multicast (%s%s): falling back to /dev/kmsg, which drops records under "
+				 "load (records sent meanwhile are counted as lost)",
+				 when, who, strerror(-ev.error), netlink_hint(ev.error));
+			if (open_kmsg(lv) < 0)
+				return -ENOTCONN;
+			break;
+		case SCL_NETLINK_EVENT_RESUMED:
+			if (ev.gap)
+				log_warn("audit multicast delivers from serial %llu: up to %llu record%s (serials %llu..%llu) "
+					 "went by unread between the last record read as the daemon and the first by "
+					 "multicast; the missing ones count as lost",
+					 (unsigned long long)ev.first_serial, (unsigned long long)ev.gap,
+					 ev.gap == 1 ? "" : "s", (unsigned long long)ev.last_serial + 1,
+					 (unsigned long long)ev.first_serial - 1);
+			else
+				log_info("audit multicast delivers from serial %llu: no serial went by unread between the last "
+					 "record read as the daemon and the first by multicast",
+					 (unsigned long long)ev.first_serial);
+			break;
+		case SCL_NETLINK_EVENT_DAEMON_CHANGED:
+			if (ev.old_pid != holder.pid)
+				holder_set(ev.old_pid); /* not seen before: its name, if it still has one */
+			if (!ev.pid)
+				log_info("the audit daemon (pid %u, %s) unregistered at %s: there is no audit daemon now; "
+					 "still reading audit multicast",
+					 ev.old_pid, holder.comm, when);
+			snprintf(comm, sizeof(comm), "%s", holder.comm);
+			holder_set(ev.pid);
+			if (ev.pid && !ev.old_pid)
+				log_info("pid %u (%s) registered as the audit daemon at %s; still reading audit multicast",
+					 ev.pid, holder.comm, when);
+			else if (ev.pid)
+				log_info("the audit daemon changed at %s: pid %u (%s) holds the slot, pid %u (%s) held it; "
+					 "still reading audit multicast",
+					 when, ev.pid, holder.comm, ev.old_pid, comm);
+			break;
+		}
+	}
+	return 0;
+}
+
+void cli_live_report_slot(const scl_live_stats *st)
+{
+	char gap[192] = "", open_gap[128] = "";
+
+	if (!st->slot_lost)
+		return;
+	if (st->slot_gap || !st->slot_gap_open)
+		snprintf(gap, sizeof(gap), ": %llu serial%s went by between the last record read as the daemon and the first "
+			 "by multicast%s",
+			 (unsigned long long)st->slot_gap, st->slot_gap == 1 ? "" : "s",
+			 !st->slot_gap ? "" : st->serials_tracked ? " (the missing ones are among the serial gaps)" :
+			 " (counted as lost)");
+	if (st->slot_gap_open)
+		snprintf(open_gap, sizeof(open_gap), "%s after the last switch no record came by multicast to measure the "
+			 "gap by: how many went by is unknown (counted as one)",
+			 gap[0] ? ";" : ":");
+	log_warn("the audit daemon slot was lost during the collection%s%s%s", st->slot_lost > 1 ? " more than once" : "",
+		 gap, open_gap);
+}
+
 static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, int rcvbuf, bool quiet_fail)
 {
 	scl_netlink_options o = { .mode = mode, .rcvbuf = rcvbuf };
@@ -329,6 +495,8 @@ static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, int rcvbuf, 
 	}
 	scl_netlink_get_info(lv->nl, &info);
 	lv->kind = info.mode == SCL_NETLINK_DAEMON ? CLI_SOURCE_DAEMON : CLI_SOURCE_MULTICAST;
+	holder_set(info.mode == SCL_NETLINK_DAEMON ? (uint32_t)getpid() : info.other_daemon_pid);
+	n_refused = 0;
 	arm_restore(lv->nl);
 	state_save(&info);
 	if (cli_verbose) {
@@ -393,6 +561,9 @@ int cli_live_open(struct cli_live *lv, enum cli_source want, int rcvbuf)
 
 const char *cli_live_name(const struct cli_live *lv)
 {
+	if (lv->switched)
+		return lv->kind == CLI_SOURCE_KMSG ? "as the audit daemon, then from /dev/kmsg" :
+		       "as the audit daemon, then from audit multicast";
 	switch (lv->kind) {
 	case CLI_SOURCE_DAEMON:
 		return "as the audit daemon";
@@ -405,29 +576,69 @@ const char *cli_live_name(const struct cli_live *lv)
 	}
 }
 
+/* kmsg is the reader when it is open: from the start, or after a netlink collector died. */
 int cli_live_fd(const struct cli_live *lv)
 {
-	return lv->nl ? scl_netlink_fd(lv->nl) : scl_kmsg_fd(lv->km);
+	return lv->km ? scl_kmsg_fd(lv->km) : scl_netlink_fd(lv->nl);
+}
+
+int cli_live_poll_ms(const struct cli_live *lv)
+{
+	return lv->km ? -1 : SCL_NETLINK_CHECK_MS;
 }
 
 int cli_live_dispatch(struct cli_live *lv, const scl_live_ops *ops, void *ud)
 {
-	return lv->nl ? scl_netlink_dispatch(lv->nl, ops, ud) : scl_kmsg_dispatch(lv->km, ops, ud);
+	int r;
+
+	if (lv->km)
+		return scl_kmsg_dispatch(lv->km, ops, ud);
+	r = scl_netlink_dispatch(lv->nl, ops, ud);
+	if (report_events(lv) < 0)
+		return -ENOTCONN;
+	return r == -ENOTCONN && lv->km ? 0 : r;
 }
 
 int cli_live_drain_start(struct cli_live *lv)
 {
-	return lv->nl ? scl_netlink_drain_start(lv->nl) : scl_kmsg_drain_start(lv->km);
+	return lv->km ? scl_kmsg_drain_start(lv->km) : scl_netlink_drain_start(lv->nl);
 }
 
 bool cli_live_drained(const struct cli_live *lv)
 {
-	return lv->nl ? scl_netlink_drained(lv->nl) : scl_kmsg_drained(lv->km);
+	return lv->km ? scl_kmsg_drained(lv->km) : scl_netlink_drained(lv->nl);
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
 }
 
 int cli_live_stats(struct cli_live *lv, scl_live_stats *ret)
 {
-	return lv->nl ? scl_netlink_stats(lv->nl, ret) : scl_kmsg_stats(lv->km, ret);
+	scl_live_stats k;
+	int r;
+
+	if (!lv->nl)
+		return scl_kmsg_stats(lv->km, ret);
+	r = scl_netlink_stats(lv->nl, ret);
+	if (r < 0 || !lv->km)
+		return r;
+	/*
+	 * Netlink until the slot was lost, /dev/kmsg since: kmsg sees only what
+	 * printk lets through, so serials say nothing any more, and the kernel's
+	 * lost counter is netlink's (it counts from the start).
+	 */
+	r = scl_kmsg_stats(lv->km, &k);
+	if (r < 0)
+		return r;
+	ret->messages = sat_add(ret->messages, k.messages);
+	ret->records = sat_add(ret->records, k.records);
+	ret->malformed = sat_add(ret->malformed, k.malformed);
+	ret->overflows = sat_add(ret->overflows, k.overflows);
+	ret->suppressed = sat_add(ret->suppressed, k.suppressed);
+	ret->serials_tracked = false;
+	return 0;
 }
 
 int cli_live_close(struct cli_live *lv)
@@ -484,6 +695,7 @@ static void report_loss(const scl_live_stats *st, bool drain_failed, const char 
 			 st->overflows == 1 ? "" : "s", (unsigned long long)st->suppressed);
 	if (drain_failed)
 		log_warn("records still queued in the kernel at the end could not be confirmed as read%s", what);
+	cli_live_report_slot(st);
 }
 
 int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, const char *source)
@@ -509,7 +721,7 @@ int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, con
 		struct signalfd_siginfo si;
 		bool stop = false;
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+		if (poll(p, 2, cli_live_poll_ms(&lv)) < 0 && errno != EINTR) {
 			log_error("poll: %m");
 			goto out;
 		}

@@ -66,7 +66,8 @@ static void help(void)
 	       "                           hostname, DIR/HOST.json (a server receiving many nodes'\n"
 	       "                           logs); records without a hostname are unattributed\n\n"
 	       "Collecting:\n"
-	       "      --source SOURCE      auto (default), daemon, multicast or kmsg, as for run;\n"
+	       "      --source SOURCE      auto (default), daemon, multicast or kmsg, as for run (the\n"
+	       "                           daemon slot watched: lost, multicast from then on);\n"
 	       "                           or journal: the system journal, followed from its end\n"
 	       "      --journal-dir DIR    follow the journal files in DIR (from the start)\n"
 	       "      --cursor-file FILE   journal: resume after the cursor saved in FILE, and save\n"
@@ -1521,6 +1522,7 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 			 (unsigned long long)st->serial_gaps, st->serial_gaps == 1 ? "" : "s",
 			 (unsigned long long)st->overflows, st->overflows == 1 ? "" : "s",
 			 (unsigned long long)st->suppressed);
+	cli_live_report_slot(st);
 	if (C->conn && (scl_proc_conn_overflows(C->conn) || scl_proc_conn_malformed(C->conn)))
 		log_warn("process events: %llu overflow%s, %llu malformed: some short-lived processes may be unattributed",
 			 (unsigned long long)scl_proc_conn_overflows(C->conn),
@@ -2262,6 +2264,8 @@ int cmd_collect(int argc, char **argv)
 			timeout = C.next_gone - now;
 		if (C.watchdog_ms && C.next_watchdog - now < timeout)
 			timeout = C.next_watchdog - now;
+		if (cli_live_poll_ms(&lv) >= 0 && timeout > cli_live_poll_ms(&lv))
+			timeout = cli_live_poll_ms(&lv);
 		if (timeout < 0)
 			timeout = 0;
 		if (poll(pf, 3, (int)timeout) < 0 && errno != EINTR) {

@@ -56,10 +56,14 @@ static void help(void)
 	       "                           logs faster than we read; multicast reads beside auditd\n"
 	       "                           or journald; kmsg follows /dev/kmsg where neither works\n"
 	       "                           (printk drops most records of a burst). auto: daemon if\n"
-	       "                           the slot is free, else multicast, else kmsg\n"
+	       "                           the slot is free, else multicast, else kmsg.  The slot\n"
+	       "                           is watched: a refused registration of another daemon is\n"
+	       "                           reported; a slot lost mid-run means multicast from then\n"
+	       "                           on (kmsg if that fails), the gap counted as lost\n"
 	       "      --allow-loss         exit with CMD's status even if records were lost (serial\n"
-	       "                           gaps, receive overflows, printk suppression, the kernel's\n"
-	       "                           lost counter unless none of it can have been CMD's)\n"
+	       "                           gaps, receive overflows, printk suppression, a lost daemon\n"
+	       "                           slot, the kernel's lost counter unless none of it can\n"
+	       "                           have been CMD's)\n"
 	       "      --rcvbuf BYTES       netlink receive buffer (default 64 MiB; the kernel doubles it)\n"
 	       "      --no-filter          install no filter: CMD (or its runtime) installs its own\n"
 	       "                           SCMP_ACT_LOG filter, and its tree's records are learned\n"
@@ -465,6 +469,8 @@ int cmd_run(int argc, char **argv)
 			if (timeout < 0 || d < timeout)
 				timeout = d;
 		}
+		if (cli_live_poll_ms(&lv) >= 0 && (timeout < 0 || timeout > cli_live_poll_ms(&lv)))
+			timeout = cli_live_poll_ms(&lv);
 		if (poll(pf, R.child.msg_fd >= 0 ? 3 : 2, (int)(timeout > 60000 ? 60000 : timeout)) < 0 &&
 		    errno != EINTR) {
 			log_error("poll: %m");
@@ -658,6 +664,7 @@ int cmd_run(int argc, char **argv)
 				 (unsigned long long)st.overflows, st.overflows == 1 ? "" : "s",
 				 (unsigned long long)st.suppressed);
 	}
+	cli_live_report_slot(&st);
 	rc = cli_exit_code(child_status);
 	if ((lost || drain_failed || st.malformed) && !allow_loss && rc == 0)
 		rc = EXIT_RUNTIME;

@@ -23,6 +23,14 @@ static uint64_t lost(const scl_live_stats *st, bool with_kernel)
 	 */
 	if (st->overflows && (!st->serials_tracked || st->serial_gaps == 0))
 		n = sat_add(n, st->overflows);
+	/*
+	 * The records missed while the daemon slot was lost are serial gaps;
+	 * without serials the whole span counts, and a switch not followed by
+	 * any record yet counts once: something may have been missed.
+	 */
+	if (!st->serials_tracked)
+		n = sat_add(n, st->slot_gap);
+	n = sat_add(n, st->slot_gap_open);
 	return n;
 }
 
@@ -115,6 +123,44 @@ int scl_live_parse_login(const char *body, size_t n, uint32_t *ret_old_ses, uint
 		return -EBADMSG;
 	*ret_old_ses = (uint32_t)old_ses;
 	*ret_ses = (uint32_t)ses;
+	return 0;
+}
+
+/* The last " key=" value: res= ends the record, after a raw subj= that may hold anything. */
+static int find_last_field(const char *p, size_t n, const char *key, const char **ret, size_t *ret_n)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = n >= kl ? n - kl + 1 : 0; i-- > 0;) {
+		if ((i == 0 || p[i - 1] == ' ') && !memcmp(p + i, key, kl)) {
+			size_t j = i + kl;
+			while (j < n && p[j] != ' ')
+				j++;
+			*ret = p + i + kl;
+			*ret_n = j - i - kl;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int scl_live_parse_pid_change(const char *body, size_t n, uint32_t *ret_new, uint32_t *ret_old, bool *ret_res)
+{
+	const char *v;
+	size_t vn;
+	uint64_t new_pid, old_pid, res;
+
+	if (find_field(body, n, "audit_pid=", &v, &vn) < 0)
+		return -ENOENT;
+	if (scl_parse_u64(v, vn, UINT32_MAX, &new_pid) < 0)
+		return -EBADMSG;
+	if (find_field(body, n, "old=", &v, &vn) < 0 || scl_parse_u64(v, vn, UINT32_MAX, &old_pid) < 0)
+		return -EBADMSG;
+	if (find_last_field(body, n, "res=", &v, &vn) < 0 || scl_parse_u64(v, vn, 1, &res) < 0)
+		return -EBADMSG;
+	*ret_new = (uint32_t)new_pid;
+	*ret_old = (uint32_t)old_pid;
+	*ret_res = res == 1;
 	return 0;
 }
 

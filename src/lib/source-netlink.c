@@ -35,6 +35,7 @@
 #define NL_BATCH 64
 #define NL_MAX_PER_DISPATCH 4096
 #define CTL_TIMEOUT_MS 2000
+#define NL_EVENTS 16
 
 struct scl_netlink {
 	int fd;   /* collecting socket */
@@ -53,7 +54,20 @@ struct scl_netlink {
 	uint16_t marker_type;
 	bool marker_pending, marker_seen;
 	scl_serials serials;
+	uint64_t max_serial;      /* highest serial read (the start marker's at first) */
 	scl_live_stats st;
+	/* watching the daemon slot (check_slot()) */
+	uint32_t our_pid;         /* the pid we registered */
+	int rcvbuf_opt;           /* for a multicast socket opened later */
+	int spare;                /* daemon: an unbound socket for that, opened now (a confined
+				     scmplog cannot call socket() later) */
+	int64_t next_check_ms;
+	bool daemon_pid_known;    /* multicast: the holder seen last */
+	uint32_t daemon_pid;
+	bool switch_pending;      /* lost the slot, no record by multicast yet */
+	uint64_t switch_serial;   /* the last serial read as the daemon */
+	scl_netlink_event ev[NL_EVENTS];
+	size_t ev_head, ev_n;
 	char *bufs;
 	struct mmsghdr mm[NL_BATCH];
 	struct iovec iov[NL_BATCH];
@@ -299,6 +313,7 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 	}
 	nl->fd = fd;
 	nl->registered = true;
+	nl->our_pid = s.pid;
 	nl->info.mode = SCL_NETLINK_DAEMON;
 
 	nl->info.old_backlog_limit = nl->info.backlog_limit = old->backlog_limit;
@@ -327,14 +342,15 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 	return 0;
 }
 
-static int open_multicast(scl_netlink *nl, const scl_netlink_options *o)
+static int open_multicast(scl_netlink *nl, int rcvbuf)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
+	int fd = nl->spare >= 0 ? nl->spare : socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
 
+	nl->spare = -1;
 	if (fd < 0)
 		return -errno;
-	set_rcvbuf(nl, fd, o->rcvbuf);
+	set_rcvbuf(nl, fd, rcvbuf);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int r = -errno;
 		close(fd);
@@ -409,6 +425,7 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 				if (r < 0)
 					return r;
 				nl->st.serials_tracked = true;
+				nl->max_serial = serial;
 			}
 			memset(&nl->marker, 0, sizeof(nl->marker));
 			return 0;
@@ -443,7 +460,7 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
 		return -ENOMEM;
-	nl->fd = nl->ctl = -1;
+	nl->fd = nl->ctl = nl->spare = -1;
 	nl->bufs = malloc((size_t)NL_BUF * NL_BATCH);
 	if (!nl->bufs) {
 		r = -ENOMEM;
@@ -493,7 +510,7 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	if (nl->fd < 0) {
 		if (r == -EEXIST && have_status && get_status(nl->ctl, ++nl->seq, &st) == 0)
 			nl->info.other_daemon_pid = st.pid;
-		r = open_multicast(nl, &o);
+		r = open_multicast(nl, o.rcvbuf);
 		if (r == 0) {
 			r = wait_start(nl, o.start_timeout_ms);
 			if (r < 0)
@@ -509,8 +526,17 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 		nl->wait_actual_start = st.backlog_wait_time_actual;
 		nl->wait_time_start = st.backlog_wait_time;
 		nl->backlog_limit_start = st.backlog_limit;
+		nl->daemon_pid = st.pid;
+		nl->daemon_pid_known = true;
+		if (nl->info.mode == SCL_NETLINK_MULTICAST)
+			nl->info.other_daemon_pid = st.pid;
 	}
+	nl->rcvbuf_opt = o.rcvbuf;
+	/* the daemon's fallback socket, unbound (it receives nothing until it joins the group) */
+	if (nl->info.mode == SCL_NETLINK_DAEMON)
+		nl->spare = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
 	nl->start_ms = now_ms();
+	nl->next_check_ms = nl->start_ms + SCL_NETLINK_CHECK_MS;
 	*ret = nl;
 	return 0;
 fail:
@@ -534,6 +560,41 @@ static void count(uint64_t *c)
 		(*c)++;
 }
 
+static void push_event(scl_netlink *nl, const scl_netlink_event *ev)
+{
+	if (nl->ev_n == NL_EVENTS)
+		return;
+	nl->ev[(nl->ev_head + nl->ev_n++) % NL_EVENTS] = *ev;
+}
+
+int scl_netlink_next_event(scl_netlink *nl, scl_netlink_event *ret)
+{
+	if (!nl->ev_n)
+		return 0;
+	*ret = nl->ev[nl->ev_head];
+	nl->ev_head = (nl->ev_head + 1) % NL_EVENTS;
+	nl->ev_n--;
+	return 1;
+}
+
+/* A CONFIG_CHANGE about the daemon slot. */
+static void pid_change(scl_netlink *nl, const char *body, size_t bn)
+{
+	uint32_t new_pid, old_pid;
+	bool res;
+
+	if (scl_live_parse_pid_change(body, bn, &new_pid, &old_pid, &res) < 0)
+		return;
+	if (nl->registered && old_pid == nl->our_pid && !res && new_pid != 0 && new_pid != nl->our_pid) {
+		/* kernel/audit.c: "replacing a healthy auditd is not allowed", logged before -EEXIST */
+		push_event(nl, &(scl_netlink_event){ .kind = SCL_NETLINK_EVENT_REFUSED, .pid = new_pid, .old_pid = old_pid });
+		return;
+	}
+	/* The slot changed hands (or is about to): look at once rather than within a second. */
+	if (res)
+		nl->next_check_ms = 0;
+}
+
 static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops *ops, void *ud)
 {
 	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
@@ -550,6 +611,19 @@ static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops
 		return 0; /* not a record */
 	count(&nl->st.messages);
 	scl_serials_seen(&nl->serials, serial);
+	if (serial > nl->max_serial)
+		nl->max_serial = serial;
+	if (nl->switch_pending) {
+		/* the first record by multicast after losing the slot closes the gap */
+		scl_netlink_event ev = { .kind = SCL_NETLINK_EVENT_RESUMED, .last_serial = nl->switch_serial,
+					 .first_serial = serial };
+
+		ev.gap = serial > nl->switch_serial + 1 ? serial - nl->switch_serial - 1 : 0;
+		nl->st.slot_gap = nl->st.slot_gap + ev.gap < nl->st.slot_gap ? UINT64_MAX : nl->st.slot_gap + ev.gap;
+		nl->st.slot_gap_open--;
+		nl->switch_pending = false;
+		push_event(nl, &ev);
+	}
 
 	switch (h->nlmsg_type) {
 	case AUDIT_SECCOMP: {
@@ -567,6 +641,9 @@ static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops
 			r = ops->record(ud, &rec);
 		break;
 	}
+	case AUDIT_CONFIG_CHANGE:
+		pid_change(nl, body, bn);
+		break;
 	case AUDIT_LOGIN: {
 		uint32_t old_ses, ses;
 
@@ -584,7 +661,7 @@ static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops
 	return r;
 }
 
-int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
+static int read_queued(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 {
 	int total = 0;
 
@@ -627,6 +704,90 @@ int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 			break;
 	}
 	return total;
+}
+
+/*
+ * The kernel no longer sends to us: holder (0: nobody) has the slot.  The
+ * kernel keeps a registration while its socket takes what is sent, or only
+ * times out on a full one (kernel/audit.c: auditd_send_unicast_skb() and
+ * kauditd_thread() drop the daemon on ECONNREFUSED, not on EAGAIN), so this
+ * is a socket that refused, or an old kernel that let a new daemon replace a
+ * live one.  Read what our socket still holds -- kauditd keeps the daemon's
+ * port for a whole pass over its queue, so records may come after the new
+ * daemon registered -- then go on by multicast.  What was sent meanwhile
+ * went to the multicast group without us, and to the new daemon if any:
+ * serial gaps.  Our registration is gone: it is not undone on exit; the
+ * raised backlog settings are, as before (scl_netlink_restore() puts back
+ * each one that still has our value: we raised them, and a new daemon that
+ * wants others sets its own).
+ */
+static int lose_slot(scl_netlink *nl, uint32_t holder, const scl_live_ops *ops, void *ud)
+{
+	scl_netlink_event ev = { .kind = SCL_NETLINK_EVENT_SLOT_LOST, .pid = holder };
+	int total = 0, r;
+
+	do {
+		r = read_queued(nl, ops, ud);
+		if (r < 0)
+			return r;
+		total += r;
+	} while (r >= NL_MAX_PER_DISPATCH);
+	nl->registered = false;
+	nl->info.lost_slot = true;
+	nl->info.other_daemon_pid = holder;
+	nl->daemon_pid = holder;
+	nl->daemon_pid_known = true;
+	count(&nl->st.slot_lost);
+	ev.last_serial = nl->switch_serial = nl->max_serial;
+	close_fd(&nl->fd);
+	r = open_multicast(nl, nl->rcvbuf_opt);
+	count(&nl->st.slot_gap_open);
+	if (r < 0) {
+		ev.error = r;
+	} else {
+		scl_marker m;
+
+		nl->switch_pending = true;
+		/* a record now: the first serial after the gap comes even on an idle system */
+		if (scl_marker_new(&m, "switch") == 0)
+			(void)send_marker(nl->ctl, ++nl->seq, &m, nl->marker_type);
+	}
+	push_event(nl, &ev);
+	return total;
+}
+
+/* Who holds the daemon slot now: AUDIT_GET. */
+static int check_slot(scl_netlink *nl, const scl_live_ops *ops, void *ud)
+{
+	struct audit_status st;
+
+	nl->next_check_ms = now_ms() + SCL_NETLINK_CHECK_MS;
+	if (get_status(nl->ctl, ++nl->seq, &st) < 0)
+		return 0; /* next time */
+	if (nl->info.mode == SCL_NETLINK_DAEMON) {
+		if (!nl->registered || st.pid == nl->our_pid)
+			return 0;
+		return lose_slot(nl, st.pid, ops, ud);
+	}
+	if (nl->daemon_pid_known && st.pid != nl->daemon_pid)
+		push_event(nl, &(scl_netlink_event){ .kind = SCL_NETLINK_EVENT_DAEMON_CHANGED, .pid = st.pid,
+						     .old_pid = nl->daemon_pid });
+	nl->daemon_pid = st.pid;
+	nl->daemon_pid_known = true;
+	return 0;
+}
+
+int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
+{
+	int total, r;
+
+	if (nl->fd < 0)
+		return -ENOTCONN;
+	total = read_queued(nl, ops, ud);
+	if (total < 0 || now_ms() < nl->next_check_ms)
+		return total;
+	r = check_slot(nl, ops, ud);
+	return r < 0 ? r : total + r;
 }
 
 int scl_netlink_drain_start(scl_netlink *nl)
@@ -735,6 +896,9 @@ int scl_netlink_restore(scl_netlink *nl)
 
 	if (!nl || nl->ctl < 0)
 		return 0;
+	/* Unregister only while the slot is ours: a daemon that took it after us keeps it. */
+	if (nl->registered && nl->our_pid && get_status(nl->ctl, ++nl->seq, &cur) == 0 && cur.pid != nl->our_pid)
+		nl->registered = false;
 	if (nl->registered) {
 		memset(&s, 0, sizeof(s));
 		s.mask = AUDIT_STATUS_PID;
@@ -765,7 +929,7 @@ int scl_netlink_restore(scl_netlink *nl)
 int scl_audit_restore_limits(uint32_t old_backlog_limit, uint32_t backlog_limit, uint32_t old_wait_time,
 			     uint32_t wait_time)
 {
-	scl_netlink nl = { .fd = -1, .ctl = -1 };
+	scl_netlink nl = { .fd = -1, .ctl = -1, .spare = -1 };
 	struct audit_status cur = { 0 };
 	int r, n = 0;
 
@@ -795,6 +959,7 @@ void scl_netlink_free(scl_netlink *nl)
 	scl_netlink_restore(nl);
 	close_fd(&nl->fd);
 	close_fd(&nl->ctl);
+	close_fd(&nl->spare);
 	scl_serials_done(&nl->serials);
 	free(nl->bufs);
 	free(nl);

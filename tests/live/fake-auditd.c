@@ -2,15 +2,34 @@
  * fake-auditd: register as the audit daemon (AUDIT_SET pid), read and
  * discard records until SIGTERM/SIGINT, then unregister.  Prints "ready" once
  * registered; exits 3 if the slot is taken.
+ *
+ * fake-auditd --take PID: take the slot from PID, a live daemon.  A stopped
+ * daemon with a full socket cannot be replaced (the kernel's probe times out
+ * with EAGAIN, which is not a reason to let go: EEXIST); a daemon whose socket
+ * refuses unicast (ECONNREFUSED) is dropped at once, as a dead one would be.
+ * So: copy PID's NETLINK_AUDIT sockets (pidfd_getfd), connect each in turn
+ * to a port that is not the kernel's -- the kernel then refuses to deliver to
+ * it -- and register; on EEXIST that was not the daemon's socket: disconnect
+ * it and try the next.  The old daemon's socket stays connected (refusing):
+ * disconnected, it would take again what kauditd still sends it from a pass
+ * over its queue begun before the switch.  Exits 3 if no socket of PID gave
+ * up the slot.
+ *
+ * fake-auditd --try N: try to register N times (100 ms apart) before giving
+ * up; exits 3 if every try found the slot taken.
  */
+#define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop;
@@ -41,7 +60,65 @@ static int set_pid(int fd, unsigned pid)
 	return -ETIMEDOUT;
 }
 
-int main(void)
+static int connect_to(int fd, unsigned port)
+{
+	struct sockaddr_nl sa = { .nl_family = port ? AF_NETLINK : AF_UNSPEC, .nl_pid = port };
+
+	return connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
+}
+
+static int take(int fd, pid_t victim)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+	int pidfd = (int)syscall(SYS_pidfd_open, victim, 0), r = -EEXIST;
+
+	if (pidfd < 0) {
+		perror("fake-auditd: pidfd_open");
+		return -errno;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)victim);
+	d = opendir(path);
+	if (!d) {
+		perror("fake-auditd: /proc/PID/fd");
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		int tfd = atoi(de->d_name), s, dom = 0, proto = 0;
+		socklen_t l = sizeof(int);
+
+		if (de->d_name[0] == '.')
+			continue;
+		s = (int)syscall(SYS_pidfd_getfd, pidfd, tfd, 0);
+		if (s < 0)
+			continue;
+		if (getsockopt(s, SOL_SOCKET, SO_DOMAIN, &dom, &l) < 0 || dom != AF_NETLINK ||
+		    getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &proto, &l) < 0 || proto != NETLINK_AUDIT) {
+			close(s);
+			continue;
+		}
+		/* any port but the kernel's (0): ours */
+		if (connect_to(s, (unsigned)getpid()) < 0) {
+			close(s);
+			continue;
+		}
+		r = set_pid(fd, (unsigned)getpid());
+		if (r != 0)
+			(void)connect_to(s, 0);
+		close(s);
+		if (r != -EEXIST) {
+			if (r == 0)
+				fprintf(stderr, "fake-auditd: took the slot from pid %d (its fd %d)\n", (int)victim, tfd);
+			break;
+		}
+	}
+	closedir(d);
+	close(pidfd);
+	return r;
+}
+
+int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	char buf[9216];
@@ -53,7 +130,17 @@ int main(void)
 		perror("socket");
 		return 1;
 	}
-	r = set_pid(fd, (unsigned)getpid());
+	if (argc == 3 && !strcmp(argv[1], "--take")) {
+		r = take(fd, (pid_t)atoi(argv[2]));
+	} else {
+		int tries = argc == 3 && !strcmp(argv[1], "--try") ? atoi(argv[2]) : 1;
+
+		r = set_pid(fd, (unsigned)getpid());
+		while (r == -EEXIST && --tries > 0) {
+			usleep(100000);
+			r = set_pid(fd, (unsigned)getpid());
+		}
+	}
 	if (r < 0) {
 		fprintf(stderr, "fake-auditd: AUDIT_SET pid: %s\n", strerror(-r));
 		return r == -EEXIST ? 3 : 1;

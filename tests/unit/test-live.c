@@ -66,6 +66,49 @@ START_TEST(test_login)
 }
 END_TEST
 
+static const struct pid_change_case {
+	const char *body;
+	int ret;
+	uint32_t new_pid, old_pid;
+	bool res;
+} pid_change_cases[] = {
+	/* the refusal a healthy daemon's registration gets, as 6.18 logs it (with audit disabled too) */
+	{ "audit(1796213586.916:55302297): op=set audit_pid=29360 old=29358 auid=4294967295 ses=4294967295 res=0",
+	  0, 29360, 29358, false },
+	{ "op=set audit_pid=0 old=77 auid=0 ses=3 res=1", 0, 0, 77, true },
+	/* older kernels: no op= */
+	{ "audit_pid=5 old=0 auid=0 ses=1 res=1", 0, 5, 0, true },
+	/* a raw subj= before res= may hold anything: res= is the last field */
+	{ "op=set audit_pid=9 old=8 auid=0 ses=1 subj=a res=1 b res=0", 0, 9, 8, false },
+	{ "op=set audit_backlog_limit=65536 old=64 auid=0 ses=1 res=1", -ENOENT, 0, 0, false },
+	{ "op=set old_audit_pid=9 old=8 res=1", -ENOENT, 0, 0, false },
+	{ "op=set audit_pid=x old=8 res=1", -EBADMSG, 0, 0, false },
+	{ "op=set audit_pid=9 res=1", -EBADMSG, 0, 0, false },
+	{ "op=set audit_pid=9 old=8", -EBADMSG, 0, 0, false },
+	{ "op=set audit_pid=9 old=8 res=2", -EBADMSG, 0, 0, false },
+	{ "op=set audit_pid=4294967296 old=8 res=1", -EBADMSG, 0, 0, false },
+	{ "", -ENOENT, 0, 0, false },
+};
+
+START_TEST(test_pid_change)
+{
+	const struct pid_change_case *c = &pid_change_cases[_i];
+	uint32_t n = 111, o = 222;
+	bool res = true;
+
+	ck_assert_int_eq(scl_live_parse_pid_change(c->body, strlen(c->body), &n, &o, &res), c->ret);
+	if (c->ret == 0) {
+		ck_assert_uint_eq(n, c->new_pid);
+		ck_assert_uint_eq(o, c->old_pid);
+		ck_assert(res == c->res);
+	} else {
+		ck_assert_uint_eq(n, 111);
+		ck_assert_uint_eq(o, 222);
+		ck_assert(res);
+	}
+}
+END_TEST
+
 static const struct serial_case {
 	const char *body;
 	uint64_t serial;
@@ -141,6 +184,25 @@ START_TEST(test_stats_lost)
 }
 END_TEST
 
+/* A lost daemon slot: its gap is in the serial gaps; open or unmeasurable, it counts itself. */
+START_TEST(test_stats_lost_slot)
+{
+	scl_live_stats st = { 0 };
+
+	st.serials_tracked = true;
+	st.slot_lost = 1;
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 0);     /* nothing went by: nothing lost */
+	st.slot_gap = 40;
+	st.serial_gaps = 25;                                /* 15 of the 40 came late on the old socket */
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 25);
+	st.slot_gap_open = 1;                               /* switched again, nothing since */
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 26);
+	st.serials_tracked = false;                         /* e.g. went on from kmsg: the span counts */
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 25 + 40 + 1);
+	ck_assert_uint_eq(scl_live_stats_lost_new_tasks(&st), 25 + 40 + 1);
+}
+END_TEST
+
 /*
  * The kernel's lost counter counts as ours unless every condition that makes
  * it provably someone else's holds: known, serials tracked, no unseen loss.
@@ -183,9 +245,11 @@ int main(void)
 
 	tcase_add_test(tc, test_marker);
 	tcase_add_loop_test(tc, test_login, 0, sizeof(login_cases) / sizeof(login_cases[0]));
+	tcase_add_loop_test(tc, test_pid_change, 0, sizeof(pid_change_cases) / sizeof(pid_change_cases[0]));
 	tcase_add_loop_test(tc, test_body_serial, 0, sizeof(serial_cases) / sizeof(serial_cases[0]));
 	tcase_add_test(tc, test_serials);
 	tcase_add_test(tc, test_stats_lost);
+	tcase_add_test(tc, test_stats_lost_slot);
 	tcase_add_loop_test(tc, test_lost_not_ours, 0, sizeof(lost_cases) / sizeof(lost_cases[0]));
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
