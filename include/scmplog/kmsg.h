@@ -24,6 +24,12 @@ typedef struct scl_kmsg scl_kmsg;
  * or printk drops them).  Returns 0 or -errno.
  */
 int scl_kmsg_open(const char *path, int timeout_ms, scl_kmsg **ret);
+/*
+ * The same with ctl as its NETLINK_AUDIT control socket (markers, the lost
+ * counter), which it then owns (closed on error too); ctl < 0: it opens one.
+ * A confined scmplog cannot open a socket: it passes a duplicate of one.
+ */
+int scl_kmsg_open_ctl(const char *path, int timeout_ms, int ctl, scl_kmsg **ret);
 /* False when markers cannot be sent: the drain cannot be proven. */
 bool scl_kmsg_can_mark(const scl_kmsg *k);
 int scl_kmsg_fd(const scl_kmsg *k);

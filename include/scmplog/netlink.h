@@ -69,6 +69,14 @@ int scl_audit_get_status(scl_audit_status *ret);
  * type used, or -errno (the kernel's answer included).
  */
 int scl_audit_send_marker(const scl_marker *m);
+/*
+ * The same on a control socket opened once with scl_audit_socket() (a
+ * NETLINK_AUDIT socket, -errno), for a source that keeps one: a confined
+ * scmplog cannot open a socket per call.  fd < 0: as above.
+ */
+int scl_audit_socket(void);
+int scl_audit_get_status_fd(int fd, scl_audit_status *ret);
+int scl_audit_send_marker_fd(int fd, const scl_marker *m);
 
 typedef struct scl_netlink_options {
 	scl_netlink_mode mode;
@@ -111,6 +119,8 @@ void scl_netlink_get_info(const scl_netlink *nl, scl_netlink_info *ret);
  * before each poll().  -1 once the collector cannot read any more.
  */
 int scl_netlink_fd(const scl_netlink *nl);
+/* A duplicate of the control socket (F_DUPFD_CLOEXEC), for a source taking over; -1 if none. */
+int scl_netlink_ctl_dup(const scl_netlink *nl);
 
 /*
  * Call scl_netlink_dispatch() at least this often (ms), records or not: it

@@ -366,7 +366,7 @@ static bool refused_seen(uint32_t pid)
 	return false;
 }
 
-static int open_kmsg(struct cli_live *lv);
+static int open_kmsg(struct cli_live *lv, int ctl);
 
 /* Say what happened to the daemon slot; after a lost slot with no multicast, go on from /dev/kmsg. */
 static int report_events(struct cli_live *lv)
@@ -409,7 +409,8 @@ static int report_events(struct cli_live *lv)
 				 "cannot read audit multicast (%s%s): falling back to /dev/kmsg, which drops records under "
 				 "load (records sent meanwhile are counted as lost)",
 				 when, who, strerror(-ev.error), netlink_hint(ev.error));
-			if (open_kmsg(lv) < 0)
+			/* the netlink control socket's duplicate: once confined, no new socket */
+			if (open_kmsg(lv, scl_netlink_ctl_dup(lv->nl)) < 0)
 				return -ENOTCONN;
 			break;
 		case SCL_NETLINK_EVENT_RESUMED:
@@ -516,9 +517,9 @@ static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, int rcvbuf, 
 	return 0;
 }
 
-static int open_kmsg(struct cli_live *lv)
+static int open_kmsg(struct cli_live *lv, int ctl)
 {
-	int r = scl_kmsg_open(NULL, 0, &lv->km);
+	int r = scl_kmsg_open_ctl(NULL, 0, ctl, &lv->km);
 
 	if (r < 0) {
 		if (r == -ETIMEDOUT)
@@ -547,7 +548,7 @@ int cli_live_open(struct cli_live *lv, enum cli_source want, int rcvbuf)
 	case CLI_SOURCE_MULTICAST:
 		return open_netlink(lv, SCL_NETLINK_MULTICAST, rcvbuf, false);
 	case CLI_SOURCE_KMSG:
-		return open_kmsg(lv);
+		return open_kmsg(lv, -1);
 	case CLI_SOURCE_AUTO:
 		break;
 	}
@@ -556,7 +557,7 @@ int cli_live_open(struct cli_live *lv, enum cli_source want, int rcvbuf)
 		return 0;
 	log_warn("audit netlink unavailable (%s%s): falling back to /dev/kmsg, which drops records under load",
 		 strerror(-r), netlink_hint(r));
-	return open_kmsg(lv);
+	return open_kmsg(lv, -1);
 }
 
 const char *cli_live_name(const struct cli_live *lv)

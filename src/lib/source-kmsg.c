@@ -17,6 +17,7 @@
 
 struct scl_kmsg {
 	int fd;
+	int ctl;  /* NETLINK_AUDIT control socket for markers and the lost counter, or -1 */
 	bool can_mark;
 	scl_marker marker;
 	bool marker_pending, marker_seen;
@@ -115,18 +116,29 @@ int scl_kmsg_dispatch(scl_kmsg *k, const scl_live_ops *ops, void *ud)
 
 static int send_marker(scl_kmsg *k)
 {
-	int r = scl_audit_send_marker(&k->marker);
+	int r = scl_audit_send_marker_fd(k->ctl, &k->marker);
 	return r < 0 ? r : 0;
 }
 
 int scl_kmsg_open(const char *path, int timeout_ms, scl_kmsg **ret)
 {
+	return scl_kmsg_open_ctl(path, timeout_ms, -1, ret);
+}
+
+int scl_kmsg_open_ctl(const char *path, int timeout_ms, int ctl, scl_kmsg **ret)
+{
 	scl_kmsg *k = calloc(1, sizeof(*k));
 	scl_audit_status st;
 	int r;
 
-	if (!k)
+	if (!k) {
+		if (ctl >= 0)
+			close(ctl);
 		return -ENOMEM;
+	}
+	k->ctl = ctl >= 0 ? ctl : scl_audit_socket();
+	if (k->ctl < 0)
+		k->ctl = -1;
 	k->fd = open(path ? path : "/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (k->fd < 0) {
 		r = -errno;
@@ -170,7 +182,7 @@ int scl_kmsg_open(const char *path, int timeout_ms, scl_kmsg **ret)
 	memset(&k->st, 0, sizeof(k->st));
 	memset(&k->marker, 0, sizeof(k->marker));
 	k->marker_seen = k->marker_pending = false;
-	if (scl_audit_get_status(&st) == 0) {
+	if (scl_audit_get_status_fd(k->ctl, &st) == 0) {
 		k->lost_known = true;
 		k->lost_start = st.lost;
 	}
@@ -219,7 +231,7 @@ int scl_kmsg_stats(scl_kmsg *k, scl_live_stats *ret)
 	k->st.serials_tracked = false;
 	k->st.lost_known = false;
 	k->st.kernel_lost = 0;
-	if (k->lost_known && scl_audit_get_status(&st) == 0) {
+	if (k->lost_known && scl_audit_get_status_fd(k->ctl, &st) == 0) {
 		k->st.lost_known = true;
 		k->st.kernel_lost = (uint32_t)(st.lost - k->lost_start);
 	}
@@ -233,5 +245,7 @@ void scl_kmsg_free(scl_kmsg *k)
 		return;
 	if (k->fd >= 0)
 		close(k->fd);
+	if (k->ctl >= 0)
+		close(k->ctl);
 	free(k);
 }

@@ -5,6 +5,7 @@
  * its own errors, and we need all three under our control.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
@@ -237,6 +238,26 @@ static void to_public(const struct audit_status *k, scl_audit_status *s)
 	};
 }
 
+int scl_audit_socket(void)
+{
+	return nl_socket(false);
+}
+
+int scl_audit_get_status_fd(int fd, scl_audit_status *ret)
+{
+	static uint32_t seq = 1U << 30;
+	struct audit_status k;
+	int r;
+
+	if (fd < 0)
+		return scl_audit_get_status(ret);
+	r = get_status(fd, ++seq, &k);
+	if (r < 0)
+		return r;
+	to_public(&k, ret);
+	return 0;
+}
+
 int scl_audit_get_status(scl_audit_status *ret)
 {
 	struct audit_status k;
@@ -266,6 +287,19 @@ static uint16_t marker_type(int fd, uint32_t seq)
 	if (get_status(fd, seq, &k) < 0 || k.enabled == 0)
 		return AUDIT_USER_AVC;
 	return AUDIT_TRUSTED_APP;
+}
+
+int scl_audit_send_marker_fd(int fd, const scl_marker *m)
+{
+	static uint32_t seq = 1U << 30;
+	uint16_t type;
+	int r;
+
+	if (fd < 0)
+		return scl_audit_send_marker(m);
+	type = marker_type(fd, ++seq);
+	r = send_marker(fd, ++seq, m, type);
+	return r < 0 ? r : type;
 }
 
 int scl_audit_send_marker(const scl_marker *m)
@@ -552,6 +586,13 @@ void scl_netlink_get_info(const scl_netlink *nl, scl_netlink_info *ret)
 int scl_netlink_fd(const scl_netlink *nl)
 {
 	return nl->fd;
+}
+
+int scl_netlink_ctl_dup(const scl_netlink *nl)
+{
+	int fd = nl->ctl >= 0 ? fcntl(nl->ctl, F_DUPFD_CLOEXEC, 3) : -1;
+
+	return fd < 0 ? -1 : fd;
 }
 
 static void count(uint64_t *c)
