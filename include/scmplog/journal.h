@@ -35,7 +35,74 @@
  *
  * journald reads audit records from the multicast group and rate-limits, so
  * the journal may lack records under load; nothing here can tell.
+ *
+ * Rotation and vacuuming.  journald renames a full (or --rotate'd) file to
+ * an archived name and starts a new one; sd-journal follows both, so a
+ * rotation loses nothing.  Vacuuming deletes archived files: one that still
+ * held entries not read yet (a follower that was behind, or stopped, or a
+ * cursor saved before the files went) takes them along.  journald numbers
+ * every entry it writes in one sequence (system and user journals alike, the
+ * "i=" of a cursor in the "s=" sequence), so a removal is measured: the
+ * entries of any kind between the last one read and the first one left after
+ * it.  Matched or not: that is an upper bound of the records lost, exact only
+ * if every entry was a record.  See opts->gap.
  */
+
+/* A journal position, from a cursor's fields s= (sequence id), i= (sequence number), t= (realtime). */
+typedef struct scl_journal_pos {
+	char seqnum_id[33]; /* 32 lowercase hex digits */
+	uint64_t seqnum;
+	uint64_t realtime;  /* usec since the epoch; 0 if the cursor has no t= */
+} scl_journal_pos;
+
+/*
+ * Parse a cursor as sd_journal_get_cursor() writes it ("s=ID;i=HEX;b=...;
+ * m=HEX;t=HEX;x=HEX"): ';'-separated KEY=VALUE items, s= and i= required
+ * (32 hex digits, a hex number), t= optional, other keys ignored.  n bytes,
+ * no NUL needed.  0, or -EINVAL (malformed, an item repeated, n over
+ * SCL_MAX_JOURNAL_CURSOR); *ret is written only on success.
+ */
+int scl_journal_cursor_pos(const char *cursor, size_t n, scl_journal_pos *ret);
+
+/*
+ * Entries missing between a and b: true with *ret_missing = b.seqnum -
+ * a.seqnum - 1 when both are in one sequence and b comes after a; false
+ * (*ret_missing untouched) when they cannot be compared (another sequence:
+ * journald started over, another machine) or b is not after a.
+ */
+bool scl_journal_pos_gap(const scl_journal_pos *a, const scl_journal_pos *b, uint64_t *ret_missing);
+
+/*
+ * Entries the journal no longer has, found before they were read: between
+ * the entry of last (the last one read, or opts->cursor) and the first entry
+ * there is after it, next.  last_pos/next_pos are their parsed cursors
+ * (seqnum_id[0] == 0 where one did not parse).
+ */
+typedef struct scl_journal_gap {
+	const char *last, *next;
+	scl_journal_pos last_pos, next_pos;
+	/* known: missing is the number of journal entries of every kind in between (records: up to it) */
+	bool known;
+	uint64_t missing;
+	bool resumed; /* found when the scan started from opts->cursor, not while following */
+} scl_journal_gap;
+
+typedef enum scl_journal_file_change {
+	SCL_JOURNAL_FILE_ADDED,
+	SCL_JOURNAL_FILE_REMOVED,
+	SCL_JOURNAL_FILE_ARCHIVED, /* renamed: journald rotated it (path -> new_path) */
+} scl_journal_file_change;
+
+/*
+ * The journal files a source had last time it was looked at, kept by the
+ * caller across scans (opts->files) so that a file removed between two scans
+ * is named too.  Tracks up to SCL_MAX_JOURNAL_FILES files; past that it
+ * stops telling changes (file_changed is no longer called, every change of
+ * the file set is checked for a gap).  scl_journal_files_free(NULL) is fine.
+ */
+typedef struct scl_journal_files scl_journal_files;
+scl_journal_files *scl_journal_files_new(void);
+void scl_journal_files_free(scl_journal_files *files);
 
 typedef struct scl_journal_opts {
 	/*
@@ -53,6 +120,29 @@ typedef struct scl_journal_opts {
 	const volatile sig_atomic_t *stop;
 	/* follow: called whenever all entries are read; a negative return stops the scan with it */
 	int (*idle)(void *ud);
+	/*
+	 * The source's journal files as last seen (NULL: not tracked).  The
+	 * first scan with it only records them; then, at the start of each scan
+	 * and whenever sd-journal says files came or went while following,
+	 * file_changed (may be NULL) is called for each file added, removed or
+	 * archived, in that order of the inode numbers.  For a directory or the
+	 * system journal: every *.journal and *.journal~ in it and its
+	 * machine-id subdirectories (the system journal: /run/log/journal and
+	 * /var/log/journal, this machine's only); for files: those paths.
+	 */
+	scl_journal_files *files;
+	int (*file_changed)(void *ud, scl_journal_file_change what, const char *path, const char *new_path);
+	/*
+	 * Entries gone before they were read (see above): called with what is
+	 * known of the gap, when the scan starts from opts->cursor and finds its
+	 * entry gone (or files were removed since the last scan with the same
+	 * opts->files), and while following when a file was removed (every
+	 * change of the file set without opts->files).  Nothing is called when
+	 * the entries after the last one read are all there, or when its entry
+	 * is there and the journal goes on in another sequence.  A negative
+	 * return stops the scan with it.  NULL: gaps are not looked for.
+	 */
+	int (*gap)(void *ud, const scl_journal_gap *g);
 } scl_journal_opts;
 
 /*

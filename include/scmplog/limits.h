@@ -60,6 +60,8 @@
 #define SCL_MAX_K8S_LOG_ENTRIES 100000
 /* A journal cursor given to resume from (systemd's are about 150 bytes). */
 #define SCL_MAX_JOURNAL_CURSOR 1024
+/* Journal files whose changes (rotation, vacuum) a followed journal source tells. */
+#define SCL_MAX_JOURNAL_FILES 65536
 
 /*
  * A syscall set (sysset.h): lanes of 65536 numbers per (arch, action, compat)

@@ -90,7 +90,10 @@ static void help(void)
 	       "Every audit setting changed is restored on exit.  The live sources need root.\n\n"
 	       "Journal and log file records carry no live process: one is attributed by its pid\n"
 	       "only while that process still exists.  journald rate-limits the audit stream and\n"
-	       "drops records under load.\n\n"
+	       "drops records under load.  A journal rotation loses nothing (-v notes the files);\n"
+	       "journal files vacuumed before they were read (the collector was behind, stopped,\n"
+	       "or its --cursor-file's entry is gone) are reported, \"up to N\" records counted as\n"
+	       "lost (N: the journal entries of every kind missing).\n\n"
 	       "Exit status: 0 after a signal, once every profile was written; 1 on errors (a\n"
 	       "profile that could not be written or read); 2 usage.\n");
 }
@@ -211,6 +214,18 @@ struct collect {
 	uint64_t overflows_seen;
 	/* systemd's watchdog: WATCHDOG=1 every watchdog_ms (half of WATCHDOG_USEC), 0 if off */
 	int64_t watchdog_ms, next_watchdog;
+	/*
+	 * The journal's files across scans, and its gaps: entries removed
+	 * (vacuumed) before they were read, up to jmissing of them records,
+	 * junknown gaps of unknown size.  jremoved: the files removed since the
+	 * last gap, for its message.
+	 */
+	scl_journal_files *jfiles;
+	uint64_t jgaps, jmissing, junknown;
+	char jremoved[512];
+	size_t jremoved_n, jremoved_named;
+	const char *cursor_file;
+	bool jfirst; /* the first scan: a gap at its start is the cursor file's */
 	/* counters */
 	uint64_t records, attributed, host, not_selected, gone, no_pid, unreadable, undecided;
 	uint64_t no_host, duplicates, malformed, over_limit;
@@ -1460,6 +1475,12 @@ static size_t n_selected(const struct collect *C)
 	return n;
 }
 
+/* Records the journal lost before they were read: up to this many (an unknown-sized gap counts one). */
+static uint64_t journal_lost(const struct collect *C)
+{
+	return C->jmissing + C->junknown;
+}
+
 static void notify_status(const struct collect *C, uint64_t lost)
 {
 	char s[256];
@@ -1489,10 +1510,10 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 
 	if (C->split_host) {
 		log_info("%llu SECCOMP records read %s: %llu attributed to %zu host%s, %llu without a hostname, "
-			 "%llu past SCL_MAX_GROUPS",
+			 "%llu past SCL_MAX_GROUPS, %llu lost",
 			 (unsigned long long)C->records, name, (unsigned long long)C->attributed, n_selected(C),
 			 n_selected(C) == 1 ? "" : "s", (unsigned long long)C->no_host,
-			 (unsigned long long)C->over_groups);
+			 (unsigned long long)C->over_groups, (unsigned long long)(lost + journal_lost(C)));
 	} else {
 		log_info("%llu SECCOMP records read %s: %llu attributed to %zu container%s, %llu unattributed "
 			 "(%llu of gone unknown processes, %llu gone with their cgroup unknown since exec, "
@@ -1502,7 +1523,8 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 			 n_selected(C) == 1 ? "" : "s", (unsigned long long)unattributed(C), (unsigned long long)C->gone,
 			 (unsigned long long)C->n_uncertain, (unsigned long long)C->no_pid, (unsigned long long)C->unreadable, (unsigned long long)C->undecided,
 			 (unsigned long long)C->over_groups,
-			 (unsigned long long)C->host, (unsigned long long)C->not_selected, (unsigned long long)lost);
+			 (unsigned long long)C->host, (unsigned long long)C->not_selected,
+			 (unsigned long long)(lost + journal_lost(C)));
 	}
 	for (size_t i = 0; i < C->n_files; i++) {
 		const struct outfile *f = &C->files[i];
@@ -1523,6 +1545,11 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 			 (unsigned long long)st->overflows, st->overflows == 1 ? "" : "s",
 			 (unsigned long long)st->suppressed);
 	cli_live_report_slot(st);
+	if (C->jgaps)
+		log_warn("lost: %llu journal gap%s (entries removed before they were read), up to %llu records%s: "
+			 "the profiles may be incomplete",
+			 (unsigned long long)C->jgaps, C->jgaps == 1 ? "" : "s", (unsigned long long)C->jmissing,
+			 C->junknown ? " and an unknown number" : "");
 	if (C->conn && (scl_proc_conn_overflows(C->conn) || scl_proc_conn_malformed(C->conn)))
 		log_warn("process events: %llu overflow%s, %llu malformed: some short-lived processes may be unattributed",
 			 (unsigned long long)scl_proc_conn_overflows(C->conn),
@@ -1626,10 +1653,104 @@ static int on_journal_idle(void *ud)
 	struct collect *C = ud;
 	int64_t now = now_ms();
 
+	/* the files removed before now were checked for a gap (and none was found) */
+	C->jremoved[0] = '\0';
+	C->jremoved_n = C->jremoved_named = 0;
+
 	check_signals(C);
 	watchdog_kick(C, now);
 	if (now >= C->next_flush)
 		C->scan_stop = 1;
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static int on_journal_file(void *ud, scl_journal_file_change what, const char *path, const char *new_path)
+{
+	struct collect *C = ud;
+
+	if (what == SCL_JOURNAL_FILE_REMOVED) {
+		size_t l = strlen(C->jremoved);
+		int k = snprintf(C->jremoved + l, sizeof(C->jremoved) - l, "%s'%s'", l ? ", " : "", base_name(path));
+
+		/* names past the buffer are left out, their count is not */
+		if (k < 0 || (size_t)k >= sizeof(C->jremoved) - l)
+			C->jremoved[l] = '\0';
+		else
+			C->jremoved_named++;
+		C->jremoved_n++;
+	}
+	if (!cli_verbose)
+		return 0;
+	if (what == SCL_JOURNAL_FILE_ARCHIVED)
+		log_info("journal file '%s' archived as '%s' (rotated)", path, base_name(new_path));
+	else
+		log_info("journal file '%s' %s", path, what == SCL_JOURNAL_FILE_ADDED ? "added" : "removed");
+	return 0;
+}
+
+/* A journal time (usec since the epoch) as "2025-01-31 12:34:56.789012 UTC"; "an unknown time" for 0. */
+static const char *journal_time(uint64_t usec, char *buf, size_t n)
+{
+	time_t t = (time_t)(usec / 1000000);
+	struct tm tm;
+	char d[32];
+
+	if (!usec || !gmtime_r(&t, &tm) || !strftime(d, sizeof(d), "%Y-%m-%d %H:%M:%S", &tm))
+		return "an unknown time";
+	snprintf(buf, n, "%s.%06llu UTC", d, (unsigned long long)(usec % 1000000));
+	return buf;
+}
+
+/*
+ * Entries the journal lost before they were read: say what is known, count
+ * it as lost.  The count is of journal entries of every kind (journald
+ * numbers them all in one sequence), so the records among them are up to it.
+ */
+static int on_journal_gap(void *ud, const scl_journal_gap *g)
+{
+	struct collect *C = ud;
+	char what[sizeof(C->jremoved) + 200], more[48] = "", t1[48], t2[48];
+
+	C->jgaps++;
+	if (g->known)
+		C->jmissing += g->missing;
+	else
+		C->junknown++;
+	if (C->jremoved_n > C->jremoved_named)
+		snprintf(more, sizeof(more), " and %zu more", C->jremoved_n - C->jremoved_named);
+	if (C->jremoved_named)
+		snprintf(what, sizeof(what), "journal file%s %s%s %s removed (vacuumed) before scmplog read %s",
+			 C->jremoved_n == 1 ? "" : "s", C->jremoved, more, C->jremoved_n == 1 ? "was" : "were",
+			 C->jremoved_n == 1 ? "all of it" : "all of them");
+	else if (g->resumed && C->jfirst && C->cursor_file)
+		snprintf(what, sizeof(what),
+			 "the journal no longer has the entry of the cursor in '%s' nor some after it (vacuumed while "
+			 "scmplog was not running?)",
+			 C->cursor_file);
+	else
+		snprintf(what, sizeof(what), "journal entries were removed (vacuumed) before scmplog read them");
+	if (g->known)
+		log_warn("%s: up to %llu SECCOMP record%s lost, journal entries %llu to %llu "
+			 "(after %s, before %s; entries of every kind, so the records among them are fewer or as many): "
+			 "the profiles may be incomplete",
+			 what, (unsigned long long)g->missing, g->missing == 1 ? "" : "s",
+			 (unsigned long long)g->last_pos.seqnum + 1, (unsigned long long)g->next_pos.seqnum - 1,
+			 journal_time(g->last_pos.realtime, t1, sizeof(t1)),
+			 journal_time(g->next_pos.realtime, t2, sizeof(t2)));
+	else
+		log_warn("%s: an unknown number of SECCOMP records lost after %s (the journal "
+			 "goes on in another sequence, at %s): the profiles may be incomplete",
+			 what, journal_time(g->last_pos.realtime, t1, sizeof(t1)),
+			 journal_time(g->next_pos.realtime, t2, sizeof(t2)));
+	C->jremoved[0] = '\0';
+	C->jremoved_n = C->jremoved_named = 0;
 	return 0;
 }
 
@@ -1645,6 +1766,11 @@ static int collect_journal(struct collect *C, const char *jdir, const char *curs
 	_cleanup_free_ char *cursor = NULL;
 	int r;
 
+	C->jfiles = scl_journal_files_new();
+	if (!C->jfiles)
+		return -ENOMEM;
+	C->cursor_file = cursor_file;
+	C->jfirst = true;
 	if (cursor_file) {
 		r = cursor_load(cursor_file, &cursor);
 		if (r < 0) {
@@ -1663,12 +1789,16 @@ static int collect_journal(struct collect *C, const char *jdir, const char *curs
 			.wait_usec = 200000,
 			.stop = &C->scan_stop,
 			.idle = on_journal_idle,
+			.files = C->jfiles,
+			.file_changed = on_journal_file,
+			.gap = on_journal_gap,
 		};
 		char *next = NULL;
 
 		C->scan_stop = 0;
 		C->next_flush = now_ms() + (int64_t)interval * 1000;
 		r = jdir ? scl_journal_scan_dir(jdir, &ops, C, &jo, &next) : scl_journal_scan_system(&ops, C, &jo, &next);
+		C->jfirst = false;
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0) {
@@ -1693,7 +1823,7 @@ static int collect_journal(struct collect *C, const char *jdir, const char *curs
 				C->errors++;
 			}
 		}
-		notify_status(C, 0);
+		notify_status(C, journal_lost(C));
 		if (C->terminate)
 			return r;
 		watchdog_kick(C, now_ms());
@@ -2359,6 +2489,7 @@ out:
 	cli_signals_restore(&sig);
 	cli_notify_close();
 	scl_proc_conn_free(C.conn);
+	scl_journal_files_free(C.jfiles);
 	scl_container_cache_free(C.cache);
 	scl_mapper_free(C.mapper);
 	for (size_t i = 0; i < C.n_files; i++) {

@@ -385,3 +385,66 @@ bad:
 	}
 	return SCL_LINE_OTHER;
 }
+
+/* ---- cursors ---- */
+
+int scl_journal_cursor_pos(const char *cursor, size_t n, scl_journal_pos *ret)
+{
+	scl_journal_pos pos = { .seqnum_id = "" };
+	bool have_s = false, have_i = false, have_t = false;
+	const char *p = cursor, *end = cursor + n;
+
+	if (!cursor || n == 0 || n > SCL_MAX_JOURNAL_CURSOR)
+		return -EINVAL;
+	while (p <= end) {
+		const char *semi = memchr(p, ';', (size_t)(end - p)), *item_end = semi ? semi : end;
+		const char *eq = memchr(p, '=', (size_t)(item_end - p));
+		const char *v;
+		size_t kn, vn;
+
+		if (!eq)
+			return -EINVAL;
+		kn = (size_t)(eq - p);
+		v = eq + 1;
+		vn = (size_t)(item_end - v);
+		if (kn == 0)
+			return -EINVAL;
+		if (kn != 1)
+			; /* not one of ours */
+		else if (*p == 's') {
+			uint64_t d;
+			if (have_s || vn != 32)
+				return -EINVAL;
+			for (size_t i = 0; i < 32; i++) {
+				if (scl_parse_x64(v + i, 1, 15, &d) < 0)
+					return -EINVAL;
+				pos.seqnum_id[i] = "0123456789abcdef"[d];
+			}
+			pos.seqnum_id[32] = '\0';
+			have_s = true;
+		} else if (*p == 'i') {
+			if (have_i || scl_parse_x64(v, vn, UINT64_MAX, &pos.seqnum) < 0)
+				return -EINVAL;
+			have_i = true;
+		} else if (*p == 't') {
+			if (have_t || scl_parse_x64(v, vn, UINT64_MAX, &pos.realtime) < 0)
+				return -EINVAL;
+			have_t = true;
+		}
+		if (!semi)
+			break;
+		p = semi + 1;
+	}
+	if (!have_s || !have_i)
+		return -EINVAL;
+	*ret = pos;
+	return 0;
+}
+
+bool scl_journal_pos_gap(const scl_journal_pos *a, const scl_journal_pos *b, uint64_t *ret_missing)
+{
+	if (!a || !b || !a->seqnum_id[0] || strcmp(a->seqnum_id, b->seqnum_id) || b->seqnum <= a->seqnum)
+		return false;
+	*ret_missing = b->seqnum - a->seqnum - 1;
+	return true;
+}

@@ -7,12 +7,16 @@
  * fields make is decided by scl_journal_entry() (journal-text.c), which needs
  * no sd-journal.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
 
 #include "internal.h"
@@ -21,6 +25,8 @@
 #include "util.h"
 
 #define WAIT_USEC_DEFAULT 1000000
+/* entries looked at after a gap for the first one in the same sequence */
+#define PROBE_MAX 1024
 
 static const unsigned char journal_magic[8] = { 'L', 'P', 'K', 'S', 'H', 'H', 'R', 'H' };
 
@@ -86,16 +92,408 @@ static int add_matches(sd_journal *j)
 	return 0;
 }
 
+/* What a scan reads: files (NULL-terminated paths), a directory, or the system journal. */
+struct source {
+	const char **paths;
+	const char *dir;
+};
+
+/* all: every journal of the source, user journals too (their entries share journald's sequence) */
+static int source_open(const struct source *src, bool all, sd_journal **ret)
+{
+	if (src->paths)
+		return sd_journal_open_files(ret, src->paths, 0);
+	if (src->dir)
+		return sd_journal_open_directory(ret, src->dir, 0);
+	return sd_journal_open(ret, SD_JOURNAL_LOCAL_ONLY | (all ? 0 : SD_JOURNAL_SYSTEM));
+}
+
+/* ---- the source's files, to tell rotation and vacuuming apart ---- */
+
+struct jfile {
+	dev_t dev;
+	ino_t ino;
+	char *path;
+};
+
+struct scl_journal_files {
+	struct jfile *v;
+	size_t n, cap;
+	bool init; /* v holds a listing */
+	bool over; /* the last listing was over SCL_MAX_JOURNAL_FILES: not tracked */
+};
+
+scl_journal_files *scl_journal_files_new(void)
+{
+	return calloc(1, sizeof(scl_journal_files));
+}
+
+static void files_clear(scl_journal_files *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		free(fs->v[i].path);
+	free(fs->v);
+	fs->v = NULL;
+	fs->n = fs->cap = 0;
+}
+
+void scl_journal_files_free(scl_journal_files *fs)
+{
+	if (!fs)
+		return;
+	files_clear(fs);
+	free(fs);
+}
+
+static void files_freep(scl_journal_files *fs)
+{
+	files_clear(fs);
+}
+
+static int files_add(scl_journal_files *fs, const char *path, const struct stat *st)
+{
+	if (fs->n == SCL_MAX_JOURNAL_FILES)
+		return -E2BIG;
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 16;
+		struct jfile *nv = realloc(fs->v, cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		fs->v = nv;
+		fs->cap = cap;
+	}
+	fs->v[fs->n].path = strdup(path);
+	if (!fs->v[fs->n].path)
+		return -ENOMEM;
+	fs->v[fs->n].dev = st->st_dev;
+	fs->v[fs->n].ino = st->st_ino;
+	fs->n++;
+	return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+static bool id128_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i == 32;
+}
+
+/*
+ * The journal files in dir, and in its machine-id subdirectories (only the
+ * one named only, if set) when sub.  A directory that cannot be read is
+ * left out (sd-journal leaves it out too): only -ENOMEM and -E2BIG.
+ */
+static int list_dir(scl_journal_files *fs, const char *dir, bool sub, const char *only)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	while (r == 0 && (de = readdir(d))) {
+		char path[4096];
+		struct stat st;
+		int k;
+
+		if (de->d_name[0] == '.')
+			continue;
+		k = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (k < 0 || (size_t)k >= sizeof(path) || stat(path, &st) < 0)
+			continue;
+		if (S_ISREG(st.st_mode) && (ends_with(de->d_name, ".journal") || ends_with(de->d_name, ".journal~")))
+			r = files_add(fs, path, &st);
+		else if (S_ISDIR(st.st_mode) && sub && id128_name(de->d_name) && (!only || !strcmp(de->d_name, only)))
+			r = list_dir(fs, path, false, NULL);
+	}
+	closedir(d);
+	return r;
+}
+
+static int jfile_cmp(const void *a, const void *b)
+{
+	const struct jfile *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static int list_source(scl_journal_files *fs, const struct source *src)
+{
+	int r = 0;
+
+	if (src->paths) {
+		for (size_t i = 0; r == 0 && src->paths[i]; i++) {
+			struct stat st;
+			if (stat(src->paths[i], &st) == 0)
+				r = files_add(fs, src->paths[i], &st);
+		}
+	} else if (src->dir) {
+		r = list_dir(fs, src->dir, true, NULL);
+	} else {
+		char mid[33];
+		sd_id128_t id;
+
+		if (sd_id128_get_machine(&id) < 0)
+			return 0;
+		sd_id128_to_string(id, mid);
+		r = list_dir(fs, "/run/log/journal", true, mid);
+		if (r == 0)
+			r = list_dir(fs, "/var/log/journal", true, mid);
+	}
+	if (r == 0 && fs->n > 1)
+		qsort(fs->v, fs->n, sizeof(*fs->v), jfile_cmp);
+	return r;
+}
+
+static int tell(const scl_journal_opts *o, void *ud, scl_journal_file_change what, const char *path,
+		const char *new_path)
+{
+	return o->file_changed ? o->file_changed(ud, what, path, new_path) : 0;
+}
+
+/*
+ * Compare the source's files with o->files, tell the changes and keep the
+ * new listing.  *ret_removed: a file went, or it cannot be told.
+ */
+static int files_update(const struct source *src, const scl_journal_opts *o, void *ud, bool *ret_removed)
+{
+	_cleanup_(files_freep) scl_journal_files now = { 0 };
+	scl_journal_files *old = o->files;
+	size_t i = 0, k = 0;
+	bool removed = false;
+	int r;
+
+	r = list_source(&now, src);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		files_clear(old);
+		old->init = old->over = true;
+		*ret_removed = true;
+		return 0;
+	}
+	if (!old->init || old->over) {
+		*ret_removed = old->over;
+		files_clear(old);
+		*old = now;
+		old->init = true;
+		now = (scl_journal_files){ 0 };
+		return 0;
+	}
+	r = 0;
+	while (r >= 0 && (i < old->n || k < now.n)) {
+		const struct jfile *a = i < old->n ? old->v + i : NULL, *b = k < now.n ? now.v + k : NULL;
+		int c;
+
+		if (!a)
+			c = 1;
+		else if (!b)
+			c = -1;
+		else if (a->dev != b->dev)
+			c = a->dev < b->dev ? -1 : 1;
+		else
+			c = a->ino == b->ino ? 0 : a->ino < b->ino ? -1 : 1;
+		if (c < 0 && a) {
+			removed = true;
+			r = tell(o, ud, SCL_JOURNAL_FILE_REMOVED, a->path, NULL);
+			i++;
+		} else if (c > 0 && b) {
+			r = tell(o, ud, SCL_JOURNAL_FILE_ADDED, b->path, NULL);
+			k++;
+		} else if (a && b) { /* the same inode */
+			const char *base = strrchr(a->path, '/');
+
+			/*
+			 * journald renames an active file (no '@') to its archived
+			 * name; an archived one is never renamed: the same inode
+			 * under another name is a new file in a deleted one's inode.
+			 */
+			if (!strcmp(a->path, b->path)) {
+				r = 0;
+			} else if (!strchr(base ? base : a->path, '@')) {
+				r = tell(o, ud, SCL_JOURNAL_FILE_ARCHIVED, a->path, b->path);
+			} else {
+				removed = true;
+				r = tell(o, ud, SCL_JOURNAL_FILE_REMOVED, a->path, NULL);
+				if (r >= 0)
+					r = tell(o, ud, SCL_JOURNAL_FILE_ADDED, b->path, NULL);
+			}
+			i++;
+			k++;
+		}
+	}
+	files_clear(old);
+	*old = now;
+	old->init = true;
+	now = (scl_journal_files){ 0 };
+	*ret_removed = removed;
+	return r < 0 ? r : 0;
+}
+
+/* ---- gaps ---- */
+
+static void pos_of(const char *cursor, scl_journal_pos *ret)
+{
+	if (!cursor || scl_journal_cursor_pos(cursor, strlen(cursor), ret) < 0)
+		memset(ret, 0, sizeof(*ret));
+}
+
+/*
+ * The first entry of any kind after the one of cursor (at pos), in every
+ * journal of the source: the first in pos's sequence among the next
+ * PROBE_MAX, else the first one.  1 with *ret_next (malloc'd) and its
+ * position, 0 if there is none, or -errno.  *ret_here: cursor's entry is
+ * still there.
+ */
+static int probe_after(const struct source *src, const char *cursor, const scl_journal_pos *pos, bool *ret_here,
+		       char **ret_next, scl_journal_pos *ret_next_pos)
+{
+	_cleanup_journal_ sd_journal *j = NULL;
+	_cleanup_free_ char *first = NULL;
+	scl_journal_pos first_pos = { .seqnum_id = "" };
+	int r;
+
+	r = source_open(src, true, &j);
+	if (r < 0)
+		return r;
+	r = sd_journal_seek_cursor(j, cursor);
+	if (r < 0)
+		return r;
+	for (int k = 0; k < PROBE_MAX; k++) {
+		scl_journal_pos p;
+		char *c = NULL;
+
+		r = sd_journal_next(j);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		r = sd_journal_test_cursor(j, cursor);
+		if (r < 0)
+			return r;
+		if (r > 0) {
+			*ret_here = true;
+			continue;
+		}
+		r = sd_journal_get_cursor(j, &c);
+		if (r < 0)
+			return r;
+		pos_of(c, &p);
+		if (pos->seqnum_id[0] && !strcmp(p.seqnum_id, pos->seqnum_id)) {
+			if (p.seqnum <= pos->seqnum) {
+				/* its own entry, with other fields (another boot id in a crafted cursor) */
+				free(c);
+				continue;
+			}
+			*ret_next = c;
+			*ret_next_pos = p;
+			return 1;
+		}
+		if (!first) {
+			first = c;
+			first_pos = p;
+		} else {
+			free(c);
+		}
+	}
+	if (!first)
+		return 0;
+	*ret_next = TAKE_PTR(first);
+	*ret_next_pos = first_pos;
+	return 1;
+}
+
+/*
+ * Look for entries gone after *last's (see opts->gap).  A gap told moves
+ * *last to its end, so that it is told once (by a later check, or a scan
+ * resuming from the cursor returned): to a cursor of the last entry
+ * missing, "s=ID;i=N-1;t=T-1" (N, T: the first entry there is after it), which
+ * sd-journal seeks by sequence number and which names no entry, so that the
+ * first one after it is still read; for a gap into another sequence, to
+ * that first entry (which is then not read if the scan stops before it).
+ * A journal that cannot be opened again for it gives no verdict: only
+ * -ENOMEM and the callback's return.
+ */
+static int check_gap(const struct source *src, char **last, bool resumed, const scl_journal_opts *o, void *ud)
+{
+	scl_journal_gap g = { .last = *last, .resumed = resumed };
+	_cleanup_free_ char *next = NULL;
+	bool here = false;
+	int r;
+
+	if (!o->gap || !*last)
+		return 0;
+	pos_of(*last, &g.last_pos);
+	r = probe_after(src, *last, &g.last_pos, &here, &next, &g.next_pos);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	if (r == 0)
+		return 0; /* nothing after it (yet): nothing to tell */
+	g.next = next;
+	g.known = scl_journal_pos_gap(&g.last_pos, &g.next_pos, &g.missing);
+	if (g.known ? g.missing == 0 : here)
+		return 0;
+	r = o->gap(ud, &g);
+	if (r < 0)
+		return r;
+	if (g.known) {
+		char end[sizeof("s=;i=;t=") + 32 + 2 * 16];
+
+		if (g.next_pos.realtime)
+			snprintf(end, sizeof(end), "s=%s;i=%" PRIx64 ";t=%" PRIx64, g.next_pos.seqnum_id,
+				 g.next_pos.seqnum - 1, g.next_pos.realtime - 1);
+		else
+			snprintf(end, sizeof(end), "s=%s;i=%" PRIx64, g.next_pos.seqnum_id, g.next_pos.seqnum - 1);
+		free(next);
+		next = strdup(end);
+		if (!next)
+			return -ENOMEM;
+	}
+	free(*last);
+	*last = TAKE_PTR(next);
+	return 0;
+}
+
 static bool stopped(const scl_journal_opts *o)
 {
 	return o->stop && *o->stop;
 }
 
-static int scan(sd_journal *j, const scl_journal_opts *o, const scl_scan_ops *ops, void *ud, char **ret_cursor)
+/* A copy of the current entry's cursor in *last; only -ENOMEM (the old one kept otherwise). */
+static int save_cursor(sd_journal *j, char **last)
+{
+	char *c = NULL;
+	int r = sd_journal_get_cursor(j, &c);
+
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	free(*last);
+	*last = c;
+	return 0;
+}
+
+static int scan(sd_journal *j, const struct source *src, const scl_journal_opts *o, const scl_scan_ops *ops,
+		void *ud, char **ret_cursor)
 {
 	static const scl_journal_opts none = { 0 };
 	static const scl_scan_ops no_ops = { 0 };
-	bool positioned = false, pending = false;
+	/* last: the cursor of the last entry read (or o->cursor); unsaved: a newer one was read since */
+	_cleanup_free_ char *last = NULL;
+	bool pending = false, unsaved = false, removed = false;
 	uint64_t index = 0;
 	int r;
 
@@ -110,10 +508,17 @@ static int scan(sd_journal *j, const scl_journal_opts *o, const scl_scan_ops *op
 	r = sd_journal_set_data_threshold(j, sizeof("MESSAGE=") - 1 + SCL_MAX_LINE + 1);
 	if (r < 0)
 		return r;
+	if (o->cursor && (strnlen(o->cursor, SCL_MAX_JOURNAL_CURSOR + 1) > SCL_MAX_JOURNAL_CURSOR || !o->cursor[0]))
+		return -EINVAL;
+	if (o->files) {
+		r = files_update(src, o, ud, &removed);
+		if (r < 0)
+			return r;
+	}
 
 	if (o->cursor) {
-		if (strnlen(o->cursor, SCL_MAX_JOURNAL_CURSOR + 1) > SCL_MAX_JOURNAL_CURSOR || !o->cursor[0])
-			return -EINVAL;
+		bool positioned = false;
+
 		r = sd_journal_seek_cursor(j, o->cursor);
 		if (r < 0)
 			return r;
@@ -128,6 +533,14 @@ static int scan(sd_journal *j, const scl_journal_opts *o, const scl_scan_ops *op
 			positioned = r > 0;
 			pending = r == 0;
 		}
+		last = strdup(o->cursor);
+		if (!last)
+			return -ENOMEM;
+		if (!positioned || removed) {
+			r = check_gap(src, &last, true, o, ud);
+			if (r < 0)
+				return r;
+		}
 	} else if (o->tail) {
 		r = sd_journal_seek_tail(j);
 		if (r < 0)
@@ -135,7 +548,7 @@ static int scan(sd_journal *j, const scl_journal_opts *o, const scl_scan_ops *op
 		r = sd_journal_previous(j);
 		if (r < 0)
 			return r;
-		positioned = r > 0;
+		unsaved = r > 0;
 	} else {
 		r = sd_journal_seek_head(j);
 		if (r < 0)
@@ -152,7 +565,7 @@ static int scan(sd_journal *j, const scl_journal_opts *o, const scl_scan_ops *op
 		if (r < 0)
 			return r;
 		if (r > 0) {
-			positioned = true;
+			unsaved = true;
 			r = entry(j, ++index, ops, ud);
 			if (r < 0)
 				return r;
@@ -164,21 +577,43 @@ static int scan(sd_journal *j, const scl_journal_opts *o, const scl_scan_ops *op
 			return r;
 		if (stopped(o))
 			break;
+		/*
+		 * Kept before waiting: a file removed meanwhile takes the current
+		 * entry with it (no cursor then), and a gap is measured from here.
+		 */
+		if (unsaved) {
+			r = save_cursor(j, &last);
+			if (r < 0)
+				return r;
+			unsaved = false;
+		}
 		r = sd_journal_wait(j, o->wait_usec ? o->wait_usec : WAIT_USEC_DEFAULT);
 		if (r < 0 && r != -EINTR)
 			return r;
+		if (r == SD_JOURNAL_INVALIDATE) {
+			/* files came or went: a rotation (nothing lost), or a vacuum */
+			removed = true;
+			if (o->files) {
+				r = files_update(src, o, ud, &removed);
+				if (r < 0)
+					return r;
+			}
+			if (removed) {
+				r = check_gap(src, &last, false, o, ud);
+				if (r < 0)
+					return r;
+			}
+		}
 	}
 
 	if (ret_cursor) {
 		char *c = NULL;
-		if (positioned) {
+		if (unsaved) {
 			r = sd_journal_get_cursor(j, &c);
 			if (r < 0)
 				return r;
-		} else if (o->cursor) {
-			c = strdup(o->cursor);
-			if (!c)
-				return -ENOMEM;
+		} else if (last) {
+			c = TAKE_PTR(last);
 		}
 		*ret_cursor = c;
 	}
@@ -190,6 +625,7 @@ int scl_journal_scan_files(const char *const *paths, size_t n, const scl_scan_op
 {
 	_cleanup_journal_ sd_journal *j = NULL;
 	_cleanup_free_ const char **v = NULL;
+	struct source src = { 0 };
 	int r;
 
 	if (n == 0 || !paths || n > SIZE_MAX / sizeof(*v) - 1)
@@ -202,33 +638,36 @@ int scl_journal_scan_files(const char *const *paths, size_t n, const scl_scan_op
 			return -EINVAL;
 		v[i] = paths[i];
 	}
-	r = sd_journal_open_files(&j, v, 0);
+	src.paths = v;
+	r = source_open(&src, false, &j);
 	if (r < 0)
 		return r;
-	return scan(j, opts, ops, ud, ret_cursor);
+	return scan(j, &src, opts, ops, ud, ret_cursor);
 }
 
 int scl_journal_scan_dir(const char *dir, const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts,
 			 char **ret_cursor)
 {
 	_cleanup_journal_ sd_journal *j = NULL;
+	struct source src = { .dir = dir };
 	int r;
 
 	if (!dir)
 		return -EINVAL;
-	r = sd_journal_open_directory(&j, dir, 0);
+	r = source_open(&src, false, &j);
 	if (r < 0)
 		return r;
-	return scan(j, opts, ops, ud, ret_cursor);
+	return scan(j, &src, opts, ops, ud, ret_cursor);
 }
 
 int scl_journal_scan_system(const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts, char **ret_cursor)
 {
 	_cleanup_journal_ sd_journal *j = NULL;
+	struct source src = { 0 };
 	int r;
 
-	r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
+	r = source_open(&src, false, &j);
 	if (r < 0)
 		return r;
-	return scan(j, opts, ops, ud, ret_cursor);
+	return scan(j, &src, opts, ops, ud, ret_cursor);
 }

@@ -445,6 +445,344 @@ START_TEST(test_entry_too_long)
 }
 END_TEST
 
+/* --------------------------------------------- cursors and gaps */
+
+static const struct cursor_case {
+	const char *in;
+	int r;
+	const char *sid;
+	uint64_t seqnum, realtime;
+} cursor_cases[] = {
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i=27d;b=6f694673aef44117a73d84b420bd4621;m=5485a6a0d;"
+	  "t=661a63a973f0f;x=86844d785e781d24",
+	  0, "b49188d8c9924aa1a61e07c61251ccb9", 0x27d, 0x661a63a973f0f },
+	/* order and unknown keys do not matter; upper-case hex is folded; no t= */
+	{ "b=x;i=1;s=B49188D8C9924AA1A61E07C61251CCB9;zz=9", 0, "b49188d8c9924aa1a61e07c61251ccb9", 1, 0 },
+	{ "s=00000000000000000000000000000000;i=ffffffffffffffff", 0, "00000000000000000000000000000000",
+	  UINT64_MAX, 0 },
+	/* malformed */
+	{ "", -EINVAL, NULL, 0, 0 },
+	{ "garbage", -EINVAL, NULL, 0, 0 },
+	{ "i=27d;b=6f69", -EINVAL, NULL, 0, 0 },                                   /* no s= */
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;b=6f69", -EINVAL, NULL, 0, 0 },       /* no i= */
+	{ "s=b49188d8c9924aa1a61e07c61251ccb;i=1", -EINVAL, NULL, 0, 0 },          /* 31 digits */
+	{ "s=b49188d8c9924aa1a61e07c61251ccb99;i=1", -EINVAL, NULL, 0, 0 },        /* 33 digits */
+	{ "s=g49188d8c9924aa1a61e07c61251ccb9;i=1", -EINVAL, NULL, 0, 0 },
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i=", -EINVAL, NULL, 0, 0 },
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i=-1", -EINVAL, NULL, 0, 0 },
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i=10000000000000000", -EINVAL, NULL, 0, 0 }, /* over 64 bits */
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i=1;i=2", -EINVAL, NULL, 0, 0 },     /* repeated */
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i=1;t=zz", -EINVAL, NULL, 0, 0 },
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i=1;", -EINVAL, NULL, 0, 0 },        /* empty item */
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i=1;x", -EINVAL, NULL, 0, 0 },       /* no '=' */
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i=1;=5", -EINVAL, NULL, 0, 0 },      /* no key */
+	{ "s=b49188d8c9924aa1a61e07c61251ccb9;i= 1", -EINVAL, NULL, 0, 0 },
+};
+
+START_TEST(test_cursor_pos)
+{
+	const struct cursor_case *tc = &cursor_cases[_i];
+	scl_journal_pos p, untouched_pos;
+	size_t n = strlen(tc->in);
+	char *copy = malloc(n + 1);
+
+	memset(&untouched_pos, 0x5a, sizeof(untouched_pos));
+	p = untouched_pos;
+	/* not NUL-terminated: a copy without the NUL, read up to n */
+	ck_assert(copy != NULL);
+	memcpy(copy, tc->in, n);
+	copy[n] = ';';
+	ck_assert_int_eq(scl_journal_cursor_pos(copy, n, &p), tc->r);
+	if (tc->r == 0) {
+		ck_assert_str_eq(p.seqnum_id, tc->sid);
+		ck_assert_uint_eq(p.seqnum, tc->seqnum);
+		ck_assert_uint_eq(p.realtime, tc->realtime);
+	} else {
+		ck_assert_mem_eq(&p, &untouched_pos, sizeof(p));
+	}
+	free(copy);
+}
+END_TEST
+
+START_TEST(test_cursor_pos_limits)
+{
+	char *longc = malloc(SCL_MAX_JOURNAL_CURSOR + 2);
+	scl_journal_pos p;
+	int k;
+
+	ck_assert(longc != NULL);
+	k = snprintf(longc, SCL_MAX_JOURNAL_CURSOR + 2, "s=b49188d8c9924aa1a61e07c61251ccb9;i=1;q=");
+	memset(longc + k, 'a', SCL_MAX_JOURNAL_CURSOR + 1 - (size_t)k);
+	ck_assert_int_eq(scl_journal_cursor_pos(longc, SCL_MAX_JOURNAL_CURSOR + 1, &p), -EINVAL);
+	ck_assert_int_eq(scl_journal_cursor_pos(longc, SCL_MAX_JOURNAL_CURSOR, &p), 0);
+	ck_assert_int_eq(scl_journal_cursor_pos(NULL, 5, &p), -EINVAL);
+	free(longc);
+}
+END_TEST
+
+START_TEST(test_pos_gap)
+{
+	scl_journal_pos a = { "b49188d8c9924aa1a61e07c61251ccb9", 0x27d, 1 }, b = a, other = a;
+	uint64_t m = 77;
+
+	/* the next entry: nothing missing */
+	b.seqnum = 0x27e;
+	ck_assert(scl_journal_pos_gap(&a, &b, &m));
+	ck_assert_uint_eq(m, 0);
+	b.seqnum = 0x27d + 10;
+	ck_assert(scl_journal_pos_gap(&a, &b, &m));
+	ck_assert_uint_eq(m, 9);
+	/* not after it, or another sequence: not comparable, *ret untouched */
+	m = 77;
+	ck_assert(!scl_journal_pos_gap(&b, &a, &m));
+	ck_assert(!scl_journal_pos_gap(&a, &a, &m));
+	other.seqnum_id[0] = 'c';
+	other.seqnum = 0x300;
+	ck_assert(!scl_journal_pos_gap(&a, &other, &m));
+	memset(&other, 0, sizeof(other));
+	ck_assert(!scl_journal_pos_gap(&other, &b, &m));
+	ck_assert(!scl_journal_pos_gap(NULL, &b, &m));
+	ck_assert_uint_eq(m, 77);
+	a.seqnum = 0;
+	b.seqnum = UINT64_MAX;
+	ck_assert(scl_journal_pos_gap(&a, &b, &m));
+	ck_assert_uint_eq(m, UINT64_MAX - 1);
+}
+END_TEST
+
+/* What the gap and file callbacks were told. */
+struct gaps {
+	struct collect c;
+	int n;
+	scl_journal_gap last;
+	char next[SCL_MAX_JOURNAL_CURSOR + 1];
+	int added, removed, archived;
+	char removed_path[256];
+};
+
+static int on_gap(void *ud, const scl_journal_gap *g)
+{
+	struct gaps *s = ud;
+
+	s->n++;
+	s->last = *g;
+	snprintf(s->next, sizeof(s->next), "%s", g->next ? g->next : "");
+	s->last.next = s->next;
+	s->last.last = NULL;
+	return 0;
+}
+
+static int on_file(void *ud, scl_journal_file_change what, const char *path, const char *new_path)
+{
+	struct gaps *s = ud;
+
+	(void)new_path;
+	if (what == SCL_JOURNAL_FILE_ADDED)
+		s->added++;
+	else if (what == SCL_JOURNAL_FILE_REMOVED) {
+		s->removed++;
+		snprintf(s->removed_path, sizeof(s->removed_path), "%s", path);
+	} else
+		s->archived++;
+	return 0;
+}
+
+static int on_gap_fail(void *ud, const scl_journal_gap *g)
+{
+	(void)ud;
+	(void)g;
+	return -ECANCELED;
+}
+
+/*
+ * Resuming from a cursor whose entry is gone.  The fixture is an archived
+ * file of a real journald, its entries 0x246..0x299 of sequence 008de514...:
+ * a cursor of that sequence at 0x23c names an entry the file does not have,
+ * 9 before its first; one of another sequence cannot be measured.
+ */
+#define FIX_SID "008de51424da4dc0afd2f50ddaf1ec88"
+#define FIX_REST ";b=d0c1063855c14f3a84c5b7d4554d137e;m=10e621000;t=661307d9bc000;x=1"
+
+START_TEST(test_resume_gap)
+{
+	struct gaps s;
+	scl_journal_opts o = { 0 };
+	struct collect all;
+	char *cursor = NULL, *mid = NULL;
+	volatile sig_atomic_t stop = 0;
+
+	collect_init(&all);
+	ck_assert_int_eq(scan_path(unit_data_path(JOURNAL), NULL, &all, NULL), 0);
+
+	/* 9 entries gone before the first one there is: up to 9 records, and every record still read */
+	memset(&s, 0, sizeof(s));
+	collect_init(&s.c);
+	o.cursor = "s=" FIX_SID ";i=23c" FIX_REST;
+	o.gap = on_gap;
+	ck_assert_int_eq(scan_path(unit_data_path(JOURNAL), &o, &s.c, &cursor), 0);
+	ck_assert_int_eq(s.n, 1);
+	ck_assert(s.last.known);
+	ck_assert(s.last.resumed);
+	ck_assert_uint_eq(s.last.missing, 9);
+	ck_assert_uint_eq(s.last.last_pos.seqnum, 0x23c);
+	ck_assert_uint_eq(s.last.next_pos.seqnum, 0x246);
+	ck_assert_str_eq(s.last.next_pos.seqnum_id, FIX_SID);
+	ck_assert_uint_eq(s.last.last_pos.realtime, 0x661307d9bc000);
+	ck_assert_ptr_nonnull(strstr(s.next, "i=246;"));
+	ck_assert_uint_eq(s.c.records, all.records);
+	free(cursor);
+	cursor = NULL;
+	collect_free(&s.c);
+
+	/*
+	 * told once: a scan stopped before it read anything returns a cursor of
+	 * the gap's end, which names no entry; resuming from it tells nothing
+	 * and reads every record (none skipped)
+	 */
+	memset(&s, 0, sizeof(s));
+	collect_init(&s.c);
+	stop = 1;
+	o.stop = &stop;
+	ck_assert_int_eq(scan_path(unit_data_path(JOURNAL), &o, &s.c, &cursor), 0);
+	ck_assert_int_eq(s.n, 1);
+	ck_assert_uint_eq(s.c.records, 0);
+	ck_assert_str_eq(cursor, "s=" FIX_SID ";i=245;t=661307d9bcff9");
+	collect_free(&s.c);
+	memset(&s, 0, sizeof(s));
+	collect_init(&s.c);
+	stop = 0;
+	o.stop = NULL;
+	o.cursor = cursor;
+	ck_assert_int_eq(scan_path(unit_data_path(JOURNAL), &o, &s.c, NULL), 0);
+	ck_assert_int_eq(s.n, 0);
+	ck_assert_uint_eq(s.c.records, all.records);
+	assert_same(&all, &s.c);
+	free(cursor);
+	cursor = NULL;
+	collect_free(&s.c);
+
+	/* the entry just before the first: nothing missing, nothing told */
+	memset(&s, 0, sizeof(s));
+	collect_init(&s.c);
+	o.cursor = "s=" FIX_SID ";i=245" FIX_REST;
+	ck_assert_int_eq(scan_path(unit_data_path(JOURNAL), &o, &s.c, NULL), 0);
+	ck_assert_int_eq(s.n, 0);
+	ck_assert_uint_eq(s.c.records, all.records);
+	collect_free(&s.c);
+
+	/* another sequence, its entry gone: a gap of unknown size */
+	memset(&s, 0, sizeof(s));
+	collect_init(&s.c);
+	o.cursor = "s=11111111111111111111111111111111;i=5" FIX_REST;
+	ck_assert_int_eq(scan_path(unit_data_path(JOURNAL), &o, &s.c, NULL), 0);
+	ck_assert_int_eq(s.n, 1);
+	ck_assert(!s.last.known);
+	ck_assert_str_eq(s.last.next_pos.seqnum_id, FIX_SID);
+	collect_free(&s.c);
+
+	/* a real cursor: its entry is there, no gap; the rest read */
+	memset(&s, 0, sizeof(s));
+	collect_init(&s.c);
+	s.c.stop_after = 3;
+	s.c.stop = &stop;
+	memset(&o, 0, sizeof(o));
+	o.stop = &stop;
+	o.gap = on_gap;
+	ck_assert_int_eq(scan_path(unit_data_path(JOURNAL), &o, &s.c, &mid), 0);
+	collect_free(&s.c);
+	collect_init(&s.c);
+	o.cursor = mid;
+	o.stop = NULL;
+	ck_assert_int_eq(scan_path(unit_data_path(JOURNAL), &o, &s.c, NULL), 0);
+	ck_assert_int_eq(s.n, 0);
+	ck_assert_uint_eq(s.c.records, all.records - 3);
+	collect_free(&s.c);
+
+	/* the callback's error stops the scan, *ret_cursor untouched */
+	collect_init(&s.c);
+	o.cursor = "s=" FIX_SID ";i=23c" FIX_REST;
+	o.gap = on_gap_fail;
+	cursor = untouched;
+	ck_assert_int_eq(scan_path(unit_data_path(JOURNAL), &o, &s.c, &cursor), -ECANCELED);
+	ck_assert_str_eq(cursor, "untouched");
+	ck_assert_uint_eq(s.c.records, 0);
+	collect_free(&s.c);
+	free(mid);
+	collect_free(&all);
+}
+END_TEST
+
+/*
+ * A directory's files tracked across scans: the first scan records them,
+ * the next tells a file added, one removed (with a gap if it held entries
+ * after the cursor: here a copy of the fixture under another name does, as
+ * sd-journal reads the same entries from both) and one renamed.
+ */
+START_TEST(test_files_tracked)
+{
+	char dir[] = "/tmp/scl-journal-XXXXXX", a[80], b[80], c[80], d[80], cmd[4300];
+	scl_journal_files *fs = scl_journal_files_new();
+	scl_journal_opts o = { 0 };
+	struct gaps s;
+	char *cursor = NULL;
+
+	ck_assert_ptr_nonnull(fs);
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(a, sizeof(a), "%s/system.journal", dir);
+	snprintf(b, sizeof(b), "%s/system@x.journal", dir);
+	snprintf(c, sizeof(c), "%s/user-1000.journal", dir);
+	snprintf(d, sizeof(d), "%s/user-1000@y.journal", dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && cp '%s' '%s' && : >'%s/notes.txt'", unit_data_path(JOURNAL), a,
+		 unit_data_path(JOURNAL), c, dir);
+	ck_assert_int_eq(system(cmd), 0);
+
+	memset(&s, 0, sizeof(s));
+	collect_init(&s.c);
+	o.files = fs;
+	o.file_changed = on_file;
+	o.gap = on_gap;
+	o.tail = true;
+	ck_assert_int_eq(scl_journal_scan_dir(dir, &ops, &s, &o, &cursor), 0);
+	ck_assert_int_eq(s.added + s.removed + s.archived, 0);
+	ck_assert_int_eq(s.n, 0);
+	ck_assert_ptr_nonnull(cursor);
+
+	/* rotated: system.journal archived as system@x, a new system.journal; user-1000 removed */
+	ck_assert_int_eq(rename(a, b), 0);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", unit_data_path(JOURNAL), a);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(unlink(c), 0);
+	collect_free(&s.c);
+	collect_init(&s.c);
+	o.tail = false;
+	o.cursor = cursor;
+	ck_assert_int_eq(scl_journal_scan_dir(dir, &ops, &s, &o, NULL), 0);
+	ck_assert_int_eq(s.archived, 1);
+	ck_assert_int_eq(s.added, 1);
+	ck_assert_int_eq(s.removed, 1);
+	ck_assert_str_eq(s.removed_path, c);
+	/* the tail entry is still there (in three files) and nothing after it: no gap */
+	ck_assert_int_eq(s.n, 0);
+
+	/* an archived name under the same inode is not a rename: removed and added */
+	memset(&s, 0, sizeof(s));
+	collect_init(&s.c);
+	ck_assert_int_eq(rename(b, d), 0);
+	ck_assert_int_eq(scl_journal_scan_dir(dir, &ops, &s, &o, NULL), 0);
+	ck_assert_int_eq(s.archived, 0);
+	ck_assert_int_eq(s.added, 1);
+	ck_assert_int_eq(s.removed, 1);
+	ck_assert_str_eq(s.removed_path, b);
+	collect_free(&s.c);
+
+	free(cursor);
+	scl_journal_files_free(fs);
+	scl_journal_files_free(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* --------------------------------------------- a journal written here */
 
 static const char *journal_remote(void)
@@ -752,6 +1090,11 @@ int main(void)
 	tcase_add_test(tc, test_follow);
 	tcase_add_test(tc, test_follow_idle_error);
 	tcase_add_test(tc, test_system);
+	tcase_add_loop_test(tc, test_cursor_pos, 0, sizeof(cursor_cases) / sizeof(cursor_cases[0]));
+	tcase_add_test(tc, test_cursor_pos_limits);
+	tcase_add_test(tc, test_pos_gap);
+	tcase_add_test(tc, test_resume_gap);
+	tcase_add_test(tc, test_files_tracked);
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
 }
