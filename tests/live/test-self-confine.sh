@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # scmplog confines itself once its sources are open.  Proven from outside on
-# the running collector and on run's parent: gdb makes the process call
-# socket() and execve() itself, and both fail with EPERM (the filter), the
+# the running collector and on run's parent: inject-syscall.c (ptrace) makes
+# the process call socket() and execve() itself, and both fail with EPERM
+# (the filter; unconfined they give a descriptor and EFAULT), the
 # denial is logged by the kernel (an independent multicast reader sees the
 # SECCOMP record of that pid), capabilities and the bounding set hold only
 # what the command keeps, no_new_privs is set.  With --no-self-confine the
 # same socket() call succeeds: the test can fail.
 . "$(dirname "$0")/lib.sh"
-command -v gdb >/dev/null || fail "gdb is not installed: sudo sh tests/install-deps.sh"
+[ "$(uname -m)" = x86_64 ] || skip "inject-syscall.c is x86_64 only"
+build_helper inject-syscall
 
 pids=()
 cleanup() {
@@ -24,12 +26,8 @@ mask() { local m=0 c; for c in "$@"; do m=$((m | (1 << c))); done; printf '%016x
 
 status_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
-# gdb: call fn in the process, print "RESULT ERRNO"
-poke() {
-	local pid=$1 expr=$2
-	gdb -q -nx -batch -p "$pid" -ex "set \$r = (int)$expr" -ex 'set $e = *(int *)__errno_location()' \
-		-ex 'printf "RESULT %d %d\n", $r, $e' 2>/dev/null | awk '$1 == "RESULT" { print $2, $3 }'
-}
+# the process makes syscall NR with ARGS itself; prints its return value (-errno)
+poke() { "$TMP/inject-syscall" "$@"; }
 
 wait_grep() {   # FILE TEXT: up to 10 s
 	local i
@@ -50,24 +48,24 @@ check_confined() {   # PID WHAT KEPT-MASK
 		[ "$got" = "$want" ] || fail "$what: $f is $got, expected $want"
 	done
 	[ "$(status_field "$pid" CapInh)" = 0000000000000000 ] || fail "$what: inheritable capabilities left"
-	got=$(poke "$pid" 'socket(1, 2, 0)')
-	[ "$got" = "-1 1" ] || fail "$what: socket(AF_UNIX, SOCK_DGRAM) once confined gave '$got', expected '-1 1' (EPERM)"
-	got=$(poke "$pid" 'socket(16, 3, 9)')
-	[ "$got" = "-1 1" ] || fail "$what: socket(AF_NETLINK, NETLINK_AUDIT) gave '$got', expected EPERM"
-	got=$(poke "$pid" 'execve("/bin/sh", 0, 0)')
-	[ "$got" = "-1 1" ] || fail "$what: execve once confined gave '$got', expected '-1 1' (EPERM)"
+	got=$(poke "$pid" 41 1 2 0)
+	[ "$got" = -1 ] || fail "$what: socket(AF_UNIX, SOCK_DGRAM) once confined gave '$got', expected -1 (-EPERM)"
+	got=$(poke "$pid" 41 16 3 9)
+	[ "$got" = -1 ] || fail "$what: socket(AF_NETLINK, NETLINK_AUDIT) gave '$got', expected -1 (-EPERM)"
+	got=$(poke "$pid" 59 0 0 0)
+	[ "$got" = -1 ] || fail "$what: execve(NULL) once confined gave '$got', expected -1 (-EPERM; unconfined: -14)"
 	[ -d "/proc/$pid" ] || fail "$what: the process died"
 	# the kernel logged the denials (SECCOMP_FILTER_FLAG_LOG): syscall 41 socket, 59 execve, errno action
 	for i in $(seq 50); do
-		grep -q "pid=$pid .* syscall=59 .*code=0x50001" "$TMP/mcast.txt" && break
+		grep -q "pid=$pid .* syscall=59 .*code=0x50000" "$TMP/mcast.txt" && break
 		sleep 0.1
 	done
-	grep -q "pid=$pid .* syscall=41 .*code=0x50001" "$TMP/mcast.txt" || fail "$what: no SECCOMP record of the denied socket()"
-	grep -q "pid=$pid .* syscall=59 .*code=0x50001" "$TMP/mcast.txt" || fail "$what: no SECCOMP record of the denied execve()"
+	grep -q "pid=$pid .* syscall=41 .*code=0x50000" "$TMP/mcast.txt" || { grep "pid=$pid " "$TMP/mcast.txt" | tail -3; fail "$what: no SECCOMP record of the denied socket()"; }
+	grep -q "pid=$pid .* syscall=59 .*code=0x50000" "$TMP/mcast.txt" || fail "$what: no SECCOMP record of the denied execve()"
 }
 
 # 1. the collector, live (audit daemon or multicast, whichever is free)
-"$SCMPLOG" collect -v --out-dir "$TMP/out" >"$TMP/c.out" 2>"$TMP/c.err" & cpid=$!; pids+=($cpid)
+"$SCMPLOG" collect -v --out-dir "$TMP/od1" >"$TMP/c.out" 2>"$TMP/c.err" & cpid=$!; pids+=($cpid)
 wait_grep "$TMP/c.err" "collect: confined (enforce)"
 check_confined $cpid collect "$(mask 2 12 29 30 37)"
 kill -INT $cpid
@@ -87,19 +85,21 @@ grep -qx nanosleep <(profile_names "$TMP/run.json") || grep -qx clock_nanosleep 
 echo "run: confined, socket/execve denied and logged, profile written"
 
 # 3. --no-self-confine: the same call succeeds (the checks above can fail)
-"$SCMPLOG" collect -v --no-self-confine --out-dir "$TMP/out2" >"$TMP/n.out" 2>"$TMP/n.err" & npid=$!; pids+=($npid)
+"$SCMPLOG" collect -v --no-self-confine --out-dir "$TMP/od2" >"$TMP/n.out" 2>"$TMP/n.err" & npid=$!; pids+=($npid)
 wait_grep "$TMP/n.err" "not confining itself"
 [ "$(status_field $npid Seccomp)" = 0 ] || fail "--no-self-confine: a seccomp filter is installed"
-got=$(poke $npid 'socket(1, 2, 0)')
-case $got in -1*|"") fail "--no-self-confine: socket() gave '$got', expected a descriptor" ;; esac
+got=$(poke $npid 41 1 2 0)
+case $got in -*|"") fail "--no-self-confine: socket() gave '$got', expected a descriptor" ;; esac
+got=$(poke $npid 59 0 0 0)
+[ "$got" = -14 ] || fail "--no-self-confine: execve(NULL) gave '$got', expected -14 (EFAULT)"
 kill -INT $npid; wait $npid
 echo "--no-self-confine: unconfined, socket() worked"
 
 # 4. the environment default and a bad value
-SCMPLOG_SELF_CONFINE=bogus "$SCMPLOG" collect --out-dir "$TMP/out3" --follow-file /dev/null >/dev/null 2>"$TMP/e.err" &&
+SCMPLOG_SELF_CONFINE=bogus "$SCMPLOG" collect --out-dir "$TMP/od3" --follow-file /dev/null >/dev/null 2>"$TMP/e.err" &&
 	fail "a bad SCMPLOG_SELF_CONFINE was accepted"
 contains "$TMP/e.err" "invalid SCMPLOG_SELF_CONFINE='bogus'"
-expect_rc 2 "$SCMPLOG" collect --self-confine bogus --out-dir "$TMP/out3"
+expect_rc 2 "$SCMPLOG" collect --self-confine bogus --out-dir "$TMP/od3"
 contains "$TMP/err" "invalid --self-confine 'bogus'"
 audit_check
 echo "ok"
