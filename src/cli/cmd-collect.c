@@ -547,8 +547,8 @@ static int file_for_key(struct collect *C, const char *what, const char *key, si
 	if (!resumed && attempt == FILE_NAME_ATTEMPTS) {
 		fprintf(stderr, "scmplog: %s '", what);
 		cli_put_escaped(stderr, key, key_n);
-		fprintf(stderr, "': %u file names tried, all taken by others: its records are not learned\n",
-			FILE_NAME_ATTEMPTS);
+		fprintf(stderr, "': %d file names tried, all taken by others: its records are not learned\n",
+			(int)FILE_NAME_ATTEMPTS);
 		C->errors++;
 		return -EEXIST;
 	}
@@ -1099,12 +1099,13 @@ static int learn_record(struct collect *C, struct outfile *f, const scl_record *
 static void over_groups(struct collect *C)
 {
 	C->over_groups++;
-	if (!C->over_groups_said)
-		log_warn(C->split_host ? "over SCL_MAX_GROUPS (%d hosts): the records of further hosts are counted, "
-					 "not learned"
-				       : "over SCL_MAX_CONTAINERS (%d containers): the records of further containers are "
-					 "counted, not learned",
-			 C->split_host ? SCL_MAX_GROUPS : SCL_MAX_CONTAINERS);
+	if (!C->over_groups_said && C->split_host)
+		log_warn("over SCL_MAX_GROUPS (%d hosts): the records of further hosts are counted, not learned",
+			 SCL_MAX_GROUPS);
+	else if (!C->over_groups_said)
+		log_warn("over SCL_MAX_CONTAINERS (%d containers): the records of further containers are counted, "
+			 "not learned",
+			 SCL_MAX_CONTAINERS);
 	C->over_groups_said = true;
 }
 
