@@ -82,9 +82,10 @@ static void help(void)
 	       "Confinement:\n"
 	       CLI_CONFINE_HELP
 	       "Once its sources are open, collect keeps only the capabilities it still needs\n"
-	       "(live sources: CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, CAP_NET_ADMIN\n"
-	       "for the process events; all: CAP_DAC_READ_SEARCH, and CAP_DAC_OVERRIDE if DIR is\n"
-	       "not its own) and runs under its own seccomp allowlist.\n\n"
+	       "(live sources: CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, CAP_SYSLOG for\n"
+	       "the /dev/kmsg fallback, CAP_NET_ADMIN for the process events; all:\n"
+	       "CAP_DAC_READ_SEARCH, and CAP_DAC_OVERRIDE if DIR is not its own) and runs under\n"
+	       "its own seccomp allowlist.\n\n"
 	       "With NOTIFY_SOCKET set (systemd Type=notify) it reports READY=1 and a STATUS= line;\n"
 	       "with WATCHDOG_USEC set (WatchdogSec=), WATCHDOG=1 at half that interval.\n"
 	       "Every audit setting changed is restored on exit.  The live sources need root.\n\n"
@@ -2366,7 +2367,7 @@ int cmd_collect(int argc, char **argv)
 	 * or profile, and unsubscribing from the process events at the end.
 	 */
 	if (cli_confine(confine, "collect",
-			CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) |
+			CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) | CLI_CAP(CAP_SYSLOG) |
 				CLI_CAP(CAP_DAC_READ_SEARCH) | (C.conn ? CLI_CAP(CAP_NET_ADMIN) : 0),
 			C.dfd) < 0)
 		goto out;

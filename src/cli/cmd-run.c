@@ -76,8 +76,9 @@ static void help(void)
 	       "Confinement:\n"
 	       CLI_CONFINE_HELP
 	       "Once CMD is started, scmplog keeps CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
-	       "CAP_AUDIT_WRITE, CAP_KILL and CAP_DAC_READ_SEARCH (and CAP_DAC_OVERRIDE if the\n"
-	       "output's directory is not its own) and runs under its own seccomp allowlist.\n\n"
+	       "CAP_AUDIT_WRITE, CAP_SYSLOG (the /dev/kmsg fallback), CAP_KILL and\n"
+	       "CAP_DAC_READ_SEARCH (and CAP_DAC_OVERRIDE if the output's directory is not its\n"
+	       "own) and runs under its own seccomp allowlist.\n\n"
 	       "Processes CMD leaves behind are reparented to scmplog (a child subreaper),\n"
 	       "learned and waited for.  Every audit setting changed is restored on exit\n"
 	       "(normal, error, SIGINT, SIGTERM); SIGINT, SIGTERM, SIGHUP and SIGQUIT are\n"
@@ -437,7 +438,7 @@ int cmd_run(int argc, char **argv)
 		int dfd = out_dirfd(&out);
 
 		r = cli_confine(confine, "run",
-				CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) |
+				CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) | CLI_CAP(CAP_SYSLOG) |
 					CLI_CAP(CAP_KILL) | CLI_CAP(CAP_DAC_READ_SEARCH),
 				dfd);
 		if (dfd >= 0)

@@ -188,6 +188,8 @@ static const char *cap_name(int c)
 	case CAP_DAC_OVERRIDE: return "cap_dac_override";
 	case CAP_DAC_READ_SEARCH: return "cap_dac_read_search";
 	case CAP_KILL: return "cap_kill";
+	case CAP_SYSLOG: return "cap_syslog";
+	case CAP_NET_ADMIN: return "cap_net_admin";
 	default: return NULL;
 	}
 }

@@ -379,12 +379,20 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 static int open_multicast(scl_netlink *nl, int rcvbuf)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
-	int fd = nl->spare >= 0 ? nl->spare : socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
+	bool spare = nl->spare >= 0;
+	int fd = spare ? nl->spare : socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
 
 	nl->spare = -1;
 	if (fd < 0)
 		return -errno;
-	set_rcvbuf(nl, fd, rcvbuf);
+	if (spare) {
+		/* its buffer was set when it was opened (SO_RCVBUFFORCE needs CAP_NET_ADMIN, dropped since) */
+		socklen_t l = sizeof(nl->info.rcvbuf);
+		if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &nl->info.rcvbuf, &l) < 0)
+			nl->info.rcvbuf = 0;
+	} else {
+		set_rcvbuf(nl, fd, rcvbuf);
+	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int r = -errno;
 		close(fd);
@@ -567,8 +575,15 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	}
 	nl->rcvbuf_opt = o.rcvbuf;
 	/* the daemon's fallback socket, unbound (it receives nothing until it joins the group) */
-	if (nl->info.mode == SCL_NETLINK_DAEMON)
+	if (nl->info.mode == SCL_NETLINK_DAEMON) {
 		nl->spare = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
+		if (nl->spare >= 0) {
+			/* the multicast way's buffer, now: the daemon socket's numbers stay reported */
+			scl_netlink_info keep = nl->info;
+			set_rcvbuf(nl, nl->spare, o.rcvbuf);
+			nl->info = keep;
+		}
+	}
 	nl->start_ms = now_ms();
 	nl->next_check_ms = nl->start_ms + SCL_NETLINK_CHECK_MS;
 	*ret = nl;

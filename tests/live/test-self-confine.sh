@@ -21,7 +21,7 @@ cleanup() {
 trap 'rc=$?; cleanup; exit $rc' EXIT
 
 # CAP_* numbers: audit_write 29, audit_control 30, audit_read 37, net_admin 12,
-# dac_read_search 2, kill 5
+# dac_read_search 2, kill 5, syslog 34
 mask() { local m=0 c; for c in "$@"; do m=$((m | (1 << c))); done; printf '%016x' "$m"; }
 
 status_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
@@ -67,7 +67,7 @@ check_confined() {   # PID WHAT KEPT-MASK
 # 1. the collector, live (audit daemon or multicast, whichever is free)
 "$SCMPLOG" collect -v --out-dir "$TMP/od1" >"$TMP/c.out" 2>"$TMP/c.err" & cpid=$!; pids+=($cpid)
 wait_grep "$TMP/c.err" "collect: confined (enforce)"
-check_confined $cpid collect "$(mask 2 12 29 30 37)"
+check_confined $cpid collect "$(mask 2 12 29 30 34 37)"
 kill -INT $cpid
 wait $cpid; rc=$?
 [ $rc -eq 0 ] || { cat "$TMP/c.err"; fail "the confined collector exited $rc after SIGINT"; }
@@ -77,7 +77,7 @@ echo "collector: confined, socket/execve denied and logged, exited cleanly"
 # 2. run's parent, while CMD runs (CMD itself is not confined by us)
 "$SCMPLOG" run -v -o "$TMP/run.json" -- sleep 3 >"$TMP/r.out" 2>"$TMP/r.err" & rpid=$!; pids+=($rpid)
 wait_grep "$TMP/r.err" "run: confined (enforce)"
-check_confined $rpid run "$(mask 2 5 29 30 37)"
+check_confined $rpid run "$(mask 2 5 29 30 34 37)"
 wait $rpid; rc=$?
 [ $rc -eq 0 ] || { cat "$TMP/r.err"; fail "the confined run exited $rc"; }
 grep -qx nanosleep <(profile_names "$TMP/run.json") || grep -qx clock_nanosleep <(profile_names "$TMP/run.json") ||
