@@ -93,21 +93,28 @@ bool scl_marker_match(const scl_marker *m, const char *body, size_t n)
 	return memmem(body, n, want, m->n + 6) != NULL;
 }
 
+/* Whether key= starts a field at i (after a space, or at the start); its value up to the next space. */
+static bool field_at(const char *p, size_t n, size_t i, const char *key, size_t kl, const char **ret, size_t *ret_n)
+{
+	size_t j = i + kl;
+
+	if ((i > 0 && p[i - 1] != ' ') || memcmp(p + i, key, kl))
+		return false;
+	while (j < n && p[j] != ' ')
+		j++;
+	*ret = p + i + kl;
+	*ret_n = j - i - kl;
+	return true;
+}
+
 /* Value of " key=" (or key= at the start) up to the next space. */
 static int find_field(const char *p, size_t n, const char *key, const char **ret, size_t *ret_n)
 {
 	size_t kl = strlen(key);
 
-	for (size_t i = 0; i + kl <= n; i++) {
-		if ((i == 0 || p[i - 1] == ' ') && !memcmp(p + i, key, kl)) {
-			size_t j = i + kl;
-			while (j < n && p[j] != ' ')
-				j++;
-			*ret = p + i + kl;
-			*ret_n = j - i - kl;
+	for (size_t i = 0; i + kl <= n; i++)
+		if (field_at(p, n, i, key, kl, ret, ret_n))
 			return 0;
-		}
-	}
 	return -ENOENT;
 }
 
@@ -131,16 +138,9 @@ static int find_last_field(const char *p, size_t n, const char *key, const char 
 {
 	size_t kl = strlen(key);
 
-	for (size_t i = n >= kl ? n - kl + 1 : 0; i-- > 0;) {
-		if ((i == 0 || p[i - 1] == ' ') && !memcmp(p + i, key, kl)) {
-			size_t j = i + kl;
-			while (j < n && p[j] != ' ')
-				j++;
-			*ret = p + i + kl;
-			*ret_n = j - i - kl;
+	for (size_t i = n >= kl ? n - kl + 1 : 0; i-- > 0;)
+		if (field_at(p, n, i, key, kl, ret, ret_n))
 			return 0;
-		}
-	}
 	return -ENOENT;
 }
 

@@ -260,17 +260,13 @@ int scl_audit_get_status_fd(int fd, scl_audit_status *ret)
 
 int scl_audit_get_status(scl_audit_status *ret)
 {
-	struct audit_status k;
 	int fd = nl_socket(false), r;
 
 	if (fd < 0)
 		return fd;
-	r = get_status(fd, 1, &k);
+	r = scl_audit_get_status_fd(fd, ret);
 	close(fd);
-	if (r < 0)
-		return r;
-	to_public(&k, ret);
-	return 0;
+	return r;
 }
 
 static int send_marker(int fd, uint32_t seq, const scl_marker *m, uint16_t type)
@@ -305,14 +301,12 @@ int scl_audit_send_marker_fd(int fd, const scl_marker *m)
 int scl_audit_send_marker(const scl_marker *m)
 {
 	int fd = nl_socket(false), r;
-	uint16_t type;
 
 	if (fd < 0)
 		return fd;
-	type = marker_type(fd, 1);
-	r = send_marker(fd, 2, m, type);
+	r = scl_audit_send_marker_fd(fd, m);
 	close(fd);
-	return r < 0 ? r : type;
+	return r;
 }
 
 static void set_rcvbuf(scl_netlink *nl, int fd, int bytes)
