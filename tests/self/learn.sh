@@ -57,17 +57,7 @@ if [ ! -s "$tmp/new.json" ]; then
 	exit 1
 fi
 [ $rc -eq 0 ] || echo "learn.sh: warning: some tests failed in learn mode (exit $rc); the profile has what they did" >&2
-bad=$(python3 - "$tmp/new.json" "$root/src/cli/self-confine.c" <<'EOPY'
-import json, re, sys
-p = json.load(open(sys.argv[1]))
-src = open(sys.argv[2]).read()
-body = src[src.index('cli_confine_forbidden[] = {'):]
-body = body[:body.index('};')]
-forbidden = set(re.findall(r'"([a-z0-9_]+)"', body))
-allowed = {n for s in p.get("syscalls", []) if s.get("action") == "SCMP_ACT_ALLOW" for n in s.get("names", [])}
-print(" ".join(sorted(allowed & forbidden)))
-EOPY
-)
+bad=$(python3 "$here/forbidden.py" "$tmp/new.json")
 if [ -n "$bad" ]; then
 	echo "learn.sh: the suite made syscalls scmplog may never make once confined: $bad" >&2
 	echo "learn.sh: move them before the confinement point (cli_confine) instead" >&2
