@@ -240,8 +240,8 @@ check-self-profile: $(BIN)
 		echo "check-self-profile: $(SELF_PROFILE) covers the suite"; \
 	else echo "check-self-profile: the suite needs syscalls $(SELF_PROFILE) lacks (above): run 'sudo make self-profile'" >&2; exit 1; fi
 
-# `make check-load` (root): the 60 s load test, tests/bench/bench-load.sh --test
-# (not yet in `make check`: README, Speed).
+# `make check-load` (root): the 60 s load test alone, tests/bench/bench-load.sh --test
+# (`make check` runs it as the live test tests/live/test-collect-load.sh).
 check-load: $(BIN)
 	@SCMPLOG=$(abspath $(BIN)) bash tests/bench/bench-load.sh --test
 

@@ -92,5 +92,11 @@ size_t scl_filter_bpf_len(const scl_filter *f);
  * refuses an action, e.g. SCMP_ACT_LOG with seccomp logging unsupported).
  */
 int scl_filter_install(const scl_filter *f);
+/*
+ * The same on every thread of the process (SECCOMP_FILTER_FLAG_TSYNC, which
+ * also gives them no_new_privs); -ESRCH when a thread has a filter of its
+ * own that this one does not extend.
+ */
+int scl_filter_install_all_threads(const scl_filter *f);
 
 #endif

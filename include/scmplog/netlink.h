@@ -22,7 +22,13 @@
  *              throttles the workload; a full socket buffer drops records
  *              (seen as ENOBUFS once per overflow episode and as serial gaps).
  *
- * Both use a receive buffer forced to SCL_NETLINK_RCVBUF bytes when allowed.
+ * Both use a receive buffer forced to SCL_NETLINK_RCVBUF bytes when allowed,
+ * and a thread of their own that only reads the socket into a queue of at
+ * most SCL_NETLINK_QUEUE bytes, so the socket is emptied while the caller
+ * does other work (writing and syncing files): a daemon's socket that stays
+ * full for 100 ms makes the kernel give up on it for the rest of its queue.
+ * scl_netlink_fd() is readable when that queue holds records.  The thread
+ * holds no capability, blocks every signal and ends in scl_netlink_free().
  * Opening sends a start marker (see live.h) and waits for it to come back,
  * which proves records really arrive (a socket in another network namespace
  * binds fine and receives nothing) and gives the serial from which gaps are
@@ -42,6 +48,8 @@ typedef enum scl_netlink_mode {
 const char *scl_netlink_mode_str(scl_netlink_mode m);
 
 #define SCL_NETLINK_RCVBUF (64 * 1024 * 1024)
+/* Bytes of records the reader thread holds for the caller (about 350k records). */
+#define SCL_NETLINK_QUEUE (128 * 1024 * 1024)
 #define SCL_NETLINK_BACKLOG_LIMIT 65536u
 /* Jiffies: 60 s at HZ=1000, 240 s at HZ=250; the kernel caps it at 600 * HZ. */
 #define SCL_NETLINK_BACKLOG_WAIT 60000u
@@ -114,9 +122,9 @@ typedef struct scl_netlink_info {
 void scl_netlink_get_info(const scl_netlink *nl, scl_netlink_info *ret);
 
 /*
- * For poll(): readable when messages are queued.  The fd is non-blocking.  It
- * changes when the collector switches to multicast (see below): ask again
- * before each poll().  -1 once the collector cannot read any more.
+ * For poll(): readable when the reader thread has queued messages (an
+ * eventfd: do not read it).  The same fd for the collector's life, also
+ * across a switch to multicast (see below).
  */
 int scl_netlink_fd(const scl_netlink *nl);
 /* A duplicate of the control socket (F_DUPFD_CLOEXEC), for a source taking over; -1 if none. */

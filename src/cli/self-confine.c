@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -242,6 +244,31 @@ static int self_filter(const char *who, bool learn, scl_filter **ret)
 	return 1;
 }
 
+/* Every thread's comm (the netlink reader's is its own). */
+static void name_threads(const char *name)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+
+	(void)prctl(PR_SET_NAME, name, 0, 0, 0);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[300];
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		(void)!write(fd, name, strlen(name));
+		close(fd);
+	}
+	closedir(d);
+}
+
 int cli_confine(enum cli_confine_mode mode, const char *who, uint64_t keep_caps, int out_dirfd)
 {
 	_cleanup_(scl_filter_freep) scl_filter *f = NULL;
@@ -272,9 +299,10 @@ int cli_confine(enum cli_confine_mode mode, const char *who, uint64_t keep_caps,
 	if (drop_caps(keep_caps, who) < 0)
 		return -1;
 	if (mode == CLI_CONFINE_LEARN)
-		(void)prctl(PR_SET_NAME, "scmplog-learn", 0, 0, 0);
+		name_threads("scmplog-learn");
 	if (f) {
-		r = scl_filter_install(f);
+		/* on every thread: the audit netlink reader's too */
+		r = scl_filter_install_all_threads(f);
 		if (r < 0) {
 			log_error("%s: cannot install its own seccomp filter: %s (--no-self-confine runs without it)",
 				  who, strerror(-r));

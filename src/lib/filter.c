@@ -629,13 +629,26 @@ size_t scl_filter_bpf_len(const scl_filter *f)
 	return f->len;
 }
 
-int scl_filter_install(const scl_filter *f)
+static int install(const scl_filter *f, unsigned flags)
 {
 	struct sock_fprog prog = { .len = (unsigned short)f->len, .filter = f->prog };
+	long r;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags, &prog) < 0)
+	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags | flags, &prog);
+	if (r < 0)
 		return -errno;
-	return 0;
+	/* TSYNC: a positive return is a thread that could not take the filter */
+	return r > 0 ? -ESRCH : 0;
+}
+
+int scl_filter_install(const scl_filter *f)
+{
+	return install(f, 0);
+}
+
+int scl_filter_install_all_threads(const scl_filter *f)
+{
+	return install(f, SECCOMP_FILTER_FLAG_TSYNC);
 }

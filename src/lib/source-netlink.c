@@ -19,6 +19,7 @@
 
 #include "scmplog/limits.h"
 #include "scmplog/netlink.h"
+#include "netlink-queue.h"
 #include "util.h"
 
 #ifndef AUDIT_TRUSTED_APP
@@ -33,7 +34,6 @@
 
 /* One datagram: a netlink header and a record of at most SCL_MAX_RECORD bytes. */
 #define NL_BUF ((SCL_MAX_RECORD + 256 + 15) & ~15) /* each buffer aligned for nlmsghdr */
-#define NL_BATCH 64
 #define NL_MAX_PER_DISPATCH 4096
 #define CTL_TIMEOUT_MS 2000
 #define NL_EVENTS 16
@@ -69,10 +69,12 @@ struct scl_netlink {
 	uint64_t switch_serial;   /* the last serial read as the daemon */
 	scl_netlink_event ev[NL_EVENTS];
 	size_t ev_head, ev_n;
-	char *bufs;
-	struct mmsghdr mm[NL_BATCH];
-	struct iovec iov[NL_BATCH];
-	struct sockaddr_nl from[NL_BATCH];
+	char *bufs;               /* one datagram, while opening (wait_start()) */
+	scl_nlq *q;               /* the reader thread, from the end of opening */
+	bool switching;           /* lose_slot() asked the reader to switch sockets */
+	int switch_fd;            /* the multicast socket it switches to (-1: none) */
+	int switch_error;         /* why there is none */
+	uint32_t switch_holder;
 };
 
 const char *scl_netlink_mode_str(scl_netlink_mode m)
@@ -370,7 +372,8 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 	return 0;
 }
 
-static int open_multicast(scl_netlink *nl, int rcvbuf)
+/* A socket in the multicast group, in *ret_fd. */
+static int open_multicast(scl_netlink *nl, int rcvbuf, int *ret_fd)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
 	bool spare = nl->spare >= 0;
@@ -392,8 +395,7 @@ static int open_multicast(scl_netlink *nl, int rcvbuf)
 		close(fd);
 		return r;
 	}
-	nl->fd = fd;
-	nl->info.mode = SCL_NETLINK_MULTICAST;
+	*ret_fd = fd;
 	return 0;
 }
 
@@ -496,15 +498,11 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
 		return -ENOMEM;
-	nl->fd = nl->ctl = nl->spare = -1;
-	nl->bufs = malloc((size_t)NL_BUF * NL_BATCH);
+	nl->fd = nl->ctl = nl->spare = nl->switch_fd = -1;
+	nl->bufs = malloc(NL_BUF);
 	if (!nl->bufs) {
 		r = -ENOMEM;
 		goto fail;
-	}
-	for (size_t i = 0; i < NL_BATCH; i++) {
-		nl->iov[i] = (struct iovec){ nl->bufs + i * NL_BUF, NL_BUF };
-		nl->mm[i].msg_hdr = (struct msghdr){ .msg_iov = &nl->iov[i], .msg_iovlen = 1 };
 	}
 	r = nl_socket(false);
 	if (r < 0)
@@ -546,8 +544,9 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	if (nl->fd < 0) {
 		if (r == -EEXIST && have_status && get_status(nl->ctl, ++nl->seq, &st) == 0)
 			nl->info.other_daemon_pid = st.pid;
-		r = open_multicast(nl, o.rcvbuf);
+		r = open_multicast(nl, o.rcvbuf, &nl->fd);
 		if (r == 0) {
+			nl->info.mode = SCL_NETLINK_MULTICAST;
 			r = wait_start(nl, o.start_timeout_ms);
 			if (r < 0)
 				close_fd(&nl->fd);
@@ -578,6 +577,9 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 			nl->info = keep;
 		}
 	}
+	r = scl_nlq_start(nl->fd, NL_BUF, SCL_NETLINK_QUEUE, &nl->q);
+	if (r < 0)
+		goto fail;
 	nl->start_ms = now_ms();
 	nl->next_check_ms = nl->start_ms + SCL_NETLINK_CHECK_MS;
 	*ret = nl;
@@ -594,7 +596,7 @@ void scl_netlink_get_info(const scl_netlink *nl, scl_netlink_info *ret)
 
 int scl_netlink_fd(const scl_netlink *nl)
 {
-	return nl->fd;
+	return scl_nlq_fd(nl->q);
 }
 
 int scl_netlink_ctl_dup(const scl_netlink *nl)
@@ -711,49 +713,39 @@ static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops
 	return r;
 }
 
+static void finish_switch(scl_netlink *nl, int old_fd);
+
+/* What the reader thread queued (netlink-queue.h), up to NL_MAX_PER_DISPATCH datagrams. */
 static int read_queued(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 {
-	int total = 0;
+	int total = 0, r = 0;
 
 	while (total < NL_MAX_PER_DISPATCH) {
-		int n;
+		const char *data;
+		size_t len;
+		unsigned flags;
+		int aux;
 
-		for (size_t i = 0; i < NL_BATCH; i++) {
-			nl->mm[i].msg_hdr.msg_name = &nl->from[i];
-			nl->mm[i].msg_hdr.msg_namelen = sizeof(nl->from[i]);
-			nl->mm[i].msg_hdr.msg_flags = 0;
+		r = scl_nlq_next(nl->q, &data, &len, &flags, &aux);
+		if (r <= 0)
+			break;
+		if (flags & SCL_NLQ_SWITCHED) {
+			finish_switch(nl, aux);
+			continue;
 		}
-		n = recvmmsg(nl->fd, nl->mm, NL_BATCH, MSG_DONTWAIT, NULL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOBUFS) {
-				/* The socket overflowed: records were dropped (once per episode). */
-				count(&nl->st.overflows);
-				continue;
-			}
-			if (errno == EAGAIN)
-				break;
-			return -errno;
+		total++;
+		if (aux != 0)
+			continue; /* only the kernel speaks here */
+		if (flags & SCL_NLQ_TRUNC) {
+			count(&nl->st.malformed);
+			continue;
 		}
-		for (int i = 0; i < n; i++) {
-			int r;
-
-			if (nl->from[i].nl_pid != 0)
-				continue; /* only the kernel speaks here */
-			if (nl->mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				count(&nl->st.malformed);
-				continue;
-			}
-			r = handle(nl, nl->bufs + (size_t)i * NL_BUF, nl->mm[i].msg_len, ops, ud);
-			if (r < 0)
-				return r;
-		}
-		total += n;
-		if (n < NL_BATCH)
+		r = handle(nl, data, len, ops, ud);
+		if (r < 0)
 			break;
 	}
-	return total;
+	scl_nlq_release(nl->q);
+	return r < 0 ? r : total;
 }
 
 /*
@@ -771,43 +763,58 @@ static int read_queued(scl_netlink *nl, const scl_live_ops *ops, void *ud)
  * each one that still has our value: we raised them, and a new daemon that
  * wants others sets its own).
  */
-static int lose_slot(scl_netlink *nl, uint32_t holder, const scl_live_ops *ops, void *ud)
+static int lose_slot(scl_netlink *nl, uint32_t holder)
 {
-	scl_netlink_event ev = { .kind = SCL_NETLINK_EVENT_SLOT_LOST, .pid = holder };
-	int total = 0, r;
+	int r;
 
-	do {
-		r = read_queued(nl, ops, ud);
-		if (r < 0)
-			return r;
-		total += r;
-	} while (r >= NL_MAX_PER_DISPATCH);
+	if (nl->switching)
+		return 0;
 	nl->registered = false;
 	nl->info.lost_slot = true;
 	nl->info.other_daemon_pid = holder;
 	nl->daemon_pid = holder;
 	nl->daemon_pid_known = true;
+	nl->switch_holder = holder;
+	r = open_multicast(nl, nl->rcvbuf_opt, &nl->switch_fd);
+	nl->switch_error = r < 0 ? r : 0;
+	if (r < 0)
+		nl->switch_fd = -1;
+	/* the reader reads the old socket to its end first (finish_switch()) */
+	r = scl_nlq_switch(nl->q, nl->switch_fd);
+	if (r < 0)
+		return r;
+	nl->switching = true;
+	return 0;
+}
+
+/* The old socket is read: what came after went by multicast, without us. */
+static void finish_switch(scl_netlink *nl, int old_fd)
+{
+	scl_netlink_event ev = { .kind = SCL_NETLINK_EVENT_SLOT_LOST, .pid = nl->switch_holder,
+				 .error = nl->switch_error };
+
+	nl->switching = false;
 	count(&nl->st.slot_lost);
 	ev.last_serial = nl->switch_serial = nl->max_serial;
-	close_fd(&nl->fd);
-	r = open_multicast(nl, nl->rcvbuf_opt);
+	if (old_fd == nl->fd)
+		close_fd(&nl->fd);
+	nl->fd = nl->switch_fd;
+	nl->switch_fd = -1;
 	count(&nl->st.slot_gap_open);
-	if (r < 0) {
-		ev.error = r;
-	} else {
+	if (nl->fd >= 0) {
 		scl_marker m;
 
+		nl->info.mode = SCL_NETLINK_MULTICAST;
 		nl->switch_pending = true;
 		/* a record now: the first serial after the gap comes even on an idle system */
 		if (scl_marker_new(&m, "switch") == 0)
 			(void)send_marker(nl->ctl, ++nl->seq, &m, nl->marker_type);
 	}
 	push_event(nl, &ev);
-	return total;
 }
 
 /* Who holds the daemon slot now: AUDIT_GET. */
-static int check_slot(scl_netlink *nl, const scl_live_ops *ops, void *ud)
+static int check_slot(scl_netlink *nl)
 {
 	struct audit_status st;
 
@@ -817,7 +824,7 @@ static int check_slot(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 	if (nl->info.mode == SCL_NETLINK_DAEMON) {
 		if (!nl->registered || st.pid == nl->our_pid)
 			return 0;
-		return lose_slot(nl, st.pid, ops, ud);
+		return lose_slot(nl, st.pid);
 	}
 	if (nl->daemon_pid_known && st.pid != nl->daemon_pid)
 		push_event(nl, &(scl_netlink_event){ .kind = SCL_NETLINK_EVENT_DAEMON_CHANGED, .pid = st.pid,
@@ -836,7 +843,7 @@ int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 	total = read_queued(nl, ops, ud);
 	if (total < 0 || now_ms() < nl->next_check_ms)
 		return total;
-	r = check_slot(nl, ops, ud);
+	r = check_slot(nl);
 	return r < 0 ? r : total + r;
 }
 
@@ -902,6 +909,8 @@ int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
 	bool wait_known = false;
 
 	nl->st.serial_gaps = scl_serials_gaps(&nl->serials);
+	if (nl->q)
+		scl_nlq_counters(nl->q, &nl->st.overflows, NULL);
 	nl->st.lost_known = false;
 	nl->st.kernel_lost = 0;
 	nl->st.no_unseen_loss = false;
@@ -1007,9 +1016,11 @@ void scl_netlink_free(scl_netlink *nl)
 	if (!nl)
 		return;
 	scl_netlink_restore(nl);
+	scl_nlq_stop(nl->q);
 	close_fd(&nl->fd);
 	close_fd(&nl->ctl);
 	close_fd(&nl->spare);
+	close_fd(&nl->switch_fd);
 	scl_serials_done(&nl->serials);
 	free(nl->bufs);
 	free(nl);

@@ -22,9 +22,13 @@
 #   --test: as a live test: exit 77 where it cannot run (a real audit daemon
 #   is registered, no cgroup hierarchy), 1 when a check fails.  Without it a
 #   failed check exits 1 too.
-# COLLECT_OPTS: more options for scmplog collect.  LOAD_STALL=N (fault
-# injection, to see the checks fail): stop the collector (SIGSTOP) for N
-# seconds halfway through.
+# COLLECT_OPTS: more options for scmplog collect.  LOAD_STALL_MAIN=MS (the
+# default with --test: 300): halfway through, stop only the collector's main
+# thread for MS milliseconds (stall-thread.c, ptrace), as a slow disk stalls
+# it while it writes and syncs the profiles; its reader thread must keep the
+# socket empty meanwhile (a daemon socket full for 100 ms makes the kernel
+# drop records).  0: no stall.  LOAD_STALL=N (fault injection, to see the
+# checks fail): stop the whole collector (SIGSTOP) for N seconds halfway.
 set -uo pipefail
 : "${SCMPLOG:?set SCMPLOG}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -95,7 +99,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+stall_main=${LOAD_STALL_MAIN:-$([ $test_mode = 1 ] && echo 300 || echo 0)}
 gcc -O2 -Wall -o "$work/load-tree" "$here/load-tree.c" -lseccomp 2>"$work/gcc.err" || { cat "$work/gcc.err"; exit 1; }
+gcc -O2 -Wall -o "$work/stall-thread" "$here/stall-thread.c" 2>"$work/gcc.err" || { cat "$work/gcc.err"; exit 1; }
 procs=()
 for d in "${parents[@]}"; do mkdir "$d" || exit 1; done
 for i in $(seq "$trees"); do
@@ -123,6 +129,12 @@ t0=$(date +%s.%N)
 for i in $(seq "$trees"); do
 	"$work/load-tree" "${procs[$((i - 1))]}" "$secs" "$workers" >"$work/produced.$i" & pids+=($!)
 done
+stalled=''
+if [ "$stall_main" != 0 ]; then
+	sleep "$(awk -v s="$secs" 'BEGIN { print s / 2 }')"
+	stalled=$("$work/stall-thread" "$collector" "$stall_main") || { say "cannot stall the collector's main thread"; exit 1; }
+	say "fault injection: the collector's main thread was stopped for $stalled ms (its reader thread was not)"
+fi
 if [ -n "${LOAD_STALL:-}" ]; then
 	sleep "$(awk -v s="$secs" 'BEGIN { print s / 2 }')"
 	kill -STOP "$collector"

@@ -5,7 +5,8 @@
 # (the filter; unconfined they give a descriptor and EFAULT), the
 # denial is logged by the kernel (an independent multicast reader sees the
 # SECCOMP record of that pid), capabilities and the bounding set hold only
-# what the command keeps, no_new_privs is set.  With --no-self-confine the
+# what the command keeps, no_new_privs is set.  The audit netlink reader
+# thread has the same filter (the same calls fail) and no capability.  With --no-self-confine the
 # same socket() call succeeds: the test can fail.
 . "$(dirname "$0")/lib.sh"
 [ "$(uname -m)" = x86_64 ] || skip "inject-syscall.c is x86_64 only"
@@ -62,6 +63,32 @@ check_confined() {   # PID WHAT KEPT-MASK
 	done
 	grep -q "pid=$pid .* syscall=41 .*code=0x50000" "$TMP/mcast.txt" || { grep "pid=$pid " "$TMP/mcast.txt" | tail -3; fail "$what: no SECCOMP record of the denied socket()"; }
 	grep -q "pid=$pid .* syscall=59 .*code=0x50000" "$TMP/mcast.txt" || fail "$what: no SECCOMP record of the denied execve()"
+	check_threads "$pid" "$what" 2
+}
+
+# The other threads (the audit netlink reader): the same filter (TSYNC), no
+# capability at all.  PID WHAT SECCOMP-MODE (0: unconfined, only the caps)
+check_threads() {
+	local pid=$1 what=$2 mode=$3 t tid n=0 f got
+	for t in /proc/"$pid"/task/*; do
+		tid=${t##*/}
+		[ "$tid" = "$pid" ] && continue
+		n=$((n + 1))
+		[ "$(status_field "$pid/task/$tid" Seccomp)" = "$mode" ] ||
+			fail "$what: thread $tid ($(cat "$t/comm")): Seccomp is $(status_field "$pid/task/$tid" Seccomp), expected $mode"
+		for f in CapEff CapPrm CapBnd CapInh; do
+			got=$(status_field "$pid/task/$tid" $f)
+			[ "$got" = 0000000000000000 ] || fail "$what: thread $tid: $f is $got, expected none (the reader drops them all)"
+		done
+		[ "$(status_field "$pid/task/$tid" NoNewPrivs)" = 1 ] || fail "$what: thread $tid: no_new_privs not set"
+		[ "$mode" = 2 ] || continue
+		got=$(poke "$tid" 41 1 2 0)
+		[ "$got" = -1 ] || fail "$what: thread $tid: socket(AF_UNIX, SOCK_DGRAM) gave '$got', expected -1 (-EPERM)"
+		got=$(poke "$tid" 59 0 0 0)
+		[ "$got" = -1 ] || fail "$what: thread $tid: execve(NULL) gave '$got', expected -1 (-EPERM)"
+	done
+	[ $n -ge 1 ] || fail "$what: no audit netlink reader thread"
+	[ -d "/proc/$pid" ] || fail "$what: the process died"
 }
 
 # 1. the collector, live (audit daemon or multicast, whichever is free)
@@ -92,6 +119,7 @@ got=$(poke $npid 41 1 2 0)
 case $got in -*|"") fail "--no-self-confine: socket() gave '$got', expected a descriptor" ;; esac
 got=$(poke $npid 59 0 0 0)
 [ "$got" = -14 ] || fail "--no-self-confine: execve(NULL) gave '$got', expected -14 (EFAULT)"
+check_threads $npid "--no-self-confine" 0
 kill -INT $npid; wait $npid
 echo "--no-self-confine: unconfined, socket() worked"
 
