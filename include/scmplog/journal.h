@@ -26,7 +26,7 @@
  * ops->record with framing SCL_FRAME_JOURNAL; its slices are valid only during
  * the call.  A malformed one goes to ops->skip with the reason (an audit
  * entry without MESSAGE, or whose MESSAGE is not a SECCOMP record:
- * SCL_SKIP_BAD_JOURNAL; MESSAGE over SCL_MAX_LINE: SCL_SKIP_TOO_LONG; a corrupt
+ * SCL_SKIP_BAD_JOURNAL; MESSAGE over SCL_MAX_LINE: SCL_SKIP_LINE_TOO_LONG, _HOSTNAME over SCL_MAX_HOST: SCL_SKIP_HOST_TOO_LONG; a corrupt
  * entry: SCL_SKIP_BAD_JOURNAL).  ops->suppressed is never called: printk's
  * "callbacks suppressed" says nothing about the audit-transport copies.  The
  * line number passed is the 1-based index of the entry among those matched

@@ -101,11 +101,15 @@ typedef enum scl_skip_reason {
 	SCL_SKIP_BAD_STRING,    /* comm/exe not quoted nor valid hex */
 	SCL_SKIP_BAD_FIELD,     /* text that is not key=value inside the body */
 	SCL_SKIP_DUPLICATE_KEY,
-	SCL_SKIP_TOO_LONG,      /* over SCL_MAX_RECORD or SCL_MAX_LINE */
+	SCL_SKIP_TOO_LONG,      /* the record body over SCL_MAX_RECORD */
 	SCL_SKIP_NUL_BYTE,
 	SCL_SKIP_TRUNCATED,     /* line ends inside the record (no code=, open quote, ...) */
 	SCL_SKIP_BAD_HEADER,    /* audit(T:S) malformed */
 	SCL_SKIP_BAD_JOURNAL,   /* journal export/json entry malformed */
+	SCL_SKIP_LINE_TOO_LONG, /* the line (or journal MESSAGE) over SCL_MAX_LINE */
+	SCL_SKIP_HOST_TOO_LONG, /* the host name over SCL_MAX_HOST */
+	SCL_SKIP_COMM_TOO_LONG, /* comm= decoded over SCL_MAX_COMM */
+	SCL_SKIP_EXE_TOO_LONG,  /* exe= decoded over SCL_MAX_EXE */
 	_SCL_SKIP_MAX,
 } scl_skip_reason;
 

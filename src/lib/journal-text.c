@@ -31,7 +31,13 @@ int scl_journal_message(const char *msg, size_t msg_n, const char *host, size_t 
 	if (r != SCL_LINE_RECORD)
 		return r == SCL_LINE_SUPPRESSED ? SCL_LINE_OTHER : r;
 	rec.framing = framing;
-	if (host_n > 0 && host_n <= SCL_MAX_HOST) {
+	if (host_n > SCL_MAX_HOST) {
+		/* as in scl_record_parse_line(): without it, the record would be filed under no host */
+		if (ret_reason)
+			*ret_reason = SCL_SKIP_HOST_TOO_LONG;
+		return -EBADMSG;
+	}
+	if (host_n > 0) {
 		rec.host.p = host;
 		rec.host.n = host_n;
 		rec.fields |= SCL_F_HOST;
@@ -92,7 +98,7 @@ int scl_journal_entry(const scl_journal_field *f, size_t n, uint64_t index, cons
 		audit = entry_field(f, n, "_AUDIT_TYPE", &v, &vn) && is(v, vn, "1326");
 	if (!audit && !kernel)
 		return 0;
-	if (entry_field(f, n, "_HOSTNAME", &v, &vn) && vn <= SCL_MAX_HOST) {
+	if (entry_field(f, n, "_HOSTNAME", &v, &vn)) {
 		host = v;
 		host_n = vn;
 	}
@@ -109,7 +115,7 @@ int scl_journal_entry(const scl_journal_field *f, size_t n, uint64_t index, cons
 	if (kernel && !memmem(v, vn, "type=1326", 9))
 		return 0;
 	if (vn > SCL_MAX_LINE)
-		return entry_skip(ops, ud, SCL_SKIP_TOO_LONG, index);
+		return entry_skip(ops, ud, SCL_SKIP_LINE_TOO_LONG, index);
 	r = scl_journal_message(v, vn, host, host_n, serial, srt ? srt : rt, SCL_FRAME_JOURNAL, &rec, &why);
 	if (r == SCL_LINE_RECORD)
 		return ops && ops->record ? ops->record(ud, &rec, index) : 0;
@@ -163,9 +169,11 @@ static size_t put_utf8(char *o, unsigned cp)
 }
 
 /* A JSON string at s->p (the opening quote).  Decoded into out[0..cap) if out. */
+/* A JSON string into out (cap bytes); -2 when it did not fit, with the whole string read. */
 static int jstring(struct jscan *s, char *out, size_t cap, size_t *ret_len)
 {
 	size_t n = 0;
+	bool over = false;
 
 	if (s->p >= s->end || *s->p != '"')
 		return -1;
@@ -178,7 +186,7 @@ static int jstring(struct jscan *s, char *out, size_t cap, size_t *ret_len)
 		if (c == '"') {
 			if (ret_len)
 				*ret_len = n;
-			return 0;
+			return over ? -2 : 0;
 		}
 		if (c < 0x20)
 			return -1;
@@ -215,12 +223,14 @@ static int jstring(struct jscan *s, char *out, size_t cap, size_t *ret_len)
 				return -1;
 			}
 		}
-		if (out) {
+		if (out && !over) {
 			if (n + k > cap)
-				return -2;
-			memcpy(out + n, tmp, k);
+				over = true; /* the rest is read, not kept */
+			else
+				memcpy(out + n, tmp, k);
 		}
-		n += k;
+		if (!over)
+			n += k;
 	}
 	return -1;
 }
@@ -317,8 +327,8 @@ int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_
 			break;
 		rc = jstring(&s, key, sizeof(key) - 1, &kl);
 		if (rc == -2) {
-			/* a long key: not one we want, skip it */
-			rc = jstring(&s, NULL, 0, &kl);
+			/* a long key: not one we want (read to its end) */
+			rc = 0;
 			kl = 0;
 		}
 		if (rc < 0)
@@ -342,7 +352,7 @@ int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_
 		rc = jvalue(&s, out, cap, &vl, &is_str);
 		if (rc == -2 && out == msg_buf) {
 			if (ret_reason)
-				*ret_reason = SCL_SKIP_TOO_LONG;
+				*ret_reason = SCL_SKIP_LINE_TOO_LONG;
 			return memmem(line, n, "SECCOMP", 7) || memmem(line, n, "type=1326", 9) ?
 				       -EBADMSG : SCL_LINE_OTHER;
 		}
@@ -353,6 +363,8 @@ int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_
 			msg_n = vl;
 		} else if (rc == 0 && out == host_buf && is_str) {
 			host_n = vl;
+		} else if (rc == -2 && out == host_buf) {
+			host_n = SCL_MAX_HOST + 1; /* scl_journal_message() says which limit */
 		} else if (rc == 0 && out == num && is_str) {
 			uint64_t v;
 			if (scl_parse_u64(num, vl, UINT64_MAX, &v) == 0) {

@@ -19,6 +19,9 @@
  * truncated.  subj= is printed raw by the LSM and may hold spaces and '='.
  */
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static const char *const skip_names[_SCL_SKIP_MAX] = {
 	[SCL_SKIP_NONE] = "none",
 	[SCL_SKIP_BAD_ARCH] = "bad arch",
@@ -28,11 +31,15 @@ static const char *const skip_names[_SCL_SKIP_MAX] = {
 	[SCL_SKIP_BAD_STRING] = "bad string",
 	[SCL_SKIP_BAD_FIELD] = "bad field",
 	[SCL_SKIP_DUPLICATE_KEY] = "duplicate key",
-	[SCL_SKIP_TOO_LONG] = "too long",
+	[SCL_SKIP_TOO_LONG] = "record over SCL_MAX_RECORD (" STR(SCL_MAX_RECORD) " bytes)",
 	[SCL_SKIP_NUL_BYTE] = "NUL byte",
 	[SCL_SKIP_TRUNCATED] = "truncated",
 	[SCL_SKIP_BAD_HEADER] = "bad header",
 	[SCL_SKIP_BAD_JOURNAL] = "bad journal entry",
+	[SCL_SKIP_LINE_TOO_LONG] = "line over SCL_MAX_LINE (" STR(SCL_MAX_LINE) " bytes)",
+	[SCL_SKIP_HOST_TOO_LONG] = "host name over SCL_MAX_HOST (" STR(SCL_MAX_HOST) " bytes)",
+	[SCL_SKIP_COMM_TOO_LONG] = "comm over SCL_MAX_COMM (" STR(SCL_MAX_COMM) " bytes)",
+	[SCL_SKIP_EXE_TOO_LONG] = "exe over SCL_MAX_EXE (" STR(SCL_MAX_EXE) " bytes)",
 };
 
 const char *scl_skip_reason_str(scl_skip_reason r)
@@ -278,6 +285,11 @@ static inline __attribute__((always_inline)) int set_str(scl_record *rec, uint32
 {
 	if (rec->fields & bit) {
 		*why = SCL_SKIP_DUPLICATE_KEY;
+		return -1;
+	}
+	/* a well-formed value over the limit says which limit (valid_string() rejects it too) */
+	if ((quoted ? v.n : v.n / 2) > limit && (quoted || v.n % 2 == 0)) {
+		*why = bit == SCL_F_COMM ? SCL_SKIP_COMM_TOO_LONG : SCL_SKIP_EXE_TOO_LONG;
 		return -1;
 	}
 	/* exe=(null) for tasks without an mm (kernel threads) */
@@ -1183,7 +1195,7 @@ parse:
 	if (host.n > SCL_MAX_HOST) {
 		/* no host name is that long: keeping the record without it would file it under no host */
 		if (ret_reason)
-			*ret_reason = SCL_SKIP_TOO_LONG;
+			*ret_reason = SCL_SKIP_HOST_TOO_LONG;
 		return -EBADMSG;
 	}
 	set_host(&rec, host);

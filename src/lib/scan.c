@@ -185,7 +185,7 @@ int scl_scan(scl_reader *r, const scl_scan_ops *ops, void *ud)
 			/* over SCL_MAX_LINE: a record if its first part says so */
 			if (memmem(line.p, line.n, "type=1326", 9) || memmem(line.p, line.n, "type=SECCOMP", 12) ||
 			    memmem(line.p, line.n, ": SECCOMP ", 10)) {
-				if (ops->skip && (rc = ops->skip(ud, SCL_SKIP_TOO_LONG, ln)) < 0)
+				if (ops->skip && (rc = ops->skip(ud, SCL_SKIP_LINE_TOO_LONG, ln)) < 0)
 					return rc;
 			}
 			continue;

@@ -353,6 +353,9 @@ END_TEST
 #define EREC(serial, time, host) "arch=c000003e syscall=3 serial=" serial " time=" time \
 	" pid=7 code=0x7ffc0000 comm=c exe=/e host=" host
 
+#define H16 "hhhhhhhhhhhhhhhh"
+#define H255 H16 H16 H16 H16 H16 H16 H16 H16 H16 H16 H16 H16 H16 H16 H16 "hhhhhhhhhhhhhhh"
+
 static const struct entry_case {
 	const char *name;
 	const char *fields[8]; /* "NAME=value", NULL-terminated; "\x01" marks a NULL data pointer */
@@ -388,6 +391,12 @@ static const struct entry_case {
 	{ "bad numbers ignored", { "_TRANSPORT=audit", "_AUDIT_TYPE=1326", "_AUDIT_ID=-1",
 				   "_SOURCE_REALTIME_TIMESTAMP=12x", "__REALTIME_TIMESTAMP= 5", "MESSAGE=SECCOMP " EBODY },
 	  EREC("0", "0.000", "") },
+	{ "host name at SCL_MAX_HOST", { "_TRANSPORT=audit", "_AUDIT_TYPE=1326", "_HOSTNAME=" H255,
+					  "MESSAGE=SECCOMP " EBODY },
+	  EREC("0", "0.000", H255) },
+	{ "host name over SCL_MAX_HOST", { "_TRANSPORT=audit", "_AUDIT_TYPE=1326", "_HOSTNAME=" H255 "h",
+					    "MESSAGE=SECCOMP " EBODY },
+	  "skip host name over SCL_MAX_HOST (255 bytes)" },
 	{ "empty", { NULL }, NULL },
 };
 
@@ -434,7 +443,7 @@ START_TEST(test_entry_too_long)
 	collect_init(&c);
 	ck_assert_int_eq(scl_journal_entry(f, 2, 1, &ops, &c), 0);
 	ck_assert_uint_eq(c.skips, 1);
-	ck_assert_int_eq(c.last_skip, SCL_SKIP_TOO_LONG);
+	ck_assert_int_eq(c.last_skip, SCL_SKIP_LINE_TOO_LONG);
 	f[1].n--; /* at the limit: handed to the parser, which skips it for its own reason */
 	ck_assert_int_eq(scl_journal_entry(f, 2, 1, &ops, &c), 0);
 	ck_assert_uint_eq(c.skips, 2);
@@ -915,7 +924,7 @@ START_TEST(test_crafted)
 		"skip bad code",
 		"skip bad journal entry",
 		"skip bad journal entry",
-		"skip too long",
+		"skip line over SCL_MAX_LINE (65536 bytes)",
 		"arch=c000003e syscall=10 serial=505 time=1795707636.915 pid=77 code=0x7ffc0000 comm=gen exe=/tmp/gen host=",
 		"arch=c000003e syscall=11 serial=506 time=1795707636.916 pid=9 code=0x50000 comm=\x1b[31mred\x1b[0m "
 		"exe=../../etc/x host=",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "scmplog/limits.h"
@@ -187,6 +188,62 @@ START_TEST(test_too_long)
 	memcpy(l + n - 60, "\" sig=0 arch=c000003e syscall=1 compat=0 ip=0x1 code=0x7ffc0000", 60);
 	ck_assert_int_eq(scl_record_parse_line(l, n, &rec, &why, NULL), -EBADMSG);
 	ck_assert_int_eq(why, SCL_SKIP_TOO_LONG);
+	ck_assert_str_eq(scl_skip_reason_str(why), "record over SCL_MAX_RECORD (8970 bytes)");
+	free(l);
+}
+END_TEST
+
+/*
+ * comm= and exe= at their limits (quoted and hex) are kept; one byte more is
+ * skipped with the limit's name, not as a bad string.
+ */
+START_TEST(test_string_limits)
+{
+	static const struct {
+		const char *key;
+		size_t limit;
+		scl_skip_reason why;
+		const char *str;
+	} c[] = {
+		{ "comm", SCL_MAX_COMM, SCL_SKIP_COMM_TOO_LONG, "comm over SCL_MAX_COMM (64 bytes)" },
+		{ "exe", SCL_MAX_EXE, SCL_SKIP_EXE_TOO_LONG, "exe over SCL_MAX_EXE (4096 bytes)" },
+	};
+	char *l = malloc(SCL_MAX_RECORD);
+
+	ck_assert_ptr_nonnull(l);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		for (int hex = 0; hex <= 1; hex++)
+			for (size_t len = c[i].limit; len <= c[i].limit + 1; len++) {
+				scl_record rec;
+				scl_skip_reason why = SCL_SKIP_NONE;
+				int n = snprintf(l, SCL_MAX_RECORD, "audit(1.001:2): auid=0 uid=0 gid=0 ses=1 pid=9 %s=",
+						 !strcmp(c[i].key, "comm") ? "exe=\"/a\" comm" : "comm=\"a\" exe");
+				int r;
+
+				if (!hex)
+					l[n++] = '"';
+				for (size_t k = 0; k < len; k++) {
+					if (hex) {
+						l[n++] = '4';
+						l[n++] = '1';
+					} else {
+						l[n++] = 'A';
+					}
+				}
+				if (!hex)
+					l[n++] = '"';
+				n += snprintf(l + n, SCL_MAX_RECORD - (size_t)n,
+					      " sig=0 arch=c000003e syscall=1 compat=0 ip=0x1 code=0x7ffc0000");
+				r = scl_record_parse_body(l, (size_t)n, SCL_FRAME_BODY, &rec, &why);
+				if (len == c[i].limit) {
+					ck_assert_msg(r == 1, "%s hex=%d len=%zu: %d (%s)", c[i].key, hex, len, r,
+						      scl_skip_reason_str(why));
+				} else {
+					ck_assert_int_lt(r, 0);
+					ck_assert_int_eq(why, c[i].why);
+					ck_assert_str_eq(scl_skip_reason_str(why), c[i].str);
+				}
+			}
 	free(l);
 }
 END_TEST
@@ -213,7 +270,33 @@ START_TEST(test_host_limit)
 			ck_assert_uint_eq(rec.host.n, SCL_MAX_HOST);
 		} else {
 			ck_assert_int_eq(r, -EBADMSG);
-			ck_assert_int_eq(why, SCL_SKIP_TOO_LONG);
+			ck_assert_int_eq(why, SCL_SKIP_HOST_TOO_LONG);
+			ck_assert_str_eq(scl_skip_reason_str(why), "host name over SCL_MAX_HOST (255 bytes)");
+		}
+		free(l);
+	}
+	/* the same from a journal JSON line's _HOSTNAME */
+	for (size_t hn = SCL_MAX_HOST; hn <= SCL_MAX_HOST + 1; hn++) {
+		const char *pre = "{\"_HOSTNAME\":\"", *post = "\",\"MESSAGE\":\"audit: type=1326 audit(1.001:2): "
+			"auid=0 uid=0 gid=0 ses=1 pid=9 comm=\\\"a\\\" exe=\\\"/a\\\" sig=0 arch=c000003e syscall=1 "
+			"compat=0 ip=0x1 code=0x7ffc0000\",\"_TRANSPORT\":\"kernel\"}";
+		size_t n = strlen(pre) + hn + strlen(post);
+		char *l = malloc(n);
+		scl_record rec;
+		scl_skip_reason why = SCL_SKIP_NONE;
+		int r;
+
+		ck_assert(l != NULL);
+		memcpy(l, pre, strlen(pre));
+		memset(l + strlen(pre), 'h', hn);
+		memcpy(l + strlen(pre) + hn, post, strlen(post));
+		r = scl_record_parse_line(l, n, &rec, &why, NULL);
+		if (hn == SCL_MAX_HOST) {
+			ck_assert_int_eq(r, SCL_LINE_RECORD);
+			ck_assert_uint_eq(rec.host.n, SCL_MAX_HOST);
+		} else {
+			ck_assert_int_eq(r, -EBADMSG);
+			ck_assert_int_eq(why, SCL_SKIP_HOST_TOO_LONG);
 		}
 		free(l);
 	}
@@ -434,6 +517,7 @@ int main(void)
 	tcase_add_test(tc, test_suppressed);
 	tcase_add_test(tc, test_too_long);
 	tcase_add_test(tc, test_host_limit);
+	tcase_add_test(tc, test_string_limits);
 	tcase_add_test(tc, test_decode);
 	tcase_add_test(tc, test_fast_vs_generic);
 	tcase_add_loop_test(tc, test_num, 0, sizeof(num_cases) / sizeof(num_cases[0]));
