@@ -21,12 +21,18 @@ rec() {
 	rec h5 5 6
 	rec h4 6 7
 } >app.log
-"$SCMPLOG_SMALL_LIMITS" collect --split-by host --follow-file app.log --from-start --out-dir prof --interval 1 \
-	>run.out 2>run.err &
-pid=$!
-sleep 1
-kill -TERM "$pid" 2>/dev/null || { cat run.err; fail "collect exited early"; }
-wait "$pid" || { cat run.err; fail "collect failed"; }
+# collect_briefly ERRFILE BINARY ARGS...: a collector for a second, then SIGTERM; it must exit 0
+collect_briefly() {
+	local err=$1 pid
+	shift
+	"$@" >/dev/null 2>"$err" &
+	pid=$!
+	sleep 1
+	kill -TERM "$pid" 2>/dev/null || { cat "$err"; fail "collect exited early"; }
+	wait "$pid" || { cat "$err"; fail "collect failed"; }
+}
+collect_briefly run.err "$SCMPLOG_SMALL_LIMITS" collect --split-by host --follow-file app.log --from-start \
+	--out-dir prof --interval 1
 [ "$(ls prof | tr '\n' ' ')" = "h1.json h2.json h3.json " ] || fail "expected the first three hosts: $(ls prof)"
 grep -q '"stat"' prof/h1.json || fail "h1.json lacks the record after the limit was hit"
 contains run.err "scmplog: warning: over SCL_MAX_GROUPS (3 hosts): the records of further hosts are counted, not learned"
@@ -34,12 +40,8 @@ contains run.err "scmplog: warning: over SCL_MAX_GROUPS (3 hosts): the records o
 contains run.err "7 SECCOMP records read from the log files: 4 attributed to 3 hosts, 0 without a hostname, 3 past SCL_MAX_GROUPS"
 
 # The production binary has the real limit: all five hosts get a profile.
-"$SCMPLOG" collect --split-by host --follow-file app.log --from-start --out-dir full --interval 1 \
-	>full.out 2>full.err &
-pid=$!
-sleep 1
-kill -TERM "$pid" 2>/dev/null || { cat full.err; fail "collect exited early"; }
-wait "$pid" || { cat full.err; fail "collect failed"; }
+collect_briefly full.err "$SCMPLOG" collect --split-by host --follow-file app.log --from-start --out-dir full \
+	--interval 1
 [ "$(ls full | wc -l)" -eq 5 ] || fail "the production binary has a small limit: $(ls full)"
 lacks full.err "SCL_MAX_GROUPS ("
 exit 0

@@ -59,3 +59,43 @@ trap 'rc=$?; rm -rf "$TMP"; exit $rc' EXIT
 profile_names() { python3 -c 'import json,sys
 p=json.load(open(sys.argv[1]))
 print("\n".join(sorted({n for r in p["syscalls"] for n in r["names"]})))' "$1"; }
+
+# A journald of the test's own, volatile storage under /run, for the journal
+# tests.  journald_need: skip unless no journald runs or ran here.
+# journald_start 'Key=value\n...': start it with those [Journal] settings.
+# journald_stop (from the test's cleanup): stop it by pid and remove what it
+# created, the parent directories included when they were not there before.
+journald_need() {
+	local d
+	[ -x /lib/systemd/systemd-journald ] || fail "systemd-journald is missing (package systemd)"
+	for d in /run/systemd/journal /run/systemd/journald.conf.d /run/log/journal; do
+		[ -e "$d" ] && skip "$d exists: a journald runs (or ran) here; this test starts its own"
+	done
+	JOURNALD_MADE=()
+	for d in /run/log /run/systemd; do [ -e "$d" ] || JOURNALD_MADE+=("$d"); done
+	JOURNALD_OURS=1
+}
+journald_start() {
+	local i
+	mkdir -p /run/systemd/journald.conf.d
+	# shellcheck disable=SC2059
+	printf "[Journal]\n$1\n" >/run/systemd/journald.conf.d/scmplog-test.conf
+	/lib/systemd/systemd-journald >"$TMP/journald.out" 2>&1 &
+	JOURNALD_PID=$!
+	for i in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.2; done
+	[ -S /run/systemd/journal/socket ] || { cat "$TMP/journald.out"; fail "journald did not start"; }
+	sleep 2 # it copies the kernel's ring buffer first
+}
+journald_stop() {
+	local i d
+	[ "${JOURNALD_OURS:-0}" = 1 ] || return 0
+	if [ -n "${JOURNALD_PID:-}" ]; then
+		kill -TERM "$JOURNALD_PID" 2>/dev/null
+		for i in $(seq 50); do kill -0 "$JOURNALD_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$JOURNALD_PID" 2>/dev/null
+		wait "$JOURNALD_PID" 2>/dev/null
+		JOURNALD_PID=
+	fi
+	rm -rf /run/systemd/journal /run/systemd/journald.conf.d /run/log/journal
+	for d in "${JOURNALD_MADE[@]}"; do rmdir "$d" 2>/dev/null; done
+}

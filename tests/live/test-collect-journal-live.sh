@@ -6,27 +6,14 @@
 # container cgroup while it runs.
 . "$(dirname "$0")/lib.sh"
 [ -d /sys/fs/cgroup/pids ] || skip "no cgroup v1 pids hierarchy"
-[ -x /lib/systemd/systemd-journald ] || fail "systemd-journald is missing (package systemd)"
-for d in /run/systemd/journal /run/systemd/journald.conf.d /run/log/journal; do
-	[ -e "$d" ] && skip "$d exists: a journald runs (or ran) here; this test starts its own"
-done
+journald_need
 build_helper noise -lseccomp
 P=/sys/fs/cgroup/pids/scmplogjournal
-collector= journald=
-# journald creates these if they are missing: remove them again only then
-made=()
-for d in /run/log /run/systemd; do [ -e "$d" ] || made+=("$d"); done
+collector=
 cleanup() {
 	local rc=$? i
 	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
-	if [ -n "$journald" ]; then
-		kill -TERM "$journald" 2>/dev/null
-		for i in $(seq 50); do kill -0 "$journald" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$journald" 2>/dev/null
-		wait "$journald" 2>/dev/null
-	fi
-	rm -rf /run/systemd/journal /run/systemd/journald.conf.d /run/log/journal
-	for d in "${made[@]}"; do rmdir "$d" 2>/dev/null; done
+	journald_stop
 	for d in "$P"/c*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
 	rmdir "$P" 2>/dev/null
 	rm -rf "$TMP"
@@ -37,14 +24,7 @@ trap cleanup EXIT
 mkdir -p "$P/c1" || skip "cannot create $P/c1"
 
 # journald keeps everything in /run (never /var/log/journal), in small files
-mkdir -p /run/systemd/journald.conf.d
-printf '[Journal]\nStorage=volatile\nRuntimeMaxUse=16M\nRuntimeMaxFileSize=512K\n' \
-	>/run/systemd/journald.conf.d/scmplog-test.conf
-/lib/systemd/systemd-journald >"$TMP/journald.out" 2>&1 &
-journald=$!
-for i in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.2; done
-[ -S /run/systemd/journal/socket ] || { cat "$TMP/journald.out"; fail "journald did not start"; }
-sleep 2 # it copies the kernel's ring buffer first
+journald_start 'Storage=volatile\nRuntimeMaxUse=16M\nRuntimeMaxFileSize=512K'
 
 "$SCMPLOG" collect --source journal --plain-runc --cgroup /scmplogjournal --out-dir "$TMP/out" --interval 1 \
 	>/dev/null 2>"$TMP/c.err" & collector=$!

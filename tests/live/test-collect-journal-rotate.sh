@@ -13,15 +13,10 @@
 # Two collectors follow at once: --journal-dir (from the start) and --source
 # journal (the system journal, from its end).
 . "$(dirname "$0")/lib.sh"
-[ -x /lib/systemd/systemd-journald ] || fail "systemd-journald is missing (package systemd)"
 command -v journalctl >/dev/null || fail "journalctl is missing (package systemd)"
-for d in /run/systemd/journal /run/systemd/journald.conf.d /run/log/journal; do
-	[ -e "$d" ] && skip "$d exists: a journald runs (or ran) here; this test starts its own"
-done
+journald_need
 build_helper noise -lseccomp
-A= B= journald=
-made=()
-for d in /run/log /run/systemd; do [ -e "$d" ] || made+=("$d"); done
+A= B=
 stop_pid() { # PID: SIGCONT (it may be stopped), SIGTERM, wait; its exit status
 	[ -n "$1" ] || return 0
 	kill -CONT "$1" 2>/dev/null
@@ -38,28 +33,14 @@ cleanup() {
 	local rc=$? i
 	stop_pid "$A"
 	stop_pid "$B"
-	if [ -n "$journald" ]; then
-		kill -TERM "$journald" 2>/dev/null
-		for i in $(seq 50); do kill -0 "$journald" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$journald" 2>/dev/null
-		wait "$journald" 2>/dev/null
-	fi
-	rm -rf /run/systemd/journal /run/systemd/journald.conf.d /run/log/journal
-	for d in "${made[@]}"; do rmdir "$d" 2>/dev/null; done
+	journald_stop
 	rm -rf "$TMP"
 	exit $rc
 }
 trap cleanup EXIT
 
 # small files, so that a few thousand entries rotate by size too; no vacuuming by journald itself
-mkdir -p /run/systemd/journald.conf.d
-printf '[Journal]\nStorage=volatile\nRuntimeMaxUse=64M\nRuntimeKeepFree=0\nRuntimeMaxFileSize=512K\n' \
-	>/run/systemd/journald.conf.d/scmplog-test.conf
-/lib/systemd/systemd-journald >"$TMP/journald.out" 2>&1 &
-journald=$!
-for i in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.2; done
-[ -S /run/systemd/journal/socket ] || { cat "$TMP/journald.out"; fail "journald did not start"; }
-sleep 2 # it copies the kernel's ring buffer first
+journald_start 'Storage=volatile\nRuntimeMaxUse=64M\nRuntimeKeepFree=0\nRuntimeMaxFileSize=512K'
 D=$(echo /run/log/journal/*)
 [ -d "$D" ] || fail "journald made no machine directory in /run/log/journal"
 

@@ -26,6 +26,12 @@ build_helper fake-auditd
 build_helper getppid-loop
 kv() { auditctl -s | awk -v k="$1" '$1 == k { print $2 }'; }
 old_limit=$(kv backlog_limit) old_wait=$(kv backlog_wait_time)
+# after a run that lost the slot: the backlog settings it raised are back, no restore state left
+settings_back() {
+	[ "$(kv backlog_limit)" = "$old_limit" ] || fail "backlog_limit $(kv backlog_limit), expected $old_limit back"
+	[ "$(kv backlog_wait_time)" = "$old_wait" ] || fail "backlog_wait_time $(kv backlog_wait_time), expected $old_wait back"
+	[ ! -e /run/scmplog/audit-restore ] || fail "the restore state file was left behind"
+}
 fakes= run=
 cleanup() {
 	local rc=$? f
@@ -122,9 +128,7 @@ gap=$(sed -nE 's/.*the audit daemon slot was lost during the collection: ([0-9]+
 [ "$lost" -le "$gap" ] || echo "NOTE: $lost lost, $gap of them around the switch (the rest while the small socket was full)"
 # the new daemon keeps the slot; our backlog settings are put back
 [ "$(audit_pid)" = "$taker" ] || fail "the audit pid is $(audit_pid) after the run, expected the new daemon $taker"
-[ "$(kv backlog_limit)" = "$old_limit" ] || fail "backlog_limit $(kv backlog_limit), expected $old_limit back"
-[ "$(kv backlog_wait_time)" = "$old_wait" ] || fail "backlog_wait_time $(kv backlog_wait_time), expected $old_wait back"
-[ ! -e /run/scmplog/audit-restore ] || fail "the restore state file was left behind"
+settings_back
 stop_fake "$taker"
 [ "$(audit_pid)" = 0 ] || fail "the slot is not free after the new daemon left"
 echo "kernel lost counter: $lost_before -> $(kv lost)"
@@ -199,7 +203,7 @@ if command -v setpriv >/dev/null; then
 	contains "$TMP/err" "falling back to /dev/kmsg"
 	contains "$TMP/err" "read as the audit daemon, then from /dev/kmsg"
 	contains "$TMP/err" "after the last switch no record came by multicast to measure the gap by: how many went by is unknown (counted as one)"
-	[ "$(kv backlog_limit)" = "$old_limit" ] || fail "backlog_limit $(kv backlog_limit), expected $old_limit back"
+	settings_back
 else
 	echo "NOTE: no setpriv: the kmsg fallback is not tested"
 fi
