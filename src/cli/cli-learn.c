@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
+#include <linux/capability.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -699,7 +700,8 @@ static void report_loss(const scl_live_stats *st, bool drain_failed, const char 
 	cli_live_report_slot(st);
 }
 
-int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, const char *source)
+int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, const char *source,
+		       enum cli_confine_mode confine)
 {
 	enum cli_source want = CLI_SOURCE_AUTO;
 	struct cli_signals sig = { .fd = -1 };
@@ -716,6 +718,11 @@ int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, con
 		return EXIT_RUNTIME;
 	}
 	if (cli_live_open(&lv, want, 0) < 0)
+		goto out;
+	/* kept: restoring the audit settings, the drain marker, the /dev/kmsg fallback */
+	if (cli_confine(confine, "explain",
+			CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) | CLI_CAP(CAP_SYSLOG),
+			-1) < 0)
 		goto out;
 	for (;;) {
 		struct pollfd p[2] = { { cli_live_fd(&lv), POLLIN, 0 }, { sig.fd, POLLIN, 0 } };

@@ -15,6 +15,7 @@
 #include "scmplog/netlink.h"
 #include "scmplog/profile.h"
 #include "scmplog/record.h"
+#include "cli/self-confine.h"
 
 /*
  * Pieces shared by the commands that learn (build, run) and run commands
@@ -100,7 +101,8 @@ int cli_live_close(struct cli_live *lv);
  * settings are restored and any loss is reported on stderr.  Returns an exit
  * code: EXIT_OK, EXIT_RUNTIME (after logging), EXIT_USAGE (bad source).
  */
-int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, const char *source);
+int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, const char *source,
+		       enum cli_confine_mode confine);
 
 /* ---- running a command under a filter ---- */
 

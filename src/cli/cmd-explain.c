@@ -7,6 +7,7 @@
 #include "cli/cli-input.h"
 #include "cli/cli-learn.h"
 #include "cli/cli.h"
+#include "cli/self-confine.h"
 #include "scmplog/arch.h"
 #include "scmplog/learn.h"
 #include "scmplog/limits.h"
@@ -28,12 +29,13 @@ static void help(void)
 	       "      --source SOURCE    with --follow: auto (default), daemon, multicast, kmsg\n"
 	       "  -v, --verbose          with --follow: say which source is used and why, once it\n"
 	       "                         reads\n"
+	       "%s"
 	       "      --strict           fail on the first malformed record\n"
 	       "  -q, --quiet            no summary on stderr\n"
 	       "  -h, --help             this text\n\n"
 	       "%s\n"
 	       "Exit status: 0 success (denials found or not); 1 error; 2 usage.\n",
-	       CLI_FILTER_HELP);
+	       CLI_CONFINE_HELP, CLI_FILTER_HELP);
 }
 
 struct follow_ctx {
@@ -112,6 +114,7 @@ int cmd_explain(int argc, char **argv)
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
+		CLI_CONFINE_LONGOPTS,
 		CLI_FILTER_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -122,6 +125,7 @@ int cmd_explain(int argc, char **argv)
 	size_t nrows = 0;
 	uint64_t denied = 0;
 	bool all = false, follow = false;
+	enum cli_confine_mode confine = CLI_CONFINE_UNSET;
 	const char *source = NULL;
 	long n;
 	int c, rc = EXIT_RUNTIME;
@@ -129,6 +133,8 @@ int cmd_explain(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hqvf", opts, NULL)) != -1) {
 		int r = cli_filter_option(&in.filter, c, optarg);
+		if (r == 0)
+			r = cli_confine_option(&confine, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;
 			goto out;
@@ -178,7 +184,7 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (follow) {
 		struct follow_ctx fc = { &in, m };
-		rc = cli_follow_records(follow_cb, &fc, source);
+		rc = cli_follow_records(follow_cb, &fc, source, confine);
 	}
 	else
 		rc = cli_input_read(&in, argv + optind, argc - optind);

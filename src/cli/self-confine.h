@@ -65,8 +65,10 @@ extern const char *const cli_confine_forbidden[];
 #define CLI_CAP(c) (UINT64_C(1) << (c))
 
 /*
- * Confine the calling process (single-threaded: call before any thread
- * starts).  keep_caps: the capabilities still needed (those not held are
+ * Confine the calling process.  The capabilities are the calling thread's;
+ * the seccomp filter goes on every thread (TSYNC): another thread must have
+ * dropped its own capabilities (the netlink reader does) and must be done
+ * starting (scl_netlink_open() waits for that).  keep_caps: the capabilities still needed (those not held are
  * not gained); out_dirfd: the directory profiles are written to, or -1:
  * CAP_DAC_OVERRIDE is kept only when the process does not own it.  who
  * names the command in messages.  Returns 0 (confined, or mode off) or -1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scmplog confines itself once its sources are open.  Proven from outside on
-# the running collector and on run's parent: inject-syscall.c (ptrace) makes
+# the running collector, on run's parent and on explain --follow: inject-syscall.c (ptrace) makes
 # the process call socket() and execve() itself, and both fail with EPERM
 # (the filter; unconfined they give a descriptor and EFAULT), the
 # denial is logged by the kernel (an independent multicast reader sees the
@@ -111,7 +111,16 @@ grep -qx nanosleep <(profile_names "$TMP/run.json") || grep -qx clock_nanosleep 
 	fail "the confined run did not learn sleep's profile"
 echo "run: confined, socket/execve denied and logged, profile written"
 
-# 3. --no-self-confine: the same call succeeds (the checks above can fail)
+# 3. explain --follow, live (it prints what a kernel record says)
+"$SCMPLOG" explain -v --follow >"$TMP/x.out" 2>"$TMP/x.err" & xpid=$!; pids+=($xpid)
+wait_grep "$TMP/x.err" "explain: confined (enforce)"
+check_confined $xpid "explain --follow" "$(mask 29 30 34 37)"
+kill -INT $xpid
+wait $xpid; rc=$?
+[ $rc -eq 0 ] || { cat "$TMP/x.err"; fail "the confined explain --follow exited $rc after SIGINT"; }
+echo "explain --follow: confined, socket/execve denied and logged, exited cleanly"
+
+# 4. --no-self-confine: the same call succeeds (the checks above can fail)
 "$SCMPLOG" collect -v --no-self-confine --out-dir "$TMP/od2" >"$TMP/n.out" 2>"$TMP/n.err" & npid=$!; pids+=($npid)
 wait_grep "$TMP/n.err" "not confining itself"
 [ "$(status_field $npid Seccomp)" = 0 ] || fail "--no-self-confine: a seccomp filter is installed"
@@ -123,7 +132,7 @@ check_threads $npid "--no-self-confine" 0
 kill -INT $npid; wait $npid
 echo "--no-self-confine: unconfined, socket() worked"
 
-# 4. the environment default and a bad value
+# 5. the environment default and a bad value
 SCMPLOG_SELF_CONFINE=bogus "$SCMPLOG" collect --out-dir "$TMP/od3" --follow-file /dev/null >/dev/null 2>"$TMP/e.err" &&
 	fail "a bad SCMPLOG_SELF_CONFINE was accepted"
 contains "$TMP/e.err" "invalid SCMPLOG_SELF_CONFINE='bogus'"

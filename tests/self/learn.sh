@@ -29,9 +29,9 @@ names=$(printf '"%s",' $extra)
 printf '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":1,"architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":[%s],"action":"SCMP_ACT_ALLOW"}]}\n' "${names%,}" >"$tmp/extra.json"
 "$SCMPLOG" merge "$root/profiles/scmplog-self.json" "$tmp/extra.json" >"$tmp/base.json"
 
-# SELF_TESTS: the live tests to run (default: those that run collect or run,
-# but not the long load test)
-tests=${SELF_TESTS:-$(cd "$root/tests/live" && ls test-run-*.sh test-collect-*.sh | grep -v -e load | tr '\n' ' ')}
+# SELF_TESTS: the live tests to run (default: those that run collect, run or
+# explain --follow, but not the long load test)
+tests=${SELF_TESTS:-$(cd "$root/tests/live" && ls test-run-*.sh test-collect-*.sh test-explain-follow.sh | grep -v -e load | tr '\n' ' ')}
 cat >"$tmp/workload.sh" <<EOW
 #!/usr/bin/env bash
 export SCMPLOG_SELF_CONFINE=learn SCMPLOG='$bin'
