@@ -31,7 +31,7 @@
 #define SCL_MAX_PROFILE_STRING 64
 /* Distinct groups for --split-by (build; collect --split-by host: hosts). */
 #define SCL_MAX_GROUPS 100000
-/* Containers scmplog collect keeps a profile for (or knows to leave out), in one run. */
+/* Containers scmplog collect knows at once, selected or left out (gone ones are forgotten). */
 #define SCL_MAX_CONTAINERS 100000
 /* Live container processes scmplog collect counts from the process events (PID_MAX_LIMIT is 4194304). */
 #define SCL_MAX_TRACKED_PIDS 1048576

@@ -122,6 +122,10 @@ struct outfile {
 	bool over_limit_said;     /* a syscall set limit was hit and reported */
 	uint64_t records;
 	size_t syscalls;          /* in the last profile written */
+	uint32_t users;           /* containers selected into it and not forgotten (forget_ctr()) */
+	bool unloaded;            /* written, then prev and set freed: the file on disk has it all */
+	bool has_unknown;         /* counts syscalls libseccomp cannot name: kept for the final report */
+	bool orphan;              /* its last user was forgotten: free it once written (forget_idle()) */
 	/*
 	 * What its containers (or host) did: the syscalls seen, a bitset per
 	 * architecture (NULL until the first record), flat in the records.
@@ -138,6 +142,7 @@ struct ctr {
 	size_t file;              /* index into files, when selected */
 	uint32_t live;            /* its processes known to be alive (struct pidslot) */
 	int64_t gone_at;          /* write its file then (ms, now_ms()), 0 if not due */
+	int64_t idle_since;       /* its last counted process exited then (ms), 0 while it has one */
 };
 
 /* A live process counted in a container's live count. */
@@ -160,7 +165,10 @@ struct collect {
 	scl_proc_conn *conn;
 	scl_mapper *mapper;       /* names a set's new keys once, for the unknown-syscall report */
 	struct ctr *ctrs;
-	size_t n_ctrs;
+	size_t n_ctrs;            /* slots, forgotten ones included */
+	uint32_t *free_ctrs;      /* forgotten slots, for reuse */
+	size_t n_free_ctrs, free_ctrs_cap;
+	uint64_t forgotten, forgotten_selected; /* containers gone and forgotten; of them, learned ones */
 	uint32_t *index;          /* find_ctr()'s hash table */
 	size_t index_cap;
 	struct outfile *files;
@@ -277,10 +285,36 @@ static int index_ctr(struct collect *C, size_t k)
 		C->index = ni;
 		C->index_cap = cap;
 		for (size_t j = 0; j < k; j++)
-			index_put(C, j);
+			if (C->ctrs[j].id[0]) /* not a forgotten slot */
+				index_put(C, j);
 	}
 	index_put(C, k);
 	return 0;
+}
+
+/* Take ctrs[k] out of the index; the entries after it in its probe run move back, so no tombstones. */
+static void index_remove(struct collect *C, size_t k)
+{
+	size_t mask = C->index_cap - 1, i;
+
+	for (i = id_hash(C->ctrs[k].id, mask); C->index[i] && C->index[i] != k + 1; i = (i + 1) & mask)
+		;
+	if (!C->index[i])
+		return;
+	for (size_t j = (i + 1) & mask; C->index[j]; j = (j + 1) & mask) {
+		size_t home = id_hash(C->ctrs[C->index[j] - 1].id, mask);
+
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			C->index[i] = C->index[j];
+			i = j;
+		}
+	}
+	C->index[i] = 0;
+}
+
+static size_t ctrs_in_use(const struct collect *C)
+{
+	return C->n_ctrs - C->n_free_ctrs;
 }
 
 /* Read /proc/PID/cgroup and look for a path below one of the --cgroup prefixes. */
@@ -595,19 +629,71 @@ static int pick_file(struct collect *C, const scl_container *c, size_t *ret)
 static struct ctr *add_ctr(struct collect *C, const scl_container *c)
 {
 	struct ctr *n;
+	size_t k;
 
-	n = realloc(C->ctrs, (C->n_ctrs + 1) * sizeof(*n));
-	if (!n)
-		return NULL;
-	C->ctrs = n;
-	n = &C->ctrs[C->n_ctrs];
+	if (C->n_free_ctrs) {
+		/* a forgotten slot: nothing refers to it any more */
+		k = C->free_ctrs[--C->n_free_ctrs];
+	} else {
+		n = realloc(C->ctrs, (C->n_ctrs + 1) * sizeof(*n));
+		if (!n)
+			return NULL;
+		C->ctrs = n;
+		k = C->n_ctrs;
+	}
+	n = &C->ctrs[k];
 	memset(n, 0, sizeof(*n));
 	memcpy(n->id, c->id, sizeof(n->id));
+	n->id[sizeof(n->id) - 1] = '\0';
 	n->selected = SEL_UNDECIDED;
-	if (index_ctr(C, C->n_ctrs) < 0)
+	if (index_ctr(C, k) < 0) {
+		if (k < C->n_ctrs)
+			C->free_ctrs[C->n_free_ctrs++] = (uint32_t)k;
 		return NULL;
-	C->n_ctrs++;
+	}
+	if (k == C->n_ctrs)
+		C->n_ctrs++;
 	return n;
+}
+
+/*
+ * A container without a process for FORGET_DELAY_MS whose file is written
+ * (or that has none) is forgotten (forget_idle()), so that a node collector
+ * running for months is neither stopped by SCL_MAX_CONTAINERS nor grows
+ * with every container it ever saw.  A record of it that still comes makes
+ * it new again (decided again, by its id or a live process), and its file
+ * is read back from DIR (load_prev()): the profile is the same, one more
+ * run.  A file no container uses any more has its syscalls freed
+ * (unloaded) once written, unless it counts syscalls libseccomp cannot
+ * name (kept for the report at the end).  Returns -ENOMEM only when the
+ * free list cannot grow (the container is then kept).
+ */
+static int forget_ctr(struct collect *C, size_t k)
+{
+	struct ctr *t = &C->ctrs[k];
+
+	if (C->n_free_ctrs == C->free_ctrs_cap) {
+		size_t cap = C->free_ctrs_cap ? C->free_ctrs_cap * 2 : 64;
+		uint32_t *n = realloc(C->free_ctrs, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		C->free_ctrs = n;
+		C->free_ctrs_cap = cap;
+	}
+	if (t->selected == SEL_YES) {
+		struct outfile *f = &C->files[t->file];
+
+		if (t->records)
+			C->forgotten_selected++;
+		if (f->users && --f->users == 0)
+			f->orphan = true;
+	}
+	index_remove(C, k);
+	memset(t, 0, sizeof(*t));
+	C->free_ctrs[C->n_free_ctrs++] = (uint32_t)k;
+	C->forgotten++;
+	return 0;
 }
 
 static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint32_t pid)
@@ -633,6 +719,10 @@ static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint
 		}
 		if (r < 0)
 			sel = SEL_NO; /* no file name of its own (logged) */
+		else {
+			C->files[t->file].users++;
+			C->files[t->file].orphan = false;
+		}
 	}
 	if (sel == SEL_YES) {
 		if (cli_verbose) {
@@ -716,6 +806,12 @@ static int64_t now_ms(void);
  * written at the next --interval, nothing is lost.
  */
 #define GONE_DELAY_MS 1000
+/* A container without a process is forgotten after this long (forget_ctr()); tests: 2 s. */
+#ifdef SCL_SMALL_LIMITS
+#define FORGET_DELAY_MS 2000
+#else
+#define FORGET_DELAY_MS 60000
+#endif
 
 static size_t pid_home(uint32_t pid, size_t mask)
 {
@@ -769,8 +865,9 @@ static void ctr_release(struct collect *C, uint32_t k)
 {
 	struct ctr *t = &C->ctrs[k];
 
-	if (t->live && --t->live == 0 && t->selected != SEL_NO) {
-		t->gone_at = now_ms() + GONE_DELAY_MS;
+	if (t->live && --t->live == 0) {
+		t->idle_since = now_ms();
+		t->gone_at = t->idle_since + GONE_DELAY_MS;
 		if (!C->next_gone || t->gone_at < C->next_gone)
 			C->next_gone = t->gone_at;
 	}
@@ -819,6 +916,7 @@ static int track(struct collect *C, uint32_t pid, size_t k)
 			return 0;
 		C->pids[i].ctr = (uint32_t)k;
 		C->ctrs[k].live++;
+		C->ctrs[k].idle_since = 0;
 		ctr_release(C, old);
 		return 0;
 	}
@@ -836,6 +934,7 @@ static int track(struct collect *C, uint32_t pid, size_t k)
 	C->pids[i].ctr = (uint32_t)k;
 	C->pids_n++;
 	C->ctrs[k].live++;
+	C->ctrs[k].idle_since = 0;
 	return 0;
 }
 
@@ -851,7 +950,7 @@ static long ctr_for(struct collect *C, const scl_container *c)
 	if (!t) {
 		if (C->n_want_ids && !C->n_want_cgroups && !id_wanted(C, c->id))
 			return -1;
-		if (C->n_ctrs >= SCL_MAX_CONTAINERS)
+		if (ctrs_in_use(C) >= SCL_MAX_CONTAINERS)
 			return -1; /* its records are counted (over_groups()) when they come */
 		if (!(t = add_ctr(C, c)))
 			return -ENOMEM;
@@ -1074,6 +1173,13 @@ static int learn_record(struct collect *C, struct outfile *f, const scl_record *
 	uint32_t eff;
 	int r;
 
+	if (f->unloaded) {
+		/* a container of it came back after it was written and freed: on from the file */
+		f->unloaded = false;
+		load_prev(C, f);
+		if (C->oom)
+			return -ENOMEM;
+	}
 	if (!f->set && scl_sysset_new(&f->set) < 0)
 		return -ENOMEM;
 	r = scl_sysset_add_record(f->set, rec, &k);
@@ -1087,8 +1193,10 @@ static int learn_record(struct collect *C, struct outfile *f, const scl_record *
 		return 1;
 	if (r != -ENOMEM)
 		r = scl_sysset_count_key(f->set, &k);
-	if (r == 0)
+	if (r == 0) {
+		f->has_unknown = true;
 		return 1;
+	}
 	(void)scl_sysset_remove(f->set, &k); /* as if it never came */
 	if (r == -E2BIG)
 		return set_over_limit(C, f, "SCL_MAX_SYSSET_COUNTED", SCL_MAX_SYSSET_COUNTED,
@@ -1256,7 +1364,7 @@ found:
 		return 0;
 	}
 	t = find_ctr(C, c.id);
-	if (!t && C->n_ctrs >= SCL_MAX_CONTAINERS) {
+	if (!t && ctrs_in_use(C) >= SCL_MAX_CONTAINERS) {
 		over_groups(C);
 		return 0;
 	}
@@ -1386,6 +1494,45 @@ static int flush(struct collect *C, bool final)
 }
 
 /*
+ * After a write: forget the containers without a process for
+ * FORGET_DELAY_MS whose files are written (forget_ctr()), then free the
+ * files none uses any more.  Returns 0 or -ENOMEM.
+ */
+static int forget_idle(struct collect *C, int64_t now)
+{
+	for (size_t k = 0; k < C->n_ctrs; k++) {
+		struct ctr *t = &C->ctrs[k];
+
+		if (!t->id[0] || t->live || !t->idle_since || t->gone_at || now - t->idle_since < FORGET_DELAY_MS)
+			continue;
+		/* written first: a failed write is tried again at the next interval */
+		if (t->selected == SEL_YES && (C->files[t->file].dirty || C->files[t->file].due))
+			continue;
+		if (cli_verbose) {
+			fprintf(stderr, "scmplog: container ");
+			cli_put_escaped(stderr, t->id, strlen(t->id));
+			fprintf(stderr, " forgotten: no process for %d s%s\n", FORGET_DELAY_MS / 1000,
+				t->selected == SEL_YES ? ", its profile written" : "");
+		}
+		if (forget_ctr(C, k) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < C->n_files; i++) {
+		struct outfile *f = &C->files[i];
+
+		if (!f->orphan || f->users || f->dirty || f->due || f->broken || f->has_unknown)
+			continue;
+		f->orphan = false;
+		scl_sysset_free(f->set);
+		f->set = NULL;
+		scl_profile_free(f->prev);
+		f->prev = NULL;
+		f->unloaded = true;
+	}
+	return 0;
+}
+
+/*
  * Write the files of the containers whose last process exited
  * GONE_DELAY_MS ago or more (see GONE_DELAY_MS).  Returns as flush().
  */
@@ -1474,7 +1621,7 @@ static size_t n_selected(const struct collect *C)
 	}
 	for (size_t i = 0; i < C->n_ctrs; i++)
 		n += C->ctrs[i].selected == SEL_YES && C->ctrs[i].records > 0;
-	return n;
+	return n + C->forgotten_selected;
 }
 
 /* Records the journal lost before they were read: up to this many (an unknown-sized gap counts one). */
@@ -2424,7 +2571,7 @@ int cmd_collect(int argc, char **argv)
 		now = now_ms();
 		if (now >= next_flush) {
 			r = flush(&C, false);
-			if (r == -ENOMEM)
+			if (r == -ENOMEM || forget_idle(&C, now) < 0)
 				goto oom;
 			if (cli_live_stats(&lv, &st) == 0)
 				lost = scl_live_stats_lost(&st);
@@ -2503,6 +2650,7 @@ out:
 	free(C.file_by_key);
 	free(C.file_by_base);
 	free(C.ctrs);
+	free(C.free_ctrs);
 	free(C.index);
 	free(C.want_ids);
 	free(C.want_cgroups);

@@ -4,7 +4,8 @@
 # SCL_MAX_TRACKED_PIDS 3).  Plain leaf cgroups stand for containers (--plain-runc):
 # records of processes in three of them, read from a log file, give two profiles and
 # the third container's records counted past the limit; of four live processes in one
-# container, seen at start through /proc with the process events, three are counted.
+# container, seen at start through /proc with the process events, three are counted;
+# containers gone for a while are forgotten, so more than SCL_MAX_CONTAINERS come and go.
 . "$(dirname "$0")/lib.sh"
 [ -n "${SCMPLOG_SMALL_LIMITS:-}" ] && [ -x "$SCMPLOG_SMALL_LIMITS" ] ||
 	skip "SCMPLOG_SMALL_LIMITS is not set (make check-live sets it)"
@@ -73,5 +74,47 @@ fi
 contains "$TMP/p.err" "scmplog: warning: over SCL_MAX_TRACKED_PIDS (3 live container processes): further processes are not counted"
 [ "$(grep -c 'over SCL_MAX_TRACKED_PIDS (3 live' "$TMP/p.err")" -eq 1 ] || fail "the limit was said more than once"
 contains "$TMP/p.err" "scmplog: warning: 1 container process not counted: over SCL_MAX_TRACKED_PIDS (3)"
+
+# Forgetting: four containers one after another, each gone before the next starts, all
+# get their profile with SCL_MAX_CONTAINERS 2: each is forgotten (FORGET_DELAY_MS, 2 s
+# in this binary) once its last process exited and its file is written, and its file's
+# syscalls are freed.  c1 coming back afterwards resumes from its file: the profile
+# has what both of its runs did.
+for p in "${sleepers[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+sleepers=()
+build_helper noise -lseccomp
+build_helper getppid-loop
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+"$SCMPLOG_SMALL_LIMITS" collect -v --plain-runc --cgroup /scmpliml --out-dir "$TMP/out3" --interval 1 \
+	>/dev/null 2>"$TMP/f.err" &
+collector=$!
+for i in $(seq 100); do grep -q "collecting" "$TMP/f.err" && break; sleep 0.1; done
+# wait_err TEXT: up to 15 s for TEXT in the collector's messages
+wait_err() {
+	local i
+	for i in $(seq 150); do grep -qF -- "$1" "$TMP/f.err" && return 0; sleep 0.1; done
+	cat "$TMP/f.err"
+	fail "the collector did not say '$1' within 15 s"
+}
+for i in 1 2 3 4; do
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" 0.2' _ "$P/c$i" "$TMP/noise" || fail "noise in c$i failed"
+	wait_err "container c$i forgotten: no process for 2 s, its profile written"
+done
+sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" exec -q -p "$3" -- "$4" 100' _ "$P/c1" "$SCMPLOG" \
+	"$TOP/profiles/log-everything.json" "$TMP/getppid-loop" || fail "getppid-loop in c1 failed"
+wait_err "resuming from '$TMP/out3/c1.json'"
+wait_err "container c1 forgotten"
+kill -TERM "$collector"
+wait "$collector" || { cat "$TMP/f.err"; fail "collect failed"; }
+collector=
+[ "$(ls "$TMP/out3" | tr '\n' ' ')" = "c1.json c2.json c3.json c4.json " ] ||
+	{ cat "$TMP/f.err"; fail "expected c1..c4: $(ls "$TMP/out3")"; }
+for i in 1 2 3 4; do
+	profile_names "$TMP/out3/c$i.json" | grep -qx sysinfo || fail "c$i.json lacks sysinfo"
+done
+profile_names "$TMP/out3/c1.json" | grep -qx getppid || fail "c1.json lacks getppid of its second run"
+lacks "$TMP/f.err" "over SCL_MAX_CONTAINERS"
+contains "$TMP/f.err" "0 past SCL_MAX_CONTAINERS)"
+echo "forgetting: 4 containers and a comeback with SCL_MAX_CONTAINERS 2"
 audit_check
 exit 0

@@ -63,7 +63,7 @@ TERM=xterm tmux -L $sock new-session -d -x 100 -y 10 \
 pane=$(tmux -L $sock list-panes -F '#{pane_pid}')
 run= cmd=
 for i in $(seq 100); do
-	run=$(pgrep -P "$pane" -x scmplog) && cmd=$(pgrep -P "$run" -x sleep) && break
+	run=$(pgrep -P "$pane" -x "scmplog|scmplog-learn") && cmd=$(pgrep -P "$run" -x sleep) && break
 	sleep 0.1
 done
 [ -n "$cmd" ] || { tmux -L $sock capture-pane -p; fail "scmplog run -- sleep 100 did not start in the tmux pane"; }
