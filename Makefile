@@ -219,6 +219,18 @@ check-valgrind: $(BIN)
 	vg 1 resolve-unknown /dev/null resolve 99999 no_such_call; \
 	vg 0 review $$W/answers review -o $$W/review.json $$P/a.json $$P/b.json; \
 	vg 0 review-records $$W/answers review --since-profile $$P/a.json -o $$W/review2.json $$D/audit-raw.log; \
+	if [ "$$(id -u)" = 0 ]; then \
+		n=$$((n + 1)); \
+		$(VALGRIND) $(VG_OPTS) --log-file=$$W/collect-live.vg "$$B" collect -v --no-self-confine --source multicast \
+			--out-dir $$W/live --interval 1 >$$W/collect-live.out 2>$$W/collect-live.err & vp=$$!; \
+		for i in $$(seq 100); do grep -q collecting $$W/collect-live.err 2>/dev/null && break; sleep 0.2; done; \
+		"$$B" collect --help >/dev/null; "$$B" exec -q -p profiles/log-everything.json -- ls / >/dev/null; sleep 2; \
+		kill -INT $$vp; wait $$vp; rc=$$?; \
+		if [ $$rc -ne 0 ] || ! grep -q 'ERROR SUMMARY: 0 errors' $$W/collect-live.vg; then \
+			echo "FAIL collect-live (exit $$rc, want 0): scmplog collect --source multicast (its reader thread)"; \
+			cat $$W/collect-live.err $$W/collect-live.vg; fails=$$((fails + 1)); \
+		else echo "  ok    collect-live"; fi; \
+	else echo "  skip  collect-live: not root (the audit multicast group)"; fi; \
 	echo "check-valgrind: $$n runs, $$fails failed"; [ $$fails -eq 0 ]
 
 # `make self-profile` (root): learn scmplog's own allowlist again from the
