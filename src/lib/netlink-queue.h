@@ -40,8 +40,8 @@ int scl_nlq_start(int fd, size_t buf_size, size_t max_bytes, scl_nlq **ret);
 int scl_nlq_fd(const scl_nlq *q);
 
 /*
- * The next entry, in the order read.  Returns 1 with *data (valid until
- * scl_nlq_release()), *len, *flags and *aux (a datagram's: the sender's
+ * The next entry, in the order read.  Returns 1 with *data (valid until the
+ * next call or scl_nlq_release()), *len, *flags and *aux (a datagram's: the sender's
  * netlink port, 0 for the kernel and for a socket of another family); 0
  * when there is none; -errno when the thread stopped on a read error (or
  * at the end of a shut-down socket: -ENOTCONN) and everything before it was
