@@ -29,10 +29,12 @@ static void help(void)
 	       "      --source SOURCE    with --follow: auto (default), daemon, multicast, kmsg\n"
 	       "  -v, --verbose          with --follow: say which source is used and why, once it\n"
 	       "                         reads\n"
-	       "%s"
 	       "      --strict           fail on the first malformed record\n"
 	       "  -q, --quiet            no summary on stderr\n"
 	       "  -h, --help             this text\n\n"
+	       "Confinement (with --follow; kept: CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
+	       "CAP_AUDIT_WRITE, CAP_SYSLOG):\n"
+	       "%s\n"
 	       "%s\n"
 	       "Exit status: 0 success (denials found or not); 1 error; 2 usage.\n",
 	       CLI_CONFINE_HELP, CLI_FILTER_HELP);
