@@ -23,6 +23,7 @@
 #define BATCH 64               /* datagrams per recvmmsg() */
 #define ENT_ALIGN 16           /* every datagram aligned for nlmsghdr */
 #define THREAD_STACK (256 * 1024)
+#define LINGER_MS 1            /* a busy socket is read every millisecond (reader()) */
 
 struct chunk {
 	struct chunk *next;
@@ -166,8 +167,11 @@ static void fail(scl_nlq *q, int err)
 	pthread_mutex_unlock(&q->mu);
 }
 
-/* Read what fd holds now, up to a budget.  Returns 1 to go on, 0 when fd is empty, -1 to stop. */
-static int read_some(scl_nlq *q)
+/*
+ * Read what fd holds now, up to a budget, adding the datagrams read to
+ * *got.  Returns 1 to go on, 0 when fd is empty, -1 to stop.
+ */
+static int read_some(scl_nlq *q, size_t *got)
 {
 	for (int rounds = 0; rounds < 64; rounds++) {
 		int n;
@@ -218,6 +222,7 @@ static int read_some(scl_nlq *q)
 			q->notified = true;
 			notify(q->evfd);
 		}
+		*got += (size_t)(n > 0 ? n : 0);
 		pthread_mutex_unlock(&q->mu);
 		if (!ok)
 			return -1;
@@ -254,22 +259,30 @@ static void *reader(void *arg)
 	pthread_mutex_unlock(&q->mu);
 	for (;;) {
 		struct pollfd p[2] = { { -1, POLLIN, 0 }, { q->wake, POLLIN, 0 } };
+		size_t got = 0;
+		bool flowing;
 		int r = 0;
 
 		if (q->fd >= 0) {
-			r = read_some(q);
+			r = read_some(q, &got);
 			if (r < 0)
 				q->fd = -1;
 		}
-		/* more to read: only look whether the main thread wants something */
-		p[0].fd = r == 1 ? -1 : q->fd;
-		if (poll(p, 2, r == 1 ? 0 : -1) < 0 && errno != EINTR) {
+		/*
+		 * More to read: only look whether the main thread wants something.
+		 * Read to the end while records come: let them gather for LINGER_MS
+		 * rather than wake for each (kauditd sends them one at a time), so
+		 * a busy stream costs a read per batch, not a wakeup per record.
+		 */
+		flowing = r == 0 && got > 0;
+		p[0].fd = r == 1 || flowing ? -1 : q->fd;
+		if (poll(p, 2, r == 1 ? 0 : flowing ? LINGER_MS : -1) < 0 && errno != EINTR) {
 			fail(q, -errno);
 			break;
 		}
 		if (p[0].fd >= 0 && (p[0].revents & (POLLHUP | POLLNVAL))) {
 			/* not the audit socket's way, but never a busy loop: the rest, then the end */
-			while ((r = read_some(q)) == 1)
+			while ((r = read_some(q, &got)) == 1)
 				;
 			if (r == 0)
 				fail(q, -ENOTCONN);
@@ -294,7 +307,7 @@ static void *reader(void *arg)
 				int old = q->fd;
 
 				/* the old socket to its end, then the mark, then the new one */
-				while (q->fd >= 0 && read_some(q) == 1)
+				while (q->fd >= 0 && read_some(q, &got) == 1)
 					;
 				pthread_mutex_lock(&q->mu);
 				if (append(q, NULL, 0, SCL_NLQ_SWITCHED, old)) {
