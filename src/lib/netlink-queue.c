@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,20 @@
 #define THREAD_STACK (256 * 1024)
 #define LINGER_MS 1            /* a busy socket is read every millisecond (reader()) */
 
+/*
+ * The queue is a list of chunks that only the thread appends to and only
+ * the main thread takes from, without a lock: the thread writes entries
+ * past used, then publishes them by storing used; it fills a chunk, then
+ * links the next one (after the chunk's last used).  The main thread reads
+ * entries below used and moves on to next once the chunk is read to its
+ * (then final) used.  The mutex guards only the spare chunks, the byte
+ * count, the error and the requests.
+ */
 struct chunk {
-	struct chunk *next;
-	size_t used; /* bytes of data[] filled (by the thread) */
-	size_t off;  /* bytes of data[] taken (by the main thread) */
+	_Atomic(struct chunk *) next; /* the thread's, once this one is full; then the main
+					 thread's link in its list of chunks read */
+	_Atomic size_t used;          /* bytes of data[] published by the thread */
+	size_t off;                   /* bytes of data[] taken by the main thread */
 	char data[];
 };
 #define CHUNK_DATA (CHUNK - offsetof(struct chunk, data))
@@ -48,29 +59,34 @@ struct scl_nlq {
 	int wake; /* main -> thread: stop, switch */
 	size_t buf_size, max_bytes;
 
+	/* the thread sets it when it tells the main thread (evfd); the main thread clears it
+	   when it finds nothing (refill()) */
+	atomic_bool notified;
+
 	pthread_mutex_t mu;
 	pthread_cond_t space; /* room in the queue; the thread has started */
 	/* under mu */
-	struct chunk *head, *tail; /* filled by the thread */
 	struct chunk *spare;
 	size_t n_spare;
 	size_t bytes, peak; /* chunks mapped for the queue (waiting or being taken), in bytes */
-	bool notified, stop;
+	bool stop;
 	bool running; /* the thread has started (scl_nlq_start() waits for it) */
 	bool switch_req;
 	int switch_fd;
 	int err; /* the thread stopped reading on this */
 	uint64_t overflows;
 
-	/* the thread's own */
+	/* the thread's own: the chunk it fills and how much of it (published: tail->used) */
+	struct chunk *tail;
+	size_t tail_used;
 	int fd;
 	char *bufs;
 	struct mmsghdr mm[BATCH];
 	struct iovec iov[BATCH];
 	struct sockaddr_nl from[BATCH];
 
-	/* the main thread's: the chunk it reads (the head), how far it may without
-	   the lock; chunks read, to give back (under mu) */
+	/* the main thread's: the chunk it reads, how far (its used when last looked
+	   at); chunks read, to give back */
 	struct chunk *rd, *done;
 	size_t rd_end;
 };
@@ -86,7 +102,7 @@ static struct chunk *chunk_get(scl_nlq *q)
 	struct chunk *c = q->spare;
 
 	if (c) {
-		q->spare = c->next;
+		q->spare = atomic_load_explicit(&c->next, memory_order_relaxed);
 		q->n_spare--;
 	} else {
 		void *m = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -94,8 +110,9 @@ static struct chunk *chunk_get(scl_nlq *q)
 			return NULL;
 		c = m;
 	}
-	c->next = NULL;
-	c->used = c->off = 0;
+	atomic_init(&c->next, NULL);
+	atomic_init(&c->used, 0);
+	c->off = 0;
 	q->bytes += CHUNK;
 	if (q->bytes > q->peak)
 		q->peak = q->bytes;
@@ -107,7 +124,7 @@ static void chunk_put(scl_nlq *q, struct chunk *c)
 {
 	q->bytes -= CHUNK;
 	if (q->n_spare < SPARE_CHUNKS) {
-		c->next = q->spare;
+		atomic_store_explicit(&c->next, q->spare, memory_order_relaxed);
 		q->spare = c;
 		q->n_spare++;
 		return;
@@ -122,36 +139,50 @@ static void notify(int fd)
 	(void)!write(fd, &one, sizeof(one));
 }
 
-/* Under mu: one entry at the tail.  False when stopped or out of memory (q->err set then). */
+/*
+ * Entries written up to tail_used are the main thread's to read; with tell,
+ * wake it (once until it has looked).  One wakeup per read of the socket,
+ * not per batch: the main thread then takes them all at once.
+ */
+static void publish(scl_nlq *q, bool tell)
+{
+	atomic_store(&q->tail->used, q->tail_used);
+	if (tell && !atomic_exchange(&q->notified, true))
+		notify(q->evfd);
+}
+
+/* One entry at the tail.  False when stopped or out of memory (q->err set then). */
 static bool append(scl_nlq *q, const char *data, size_t len, unsigned flags, int aux)
 {
 	size_t need = ent_size(len);
 	struct ent *e;
 
-	if (!q->tail || q->tail->used + need > CHUNK_DATA) {
+	if (q->tail_used + need > CHUNK_DATA) {
 		struct chunk *c;
 
+		/* what is written so far, and a wakeup: room comes only from the main thread reading */
+		publish(q, true);
+		pthread_mutex_lock(&q->mu);
 		/* full: wait for the main thread, while the kernel socket takes the rest */
-		while (q->bytes + CHUNK > q->max_bytes && q->bytes > 0 && !q->stop)
+		while (q->bytes + CHUNK > q->max_bytes && !q->stop)
 			pthread_cond_wait(&q->space, &q->mu);
-		if (q->stop)
-			return false;
-		c = chunk_get(q);
-		if (!c) {
+		c = q->stop ? NULL : chunk_get(q);
+		if (!c && !q->stop)
 			q->err = -ENOMEM;
+		pthread_mutex_unlock(&q->mu);
+		if (!c)
 			return false;
-		}
-		if (q->tail)
-			q->tail->next = c;
-		else
-			q->head = c;
+		/* the full chunk's last entries first, then the link: its used is final once next is set */
+		atomic_store(&q->tail->used, q->tail_used);
+		atomic_store(&q->tail->next, c);
 		q->tail = c;
+		q->tail_used = 0;
 	}
-	e = (struct ent *)(q->tail->data + q->tail->used);
+	e = (struct ent *)(q->tail->data + q->tail_used);
 	*e = (struct ent){ .len = (uint32_t)len, .flags = flags, .aux = aux };
 	if (len)
 		memcpy(e + 1, data, len);
-	q->tail->used += need;
+	q->tail_used += need;
 	return true;
 }
 
@@ -160,18 +191,15 @@ static void fail(scl_nlq *q, int err)
 {
 	pthread_mutex_lock(&q->mu);
 	q->err = err;
-	if (!q->notified) {
-		q->notified = true;
-		notify(q->evfd);
-	}
 	pthread_mutex_unlock(&q->mu);
+	publish(q, true);
 }
 
 /*
  * Read what fd holds now, up to a budget, adding the datagrams read to
  * *got.  Returns 1 to go on, 0 when fd is empty, -1 to stop.
  */
-static int read_some(scl_nlq *q, size_t *got)
+static int read_batches(scl_nlq *q, size_t *got)
 {
 	for (int rounds = 0; rounds < 64; rounds++) {
 		int n;
@@ -202,7 +230,6 @@ static int read_some(scl_nlq *q, size_t *got)
 			fail(q, n < 0 ? -errno : -ENOTCONN);
 			return -1;
 		}
-		pthread_mutex_lock(&q->mu);
 		for (int i = 0; i < n && ok; i++) {
 			size_t len = q->mm[i].msg_len;
 			unsigned flags = 0;
@@ -218,18 +245,24 @@ static int read_some(scl_nlq *q, size_t *got)
 			}
 			ok = append(q, q->bufs + (size_t)i * q->buf_size, len, flags, sender);
 		}
-		if (n > 0 && !q->notified) {
-			q->notified = true;
-			notify(q->evfd);
-		}
-		*got += (size_t)(n > 0 ? n : 0);
-		pthread_mutex_unlock(&q->mu);
+		publish(q, false);
+		*got += (size_t)n;
 		if (!ok)
 			return -1;
 		if (n < BATCH)
 			return 0;
 	}
 	return 1;
+}
+
+static int read_some(scl_nlq *q, size_t *got)
+{
+	size_t before = *got;
+	int r = read_batches(q, got);
+
+	if (*got > before)
+		publish(q, true);
+	return r;
 }
 
 /* This thread's capabilities, all of them, and no way to gain any (it only reads). */
@@ -309,17 +342,14 @@ static void *reader(void *arg)
 				/* the old socket to its end, then the mark, then the new one */
 				while (q->fd >= 0 && read_some(q, &got) == 1)
 					;
-				pthread_mutex_lock(&q->mu);
-				if (append(q, NULL, 0, SCL_NLQ_SWITCHED, old)) {
-					q->switch_req = false;
-					if (!q->notified) {
-						q->notified = true;
-						notify(q->evfd);
-					}
-				}
-				/* before the main thread can take the mark and close the old one */
+				/* the new one before the main thread can take the mark and close the old one */
 				q->fd = nfd;
-				pthread_mutex_unlock(&q->mu);
+				if (append(q, NULL, 0, SCL_NLQ_SWITCHED, old)) {
+					pthread_mutex_lock(&q->mu);
+					q->switch_req = false;
+					pthread_mutex_unlock(&q->mu);
+				}
+				publish(q, true);
 			}
 		}
 	}
@@ -333,7 +363,8 @@ int scl_nlq_start(int fd, size_t buf_size, size_t max_bytes, scl_nlq **ret)
 	sigset_t all, old;
 	int r;
 
-	if (buf_size == 0 || ent_size(buf_size) > CHUNK_DATA || max_bytes < CHUNK)
+	/* two chunks at least: the one read to its end goes back once the next is linked */
+	if (buf_size == 0 || ent_size(buf_size) > CHUNK_DATA || max_bytes < 2 * CHUNK)
 		return -EINVAL;
 	q = calloc(1, sizeof(*q));
 	if (!q)
@@ -343,8 +374,14 @@ int scl_nlq_start(int fd, size_t buf_size, size_t max_bytes, scl_nlq **ret)
 	q->switch_fd = -1;
 	q->buf_size = buf_size;
 	q->max_bytes = max_bytes;
+	atomic_init(&q->notified, false);
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->space, NULL);
+	q->rd = q->tail = chunk_get(q);
+	if (!q->rd) {
+		r = -ENOMEM;
+		goto fail;
+	}
 	q->bufs = malloc(buf_size * BATCH);
 	q->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	q->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -386,37 +423,46 @@ int scl_nlq_fd(const scl_nlq *q)
 }
 
 /*
- * The chunk with the next entry, and how far it may be read without the
- * lock (q->rd_end: entries below it are complete).  NULL with *ret 0 when
- * nothing waits (the thread is told to notify again), or the thread's error.
+ * The chunk with the next entry, and how far it may be read (q->rd_end:
+ * its used when looked at).  NULL with *ret 0 when nothing waits (the
+ * thread tells again when more comes), or the thread's error.
  */
 static struct chunk *refill(scl_nlq *q, int *ret)
 {
-	pthread_mutex_lock(&q->mu);
+	bool looked = false;
+
 	for (;;) {
-		struct chunk *c = q->rd = q->head;
+		struct chunk *c = q->rd, *next;
+		size_t used = atomic_load(&c->used);
 		uint64_t v;
 
-		if (c && c->off < c->used) {
-			q->rd_end = c->used;
-			pthread_mutex_unlock(&q->mu);
+		if (c->off < used) {
+			q->rd_end = used;
 			return c;
 		}
-		if (c && c->next) {
-			/* read to its end, and the thread has moved on */
-			q->head = c->next;
-			c->next = q->done;
+		next = atomic_load(&c->next);
+		if (next) {
+			/* its used was final before next was set: read to its end, or more to read */
+			if (c->off < atomic_load(&c->used))
+				continue;
+			q->rd = next;
+			atomic_store_explicit(&c->next, q->done, memory_order_relaxed);
 			q->done = c;
 			continue;
 		}
-		if (c) /* the tail, read to its end: the thread fills it again from the start */
-			c->off = c->used = 0;
+		if (looked) {
+			int err;
+
+			pthread_mutex_lock(&q->mu);
+			err = q->err;
+			pthread_mutex_unlock(&q->mu);
+			*ret = err < 0 ? err : 0;
+			return NULL;
+		}
+		/* nothing: clear the eventfd, then say so, then look once more (what came meanwhile) */
 		(void)!read(q->evfd, &v, sizeof(v));
-		q->notified = false;
-		q->rd_end = 0;
-		*ret = q->err < 0 ? q->err : 0;
-		pthread_mutex_unlock(&q->mu);
-		return NULL;
+		atomic_store(&q->notified, false);
+		looked = true;
 	}
 }
 
@@ -425,7 +471,7 @@ int scl_nlq_next(scl_nlq *q, const char **data, size_t *len, unsigned *flags, in
 	struct chunk *c = q->rd;
 	const struct ent *e;
 
-	if (!c || c->off >= q->rd_end) {
+	if (c->off >= q->rd_end) {
 		int r = 0;
 
 		c = refill(q, &r);
@@ -443,17 +489,16 @@ int scl_nlq_next(scl_nlq *q, const char **data, size_t *len, unsigned *flags, in
 
 void scl_nlq_release(scl_nlq *q)
 {
+	if (!q->done)
+		return;
 	pthread_mutex_lock(&q->mu);
 	while (q->done) {
 		struct chunk *c = q->done;
 
-		q->done = c->next;
+		q->done = atomic_load_explicit(&c->next, memory_order_relaxed);
 		chunk_put(q, c);
 	}
 	pthread_cond_signal(&q->space);
-	/* entries left for the next round: wake its poll() */
-	if (q->head && (q->head->off < q->head->used || q->head->next))
-		notify(q->evfd);
 	pthread_mutex_unlock(&q->mu);
 }
 
@@ -487,7 +532,7 @@ void scl_nlq_counters(scl_nlq *q, uint64_t *ret_overflows, size_t *ret_peak_byte
 static void unmap_list(struct chunk *c)
 {
 	while (c) {
-		struct chunk *n = c->next;
+		struct chunk *n = atomic_load_explicit(&c->next, memory_order_relaxed);
 		(void)munmap(c, CHUNK);
 		c = n;
 	}
@@ -505,7 +550,7 @@ void scl_nlq_stop(scl_nlq *q)
 		notify(q->wake);
 		pthread_join(q->th, NULL);
 	}
-	unmap_list(q->head);
+	unmap_list(q->rd); /* to the tail */
 	unmap_list(q->done);
 	unmap_list(q->spare);
 	if (q->evfd >= 0)

@@ -258,15 +258,15 @@ START_TEST(test_stop_full)
 	size_t peak = 0;
 
 	pair(sv);
-	ck_assert_int_eq(scl_nlq_start(sv[0], BUF, 64 * 1024, &q), 0);
+	ck_assert_int_eq(scl_nlq_start(sv[0], BUF, 2 * 64 * 1024, &q), 0);
 	for (unsigned i = 0; i < 2000; i++)
 		if (send(sv[1], buf, dgram(i, buf), MSG_DONTWAIT) < 0)
 			break;
-	for (int i = 0; i < 100 && peak < 64 * 1024; i++) {
+	for (int i = 0; i < 100 && peak < 2 * 64 * 1024; i++) {
 		scl_nlq_counters(q, NULL, &peak);
 		usleep(10000);
 	}
-	ck_assert_uint_eq(peak, 64 * 1024);
+	ck_assert_uint_eq(peak, 2 * 64 * 1024);
 	scl_nlq_stop(q);
 	close(sv[0]);
 	close(sv[1]);
@@ -280,6 +280,7 @@ START_TEST(test_bad_args)
 	ck_assert_int_eq(scl_nlq_start(0, 0, 1024 * 1024, &q), -EINVAL);
 	ck_assert_int_eq(scl_nlq_start(0, 1024 * 1024, 1024 * 1024, &q), -EINVAL);
 	ck_assert_int_eq(scl_nlq_start(0, BUF, 1024, &q), -EINVAL);
+	ck_assert_int_eq(scl_nlq_start(0, BUF, 64 * 1024, &q), -EINVAL); /* one chunk cannot move on */
 	ck_assert_ptr_null(q);
 	scl_nlq_stop(NULL);
 }
