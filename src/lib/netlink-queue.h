@@ -16,7 +16,10 @@
  * The thread reads one socket at a time.  It holds no capability (it drops
  * them all for itself when it starts: it needs none to read a bound socket)
  * and blocks every signal.  It never calls malloc: the queue is chunks it
- * maps itself, recycled.  When the queue holds max_bytes the thread stops
+ * maps itself, recycled.  Records pass without a lock (one writer, one
+ * reader: atomics publish what is written); while they flow the thread
+ * reads the socket once a millisecond and wakes the main thread once per
+ * read, not once per record.  When the queue holds max_bytes the thread stops
  * reading until the main thread catches up, so the kernel socket fills and
  * the kernel's own backpressure and overflow accounting (ENOBUFS) apply.
  */
