@@ -611,19 +611,37 @@ static int file_for_key(struct collect *C, const char *what, const char *key, si
 	return 0;
 }
 
-/* The file of a container: its Kubernetes names when kubelet's directories have them, else its id. */
-static int pick_file(struct collect *C, const scl_container *c, size_t *ret)
+#define CONTAINER_KEY_MAX (SCL_MAX_K8S_LABEL * 2 + SCL_MAX_K8S_NAME + 3)
+
+/* A container's file key: its Kubernetes names when kubelet's directories have them, else its id. */
+static const char *container_key(const struct collect *C, const scl_container *c, char name[CONTAINER_KEY_MAX])
 {
-	char name[SCL_MAX_K8S_LABEL * 2 + SCL_MAX_K8S_NAME + 3];
-	const char *src = c->id;
 	scl_k8s_names k;
 
 	if (c->pod_uid[0] && scl_container_k8s_names(C->pods_dir, C->containers_dir, c->pod_uid, c->id, &k) == 0 &&
 	    k.container[0]) {
-		snprintf(name, sizeof(name), "%s_%s_%s", k.namespace_, k.pod, k.container);
-		src = name;
+		snprintf(name, CONTAINER_KEY_MAX, "%s_%s_%s", k.namespace_, k.pod, k.container);
+		return name;
 	}
-	return file_for_key(C, "container", src, strlen(src), ret);
+	return c->id;
+}
+
+/* The file of a container (made at first sight). */
+static int pick_file(struct collect *C, const scl_container *c, size_t *ret)
+{
+	char name[CONTAINER_KEY_MAX];
+	const char *key = container_key(C, c, name);
+
+	return file_for_key(C, "container", key, strlen(key), ret);
+}
+
+/* A container was selected before (its file exists): one forgotten since (forget_ctr()). */
+static bool had_file(const struct collect *C, const scl_container *c)
+{
+	char name[CONTAINER_KEY_MAX];
+	const char *key = container_key(C, c, name);
+
+	return file_find(C, false, key, strlen(key)) >= 0;
 }
 
 static struct ctr *add_ctr(struct collect *C, const scl_container *c)
@@ -661,7 +679,8 @@ static struct ctr *add_ctr(struct collect *C, const scl_container *c)
  * (or that has none) is forgotten (forget_idle()), so that a node collector
  * running for months is neither stopped by SCL_MAX_CONTAINERS nor grows
  * with every container it ever saw.  A record of it that still comes makes
- * it new again (decided again, by its id or a live process), and its file
+ * it new again (decided again: by its id, a live process, or, with the
+ * process gone, its file: only selected containers have one), and its file
  * is read back from DIR (load_prev()): the profile is the same, one more
  * run.  A file no container uses any more has its syscalls freed
  * (unloaded) once written, unless it counts syscalls libseccomp cannot
@@ -706,9 +725,10 @@ static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint
 		sel = SEL_YES;
 	if (sel != SEL_YES && C->n_want_cgroups) {
 		r = cgroup_selected(C, pid);
-		if (r < 0)
+		/* its process is gone: a container forgotten once selected is selected again */
+		if (r < 0 && !had_file(C, c))
 			return SEL_UNDECIDED;
-		if (r > 0)
+		if (r != 0)
 			sel = SEL_YES;
 	}
 	if (sel == SEL_YES) {

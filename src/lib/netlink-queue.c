@@ -40,6 +40,7 @@ struct chunk {
 					 thread's link in its list of chunks read */
 	_Atomic size_t used;          /* bytes of data[] published by the thread */
 	size_t off;                   /* bytes of data[] taken by the main thread */
+	size_t end;                   /* the main thread's: used when it last looked (it reads below) */
 	char data[];
 };
 #define CHUNK_DATA (CHUNK - offsetof(struct chunk, data))
@@ -85,10 +86,8 @@ struct scl_nlq {
 	struct iovec iov[BATCH];
 	struct sockaddr_nl from[BATCH];
 
-	/* the main thread's: the chunk it reads, how far (its used when last looked
-	   at); chunks read, to give back */
+	/* the main thread's: the chunk it reads; chunks read, to give back */
 	struct chunk *rd, *done;
-	size_t rd_end;
 };
 
 static size_t ent_size(size_t len)
@@ -112,7 +111,7 @@ static struct chunk *chunk_get(scl_nlq *q)
 	}
 	atomic_init(&c->next, NULL);
 	atomic_init(&c->used, 0);
-	c->off = 0;
+	c->off = c->end = 0;
 	q->bytes += CHUNK;
 	if (q->bytes > q->peak)
 		q->peak = q->bytes;
@@ -423,9 +422,10 @@ int scl_nlq_fd(const scl_nlq *q)
 }
 
 /*
- * The chunk with the next entry, and how far it may be read (q->rd_end:
- * its used when looked at).  NULL with *ret 0 when nothing waits (the
- * thread tells again when more comes), or the thread's error.
+ * The chunk with the next entry, and how far it may be read (its end: its
+ * used when looked at; a chunk's own, so that a limit never outlives its
+ * chunk).  NULL with *ret 0 when nothing waits (the thread tells again when
+ * more comes), or the thread's error.
  */
 static struct chunk *refill(scl_nlq *q, int *ret)
 {
@@ -437,7 +437,7 @@ static struct chunk *refill(scl_nlq *q, int *ret)
 		uint64_t v;
 
 		if (c->off < used) {
-			q->rd_end = used;
+			c->end = used;
 			return c;
 		}
 		next = atomic_load(&c->next);
@@ -471,7 +471,7 @@ int scl_nlq_next(scl_nlq *q, const char **data, size_t *len, unsigned *flags, in
 	struct chunk *c = q->rd;
 	const struct ent *e;
 
-	if (c->off >= q->rd_end) {
+	if (c->off >= c->end) {
 		int r = 0;
 
 		c = refill(q, &r);

@@ -143,6 +143,56 @@ START_TEST(test_bound)
 }
 END_TEST
 
+/*
+ * Many small datagrams while the main side keeps catching up: chunk after
+ * chunk is linked while the reader of the queue finds it empty at times
+ * (the moments a stale read limit would read past what is written).
+ */
+START_TEST(test_stress)
+{
+	int sv[2];
+	scl_nlq *q = NULL;
+	char buf[BUF];
+	const unsigned n = 200000;
+	unsigned sent = 0, got = 0;
+
+	pair(sv);
+	ck_assert_int_eq(scl_nlq_start(sv[0], 64, 64 * 1024 * 1024, &q), 0);
+	while (got < n) {
+		unsigned burst = 1 + (sent * 7u) % 97;
+
+		for (unsigned i = 0; i < burst && sent < n; i++) {
+			size_t len = 1 + (sent * 13u) % 48;
+
+			for (size_t k = 0; k < len; k++)
+				buf[k] = (char)(sent * 131u + k);
+			if (send(sv[1], buf, len, MSG_DONTWAIT) < 0)
+				break;
+			sent++;
+		}
+		while (got < sent) {
+			const char *data;
+			size_t len, want = 1 + (got * 13u) % 48;
+			unsigned flags;
+			int aux, r = scl_nlq_next(q, &data, &len, &flags, &aux);
+
+			ck_assert_int_ge(r, 0);
+			if (r == 0)
+				break; /* the thread has not read it yet: send more meanwhile */
+			ck_assert_uint_eq(flags, 0);
+			ck_assert_msg(len == want, "datagram %u: length %zu, sent %zu", got, len, want);
+			for (size_t k = 0; k < len; k++)
+				ck_assert_msg(data[k] == (char)(got * 131u + k), "datagram %u: byte %zu differs", got, k);
+			got++;
+		}
+		scl_nlq_release(q);
+	}
+	scl_nlq_stop(q);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
 /* A datagram longer than the buffer: kept cut, flagged, never overrunning. */
 START_TEST(test_trunc)
 {
@@ -293,6 +343,7 @@ int main(void)
 
 	tcase_add_test(tc, test_order);
 	tcase_add_test(tc, test_bound);
+	tcase_add_test(tc, test_stress);
 	tcase_add_test(tc, test_trunc);
 	tcase_add_test(tc, test_switch);
 	tcase_add_test(tc, test_end);
