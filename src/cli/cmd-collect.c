@@ -166,9 +166,9 @@ struct collect {
 	scl_mapper *mapper;       /* names a set's new keys once, for the unknown-syscall report */
 	struct ctr *ctrs;
 	size_t n_ctrs;            /* slots, forgotten ones included */
-	uint32_t *free_ctrs;      /* forgotten slots, for reuse */
-	size_t n_free_ctrs, free_ctrs_cap;
-	uint64_t forgotten, forgotten_selected; /* containers gone and forgotten; of them, learned ones */
+	/* forgotten slots, for reuse: the first (+1; 0: none), each keeping the next in its file */
+	size_t free_ctr, n_free_ctrs;
+	uint64_t forgotten_selected; /* learned containers forgotten since */
 	uint32_t *index;          /* find_ctr()'s hash table */
 	size_t index_cap;
 	struct outfile *files;
@@ -649,9 +649,11 @@ static struct ctr *add_ctr(struct collect *C, const scl_container *c)
 	struct ctr *n;
 	size_t k;
 
-	if (C->n_free_ctrs) {
-		/* a forgotten slot: nothing refers to it any more */
-		k = C->free_ctrs[--C->n_free_ctrs];
+	if (C->free_ctr) {
+		/* a forgotten slot: nothing refers to it any more, and the index has room for every slot */
+		k = C->free_ctr - 1;
+		C->free_ctr = C->ctrs[k].file;
+		C->n_free_ctrs--;
 	} else {
 		n = realloc(C->ctrs, (C->n_ctrs + 1) * sizeof(*n));
 		if (!n)
@@ -664,13 +666,13 @@ static struct ctr *add_ctr(struct collect *C, const scl_container *c)
 	memcpy(n->id, c->id, sizeof(n->id));
 	n->id[sizeof(n->id) - 1] = '\0';
 	n->selected = SEL_UNDECIDED;
-	if (index_ctr(C, k) < 0) {
-		if (k < C->n_ctrs)
-			C->free_ctrs[C->n_free_ctrs++] = (uint32_t)k;
-		return NULL;
+	if (k < C->n_ctrs) {
+		index_put(C, k);
+		return n;
 	}
-	if (k == C->n_ctrs)
-		C->n_ctrs++;
+	if (index_ctr(C, k) < 0)
+		return NULL;
+	C->n_ctrs++;
 	return n;
 }
 
@@ -684,22 +686,12 @@ static struct ctr *add_ctr(struct collect *C, const scl_container *c)
  * is read back from DIR (load_prev()): the profile is the same, one more
  * run.  A file no container uses any more has its syscalls freed
  * (unloaded) once written, unless it counts syscalls libseccomp cannot
- * name (kept for the report at the end).  Returns -ENOMEM only when the
- * free list cannot grow (the container is then kept).
+ * name (kept for the report at the end).
  */
-static int forget_ctr(struct collect *C, size_t k)
+static void forget_ctr(struct collect *C, size_t k)
 {
 	struct ctr *t = &C->ctrs[k];
 
-	if (C->n_free_ctrs == C->free_ctrs_cap) {
-		size_t cap = C->free_ctrs_cap ? C->free_ctrs_cap * 2 : 64;
-		uint32_t *n = realloc(C->free_ctrs, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		C->free_ctrs = n;
-		C->free_ctrs_cap = cap;
-	}
 	if (t->selected == SEL_YES) {
 		struct outfile *f = &C->files[t->file];
 
@@ -710,9 +702,9 @@ static int forget_ctr(struct collect *C, size_t k)
 	}
 	index_remove(C, k);
 	memset(t, 0, sizeof(*t));
-	C->free_ctrs[C->n_free_ctrs++] = (uint32_t)k;
-	C->forgotten++;
-	return 0;
+	t->file = C->free_ctr;
+	C->free_ctr = k + 1;
+	C->n_free_ctrs++;
 }
 
 static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint32_t pid)
@@ -1516,9 +1508,9 @@ static int flush(struct collect *C, bool final)
 /*
  * After a write: forget the containers without a process for
  * FORGET_DELAY_MS whose files are written (forget_ctr()), then free the
- * files none uses any more.  Returns 0 or -ENOMEM.
+ * files none uses any more.
  */
-static int forget_idle(struct collect *C, int64_t now)
+static void forget_idle(struct collect *C, int64_t now)
 {
 	for (size_t k = 0; k < C->n_ctrs; k++) {
 		struct ctr *t = &C->ctrs[k];
@@ -1534,8 +1526,7 @@ static int forget_idle(struct collect *C, int64_t now)
 			fprintf(stderr, " forgotten: no process for %d s%s\n", FORGET_DELAY_MS / 1000,
 				t->selected == SEL_YES ? ", its profile written" : "");
 		}
-		if (forget_ctr(C, k) < 0)
-			return -ENOMEM;
+		forget_ctr(C, k);
 	}
 	for (size_t i = 0; i < C->n_files; i++) {
 		struct outfile *f = &C->files[i];
@@ -1549,7 +1540,6 @@ static int forget_idle(struct collect *C, int64_t now)
 		f->prev = NULL;
 		f->unloaded = true;
 	}
-	return 0;
 }
 
 /*
@@ -2591,8 +2581,9 @@ int cmd_collect(int argc, char **argv)
 		now = now_ms();
 		if (now >= next_flush) {
 			r = flush(&C, false);
-			if (r == -ENOMEM || forget_idle(&C, now) < 0)
+			if (r == -ENOMEM)
 				goto oom;
+			forget_idle(&C, now);
 			if (cli_live_stats(&lv, &st) == 0)
 				lost = scl_live_stats_lost(&st);
 			notify_status(&C, lost);
@@ -2670,7 +2661,6 @@ out:
 	free(C.file_by_key);
 	free(C.file_by_base);
 	free(C.ctrs);
-	free(C.free_ctrs);
 	free(C.index);
 	free(C.want_ids);
 	free(C.want_cgroups);

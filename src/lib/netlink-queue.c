@@ -55,7 +55,6 @@ _Static_assert(sizeof(struct ent) % ENT_ALIGN == 0, "entries stay aligned");
 
 struct scl_nlq {
 	pthread_t th;
-	bool started;
 	int evfd; /* thread -> main: entries wait */
 	int wake; /* main -> thread: stop, switch */
 	size_t buf_size, max_bytes;
@@ -71,7 +70,7 @@ struct scl_nlq {
 	size_t n_spare;
 	size_t bytes, peak; /* chunks mapped for the queue (waiting or being taken), in bytes */
 	bool stop;
-	bool running; /* the thread has started (scl_nlq_start() waits for it) */
+	bool running; /* the thread has started (scl_nlq_start() waits for it; stop joins it then) */
 	bool switch_req;
 	int switch_fd;
 	int err; /* the thread stopped reading on this */
@@ -171,8 +170,7 @@ static bool append(scl_nlq *q, const char *data, size_t len, unsigned flags, int
 		pthread_mutex_unlock(&q->mu);
 		if (!c)
 			return false;
-		/* the full chunk's last entries first, then the link: its used is final once next is set */
-		atomic_store(&q->tail->used, q->tail_used);
+		/* published above: the full chunk's used is final once next is set */
 		atomic_store(&q->tail->next, c);
 		q->tail = c;
 		q->tail_used = 0;
@@ -404,7 +402,6 @@ int scl_nlq_start(int fd, size_t buf_size, size_t max_bytes, scl_nlq **ret)
 	pthread_attr_destroy(&attr);
 	if (r < 0)
 		goto fail;
-	q->started = true;
 	pthread_mutex_lock(&q->mu);
 	while (!q->running)
 		pthread_cond_wait(&q->space, &q->mu);
@@ -542,7 +539,7 @@ void scl_nlq_stop(scl_nlq *q)
 {
 	if (!q)
 		return;
-	if (q->started) {
+	if (q->running) {
 		pthread_mutex_lock(&q->mu);
 		q->stop = true;
 		pthread_cond_signal(&q->space);
