@@ -55,6 +55,20 @@ audit_check() {
 	fail "the kernel's audit status was not restored"
 }
 trap 'rc=$?; rm -rf "$TMP"; exit $rc' EXIT
+# wait_contains FILE TEXT SECS: up to SECS seconds for TEXT to appear in FILE (a
+# running process's messages); else FILE is shown and the test fails
+wait_contains() {
+	local i
+	for i in $(seq $(($3 * 10))); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+	cat "$1"
+	fail "'$1' lacks '$2' after $3 s"
+}
+# cgroups_remove DIR: the test's cgroup DIR and its c* children (for cleanup traps)
+cgroups_remove() {
+	local d
+	for d in "$1"/c*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+	rmdir "$1" 2>/dev/null
+}
 # syscall names of a profile (all "names" arrays), sorted
 profile_names() { python3 -c 'import json,sys
 p=json.load(open(sys.argv[1]))

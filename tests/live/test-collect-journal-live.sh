@@ -14,8 +14,7 @@ cleanup() {
 	local rc=$? i
 	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
 	journald_stop
-	for d in "$P"/c*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-	rmdir "$P" 2>/dev/null
+	cgroups_remove "$P"
 	rm -rf "$TMP"
 	exit $rc
 }

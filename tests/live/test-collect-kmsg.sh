@@ -12,8 +12,7 @@ collector=
 cleanup() {
 	local rc=$?
 	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
-	for d in "$P"/c*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-	rmdir "$P" 2>/dev/null
+	cgroups_remove "$P"
 	rm -rf "$TMP"
 	exit $rc
 }

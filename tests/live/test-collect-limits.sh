@@ -17,8 +17,7 @@ cleanup() {
 	local rc=$?
 	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
 	for p in "${sleepers[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	for d in "$P"/c*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-	rmdir "$P" 2>/dev/null
+	cgroups_remove "$P"
 	rm -rf "$TMP"
 	exit $rc
 }
@@ -88,23 +87,16 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 	>/dev/null 2>"$TMP/f.err" &
 collector=$!
 for i in $(seq 100); do grep -q "collecting" "$TMP/f.err" && break; sleep 0.1; done
-# wait_err TEXT: up to 15 s for TEXT in the collector's messages
-wait_err() {
-	local i
-	for i in $(seq 150); do grep -qF -- "$1" "$TMP/f.err" && return 0; sleep 0.1; done
-	cat "$TMP/f.err"
-	fail "the collector did not say '$1' within 15 s"
-}
 for i in 1 2 3 4; do
 	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" 0.2' _ "$P/c$i" "$TMP/noise" || fail "noise in c$i failed"
-	wait_err "container c$i forgotten: no process for 2 s, its profile written"
+	wait_contains "$TMP/f.err" "container c$i forgotten: no process for 2 s, its profile written" 15
 done
 # the comeback: noise under scmplog exec's log-everything filter, which logs its start
 # (execve and all) too, what its first run under its own filter did not
 sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" exec -q -p "$3" -- "$4" 0.5 nofilter' _ "$P/c1" "$SCMPLOG" \
 	"$TOP/profiles/log-everything.json" "$TMP/noise" || fail "noise in c1 failed"
-wait_err "resuming from '$TMP/out3/c1.json'"
-wait_err "container c1 forgotten"
+wait_contains "$TMP/f.err" "resuming from '$TMP/out3/c1.json'" 15
+wait_contains "$TMP/f.err" "container c1 forgotten" 15
 kill -TERM "$collector"
 wait "$collector" || { cat "$TMP/f.err"; fail "collect failed"; }
 collector=

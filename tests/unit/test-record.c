@@ -248,57 +248,40 @@ START_TEST(test_string_limits)
 }
 END_TEST
 
-/* A syslog host name of SCL_MAX_HOST bytes is kept; one byte more skips the record. */
+/* pre, hn bytes of host name, post: kept at SCL_MAX_HOST, skipped with the limit's name past it. */
+static void host_case(const char *pre, size_t hn, const char *post)
+{
+	size_t n = strlen(pre) + hn + strlen(post);
+	char *l = malloc(n);
+	scl_record rec;
+	scl_skip_reason why = SCL_SKIP_NONE;
+	int r;
+
+	ck_assert(l != NULL);
+	memcpy(l, pre, strlen(pre));
+	memset(l + strlen(pre), 'h', hn);
+	memcpy(l + strlen(pre) + hn, post, strlen(post));
+	r = scl_record_parse_line(l, n, &rec, &why, NULL);
+	if (hn == SCL_MAX_HOST) {
+		ck_assert_int_eq(r, SCL_LINE_RECORD);
+		ck_assert_uint_eq(rec.host.n, SCL_MAX_HOST);
+	} else {
+		ck_assert_int_eq(r, -EBADMSG);
+		ck_assert_int_eq(why, SCL_SKIP_HOST_TOO_LONG);
+		ck_assert_str_eq(scl_skip_reason_str(why), "host name over SCL_MAX_HOST (255 bytes)");
+	}
+	free(l);
+}
+
+/* A syslog host name, or a journal JSON line's _HOSTNAME, of SCL_MAX_HOST bytes is kept; one byte more skips the record. */
 START_TEST(test_host_limit)
 {
-	const char *tail = " kernel: audit: type=1326 " BODY;
 	for (size_t hn = SCL_MAX_HOST; hn <= SCL_MAX_HOST + 1; hn++) {
-		const char *pre = "2026-11-23T08:39:06.416428+00:00 ";
-		size_t n = strlen(pre) + hn + strlen(tail);
-		char *l = malloc(n);
-		scl_record rec;
-		scl_skip_reason why = SCL_SKIP_NONE;
-		int r;
-
-		ck_assert(l != NULL);
-		memcpy(l, pre, strlen(pre));
-		memset(l + strlen(pre), 'h', hn);
-		memcpy(l + strlen(pre) + hn, tail, strlen(tail));
-		r = scl_record_parse_line(l, n, &rec, &why, NULL);
-		if (hn == SCL_MAX_HOST) {
-			ck_assert_int_eq(r, SCL_LINE_RECORD);
-			ck_assert_uint_eq(rec.host.n, SCL_MAX_HOST);
-		} else {
-			ck_assert_int_eq(r, -EBADMSG);
-			ck_assert_int_eq(why, SCL_SKIP_HOST_TOO_LONG);
-			ck_assert_str_eq(scl_skip_reason_str(why), "host name over SCL_MAX_HOST (255 bytes)");
-		}
-		free(l);
-	}
-	/* the same from a journal JSON line's _HOSTNAME */
-	for (size_t hn = SCL_MAX_HOST; hn <= SCL_MAX_HOST + 1; hn++) {
-		const char *pre = "{\"_HOSTNAME\":\"", *post = "\",\"MESSAGE\":\"audit: type=1326 audit(1.001:2): "
-			"auid=0 uid=0 gid=0 ses=1 pid=9 comm=\\\"a\\\" exe=\\\"/a\\\" sig=0 arch=c000003e syscall=1 "
-			"compat=0 ip=0x1 code=0x7ffc0000\",\"_TRANSPORT\":\"kernel\"}";
-		size_t n = strlen(pre) + hn + strlen(post);
-		char *l = malloc(n);
-		scl_record rec;
-		scl_skip_reason why = SCL_SKIP_NONE;
-		int r;
-
-		ck_assert(l != NULL);
-		memcpy(l, pre, strlen(pre));
-		memset(l + strlen(pre), 'h', hn);
-		memcpy(l + strlen(pre) + hn, post, strlen(post));
-		r = scl_record_parse_line(l, n, &rec, &why, NULL);
-		if (hn == SCL_MAX_HOST) {
-			ck_assert_int_eq(r, SCL_LINE_RECORD);
-			ck_assert_uint_eq(rec.host.n, SCL_MAX_HOST);
-		} else {
-			ck_assert_int_eq(r, -EBADMSG);
-			ck_assert_int_eq(why, SCL_SKIP_HOST_TOO_LONG);
-		}
-		free(l);
+		host_case("2026-11-23T08:39:06.416428+00:00 ", hn, " kernel: audit: type=1326 " BODY);
+		host_case("{\"_HOSTNAME\":\"", hn,
+			  "\",\"MESSAGE\":\"audit: type=1326 audit(1.001:2): auid=0 uid=0 gid=0 ses=1 pid=9 "
+			  "comm=\\\"a\\\" exe=\\\"/a\\\" sig=0 arch=c000003e syscall=1 compat=0 ip=0x1 "
+			  "code=0x7ffc0000\",\"_TRANSPORT\":\"kernel\"}");
 	}
 }
 END_TEST
