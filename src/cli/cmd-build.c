@@ -262,7 +262,7 @@ int cmd_build(int argc, char **argv)
 	if (cli_learn_init(&b) < 0) /* clears b: before the options set it */
 		goto oom;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+ho:f:qj:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:f:qj:", opts, NULL)) != -1) {
 		r = cli_filter_option(&in.filter, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;

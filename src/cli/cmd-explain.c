@@ -133,7 +133,7 @@ int cmd_explain(int argc, char **argv)
 	int c, rc = EXIT_RUNTIME;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hqvf", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqvf", opts, NULL)) != -1) {
 		int r = cli_filter_option(&in.filter, c, optarg);
 		if (r == 0)
 			r = cli_confine_option(&confine, c, optarg);
