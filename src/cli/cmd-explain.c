@@ -163,9 +163,16 @@ int cmd_explain(int argc, char **argv)
 		case 'f':
 			follow = true;
 			break;
-		case OPT_SOURCE:
+		case OPT_SOURCE: {
+			enum cli_source s;
+
+			if (cli_source_parse(optarg, &s) < 0) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
 			source = optarg;
 			break;
+		}
 		default:
 			fprintf(stderr, "Try 'scmplog explain --help'.\n");
 			rc = EXIT_USAGE;
