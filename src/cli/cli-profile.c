@@ -347,7 +347,7 @@ int cli_profile_write_with_stats(const struct cli_profile_out *o, const scl_prof
 {
 	_cleanup_free_ char *derived = NULL;
 	struct write_ctx c = { .o = o, .p = p, .k8s_name = o->name };
-	scl_atomic_file f[2];
+	scl_atomic_file f[2] = { { .dirfd = -1 }, { .dirfd = -1 } };
 	size_t nf = 0, failed = 0;
 	char what[4200];
 	int r;
@@ -433,22 +433,6 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 	return r;
 }
 
-int cli_profile_write_stats(const char *path, const scl_profile *p)
-{
-	scl_atomic_file f;
-	int r;
-
-	if (to_stdout(path))
-		return write_stats_stdout(p);
-	r = prepare_stats(path, p, &f);
-	if (r < 0)
-		return r;
-	r = scl_write_commit(&f, 1, NULL);
-	if (r < 0)
-		stats_error(path, r);
-	return r;
-}
-
 /* Identity of a path: the file's, or, for one that does not exist, its directory's and its name. */
 struct file_id {
 	bool exists;
@@ -481,13 +465,13 @@ static int file_id(const char *path, struct file_id *id)
 
 int cli_refuse_same_file(const char *out, const char *out_what, const char *in, const char *in_what)
 {
-	struct file_id a, b;
+	struct file_id a = { 0 }, b = { 0 };
 
 	if (!out || !in || to_stdout(out) || file_id(out, &a) < 0 || file_id(in, &b) < 0)
 		return 0;
 	if (a.exists != b.exists || a.dev != b.dev || a.ino != b.ino)
 		return 0;
-	if (!a.exists && strcmp(a.base, b.base))
+	if (!a.exists && (!a.base || !b.base || strcmp(a.base, b.base)))
 		return 0;
 	if (to_stdout(in))
 		log_error("%s '%s' is standard input, read as %s: refusing to replace it", out_what, out, in_what);

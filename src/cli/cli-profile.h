@@ -105,12 +105,10 @@ int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p);
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p);
 
-/* Write the per-syscall statistics (scl_profile_write_stats()) to path ("-": stdout). */
-int cli_profile_write_stats(const char *path, const scl_profile *p);
-
 /*
- * cli_profile_write() and, when stats is not NULL, cli_profile_write_stats()
- * to stats: both files or neither (scl_write_commit()).  Both are written in
+ * cli_profile_write() and, when stats is not NULL, the per-syscall
+ * statistics (scl_profile_write_stats()) to stats ("-": stdout): both files
+ * or neither (scl_write_commit()).  Both are written in
  * full to temporary files, and whatever goes to stdout is written, before
  * either file is put in place; a failure in between leaves both files as
  * they were.  Only what went to stdout cannot be taken back.

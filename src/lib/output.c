@@ -120,7 +120,7 @@ int scl_write_prepare(int dirfd, const char *name, scl_write_fn fn, void *userda
 {
 	scl_atomic_file a = { .dirfd = -1 };
 	struct stat old;
-	bool exists;
+	bool exists = false;
 	FILE *f;
 	int fd, r;
 
@@ -224,7 +224,7 @@ static bool no_exchange(int e)
 static int put_in_place(scl_atomic_file *f)
 {
 	struct stat st;
-	bool exists;
+	bool exists = false;
 	int r;
 
 	for (int tries = 0; tries < 2; tries++) {
@@ -348,7 +348,7 @@ int scl_write_commit(scl_atomic_file *f, size_t n, size_t *ret_failed)
 
 int scl_write_atomic(int dirfd, const char *name, scl_write_fn fn, void *userdata, mode_t mode)
 {
-	scl_atomic_file a;
+	scl_atomic_file a = { .dirfd = -1 };
 	int r = scl_write_prepare(dirfd, name, fn, userdata, mode, &a);
 
 	return r < 0 ? r : scl_write_commit(&a, 1, NULL);
@@ -356,7 +356,7 @@ int scl_write_atomic(int dirfd, const char *name, scl_write_fn fn, void *userdat
 
 int scl_write_atomic_path(const char *path, scl_write_fn fn, void *userdata, mode_t mode)
 {
-	scl_atomic_file a;
+	scl_atomic_file a = { .dirfd = -1 };
 	int r = scl_write_prepare_path(path, fn, userdata, mode, &a);
 
 	return r < 0 ? r : scl_write_commit(&a, 1, NULL);
