@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <seccomp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "scmplog/limits.h"
@@ -501,6 +503,58 @@ START_TEST(test_commit_neither)
 }
 END_TEST
 
+/*
+ * A file system (or a seccomp filter) without renameat2: the old content is
+ * kept through a hard link instead, and put back when the second file fails.
+ * In a child, under a filter that makes renameat2 fail with EINVAL.
+ */
+static int no_exchange_child(bool second_fails)
+{
+	struct writer w1 = { "profile\n", 0 }, w2 = { "stats\n", 0 };
+	scl_atomic_file f[2];
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	const char *p;
+
+	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL), SCMP_SYS(renameat2), 0) < 0 ||
+	    seccomp_load(ctx) < 0)
+		return 10;
+	seccomp_release(ctx);
+	put("p.json", "old profile\n");
+	if (scl_write_prepare_path(path_in("p.json"), write_fn, &w1, 0644, &f[0]) < 0 ||
+	    scl_write_prepare_path(path_in("s.json"), write_fn, &w2, 0644, &f[1]) < 0)
+		return 11;
+	if (second_fails && mkdir(path_in("s.json"), 0755) < 0)
+		return 12;
+	if (scl_write_commit(f, 2, NULL) != (second_fails ? -EISDIR : 0))
+		return 13;
+	p = slurp("p.json");
+	if (!p || strcmp(p, second_fails ? "old profile\n" : "profile\n"))
+		return 14;
+	if (f[0].in_place != !second_fails || f[1].in_place != !second_fails)
+		return 15;
+	if (!second_fails && (!slurp("s.json") || strcmp(slurp("s.json"), "stats\n")))
+		return 16;
+	if (entries() != 2) /* p.json and s.json: no backup, no temporary file */
+		return 17;
+	return 0;
+}
+
+START_TEST(test_commit_no_exchange)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(no_exchange_child(_i == 1));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	if (_i == 1)
+		ck_assert_int_eq(rmdir(path_in("s.json")), 0);
+}
+END_TEST
+
 /* An aborted prepared file leaves nothing; abort of a released or zeroed one does nothing. */
 START_TEST(test_prepare_abort)
 {
@@ -553,6 +607,7 @@ static Suite *output_suite(void)
 	tcase_add_loop_test(tc, test_atomic_keeps_mode_owner, 0, (int)(sizeof(mode_cases) / sizeof(mode_cases[0])));
 	tcase_add_test(tc, test_commit_both);
 	tcase_add_loop_test(tc, test_commit_neither, 0, 2);
+	tcase_add_loop_test(tc, test_commit_no_exchange, 0, 2);
 	tcase_add_test(tc, test_prepare_abort);
 	suite_add_tcase(s, tc);
 	return s;
