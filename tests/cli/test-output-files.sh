@@ -83,5 +83,5 @@ expect_rc 1 $S merge p.json -o p2.json --stats no-such-dir/s.json
 expect_rc 1 $S build -q a.log --exe /usr/bin/true -o no-such-dir/p.json --stats s.json
 unchanged s.json s.orig
 # no temporary file is left behind
-ls -A | grep -q '^\.' && { ls -A; fail "temporary files left"; }
+for f in .[!.]*; do [ -e "$f" ] && { ls -A; fail "temporary file '$f' left"; }; done
 exit 0

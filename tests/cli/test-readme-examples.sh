@@ -146,11 +146,11 @@ while IFS=$'\t' read -r src key cmd outs; do
 	rm -f "$ROOT/var/lib/kubelet/seccomp/audit.json"
 done <"$TMP/examples"
 # an entry of EXPECT or LIVE that is gone from the documents is a stale one
-while IFS=$'\t' read -r key want why; do
+while IFS=$'\t' read -r key _ _; do
 	[ -n "$key" ] || continue
 	cut -f2 "$TMP/examples" | grep -qxF -- "$key" || { echo "FAIL: EXPECT lists '$key', which no document has any more" >&2; failed=$((failed + 1)); }
 done <<<"$EXPECT"
-while IFS=$'\t' read -r key why; do
+while IFS=$'\t' read -r key _; do
 	[ -n "$key" ] || continue
 	cut -f2 "$TMP/examples" | grep -qxF -- "$key" || { echo "FAIL: LIVE lists '$key', which no document has any more" >&2; failed=$((failed + 1)); }
 done <<<"$LIVE"
