@@ -61,6 +61,8 @@ int scl_mapper_name(scl_mapper *m, uint32_t arch, uint32_t nr, const char **ret_
 		    uint32_t *ret_arch);
 /* Number of a syscall name on an arch (x32 numbers carry the x32 bit). -ENOENT if none. */
 int scl_mapper_number(scl_mapper *m, uint32_t arch, const char *name, uint32_t *ret_nr);
+/* scl_mapper_number() without a mapper: libseccomp is asked every time. */
+int scl_arch_syscall_number(uint32_t arch, const char *name, uint32_t *ret_nr);
 /* Intern any string (a syscall name read from a profile). */
 const char *scl_mapper_intern(scl_mapper *m, const char *name);
 

@@ -41,6 +41,7 @@ typedef enum scl_framing {
 	SCL_FRAME_JOURNAL_EXPORT, /* journalctl -o export entry */
 	SCL_FRAME_JOURNAL_JSON,   /* journalctl -o json line */
 	SCL_FRAME_JOURNAL,    /* sd-journal entry */
+	SCL_FRAME_AUSEARCH,   /* ausearch -i: "type=SECCOMP msg=audit(08/22/2022 17:15:56.273:401) : ..." */
 	_SCL_FRAME_MAX,
 } scl_framing;
 
@@ -62,6 +63,11 @@ enum {
 	SCL_F_CODE = 1u << 13,
 	SCL_F_SUBJ = 1u << 14,
 	SCL_F_HOST = 1u << 15,
+	/* how a value was obtained, for the summaries */
+	SCL_F_ARCH_ASSUMED = 1u << 16,  /* no arch= (kernel < 3.16): scl_record_set_assume_arch() */
+	SCL_F_CODE_UNDEFINED = 1u << 17, /* code= an action the kernel does not define: read as kill_process */
+	SCL_F_TIME_LOCAL = 1u << 18,    /* the time was local wall-clock time (ausearch -i), TZ rules applied */
+	SCL_F_TIME_AMBIGUOUS = 1u << 19, /* ... that occurs twice (DST fold): the earlier instant taken */
 };
 
 typedef struct scl_slice {
@@ -110,10 +116,28 @@ typedef enum scl_skip_reason {
 	SCL_SKIP_HOST_TOO_LONG, /* the host name over SCL_MAX_HOST */
 	SCL_SKIP_COMM_TOO_LONG, /* comm= decoded over SCL_MAX_COMM */
 	SCL_SKIP_EXE_TOO_LONG,  /* exe= decoded over SCL_MAX_EXE */
+	SCL_SKIP_NO_ARCH,       /* no arch= at all (kernel < 3.16) and no arch assumed */
+	SCL_SKIP_BAD_NAME,      /* ausearch -i: a name with no number (syscall, arch, action) */
 	_SCL_SKIP_MAX,
 } scl_skip_reason;
 
 const char *scl_skip_reason_str(scl_skip_reason r);
+/* What the reason's field should have looked like ("expected ..."), for verbose listings. */
+const char *scl_skip_reason_hint(scl_skip_reason r);
+/*
+ * After a parse on this thread returned -EBADMSG: the text it stopped at (a
+ * "key=value", the header, the host), or an empty slice.  Points into the
+ * parsed line (or a static string): valid until the next parse on this
+ * thread, and only while the line is.
+ */
+scl_slice scl_record_skip_key(void);
+/*
+ * Records without arch= (kernels before 3.16 do not log it) are skipped as
+ * SCL_SKIP_NO_ARCH unless an architecture is assumed: then they get this
+ * arch (its 32-bit compat arch when compat=1) and SCL_F_ARCH_ASSUMED.
+ * 0 assumes nothing.  Process-wide: set it before parsing starts.
+ */
+void scl_record_set_assume_arch(uint32_t arch);
 const char *scl_framing_str(scl_framing f);
 
 /*

@@ -47,6 +47,12 @@ typedef struct scl_scan_ops {
 	int (*record)(void *ud, const scl_record *rec, uint64_t lineno);
 	int (*skip)(void *ud, scl_skip_reason why, uint64_t lineno);
 	int (*suppressed)(void *ud, uint64_t count, uint64_t lineno);
+	/*
+	 * When set, called instead of skip with the skipped line (a journal
+	 * export entry: its MESSAGE); scl_record_skip_key() holds the key the
+	 * parser stopped at.  line is valid during the call only.
+	 */
+	int (*skip_line)(void *ud, scl_skip_reason why, uint64_t lineno, scl_slice line);
 } scl_scan_ops;
 
 int scl_scan(scl_reader *r, const scl_scan_ops *ops, void *ud);

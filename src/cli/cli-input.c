@@ -11,6 +11,7 @@
 
 #include "cli/cli-input.h"
 #include "cli/cli.h"
+#include "scmplog/arch.h"
 #include "scmplog/journal.h"
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
@@ -146,6 +147,16 @@ int cli_filter_option(struct cli_filter *f, int opt, const char *arg)
 			f->until_ms = v;
 		}
 		break;
+	case OPT_ASSUME_ARCH: {
+		const scl_arch_info *a = scl_arch_by_name(arg);
+		if (!a) {
+			log_error("invalid --assume-arch '%s': expected an architecture (x86_64, x86, aarch64, arm, ...)", arg);
+			return -1;
+		}
+		f->assume_arch = a->token;
+		scl_record_set_assume_arch(a->token);
+		break;
+	}
 	default:
 		return 0;
 	}
@@ -219,6 +230,51 @@ bool cli_filter_selected(const struct cli_filter *f, const scl_record *rec)
 			return false;
 	}
 	return true;
+}
+
+/* How many skipped records -v shows in full, after their reason. */
+#define VERBOSE_FULL 5
+
+/* Printable, bounded: a line from a log may hold control bytes. */
+static void escape(const char *p, size_t n, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 5 < size; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			out[o++] = (char)c;
+		} else {
+			snprintf(out + o, size - o, "\\x%02x", c);
+			o += 4;
+		}
+	}
+	if (o + 5 >= size && size > 4)
+		memcpy(out + size - 4, "...", 4);
+	else
+		out[o] = '\0';
+}
+
+static int on_skip(void *ud, scl_skip_reason why, uint64_t lineno);
+
+/* -v: every skip as FILE:LINE: reason, hint (key=value); the first few with their line. */
+static int on_skip_line(void *ud, scl_skip_reason why, uint64_t lineno, scl_slice line)
+{
+	struct cli_input_part *pt = ud;
+
+	if (cli_verbose && !pt->in->strict) {
+		scl_slice k = scl_record_skip_key();
+		const char *hint = scl_skip_reason_hint(why);
+		char key[256], full[1024];
+		escape(k.p, k.p ? k.n : 0, key, sizeof(key));
+		log_info("%s:%llu: %s%s%s%s%s%s", pt->cur_name, (unsigned long long)lineno, scl_skip_reason_str(why),
+			 *hint ? ", " : "", hint, k.n ? " (" : "", key, k.n ? ")" : "");
+		if (pt->in->verbose_listed++ < VERBOSE_FULL && line.p) {
+			escape(line.p, line.n, full, sizeof(full));
+			log_info("  %s", full);
+		}
+	}
+	return on_skip(ud, why, lineno);
 }
 
 static int on_skip(void *ud, scl_skip_reason why, uint64_t lineno)
@@ -328,18 +384,92 @@ static bool duplicate(struct cli_input_part *pt, const scl_record *rec)
 	return false;
 }
 
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+static uint64_t mix_bytes(uint64_t h, scl_slice s)
+{
+	for (size_t i = 0; i < s.n; i++)
+		h = (h ^ (unsigned char)s.p[i]) * 0x100000001b3ULL;
+	return mix(h, s.n);
+}
+
+/*
+ * journalctl -o short shows a record twice when journald stored it twice:
+ * "host audit[PID]: SECCOMP auid=..." (audit transport, no serial, no audit
+ * time) and "host kernel: audit: type=1326 audit(T:S): auid=..." (kernel
+ * transport).  Neither carries what the other has to match on, so copies are
+ * paired by content (every field and the host): each audit copy cancels one
+ * kernel copy with the same content, in either order.  Two genuinely equal
+ * records (a loop's getppid) still count twice: each has its own pair.
+ */
+static bool short_copy(struct cli_input_part *pt, const scl_record *rec)
+{
+	uint64_t h;
+	int64_t dir;
+	size_t j;
+
+	if (rec->framing != SCL_FRAME_JOURNAL_SHORT && rec->framing != SCL_FRAME_SYSLOG)
+		return false;
+	if (!pt->pairs) {
+		pt->pairs = calloc(DEDUP_SLOTS, sizeof(*pt->pairs));
+		if (!pt->pairs)
+			return false;
+	}
+	if (pt->pairs_len * 2 >= DEDUP_SLOTS) {
+		memset(pt->pairs, 0, DEDUP_SLOTS * sizeof(*pt->pairs));
+		pt->pairs_len = 0;
+	}
+	h = mix(mix(mix(mix(0, rec->pid), rec->syscall), rec->arch), rec->code);
+	h = mix(mix(mix(mix(h, rec->ip), rec->auid), (uint64_t)rec->uid << 32 | rec->gid), rec->ses);
+	h = mix(mix(h, rec->sig), rec->compat);
+	h = mix_bytes(mix_bytes(mix_bytes(h, rec->comm), rec->exe), (rec->fields & SCL_F_HOST) ? rec->host : (scl_slice){ NULL, 0 });
+	h |= 1; /* 0 marks a free slot */
+	dir = rec->framing == SCL_FRAME_JOURNAL_SHORT ? 1 : -1;
+	for (j = h & (DEDUP_SLOTS - 1); pt->pairs[j].key; j = (j + 1) & (DEDUP_SLOTS - 1))
+		if (pt->pairs[j].key == h)
+			break;
+	if (!pt->pairs[j].key) {
+		pt->pairs[j].key = h;
+		pt->pairs_len++;
+	}
+	if (pt->pairs[j].balance * dir < 0) {
+		pt->pairs[j].balance += dir;
+		return true;
+	}
+	pt->pairs[j].balance += dir;
+	return false;
+}
+
 /*
  * Selection, grouping and aggregation of one record into l: the same for a
  * file scan and a live source.  Returns 1 if selected, 0 if not, -errno.
  */
-static int learn_record(const struct cli_input *in, scl_learn *l, const scl_record *rec)
+static int learn_record(const struct cli_input *in, scl_learn *l, const scl_record *rec, struct cli_counts *c)
 {
 	char key[SCL_MAX_EXE + SCL_MAX_COMM + 4];
+	const struct cli_filter *f = &in->filter;
 	size_t kn = 0;
 	int r;
 
-	if (!cli_filter_selected(&in->filter, rec))
+	c->arch_assumed += !!(rec->fields & SCL_F_ARCH_ASSUMED);
+	c->code_undefined += !!(rec->fields & SCL_F_CODE_UNDEFINED);
+	c->time_local += !!(rec->fields & SCL_F_TIME_LOCAL);
+	c->time_ambiguous += !!(rec->fields & SCL_F_TIME_AMBIGUOUS);
+	if (!cli_filter_selected(f, rec)) {
+		/* not selected because the field is not there: said in the summary */
+		if ((f->has_since || f->has_until) && !(rec->fields & SCL_F_TIME))
+			c->no_time++;
+		else if (f->n_hosts && !(rec->fields & SCL_F_HOST))
+			c->no_host++;
+		else if ((f->n_pids && !(rec->fields & SCL_F_PID)) || (f->n_uids && !(rec->fields & SCL_F_UID)) ||
+			 (f->n_exes && !(rec->fields & SCL_F_EXE)) || (f->n_comms && !(rec->fields & SCL_F_COMM)))
+			c->no_other++;
 		return 0;
+	}
 	if (in->group_by != GROUP_NONE)
 		kn = group_key(in, rec, key, sizeof(key));
 	r = scl_learn_add(l, rec, key, kn);
@@ -352,12 +482,12 @@ static int on_record(void *ud, const scl_record *rec, uint64_t lineno)
 	int r;
 
 	(void)lineno;
-	if (duplicate(pt, rec)) {
+	if (duplicate(pt, rec) || short_copy(pt, rec)) {
 		pt->duplicates++;
 		return 0;
 	}
 	pt->records++;
-	r = learn_record(pt->in, pt->learn, rec);
+	r = learn_record(pt->in, pt->learn, rec, &pt->counts);
 	if (r < 0) {
 		pt->error = r;
 		return r;
@@ -384,6 +514,13 @@ static int part_fold(struct cli_input *in, struct cli_input_part *pt, uint64_t l
 	in->records += pt->records;
 	in->selected += pt->selected;
 	in->duplicates += pt->duplicates;
+	in->counts.no_time += pt->counts.no_time;
+	in->counts.no_host += pt->counts.no_host;
+	in->counts.no_other += pt->counts.no_other;
+	in->counts.arch_assumed += pt->counts.arch_assumed;
+	in->counts.code_undefined += pt->counts.code_undefined;
+	in->counts.time_local += pt->counts.time_local;
+	in->counts.time_ambiguous += pt->counts.time_ambiguous;
 	for (int i = 0; i < _SCL_SKIP_MAX; i++)
 		in->skip_by_reason[i] += pt->skip_by_reason[i];
 	if (pt->first_skip_line && !in->skipped)
@@ -396,6 +533,8 @@ static int part_fold(struct cli_input *in, struct cli_input_part *pt, uint64_t l
 	in->suppressed += pt->suppressed;
 	free(pt->dedup);
 	pt->dedup = NULL;
+	free(pt->pairs);
+	pt->pairs = NULL;
 	if (pt->learn != in->learn) {
 		/* merge a chunk's table into the main one, by group name */
 		scl_learn_entry *e = NULL;
@@ -438,7 +577,7 @@ struct chunk {
 static void *chunk_main(void *arg)
 {
 	struct chunk *c = arg;
-	const scl_scan_ops ops = { on_record, on_skip, on_suppressed };
+	const scl_scan_ops ops = { on_record, on_skip, on_suppressed, NULL };
 	scl_reader *rd = NULL;
 
 	c->rc = scl_reader_open_range(c->fd, c->part.cur_name, c->start, c->len, &rd);
@@ -498,8 +637,8 @@ static int scan_parallel(struct cli_input *in, const char *path, int *ret_rc)
 	uint64_t pos = 0, line_base = 0;
 	int fd, rc = 0, nchunks = 0;
 
-	if (in->strict || !strcmp(path, "-"))
-		return 0;
+	if (in->strict || cli_verbose || !strcmp(path, "-"))
+		return 0; /* strict and -v name lines as they come */
 	if (jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n > 0 ? (unsigned)n : 1;
@@ -576,7 +715,7 @@ int cli_input_add(struct cli_input *in, const scl_record *rec)
 	if (!in->learn && scl_learn_new(&in->learn) < 0)
 		return -ENOMEM;
 	in->records++;
-	r = learn_record(in, in->learn, rec);
+	r = learn_record(in, in->learn, rec, &in->counts);
 	if (r < 0)
 		return -ENOMEM;
 	in->selected += (uint64_t)r;
@@ -587,10 +726,11 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 {
 	static char dash[] = "-";
 	static char *stdin_only[] = { dash };
-	const scl_scan_ops ops = { on_record, on_skip, on_suppressed };
+	const scl_scan_ops ops = { on_record, on_skip, on_suppressed, on_skip_line };
 	/* carried from file to file: a record given twice (a journal and its copy) counts once */
 	_cleanup_free_ struct dedup_slot *dedup = NULL;
-	size_t dedup_len = 0;
+	_cleanup_free_ struct pair_slot *pairs = NULL;
+	size_t dedup_len = 0, pairs_len = 0;
 	int r;
 
 	if (!in->learn && scl_learn_new(&in->learn) < 0) {
@@ -641,6 +781,8 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 		in->files++;
 		pt.dedup = TAKE_PTR(dedup);
 		pt.dedup_len = dedup_len;
+		pt.pairs = TAKE_PTR(pairs);
+		pt.pairs_len = pairs_len;
 		if (journal)
 			r = scl_journal_scan_files(one, 1, &ops, &pt, NULL, NULL);
 		else
@@ -649,6 +791,8 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 			r = pt.error;
 		dedup = TAKE_PTR(pt.dedup);
 		dedup_len = pt.dedup_len;
+		pairs = TAKE_PTR(pt.pairs);
+		pairs_len = pt.pairs_len;
 		part_fold(in, &pt, 0);
 		if (r < 0 && journal && r != -ECANCELED && r != -E2BIG && r != -ENOMEM)
 			log_error("cannot read journal file '%s': %s", files[i], strerror(-r));
@@ -678,6 +822,29 @@ int cli_input_report(const struct cli_input *in)
 		log_warn("skipped %llu malformed SECCOMP record%s (%s); first at %s", (unsigned long long)in->skipped,
 			 in->skipped == 1 ? "" : "s", detail, in->first_skip);
 	}
+	if (in->counts.arch_assumed)
+		log_info("%llu record%s without arch= read as %s (--assume-arch)", (unsigned long long)in->counts.arch_assumed,
+			 in->counts.arch_assumed == 1 ? "" : "s",
+			 scl_arch_by_token(in->filter.assume_arch) ? scl_arch_by_token(in->filter.assume_arch)->name : "?");
+	if (in->counts.code_undefined)
+		log_info("%llu record%s with an action code the kernel does not define read as kill_process, as the kernel "
+			 "treats it", (unsigned long long)in->counts.code_undefined, in->counts.code_undefined == 1 ? "" : "s");
+	if (in->counts.time_ambiguous)
+		log_warn("%llu of %llu ausearch -i record%s have a local time that occurs twice (a DST change in this "
+			 "time zone, TZ=%s): the earlier instant was taken; for exact times read the log with ausearch --raw",
+			 (unsigned long long)in->counts.time_ambiguous, (unsigned long long)in->counts.time_local,
+			 in->counts.time_local == 1 ? "" : "s", getenv("TZ") ? getenv("TZ") : "unset, /etc/localtime");
+	if (in->counts.no_time)
+		log_warn("%llu record%s carry no audit timestamp (journalctl short lines, ...): --since/--until cannot "
+			 "select them and left them out", (unsigned long long)in->counts.no_time,
+			 in->counts.no_time == 1 ? "" : "s");
+	if (in->counts.no_host)
+		log_warn("%llu record%s carry no host name: --host cannot select them and left them out",
+			 (unsigned long long)in->counts.no_host, in->counts.no_host == 1 ? "" : "s");
+	if (in->counts.no_other)
+		log_warn("%llu record%s lack the field --pid/--uid/--exe/--comm selects on (ausearch -i names a user "
+			 "instead of a uid): left out", (unsigned long long)in->counts.no_other,
+			 in->counts.no_other == 1 ? "" : "s");
 	if (in->suppressed)
 		log_warn("the kernel dropped %llu audit records (kauditd_printk_skb: callbacks suppressed, first at %s); "
 			 "the profile may be incomplete",

@@ -22,6 +22,13 @@ struct cli_filter {
 	size_t n_hosts;
 	bool has_since, has_until;
 	uint64_t since_ms, until_ms; /* epoch milliseconds */
+	uint32_t assume_arch;        /* --assume-arch: for records without arch= (0: none) */
+};
+
+/* Records read but not selectable: the field an option selects on is missing. */
+struct cli_counts {
+	uint64_t no_time, no_host, no_other; /* under --since/--until, --host, --pid/--uid/--exe/--comm */
+	uint64_t arch_assumed, code_undefined, time_local, time_ambiguous;
 };
 
 enum cli_group_by { GROUP_NONE, GROUP_EXE, GROUP_COMM, GROUP_HOST, GROUP_EXPLAIN };
@@ -33,6 +40,7 @@ struct cli_input_part {
 	const char *cur_name;
 	uint64_t records, selected, skipped, suppressed, duplicates;
 	uint64_t skip_by_reason[_SCL_SKIP_MAX];
+	struct cli_counts counts;
 	uint64_t first_skip_line, first_suppressed_line; /* 0: none */
 	int error;                                        /* -errno from a callback */
 	/* journald stores a record twice (audit and kernel transport): drop the copy */
@@ -40,6 +48,12 @@ struct cli_input_part {
 		uint64_t serial, ms;
 	} *dedup;
 	size_t dedup_len;
+	/* journalctl -o short: the audit copy ("audit[PID]: SECCOMP ...") and the kernel's, paired by content */
+	struct pair_slot {
+		uint64_t key;
+		int64_t balance; /* > 0: audit copies waiting for their kernel copy; < 0: the other way */
+	} *pairs;
+	size_t pairs_len;
 };
 
 struct cli_input {
@@ -51,6 +65,8 @@ struct cli_input {
 	/* accounting, summed over files and chunks */
 	uint64_t records, selected, skipped, suppressed, duplicates;
 	uint64_t skip_by_reason[_SCL_SKIP_MAX];
+	struct cli_counts counts;
+	uint64_t verbose_listed; /* skips listed under -v */
 	char first_skip[512];
 	char first_suppressed[512];
 	int files;
@@ -67,7 +83,7 @@ bool cli_filter_selected(const struct cli_filter *f, const scl_record *rec);
 
 /* Long options (getopt values) for the filter, to splice into a command's table. */
 enum {
-	OPT_PID = 1000, OPT_EXE, OPT_COMM, OPT_UID, OPT_HOST, OPT_SINCE, OPT_UNTIL,
+	OPT_PID = 1000, OPT_EXE, OPT_COMM, OPT_UID, OPT_HOST, OPT_SINCE, OPT_UNTIL, OPT_ASSUME_ARCH,
 	OPT_FILTER_LAST,
 };
 #define CLI_FILTER_LONGOPTS                                    \
@@ -77,7 +93,8 @@ enum {
 	{ "uid", required_argument, NULL, OPT_UID },           \
 	{ "host", required_argument, NULL, OPT_HOST },         \
 	{ "since", required_argument, NULL, OPT_SINCE },       \
-	{ "until", required_argument, NULL, OPT_UNTIL }
+	{ "until", required_argument, NULL, OPT_UNTIL },       \
+	{ "assume-arch", required_argument, NULL, OPT_ASSUME_ARCH }
 #define CLI_FILTER_HELP                                                                  \
 	"Selecting records (repeat an option for OR; different options AND):\n"         \
 	"      --pid PID          records of this process id\n"                         \
@@ -88,7 +105,9 @@ enum {
 	"      --since TIME       records at or after TIME (audit timestamp)\n"         \
 	"      --until TIME       records before TIME\n"                                \
 	"  TIME is epoch seconds (1795706294 or @1795706294.5), or local time\n"       \
-	"  'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DDTHH:MM[:SS]'.\n"
+	"  'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DDTHH:MM[:SS]'.\n"       \
+	"      --assume-arch ARCH records without arch= (kernels before 3.16) are from\n" \
+	"                         ARCH (x86_64, aarch64, ...; compat=1: its 32-bit arch)\n"
 
 /* Read every file ("-" or none: stdin) into in->learn.  Returns 0 or an exit code. */
 int cli_input_read(struct cli_input *in, char **files, int nfiles);

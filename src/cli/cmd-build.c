@@ -43,6 +43,8 @@ static void help(void)
 	       "                           record, unknown architecture or unknown syscall\n"
 	       "  -j, --jobs N             threads for large plain files (default: one per CPU, at most 8)\n"
 	       "  -q, --quiet              no summary on stderr\n"
+	       "  -v, --verbose            list every skipped record (FILE:LINE: reason (key=value)),\n"
+	       "                           the first few in full\n"
 	       "  -h, --help               this text\n\n"
 	       "%s\n"
 	       "Exit status: 0 success; 1 error, no records, or (--strict) anything skipped; 2 usage.\n",
@@ -232,6 +234,7 @@ int cmd_build(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		CLI_PROFILE_OUT_LONGOPTS,
 		CLI_PROFILE_ACTION_LONGOPTS,
 		{ "arch", required_argument, NULL, OPT_ARCH },
@@ -262,7 +265,7 @@ int cmd_build(int argc, char **argv)
 	if (cli_learn_init(&b) < 0) /* clears b: before the options set it */
 		goto oom;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "ho:f:qj:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:f:qvj:", opts, NULL)) != -1) {
 		r = cli_filter_option(&in.filter, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;
@@ -284,6 +287,9 @@ int cmd_build(int argc, char **argv)
 			goto out;
 		case 'q':
 			cli_quiet = 1;
+			break;
+		case 'v':
+			cli_verbose = 1;
 			break;
 		case OPT_ARCH: {
 			const scl_arch_info *a = scl_arch_by_name(optarg);

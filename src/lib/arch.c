@@ -274,6 +274,11 @@ int scl_mapper_name(scl_mapper *m, uint32_t arch, uint32_t nr, const char **ret_
 	return 0;
 }
 
+int scl_arch_syscall_number(uint32_t arch, const char *name, uint32_t *ret_nr)
+{
+	return scl_mapper_number(NULL, arch, name, ret_nr);
+}
+
 int scl_mapper_number(scl_mapper *m, uint32_t arch, const char *name, uint32_t *ret_nr)
 {
 	int nr;

@@ -19,15 +19,34 @@ static __thread char msg_buf[SCL_MAX_LINE + 1];
 static __thread char host_buf[SCL_MAX_HOST + 1];
 
 int scl_journal_message(const char *msg, size_t msg_n, const char *host, size_t host_n,
-			uint64_t audit_serial, uint64_t realtime_usec, scl_framing framing,
+			uint64_t audit_serial, uint64_t realtime_usec, scl_framing framing, bool audit_1326,
 			scl_record *ret, scl_skip_reason *ret_reason)
 {
 	scl_record rec;
 	int r;
 
-	if (msg_n == 0 || msg[0] == '{')
-		return SCL_LINE_OTHER;
+	if (msg_n == 0 || msg[0] == '{') {
+		if (!audit_1326)
+			return SCL_LINE_OTHER;
+		if (ret_reason)
+			*ret_reason = SCL_SKIP_BAD_JOURNAL;
+		scl_record_set_skip_key(msg, msg_n > 40 ? 40 : msg_n);
+		return -EBADMSG;
+	}
 	r = scl_record_parse_line(msg, msg_n, &rec, ret_reason, NULL);
+	if (r == SCL_LINE_OTHER && audit_1326) {
+		/* a 1326 entry whose MESSAGE lacks the type name: the body itself ("auid=..."), else not a record */
+		size_t k = 0;
+		while (k < msg_n && msg[k] >= 'a' && msg[k] <= 'z')
+			k++;
+		if (k == 0 || k == msg_n || msg[k] != '=') {
+			if (ret_reason)
+				*ret_reason = SCL_SKIP_BAD_JOURNAL;
+			scl_record_set_skip_key(msg, msg_n > 40 ? 40 : msg_n);
+			return -EBADMSG;
+		}
+		r = scl_record_parse_body(msg, msg_n, framing, &rec, ret_reason) < 0 ? -EBADMSG : SCL_LINE_RECORD;
+	}
 	if (r != SCL_LINE_RECORD)
 		return r == SCL_LINE_SUPPRESSED ? SCL_LINE_OTHER : r;
 	rec.framing = framing;
@@ -116,7 +135,7 @@ int scl_journal_entry(const scl_journal_field *f, size_t n, uint64_t index, cons
 		return 0;
 	if (vn > SCL_MAX_LINE)
 		return entry_skip(ops, ud, SCL_SKIP_LINE_TOO_LONG, index);
-	r = scl_journal_message(v, vn, host, host_n, serial, srt ? srt : rt, SCL_FRAME_JOURNAL, &rec, &why);
+	r = scl_journal_message(v, vn, host, host_n, serial, srt ? srt : rt, SCL_FRAME_JOURNAL, audit, &rec, &why);
 	if (r == SCL_LINE_RECORD)
 		return ops && ops->record ? ops->record(ud, &rec, index) : 0;
 	if (r < 0)
@@ -311,9 +330,10 @@ int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_
 {
 	struct jscan s = { line, line + n };
 	size_t msg_n = 0, host_n = 0;
-	bool have_msg = false;
+	bool have_msg = false, audit_1326 = false;
 	uint64_t serial = 0, rt = 0, srt = 0;
 	char key[64], num[32];
+	int r;
 
 	s.p++;
 	for (;;) {
@@ -345,7 +365,7 @@ int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_
 			out = host_buf;
 			cap = SCL_MAX_HOST;
 		} else if (!strcmp(key, "_AUDIT_ID") || !strcmp(key, "__REALTIME_TIMESTAMP") ||
-			   !strcmp(key, "_SOURCE_REALTIME_TIMESTAMP")) {
+			   !strcmp(key, "_SOURCE_REALTIME_TIMESTAMP") || !strcmp(key, "_AUDIT_TYPE")) {
 			out = num;
 			cap = sizeof(num);
 		}
@@ -368,7 +388,9 @@ int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_
 		} else if (rc == 0 && out == num && is_str) {
 			uint64_t v;
 			if (scl_parse_u64(num, vl, UINT64_MAX, &v) == 0) {
-				if (key[1] == 'A')
+				if (!strcmp(key, "_AUDIT_TYPE"))
+					audit_1326 = v == SCL_AUDIT_SECCOMP;
+				else if (key[1] == 'A')
 					serial = v;
 				else if (key[1] == '_')
 					rt = v;
@@ -385,10 +407,11 @@ int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_
 			break;
 		goto bad;
 	}
-	if (!have_msg)
+	if (!have_msg && !audit_1326)
 		return SCL_LINE_OTHER;
-	return scl_journal_message(msg_buf, msg_n, host_buf, host_n, serial, srt ? srt : rt,
-				   SCL_FRAME_JOURNAL_JSON, ret, ret_reason);
+	r = scl_journal_message(msg_buf, msg_n, host_buf, host_n, serial, srt ? srt : rt, SCL_FRAME_JOURNAL_JSON,
+				audit_1326, ret, ret_reason);
+	return r;
 bad:
 	if (memmem(line, n, "SECCOMP", 7) || memmem(line, n, "type=1326", 9)) {
 		if (ret_reason)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -19,6 +20,7 @@
  * truncated.  subj= is printed raw by the LSM and may hold spaces and '='.
  */
 
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -40,7 +42,82 @@ static const char *const skip_names[_SCL_SKIP_MAX] = {
 	[SCL_SKIP_HOST_TOO_LONG] = "host name over SCL_MAX_HOST (" STR(SCL_MAX_HOST) " bytes)",
 	[SCL_SKIP_COMM_TOO_LONG] = "comm over SCL_MAX_COMM (" STR(SCL_MAX_COMM) " bytes)",
 	[SCL_SKIP_EXE_TOO_LONG] = "exe over SCL_MAX_EXE (" STR(SCL_MAX_EXE) " bytes)",
+	[SCL_SKIP_NO_ARCH] = "no arch",
+	[SCL_SKIP_BAD_NAME] = "unknown name",
 };
+
+static const char *const skip_hints[_SCL_SKIP_MAX] = {
+	[SCL_SKIP_BAD_ARCH] = "expected arch=HEX (an AUDIT_ARCH value such as c000003e)",
+	[SCL_SKIP_BAD_SYSCALL] = "expected syscall=DECIMAL",
+	[SCL_SKIP_BAD_CODE] = "expected code=0xHEX, a seccomp action (allow is never logged)",
+	[SCL_SKIP_BAD_NUMBER] = "expected an unsigned decimal (ip=0xHEX, compat=0 or 1)",
+	[SCL_SKIP_BAD_STRING] = "expected \"text\" or upper-case hex without NUL bytes",
+	[SCL_SKIP_BAD_FIELD] = "expected key=value",
+	[SCL_SKIP_DUPLICATE_KEY] = "expected each key once",
+	[SCL_SKIP_NUL_BYTE] = "expected text without NUL bytes",
+	[SCL_SKIP_TRUNCATED] = "expected the record up to its last field, code=",
+	[SCL_SKIP_BAD_HEADER] = "expected audit(SECONDS.MSEC:SERIAL): (ausearch --raw), or ausearch -i's "
+				"audit(DATE HH:MM:SS.MSEC:SERIAL) :",
+	[SCL_SKIP_BAD_JOURNAL] = "expected a journal entry with a SECCOMP MESSAGE",
+	[SCL_SKIP_NO_ARCH] = "a kernel before 3.16 logs no arch=: give --assume-arch ARCH",
+	[SCL_SKIP_BAD_NAME] = "an ausearch -i name scmplog cannot map back: read the log with ausearch --raw",
+};
+
+const char *scl_skip_reason_hint(scl_skip_reason r)
+{
+	if ((unsigned)r >= _SCL_SKIP_MAX || !skip_hints[r])
+		return "";
+	return skip_hints[r];
+}
+
+static __thread scl_slice skip_key;
+
+scl_slice scl_record_skip_key(void)
+{
+	return skip_key;
+}
+
+static void set_skip_key(const char *p, size_t n)
+{
+	skip_key.p = p;
+	skip_key.n = n;
+}
+
+void scl_record_set_skip_key(const char *p, size_t n)
+{
+	set_skip_key(p, n);
+}
+
+/* The key=value token at p (up to a space, or the end, at most 200 bytes). */
+static void set_skip_token(const char *p, const char *end)
+{
+	const char *e = p;
+
+	while (e < end && *e != ' ' && e - p < 200)
+		e++;
+	set_skip_key(p, (size_t)(e - p));
+}
+
+static uint32_t assume_arch;
+
+void scl_record_set_assume_arch(uint32_t arch)
+{
+	assume_arch = arch;
+}
+
+/* The 32-bit arch a compat=1 syscall of a 64-bit arch is (what arch= would have said). */
+static uint32_t compat_arch(uint32_t arch)
+{
+	switch (arch) {
+	case 0xc000003eU: return 0x40000003U; /* x86_64 -> x86 */
+	case 0xc00000b7U: return 0x40000028U; /* aarch64 -> arm */
+	case 0x80000016U: return 0x00000016U; /* s390x -> s390 */
+	case 0x80000015U: return 0x00000014U; /* ppc64 -> ppc */
+	case 0x80000008U: return 0x00000008U; /* mips64 -> mips */
+	case 0xc0000008U: return 0x40000008U; /* mipsel64 -> mipsel */
+	default: return arch;
+	}
+}
 
 const char *scl_skip_reason_str(scl_skip_reason r)
 {
@@ -63,6 +140,7 @@ static const char *const frame_names[_SCL_FRAME_MAX] = {
 	[SCL_FRAME_JOURNAL_EXPORT] = "journal export",
 	[SCL_FRAME_JOURNAL_JSON] = "journal json",
 	[SCL_FRAME_JOURNAL] = "journal",
+	[SCL_FRAME_AUSEARCH] = "ausearch -i",
 };
 
 const char *scl_framing_str(scl_framing f)
@@ -97,6 +175,23 @@ static int code_valid(uint64_t v)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * Is the hex text of code= a proper prefix of an action's ("7ffc000",
+ * "5000")?  Then the line was cut inside it: the kernel prints the whole
+ * value, and taking the prefix as a number would invent an action.
+ */
+static bool code_cut(const char *hex, size_t n)
+{
+	static const char *const full[] = { "80000000", "30000", "50000", "7fc00000", "7ff00000", "7ffc0000" };
+
+	for (size_t i = 0; i < ELEMENTSOF(full); i++) {
+		size_t l = strlen(full[i]);
+		if (n < l && !strncasecmp(hex, full[i], n))
+			return true;
+	}
+	return false;
 }
 
 /* 0..15 for a hex digit, -1 otherwise (num.h's table holds value + 1). */
@@ -389,7 +484,7 @@ static enum key_id key_lookup(const char *k, size_t n)
 	return K_UNKNOWN;
 }
 
-static int parse_fields(const char *p, size_t n, scl_record *rec, scl_skip_reason *why)
+static int parse_fields(const char *p, size_t n, scl_record *rec, scl_skip_reason *why, size_t *bad)
 {
 	size_t i = 0, oi = 0;
 
@@ -397,6 +492,8 @@ static int parse_fields(const char *p, size_t n, scl_record *rec, scl_skip_reaso
 		scl_slice v;
 		bool quoted = false;
 		enum key_id id;
+
+		*bad = i;
 
 		if (oi < ELEMENTSOF(key_order) && n - i >= 8 && key_at(p + i, oi)) {
 			/* the kernel's own order: no scan for '=' */
@@ -530,12 +627,19 @@ static int parse_fields(const char *p, size_t n, scl_record *rec, scl_skip_reaso
 				*why = SCL_SKIP_DUPLICATE_KEY;
 				return -1;
 			}
-			if (quoted || scl_parse_0x64(v.p, v.n, UINT32_MAX, &x) < 0 || !code_valid(x)) {
+			if (quoted || scl_parse_0x64(v.p, v.n, UINT32_MAX, &x) < 0) {
 				*why = SCL_SKIP_BAD_CODE;
 				return -1;
 			}
-			rec->code = (uint32_t)x;
-			rec->fields |= SCL_F_CODE;
+			if (!code_valid(x) && code_cut(v.p + 2, v.n - 2)) {
+				/* "0x7ffc000": printk cut the record inside code=, not an undefined action */
+				*why = SCL_SKIP_TRUNCATED;
+				return -1;
+			}
+			if (scl_record_set_code(rec, (uint32_t)x) < 0) {
+				*why = SCL_SKIP_BAD_CODE;
+				return -1;
+			}
 			break;
 		}
 		case K_COMPAT:
@@ -568,19 +672,55 @@ bad_number:
 			*why = SCL_SKIP_BAD_NUMBER;
 		return -1;
 	}
+	*bad = SIZE_MAX;
 	/* code= is the last field: without it the line was cut short */
 	if (!(rec->fields & SCL_F_CODE)) {
 		*why = SCL_SKIP_TRUNCATED;
-		return -1;
-	}
-	if (!(rec->fields & SCL_F_ARCH)) {
-		*why = SCL_SKIP_BAD_ARCH;
+		set_skip_key("code=", 5);
 		return -1;
 	}
 	if (!(rec->fields & SCL_F_SYSCALL)) {
 		*why = SCL_SKIP_BAD_SYSCALL;
+		set_skip_key("syscall=", 8);
 		return -1;
 	}
+	return scl_record_finish_arch(rec, why);
+}
+
+int scl_record_finish_arch(scl_record *rec, scl_skip_reason *why)
+{
+	if (rec->fields & SCL_F_ARCH)
+		return 0;
+	if (!assume_arch) {
+		/* the field is missing, not bad: kernels before 3.16 do not log it */
+		*why = SCL_SKIP_NO_ARCH;
+		set_skip_key("arch=", 5);
+		return -1;
+	}
+	rec->arch = (rec->fields & SCL_F_COMPAT) && rec->compat == 1 ? compat_arch(assume_arch) : assume_arch;
+	rec->fields |= SCL_F_ARCH | SCL_F_ARCH_ASSUMED;
+	return 0;
+}
+
+int scl_record_set_code(scl_record *rec, uint32_t code)
+{
+	uint32_t action = code & SCL_ACT_MASK;
+
+	/*
+	 * 3.5-3.x kernels logged the data bits too (code=0x50001: errno 1).
+	 * An action the kernel does not define is a kill of the process:
+	 * kernel/seccomp.c's __seccomp_filter() action switch ends in
+	 * "case SECCOMP_RET_KILL_THREAD: case SECCOMP_RET_KILL_PROCESS:
+	 * default:", and seccomp_log() logs it as such.  ALLOW is never logged.
+	 */
+	if (action == SCL_ACT_ALLOW)
+		return -1;
+	if (!code_valid(action)) {
+		action = SCL_ACT_KILL_PROCESS;
+		rec->fields |= SCL_F_CODE_UNDEFINED;
+	}
+	rec->code = action;
+	rec->fields |= SCL_F_CODE;
 	return 0;
 }
 
@@ -957,10 +1097,12 @@ static int parse_body(const char *p, size_t n, scl_framing framing, bool nul_che
 	reset_fields(&rec, 0);
 	if (n > SCL_MAX_RECORD) {
 		why = SCL_SKIP_TOO_LONG;
+		set_skip_key(NULL, 0);
 		goto fail;
 	}
 	if (!nul_checked && memchr(p, '\0', n)) {
 		why = SCL_SKIP_NUL_BYTE;
+		set_skip_key(NULL, 0);
 		goto fail;
 	}
 	if (n >= 6 && p[0] == 'a' && STARTSWITH(p, n, "audit(")) {
@@ -968,7 +1110,16 @@ static int parse_body(const char *p, size_t n, scl_framing framing, bool nul_che
 		if (off < 0)
 			off = parse_header(p, n, &rec);
 		if (off < 0) {
-			why = SCL_SKIP_BAD_HEADER;
+			/* ausearch -i: "audit(08/22/2022 17:15:56.273:401) : auid=unset ..." */
+			if (scl_ausearch_body(p, n, &rec, &why) == 0) {
+				rec.framing = SCL_FRAME_AUSEARCH;
+				*ret = rec;
+				return 1;
+			}
+			if (why == SCL_SKIP_NONE) {
+				why = SCL_SKIP_BAD_HEADER;
+				set_skip_token(p, p + n);
+			}
 			goto fail;
 		}
 	}
@@ -979,8 +1130,13 @@ static int parse_body(const char *p, size_t n, scl_framing framing, bool nul_che
 		/* the fast path may have filled some fields: start again */
 		if (fast_ok)
 			reset_fields(&rec, rec.fields & (SCL_F_TIME | SCL_F_HOST));
-		if (parse_fields(p + off, n - (size_t)off, &rec, &why) < 0)
+		size_t bad = SIZE_MAX;
+		set_skip_key(NULL, 0);
+		if (parse_fields(p + off, n - (size_t)off, &rec, &why, &bad) < 0) {
+			if (bad != SIZE_MAX)
+				set_skip_token(p + off + bad, p + n);
 			goto fail;
+		}
 	}
 	*ret = rec;
 	return 1;
@@ -1008,6 +1164,34 @@ static scl_slice prev_token(const char *start, const char *end)
 	return s;
 }
 
+/*
+ * Whether the token before a syslog or journal tag is a host name.  Lines
+ * without one put a time there ("Jul 19 10:54:26 audit[5231]: ...",
+ * "1658228066.123456 audit[5231]: ..." from short-unix, "[ 5724.41] ..."):
+ * host names hold no ':', brackets or '=', and a bare number is a time
+ * unless it has an IPv4 address's three dots.
+ */
+static bool host_ok(scl_slice h)
+{
+	size_t dots = 0;
+	bool number = true, digit = false;
+
+	if (h.n == 0 || (h.n == 1 && h.p[0] == '-'))
+		return false;
+	for (size_t i = 0; i < h.n; i++) {
+		char c = h.p[i];
+		if (c == ':' || c == '[' || c == ']' || c == '<' || c == '>' || c == '=' || c == '(' || c == '"')
+			return false;
+		if (c == '.')
+			dots++;
+		else if (c < '0' || c > '9')
+			number = false;
+		else
+			digit = true;
+	}
+	return !number || !digit || dots == 3;
+}
+
 static void set_host(scl_record *rec, scl_slice h)
 {
 	if (h.n == 0)
@@ -1016,35 +1200,67 @@ static void set_host(scl_record *rec, scl_slice h)
 	rec->fields |= SCL_F_HOST;
 }
 
+/* The token after `p` (skipping blanks) and where it ends. */
+static scl_slice next_token(const char *p, const char *end)
+{
+	scl_slice s = { NULL, 0 };
+
+	while (p < end && *p == ' ')
+		p++;
+	s.p = p;
+	while (p < end && *p != ' ')
+		p++;
+	s.n = (size_t)(p - s.p);
+	return s;
+}
+
 /* Framing of a printk line from what precedes "audit: type=1326". */
 static scl_framing printk_framing(const char *line, const char *prefix_end, scl_slice *host)
 {
-	const char *e = prefix_end;
+	const char *e = prefix_end, *start = line;
 	size_t n = (size_t)(prefix_end - line);
 
 	host->n = 0;
 	if (n == 0)
 		return SCL_FRAME_PRINTK;
-	if (line[0] == '<')
-		return SCL_FRAME_DMESG_RAW;
-	if (line[0] == '[')
+	if (line[0] == '<') {
+		/* "<5>[ 5703.22] audit: ..." (dmesg -r), or a syslog line that kept its <PRI> */
+		const char *q = line + 1;
+		while (q < e && *q >= '0' && *q <= '9')
+			q++;
+		if (q == line + 1 || q >= e || *q != '>' || q + 1 >= e || q[1] == '[')
+			return SCL_FRAME_DMESG_RAW;
+		start = q + 1;
+		if (e - start >= 2 && start[0] == '1' && start[1] == ' ') {
+			/* RFC 5424: "<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG" */
+			scl_slice ts = next_token(start + 2, e), h = next_token(ts.p + ts.n, e);
+			if (ts.n && host_ok(h))
+				*host = h;
+			return SCL_FRAME_SYSLOG;
+		}
+	}
+	if (start[0] == '[')
 		return SCL_FRAME_DMESG;
 	if (e > line && e[-1] == ';' && line[0] >= '0' && line[0] <= '9' && memchr(line, ',', n))
 		return SCL_FRAME_KMSG;
-	/* "... host kernel: [ 5724.41] " or "... host kernel: " */
-	while (e > line && e[-1] == ' ')
-		e--;
-	if (e > line && e[-1] == ']') {
-		const char *o = e;
-		while (o > line && o[-1] != '[')
-			o--;
-		if (o > line)
-			e = o - 1;
+	/* "... host kernel: [ 5724.41] ", with a printk caller id "[26083697.71][   T55] ", or "... host kernel: " */
+	for (int b = 0; b < 2; b++) {
+		while (e > start && e[-1] == ' ')
+			e--;
+		if (e > start && e[-1] == ']') {
+			const char *o = e;
+			while (o > start && o[-1] != '[')
+				o--;
+			if (o > start)
+				e = o - 1;
+		}
 	}
-	while (e > line && e[-1] == ' ')
+	while (e > start && e[-1] == ' ')
 		e--;
-	if (e - line >= 7 && !memcmp(e - 7, "kernel:", 7)) {
-		*host = prev_token(line, e - 7);
+	if (e - start >= 7 && !memcmp(e - 7, "kernel:", 7)) {
+		scl_slice h = prev_token(start, e - 7);
+		if (host_ok(h))
+			*host = h;
 		return SCL_FRAME_SYSLOG;
 	}
 	return SCL_FRAME_PRINTK;
@@ -1059,6 +1275,59 @@ static int after_is_body(const char *p, const char *end)
 	return p < end && *p == '=';
 }
 
+/* A bare body (no type=): a SECCOMP one has sig= and syscall=, a SYSCALL one success= or exit= */
+static bool seccomp_fields(const char *p, const char *end)
+{
+	size_t n = (size_t)(end - p);
+
+	return memmem(p, n, " syscall=", 9) && memmem(p, n, " sig=", 5) && !memmem(p, n, " success=", 9) &&
+	       !memmem(p, n, " exit=", 6);
+}
+
+/*
+ * ENRICHED records whose 0x1d separator did not survive: lost in a copy
+ * ("code=0x7ffc0000AUID=..."), escaped by rsyslog ("code=0x7ffc0000#035AUID=",
+ * its default control-character escape) or by other tools ("\x1d", "^]").
+ * The interpreted part of a SECCOMP record starts with AUID=.  Returns where
+ * the record ends, or NULL.
+ */
+static const char *enriched_cut(const char *body, const char *end)
+{
+	static const char *const seps[] = { "#035", "\\x1d", "\\x1D", "\\035", "\\u001d", "^]" };
+	const char *c = memmem(body, (size_t)(end - body), " code=", 6), *a;
+
+	if (!c)
+		return NULL;
+	c += 6;
+	a = memmem(c, (size_t)MIN(end - c, 40), "AUID=", 5);
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < ELEMENTSOF(seps); i++) {
+		size_t l = strlen(seps[i]);
+		if ((size_t)(a - c) >= l && !memcmp(a - l, seps[i], l))
+			return a - l;
+	}
+	return a;
+}
+
+/* "SECCOMP " (journald), or "AUDIT1326 " (journald built without the type's name) */
+static size_t journal_prefix(const char *p, const char *end)
+{
+	if (STARTSWITH(p, (size_t)(end - p), "SECCOMP "))
+		return 8;
+	if (STARTSWITH(p, (size_t)(end - p), "AUDIT1326 "))
+		return 10;
+	return 0;
+}
+
+static int fail_line(scl_skip_reason why, scl_skip_reason *ret_reason, const char *k, size_t kn)
+{
+	if (ret_reason)
+		*ret_reason = why;
+	set_skip_key(k, kn);
+	return -EBADMSG;
+}
+
 int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 			  scl_skip_reason *ret_reason, uint64_t *ret_suppressed)
 {
@@ -1067,6 +1336,7 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 	scl_slice host = { NULL, 0 }, node = { NULL, 0 };
 	scl_record rec;
 	bool nul_checked = false;
+	size_t jp;
 	int r;
 
 	if (n == 0)
@@ -1091,17 +1361,18 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 			body = p + 14;
 		else if (STARTSWITH(p, m, "type=UNKNOWN[1326] msg="))
 			body = p + 23;
+		else if (STARTSWITH(p, m, "type=ANOM_ABEND msg=") && memmem(p, m, "reason=\"seccomp\"", 16))
+			body = p + 20; /* 3.5-3.7 kernels: seccomp kills were ANOM_ABEND (1701) records */
+		else if (STARTSWITH(p, m, "type=1701 msg=") && memmem(p, m, "reason=\"seccomp\"", 16))
+			body = p + 14;
 		else
 			return SCL_LINE_OTHER;
 		framing = SCL_FRAME_AUDITD;
 		host = node;
 		/* one pass finds both the ENRICHED separator and a NUL in the record */
 		k = body + find2(body, 0, (size_t)(end - body), 0x1d, '\0');
-		if (k < end && *k == '\0') {
-			if (ret_reason)
-				*ret_reason = SCL_SKIP_NUL_BYTE;
-			return -EBADMSG;
-		}
+		if (k < end && *k == '\0')
+			return fail_line(SCL_SKIP_NUL_BYTE, ret_reason, NULL, 0);
 		if (k < end) {
 			end = k;
 			framing = SCL_FRAME_ENRICHED;
@@ -1109,8 +1380,23 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 		nul_checked = true;
 		goto parse;
 	}
+	if (STARTSWITH(p, (size_t)(end - p), "audit(")) {
+		/* a bare netlink body, as tools that log the payload write it */
+		if (!seccomp_fields(p, end))
+			return SCL_LINE_OTHER;
+		body = p;
+		framing = SCL_FRAME_BODY;
+		host = node;
+		goto parse;
+	}
 
 	k = memmem(p, (size_t)(end - p), "type=1326", 9);
+	if (!k) {
+		/* 3.5-3.7 kernels: "type=1701 audit(...): ... reason="seccomp" sig=0 syscall=..." */
+		k = memmem(p, (size_t)(end - p), "type=1701 audit(", 16);
+		if (k && !memmem(k, (size_t)(end - k), "reason=\"seccomp\"", 16))
+			k = NULL;
+	}
 	if (k) {
 		const char *pre = k;
 		bool printk = k - p >= 7 && !memcmp(k - 7, "audit: ", 7);
@@ -1124,10 +1410,9 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 		if (printk) {
 			/* "audit: type=1326" without its record: cut short, or a mangled header */
 			size_t rest = (size_t)(end - k - 9);
-			if (ret_reason)
-				*ret_reason = rest == 0 || (rest < 7 && !memcmp(k + 9, " audit(", rest)) ? SCL_SKIP_TRUNCATED
-													: SCL_SKIP_BAD_HEADER;
-			return -EBADMSG;
+			return fail_line(rest == 0 || (rest < 7 && !memcmp(k + 9, " audit(", rest)) ? SCL_SKIP_TRUNCATED
+												      : SCL_SKIP_BAD_HEADER,
+					 ret_reason, k, (size_t)MIN(end - k, 40));
 		}
 	}
 	k = memmem(p, (size_t)(end - p), "type=SECCOMP msg=audit(", 23);
@@ -1151,25 +1436,31 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 		}
 		goto parse;
 	}
-	if (STARTSWITH(p, (size_t)(end - p), "SECCOMP ") && after_is_body(p + 8, end)) {
+	if ((jp = journal_prefix(p, end)) && after_is_body(p + jp, end)) {
 		/* journald audit transport MESSAGE= */
-		body = p + 8;
+		body = p + jp;
 		framing = SCL_FRAME_JOURNAL;
 		goto parse;
 	}
 	k = memmem(p, (size_t)(end - p), ": SECCOMP ", 10);
-	if (k && after_is_body(k + 10, end)) {
-		/* journalctl -o short*: "... host audit[7178]: SECCOMP auid=..." */
+	if (!k)
+		k = memmem(p, (size_t)(end - p), ": AUDIT1326 ", 12);
+	if (k && (jp = journal_prefix(k + 2, end)) && after_is_body(k + 2 + jp, end)) {
+		/* journalctl -o short*: "... host audit[7178]: SECCOMP auid=...", the host may be missing */
 		scl_slice tag = prev_token(p, k + 1);
-		body = k + 10;
+		body = k + 2 + jp;
 		framing = SCL_FRAME_JOURNAL_SHORT;
-		if (tag.n)
-			host = prev_token(p, tag.p);
+		if (tag.n) {
+			scl_slice h = prev_token(p, tag.p);
+			if (host_ok(h))
+				host = h;
+		}
 		goto parse;
 	}
-	k = memmem(p, (size_t)(end - p), "kauditd_printk_skb: ", 20);
-	if (k) {
-		const char *num = k + 20, *sp = memchr(num, ' ', (size_t)(end - num));
+	k = memmem(p, (size_t)(end - p), "_printk_skb: ", 13);
+	if (k && ((k - p >= 7 && !memcmp(k - 7, "kauditd", 7)) || (k - p >= 5 && !memcmp(k - 5, "audit", 5)))) {
+		/* "kauditd_printk_skb: N callbacks suppressed"; "audit_printk_skb: " on kernels before 4.10 */
+		const char *num = k + 13, *sp = memchr(num, ' ', (size_t)(end - num));
 		uint64_t cnt;
 		if (sp && STARTSWITH(sp, (size_t)(end - sp), " callbacks suppressed") &&
 		    scl_parse_u64(num, (size_t)(sp - num), UINT32_MAX, &cnt) == 0) {
@@ -1181,23 +1472,22 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 	return SCL_LINE_OTHER;
 
 parse:
-	if ((size_t)(end - body) > SCL_MAX_RECORD) {
-		if (ret_reason)
-			*ret_reason = SCL_SKIP_TOO_LONG;
-		return -EBADMSG;
-	}
+	if ((size_t)(end - body) > SCL_MAX_RECORD)
+		return fail_line(SCL_SKIP_TOO_LONG, ret_reason, NULL, 0);
 	/* a trailing CR from files written on other systems */
 	if (end > body && end[-1] == '\r')
 		end--;
 	r = parse_body(body, (size_t)(end - body), framing, nul_checked, true, &rec, ret_reason);
+	if (r < 0 && framing == SCL_FRAME_AUDITD) {
+		const char *cut = enriched_cut(body, end);
+		if (cut)
+			r = parse_body(body, (size_t)(cut - body), SCL_FRAME_ENRICHED, nul_checked, true, &rec, ret_reason);
+	}
 	if (r < 0)
 		return r;
-	if (host.n > SCL_MAX_HOST) {
+	if (host.n > SCL_MAX_HOST)
 		/* no host name is that long: keeping the record without it would file it under no host */
-		if (ret_reason)
-			*ret_reason = SCL_SKIP_HOST_TOO_LONG;
-		return -EBADMSG;
-	}
+		return fail_line(SCL_SKIP_HOST_TOO_LONG, ret_reason, host.p, 64);
 	set_host(&rec, host);
 	*ret = rec;
 	return SCL_LINE_RECORD;

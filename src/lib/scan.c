@@ -9,6 +9,8 @@
 #include "scmplog/source.h"
 #include "util.h"
 
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
 /*
  * journalctl -o export: entries of "KEY=value" lines ended by an empty line;
  * a field whose value is binary is "KEY\n" + little-endian u64 size + bytes +
@@ -25,7 +27,17 @@ struct export_entry {
 	char host[SCL_MAX_HOST + 1];
 	size_t host_n;
 	uint64_t serial, rt, srt;
+	bool audit_1326;
 };
+
+static int do_skip(const scl_scan_ops *ops, void *ud, scl_skip_reason why, uint64_t ln, const char *p, size_t n)
+{
+	scl_slice line = { p, n };
+
+	if (ops->skip_line)
+		return ops->skip_line(ud, why, ln, line);
+	return ops->skip ? ops->skip(ud, why, ln) : 0;
+}
 
 static bool is_field_name(const char *p, size_t n)
 {
@@ -61,6 +73,8 @@ static void entry_field(struct export_entry *e, const char *k, size_t kn, const 
 			memcpy(e->host, v, vn);
 			e->host_n = vn;
 		}
+	} else if (K("_AUDIT_TYPE")) {
+		e->audit_1326 = vn == 4 && !memcmp(v, "1326", 4);
 	} else if (K("_AUDIT_ID")) {
 		if (scl_parse_u64(v, vn, UINT64_MAX, &x) == 0)
 			e->serial = x;
@@ -84,25 +98,27 @@ static int entry_finish(struct export_entry *e, const scl_scan_ops *ops, void *u
 	if (e->bad) {
 		bool seccomp = e->has_msg && (memmem(e->msg, e->msg_n, "SECCOMP", 7) ||
 					      memmem(e->msg, e->msg_n, "type=1326", 9));
-		if (seccomp && ops->skip)
-			r = ops->skip(ud, SCL_SKIP_BAD_JOURNAL, e->lineno);
+		if (seccomp) {
+			scl_record_set_skip_key(NULL, 0);
+			r = do_skip(ops, ud, SCL_SKIP_BAD_JOURNAL, e->lineno, e->msg, e->has_msg ? MIN(e->msg_n, 4096) : 0);
+		}
 		return r;
 	}
-	if (!e->has_msg)
+	if (!e->has_msg && !e->audit_1326)
 		return 0;
 	r = scl_journal_message(e->msg, e->msg_n, e->host, e->host_n, e->serial, e->srt ? e->srt : e->rt,
-				SCL_FRAME_JOURNAL_EXPORT, &rec, &why);
+				SCL_FRAME_JOURNAL_EXPORT, e->audit_1326, &rec, &why);
 	if (r == SCL_LINE_RECORD)
 		return ops->record ? ops->record(ud, &rec, e->lineno) : 0;
 	if (r < 0)
-		return ops->skip ? ops->skip(ud, why, e->lineno) : 0;
+		return do_skip(ops, ud, why, e->lineno, e->msg, e->msg_n);
 	return 0;
 }
 
 static void entry_reset(struct export_entry *e, uint64_t lineno)
 {
 	e->active = true;
-	e->has_msg = e->bad = false;
+	e->has_msg = e->bad = e->audit_1326 = false;
 	e->lineno = lineno;
 	e->msg_n = e->host_n = 0;
 	e->serial = e->rt = e->srt = 0;
@@ -185,7 +201,8 @@ int scl_scan(scl_reader *r, const scl_scan_ops *ops, void *ud)
 			/* over SCL_MAX_LINE: a record if its first part says so */
 			if (memmem(line.p, line.n, "type=1326", 9) || memmem(line.p, line.n, "type=SECCOMP", 12) ||
 			    memmem(line.p, line.n, ": SECCOMP ", 10)) {
-				if (ops->skip && (rc = ops->skip(ud, SCL_SKIP_LINE_TOO_LONG, ln)) < 0)
+				scl_record_set_skip_key(NULL, 0);
+				if ((rc = do_skip(ops, ud, SCL_SKIP_LINE_TOO_LONG, ln, line.p, MIN(line.n, 4096))) < 0)
 					return rc;
 			}
 			continue;
@@ -198,7 +215,7 @@ int scl_scan(scl_reader *r, const scl_scan_ops *ops, void *ud)
 			if (ops->suppressed && (rc = ops->suppressed(ud, supp, ln)) < 0)
 				return rc;
 		} else if (rc < 0) {
-			if (ops->skip && (rc = ops->skip(ud, why, ln)) < 0)
+			if ((rc = do_skip(ops, ud, why, ln, line.p, line.n)) < 0)
 				return rc;
 		}
 	}

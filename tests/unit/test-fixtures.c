@@ -33,6 +33,7 @@ static int reason_matches(scl_skip_reason why, const char *want, size_t n)
 		{ "bad_header", SCL_SKIP_BAD_HEADER },	   { "bad_journal", SCL_SKIP_BAD_JOURNAL },
 		{ "line_too_long", SCL_SKIP_LINE_TOO_LONG }, { "host_too_long", SCL_SKIP_HOST_TOO_LONG },
 		{ "comm_too_long", SCL_SKIP_COMM_TOO_LONG }, { "exe_too_long", SCL_SKIP_EXE_TOO_LONG },
+		{ "no_arch", SCL_SKIP_NO_ARCH },	   { "bad_name", SCL_SKIP_BAD_NAME },
 	};
 	_Static_assert(sizeof(names) / sizeof(names[0]) == _SCL_SKIP_MAX - 1, "every reason has a name");
 

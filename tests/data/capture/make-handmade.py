@@ -90,7 +90,7 @@ def malformed():
     # arch
     add('skip bad_arch -- arch=zzz', sub(D_ERRNO, 'arch=c000003e', 'arch=zzz'))
     add('skip bad_arch -- empty arch=', sub(D_ERRNO, 'arch=c000003e', 'arch='))
-    add('skip bad_arch -- arch= missing', sub(D_ERRNO, ' arch=c000003e', ''))
+    add('skip no_arch -- arch= missing (a kernel before 3.16)', sub(D_ERRNO, ' arch=c000003e', ''))
     add('skip bad_arch -- arch over 32 bits', sub(D_ERRNO, 'arch=c000003e', 'arch=1c000003e'))
     add('record arch=c000003e -- upper-case hex (the kernel prints lower case; accept)',
         sub(D_ERRNO, 'arch=c000003e', 'arch=C000003E'))
@@ -180,11 +180,12 @@ def malformed():
     # code
     add('skip bad_code -- code=0x7fff0000: ALLOW is never logged',
         sub(D_ERRNO, 'code=0x50000', 'code=0x7fff0000'))
-    add('skip bad_code -- code=0x50001: the kernel logs SECCOMP_RET_ACTION_FULL only, the '
-        'low 16 bits (errno, trace data) are always 0', sub(D_ERRNO, 'code=0x50000',
-                                                            'code=0x50001'))
-    add('skip bad_code -- code=0x12340000: no such action', sub(D_ERRNO, 'code=0x50000',
-                                                                'code=0x12340000'))
+    add('record code=0x50000 -- code=0x50001: 3.5-3.7 kernels logged the data bits too '
+        '(errno 1); the action is errno', sub(D_ERRNO, 'code=0x50000', 'code=0x50001'))
+    add('record code=0x80000000 -- code=0x12340000: an action the kernel does not define '
+        'kills the process (kernel/seccomp.c)', sub(D_ERRNO, 'code=0x50000', 'code=0x12340000'))
+    add('skip truncated -- code=0x7ffc000: cut inside code=, not an undefined action',
+        sub(D_ERRNO, 'code=0x50000', 'code=0x7ffc000'))
     add('record code=0x80000000 sig=31 -- control: real KILL_PROCESS', A_KILL)
 
     # framing oddities
