@@ -153,7 +153,9 @@ const char *scl_framing_str(scl_framing f);
  *
  * Journal export (multi-line) entries are not lines: see source.h.  A line
  * starting with '{' is read as journalctl -o json; its slices then point into
- * a thread-local buffer that the next call in the same thread overwrites.
+ * a thread-local buffer that the next call in the same thread overwrites; so
+ * may comm and exe of an ausearch -i record (SCL_FRAME_AUSEARCH) whose
+ * escapes were undone.
  */
 enum { SCL_LINE_OTHER = 0, SCL_LINE_RECORD = 1, SCL_LINE_SUPPRESSED = 2 };
 int scl_record_parse_line(const char *line, size_t n, scl_record *ret,

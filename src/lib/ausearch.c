@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <langinfo.h>
+#include <libaudit.h>
 #include <locale.h>
 #include <pthread.h>
 #include <string.h>
@@ -32,6 +33,8 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static char locale_dfmt[32] = "%m/%d/%y";
+/* comm and exe with auparse's escapes undone (tty_escape: "\\033" for a control byte, "\\\\") */
+static __thread char comm_buf[SCL_MAX_COMM + 1], exe_buf[SCL_MAX_EXE + 1];
 static pthread_once_t locale_once = PTHREAD_ONCE_INIT;
 
 /* The date format ausearch would use here: D_FMT of LC_TIME from the environment. */
@@ -317,6 +320,46 @@ static int code_value(scl_record *rec, const char *v, size_t n)
 	return -2;
 }
 
+/* auparse's tty escapes undone into buf; -1 for a NUL, -2 when it does not fit. */
+static int unescape(const char *v, size_t n, char *buf, size_t size, size_t *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c == '\\' && i + 1 < n && v[i + 1] == '\\') {
+			i++;
+		} else if (c == '\\' && i + 3 < n && v[i + 1] >= '0' && v[i + 1] <= '3' && v[i + 2] >= '0' &&
+			   v[i + 2] <= '7' && v[i + 3] >= '0' && v[i + 3] <= '7') {
+			c = (unsigned char)((v[i + 1] - '0') << 6 | (v[i + 2] - '0') << 3 | (v[i + 3] - '0'));
+			i += 3;
+		}
+		if (c == 0)
+			return -1;
+		if (o + 1 >= size)
+			return -2;
+		buf[o++] = (char)c;
+	}
+	*out = o;
+	return 0;
+}
+
+/*
+ * Syscall names are libaudit's (ausearch printed them with
+ * audit_syscall_to_name()): pread, not libseccomp's pread64; i386's socket
+ * is its direct syscall 359.  libseccomp's names are the fallback.
+ */
+static int syscall_number(uint32_t arch, const char *name, uint32_t *nr)
+{
+	int machine = audit_elf_to_machine(arch), r;
+
+	if (machine >= 0 && (r = audit_name_to_syscall(name, machine)) >= 0) {
+		*nr = (uint32_t)r;
+		return 0;
+	}
+	return scl_arch_syscall_number(arch, name, nr);
+}
+
 enum { A_NONE, A_AUID, A_UID, A_GID, A_SES, A_PID, A_COMM, A_EXE, A_SIG, A_ARCH, A_SYSCALL, A_COMPAT, A_IP,
        A_CODE, A_SUBJ };
 
@@ -413,6 +456,17 @@ int scl_ausearch_body(const char *p, size_t n, scl_record *rec, scl_skip_reason 
 			case A_COMM:
 			case A_EXE: {
 				bool comm = id == A_COMM;
+				if (memchr(vv, '\\', vn)) {
+					char *buf = comm ? comm_buf : exe_buf;
+					size_t dn;
+					int u = unescape(vv, vn, buf, comm ? sizeof(comm_buf) : sizeof(exe_buf), &dn);
+					if (u == -2)
+						BAD(comm ? SCL_SKIP_COMM_TOO_LONG : SCL_SKIP_EXE_TOO_LONG);
+					if (u < 0)
+						BAD(SCL_SKIP_BAD_STRING);
+					vv = buf;
+					vn = dn;
+				}
 				if (vn > (comm ? SCL_MAX_COMM : SCL_MAX_EXE))
 					BAD(comm ? SCL_SKIP_COMM_TOO_LONG : SCL_SKIP_EXE_TOO_LONG);
 				if (comm) {
@@ -502,8 +556,12 @@ int scl_ausearch_body(const char *p, size_t n, scl_record *rec, scl_skip_reason 
 		size_t nn = sys_n;
 		const char *paren;
 
-		if (scl_parse_u64(sys, sys_n, UINT32_MAX, &x) == 0 ||
-		    unknown_form(sys, sys_n, "unknown-syscall", false, &x)) {
+		/* "unknown-syscall(N)": N is the number as logged, -1 included */
+		if (sys_n > 17 && !memcmp(sys, "unknown-syscall(", 16) && sys[sys_n - 1] == ')') {
+			sys += 16;
+			sys_n -= 17;
+		}
+		if (scl_parse_u64(sys, sys_n, UINT32_MAX, &x) == 0) {
 			rec->syscall = (uint32_t)x;
 		} else if (sys_n > 1 && sys[0] == '-' && scl_parse_u64(sys + 1, sys_n - 1, 0x80000000ULL, &x) == 0) {
 			rec->syscall = (uint32_t)(0 - x);
@@ -517,7 +575,7 @@ int scl_ausearch_body(const char *p, size_t n, scl_record *rec, scl_skip_reason 
 				BAD(SCL_SKIP_BAD_NAME);
 			memcpy(name, sys, nn);
 			name[nn] = '\0';
-			if (scl_arch_syscall_number(rec->arch, name, &nr) < 0)
+			if (syscall_number(rec->arch, name, &nr) < 0)
 				BAD(SCL_SKIP_BAD_NAME);
 			rec->syscall = nr;
 		}

@@ -1266,6 +1266,34 @@ static scl_framing printk_framing(const char *line, const char *prefix_end, scl_
 	return SCL_FRAME_PRINTK;
 }
 
+/*
+ * The host of a relayed line: "<PRI>1 TIMESTAMP HOST APP ..." (RFC 5424), or
+ * "... HOST TAG: " (RFC 3164, RFC 3339 stamps, with or without <PRI>).
+ */
+static scl_slice relay_host(const char *line, const char *k)
+{
+	scl_slice none = { NULL, 0 }, tag, h;
+	const char *q = line;
+
+	if (q < k && *q == '<') {
+		while (++q < k && *q >= '0' && *q <= '9')
+			;
+		if (q >= k || *q != '>')
+			return none;
+		q++;
+		if (k - q >= 2 && q[0] == '1' && q[1] == ' ') {
+			scl_slice ts = next_token(q + 2, k);
+			h = next_token(ts.p + ts.n, k);
+			return ts.n && host_ok(h) ? h : none;
+		}
+	}
+	tag = prev_token(q, k);
+	if (tag.n < 2 || tag.p[tag.n - 1] != ':')
+		return none;
+	h = prev_token(q, tag.p);
+	return host_ok(h) ? h : none;
+}
+
 static int after_is_body(const char *p, const char *end)
 {
 	if (end - p >= 6 && !memcmp(p, "audit(", 6))
@@ -1429,6 +1457,8 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 		}
 		if (!host.n)
 			host = node;
+		if (!host.n)
+			host = relay_host(p, k);
 		k = memchr(body, 0x1d, (size_t)(end - body));
 		if (k) {
 			end = k;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
@@ -71,6 +72,17 @@ static const char *check_kv(const scl_record *r, const char *k, size_t kn, const
 #define IS(lit) (kn == sizeof(lit) - 1 && !memcmp(k, lit, kn))
 	if (IS("comm_hex"))
 		return r->comm_hex ? NULL : "comm not hex";
+	/* how a value was obtained (the forms corpus) */
+	if (IS("time_local"))
+		return r->fields & SCL_F_TIME_LOCAL ? NULL : "time not local";
+	if (IS("time_ambiguous"))
+		return r->fields & SCL_F_TIME_AMBIGUOUS ? NULL : "time not ambiguous";
+	if (IS("arch_assumed"))
+		return r->fields & SCL_F_ARCH_ASSUMED ? NULL : "arch not assumed";
+	if (IS("code_undefined"))
+		return r->fields & SCL_F_CODE_UNDEFINED ? NULL : "code not undefined";
+	if (IS("no_host"))
+		return r->fields & SCL_F_HOST ? "has a host" : NULL;
 	if (IS("arch"))
 		return scl_parse_x64(v, vn, UINT32_MAX, &x) == 0 && x == r->arch ? NULL : "arch differs";
 	if (IS("syscall")) {
@@ -191,6 +203,27 @@ static void run_expect_file(const char *rel, int min_cases)
 	char *buf = unit_read_file(rel, &len);
 	char *p = buf, *end = buf + len;
 	int cases = 0;
+	const char *h;
+
+	/* "# tz: ZONE" and "# assume-arch: HEX" in a file's header apply to it (the forms corpus) */
+	setenv("TZ", "UTC", 1);
+	if ((h = memmem(buf, len, "\n# tz: ", 7))) {
+		char zone[64];
+		const char *e = memchr(h + 7, '\n', (size_t)(end - h - 7));
+		size_t zn = e ? (size_t)(e - h - 7) : 0;
+		ck_assert(zn > 0 && zn < sizeof(zone));
+		memcpy(zone, h + 7, zn);
+		zone[zn] = '\0';
+		setenv("TZ", zone, 1);
+	}
+	tzset();
+	scl_record_set_assume_arch(0);
+	if ((h = memmem(buf, len, "\n# assume-arch: ", 16))) {
+		uint64_t a;
+		const char *e = memchr(h + 16, '\n', (size_t)(end - h - 16));
+		ck_assert(e && scl_parse_x64(h + 16, (size_t)(e - h - 16), UINT32_MAX, &a) == 0);
+		scl_record_set_assume_arch((uint32_t)a);
+	}
 
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -244,8 +277,22 @@ static void run_expect_file(const char *rel, int min_cases)
 		p = nl ? nl + 1 : end;
 	}
 	free(buf);
+	scl_record_set_assume_arch(0);
 	ck_assert_msg(cases >= min_cases, "%s: only %d cases", rel, cases);
 }
+
+/* tests/data/forms: real-world forms, each case with its expectation (forms/README.md) */
+static const char *const forms[] = {
+	"forms/enriched-lost-separator.log", "forms/undefined-action.log", "forms/old-kernels.log",
+	"forms/old-kernels-assumed.log", "forms/hosts.log", "forms/bare-body.log", "forms/ausearch-i-dst.log",
+	"forms/ausearch-i-hakoniwa.log", "forms/ausearch-i-chromeos.log",
+};
+
+START_TEST(test_forms)
+{
+	run_expect_file(forms[_i], 3);
+}
+END_TEST
 
 START_TEST(test_malformed)
 {
@@ -332,6 +379,7 @@ int main(void)
 
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_foreign);
+	tcase_add_loop_test(tc, test_forms, 0, sizeof(forms) / sizeof(forms[0]));
 	tcase_add_loop_test(tc, test_capture, 0, sizeof(captures) / sizeof(captures[0]));
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
