@@ -56,8 +56,7 @@ static const char *const skip_hints[_SCL_SKIP_MAX] = {
 	[SCL_SKIP_DUPLICATE_KEY] = "expected each key once",
 	[SCL_SKIP_NUL_BYTE] = "expected text without NUL bytes",
 	[SCL_SKIP_TRUNCATED] = "expected the record up to its last field, code=",
-	[SCL_SKIP_BAD_HEADER] = "expected audit(SECONDS.MSEC:SERIAL): (ausearch --raw), or ausearch -i's "
-				"audit(DATE HH:MM:SS.MSEC:SERIAL) :",
+	[SCL_SKIP_BAD_HEADER] = "expected audit(SECONDS.MSEC:SERIAL): (ausearch --raw), or ausearch -i's audit(DATE HH:MM:SS.MSEC:SERIAL) :",
 	[SCL_SKIP_BAD_JOURNAL] = "expected a journal entry with a SECCOMP MESSAGE",
 	[SCL_SKIP_NO_ARCH] = "a kernel before 3.16 logs no arch=: give --assume-arch ARCH",
 	[SCL_SKIP_BAD_NAME] = "an ausearch -i name scmplog cannot map back: read the log with ausearch --raw",
@@ -1385,14 +1384,13 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 		size_t m = (size_t)(end - p);
 		if (STARTSWITH(p, m, "type=SECCOMP msg="))
 			body = p + 17;
-		else if (STARTSWITH(p, m, "type=1326 msg="))
-			body = p + 14;
+		else if (STARTSWITH(p, m, "type=1326 msg=") ||
+			 (STARTSWITH(p, m, "type=1701 msg=") && memmem(p, m, "reason=\"seccomp\"", 16)))
+			body = p + 14; /* 3.5-3.7 kernels: seccomp records were ANOM_ABEND (1701) ones */
 		else if (STARTSWITH(p, m, "type=UNKNOWN[1326] msg="))
 			body = p + 23;
 		else if (STARTSWITH(p, m, "type=ANOM_ABEND msg=") && memmem(p, m, "reason=\"seccomp\"", 16))
-			body = p + 20; /* 3.5-3.7 kernels: seccomp kills were ANOM_ABEND (1701) records */
-		else if (STARTSWITH(p, m, "type=1701 msg=") && memmem(p, m, "reason=\"seccomp\"", 16))
-			body = p + 14;
+			body = p + 20;
 		else
 			return SCL_LINE_OTHER;
 		framing = SCL_FRAME_AUDITD;

@@ -28,12 +28,18 @@ for f in "$D"/*.log "$D"/journal-short*.txt "$D"/journal-json.txt; do
 	grep -a -m 2 -vE 'type=1326|SECCOMP|^#' "$f" | while IFS= read -r l; do printf '%s' "$l" | put record "other-$b"; done
 done
 grep -a -v '^#' "$D/malformed.log" | while IFS= read -r l; do printf '%s' "$l" | put record malformed; done
+# forms/: every line of the real-world forms (ausearch -i, ENRICHED without 0x1d, rsyslog
+# #035/RFC 5424/<PRI>, 1701 records, no arch=, hosts, bare bodies, journal json without prefix)
+for f in "$D"/forms/*.log "$D"/forms/*.txt; do
+	b=$(basename "$f"); b=${b%.*}
+	grep -a -v -e '^#' -e '^----' "$f" | head -n 40 | while IFS= read -r l; do printf '%s' "$l" | put record "form-$b"; done
+done
 grep -a -m 3 -o 'audit([0-9.:]*): .*' "$D/dmesg.log" | while IFS= read -r l; do printf '%s' "$l" | put record body; done
 grep -a -m 3 -o 'auid=.*' "$D/audit-raw.log" | while IFS= read -r l; do printf '%s' "$l" | put record fields; done
 
 # scan: the start of every fixture as a file (whole lines, under max_len),
 # one gzipped, and a few export entries (below, with the journal's).
-for f in "$D"/*.log "$D"/*.txt; do
+for f in "$D"/*.log "$D"/*.txt "$D"/forms/*.log "$D"/forms/*.txt; do
 	b=$(basename "$f"); b=${b%.*}
 	head -c 12000 "$f" | sed '$d' | put scan "file-$b"
 done
