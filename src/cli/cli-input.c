@@ -255,13 +255,14 @@ static void escape(const char *p, size_t n, char *out, size_t size)
 		out[o] = '\0';
 }
 
-static int on_skip(void *ud, scl_skip_reason why, uint64_t lineno);
+static int count_skip(struct cli_input_part *pt, scl_skip_reason why, uint64_t lineno);
 
-/* -v: every skip as FILE:LINE: reason, hint (key=value); the first few with their line. */
-static int on_skip_line(void *ud, scl_skip_reason why, uint64_t lineno, scl_slice line)
+/*
+ * -v: every skip as FILE:LINE: reason, hint (key=value); the first few with
+ * their line.  A binary journal's entries have no line: FILE:ENTRY.
+ */
+static void list_skip(struct cli_input_part *pt, scl_skip_reason why, uint64_t lineno, scl_slice line)
 {
-	struct cli_input_part *pt = ud;
-
 	if (cli_verbose && !pt->in->strict) {
 		scl_slice k = scl_record_skip_key();
 		const char *hint = scl_skip_reason_hint(why);
@@ -274,13 +275,24 @@ static int on_skip_line(void *ud, scl_skip_reason why, uint64_t lineno, scl_slic
 			log_info("  %s", full);
 		}
 	}
-	return on_skip(ud, why, lineno);
+}
+
+static int on_skip_line(void *ud, scl_skip_reason why, uint64_t lineno, scl_slice line)
+{
+	list_skip(ud, why, lineno, line);
+	return count_skip(ud, why, lineno);
 }
 
 static int on_skip(void *ud, scl_skip_reason why, uint64_t lineno)
 {
-	struct cli_input_part *pt = ud;
+	scl_slice none = { NULL, 0 };
 
+	list_skip(ud, why, lineno, none);
+	return count_skip(ud, why, lineno);
+}
+
+static int count_skip(struct cli_input_part *pt, scl_skip_reason why, uint64_t lineno)
+{
 	pt->skipped++;
 	pt->skip_by_reason[why]++;
 	if (!pt->first_skip_line)

@@ -109,6 +109,7 @@ int scl_journal_entry(const scl_journal_field *f, size_t n, uint64_t index, cons
 
 	if (!f)
 		n = 0;
+	scl_record_set_skip_key(NULL, 0); /* a skip below without a parse names no key */
 	if (entry_field(f, n, "_TRANSPORT", &v, &vn)) {
 		audit = is(v, vn, "audit");
 		kernel = is(v, vn, "kernel");
@@ -371,6 +372,7 @@ int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_
 		}
 		rc = jvalue(&s, out, cap, &vl, &is_str);
 		if (rc == -2 && out == msg_buf) {
+			scl_record_set_skip_key(NULL, 0);
 			if (ret_reason)
 				*ret_reason = SCL_SKIP_LINE_TOO_LONG;
 			return memmem(line, n, "SECCOMP", 7) || memmem(line, n, "type=1326", 9) ?
@@ -413,6 +415,7 @@ int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_
 				audit_1326, ret, ret_reason);
 	return r;
 bad:
+	scl_record_set_skip_key(s.p, s.end - s.p > 40 ? 40 : (size_t)(s.end - s.p));
 	if (memmem(line, n, "SECCOMP", 7) || memmem(line, n, "type=1326", 9)) {
 		if (ret_reason)
 			*ret_reason = SCL_SKIP_BAD_JOURNAL;
