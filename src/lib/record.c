@@ -1406,8 +1406,8 @@ int scl_record_parse_line(const char *line, size_t n, scl_record *ret,
 		nul_checked = true;
 		goto parse;
 	}
-	if (STARTSWITH(p, (size_t)(end - p), "audit(")) {
-		/* a bare netlink body, as tools that log the payload write it */
+	if (STARTSWITH(p, (size_t)(end - p), "audit(") || STARTSWITH(p, (size_t)(end - p), "auid=")) {
+		/* a bare netlink body, as tools that log the payload write it, with or without its header */
 		if (!seccomp_fields(p, end))
 			return SCL_LINE_OTHER;
 		body = p;

@@ -107,7 +107,7 @@ grep -Eq 'scmplog: warning: [0-9]+ records carry no audit timestamp' "$TMP/err" 
 
 # 10. bare netlink bodies; journal entries of type 1326 without "SECCOMP "
 expect_rc 0 $S build "$F/bare-body.log"
-contains "$TMP/err" "2 SECCOMP records read (2 selected)"
+contains "$TMP/err" "3 SECCOMP records read (3 selected)"
 contains "$TMP/out" '"SCMP_ARCH_X86"'
 expect_rc 0 $S build "$F/journal-json-noprefix.txt"
 contains "$TMP/err" "3 SECCOMP records read (3 selected)"

@@ -165,6 +165,10 @@ write('bare-body.log', [
 ], [
     ('record arch=c000003e syscall=83 code=0x50000', body(RAW_ERRNO)),
     ('record arch=40000003 compat=1', body(RAW_X86)),
+    ('note', 'and without its audit(T:S) header (a shipper that keeps the fields only)'),
+    ('record arch=c000003e syscall=83 code=0x50000', body(RAW_ERRNO).split('): ', 1)[1]),
+    ('note', 'a core dump\'s ANOM_ABEND body has no syscall=: not ours'),
+    ('other', 'auid=4294967295 uid=1000 gid=1000 ses=4294967295 pid=8870 comm="chrome" exe="/opt/chrome" sig=11 res=1'),
     ('note', 'a SYSCALL record\'s body is not a SECCOMP one'),
     ('other', 'audit(1795710696.380:33634029): arch=c000003e syscall=83 success=no exit=-1 a0=7ffd a1=1ff a2=0 a3=0 items=1 ppid=1 pid=29421 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm="gen" exe="/tmp/gen" key=(null)'),
 ])
