@@ -402,45 +402,29 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h * 0xff51afd7ed558ccdULL;
 }
 
-static uint64_t mix_bytes(uint64_t h, scl_slice s)
+/*
+ * A record's content: every number and the strings' lengths.  Records equal in
+ * all of them are one process at one instruction: the same record.  No string
+ * bytes, so a copy of the record whose line is gone can still be hashed.
+ */
+static uint64_t content_hash(const scl_record *rec)
 {
-	for (size_t i = 0; i < s.n; i++)
-		h = (h ^ (unsigned char)s.p[i]) * 0x100000001b3ULL;
-	return mix(h, s.n);
+	uint64_t h, host_n = (rec->fields & SCL_F_HOST) ? rec->host.n : 0;
+
+	h = mix(0, (uint64_t)rec->pid << 32 | rec->syscall);
+	h = mix(h, (uint64_t)rec->arch << 32 | rec->code);
+	h = mix(h, rec->ip);
+	h = mix(h, (uint64_t)rec->auid << 32 | rec->ses);
+	h = mix(h, (uint64_t)rec->uid << 32 | rec->gid);
+	h = mix(h, (uint64_t)rec->sig << 40 | (uint64_t)rec->compat << 32 | rec->comm.n << 16 | rec->exe.n);
+	h = mix(h, host_n);
+	return h | 1; /* 0 marks a free slot */
 }
 
-/*
- * journalctl -o short shows a record twice when journald stored it twice:
- * "host audit[PID]: SECCOMP auid=..." (audit transport, no serial, no audit
- * time) and "host kernel: audit: type=1326 audit(T:S): auid=..." (kernel
- * transport).  Neither carries what the other has to match on, so copies are
- * paired by content (every field and the host): each audit copy cancels one
- * kernel copy with the same content, in either order.  Two genuinely equal
- * records (a loop's getppid) still count twice: each has its own pair.
- */
-static bool short_copy(struct cli_input_part *pt, const scl_record *rec)
+static bool pair(struct cli_input_part *pt, uint64_t h, int64_t dir)
 {
-	uint64_t h;
-	int64_t dir;
 	size_t j;
 
-	if (rec->framing != SCL_FRAME_JOURNAL_SHORT && rec->framing != SCL_FRAME_SYSLOG)
-		return false;
-	if (!pt->pairs) {
-		pt->pairs = calloc(DEDUP_SLOTS, sizeof(*pt->pairs));
-		if (!pt->pairs)
-			return false;
-	}
-	if (pt->pairs_len * 2 >= DEDUP_SLOTS) {
-		memset(pt->pairs, 0, DEDUP_SLOTS * sizeof(*pt->pairs));
-		pt->pairs_len = 0;
-	}
-	h = mix(mix(mix(mix(0, rec->pid), rec->syscall), rec->arch), rec->code);
-	h = mix(mix(mix(mix(h, rec->ip), rec->auid), (uint64_t)rec->uid << 32 | rec->gid), rec->ses);
-	h = mix(mix(h, rec->sig), rec->compat);
-	h = mix_bytes(mix_bytes(mix_bytes(h, rec->comm), rec->exe), (rec->fields & SCL_F_HOST) ? rec->host : (scl_slice){ NULL, 0 });
-	h |= 1; /* 0 marks a free slot */
-	dir = rec->framing == SCL_FRAME_JOURNAL_SHORT ? 1 : -1;
 	for (j = h & (DEDUP_SLOTS - 1); pt->pairs[j].key; j = (j + 1) & (DEDUP_SLOTS - 1))
 		if (pt->pairs[j].key == h)
 			break;
@@ -454,6 +438,37 @@ static bool short_copy(struct cli_input_part *pt, const scl_record *rec)
 	}
 	pt->pairs[j].balance += dir;
 	return false;
+}
+
+static bool short_copy(struct cli_input_part *pt, const scl_record *rec)
+{
+	uint64_t h;
+
+	if (rec->framing != SCL_FRAME_JOURNAL_SHORT && rec->framing != SCL_FRAME_SYSLOG)
+		return false;
+	if (!pt->pairs) {
+		/*
+		 * Plain syslog costs nothing until an audit-transport line shows
+		 * this is journalctl output; the kernel line just before it (its
+		 * copy, if journald stored that first) is remembered.
+		 */
+		if (rec->framing == SCL_FRAME_SYSLOG) {
+			pt->last_syslog = *rec; /* a copy: hashed only if needed, its slices never read */
+			pt->have_last_syslog = true;
+			return false;
+		}
+		pt->pairs = calloc(DEDUP_SLOTS, sizeof(*pt->pairs));
+		if (!pt->pairs)
+			return false;
+		if (pt->have_last_syslog)
+			pair(pt, content_hash(&pt->last_syslog), -1);
+	}
+	if (pt->pairs_len * 2 >= DEDUP_SLOTS) {
+		memset(pt->pairs, 0, DEDUP_SLOTS * sizeof(*pt->pairs));
+		pt->pairs_len = 0;
+	}
+	h = content_hash(rec);
+	return pair(pt, h, rec->framing == SCL_FRAME_JOURNAL_SHORT ? 1 : -1);
 }
 
 /*

@@ -54,6 +54,8 @@ struct cli_input_part {
 		int64_t balance; /* > 0: audit copies waiting for their kernel copy; < 0: the other way */
 	} *pairs;
 	size_t pairs_len;
+	scl_record last_syslog; /* the last kernel line's record before pairs exist (slices stale) */
+	bool have_last_syslog;
 };
 
 struct cli_input {
