@@ -107,7 +107,8 @@ enum {
 	"      --since TIME       records at or after TIME (audit timestamp)\n"         \
 	"      --until TIME       records before TIME\n"                                \
 	"  TIME is epoch seconds (1795706294 or @1795706294.5), or local time\n"       \
-	"  'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DDTHH:MM[:SS]'.\n"       \
+	"  'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DDTHH:MM[:SS]'.\n\n"     \
+	"Reading records:\n"                                                             \
 	"      --assume-arch ARCH records without arch= (kernels before 3.16) are from\n" \
 	"                         ARCH (x86_64, aarch64, ...; compat=1: its 32-bit arch)\n"
 

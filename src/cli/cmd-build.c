@@ -43,8 +43,8 @@ static void help(void)
 	       "                           record, unknown architecture or unknown syscall\n"
 	       "  -j, --jobs N             threads for large plain files (default: one per CPU, at most 8)\n"
 	       "  -q, --quiet              no summary on stderr\n"
-	       "  -v, --verbose            list every skipped record (FILE:LINE: reason (key=value)),\n"
-	       "                           the first few in full\n"
+	       "  -v, --verbose            list every skipped record (FILE:LINE: reason, expected\n"
+	       "                           form (key=value)), the first few in full\n"
 	       "  -h, --help               this text\n\n"
 	       "%s\n"
 	       "Exit status: 0 success; 1 error, no records, or (--strict) anything skipped; 2 usage.\n",
