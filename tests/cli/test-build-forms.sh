@@ -28,6 +28,17 @@ expect_rc 0 $S explain "$F/rsyslog-escaped.log"
 contains "$TMP/out" "kill_process"
 contains "$TMP/out" "errno"
 
+# auditd's syslog plugin writes a space for the separator: the same profile as its audit.log
+expect_rc 0 $S build "$F/audisp-syslog.log"
+contains "$TMP/err" "32 SECCOMP records read (32 selected)"
+lacks "$TMP/err" "skipped"
+cp "$TMP/out" "$TMP/audisp.json"
+expect_rc 0 $S build "$F/audisp-audit.log"
+same "$TMP/out" "$TMP/audisp.json"
+rm -rf "$TMP/h"
+expect_rc 0 $S build --split-by host --out-dir "$TMP/h" "$F/audisp-syslog.log"
+[ "$(ls "$TMP/h")" = "vm.json" ] || { ls "$TMP/h"; fail "audisp-syslog: host lost"; }
+
 # 2. ENRICHED without its separator (security-profiles-operator's fixtures, our capture)
 expect_rc 0 $S build "$F/enriched-lost-separator.log"
 contains "$TMP/err" "6 SECCOMP records read (6 selected)"
