@@ -586,7 +586,7 @@ int cli_live_fd(const struct cli_live *lv)
 
 int cli_live_poll_ms(const struct cli_live *lv)
 {
-	return lv->km ? -1 : SCL_NETLINK_CHECK_MS;
+	return lv->km ? -1 : scl_netlink_poll_ms(lv->nl);
 }
 
 int cli_live_dispatch(struct cli_live *lv, const scl_live_ops *ops, void *ud)
