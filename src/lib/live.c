@@ -286,6 +286,8 @@ int scl_serials_start(scl_serials *s, uint64_t base)
 		if (r < 0)
 			return r;
 	}
+	if (!s->bits)
+		return -ENOMEM;
 	b = unwrap(s, base);
 	if (!s->placed) {
 		s->placed = true;
