@@ -45,6 +45,9 @@ done
 # explain --follow, stopped while the neighbours' records flow: it reads what
 # was queued before the stop and counts no hole that is only late
 for r in $(seq "$FOLLOWS"); do
+	# removed first: the last one's "collecting" must not pass for this one's
+	# before it has set up its signals (an early SIGTERM kills it outright)
+	rm -f "$TMP/follow.err"
 	"$SCMPLOG" explain -v --follow >"$TMP/follow.out" 2>"$TMP/follow.err" &
 	fpid=$!
 	wait_contains "$TMP/follow.err" collecting 30
