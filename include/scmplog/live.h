@@ -114,31 +114,53 @@ int scl_live_parse_login(const char *body, size_t n, uint32_t *ret_old_ses, uint
 int scl_live_parse_pid_change(const char *body, size_t n, uint32_t *ret_new, uint32_t *ret_old, bool *ret_res);
 
 /*
- * Serial-gap counting.  Audit serials are global and consecutive, but records
- * of one event may be queued after later events (a syscall's records are
- * emitted at its exit), so holes are only final once they fall out of a
- * window of SCL_SERIAL_WINDOW serials, or at scl_serials_finish().
+ * Serial-gap counting between two markers.  Audit serials are global and
+ * consecutive (32 bits, wrapping), but a serial is taken when a record is
+ * started and the record is queued when it ends, on any CPU
+ * (kernel/audit.c: audit_log_start(), audit_log_end()), so records arrive out
+ * of serial order on both sides of each marker: a record with a serial just
+ * above the start marker's may arrive before it, one just below the drain
+ * marker's after it.  The tracker therefore records serials from before the
+ * start (scl_serials_init()), counts holes only between the start marker's
+ * serial and the end marker's (scl_serials_end()), and a hole is final only
+ * once it falls out of a window of SCL_SERIAL_WINDOW serials; until then
+ * (scl_serials_open()) a late record may still fill it.
  */
 #define SCL_SERIAL_WINDOW (1u << 20)
 typedef struct scl_serials {
-	bool started;
+	bool placed;        /* the window has a position (a serial was seen or the base set) */
+	bool started;       /* holes above base count */
+	bool ended;         /* holes at end and above do not */
+	uint64_t base, end; /* unwrapped serials (see live.c) */
 	uint64_t lo;        /* first serial of the window; below it everything is final */
 	uint64_t max;       /* highest serial seen */
 	uint64_t gaps;      /* final holes */
 	uint64_t *bits;     /* SCL_SERIAL_WINDOW bits, a ring indexed by serial */
 } scl_serials;
 
-/* Start counting after serial `base` (the start marker's).  -ENOMEM. */
+/* Track serials from now on, before the start marker's is known.  -ENOMEM. */
+int scl_serials_init(scl_serials *s);
+/*
+ * Count holes above serial `base` (the start marker's): serials above it seen
+ * since scl_serials_init() count as seen.  Without scl_serials_init() (or
+ * after an earlier start) the tracker starts afresh.  -ENOMEM.
+ */
 int scl_serials_start(scl_serials *s, uint64_t base);
+/* A serial as the kernel prints it (32 bits); larger values are ignored. */
 void scl_serials_seen(scl_serials *s, uint64_t serial);
-/* Holes so far, the ones still open included. */
+/* Holes at serial `end` (the drain marker's) and above do not count. */
+void scl_serials_end(scl_serials *s, uint64_t end);
+/* Holes so far between the start and the end, the open ones included. */
 uint64_t scl_serials_gaps(const scl_serials *s);
+/* The holes among them that a late record may still fill. */
+uint64_t scl_serials_open(const scl_serials *s);
 void scl_serials_done(scl_serials *s);
 
 /*
- * The serial of "audit(T:S): ..." at the start of a body.  0 if there is none
- * or it is malformed.
+ * The serial of "audit(T:S): ..." at the start of a body, in *ret: 0, or
+ * -EBADMSG if there is none or it is malformed.  (A kernel serial wraps
+ * through 0, so 0 is a serial like any other.)
  */
-uint64_t scl_live_body_serial(const char *body, size_t n);
+int scl_live_body_serial(const char *body, size_t n, uint64_t *ret);
 
 #endif

@@ -196,12 +196,23 @@ int scl_netlink_next_event(scl_netlink *nl, scl_netlink_event *ret);
 
 /*
  * Send a drain marker (see live.h).  Once scl_netlink_dispatch() has read it,
- * scl_netlink_drained() is true: every record queued before the call has
- * been read.  Calling it again before then sends the same marker again (any
- * copy counts).  -errno if it cannot be sent.
+ * every record queued before the call has been read, and the serial-gap count
+ * ends at the marker's serial.  Records started before the marker but queued
+ * after it (another task's, on another CPU) still come: scl_netlink_drained()
+ * is true once no hole below the marker's serial is left open, or
+ * SCL_NETLINK_SETTLE_MS after the marker came; a hole left then counts as
+ * lost.  Calling it again before the marker came sends the same marker again
+ * (any copy counts); after, while holes may still fill, it does nothing.
+ * -errno if it cannot be sent.
  */
+#define SCL_NETLINK_SETTLE_MS 500
 int scl_netlink_drain_start(scl_netlink *nl);
 bool scl_netlink_drained(const scl_netlink *nl);
+/*
+ * Call scl_netlink_dispatch() within this many ms, records or not: at most
+ * SCL_NETLINK_CHECK_MS, less while a drain waits for late records.
+ */
+int scl_netlink_poll_ms(const scl_netlink *nl);
 
 /*
  * Loss accounting since the start marker.  The kernel's lost counter is

@@ -586,7 +586,7 @@ int cli_live_fd(const struct cli_live *lv)
 
 int cli_live_poll_ms(const struct cli_live *lv)
 {
-	return lv->km ? -1 : SCL_NETLINK_CHECK_MS;
+	return lv->km ? -1 : scl_netlink_poll_ms(lv->nl);
 }
 
 int cli_live_dispatch(struct cli_live *lv, const scl_live_ops *ops, void *ud)
@@ -700,6 +700,45 @@ static void report_loss(const scl_live_stats *st, bool drain_failed, const char 
 	cli_live_report_slot(st);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * At the stop: read what the kernel queued before it, up to a drain marker,
+ * which also closes the serial-gap count (records started before the stop
+ * still arrive out of order: a hole just below the newest serial read is not
+ * a loss yet).  True when the marker was sent and did not come back within
+ * 3 s.  Records are passed on unless the callback asked to stop.
+ */
+static bool follow_drain(struct cli_live *lv, struct follow *f)
+{
+	scl_live_ops ops = { .record = f->stop ? NULL : follow_record };
+	int64_t deadline = mono_ms() + 3000;
+
+	if (cli_live_drain_start(lv) < 0)
+		return false; /* kmsg without CAP_AUDIT_WRITE: as before, the count runs to the last record */
+	while (!cli_live_drained(lv)) {
+		struct pollfd p = { cli_live_fd(lv), POLLIN, 0 };
+		int64_t left = deadline - mono_ms();
+		int t = cli_live_poll_ms(lv), r;
+
+		if (left <= 0)
+			return true;
+		(void)poll(&p, 1, t >= 0 && t < left ? t : (int)left);
+		r = cli_live_dispatch(lv, &ops, f);
+		if (f->stop)
+			ops.record = NULL;
+		if (r < 0 && r != -ECANCELED)
+			return true;
+	}
+	return false;
+}
+
 int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, const char *source,
 		       enum cli_confine_mode confine)
 {
@@ -747,9 +786,11 @@ int cli_follow_records(int (*cb)(void *ud, const scl_record *rec), void *ud, con
 			break;
 	}
 	if (f.stop >= 0) {
+		bool drain_failed = follow_drain(&lv, &f);
+
 		rc = EXIT_OK;
 		if (cli_live_stats(&lv, &st) == 0)
-			report_loss(&st, false, "");
+			report_loss(&st, drain_failed, "");
 	}
 out:
 	if (cli_live_close(&lv) < 0)

@@ -314,6 +314,7 @@ int cmd_run(int argc, char **argv)
 	bool drain_failed = false, spawned = false;
 	int child_status = 0, c, r, rc = EXIT_RUNTIME;
 	int64_t last_status = 0, drain_started = 0, drain_deadline = 0, drain_hard = 0, drain_resend = 0, next_status = 0, last_progress = 0;
+	int64_t drain_ms = -1;
 	uint64_t last_records = 0, lost = 0;
 
 	cli_profile_out_init(&out);
@@ -545,8 +546,10 @@ int cmd_run(int argc, char **argv)
 			}
 		}
 		if (draining) {
-			if (!drain_failed && cli_live_drained(&lv))
+			if (!drain_failed && cli_live_drained(&lv)) {
+				drain_ms = now - drain_started;
 				break;
+			}
 			/* Keep waiting while records still come, up to the hard limit. */
 			if (last_progress + 10000 > drain_deadline)
 				drain_deadline = last_progress + 10000 < drain_hard ? last_progress + 10000 : drain_hard;
@@ -631,6 +634,9 @@ int cmd_run(int argc, char **argv)
 				 (unsigned long long)lost, drain_failed ? " (end not confirmed)" : "");
 		}
 	}
+	if (cli_verbose && drain_ms >= 0)
+		log_info("drained %lld ms after the command's end (the drain marker back, late records below it awaited)",
+			 (long long)drain_ms);
 	if (cli_verbose) {
 		/* the collector's own cost, apart from CMD's (children are not included) */
 		struct rusage ru;

@@ -164,100 +164,205 @@ int scl_live_parse_pid_change(const char *body, size_t n, uint32_t *ret_new, uin
 	return 0;
 }
 
-uint64_t scl_live_body_serial(const char *body, size_t n)
+int scl_live_body_serial(const char *body, size_t n, uint64_t *ret)
 {
 	const char *colon, *close;
 	uint64_t v;
 
 	if (!STARTSWITH(body, n, "audit("))
-		return 0;
+		return -EBADMSG;
 	close = memchr(body, ')', n < 64 ? n : 64);
 	if (!close)
-		return 0;
+		return -EBADMSG;
 	colon = memchr(body, ':', (size_t)(close - body));
 	if (!colon)
-		return 0;
+		return -EBADMSG;
 	if (scl_parse_u64(colon + 1, (size_t)(close - colon - 1), UINT64_MAX, &v) < 0)
-		return 0;
-	return v;
+		return -EBADMSG;
+	*ret = v;
+	return 0;
 }
 
+/*
+ * Serials inside the tracker are unwrapped to 64 bits: the kernel's 32-bit
+ * counter (audit_serial(): atomic_inc_return() on an atomic_t) wraps through
+ * 0, and a serial is placed next to the highest one seen (within 2^31 either
+ * way).  The first one is placed at EPOCH + serial, so that serials below it
+ * never underflow.  SCL_SERIAL_WINDOW divides 2^32: a ring slot is the same
+ * for a serial wrapped or not.
+ */
 #define WORDS (SCL_SERIAL_WINDOW / 64)
+#define EPOCH (UINT64_C(1) << 32)
 
-static bool bit_get(const uint64_t *b, uint64_t s)
+static uint64_t unwrap(const scl_serials *s, uint64_t serial)
 {
-	uint64_t i = s % SCL_SERIAL_WINDOW;
-	return (b[i / 64] >> (i % 64)) & 1;
+	uint32_t v = (uint32_t)serial;
+
+	if (!s->placed)
+		return EPOCH + v;
+	return s->max + (uint64_t)(int64_t)(int32_t)(v - (uint32_t)s->max);
 }
 
-static void bit_set(uint64_t *b, uint64_t s, bool v)
+static void bit_set(uint64_t *b, uint64_t s)
 {
 	uint64_t i = s % SCL_SERIAL_WINDOW;
-	if (v)
-		b[i / 64] |= 1ULL << (i % 64);
-	else
-		b[i / 64] &= ~(1ULL << (i % 64));
+
+	b[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+/* Serials of [from, to) not set (to - from at most the window); with clear, unset them all. */
+static uint64_t unset_in(uint64_t *b, uint64_t from, uint64_t to, bool clear)
+{
+	uint64_t n = 0;
+
+	while (from < to) {
+		uint64_t i = from % SCL_SERIAL_WINDOW, off = i % 64, k = 64 - off;
+		uint64_t mask;
+
+		if (k > to - from)
+			k = to - from;
+		mask = (k == 64 ? ~UINT64_C(0) : (UINT64_C(1) << k) - 1) << off;
+		n += k - (uint64_t)__builtin_popcountll(b[i / 64] & mask);
+		if (clear)
+			b[i / 64] &= ~mask;
+		from += k;
+	}
+	return n;
+}
+
+/* The part of [from, to) where holes count: above the base, below the end. */
+static bool counted(const scl_serials *s, uint64_t *from, uint64_t *to)
+{
+	if (!s->started)
+		return false;
+	if (*from <= s->base)
+		*from = s->base + 1;
+	if (s->ended && *to > s->end)
+		*to = s->end;
+	return *from < *to;
+}
+
+/* Move the window's start to new_lo: the holes it passes are final. */
+static void slide(scl_serials *s, uint64_t new_lo)
+{
+	uint64_t from = s->lo, to = new_lo;
+
+	if (new_lo - s->lo >= SCL_SERIAL_WINDOW) {
+		/* a jump past the whole window: the window's holes, then everything it never held */
+		uint64_t wfrom = s->lo, wto = s->lo + SCL_SERIAL_WINDOW;
+		if (counted(s, &wfrom, &wto))
+			s->gaps += unset_in(s->bits, wfrom, wto, false);
+		from = s->lo + SCL_SERIAL_WINDOW;
+		if (counted(s, &from, &to))
+			s->gaps += to - from;
+		memset(s->bits, 0, WORDS * sizeof(uint64_t));
+	} else {
+		if (counted(s, &from, &to))
+			s->gaps += unset_in(s->bits, from, to, false);
+		(void)unset_in(s->bits, s->lo, new_lo, true);
+	}
+	s->lo = new_lo;
+}
+
+int scl_serials_init(scl_serials *s)
+{
+	uint64_t *bits = s->bits;
+
+	if (bits)
+		memset(bits, 0, WORDS * sizeof(uint64_t));
+	else if (!(bits = calloc(WORDS, sizeof(uint64_t))))
+		return -ENOMEM;
+	*s = (scl_serials){ .bits = bits };
+	return 0;
 }
 
 int scl_serials_start(scl_serials *s, uint64_t base)
 {
-	uint64_t *bits = calloc(WORDS, sizeof(uint64_t));
+	uint64_t b;
+	int r;
 
-	if (!bits)
+	if (!s->bits || s->started) {
+		r = scl_serials_init(s);
+		if (r < 0)
+			return r;
+	}
+	if (!s->bits)
 		return -ENOMEM;
-	free(s->bits);
-	s->bits = bits;
+	b = unwrap(s, base);
+	if (!s->placed) {
+		s->placed = true;
+		s->lo = b + 1;
+		s->max = b;
+	} else if (b + 1 > s->lo) {
+		/* what was seen up to the base is before the start */
+		if (b + 1 - s->lo >= SCL_SERIAL_WINDOW)
+			memset(s->bits, 0, WORDS * sizeof(uint64_t));
+		else
+			(void)unset_in(s->bits, s->lo, b + 1, true);
+		s->lo = b + 1;
+		if (b > s->max)
+			s->max = b;
+	} else if (b + 1 < s->lo) {
+		/*
+		 * The window moved past serials just above the base before the
+		 * base came (over a window of records arrived ahead of the
+		 * start marker): they were not kept, so they count as holes.
+		 */
+		s->gaps = s->lo - b - 1;
+	}
 	s->started = true;
-	s->lo = base + 1;
-	s->max = base;
-	s->gaps = 0;
+	s->base = b;
 	return 0;
 }
 
 void scl_serials_seen(scl_serials *s, uint64_t serial)
 {
-	if (!s->started || serial < s->lo)
-		return;
-	if (serial >= s->lo + SCL_SERIAL_WINDOW) {
-		uint64_t new_lo = serial - SCL_SERIAL_WINDOW + 1;
+	uint64_t x;
 
-		/* A jump past a whole window: everything in between is missing. */
-		if (new_lo - s->lo >= SCL_SERIAL_WINDOW) {
-			for (uint64_t x = s->lo; x < s->lo + SCL_SERIAL_WINDOW; x++)
-				if (!bit_get(s->bits, x))
-					s->gaps++;
-			s->gaps += new_lo - s->lo - SCL_SERIAL_WINDOW;
-			memset(s->bits, 0, WORDS * sizeof(uint64_t));
-			s->lo = new_lo;
-		} else {
-			for (; s->lo < new_lo; s->lo++) {
-				if (!bit_get(s->bits, s->lo))
-					s->gaps++;
-				else
-					bit_set(s->bits, s->lo, false);
-			}
-		}
+	if (!s->bits || serial > UINT32_MAX)
+		return;
+	x = unwrap(s, serial);
+	if (!s->placed) {
+		/* before the base: keep room below the first serial for earlier ones arriving later */
+		s->placed = true;
+		s->lo = x - SCL_SERIAL_WINDOW / 2;
+		s->max = x;
 	}
-	bit_set(s->bits, serial, true);
-	if (serial > s->max)
-		s->max = serial;
+	if (x < s->lo)
+		return;
+	if (x >= s->lo + SCL_SERIAL_WINDOW)
+		slide(s, x - SCL_SERIAL_WINDOW + 1);
+	bit_set(s->bits, x);
+	if (x > s->max)
+		s->max = x;
+}
+
+void scl_serials_end(scl_serials *s, uint64_t end)
+{
+	if (!s->started)
+		return;
+	s->end = unwrap(s, end);
+	s->ended = true;
+}
+
+uint64_t scl_serials_open(const scl_serials *s)
+{
+	uint64_t from = s->lo, to = s->max + 1;
+
+	if (!s->bits || !counted(s, &from, &to))
+		return 0;
+	return unset_in(s->bits, from, to, false);
 }
 
 uint64_t scl_serials_gaps(const scl_serials *s)
 {
-	uint64_t g = s->gaps;
+	uint64_t g = s->gaps + scl_serials_open(s);
 
-	if (!s->started)
-		return 0;
-	for (uint64_t x = s->lo; x <= s->max; x++)
-		if (!bit_get(s->bits, x))
-			g++;
-	return g;
+	return g < s->gaps ? UINT64_MAX : g;
 }
 
 void scl_serials_done(scl_serials *s)
 {
 	free(s->bits);
-	s->bits = NULL;
-	s->started = false;
+	*s = (scl_serials){ 0 };
 }

@@ -54,6 +54,7 @@ struct scl_netlink {
 	scl_marker marker;
 	uint16_t marker_type;
 	bool marker_pending, marker_seen;
+	int64_t marker_seen_ms;   /* when the drain marker came: holes below it may still fill */
 	scl_serials serials;
 	uint64_t max_serial;      /* highest serial read (the start marker's at first) */
 	scl_live_stats st;
@@ -420,6 +421,15 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 	r = scl_marker_new(&nl->marker, "start");
 	if (r < 0)
 		return r;
+	/*
+	 * Serials from now on: a record queued ahead of the marker may have a
+	 * serial above the marker's (see live.h).  It was started after the
+	 * marker, but a command run from now on starts after the marker came
+	 * back: the record is someone else's and is dropped with the rest.
+	 */
+	r = scl_serials_init(&nl->serials);
+	if (r < 0)
+		return r;
 	nl->marker_type = marker_type(nl->ctl, ++nl->seq);
 	r = send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
 	if (r < 0)
@@ -432,6 +442,9 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 		const char *body;
 		size_t bn;
 		ssize_t n;
+		uint64_t serial;
+		uint16_t type;
+		bool have_serial;
 
 		if (left <= 0)
 			return -ETIMEDOUT;
@@ -453,12 +466,13 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 		}
 		if (from.nl_pid != 0 || (size_t)n < NLMSG_HDRLEN)
 			continue;
-		if (((struct nlmsghdr *)nl->bufs)->nlmsg_type != nl->marker_type)
+		type = ((struct nlmsghdr *)nl->bufs)->nlmsg_type;
+		if (type < NLMSG_MIN_TYPE || type == AUDIT_REPLACE)
 			continue;
 		body_of(nl->bufs, (size_t)n, &body, &bn);
-		if (scl_marker_match(&nl->marker, body, bn)) {
-			uint64_t serial = scl_live_body_serial(body, bn);
-			if (serial) {
+		have_serial = scl_live_body_serial(body, bn, &serial) == 0;
+		if (type == nl->marker_type && scl_marker_match(&nl->marker, body, bn)) {
+			if (have_serial) {
 				r = scl_serials_start(&nl->serials, serial);
 				if (r < 0)
 					return r;
@@ -468,6 +482,8 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 			memset(&nl->marker, 0, sizeof(nl->marker));
 			return 0;
 		}
+		if (have_serial)
+			scl_serials_seen(&nl->serials, serial);
 	}
 }
 
@@ -658,8 +674,7 @@ static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops
 	if (n < NLMSG_HDRLEN || h->nlmsg_type < NLMSG_MIN_TYPE || h->nlmsg_type == AUDIT_REPLACE)
 		return 0; /* control traffic: ACKs, liveness probes */
 	body_of(buf, n, &body, &bn);
-	serial = scl_live_body_serial(body, bn);
-	if (!serial)
+	if (scl_live_body_serial(body, bn, &serial) < 0)
 		return 0; /* not a record */
 	count(&nl->st.messages);
 	scl_serials_seen(&nl->serials, serial);
@@ -707,6 +722,9 @@ static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops
 		if (nl->marker_pending && h->nlmsg_type == nl->marker_type && scl_marker_match(&nl->marker, body, bn)) {
 			nl->marker_pending = false;
 			nl->marker_seen = true;
+			nl->marker_seen_ms = now_ms();
+			/* what is started after the marker is not ours to wait for */
+			scl_serials_end(&nl->serials, serial);
 		}
 		break;
 	}
@@ -847,10 +865,20 @@ int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 	return r < 0 ? r : total + r;
 }
 
+/* The drain marker came and no hole below it can still fill (or waiting for one ended). */
+static bool settled(const scl_netlink *nl, int64_t now)
+{
+	return !nl->st.serials_tracked || scl_serials_open(&nl->serials) == 0 ||
+	       now - nl->marker_seen_ms >= SCL_NETLINK_SETTLE_MS;
+}
+
 int scl_netlink_drain_start(scl_netlink *nl)
 {
 	int r;
 
+	/* it came back: waiting for late records below it, no copy needed */
+	if (nl->marker_seen && !settled(nl, now_ms()))
+		return 0;
 	if (!nl->marker_pending) {
 		r = scl_marker_new(&nl->marker, "drain");
 		if (r < 0)
@@ -863,7 +891,17 @@ int scl_netlink_drain_start(scl_netlink *nl)
 
 bool scl_netlink_drained(const scl_netlink *nl)
 {
-	return nl->marker_seen;
+	return nl->marker_seen && settled(nl, now_ms());
+}
+
+int scl_netlink_poll_ms(const scl_netlink *nl)
+{
+	int64_t now = now_ms(), left;
+
+	if (!nl->marker_seen || settled(nl, now))
+		return SCL_NETLINK_CHECK_MS;
+	left = nl->marker_seen_ms + SCL_NETLINK_SETTLE_MS - now;
+	return left < 1 ? 1 : left > SCL_NETLINK_CHECK_MS ? SCL_NETLINK_CHECK_MS : (int)left;
 }
 
 /*

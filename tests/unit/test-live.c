@@ -111,58 +111,131 @@ END_TEST
 
 static const struct serial_case {
 	const char *body;
+	int ret;
 	uint64_t serial;
 } serial_cases[] = {
-	{ "audit(1795707000.896:802): pid=1", 802 },
-	{ "audit(114.040:1178): x", 1178 },
-	{ "audit(1.2:18446744073709551615): x", UINT64_MAX },
-	{ "audit(1.2:): x", 0 },
-	{ "audit(1.2:12x): x", 0 },
-	{ "audit(1.2 12): x", 0 },
-	{ "type=1 audit(1.2:3): x", 0 },
-	{ "", 0 },
+	{ "audit(1795707000.896:802): pid=1", 0, 802 },
+	{ "audit(114.040:1178): x", 0, 1178 },
+	{ "audit(1.2:0): x", 0, 0 },  /* the kernel's counter wraps through 0 */
+	{ "audit(1.2:18446744073709551615): x", 0, UINT64_MAX },
+	{ "audit(1.2:): x", -EBADMSG, 0 },
+	{ "audit(1.2:12x): x", -EBADMSG, 0 },
+	{ "audit(1.2 12): x", -EBADMSG, 0 },
+	{ "type=1 audit(1.2:3): x", -EBADMSG, 0 },
+	{ "", -EBADMSG, 0 },
 };
 
 START_TEST(test_body_serial)
 {
 	const struct serial_case *c = &serial_cases[_i];
+	uint64_t v = 4242;
 
-	ck_assert_uint_eq(scl_live_body_serial(c->body, strlen(c->body)), c->serial);
+	ck_assert_int_eq(scl_live_body_serial(c->body, strlen(c->body), &v), c->ret);
+	ck_assert_uint_eq(v, c->ret == 0 ? c->serial : 4242);
 }
 END_TEST
 
-START_TEST(test_serials)
+/*
+ * The serial tracker, fed as a live source feeds it: I = scl_serials_init()
+ * (opening), S = start (the start marker's serial), V = a record's serial
+ * seen, E = end (the drain marker's serial; the marker itself is seen too).
+ * Records arrive out of serial order on both sides of both markers; only the
+ * holes between the markers that stay are counted.
+ */
+#define W ((uint64_t)SCL_SERIAL_WINDOW)
+#define SER_MAX_OPS 12
+static const struct tracker_case {
+	const char *what;
+	struct {
+		char op;
+		uint64_t v;
+	} ops[SER_MAX_OPS];
+	uint64_t gaps, open;
+} tracker_cases[] = {
+	{ "in order", { { 'I', 0 }, { 'V', 90 }, { 'S', 100 }, { 'V', 101 }, { 'V', 102 }, { 'E', 103 } }, 0, 0 },
+	{ "one record of an event per serial is enough",
+	  { { 'S', 5 }, { 'V', 6 }, { 'V', 6 }, { 'V', 7 }, { 'E', 8 } }, 0, 0 },
+	/* the false alarm of issue 11: start+1 and start+2 queued before the start marker */
+	{ "above the start, before it", { { 'I', 0 }, { 'V', 101 }, { 'V', 102 }, { 'S', 100 }, { 'V', 103 }, { 'E', 104 } }, 0, 0 },
+	{ "above the start, before it, in any order",
+	  { { 'I', 0 }, { 'V', 103 }, { 'V', 98 }, { 'V', 101 }, { 'S', 100 }, { 'V', 102 }, { 'E', 104 } }, 0, 0 },
+	{ "below the start, after it: not counted",
+	  { { 'I', 0 }, { 'S', 100 }, { 'V', 99 }, { 'V', 97 }, { 'V', 101 }, { 'E', 102 } }, 0, 0 },
+	/* a record started before the drain marker, queued after it */
+	{ "below the end, after it", { { 'S', 100 }, { 'V', 101 }, { 'V', 103 }, { 'E', 104 }, { 'V', 102 } }, 0, 0 },
+	{ "below the end, not yet", { { 'S', 100 }, { 'V', 101 }, { 'V', 103 }, { 'E', 104 } }, 1, 1 },
+	{ "above the end, before it: not counted",
+	  { { 'S', 100 }, { 'V', 101 }, { 'V', 106 }, { 'V', 102 }, { 'E', 103 }, { 'V', 108 } }, 0, 0 },
+	{ "true holes on both sides", { { 'I', 0 }, { 'V', 101 }, { 'S', 100 }, { 'V', 103 }, { 'V', 107 }, { 'E', 105 } }, 2, 2 },
+	{ "no start marker seen: nothing counts", { { 'I', 0 }, { 'V', 5 }, { 'V', 9 } }, 0, 0 },
+	{ "started without init", { { 'S', 100 }, { 'V', 99 }, { 'V', 102 }, { 'E', 103 } }, 1, 1 },
+	{ "the 32-bit serial wraps through 0",
+	  { { 'I', 0 }, { 'V', 0xfffffffeu }, { 'S', 0xfffffffdu }, { 'V', 0xffffffffu }, { 'V', 0 }, { 'V', 2 }, { 'E', 3 } }, 1, 1 },
+	{ "a wrap before the start", { { 'I', 0 }, { 'V', 1 }, { 'S', 0xffffffffu }, { 'V', 0 }, { 'V', 2 }, { 'E', 4 } }, 1, 1 },
+	{ "not a kernel serial", { { 'S', 100 }, { 'V', 101 }, { 'V', 1ULL << 40 }, { 'E', 102 } }, 0, 0 },
+	/* a hole falls out of the window: final; the serials in the window above it are open */
+	{ "a hole becomes final", { { 'S', 100 }, { 'V', 101 }, { 'V', 103 }, { 'V', 103 + W }, { 'V', 102 } }, W, W - 1 },
+	{ "final holes stop at the end",
+	  { { 'S', 100 }, { 'V', 101 }, { 'V', 104 }, { 'E', 104 }, { 'V', 104 + 3 * W }, { 'V', 102 } }, 2, 0 },
+	{ "a jump over more than a whole window", { { 'S', 0 }, { 'V', 1 }, { 'V', 10 + 3 * W + 1 } }, 3 * W + 9, W - 1 },
+	{ "a start marker more than half a window behind what came before it",
+	  { { 'I', 0 }, { 'V', 1000 + W }, { 'S', 1000 } }, W - 1, W / 2 },
+};
+
+START_TEST(test_tracker)
+{
+	const struct tracker_case *c = &tracker_cases[_i];
+	scl_serials s = { 0 };
+
+	for (size_t i = 0; i < SER_MAX_OPS && c->ops[i].op; i++) {
+		uint64_t v = c->ops[i].v;
+
+		switch (c->ops[i].op) {
+		case 'I':
+			ck_assert_int_eq(scl_serials_init(&s), 0);
+			break;
+		case 'S':
+			ck_assert_int_eq(scl_serials_start(&s, v), 0);
+			break;
+		case 'V':
+			scl_serials_seen(&s, v);
+			break;
+		case 'E':
+			scl_serials_seen(&s, v);
+			scl_serials_end(&s, v);
+			break;
+		}
+	}
+	ck_assert_msg(scl_serials_gaps(&s) == c->gaps, "%s: %llu gaps, want %llu", c->what,
+		      (unsigned long long)scl_serials_gaps(&s), (unsigned long long)c->gaps);
+	ck_assert_msg(scl_serials_open(&s) == c->open, "%s: %llu open, want %llu", c->what,
+		      (unsigned long long)scl_serials_open(&s), (unsigned long long)c->open);
+	scl_serials_done(&s);
+	ck_assert(!s.started && !s.bits);
+}
+END_TEST
+
+/* Nothing happens before a start or after done; a second start starts afresh. */
+START_TEST(test_tracker_life)
 {
 	scl_serials s = { 0 };
 
-	/* not started: nothing counts */
 	scl_serials_seen(&s, 5);
+	scl_serials_end(&s, 6);
 	ck_assert_uint_eq(scl_serials_gaps(&s), 0);
-
-	ck_assert_int_eq(scl_serials_start(&s, 100), 0);
+	ck_assert_uint_eq(scl_serials_open(&s), 0);
+	ck_assert_int_eq(scl_serials_start(&s, 10), 0);
+	scl_serials_seen(&s, 13);
+	ck_assert_uint_eq(scl_serials_gaps(&s), 2);
+	ck_assert_int_eq(scl_serials_start(&s, 20), 0);
 	ck_assert_uint_eq(scl_serials_gaps(&s), 0);
-	scl_serials_seen(&s, 99);   /* before the start: ignored */
-	scl_serials_seen(&s, 100);
-	scl_serials_seen(&s, 101);
-	scl_serials_seen(&s, 101);  /* records of one event share a serial */
-	scl_serials_seen(&s, 104);
-	ck_assert_uint_eq(scl_serials_gaps(&s), 2);   /* 102, 103 open */
-	scl_serials_seen(&s, 103);  /* out of order: a syscall's records come at its exit */
+	scl_serials_seen(&s, 13);
+	scl_serials_seen(&s, 22);
 	ck_assert_uint_eq(scl_serials_gaps(&s), 1);
-	/* slide the window past 102: it becomes final */
-	scl_serials_seen(&s, 104 + SCL_SERIAL_WINDOW);
-	ck_assert_uint_eq(s.gaps, 1);
-	scl_serials_seen(&s, 102);  /* too late to fill */
-	/* 102, and the window's W - 1 serials below the newest */
-	ck_assert_uint_eq(scl_serials_gaps(&s), (uint64_t)SCL_SERIAL_WINDOW);
-	/* a jump over more than a whole window */
-	ck_assert_int_eq(scl_serials_start(&s, 0), 0);
-	for (uint64_t i = 1; i <= 10; i++)
-		scl_serials_seen(&s, i);
-	scl_serials_seen(&s, 10 + 3 * (uint64_t)SCL_SERIAL_WINDOW + 1);
-	ck_assert_uint_eq(scl_serials_gaps(&s), 3 * (uint64_t)SCL_SERIAL_WINDOW);
 	scl_serials_done(&s);
-	ck_assert(!s.started);
+	scl_serials_done(&s);
+	scl_serials_seen(&s, 30);
+	ck_assert_uint_eq(scl_serials_gaps(&s), 0);
 }
 END_TEST
 
@@ -247,7 +320,8 @@ int main(void)
 	tcase_add_loop_test(tc, test_login, 0, sizeof(login_cases) / sizeof(login_cases[0]));
 	tcase_add_loop_test(tc, test_pid_change, 0, sizeof(pid_change_cases) / sizeof(pid_change_cases[0]));
 	tcase_add_loop_test(tc, test_body_serial, 0, sizeof(serial_cases) / sizeof(serial_cases[0]));
-	tcase_add_test(tc, test_serials);
+	tcase_add_loop_test(tc, test_tracker, 0, sizeof(tracker_cases) / sizeof(tracker_cases[0]));
+	tcase_add_test(tc, test_tracker_life);
 	tcase_add_test(tc, test_stats_lost);
 	tcase_add_test(tc, test_stats_lost_slot);
 	tcase_add_loop_test(tc, test_lost_not_ours, 0, sizeof(lost_cases) / sizeof(lost_cases[0]));
