@@ -422,6 +422,14 @@ int scl_profile_format_losses(const scl_profile *p, scl_format fmt, char ***ret_
 		goto fail;
 
 	if (fmt == SCL_FORMAT_K8S) {
+		for (size_t i = 0; i < n_exp; i++) {
+			if (scl_pfmt_k8s_arch(exp[i]))
+				continue;
+			r = scl_pfmt_strv_addf(&w, "architecture %s is not in security-profiles-operator's SeccompProfile architectures, left out (a runtime still applies the profile to its native architecture)",
+					       scl_arch_by_token(exp[i])->oci_name);
+			if (r < 0)
+				goto fail;
+		}
 		if (action == SCL_ACT_ERRNO && e != 1)
 			r = scl_pfmt_strv_addf(&w, "defaultErrnoRet %" PRIu32 " cannot be expressed, runtimes return EPERM", e);
 		else if (action == SCL_ACT_USER_NOTIF)
