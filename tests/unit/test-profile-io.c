@@ -746,6 +746,13 @@ START_TEST(test_k8s_arch_enum)
 	ck_assert_int_eq(scl_profile_format_losses(p, SCL_FORMAT_K8S, &w), 0);
 	ck_assert(has_warning(w, "architecture SCMP_ARCH_LOONGARCH64 is not in security-profiles-operator's"));
 	scl_strv_free(w);
+	/* systemd 252 has no name for it either */
+	ck_assert_int_eq(scl_profile_format_losses(p, SCL_FORMAT_SYSTEMD, &w), 0);
+	ck_assert(has_warning(w, "architecture loongarch64 is not known to systemd 252"));
+	scl_strv_free(w);
+	s = write_str(p, scl_profile_write_systemd);
+	ck_assert(strstr(s, "\nSystemCallArchitectures=x86-64 x86 x32\n"));
+	free(s);
 	ck_assert_int_eq(scl_profile_format_losses(p, SCL_FORMAT_OCI, &w), 0);
 	ck_assert(w && !w[0]);
 	scl_strv_free(w);
