@@ -9,6 +9,10 @@
 TOP=$(cd "$CLI_DIR/../.." && pwd)
 cd "$TMP" || exit 1
 skipped=()
+# nothing inherited from a calling make: check-asan's BUILD, SANITIZE and OPT
+# are in MAKEFLAGS and, as command-line variables, in the environment too
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES BUILD SANITIZE OPT WERROR V PREFIX DESTDIR \
+	BINDIR DATADIR MANDIR BASHCOMPDIR SYSTEMDUNITDIR
 
 # --- make without Check: a pkg-config that does not know it
 cat >pkg-config-nocheck <<'EOF'
@@ -18,8 +22,7 @@ exec pkg-config "$@"
 EOF
 chmod +x pkg-config-nocheck
 mkn() { # mkn GOAL: what make would do (-n), with Check missing
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
-		make -n --no-print-directory -C "$TOP" BUILD="$TMP/b" PKG_CONFIG="$TMP/pkg-config-nocheck" "$@"
+	make -n --no-print-directory -C "$TOP" BUILD="$TMP/b" PKG_CONFIG="$TMP/pkg-config-nocheck" "$@"
 }
 for goal in all install deb; do
 	expect_rc 0 mkn "$goal"

@@ -19,13 +19,14 @@ build_helper noise -lseccomp
 ID=5c091e7e5c091e7e5c091e7e5c091e7e5c091e7e5c091e7e5c091e7e5c091e7e
 D=/sys/fs/cgroup/pids/docker
 made_d=
+made_id=
 collector=
 listener=
 cleanup() {
 	local rc=$?
 	[ -n "$collector" ] && kill -KILL "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
 	[ -n "$listener" ] && kill "$listener" 2>/dev/null && wait "$listener" 2>/dev/null
-	rmdir "$D/$ID" 2>/dev/null
+	[ -n "$made_id" ] && rmdir "$D/$ID" 2>/dev/null
 	[ -n "$made_d" ] && rmdir "$D" 2>/dev/null
 	rm -rf "$TMP"
 	exit $rc
@@ -34,10 +35,11 @@ trap cleanup EXIT
 [ -d "$D" ] || { mkdir "$D" && made_d=1; } || skip "cannot create $D"
 [ -e "$D/$ID" ] && skip "$D/$ID exists already"
 mkdir "$D/$ID" || skip "cannot create $D/$ID"
+made_id=1
 
 python3 "$(dirname "$0")/unit-filter.py" "$UNIT" >"$TMP/unit.json" || fail "cannot expand the unit's filter"
 grep -qx 'NoNewPrivileges=yes' "$UNIT" || fail "the unit lost NoNewPrivileges=yes (update this test)"
-caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT" | tr ' ' '\n' | sed 's/^CAP_/+/' | tr 'A-Z' 'a-z' | paste -sd, -)
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT" | tr ' ' '\n' | sed 's/^CAP_/+/' | tr '[:upper:]' '[:lower:]' | paste -sd, -)
 [ -n "$caps" ] || fail "no CapabilityBoundingSet= in the unit"
 cmd=$(sed -n 's/^ExecStart=@BINDIR@\/scmplog//p' "$UNIT")
 [ -n "$cmd" ] || fail "ExecStart= is not @BINDIR@/scmplog ..."
@@ -51,12 +53,12 @@ with open(sys.argv[2], "a") as f:
     while True:
         f.write(s.recv(4096).decode() + "\n")
         f.flush()' "$TMP/notify" "$TMP/notify.log" & listener=$!
-for i in $(seq 100); do [ -S "$TMP/notify" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -S "$TMP/notify" ] && break; sleep 0.1; done
 # shellcheck disable=SC2086 # $cmd: the unit's arguments, split as systemd splits plain words
 STATE_DIRECTORY=$TMP/state NOTIFY_SOCKET=$TMP/notify WATCHDOG_USEC=30000000 \
 	setpriv --no-new-privs --bounding-set "-all,$caps" -- \
 	"$SCMPLOG" exec -q --profile "$TMP/unit.json" -- "$SCMPLOG" $cmd 2>"$TMP/c.err" & collector=$!
-for i in $(seq 600); do
+for _ in $(seq 600); do
 	grep -qx 'READY=1' "$TMP/notify.log" 2>/dev/null && break
 	kill -0 "$collector" 2>/dev/null || break
 	sleep 0.1
@@ -67,7 +69,7 @@ lacks "$TMP/c.err" "Operation not permitted"
 # a process in a Docker container (cgroupfs layout) makes logged syscalls
 sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" 0.5' _ "$D/$ID" "$TMP/noise" || fail "the container's process failed"
 # written about a second after the container's last process exited
-for i in $(seq 300); do [ -f "$TMP/state/$ID.json" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -f "$TMP/state/$ID.json" ] && break; sleep 0.1; done
 kill -TERM "$collector"
 wait "$collector"; rc=$?
 collector=
