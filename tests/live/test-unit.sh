@@ -6,10 +6,10 @@
 # NoNewPrivileges= and CapabilityBoundingSet=, and STATE_DIRECTORY as
 # StateDirectory= sets it; its ExecStart then runs under all that (systemd is
 # not PID 1 here: setpriv and `scmplog exec` stand in for it), confines itself,
-# learns a container's profile and exits 0 on SIGTERM.  Not modelled: the
-# other seccomp-based settings (RestrictAddressFamilies=, LockPersonality=,
-# MemoryDenyWriteExecute=, RestrictNamespaces=, RestrictRealtime=,
-# RestrictSUIDSGID=), the mount namespace settings (ProtectSystem=, ...).
+# learns a container's profile and exits 0 on SIGTERM.  RestrictAddressFamilies=
+# and MemoryDenyWriteExecute= are modelled as argument rules (unit-filter.py);
+# not modelled: LockPersonality=, RestrictNamespaces=, RestrictRealtime=,
+# RestrictSUIDSGID=, the mount namespace settings (ProtectSystem=, ...).
 . "$(dirname "$0")/lib.sh"
 command -v systemd-analyze >/dev/null || skip "no systemd-analyze (systemd package)"
 command -v setpriv >/dev/null || skip "no setpriv (util-linux)"

@@ -13,7 +13,14 @@ groups recursively.  SystemCallErrorNumber= gives the default action's errno
 (none: SIGSYS kills, SCMP_ACT_KILL_PROCESS); SystemCallArchitectures=native
 gives the native architecture alone (x86_64 here).  A deny list is reported
 and refused (this test only models the allow list the unit uses).
+
+Two more of systemd's seccomp settings are modelled as argument rules:
+RestrictAddressFamilies= (socket(2) only for the listed families; systemd
+answers EAFNOSUPPORT, this model the default errno) and
+MemoryDenyWriteExecute=yes (mmap, mprotect and pkey_mprotect only without
+PROT_WRITE|PROT_EXEC together: allowed when either bit is clear).
 """
+import socket as _socket
 import errno
 import json
 import subprocess
@@ -40,6 +47,7 @@ def expand(item):
 
 def main():
     allow, mode, err, arches = set(), None, None, None
+    families, mdwe = None, False
     for raw in open(sys.argv[1]):
         line = raw.strip()
         if "=" not in line or line.startswith("#"):
@@ -64,6 +72,10 @@ def main():
             err = getattr(errno, val) if not val.isdigit() else int(val)
         elif key == "SystemCallArchitectures":
             arches = val.split()
+        elif key == "RestrictAddressFamilies":
+            families = [getattr(_socket, f) for f in val.split()]
+        elif key == "MemoryDenyWriteExecute":
+            mdwe = val in ("yes", "true", "1", "on")
     if mode is None:
         sys.exit("unit-filter.py: no SystemCallFilter=")
     if arches not in (["native"], None):
@@ -72,7 +84,20 @@ def main():
     if err:
         p["defaultErrnoRet"] = err
     p["architectures"] = ["SCMP_ARCH_X86_64"] if arches else []
-    p["syscalls"] = [{"names": sorted(allow), "action": "SCMP_ACT_ALLOW"}]
+    rules = []
+    if families is not None and "socket" in allow:
+        allow.discard("socket")
+        rules += [{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+                   "args": [{"index": 0, "value": int(f), "op": "SCMP_CMP_EQ"}]}
+                  for f in families]
+    if mdwe:
+        calls = sorted(allow & {"mmap", "mprotect", "pkey_mprotect"})
+        allow.difference_update(calls)
+        # PROT_WRITE 2, PROT_EXEC 4: allowed when one of them is clear
+        rules += [{"names": calls, "action": "SCMP_ACT_ALLOW",
+                   "args": [{"index": 2, "value": bit, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]}
+                  for bit in (2, 4)]
+    p["syscalls"] = [{"names": sorted(allow), "action": "SCMP_ACT_ALLOW"}] + rules
     json.dump(p, sys.stdout, indent=1)
     print()
 
