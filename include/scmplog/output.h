@@ -17,9 +17,16 @@ typedef int (*scl_write_fn)(FILE *f, void *userdata);
 /*
  * Replace the file `name` in the directory dirfd (or AT_FDCWD) atomically:
  * create ".NAME.XXXXXX" next to it (openat O_CREAT|O_EXCL|O_NOFOLLOW|
- * O_CLOEXEC, `mode` minus the umask), call fn, fflush, fsync, then renameat
- * over NAME and fsync the directory (best effort).  On any failure the
- * temporary file is removed and an existing NAME is left untouched.
+ * O_CLOEXEC, `mode` minus the umask for a new file), call fn, fflush, fsync,
+ * then renameat over NAME and fsync the directory (best effort).  On any
+ * failure the temporary file is removed and an existing NAME is left
+ * untouched.
+ *
+ * A replaced NAME keeps its permission bits and, where this process may set
+ * them (root, or its own file), its owner and group; `mode` only applies to
+ * a new file.  When the owner cannot be kept the file becomes the writer's,
+ * without set-user-ID and set-group-ID bits.  ACLs and extended attributes
+ * are not copied.
  *
  * name must be a plain file name: not empty, no '/', not "." or "..",
  * -EINVAL otherwise; -ENAMETOOLONG if the temporary name would exceed
@@ -37,6 +44,55 @@ int scl_write_atomic(int dirfd, const char *name, scl_write_fn fn, void *userdat
  * ending in '/' is -EISDIR.
  */
 int scl_write_atomic_path(const char *path, scl_write_fn fn, void *userdata, mode_t mode);
+
+/*
+ * Outputs that must change together (a profile and its statistics): each is
+ * written in full to its temporary file first (scl_write_prepare*()), then
+ * scl_write_commit() puts them all in place, or none.
+ */
+typedef struct scl_atomic_file {
+	/* private: set by scl_write_prepare*(), released by commit or abort */
+	int dirfd;
+	int state;
+	char name[256];
+	char tmp[256];    /* the new content; after an exchange, the old one */
+	char backup[256]; /* a hard link to the old content, when exchange is not supported */
+	/* public: after scl_write_commit(), whether NAME holds the new content */
+	int in_place;
+} scl_atomic_file;
+
+/*
+ * The first half of scl_write_atomic(): same checks, same temporary file,
+ * same handling of mode and owner, fn called, flushed and fsynced; nothing
+ * is renamed yet.  On success *ret owns the temporary file and a descriptor
+ * of the directory until scl_write_commit() or scl_write_abort(); on failure
+ * nothing is left behind and *ret is untouched.  Same errors as
+ * scl_write_atomic().
+ */
+int scl_write_prepare(int dirfd, const char *name, scl_write_fn fn, void *userdata, mode_t mode,
+		      scl_atomic_file *ret);
+int scl_write_prepare_path(const char *path, scl_write_fn fn, void *userdata, mode_t mode, scl_atomic_file *ret);
+
+/*
+ * Put the n prepared files in place, in order, each atomically.  All or
+ * none: when a rename fails, the files already renamed get their old
+ * content back (renameat2 RENAME_EXCHANGE swaps the new file in, and the
+ * old content stays under the temporary name until all are in place; where
+ * the file system cannot exchange, a hard link keeps the old content; a
+ * file that did not exist is removed again).  Only when that undoing fails
+ * too (or the file system has neither exchange nor hard links) may some
+ * files hold their new content: in_place says which.  A crash between two
+ * renames leaves the first file new and the old content under its
+ * temporary name ".NAME.XXXXXX".
+ *
+ * Returns 0 (every in_place set), or the -errno of the rename that failed
+ * (*ret_failed, if not NULL, is its index).  Every file is released either
+ * way: temporary files removed, directories closed.
+ */
+int scl_write_commit(scl_atomic_file *f, size_t n, size_t *ret_failed);
+
+/* Remove a prepared file's temporary file and release it; a released or zeroed one is left alone. */
+void scl_write_abort(scl_atomic_file *f);
 
 /* Length of the hash suffix, "-" and hex digits, that scl_sanitize_filename() may append. */
 #define SCL_FILENAME_HASH_LEN 9

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli-profile.h"
@@ -256,10 +257,87 @@ static char *name_from_path(const char *path)
 	return strndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
 }
 
+static bool to_stdout(const char *path)
+{
+	return !path || !strcmp(path, "-");
+}
+
+static void profile_what(const struct cli_profile_out *o, char *what, size_t n)
+{
+	snprintf(what, n, "profile '%s'", o->output);
+}
+
+static int write_profile_stdout(const struct cli_profile_out *o, struct write_ctx *c)
+{
+	int r = write_cb(stdout, c);
+
+	if (r >= 0)
+		r = cli_finish_stdout();
+	if (r < 0)
+		write_error(o, "to stdout", r);
+	return r;
+}
+
+/* The profile written in full beside o->output, not yet in place. */
+static int prepare_profile(const struct cli_profile_out *o, struct write_ctx *c, scl_atomic_file *ret)
+{
+	char what[4200];
+	int r = scl_write_prepare_path(o->output, write_cb, c, 0644, ret);
+
+	if (r < 0) {
+		profile_what(o, what, sizeof(what));
+		write_error(o, what, r);
+	}
+	return r;
+}
+
 int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p)
+{
+	return cli_profile_write_with_stats(o, p, NULL);
+}
+
+static int stats_cb(FILE *f, void *userdata)
+{
+	return scl_profile_write_stats(userdata, f);
+}
+
+static void stats_error(const char *path, int r)
+{
+	if (r == -ELOOP)
+		log_error("cannot write statistics '%s': it is a symbolic link, refusing to replace it", path);
+	else if (r == -EINVAL)
+		log_error("cannot write statistics '%s': not a regular file", path);
+	else
+		log_error("cannot write statistics '%s': %s", path, strerror(-r));
+}
+
+static int write_stats_stdout(const scl_profile *p)
+{
+	int r = scl_profile_write_stats(p, stdout);
+
+	if (r >= 0)
+		r = cli_finish_stdout();
+	if (r < 0)
+		log_error("cannot write statistics to stdout: %s", strerror(-r));
+	return r;
+}
+
+static int prepare_stats(const char *path, const scl_profile *p, scl_atomic_file *ret)
+{
+	/* The callback's userdata is not const; the writer does not modify the profile. */
+	int r = scl_write_prepare_path(path, stats_cb, (void *)(uintptr_t)p, 0644, ret);
+
+	if (r < 0)
+		stats_error(path, r);
+	return r;
+}
+
+int cli_profile_write_with_stats(const struct cli_profile_out *o, const scl_profile *p, const char *stats)
 {
 	_cleanup_free_ char *derived = NULL;
 	struct write_ctx c = { .o = o, .p = p, .k8s_name = o->name };
+	scl_atomic_file f[2] = { { .dirfd = -1 }, { .dirfd = -1 } };
+	size_t nf = 0, failed = 0;
 	char what[4200];
 	int r;
 
@@ -271,19 +349,51 @@ int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p)
 		log_error("out of memory");
 		return -ENOMEM;
 	}
-	if (!o->output || !strcmp(o->output, "-")) {
-		r = write_cb(stdout, &c);
-		if (r >= 0)
-			r = cli_finish_stdout();
+	/* Files first, written in full; what goes to stdout is written before any file is put in place. */
+	if (!to_stdout(o->output)) {
+		r = prepare_profile(o, &c, &f[nf]);
 		if (r < 0)
-			write_error(o, "to stdout", r);
-		return r;
+			return r;
+		nf++;
 	}
-	r = scl_write_atomic_path(o->output, write_cb, &c, 0644);
+	if (stats && !to_stdout(stats)) {
+		r = prepare_stats(stats, p, &f[nf]);
+		if (r < 0)
+			goto abort;
+		nf++;
+	}
+	if (to_stdout(o->output)) {
+		r = write_profile_stdout(o, &c);
+		if (r < 0)
+			goto abort;
+	}
+	if (stats && to_stdout(stats)) {
+		r = write_stats_stdout(p);
+		if (r < 0)
+			goto abort;
+	}
+	if (nf == 0)
+		return 0;
+	r = scl_write_commit(f, nf, &failed);
 	if (r < 0) {
-		snprintf(what, sizeof(what), "profile '%s'", o->output);
-		write_error(o, what, r);
+		const scl_atomic_file *other = nf == 2 ? &f[1 - failed] : NULL;
+		bool is_stats = stats && !to_stdout(stats) && failed == nf - 1;
+
+		if (is_stats)
+			stats_error(stats, r);
+		else {
+			profile_what(o, what, sizeof(what));
+			write_error(o, what, r);
+		}
+		if (other)
+			log_error("%s '%s' %s", is_stats ? "profile" : "statistics", is_stats ? o->output : stats,
+				  other->in_place ? "was replaced all the same: its old content could not be put back"
+						  : "left as it was too (both or neither)");
 	}
+	return r;
+abort:
+	while (nf-- > 0)
+		scl_write_abort(&f[nf]);
 	return r;
 }
 
@@ -312,32 +422,51 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 	return r;
 }
 
-static int stats_cb(FILE *f, void *userdata)
+/* Identity of a path: the file's, or, for one that does not exist, its directory's and its name. */
+struct file_id {
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+	const char *base;
+};
+
+static int file_id(const char *path, struct file_id *id)
 {
-	return scl_profile_write_stats(userdata, f);
+	_cleanup_free_ char *dir = NULL;
+	const char *slash;
+	struct stat st;
+
+	if (to_stdout(path) ? fstat(STDIN_FILENO, &st) == 0 : stat(path, &st) == 0) {
+		*id = (struct file_id){ .exists = true, .dev = st.st_dev, .ino = st.st_ino };
+		return 0;
+	}
+	if (to_stdout(path) || errno != ENOENT)
+		return -errno;
+	slash = strrchr(path, '/');
+	dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	if (!dir)
+		return -ENOMEM;
+	if (stat(dir, &st) < 0)
+		return -errno;
+	*id = (struct file_id){ .exists = false, .dev = st.st_dev, .ino = st.st_ino, .base = slash ? slash + 1 : path };
+	return 0;
 }
 
-int cli_profile_write_stats(const char *path, const scl_profile *p)
+int cli_refuse_same_file(const char *out, const char *out_what, const char *in, const char *in_what)
 {
-	char what[4200];
-	int r;
+	struct file_id a = { 0 }, b = { 0 };
 
-	if (!strcmp(path, "-")) {
-		r = scl_profile_write_stats(p, stdout);
-		if (r >= 0)
-			r = cli_finish_stdout();
-		if (r < 0)
-			log_error("cannot write statistics to stdout: %s", strerror(-r));
-		return r;
-	}
-	/* The callback's userdata is not const; the writer does not modify the profile. */
-	r = scl_write_atomic_path(path, stats_cb, (void *)(uintptr_t)p, 0644);
-	if (r < 0) {
-		snprintf(what, sizeof(what), "statistics '%s'", path);
-		if (r == -ELOOP)
-			log_error("cannot write %s: it is a symbolic link, refusing to replace it", what);
-		else
-			log_error("cannot write %s: %s", what, strerror(-r));
-	}
-	return r;
+	if (!out || !in || to_stdout(out) || file_id(out, &a) < 0 || file_id(in, &b) < 0)
+		return 0;
+	if (a.exists != b.exists || a.dev != b.dev || a.ino != b.ino)
+		return 0;
+	if (!a.exists && (!a.base || !b.base || strcmp(a.base, b.base)))
+		return 0;
+	if (to_stdout(in))
+		log_error("%s '%s' is standard input, read as %s: refusing to replace it", out_what, out, in_what);
+	else if (!strcmp(out, in))
+		log_error("%s '%s' is also %s: refusing to replace it", out_what, out, in_what);
+	else
+		log_error("%s '%s' is the same file as %s '%s': refusing to replace it", out_what, out, in_what, in);
+	return -EEXIST;
 }

@@ -105,7 +105,25 @@ int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p);
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p);
 
-/* Write the per-syscall statistics (scl_profile_write_stats()) to path ("-": stdout). */
-int cli_profile_write_stats(const char *path, const scl_profile *p);
+/*
+ * cli_profile_write() and, when stats is not NULL, the per-syscall
+ * statistics (scl_profile_write_stats()) to stats ("-": stdout): both files
+ * or neither (scl_write_commit()).  Both are written in
+ * full to temporary files, and whatever goes to stdout is written, before
+ * either file is put in place; a failure in between leaves both files as
+ * they were.  Only what went to stdout cannot be taken back.
+ */
+int cli_profile_write_with_stats(const struct cli_profile_out *o, const scl_profile *p, const char *stats);
+
+/*
+ * An output must not replace an input of another kind (the audit log a
+ * profile is built from, the profile beside its statistics).  Returns
+ * -EEXIST, logged as "OUT_WHAT 'out' is also IN_WHAT", when out (NULL or "-":
+ * stdout, never refused) is the same file as in ("-": standard input), by
+ * st_dev/st_ino; two paths that do not exist yet are the same file when
+ * they name the same entry of the same directory.  0 otherwise, also when
+ * either cannot be looked at (the write or the read says why).
+ */
+int cli_refuse_same_file(const char *out, const char *out_what, const char *in, const char *in_what);
 
 #endif

@@ -262,7 +262,7 @@ int cmd_build(int argc, char **argv)
 	if (cli_learn_init(&b) < 0) /* clears b: before the options set it */
 		goto oom;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+ho:f:qj:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:f:qj:", opts, NULL)) != -1) {
 		r = cli_filter_option(&in.filter, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;
@@ -357,6 +357,25 @@ int cmd_build(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (!out_dir) {
+		/* what is written never replaces what is read, but for --merge P -o P (the update in place) */
+		static char dash[] = "-";
+		char *stdin_only[] = { dash };
+		char **files = optind < argc ? argv + optind : stdin_only;
+		int nfiles = optind < argc ? argc - optind : 1;
+
+		for (int i = 0; i < nfiles; i++)
+			if (cli_refuse_same_file(out.output, "-o", files[i], "the input file") < 0 ||
+			    cli_refuse_same_file(stats, "--stats", files[i], "the input file") < 0) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
+		if (cli_refuse_same_file(stats, "--stats", out.output, "the -o profile") < 0 ||
+		    cli_refuse_same_file(stats, "--stats", merge, "the --merge profile") < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
 	if (merge) {
 		r = cli_profile_read(merge, &base);
 		if (r < 0)
@@ -405,9 +424,7 @@ int cmd_build(int argc, char **argv)
 		r = cli_profile_finish(&out, p, arches, n_arches);
 		if (r < 0)
 			goto fail_r;
-		if (cli_profile_write(&out, p) < 0)
-			goto out;
-		if (stats && cli_profile_write_stats(stats, p) < 0)
+		if (cli_profile_write_with_stats(&out, p, stats) < 0)
 			goto out;
 		if (!cli_quiet)
 			log_info("%llu SECCOMP records read (%llu selected), %zu syscalls in the profile%s",

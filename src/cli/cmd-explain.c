@@ -133,7 +133,7 @@ int cmd_explain(int argc, char **argv)
 	int c, rc = EXIT_RUNTIME;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hqvf", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqvf", opts, NULL)) != -1) {
 		int r = cli_filter_option(&in.filter, c, optarg);
 		if (r == 0)
 			r = cli_confine_option(&confine, c, optarg);
@@ -163,9 +163,16 @@ int cmd_explain(int argc, char **argv)
 		case 'f':
 			follow = true;
 			break;
-		case OPT_SOURCE:
+		case OPT_SOURCE: {
+			enum cli_source s;
+
+			if (cli_source_parse(optarg, &s) < 0) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
 			source = optarg;
 			break;
+		}
 		default:
 			fprintf(stderr, "Try 'scmplog explain --help'.\n");
 			rc = EXIT_USAGE;

@@ -164,6 +164,11 @@ int cmd_log_profile(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	/* the learning profile would replace the allowlist it was made from */
+	if (known_path && cli_refuse_same_file(out.output, "-o", known_path, "the --allow-known profile") < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (known_path && cli_profile_read(known_path, &known) < 0)
 		goto out;
 

@@ -100,6 +100,17 @@ int cmd_merge(int argc, char **argv)
 		goto out;
 	}
 
+	/* -o over a profile it merges, --stats over statistics it adds up, are updates in place */
+	if (cli_refuse_same_file(stats, "--stats", out.output, "the -o profile") < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	for (int i = optind; i < argc; i++)
+		if (cli_refuse_same_file(stats, "--stats", argv[i], "the profile") < 0 ||
+		    (n_stats_in && cli_refuse_same_file(out.output, "-o", stats_in[i - optind], "the --stats-in file") < 0)) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
 	for (int i = optind; i < argc; i++) {
 		_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 
@@ -140,9 +151,7 @@ int cmd_merge(int argc, char **argv)
 		log_error("cannot set the default action: %s", strerror(-r));
 		goto out;
 	}
-	if (cli_profile_write(&out, dst) < 0)
-		goto out;
-	if (stats && cli_profile_write_stats(stats, dst) < 0)
+	if (cli_profile_write_with_stats(&out, dst, stats) < 0)
 		goto out;
 	rc = EXIT_OK;
 out:

@@ -52,8 +52,17 @@ int cmd_resolve(int argc, char **argv)
 	bool all = false, arches = false;
 	int c, rc = EXIT_OK;
 
+	/*
+	 * Options may come after the operands (GNU getopt), so "-1" would be
+	 * taken for an option: say what is wrong with it instead.
+	 */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9') {
+			log_error("invalid syscall number '%s': syscall numbers are not negative", argv[i]);
+			return EXIT_USAGE;
+		}
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+ha:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ha:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help();

@@ -826,6 +826,17 @@ int cmd_review(int argc, char **argv)
 		for (int i = optind; i < argc; i++)
 			if (!strcmp(argv[i], "-"))
 				records_on_stdin = true;
+		/* -o over OLD or --since-profile is the update in place; over a log it is a mistake */
+		for (int i = optind; i < argc; i++)
+			if (cli_refuse_same_file(out.output, "-o", argv[i], "the input file") < 0) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
+		if (records_on_stdin && argc == optind &&
+		    cli_refuse_same_file(out.output, "-o", "-", "the input file") < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
 	}
 
 	if (cli_profile_read(since ? since : argv[optind], &base) < 0)

@@ -383,6 +383,13 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	/* -o over --merge or --allow-known is the update in place; --stats over a profile is a mistake */
+	if (cli_refuse_same_file(stats, "--stats", out.output, "the -o profile") < 0 ||
+	    cli_refuse_same_file(stats, "--stats", merge, "the --merge profile") < 0 ||
+	    cli_refuse_same_file(stats, "--stats", allow_known, "the --allow-known profile") < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (merge && cli_profile_read(merge, &base) < 0)
 		goto out;
 	if (allow_known && cli_profile_read(allow_known, &known) < 0)
@@ -609,9 +616,7 @@ int cmd_run(int argc, char **argv)
 		r = cli_profile_finish(&out, p, NULL, 0);
 		if (r < 0)
 			goto fail_r;
-		if (cli_profile_write(&out, p) < 0)
-			goto out;
-		if (stats && cli_profile_write_stats(stats, p) < 0)
+		if (cli_profile_write_with_stats(&out, p, stats) < 0)
 			goto out;
 
 		/* the tree started after the source opened: the kernel's lost counter can be ruled out */

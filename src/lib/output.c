@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -40,30 +41,40 @@ static int stream_error(void)
 	return errno > 0 ? -errno : -EIO;
 }
 
-int scl_write_atomic(int dirfd, const char *name, scl_write_fn fn, void *userdata, mode_t mode)
+enum {
+	AF_NONE = 0,    /* released, or never prepared */
+	AF_PREPARED,    /* tmp holds the new content */
+	AF_CREATED,     /* renamed to a name that did not exist */
+	AF_SWAPPED,     /* exchanged: name holds the new content, tmp the old */
+	AF_LINKED,      /* backup links the old content, tmp renamed over name */
+	AF_NO_UNDO,     /* renamed over name, the old content is gone */
+	AF_UNDONE,      /* put back as it was: nothing left to remove */
+};
+
+/* Check what NAME is now: 0 (regular, *exists set), or -ELOOP/-EISDIR/-EINVAL/-errno. */
+static int check_target(int dirfd, const char *name, struct stat *st, bool *exists)
 {
-	char tmp[NAME_MAX + 1];
-	size_t len;
-	struct stat st;
-	FILE *f;
-	int fd = -1, r;
-
-	if (!plain_name(name) || !fn)
-		return -EINVAL;
-	len = strlen(name);
-	if (len + 8 > NAME_MAX)
-		return -ENAMETOOLONG;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISLNK(st.st_mode))
+	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st->st_mode))
 			return -ELOOP;
-		if (S_ISDIR(st.st_mode))
+		if (S_ISDIR(st->st_mode))
 			return -EISDIR;
-		if (!S_ISREG(st.st_mode))
+		if (!S_ISREG(st->st_mode))
 			return -EINVAL;
-	} else if (errno != ENOENT) {
-		return -errno;
+		*exists = true;
+		return 0;
 	}
+	if (errno != ENOENT)
+		return -errno;
+	*exists = false;
+	return 0;
+}
+
+/* Create ".NAME.XXXXXX" in dirfd; its name in tmp (NAME_MAX + 1 bytes).  Returns the fd or -errno. */
+static int create_tmp(int dirfd, const char *name, char *tmp, mode_t mode)
+{
+	size_t len = strlen(name);
+	int fd = -1;
 
 	tmp[0] = '.';
 	memcpy(tmp + 1, name, len);
@@ -75,9 +86,69 @@ int scl_write_atomic(int dirfd, const char *name, scl_write_fn fn, void *userdat
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
-	if (fd < 0)
-		return -errno;
+	return fd >= 0 ? fd : -errno;
+}
 
+/*
+ * The replacement of an existing file keeps its owner, group and mode.  The
+ * temporary file was created with the old permission bits, so the umask is
+ * the only reason to change them; fchown and fchmod are only called when
+ * something differs (a confined collector's own files need neither).
+ */
+static int keep_owner_mode(int fd, const struct stat *old)
+{
+	mode_t want = old->st_mode & 07777;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((st.st_uid != old->st_uid || st.st_gid != old->st_gid) && fchown(fd, old->st_uid, old->st_gid) < 0) {
+		/* not ours to give away: keep at least the group if we may, and no set-id bits */
+		if (st.st_gid != old->st_gid)
+			(void)fchown(fd, (uid_t)-1, old->st_gid);
+		want &= ~(mode_t)(S_ISUID | S_ISGID);
+		if (fstat(fd, &st) < 0)
+			return -errno;
+	}
+	if ((st.st_mode & 07777) != want && fchmod(fd, want) < 0)
+		return -errno;
+	return 0;
+}
+
+int scl_write_prepare(int dirfd, const char *name, scl_write_fn fn, void *userdata, mode_t mode,
+		      scl_atomic_file *ret)
+{
+	scl_atomic_file a = { .dirfd = -1 };
+	struct stat old;
+	bool exists = false;
+	FILE *f;
+	int fd, r;
+
+	if (!plain_name(name) || !fn || !ret)
+		return -EINVAL;
+	if (strlen(name) + 8 > NAME_MAX)
+		return -ENAMETOOLONG;
+	r = check_target(dirfd, name, &old, &exists);
+	if (r < 0)
+		return r;
+	/* our own descriptor of the directory: the caller's may be gone by the commit */
+	a.dirfd = dirfd == AT_FDCWD ? open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)
+				    : fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	if (a.dirfd < 0)
+		return -errno;
+	memcpy(a.name, name, strlen(name) + 1);
+
+	fd = create_tmp(a.dirfd, name, a.tmp, exists ? old.st_mode & 0777 : mode);
+	if (fd < 0) {
+		close(a.dirfd);
+		return fd;
+	}
+	a.state = AF_PREPARED;
+	r = exists ? keep_owner_mode(fd, &old) : 0;
+	if (r < 0) {
+		close(fd);
+		goto fail;
+	}
 	f = fdopen(fd, "w");
 	if (!f) {
 		r = -errno;
@@ -97,23 +168,14 @@ int scl_write_atomic(int dirfd, const char *name, scl_write_fn fn, void *userdat
 		r = stream_error();
 	if (r < 0)
 		goto fail;
-	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	{
-		/* Make the rename durable; a failure here does not undo the write. */
-		_cleanup_close_ int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0)
-			(void)fsync(dfd);
-	}
+	*ret = a;
 	return 0;
 fail:
-	(void)unlinkat(dirfd, tmp, 0);
+	scl_write_abort(&a);
 	return r;
 }
 
-int scl_write_atomic_path(const char *path, scl_write_fn fn, void *userdata, mode_t mode)
+int scl_write_prepare_path(const char *path, scl_write_fn fn, void *userdata, mode_t mode, scl_atomic_file *ret)
 {
 	_cleanup_free_ char *dir = NULL;
 	_cleanup_close_ int dfd = -1;
@@ -123,7 +185,7 @@ int scl_write_atomic_path(const char *path, scl_write_fn fn, void *userdata, mod
 		return -EINVAL;
 	slash = strrchr(path, '/');
 	if (!slash)
-		return scl_write_atomic(AT_FDCWD, path, fn, userdata, mode);
+		return scl_write_prepare(AT_FDCWD, path, fn, userdata, mode, ret);
 	base = slash + 1;
 	if (!base[0])
 		return -EISDIR;
@@ -136,7 +198,168 @@ int scl_write_atomic_path(const char *path, scl_write_fn fn, void *userdata, mod
 	dfd = open(dir, O_DIRECTORY | O_CLOEXEC | O_PATH);
 	if (dfd < 0)
 		return -errno;
-	return scl_write_atomic(dfd, base, fn, userdata, mode);
+	return scl_write_prepare(dfd, base, fn, userdata, mode, ret);
+}
+
+void scl_write_abort(scl_atomic_file *f)
+{
+	if (!f || f->state == AF_NONE)
+		return;
+	if (f->state == AF_PREPARED || f->state == AF_SWAPPED)
+		(void)unlinkat(f->dirfd, f->tmp, 0);
+	if (f->state == AF_LINKED)
+		(void)unlinkat(f->dirfd, f->backup, 0);
+	close(f->dirfd);
+	f->dirfd = -1;
+	f->state = AF_NONE;
+}
+
+static bool no_exchange(int e)
+{
+	/* not supported by the file system, the kernel, or a seccomp filter */
+	return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP || e == EPERM;
+}
+
+/* One file into place, so that it can be undone.  Returns 0 or -errno (nothing changed). */
+static int put_in_place(scl_atomic_file *f)
+{
+	struct stat st;
+	bool exists = false;
+	int r;
+
+	for (int tries = 0; tries < 2; tries++) {
+		r = check_target(f->dirfd, f->name, &st, &exists);
+		if (r < 0)
+			return r;
+		if (!exists) {
+			if (renameat2(f->dirfd, f->tmp, f->dirfd, f->name, RENAME_NOREPLACE) == 0) {
+				f->state = AF_CREATED;
+				return 0;
+			}
+			if (errno == EEXIST)
+				continue; /* it appeared meanwhile: replace it as an existing one */
+			if (!no_exchange(errno))
+				return -errno;
+			if (renameat(f->dirfd, f->tmp, f->dirfd, f->name) < 0)
+				return -errno;
+			f->state = AF_CREATED;
+			return 0;
+		}
+		if (renameat2(f->dirfd, f->tmp, f->dirfd, f->name, RENAME_EXCHANGE) == 0) {
+			f->state = AF_SWAPPED;
+			return 0;
+		}
+		if (errno == ENOENT)
+			continue; /* it went away meanwhile */
+		if (!no_exchange(errno))
+			return -errno;
+		/* no exchange here: keep the old content under a second name */
+		memcpy(f->backup, f->tmp, sizeof(f->backup));
+		f->state = AF_NO_UNDO;
+		for (int k = 0; k < 100; k++) {
+			random_suffix(f->backup + strlen(f->name) + 2, 6);
+			if (linkat(f->dirfd, f->name, f->dirfd, f->backup, 0) == 0) {
+				f->state = AF_LINKED;
+				break;
+			}
+			if (errno != EEXIST)
+				break;
+		}
+		if (renameat(f->dirfd, f->tmp, f->dirfd, f->name) < 0) {
+			r = -errno;
+			if (f->state == AF_LINKED)
+				(void)unlinkat(f->dirfd, f->backup, 0);
+			f->state = AF_PREPARED;
+			return r;
+		}
+		return 0;
+	}
+	return -EAGAIN;
+}
+
+/* Give NAME its old content back; returns whether that worked. */
+static bool undo(scl_atomic_file *f)
+{
+	switch (f->state) {
+	case AF_CREATED:
+		if (unlinkat(f->dirfd, f->name, 0) < 0)
+			return false;
+		f->state = AF_UNDONE;
+		return true;
+	case AF_SWAPPED:
+		if (renameat2(f->dirfd, f->tmp, f->dirfd, f->name, RENAME_EXCHANGE) < 0)
+			return false;
+		f->state = AF_PREPARED; /* tmp holds the new content again: removed on release */
+		return true;
+	case AF_LINKED:
+		if (renameat(f->dirfd, f->backup, f->dirfd, f->name) < 0)
+			return false;
+		f->state = AF_UNDONE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int scl_write_commit(scl_atomic_file *f, size_t n, size_t *ret_failed)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < n; i++)
+		f[i].in_place = 0;
+	for (i = 0; i < n; i++) {
+		if (f[i].state != AF_PREPARED) {
+			r = -EINVAL;
+			break;
+		}
+		/* one file alone needs no undo: a plain rename, as scl_write_atomic() always did */
+		if (n == 1) {
+			if (renameat(f[i].dirfd, f[i].tmp, f[i].dirfd, f[i].name) < 0) {
+				r = -errno;
+				break;
+			}
+			f[i].state = AF_NO_UNDO;
+		} else {
+			r = put_in_place(&f[i]);
+			if (r < 0)
+				break;
+		}
+		f[i].in_place = 1;
+	}
+	if (r < 0) {
+		if (ret_failed)
+			*ret_failed = i;
+		while (i-- > 0)
+			if (undo(&f[i]))
+				f[i].in_place = 0;
+	}
+	for (i = 0; i < n; i++) {
+		/* make the renames durable; a failure here does not undo them */
+		if (r == 0 && f[i].state != AF_NONE) {
+			_cleanup_close_ int dfd = openat(f[i].dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd >= 0)
+				(void)fsync(dfd);
+		}
+		scl_write_abort(&f[i]);
+	}
+	return r;
+}
+
+int scl_write_atomic(int dirfd, const char *name, scl_write_fn fn, void *userdata, mode_t mode)
+{
+	scl_atomic_file a = { .dirfd = -1 };
+	int r = scl_write_prepare(dirfd, name, fn, userdata, mode, &a);
+
+	return r < 0 ? r : scl_write_commit(&a, 1, NULL);
+}
+
+int scl_write_atomic_path(const char *path, scl_write_fn fn, void *userdata, mode_t mode)
+{
+	scl_atomic_file a = { .dirfd = -1 };
+	int r = scl_write_prepare_path(path, fn, userdata, mode, &a);
+
+	return r < 0 ? r : scl_write_commit(&a, 1, NULL);
 }
 
 static bool keep_byte(unsigned char c)

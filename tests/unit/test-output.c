@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <seccomp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "scmplog/limits.h"
@@ -408,6 +410,177 @@ START_TEST(test_atomic_path)
 }
 END_TEST
 
+/* A replaced file keeps its mode (whatever the umask) and, as root, its owner; a new one gets mode minus the umask. */
+static const struct mode_case {
+	mode_t old, umask_, arg, want;
+} mode_cases[] = {
+	{ 0600, 022, 0644, 0600 },
+	{ 0664, 022, 0644, 0664 },
+	{ 0444, 022, 0644, 0444 },
+	{ 0640, 077, 0644, 0640 },
+	{ 0, 022, 0644, 0644 },  /* no old file */
+	{ 0, 077, 0644, 0600 },
+};
+
+START_TEST(test_atomic_keeps_mode_owner)
+{
+	const struct mode_case *c = &mode_cases[_i];
+	struct writer w = { "new\n", 0 };
+	mode_t um;
+	struct stat st;
+	int r;
+
+	if (c->old) {
+		put("p.json", "old\n");
+		ck_assert_int_eq(chmod(path_in("p.json"), c->old), 0);
+		if (geteuid() == 0)
+			ck_assert_int_eq(chown(path_in("p.json"), 4321, 4322), 0);
+	}
+	um = umask(c->umask_);
+	r = scl_write_atomic_path(path_in("p.json"), write_fn, &w, c->arg);
+	umask(um);
+	ck_assert_int_eq(r, 0);
+	ck_assert_str_eq(slurp("p.json"), "new\n");
+	ck_assert_int_eq(stat(path_in("p.json"), &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, c->want);
+	if (c->old && geteuid() == 0) {
+		ck_assert_uint_eq(st.st_uid, 4321);
+		ck_assert_uint_eq(st.st_gid, 4322);
+	} else {
+		ck_assert_uint_eq(st.st_uid, geteuid());
+	}
+	ck_assert_int_eq(entries(), 1);
+}
+END_TEST
+
+/* Two files prepared and committed together: both in place. */
+START_TEST(test_commit_both)
+{
+	struct writer w1 = { "profile\n", 0 }, w2 = { "stats\n", 0 };
+	scl_atomic_file f[2];
+
+	put("p.json", "old profile\n");
+	ck_assert_int_eq(scl_write_prepare_path(path_in("p.json"), write_fn, &w1, 0644, &f[0]), 0);
+	ck_assert_int_eq(scl_write_prepare_path(path_in("s.json"), write_fn, &w2, 0644, &f[1]), 0);
+	ck_assert_str_eq(slurp("p.json"), "old profile\n");
+	ck_assert_int_eq(entries(), 3); /* p.json and two temporary files */
+	ck_assert_int_eq(scl_write_commit(f, 2, NULL), 0);
+	ck_assert_int_eq(f[0].in_place, 1);
+	ck_assert_int_eq(f[1].in_place, 1);
+	ck_assert_str_eq(slurp("p.json"), "profile\n");
+	ck_assert_str_eq(slurp("s.json"), "stats\n");
+	ck_assert_int_eq(entries(), 2);
+}
+END_TEST
+
+/*
+ * The second rename fails (its name became a directory after the files were
+ * written): the first file gets its old content back, or is removed again
+ * when it did not exist; no temporary file is left.
+ */
+START_TEST(test_commit_neither)
+{
+	struct writer w1 = { "profile\n", 0 }, w2 = { "stats\n", 0 };
+	bool existed = _i == 0;
+	scl_atomic_file f[2];
+	size_t failed = 99;
+
+	if (existed)
+		put("p.json", "old profile\n");
+	ck_assert_int_eq(scl_write_prepare_path(path_in("p.json"), write_fn, &w1, 0644, &f[0]), 0);
+	ck_assert_int_eq(scl_write_prepare_path(path_in("s.json"), write_fn, &w2, 0644, &f[1]), 0);
+	ck_assert_int_eq(mkdir(path_in("s.json"), 0755), 0);
+	ck_assert_int_eq(scl_write_commit(f, 2, &failed), -EISDIR);
+	ck_assert_uint_eq(failed, 1);
+	ck_assert_int_eq(f[0].in_place, 0);
+	ck_assert_int_eq(f[1].in_place, 0);
+	if (existed)
+		ck_assert_str_eq(slurp("p.json"), "old profile\n");
+	else
+		ck_assert_int_eq(access(path_in("p.json"), F_OK), -1);
+	ck_assert_int_eq(entries(), existed ? 2 : 1);
+	ck_assert_int_eq(rmdir(path_in("s.json")), 0);
+}
+END_TEST
+
+/*
+ * A file system (or a seccomp filter) without renameat2: the old content is
+ * kept through a hard link instead, and put back when the second file fails.
+ * In a child, under a filter that makes renameat2 fail with EINVAL.
+ */
+static int no_exchange_child(bool second_fails)
+{
+	struct writer w1 = { "profile\n", 0 }, w2 = { "stats\n", 0 };
+	scl_atomic_file f[2];
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	const char *p;
+
+	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL), SCMP_SYS(renameat2), 0) < 0 ||
+	    seccomp_load(ctx) < 0)
+		return 10;
+	seccomp_release(ctx);
+	put("p.json", "old profile\n");
+	if (scl_write_prepare_path(path_in("p.json"), write_fn, &w1, 0644, &f[0]) < 0 ||
+	    scl_write_prepare_path(path_in("s.json"), write_fn, &w2, 0644, &f[1]) < 0)
+		return 11;
+	if (second_fails && mkdir(path_in("s.json"), 0755) < 0)
+		return 12;
+	if (scl_write_commit(f, 2, NULL) != (second_fails ? -EISDIR : 0))
+		return 13;
+	p = slurp("p.json");
+	if (!p || strcmp(p, second_fails ? "old profile\n" : "profile\n"))
+		return 14;
+	if (f[0].in_place != !second_fails || f[1].in_place != !second_fails)
+		return 15;
+	if (!second_fails && (!slurp("s.json") || strcmp(slurp("s.json"), "stats\n")))
+		return 16;
+	if (entries() != 2) /* p.json and s.json: no backup, no temporary file */
+		return 17;
+	return 0;
+}
+
+START_TEST(test_commit_no_exchange)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(no_exchange_child(_i == 1));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	if (_i == 1)
+		ck_assert_int_eq(rmdir(path_in("s.json")), 0);
+}
+END_TEST
+
+/* An aborted prepared file leaves nothing; abort of a released or zeroed one does nothing. */
+START_TEST(test_prepare_abort)
+{
+	struct writer w = { "x\n", 0 };
+	scl_atomic_file f, z;
+	int fd0 = fcntl(0, F_GETFD);
+
+	memset(&z, 0, sizeof(z));
+	put("p.json", "old\n");
+	ck_assert_int_eq(scl_write_prepare_path(path_in("p.json"), write_fn, &w, 0644, &f), 0);
+	ck_assert_int_eq(entries(), 2);
+	scl_write_abort(&f);
+	scl_write_abort(&f);
+	scl_write_abort(&z);
+	scl_write_abort(NULL);
+	ck_assert_int_eq(fcntl(0, F_GETFD), fd0); /* a zeroed one's dirfd 0 was not closed */
+	ck_assert_str_eq(slurp("p.json"), "old\n");
+	ck_assert_int_eq(entries(), 1);
+	w.ret = -EIO;
+	memset(&f, 0x55, sizeof(f));
+	ck_assert_int_eq(scl_write_prepare_path(path_in("p.json"), write_fn, &w, 0644, &f), -EIO);
+	ck_assert_int_eq(f.state, 0x55555555); /* untouched on failure */
+	ck_assert_int_eq(entries(), 1);
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -431,6 +604,11 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, test_atomic_not_regular);
 	tcase_add_loop_test(tc, test_atomic_bad_name, 0, (int)(sizeof(bad_names) / sizeof(bad_names[0])));
 	tcase_add_test(tc, test_atomic_path);
+	tcase_add_loop_test(tc, test_atomic_keeps_mode_owner, 0, (int)(sizeof(mode_cases) / sizeof(mode_cases[0])));
+	tcase_add_test(tc, test_commit_both);
+	tcase_add_loop_test(tc, test_commit_neither, 0, 2);
+	tcase_add_loop_test(tc, test_commit_no_exchange, 0, 2);
+	tcase_add_test(tc, test_prepare_abort);
 	suite_add_tcase(s, tc);
 	return s;
 }
