@@ -25,8 +25,16 @@ endif
 ifeq ($(MAKECMDGOALS),)
 NEED_PKGS := 1
 endif
+# Check (TEST_PKGS) only for the goals that build the unit suites: `make`,
+# `make install`, `make deb` build without it.
+CHECK_GOALS := check check-unit check-asan $(BUILD)/tests/test-%
+ifneq ($(filter $(CHECK_GOALS),$(MAKECMDGOALS)),)
+NEED_PKGS_ALL := $(PKGS) $(TEST_PKGS)
+else
+NEED_PKGS_ALL := $(PKGS)
+endif
 ifeq ($(NEED_PKGS),1)
-pkgs_missing = $(strip $(foreach p,$(PKGS) $(TEST_PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo y),,$(p))))
+pkgs_missing = $(strip $(foreach p,$(NEED_PKGS_ALL),$(if $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo y),,$(p))))
 MISSING := $(pkgs_missing)
 # `make check` and `make demo` set up a fresh machine themselves.
 ifneq ($(MISSING),)

@@ -2,7 +2,8 @@
 # Install what scmplog needs to build and test, on Debian/Ubuntu.  Idempotent:
 # installs only packages that are missing.  Used by `make demo`, `make check`
 # and .ci/run.  --bench adds the benchmark tools, --fuzz clang, --package the
-# package builders (make deb, make rpm; not needed by make check).
+# package builders (make deb, make rpm; tests/cli/test-package.sh builds both
+# when they are there and is skipped without them; .ci/run installs them).
 set -eu
 pkgs="gcc make pkg-config libseccomp-dev libaudit-dev libjson-c-dev libsystemd-dev zlib1g-dev check
 gcc-multilib strace python3 python3-yaml git busybox-static runc golang-github-containers-common systemd-journal-remote

@@ -24,6 +24,10 @@ trap 'rm -rf "$stage"' EXIT
 tar -C "$stage" -czf "$out/SOURCES/scmplog-$version.tar.gz" "scmplog-$version"
 cp "$top/packaging/rpm/scmplog.spec" "$out/SPECS/"
 flags=()
+# Debian's rpm has no systemd macros (systemd-rpm-macros): the fallback's
+if [ -z "$(rpm --eval '%{?systemd_post:yes}')" ]; then
+	flags+=(--load "$top/packaging/rpm/macros.systemd-fallback")
+fi
 if [ -e /etc/debian_version ] && ! rpm -q --whatprovides 'pkgconfig(libseccomp)' >/dev/null 2>&1; then
 	flags+=(--nodeps)
 fi

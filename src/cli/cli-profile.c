@@ -63,14 +63,6 @@ static int parse_errno(const char *arg, uint32_t *ret)
 	return -EINVAL;
 }
 
-static bool dns_label(const char *s)
-{
-	char buf[64];
-	int r = scl_k8s_name(s, strlen(s), buf, sizeof(buf));
-
-	return r > 0 && !strcmp(buf, s);
-}
-
 int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg)
 {
 	switch (opt) {
@@ -91,13 +83,11 @@ int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg)
 		o->name = arg;
 		return 1;
 	case CLI_OPT_PROFILE_NAMESPACE:
-		if (!dns_label(arg)) {
-			log_error("invalid --namespace '%s': expected a DNS-1123 label ([a-z0-9-], at most 63)",
-				  arg);
-			return -1;
-		}
-		o->namespace_ = arg;
-		return 1;
+		/* Written before v0.9.0 made the object cluster-scoped: refused, not dropped in silence. */
+		log_error("--namespace: a SeccompProfile has no namespace (cluster-scoped since "
+			  "security-profiles-operator v0.9.0); to keep profiles of several namespaces "
+			  "apart, put it in --name (--name %s-NAME)", arg);
+		return -1;
 	case CLI_OPT_PROFILE_K8S_API:
 		if (!strcmp(arg, "v1")) {
 			o->v1beta1 = false;
@@ -215,7 +205,6 @@ static int write_cb(FILE *f, void *userdata)
 	case SCL_FORMAT_K8S: {
 		scl_k8s_options k = {
 			.name = c->k8s_name,
-			.namespace_ = c->o->namespace_,
 			.v1beta1 = c->o->v1beta1,
 		};
 		return scl_profile_write_k8s(c->p, &k, f);

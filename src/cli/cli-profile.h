@@ -31,6 +31,7 @@ enum {
 	{ "output", required_argument, NULL, 'o' },                                 \
 	{ "format", required_argument, NULL, 'f' },                                 \
 	{ "name", required_argument, NULL, CLI_OPT_PROFILE_NAME },                  \
+	/* refused with a reason (SeccompProfile is cluster-scoped) */              \
 	{ "namespace", required_argument, NULL, CLI_OPT_PROFILE_NAMESPACE },        \
 	{ "k8s-api", required_argument, NULL, CLI_OPT_PROFILE_K8S_API }
 #define CLI_PROFILE_OUT_HELP                                                                   \
@@ -38,8 +39,8 @@ enum {
 	"  -f, --format FORMAT      oci (default), k8s (SeccompProfile YAML) or systemd\n"         \
 	"      --name NAME          metadata.name for k8s (default: from FILE, or\n"               \
 	"                           scmplog-profile), made a DNS-1123 label\n"                     \
-	"      --namespace NS       metadata.namespace for k8s\n"                                  \
-	"      --k8s-api VERSION    v1 (default) or v1beta1\n"
+	"      --k8s-api VERSION    v1 (default; security-profiles-operator v1.0.0 on) or\n"       \
+	"                           v1beta1 (v0.9.0 on)\n"
 
 /* For commands that let the user choose the default action. */
 #define CLI_PROFILE_ACTION_LONGOPTS                                                 \
@@ -54,7 +55,6 @@ struct cli_profile_out {
 	const char *output;       /* NULL or "-": stdout */
 	scl_format format;
 	const char *name;         /* k8s metadata.name */
-	const char *namespace_;
 	bool v1beta1;
 	bool has_action;          /* --default-action given */
 	uint32_t action;

@@ -422,6 +422,14 @@ int scl_profile_format_losses(const scl_profile *p, scl_format fmt, char ***ret_
 		goto fail;
 
 	if (fmt == SCL_FORMAT_K8S) {
+		for (size_t i = 0; i < n_exp; i++) {
+			if (scl_pfmt_k8s_arch(exp[i]))
+				continue;
+			r = scl_pfmt_strv_addf(&w, "architecture %s is not in security-profiles-operator's SeccompProfile architectures, left out (a runtime still applies the profile to its native architecture)",
+					       scl_arch_by_token(exp[i])->oci_name);
+			if (r < 0)
+				goto fail;
+		}
 		if (action == SCL_ACT_ERRNO && e != 1)
 			r = scl_pfmt_strv_addf(&w, "defaultErrnoRet %" PRIu32 " cannot be expressed, runtimes return EPERM", e);
 		else if (action == SCL_ACT_USER_NOTIF)
@@ -444,9 +452,10 @@ int scl_profile_format_losses(const scl_profile *p, scl_format fmt, char ***ret_
 			goto fail;
 		for (size_t i = 0; i < n_exp; i++) {
 			const scl_arch_info *a = scl_arch_by_token(exp[i]);
-			if (a->systemd_name)
+			if (scl_pfmt_systemd_arch(exp[i]))
 				continue;
-			r = scl_pfmt_strv_addf(&w, "architecture %s has no systemd name, left out", a->name);
+			r = scl_pfmt_strv_addf(&w, "architecture %s is not known to systemd 252, left out of SystemCallArchitectures= (systemd always allows the native one)",
+					       a->name);
 			if (r < 0)
 				goto fail;
 		}

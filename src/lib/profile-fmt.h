@@ -65,6 +65,12 @@ enum {
 int scl_pfmt_rule_fate(const scl_profile_rule *r, const uint32_t *exp, size_t n_exp, char *why,
 		       size_t whylen);
 
+/* The architecture's SystemCallArchitectures= name systemd 252 knows, or NULL. */
+const char *scl_pfmt_systemd_arch(uint32_t token);
+
+/* Is the architecture in security-profiles-operator's SeccompProfile enum? */
+bool scl_pfmt_k8s_arch(uint32_t token);
+
 /* Write a JSON string literal with escaping. */
 void scl_pfmt_json_string(FILE *f, const char *s);
 

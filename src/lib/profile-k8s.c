@@ -50,16 +50,24 @@ int scl_k8s_name(const char *in, size_t n, char *out, size_t outlen)
 	return (int)len;
 }
 
-static bool dns_label_valid(const char *s)
+/*
+ * The architectures security-profiles-operator's SeccompProfile CRD accepts
+ * (spec.architectures' enum, v1 and v1beta1 alike; tests/data/k8s/ keeps the
+ * CRD).  The API server refuses an object with any other name.
+ */
+bool scl_pfmt_k8s_arch(uint32_t token)
 {
-	size_t n = strlen(s);
+	static const uint32_t enum_arches[] = {
+		0x40000003, 0xc000003e, 0x4000003e, 0x40000028, 0xc00000b7, 0x00000008,
+		0x80000008, 0xa0000008, 0x40000008, 0xc0000008, 0xe0000008, 0x00000014,
+		0x80000015, 0xc0000015, 0x00000016, 0x80000016, 0x0000000f, 0x8000000f,
+		0xc00000f3,
+	};
 
-	if (n == 0 || n > SCL_MAX_K8S_LABEL || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
+	for (size_t i = 0; i < ELEMENTSOF(enum_arches); i++)
+		if (enum_arches[i] == token)
+			return true;
+	return false;
 }
 
 /* YAML 1.1 and 1.2 would read these plain scalars as something other than a string. */
@@ -102,12 +110,10 @@ int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *
 	_cleanup_free_ scl_profile_syscall *v = NULL;
 	_cleanup_free_ const char **names = NULL;
 	char name[SCL_MAX_K8S_LABEL + 1];
-	size_t n_arches, n, n_rules = scl_profile_rule_count(p);
+	size_t n_arches, n, n_rules = scl_profile_rule_count(p), n_listed = 0;
 	bool any = false;
 	int r;
 
-	if (o && o->namespace_ && !dns_label_valid(o->namespace_))
-		return -EINVAL;
 	if (o && o->name)
 		r = scl_k8s_name(o->name, strlen(o->name), name, sizeof(name));
 	else
@@ -117,6 +123,16 @@ int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *
 	r = scl_profile_arches(p, &arches, &n_arches);
 	if (r < 0)
 		return r;
+	/* The API's values are int64 (the CRD's format): the server would refuse the object. */
+	for (size_t i = 0; i < n_rules; i++) {
+		const scl_profile_rule *rule = scl_profile_rule_at(p, i);
+
+		if (scl_pfmt_rule_fate(rule, arches, n_arches, NULL, 0) == SCL_PFMT_DROP)
+			continue;
+		for (size_t k = 0; k < rule->n_args; k++)
+			if (rule->args[k].value > INT64_MAX || rule->args[k].value_two > INT64_MAX)
+				return -EOPNOTSUPP;
+	}
 	r = scl_pfmt_resolved_names(p, arches, n_arches, &v, &n);
 	if (r < 0)
 		return r;
@@ -131,17 +147,15 @@ int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *
 	fputs("kind: SeccompProfile\nmetadata:\n  name: ", f);
 	put_scalar(f, name);
 	fputc('\n', f);
-	if (o && o->namespace_) {
-		fputs("  namespace: ", f);
-		put_scalar(f, o->namespace_);
-		fputc('\n', f);
-	}
 	fprintf(f, "spec:\n  defaultAction: %s\n",
 		scl_profile_action_name(scl_profile_default_action(p)));
-	if (n_arches) {
-		fputs("  architectures:\n", f);
-		for (size_t i = 0; i < n_arches; i++)
-			fprintf(f, "  - %s\n", scl_arch_by_token(arches[i])->oci_name);
+	/* An architecture the CRD lacks is left out (scl_profile_format_losses() says so). */
+	for (size_t i = 0; i < n_arches; i++) {
+		if (!scl_pfmt_k8s_arch(arches[i]))
+			continue;
+		if (!n_listed++)
+			fputs("  architectures:\n", f);
+		fprintf(f, "  - %s\n", scl_arch_by_token(arches[i])->oci_name);
 	}
 	for (size_t i = 0; i < n_rules && !any; i++)
 		any = scl_pfmt_rule_fate(scl_profile_rule_at(p, i), arches, n_arches, NULL, 0) !=

@@ -91,6 +91,7 @@ cat part2 >>k8s.log
 collect_stop run6
 same profk/vm.json whole/vm.json
 same profk/vm.yaml "wholek/$(ls wholek)"
+k8s_check profk/vm.yaml
 
 # A followed log names a pid, not a process: a live process holding the pid counts only
 # when it started before the record (a host process here); a record older than it is

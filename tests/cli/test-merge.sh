@@ -33,7 +33,7 @@ same merged.json "$P/a.json"
 ls -A | grep -q '^\.merged\.json\.' && fail "temporary file left behind"
 
 # Kubernetes and systemd forms.
-expect_rc 0 "$SCMPLOG" merge -q -f k8s --name "Web App" --namespace prod "$P/a.json" "$P/b.json"
+expect_rc 0 "$SCMPLOG" merge -q -f k8s --name "Web App" "$P/a.json" "$P/b.json"
 same out "$P/merge-ab.k8s.yaml"
 expect_rc 0 "$SCMPLOG" merge -q --format k8s --k8s-api v1beta1 -o my_profile.yaml "$P/a.json"
 contains my_profile.yaml "apiVersion: security-profiles-operator.x-k8s.io/v1beta1"
@@ -74,6 +74,11 @@ expect_rc 2 "$SCMPLOG" merge --bogus "$P/a.json"
 expect_rc 2 "$SCMPLOG" merge -f yaml "$P/a.json"
 contains err "invalid --format 'yaml'"
 expect_rc 2 "$SCMPLOG" merge --namespace Bad_NS "$P/a.json"
+# SeccompProfile is cluster-scoped (security-profiles-operator v0.9.0 on): a
+# namespace would be dropped by the API server, two namespaces' "web" be one
+expect_rc 2 "$SCMPLOG" merge -f k8s --name web --namespace prod "$P/a.json"
+contains err "scmplog: --namespace: a SeccompProfile has no namespace (cluster-scoped since security-profiles-operator v0.9.0); to keep profiles of several namespaces apart, put it in --name (--name prod-NAME)"
+[ -s out ] && fail "output despite --namespace"
 expect_rc 2 "$SCMPLOG" merge --k8s-api v2 "$P/a.json"
 
 # -o never follows a symlink, and a failed write keeps the old file.

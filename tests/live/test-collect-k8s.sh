@@ -58,4 +58,5 @@ y=$TMP/out/shop_web-7d9f_nginx.yaml
 contains "$y" "kind: SeccompProfile"
 contains "$y" "name: shop-web-7d9f-nginx"
 contains "$y" "sysinfo"
+k8s_check "$y"
 audit_check

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# systemd applies `-f systemd` output: systemd (this machine's, 252) runs as
+# PID 1 in a podman container (runc) whose root is an overlay of the host's /,
+# and starts services with the drop-in as written.  The profile is learned
+# from /bin/sleep (scmplog run), plus write: under it sleep runs with no_new_privs and
+# systemd's filters, and mkdir(2) is refused with EPERM; the same lines without
+# the [Service] header (the old output) leave the service unconfined, and
+# mkdir succeeds.
+. "$(dirname "$0")/lib.sh"
+command -v podman >/dev/null || skip "no podman"
+command -v runc >/dev/null || skip "no runc"
+[ -x /lib/systemd/systemd ] || skip "no /lib/systemd/systemd"
+R=$TMP/root
+name=scmplog-dropin-$$
+cleanup() {
+	local rc=$?
+	podman rm -f "$name" >/dev/null 2>&1
+	mountpoint -q "$R/merged" && umount "$R/merged"
+	rm -rf "$TMP"
+	exit $rc
+}
+trap cleanup EXIT
+
+expect_rc 0 "$SCMPLOG" run -q -o "$TMP/sleep.json" -- /bin/sleep 0.1
+# and write(2), for mkdir's error message
+printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["write"], "action": "SCMP_ACT_ALLOW"}]}\n' >"$TMP/write.json"
+expect_rc 0 "$SCMPLOG" merge -q -f systemd -o "$TMP/sleep.conf" "$TMP/sleep.json" "$TMP/write.json"
+grep -qx 'SystemCallFilter=.*mkdir.*' "$TMP/sleep.conf" && fail "sleep's profile allows mkdir"
+
+mkdir -p "$R/upper" "$R/work" "$R/merged"
+mount -t overlay overlay -o "lowerdir=/,upperdir=$R/upper,workdir=$R/work" "$R/merged" ||
+	skip "cannot mount an overlay of /"
+U=$R/merged/etc/systemd/system
+for u in new old; do
+	mkdir -p "$U/$u-sleep.service.d" "$U/$u-mkdir.service.d"
+	printf '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 1000\n' >"$U/$u-sleep.service"
+	printf '[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/mkdir /run/proof-%%N\nStandardError=file:/run/%%N.err\n' \
+		>"$U/$u-mkdir.service"
+done
+for s in sleep mkdir; do
+	cp "$TMP/sleep.conf" "$U/new-$s.service.d/scmplog.conf"
+	grep -vx '\[Service\]' "$TMP/sleep.conf" >"$U/old-$s.service.d/scmplog.conf"
+done
+# --ulimit: podman's default nofile exceeds this host's hard limit; the tmpfs
+# mounts without copy-up: the host's /tmp and /run are not the container's
+podman run -d --name "$name" --runtime runc --systemd=always \
+	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+	--mount type=tmpfs,destination=/tmp,notmpcopyup --mount type=tmpfs,destination=/run,notmpcopyup \
+	--rootfs "$R/merged" /lib/systemd/systemd --unit=new-sleep.service >"$TMP/podman.out" 2>&1 ||
+	{ cat "$TMP/podman.out"; fail "cannot start systemd in a container"; }
+in_c() { podman exec "$name" "$@"; }
+for _ in $(seq 300); do
+	[ "$(in_c systemctl is-active new-sleep.service 2>/dev/null)" = active ] && break
+	sleep 0.1
+done
+in_c systemctl start old-sleep.service || fail "old-sleep.service did not start"
+in_c systemctl start old-mkdir.service || fail "old-mkdir.service failed: mkdir without a filter"
+in_c systemctl start new-mkdir.service && fail "new-mkdir.service succeeded: the drop-in was not applied"
+status() { # status UNIT: its main process's /proc status lines
+	local pid
+	pid=$(in_c systemctl show -p MainPID --value "$1")
+	[ -n "$pid" ] && [ "$pid" != 0 ] || { in_c systemctl status --no-pager "$1"; fail "$1 is not running"; }
+	in_c grep -E '^(NoNewPrivs|Seccomp|Seccomp_filters):' "/proc/$pid/status" >"$TMP/$1.status"
+}
+status new-sleep.service
+status old-sleep.service
+contains "$TMP/new-sleep.service.status" "NoNewPrivs:	1"
+contains "$TMP/old-sleep.service.status" "NoNewPrivs:	0"
+# podman's own filter is one; systemd adds its own (one per architecture)
+nf=$(awk '$1 == "Seccomp_filters:" { print $2 }' "$TMP/new-sleep.service.status")
+of=$(awk '$1 == "Seccomp_filters:" { print $2 }' "$TMP/old-sleep.service.status")
+[ "$nf" -gt "$of" ] || fail "new-sleep has $nf seccomp filters, old-sleep $of: systemd installed none"
+in_c cat /run/new-mkdir.err >"$TMP/new-mkdir.err"
+contains "$TMP/new-mkdir.err" "Operation not permitted"
+in_c test -d /run/proof-old-mkdir || fail "old-mkdir made no directory"
+in_c test -d /run/proof-new-mkdir && fail "new-mkdir made its directory"
+audit_check
