@@ -23,6 +23,7 @@ sudo scmplog run --allow-known old.json -o ls.json -- ls -l /	run: root, the ker
 sudo scmplog run --merge profiles/app.json -o new.json -- ./run-tests	run: root, the kernel's audit stream
 sudo scmplog run --allow-known app.json -o app.json -- ./app --selftest	run: root, the kernel's audit stream
 scmplog run --merge profiles/app.json	run: root, the kernel's audit stream (a fragment in the text)
+scmplog run -- dd ... count=20000	run: root, the kernel's audit stream (a benchmark's command, abridged)
 sudo scmplog exec --profile ls.json -- ls /	exec: enforces on this kernel
 sudo scmplog exec --profile ls.json --log-denied -- ls -l /	exec: enforces on this kernel (fails by design)
 sudo scmplog exec --profile reviewed.json -- ls -l /	exec: enforces on this kernel
