@@ -24,7 +24,7 @@ struct cli_filter {
 	uint64_t since_ms, until_ms; /* epoch milliseconds */
 };
 
-enum cli_group_by { GROUP_NONE, GROUP_EXE, GROUP_COMM, GROUP_HOST, GROUP_EXPLAIN };
+enum cli_group_by { GROUP_NONE, GROUP_EXE, GROUP_COMM, GROUP_HOST, GROUP_ARCH, GROUP_EXPLAIN };
 
 /* What one scanner (one file, or one chunk of a file) counted. */
 struct cli_input_part {

@@ -6,11 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli-learn.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "lib/util.h"
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
+#include "scmplog/arch.h"
 #include "scmplog/output.h"
 
 void cli_profile_out_init(struct cli_profile_out *o)
@@ -321,6 +323,70 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 		write_error(o, what, r);
 	}
 	return r;
+}
+
+void cli_arch_list(const uint32_t *v, size_t n, char *buf, size_t size)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < size; i++) {
+		const scl_arch_info *a = scl_arch_by_token(v[i]);
+		int k = snprintf(buf + off, size - off, "%s%s", i ? ", " : "", a ? a->name : "?");
+
+		if (k < 0)
+			break;
+		off += (size_t)k;
+	}
+}
+
+bool cli_profile_mixed(const scl_profile *p)
+{
+	bool le = false, be = false;
+
+	for (size_t i = 0; i < scl_profile_arch_count(p); i++) {
+		if (scl_arch_little_endian(scl_profile_arch_at(p, i)))
+			le = true;
+		else
+			be = true;
+	}
+	return le && be;
+}
+
+int cli_profile_narrow(scl_profile *p, uint32_t target, const char *what)
+{
+	_cleanup_free_ uint32_t *removed = NULL, *kept = NULL;
+	const scl_arch_info *t = scl_arch_by_token(target);
+	bool had_map = scl_profile_has_arch_map(p);
+	char rlist[512], klist[256];
+	size_t n_removed = 0, n_kept = 0;
+	uint32_t other = 0;
+
+	if (scl_profile_narrow_arches(p, target, &removed, &n_removed) < 0 ||
+	    scl_profile_arches(p, &kept, &n_kept) < 0) {
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	if (n_removed == 0)
+		return 0;
+	cli_arch_list(removed, n_removed, rlist, sizeof(rlist));
+	cli_arch_list(kept, n_kept, klist, sizeof(klist));
+	for (size_t i = 0; i < n_removed && !other; i++)
+		if (scl_arch_little_endian(removed[i]) != scl_arch_little_endian(target))
+			other = cli_native_of(removed[i], 1);
+	if (had_map) {
+		if (!cli_quiet)
+			log_info("%s: of its archMap, the entry for %s (%s), as Docker and Podman take it on %s; "
+				 "left out: %s (--arch ARCH for another machine's)",
+				 what, t->name, n_kept ? klist : "none: the runtime's native architecture", t->name,
+				 rlist);
+		return 0;
+	}
+	log_warn("%s: left out %s: a seccomp filter holds one byte order, and this profile is for %s (%s-endian); "
+		 "--arch %s for theirs",
+		 what, rlist, t->name, scl_arch_little_endian(target) ? "little" : "big",
+		 scl_arch_by_token(other ? other : removed[0])->name);
+	return 0;
 }
 
 static int stats_cb(FILE *f, void *userdata)

@@ -105,6 +105,20 @@ int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p);
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p);
 
+/*
+ * One byte order per profile: narrow p for a filter on a `target` machine
+ * (scl_profile_narrow_arches()) and say what was left out, naming the
+ * profile with `what` (e.g. "'x.json'"): an archMap narrowed to target's
+ * entry, as Docker takes it, is said unless cli_quiet; architectures of
+ * the other byte order left out of a plain list are warned about, with the
+ * --arch that writes their profile.  Returns 0 or -ENOMEM (logged).
+ */
+int cli_profile_narrow(scl_profile *p, uint32_t target, const char *what);
+/* True if p's architectures are of both byte orders. */
+bool cli_profile_mixed(const scl_profile *p);
+/* "x86_64, x86, x32" into buf. */
+void cli_arch_list(const uint32_t *v, size_t n, char *buf, size_t size);
+
 /* Write the per-syscall statistics (scl_profile_write_stats()) to path ("-": stdout). */
 int cli_profile_write_stats(const char *path, const scl_profile *p);
 
