@@ -353,7 +353,7 @@ bool cli_profile_mixed(const scl_profile *p)
 	return le && be;
 }
 
-int cli_profile_narrow(scl_profile *p, uint32_t target, const char *what)
+int cli_profile_narrow(scl_profile *p, uint32_t target, const char *what, bool hint_arch)
 {
 	_cleanup_free_ uint32_t *removed = NULL, *kept = NULL;
 	const scl_arch_info *t = scl_arch_by_token(target);
@@ -377,16 +377,30 @@ int cli_profile_narrow(scl_profile *p, uint32_t target, const char *what)
 	if (had_map) {
 		if (!cli_quiet)
 			log_info("%s: of its archMap, the entry for %s (%s), as Docker and Podman take it on %s; "
-				 "left out: %s (--arch ARCH for another machine's)",
+				 "left out: %s%s",
 				 what, t->name, n_kept ? klist : "none: the runtime's native architecture", t->name,
-				 rlist);
+				 rlist, hint_arch ? " (--arch ARCH for another machine's)" : "");
 		return 0;
 	}
-	log_warn("%s: left out %s: a seccomp filter holds one byte order, and this profile is for %s (%s-endian); "
-		 "--arch %s for theirs",
+	log_warn("%s: left out %s: a seccomp filter holds one byte order, and this profile is for %s (%s-endian)%s%s%s",
 		 what, rlist, t->name, scl_arch_little_endian(target) ? "little" : "big",
-		 scl_arch_by_token(other ? other : removed[0])->name);
+		 hint_arch ? "; --arch " : "", hint_arch ? scl_arch_by_token(other ? other : removed[0])->name : "",
+		 hint_arch ? " for theirs" : "");
 	return 0;
+}
+
+int cli_profile_narrow_native(scl_profile *p, const char *path, bool mixed_only)
+{
+	uint32_t native = scl_arch_native();
+	bool foreign = scl_profile_has_arch_map(p) || cli_profile_mixed(p);
+	char what[4200];
+
+	for (size_t i = 0; i < scl_profile_arch_count(p) && !foreign && !mixed_only; i++)
+		foreign = scl_arch_little_endian(scl_profile_arch_at(p, i)) != scl_arch_little_endian(native);
+	if (!foreign)
+		return 0;
+	snprintf(what, sizeof(what), "'%s'", display(path));
+	return cli_profile_narrow(p, native, what, false);
 }
 
 static int stats_cb(FILE *f, void *userdata)

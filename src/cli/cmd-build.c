@@ -361,7 +361,7 @@ static int narrow_base(scl_profile *p, uint32_t target, const char *merge)
 	char what[4200];
 
 	snprintf(what, sizeof(what), "'%s' (--merge)", merge);
-	return cli_profile_narrow(p, target, what);
+	return cli_profile_narrow(p, target, what, true);
 }
 
 int cmd_build(int argc, char **argv)

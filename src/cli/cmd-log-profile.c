@@ -171,7 +171,7 @@ int cmd_log_profile(int argc, char **argv)
 		char what[4200];
 
 		snprintf(what, sizeof(what), "'%s'", !strcmp(known_path, "-") ? "stdin" : known_path);
-		if (cli_profile_narrow(known, scl_arch_native(), what) < 0)
+		if (cli_profile_narrow(known, scl_arch_native(), what, true) < 0)
 			goto out;
 	}
 

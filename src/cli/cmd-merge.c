@@ -153,7 +153,7 @@ int cmd_merge(int argc, char **argv)
 		char what[4200];
 
 		snprintf(what, sizeof(what), "'%s'", !strcmp(argv[optind + (int)i], "-") ? "stdin" : argv[optind + (int)i]);
-		if (scl_profile_has_arch_map(ps[i]) && cli_profile_narrow(ps[i], target, what) < 0)
+		if (scl_profile_has_arch_map(ps[i]) && cli_profile_narrow(ps[i], target, what, true) < 0)
 			goto out;
 		for (size_t k = 0; k < scl_profile_arch_count(ps[i]); k++) {
 			if (scl_arch_little_endian(scl_profile_arch_at(ps[i], k)))
@@ -166,7 +166,7 @@ int cmd_merge(int argc, char **argv)
 		char what[4200];
 
 		snprintf(what, sizeof(what), "'%s'", !strcmp(argv[optind + (int)i], "-") ? "stdin" : argv[optind + (int)i]);
-		if (cli_profile_narrow(ps[i], target, what) < 0)
+		if (cli_profile_narrow(ps[i], target, what, true) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < n_ps; i++) {

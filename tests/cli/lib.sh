@@ -17,6 +17,12 @@ check_loads() {
 	[ -x "$LOAD_PROFILE" ] || fail "load-profile helper missing ($LOAD_PROFILE): make build/tests/load-profile"
 	out=$("$LOAD_PROFILE" -q "$@" 2>&1) || { echo "$out"; fail "a profile does not load: $*"; }
 }
+# check_tree_loads DIR: every OCI profile under DIR loads (what collect wrote in the background)
+check_tree_loads() {
+	local files
+	mapfile -d '' files < <(find "$1" -type f -name '*.json' -print0)
+	[ "${#files[@]}" -eq 0 ] || check_loads --if-oci "${files[@]}"
+}
 # load_written ARGS...: check the profiles of the scmplog command ARGS
 load_written() {
 	local is_scl=0 a prev= f
