@@ -123,7 +123,7 @@ int cmd_merge(int argc, char **argv)
 		goto out;
 	}
 
-	ps = calloc((size_t)(argc - optind), sizeof(*ps));
+	ps = calloc((size_t)(argc - optind), sizeof(scl_profile *));
 	if (!ps) {
 		log_error("out of memory");
 		goto out;
