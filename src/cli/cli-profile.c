@@ -240,6 +240,17 @@ static int report_losses(const struct cli_profile_out *o, const scl_profile *p)
 		return r;
 	for (char **s = w; !cli_quiet && *s; s++)
 		log_warn("%s format: %s", scl_format_name(o->format), *s);
+	/*
+	 * runc 1.1.5 (Debian 12's, under its Docker too) does not know the name
+	 * SCMP_ARCH_RISCV64: "not a valid arch for seccomp", the whole profile
+	 * refused (tests/live/test-docker-flow.sh).  Alone it is a riscv64
+	 * machine's, whose runc must know it.
+	 */
+	if (o->format != SCL_FORMAT_SYSTEMD && scl_profile_has_arch(p, SCL_ARCH_RISCV64) &&
+	    scl_profile_arch_count(p) > 1)
+		log_warn("the profile lists riscv64 beside other architectures: runc 1.1.5 (Debian 12's, also under "
+			 "its Docker) refuses it (\"not a valid arch for seccomp\"); a riscv64 profile of its own "
+			 "(build --split-by arch) is a riscv64 machine's");
 	return 0;
 }
 

@@ -95,4 +95,12 @@ lacks both.json '"SCMP_ARCH_S390X"'
 in_docker both.json echo ok || { cat d.err; fail "Docker refused build's profile of mixed records"; }
 expect_rc 0 "$SCMPLOG" build -q --default-action log --arch s390x --exe /arch/s390x -o s390x.json "$DATA/arch-names.log"
 in_docker s390x.json echo ok && fail "Docker loaded an s390x-only profile on x86_64"
+# riscv64 beside other architectures: the name runc 1.1.5 does not know (what
+# build's and merge's warning says)
+printf '{"defaultAction":"SCMP_ACT_LOG","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_RISCV64"],"syscalls":[]}\n' >riscv.json
+if in_docker riscv.json echo ok; then
+	echo "NOTE: this runc knows SCMP_ARCH_RISCV64: scmplog's warning about riscv64 beside other architectures is outdated here"
+else
+	grep -q "SCMP_ARCH_RISCV64 is not a valid arch for seccomp" d.err || fail "riscv64 refused for another reason: $(cat d.err)"
+fi
 audit_check
