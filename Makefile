@@ -133,6 +133,14 @@ $(SMALL_BIN): $(filter-out %/cmd-collect.o,$(CLI_OBJ)) $(BUILD)/tests/cmd-collec
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(DEP_LIBS)
 
+# Tests only: loads OCI profiles with libseccomp as runc and Docker do; every
+# profile the CLI tests write goes through it (tests/cli/lib.sh).
+LOAD_BIN := $(BUILD)/tests/load-profile
+$(LOAD_BIN): tests/cli/load-profile.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(DEP_LIBS)
+
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
@@ -157,11 +165,11 @@ check-unit: $(UNIT_BIN) $(BIN)
 	@set -e; for t in $(UNIT_BIN); do \
 		echo "== $$t"; SCL_TEST_DATA=tests/data CK_DEFAULT_TIMEOUT=60 $$t; done
 
-check-cli: $(BIN) $(SMALL_BIN)
-	@SCMPLOG=$(abspath $(BIN)) SCMPLOG_SMALL_LIMITS=$(abspath $(SMALL_BIN)) bash tests/cli/run.sh
+check-cli: $(BIN) $(SMALL_BIN) $(LOAD_BIN)
+	@SCMPLOG=$(abspath $(BIN)) SCMPLOG_SMALL_LIMITS=$(abspath $(SMALL_BIN)) LOAD_PROFILE=$(abspath $(LOAD_BIN)) bash tests/cli/run.sh
 
-check-live: $(BIN) $(SMALL_BIN)
-	@SCMPLOG=$(abspath $(BIN)) SCMPLOG_SMALL_LIMITS=$(abspath $(SMALL_BIN)) bash tests/live/run.sh
+check-live: $(BIN) $(SMALL_BIN) $(LOAD_BIN)
+	@SCMPLOG=$(abspath $(BIN)) SCMPLOG_SMALL_LIMITS=$(abspath $(SMALL_BIN)) LOAD_PROFILE=$(abspath $(LOAD_BIN)) bash tests/live/run.sh
 
 # The CI recipe's steps on tests/demo's vulnerable service: learn, gate,
 # enforce, attack.  Root and the real kernel; skipped loudly (77) otherwise.

@@ -7,7 +7,7 @@
 set -eu
 pkgs="gcc make pkg-config libseccomp-dev libaudit-dev libjson-c-dev libsystemd-dev zlib1g-dev check
 gcc-multilib strace python3 python3-yaml git busybox-static runc golang-github-containers-common systemd-journal-remote
-tmux auditd podman iproute2 valgrind clang-tidy cppcheck jq"
+tmux auditd podman docker.io iproute2 valgrind clang-tidy cppcheck jq"
 for a in "$@"; do
 	case $a in
 	--bench) pkgs="$pkgs hyperfine bpftrace valgrind time" ;;

@@ -2,6 +2,7 @@
 #ifndef SCMPLOG_ARCH_H
 #define SCMPLOG_ARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,7 +18,19 @@
 #define SCL_ARCH_X32 0x4000003eU
 #define SCL_ARCH_AARCH64 0xc00000b7U
 #define SCL_ARCH_ARM 0x40000028U
+#define SCL_ARCH_RISCV64 0xc00000f3U
 #define SCL_X32_SYSCALL_BIT 0x40000000U
+
+/*
+ * Byte order: AUDIT_ARCH_* tokens of little-endian architectures carry
+ * __AUDIT_ARCH_LE (0x40000000).  One seccomp filter holds architectures of
+ * one byte order (libseccomp refuses the other with EDOM).
+ */
+#define SCL_ARCH_LE_BIT 0x40000000U
+static inline bool scl_arch_little_endian(uint32_t token)
+{
+	return (token & SCL_ARCH_LE_BIT) != 0;
+}
 
 typedef struct scl_arch_info {
 	uint32_t token;

@@ -132,8 +132,31 @@ int scl_profile_action_parse(const char *s, size_t n, uint32_t *ret);
  * -EAFNOSUPPORT if scl_arch_by_token() does not know it.
  */
 int scl_profile_add_arch(scl_profile *p, uint32_t token);
-/* Remove every architecture (syscall restrictions are kept). */
+/* Remove every architecture and the archMap (syscall restrictions are kept). */
 void scl_profile_clear_arches(scl_profile *p);
+/*
+ * An archMap entry (Docker, containers/common): the architectures a filter
+ * needs on an `arch` machine.  Adds arch and subs[] as scl_profile_add_arch()
+ * does and remembers the entry for scl_profile_narrow_arches(); a second
+ * entry for arch adds to the first.  -EAFNOSUPPORT if a token is unknown
+ * (nothing added), -ENOMEM.
+ */
+int scl_profile_add_arch_map(scl_profile *p, uint32_t arch, const uint32_t *subs, size_t n_subs);
+/* True if an archMap was added (and not narrowed or cleared since). */
+bool scl_profile_has_arch_map(const scl_profile *p);
+/*
+ * One seccomp filter holds architectures of one byte order (libseccomp's
+ * seccomp_arch_add() fails with EDOM for the other: db_col_db_add()), so a
+ * profile is for the machines of one.  Narrow p to what a filter on a
+ * `target` machine holds: with an archMap, as Docker does, the entry of
+ * target (nothing when the map has none), and of the other architectures,
+ * those no map entry names and of target's byte order; without an archMap,
+ * the architectures of target's byte order.  The archMap is dropped.
+ * Syscalls and their restrictions are kept.  *ret_removed gets the removed
+ * architectures in insertion order (malloc'd; NULL when *ret_n is 0).
+ * -ENOMEM (p unchanged).
+ */
+int scl_profile_narrow_arches(scl_profile *p, uint32_t target, uint32_t **ret_removed, size_t *ret_n);
 /* The architectures as added (insertion order, no duplicates, no sub-arches added). */
 size_t scl_profile_arch_count(const scl_profile *p);
 /* The i-th architecture as added; 0 if i is out of range. */
@@ -202,7 +225,7 @@ const scl_profile_rule *scl_profile_rule_at(const scl_profile *p, size_t i);
 bool scl_profile_rule_equal(const scl_profile_rule *a, const scl_profile_rule *b);
 
 /*
- * Union of src into dst: architectures added; syscalls added with records
+ * Union of src into dst: architectures (and archMap entries) added; syscalls added with records
  * and runs summed (saturating) and restrictions united (unrestricted wins);
  * src's rules appended unless dst has an equal one.  dst keeps its default
  * action.  On failure (-ENOMEM) dst may hold part of src.

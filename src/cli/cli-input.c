@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "cli/cli-input.h"
+#include "cli/cli-learn.h"
 #include "cli/cli.h"
 #include "scmplog/arch.h"
 #include "scmplog/journal.h"
@@ -342,6 +344,15 @@ static size_t group_key(const struct cli_input *in, const scl_record *rec, char 
 			return 0;
 		memcpy(buf, rec->host.p, rec->host.n);
 		return rec->host.n;
+	case GROUP_ARCH: {
+		/* the machine's: a compat record is its 64-bit parent's, x32 numbers come as x86_64 */
+		const scl_arch_info *a = scl_arch_by_token(cli_native_of(rec->arch, rec->compat));
+
+		if (!a)
+			return 0;
+		n = snprintf(buf, size, "%s", a->name);
+		return n > 0 && (size_t)n < size ? (size_t)n : 0;
+	}
 	case GROUP_EXPLAIN:
 		/* "exe\0comm" */
 		n = 0;

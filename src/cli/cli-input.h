@@ -31,7 +31,7 @@ struct cli_counts {
 	uint64_t arch_assumed, code_undefined, time_local, time_ambiguous;
 };
 
-enum cli_group_by { GROUP_NONE, GROUP_EXE, GROUP_COMM, GROUP_HOST, GROUP_EXPLAIN };
+enum cli_group_by { GROUP_NONE, GROUP_EXE, GROUP_COMM, GROUP_HOST, GROUP_ARCH, GROUP_EXPLAIN };
 
 /* What one scanner (one file, or one chunk of a file) counted. */
 struct cli_input_part {

@@ -7,11 +7,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli-learn.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "lib/util.h"
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
+#include "scmplog/arch.h"
 #include "scmplog/output.h"
 
 void cli_profile_out_init(struct cli_profile_out *o)
@@ -228,6 +230,17 @@ static int report_losses(const struct cli_profile_out *o, const scl_profile *p)
 		return r;
 	for (char **s = w; !cli_quiet && *s; s++)
 		log_warn("%s format: %s", scl_format_name(o->format), *s);
+	/*
+	 * runc 1.1.5 (Debian 12's, under its Docker too) does not know the name
+	 * SCMP_ARCH_RISCV64: "not a valid arch for seccomp", the whole profile
+	 * refused (tests/live/test-docker-flow.sh).  Alone it is a riscv64
+	 * machine's, whose runc must know it.
+	 */
+	if (o->format != SCL_FORMAT_SYSTEMD && scl_profile_has_arch(p, SCL_ARCH_RISCV64) &&
+	    scl_profile_arch_count(p) > 1)
+		log_warn("the profile lists riscv64 beside other architectures: runc 1.1.5 (Debian 12's, also under "
+			 "its Docker) refuses it (\"not a valid arch for seccomp\"); a riscv64 profile of its own "
+			 "(build --split-by arch) is a riscv64 machine's");
 	return 0;
 }
 
@@ -420,6 +433,84 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 		write_error(o, what, r);
 	}
 	return r;
+}
+
+void cli_arch_list(const uint32_t *v, size_t n, char *buf, size_t size)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < size; i++) {
+		const scl_arch_info *a = scl_arch_by_token(v[i]);
+		int k = snprintf(buf + off, size - off, "%s%s", i ? ", " : "", a ? a->name : "?");
+
+		if (k < 0)
+			break;
+		off += (size_t)k;
+	}
+}
+
+bool cli_profile_mixed(const scl_profile *p)
+{
+	bool le = false, be = false;
+
+	for (size_t i = 0; i < scl_profile_arch_count(p); i++) {
+		if (scl_arch_little_endian(scl_profile_arch_at(p, i)))
+			le = true;
+		else
+			be = true;
+	}
+	return le && be;
+}
+
+int cli_profile_narrow(scl_profile *p, uint32_t target, const char *what, bool hint_arch)
+{
+	_cleanup_free_ uint32_t *removed = NULL, *kept = NULL;
+	const scl_arch_info *t = scl_arch_by_token(target);
+	bool had_map = scl_profile_has_arch_map(p);
+	char rlist[512], klist[256];
+	size_t n_removed = 0, n_kept = 0;
+	uint32_t other = 0;
+
+	if (scl_profile_narrow_arches(p, target, &removed, &n_removed) < 0 ||
+	    scl_profile_arches(p, &kept, &n_kept) < 0) {
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	if (n_removed == 0)
+		return 0;
+	cli_arch_list(removed, n_removed, rlist, sizeof(rlist));
+	cli_arch_list(kept, n_kept, klist, sizeof(klist));
+	for (size_t i = 0; i < n_removed && !other; i++)
+		if (scl_arch_little_endian(removed[i]) != scl_arch_little_endian(target))
+			other = cli_native_of(removed[i], 1);
+	if (had_map) {
+		if (!cli_quiet)
+			log_info("%s: of its archMap, the entry for %s (%s), as Docker and Podman take it on %s; "
+				 "left out: %s%s",
+				 what, t->name, n_kept ? klist : "none: the runtime's native architecture", t->name,
+				 rlist, hint_arch ? " (--arch ARCH for another machine's)" : "");
+		return 0;
+	}
+	log_warn("%s: left out %s: a seccomp filter holds one byte order, and this profile is for %s (%s-endian)%s%s%s",
+		 what, rlist, t->name, scl_arch_little_endian(target) ? "little" : "big",
+		 hint_arch ? "; --arch " : "", hint_arch ? scl_arch_by_token(other ? other : removed[0])->name : "",
+		 hint_arch ? " for theirs" : "");
+	return 0;
+}
+
+int cli_profile_narrow_native(scl_profile *p, const char *path, bool mixed_only)
+{
+	uint32_t native = scl_arch_native();
+	bool foreign = scl_profile_has_arch_map(p) || cli_profile_mixed(p);
+	char what[4200];
+
+	for (size_t i = 0; i < scl_profile_arch_count(p) && !foreign && !mixed_only; i++)
+		foreign = scl_arch_little_endian(scl_profile_arch_at(p, i)) != scl_arch_little_endian(native);
+	if (!foreign)
+		return 0;
+	snprintf(what, sizeof(what), "'%s'", display(path));
+	return cli_profile_narrow(p, native, what, false);
 }
 
 /* Identity of a path: the file's, or, for one that does not exist, its directory's and its name. */

@@ -126,4 +126,27 @@ int cli_profile_write_with_stats(const struct cli_profile_out *o, const scl_prof
  */
 int cli_refuse_same_file(const char *out, const char *out_what, const char *in, const char *in_what);
 
+/*
+ * One byte order per profile: narrow p for a filter on a `target` machine
+ * (scl_profile_narrow_arches()) and say what was left out, naming the
+ * profile with `what` (e.g. "'x.json'"): an archMap narrowed to target's
+ * entry, as Docker takes it, is said unless cli_quiet; architectures of
+ * the other byte order left out of a plain list are warned about, with
+ * (if hint_arch) the --arch that writes their profile.  Returns 0 or
+ * -ENOMEM (logged).
+ */
+int cli_profile_narrow(scl_profile *p, uint32_t target, const char *what, bool hint_arch);
+/*
+ * The same for a profile read from path ("-": stdin), for this machine:
+ * narrowed when it has an archMap or lists both byte orders, and, unless
+ * mixed_only, when it lists an architecture of the other byte order (run
+ * learns this machine's records only; collect's --split-by host profiles may
+ * be another machine's).
+ */
+int cli_profile_narrow_native(scl_profile *p, const char *path, bool mixed_only);
+/* True if p's architectures are of both byte orders. */
+bool cli_profile_mixed(const scl_profile *p);
+/* "x86_64, x86, x32" into buf. */
+void cli_arch_list(const uint32_t *v, size_t n, char *buf, size_t size);
+
 #endif

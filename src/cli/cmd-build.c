@@ -30,13 +30,14 @@ static void help(void)
 	       "Output:\n"
 	       CLI_PROFILE_OUT_HELP
 	       CLI_PROFILE_ACTION_HELP
-	       "      --arch ARCH          list ARCH (and its sub-architectures); repeatable\n"
-	       "                           (default: the architectures seen in the records)\n"
+	       "      --arch ARCH          list ARCH (and its sub-architectures); repeatable, of one\n"
+	       "                           byte order (default: the architectures seen in the records)\n"
 	       "      --merge PROFILE      start from an existing profile (incremental learning)\n"
 	       "      --stats FILE         write per-syscall record and run counts to FILE; with\n"
 	       "                           --merge, an existing FILE's counts are added to\n"
 	       "      --include-denied     also allow syscalls that an enforcing profile denied\n"
-	       "      --split-by KEY       one profile per exe, comm or host, written to --out-dir\n"
+	       "      --split-by KEY       one profile per exe, comm, host or arch (the machine's\n"
+	       "                           architecture), written to --out-dir\n"
 	       "      --out-dir DIR        directory for --split-by profiles (NAME.json, sanitised)\n"
 	       "      --allow-empty        write a profile even when no record was found\n"
 	       "      --strict             fail, writing nothing, on the first malformed record, lost\n"
@@ -47,6 +48,10 @@ static void help(void)
 	       "                           form (key=value)), the first few in full\n"
 	       "  -h, --help               this text\n\n"
 	       "%s\n"
+	       "One seccomp filter holds architectures of one byte order: records of both (a\n"
+	       "central log of x86_64 and s390x machines) give the profile of this machine's\n"
+	       "byte order, or --arch's; the others are left out and counted (--split-by arch\n"
+	       "writes one profile per machine architecture).\n\n"
 	       "Exit status: 0 success; 1 error, no records, or (--strict) anything skipped; 2 usage.\n",
 	       CLI_FILTER_HELP);
 }
@@ -207,6 +212,129 @@ static int warn_unseen_arches(const uint32_t *arches, size_t n_arches, const scl
 	return 0;
 }
 
+struct arch_count {
+	uint32_t arch;
+	uint64_t records;
+};
+
+static int cmp_arch_count(const void *a, const void *b)
+{
+	return strcmp(scl_arch_by_token(((const struct arch_count *)a)->arch)->name,
+		      scl_arch_by_token(((const struct arch_count *)b)->arch)->name);
+}
+
+/* Does the entry go into a profile (a logged syscall, or a denial with --include-denied)? */
+static bool used_entry(const scl_learn_entry *e, bool include_denied)
+{
+	return e->key.action == SCL_ACT_LOG || (include_denied && e->key.action != SCL_ACT_ALLOW);
+}
+
+/*
+ * The machine a profile is for: --arch's; else, when its records and the
+ * --merge profile hold one byte order, the machine with the most records
+ * of it (or the --merge profile's first architecture); else this one.
+ * *ret_why says how it was chosen, for the warning.
+ */
+static uint32_t pick_target(const scl_learn_entry *e, size_t n, bool include_denied, const uint32_t *arches,
+			    size_t n_arches, const scl_profile *base, const char **ret_why)
+{
+	struct arch_count per[32];
+	size_t n_per = 0;
+	uint64_t best = 0;
+	uint32_t native = scl_arch_native(), top = 0;
+	bool le = false, be = false;
+
+	*ret_why = "--arch";
+	if (n_arches)
+		return arches[0];
+	*ret_why = "this machine";
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a = cli_native_of(e[i].key.arch, e[i].key.compat);
+		size_t j;
+
+		if (!used_entry(&e[i], include_denied) || !scl_arch_by_token(a))
+			continue;
+		*(scl_arch_little_endian(a) ? &le : &be) = true;
+		for (j = 0; j < n_per && per[j].arch != a; j++)
+			;
+		if (j == n_per && n_per < ELEMENTSOF(per))
+			per[n_per++] = (struct arch_count){ a, 0 };
+		if (j < n_per)
+			per[j].records += e[i].count;
+	}
+	for (size_t j = 0; j < n_per; j++)
+		if (per[j].records > best) {
+			best = per[j].records;
+			top = per[j].arch;
+		}
+	for (size_t i = 0; base && i < scl_profile_arch_count(base); i++) {
+		uint32_t a = scl_profile_arch_at(base, i);
+
+		*(scl_arch_little_endian(a) ? &le : &be) = true;
+		if (!top)
+			top = cli_native_of(a, 1);
+	}
+	if (le == be || scl_arch_little_endian(top) == scl_arch_little_endian(native))
+		return native;
+	*ret_why = "its records";
+	return top;
+}
+
+/*
+ * Leave out the records of the other byte order than target's (one
+ * seccomp filter holds one), counted per architecture and warned about
+ * with the ways to their profile.  Compacts e; returns the new count.
+ * label: NULL, or the --split-by group.
+ */
+static size_t leave_out_other_order(scl_learn_entry *e, size_t n, uint32_t target, const char *why,
+				    bool include_denied, const char *label)
+{
+	struct arch_count out[32];
+	size_t k = 0, n_out = 0;
+	uint32_t other = 0;
+	char list[1024];
+	size_t off = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a = e[i].key.arch;
+		size_t j;
+
+		if (!used_entry(&e[i], include_denied) || !scl_arch_by_token(a) ||
+		    scl_arch_little_endian(a) == scl_arch_little_endian(target)) {
+			e[k++] = e[i];
+			continue;
+		}
+		for (j = 0; j < n_out && out[j].arch != a; j++)
+			;
+		if (j == n_out && n_out < ELEMENTSOF(out))
+			out[n_out++] = (struct arch_count){ a, 0 };
+		if (j < n_out)
+			out[j].records += e[i].count;
+	}
+	if (n_out == 0)
+		return k;
+	for (size_t j = 0, most = 0; j < n_out; j++)
+		if (out[j].records > most) {
+			most = out[j].records;
+			other = out[j].arch;
+		}
+	qsort(out, n_out, sizeof(*out), cmp_arch_count);
+	list[0] = '\0';
+	for (size_t j = 0; j < n_out && off < sizeof(list); j++) {
+		int m = snprintf(list + off, sizeof(list) - off, "%s%llu record%s of %s", j ? ", " : "",
+				 (unsigned long long)out[j].records, out[j].records == 1 ? "" : "s",
+				 scl_arch_by_token(out[j].arch)->name);
+		if (m < 0)
+			break;
+		off += (size_t)m;
+	}
+	log_warn("%s%s%sleft out %s: a seccomp filter holds one byte order, and this profile is for %s "
+		 "(%s-endian, as %s); for theirs: --arch %s, or --split-by arch",
+		 label ? "'" : "", label ? label : "", label ? "': " : "", list, scl_arch_by_token(target)->name,
+		 scl_arch_little_endian(target) ? "little" : "big", why, scl_arch_by_token(cli_native_of(other, 1))->name);
+	return k;
+}
+
 /*
  * build --merge P --stats S: S holds the counts of the runs that made P;
  * they become P's, so that this run's records and run add to them.  A
@@ -227,6 +355,15 @@ static int read_base_stats(const char *path, scl_profile *base)
 	}
 	scl_profile_set_stats_from(base, st);
 	return 0;
+}
+
+/* Narrow the profile merged with --merge's to one byte order, naming that file. */
+static int narrow_base(scl_profile *p, uint32_t target, const char *merge)
+{
+	char what[4200];
+
+	snprintf(what, sizeof(what), "'%s' (--merge)", merge);
+	return cli_profile_narrow(p, target, what, true);
 }
 
 int cmd_build(int argc, char **argv)
@@ -322,8 +459,10 @@ int cmd_build(int argc, char **argv)
 				in.group_by = GROUP_COMM;
 			else if (!strcmp(optarg, "host"))
 				in.group_by = GROUP_HOST;
+			else if (!strcmp(optarg, "arch"))
+				in.group_by = GROUP_ARCH;
 			else {
-				log_error("invalid --split-by '%s': expected exe, comm or host", optarg);
+				log_error("invalid --split-by '%s': expected exe, comm, host or arch", optarg);
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -382,6 +521,14 @@ int cmd_build(int argc, char **argv)
 			goto out;
 		}
 	}
+	for (size_t i = 1; i < n_arches && out.format != SCL_FORMAT_SYSTEMD; i++)
+		if (scl_arch_little_endian(arches[i]) != scl_arch_little_endian(arches[0])) {
+			log_error("--arch %s and --arch %s: a seccomp filter holds architectures of one byte order; "
+				  "build one profile per byte order",
+				  scl_arch_by_token(arches[0])->name, scl_arch_by_token(arches[i])->name);
+			rc = EXIT_USAGE;
+			goto out;
+		}
 	if (merge) {
 		r = cli_profile_read(merge, &base);
 		if (r < 0)
@@ -402,7 +549,11 @@ int cmd_build(int argc, char **argv)
 
 	if (!out_dir) {
 		_cleanup_(scl_profile_freep) scl_profile *p = NULL;
+		const char *why;
+		uint32_t target = pick_target(ent, (size_t)n_ent, b.include_denied, arches, n_arches, base, &why);
 
+		if (out.format != SCL_FORMAT_SYSTEMD)
+			n_ent = (long)leave_out_other_order(ent, (size_t)n_ent, target, why, b.include_denied, NULL);
 		if (scl_profile_new(&p) < 0)
 			goto oom;
 		r = cli_learn_to_profile(&b, ent, (size_t)n_ent, p);
@@ -425,6 +576,9 @@ int cmd_build(int argc, char **argv)
 			if (r < 0)
 				goto fail_r;
 		}
+		if (out.format != SCL_FORMAT_SYSTEMD && !n_arches &&
+		    (scl_profile_has_arch_map(p) || cli_profile_mixed(p)) && narrow_base(p, target, merge) < 0)
+			goto out;
 		if (warn_unseen_arches(arches, n_arches, ent, (size_t)n_ent, b.include_denied, base) < 0)
 			goto oom;
 		r = cli_profile_finish(&out, p, arches, n_arches);
@@ -438,7 +592,7 @@ int cmd_build(int argc, char **argv)
 				 merge ? " (with --merge)" : "");
 	} else {
 		_cleanup_close_ int dfd = -1;
-		size_t start = 0;
+		size_t start = 0, written = 0;
 
 		if (mkdir(out_dir, 0755) < 0 && errno != EEXIST) {
 			log_error("cannot create directory '%s': %m", out_dir);
@@ -478,11 +632,33 @@ int cmd_build(int argc, char **argv)
 			const char *gname = scl_learn_group(in.learn, g, &gn);
 			char fname[SCL_MAX_FILE_NAME + 64];
 
+			const char *why;
+			uint32_t target;
+			size_t kept;
+
 			while (end < (size_t)n_ent && ent[end].key.group == g)
 				end++;
+			target = pick_target(ent + start, end - start, b.include_denied, arches, n_arches, base, &why);
+			kept = end - start;
+			if (out.format != SCL_FORMAT_SYSTEMD) {
+				char label[4 * 256 + 1];
+				size_t ln = 0;
+
+				/* the group as read, bytes outside printable ASCII as \xNN, cut at 256 */
+				for (size_t i = 0; i < gn && i < 256; i++) {
+					unsigned char ch = (unsigned char)gname[i];
+
+					if (ch < 0x20 || ch >= 0x7f || ch == '\\')
+						ln += (size_t)snprintf(label + ln, sizeof(label) - ln, "\\x%02x", ch);
+					else
+						label[ln++] = (char)ch;
+				}
+				label[ln] = '\0';
+				kept = leave_out_other_order(ent + start, end - start, target, why, b.include_denied, label);
+			}
 			if (scl_profile_new(&p) < 0)
 				goto oom;
-			r = cli_learn_to_profile(&b, ent + start, end - start, p);
+			r = cli_learn_to_profile(&b, ent + start, kept, p);
 			if (r < 0)
 				goto fail_r;
 			start = end;
@@ -491,6 +667,9 @@ int cmd_build(int argc, char **argv)
 			scl_profile_mark_run(p);
 			if (base && (r = scl_profile_merge(p, base)) < 0)
 				goto fail_r;
+			if (out.format != SCL_FORMAT_SYSTEMD && !n_arches &&
+			    (scl_profile_has_arch_map(p) || cli_profile_mixed(p)) && narrow_base(p, target, merge) < 0)
+				goto out;
 			r = cli_profile_finish(&out, p, arches, n_arches);
 			if (r < 0)
 				goto fail_r;
@@ -500,11 +679,11 @@ int cmd_build(int argc, char **argv)
 			}
 			if (cli_profile_write_at(&out, dfd, out_dir, fname, p) < 0)
 				goto out;
+			written++;
 		}
 		if (!cli_quiet)
 			log_info("%llu SECCOMP records read (%llu selected), %zu profiles written to '%s'",
-				 (unsigned long long)in.records, (unsigned long long)in.selected,
-				 scl_learn_ngroups(in.learn), out_dir);
+				 (unsigned long long)in.records, (unsigned long long)in.selected, written, out_dir);
 	}
 	if (b.denied && !cli_quiet)
 		log_info("left out %llu denial record%s (see 'scmplog explain', or --include-denied)",

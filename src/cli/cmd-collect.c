@@ -381,7 +381,7 @@ static bool id_wanted(const struct collect *C, const char *id)
  */
 static void load_prev(struct collect *C, struct outfile *f)
 {
-	char fname[SCL_MAX_FILE_NAME + 8], err[256] = "";
+	char fname[SCL_MAX_FILE_NAME + 8], err[256] = "", path[4200];
 	_cleanup_close_ int fd = -1;
 	_cleanup_(scl_strv_freep) char **warnings = NULL;
 	struct stat st;
@@ -409,6 +409,12 @@ static void load_prev(struct collect *C, struct outfile *f)
 	r = scl_profile_read_oci_fd(fd, &f->prev, &warnings, err, sizeof(err));
 	if (r < 0)
 		goto broken;
+	/* one byte order, or it would not load: of an archMap this machine's entry (a --split-by host file may be another machine's) */
+	snprintf(path, sizeof(path), "%s/%s", C->dir, fname);
+	if (cli_profile_narrow_native(f->prev, path, true) < 0) {
+		C->oom = 1;
+		return;
+	}
 	if (cli_verbose)
 		log_info("resuming from '%s/%s' (%zu syscalls)", C->dir, fname, scl_profile_count(f->prev));
 	return;

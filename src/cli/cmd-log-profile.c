@@ -20,8 +20,8 @@ static void help(void)
 	       "allow rules) run silently, everything else is logged.\n\n"
 	       "Options:\n"
 	       "  -a, --arch ARCH          list ARCH and its sub-architectures; repeatable\n"
-	       "                           (default: --allow-known's architectures, else the\n"
-	       "                           native one)\n"
+	       "                           (default: --allow-known's architectures, of an\n"
+	       "                           archMap this machine's entry, else the native one)\n"
 	       "      --allow-known PROFILE\n"
 	       "                           OCI JSON profile whose allowed syscalls are not logged\n"
 	       CLI_PROFILE_OUT_HELP
@@ -171,6 +171,14 @@ int cmd_log_profile(int argc, char **argv)
 	}
 	if (known_path && cli_profile_read(known_path, &known) < 0)
 		goto out;
+	/* its architectures are the default: one machine's (of an archMap, this one's entry), one byte order */
+	if (known && n_arches == 0 && (scl_profile_has_arch_map(known) || cli_profile_mixed(known))) {
+		char what[4200];
+
+		snprintf(what, sizeof(what), "'%s'", !strcmp(known_path, "-") ? "stdin" : known_path);
+		if (cli_profile_narrow(known, scl_arch_native(), what, true) < 0)
+			goto out;
+	}
 
 	r = scl_profile_new(&p);
 	if (r < 0)

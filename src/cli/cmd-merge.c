@@ -7,9 +7,10 @@
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "lib/util.h"
+#include "scmplog/arch.h"
 #include "scmplog/profile.h"
 
-enum { OPT_STATS = 1200, OPT_STATS_IN };
+enum { OPT_STATS = 1200, OPT_STATS_IN, OPT_ARCH };
 
 static void help(void)
 {
@@ -20,9 +21,15 @@ static void help(void)
 	       "The default action is the first profile's unless --default-action or\n"
 	       "--errno is given.  With one PROFILE, merge converts it to another --format.\n"
 	       "'-' reads stdin.\n\n"
+	       "One seccomp filter holds architectures of one byte order, so the result is\n"
+	       "for one kind of machine, this one or --arch's: of an archMap (Docker,\n"
+	       "containers/common) that machine's entry is kept, as Docker takes it; when\n"
+	       "the profiles list architectures of both byte orders, those of the other\n"
+	       "are left out, with a warning.\n\n"
 	       "Options:\n"
 	       CLI_PROFILE_OUT_HELP
 	       CLI_PROFILE_ACTION_HELP
+	       "      --arch ARCH          the machine the profile is for (default: this one)\n"
 	       "      --stats FILE         write per-syscall record and run counts of the union to FILE\n"
 	       "      --stats-in FILE      the counts of the PROFILE in the same position (from\n"
 	       "                           'build --stats'); once per PROFILE, or not at all\n"
@@ -42,11 +49,15 @@ int cmd_merge(int argc, char **argv)
 		CLI_PROFILE_ACTION_LONGOPTS,
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "stats-in", required_argument, NULL, OPT_STATS_IN },
+		{ "arch", required_argument, NULL, OPT_ARCH },
 		{ NULL, 0, NULL, 0 },
 	};
 	_cleanup_(scl_profile_freep) scl_profile *dst = NULL;
 	_cleanup_free_ const char **stats_in = NULL;
-	size_t n_stats_in = 0;
+	_cleanup_free_ scl_profile **ps = NULL;
+	size_t n_stats_in = 0, n_ps = 0;
+	uint32_t target = scl_arch_native();
+	bool has_target = false, le = false, be = false;
 	const char *stats = NULL;
 	struct cli_profile_out out;
 	int c, r, rc = EXIT_RUNTIME;
@@ -72,6 +83,18 @@ int cmd_merge(int argc, char **argv)
 		case OPT_STATS:
 			stats = optarg;
 			break;
+		case OPT_ARCH: {
+			const scl_arch_info *a = scl_arch_by_name(optarg);
+
+			if (!a) {
+				log_error("unknown architecture '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			target = a->token;
+			has_target = true;
+			break;
+		}
 		case OPT_STATS_IN: {
 			const char **v = realloc(stats_in, (n_stats_in + 1) * sizeof(*v));
 			if (!v) {
@@ -111,10 +134,13 @@ int cmd_merge(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-	for (int i = optind; i < argc; i++) {
-		_cleanup_(scl_profile_freep) scl_profile *p = NULL;
-
-		if (cli_profile_read(argv[i], &p) < 0)
+	ps = calloc((size_t)(argc - optind), sizeof(scl_profile *));
+	if (!ps) {
+		log_error("out of memory");
+		goto out;
+	}
+	for (int i = optind; i < argc; i++, n_ps++) {
+		if (cli_profile_read(argv[i], &ps[n_ps]) < 0)
 			goto out;
 		if (n_stats_in) {
 			_cleanup_(scl_profile_freep) scl_profile *st = NULL;
@@ -126,10 +152,40 @@ int cmd_merge(int argc, char **argv)
 				log_error("cannot read statistics '%s': %s", sp, err[0] ? err : strerror(-r));
 				goto out;
 			}
-			scl_profile_set_stats_from(p, st);
+			scl_profile_set_stats_from(ps[n_ps], st);
 		}
+	}
+	/*
+	 * One byte order: an archMap gives the target's entry; plain lists are
+	 * narrowed when --arch names the machine or when, together, they hold
+	 * both byte orders (then this machine's is kept).
+	 */
+	for (size_t i = 0; i < n_ps; i++) {
+		char what[4200];
+
+		snprintf(what, sizeof(what), "'%s'", !strcmp(argv[optind + (int)i], "-") ? "stdin" : argv[optind + (int)i]);
+		if (scl_profile_has_arch_map(ps[i]) && cli_profile_narrow(ps[i], target, what, true) < 0)
+			goto out;
+		for (size_t k = 0; k < scl_profile_arch_count(ps[i]); k++) {
+			if (scl_arch_little_endian(scl_profile_arch_at(ps[i], k)))
+				le = true;
+			else
+				be = true;
+		}
+	}
+	for (size_t i = 0; i < n_ps && (has_target || (le && be)); i++) {
+		char what[4200];
+
+		snprintf(what, sizeof(what), "'%s'", !strcmp(argv[optind + (int)i], "-") ? "stdin" : argv[optind + (int)i]);
+		if (cli_profile_narrow(ps[i], target, what, true) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < n_ps; i++) {
+		scl_profile *p = ps[i];
+		const char *path = argv[optind + (int)i];
+
 		if (!dst) {
-			dst = TAKE_PTR(p);
+			dst = TAKE_PTR(ps[i]);
 			continue;
 		}
 		if (!cli_quiet && !out.has_action &&
@@ -138,11 +194,11 @@ int cmd_merge(int argc, char **argv)
 		      scl_profile_default_errno(p) != scl_profile_default_errno(dst))))
 			log_warn("'%s': default action %s (errno %u) differs from the first profile's, "
 				 "which is kept",
-				 argv[i], scl_profile_action_name(scl_profile_default_action(p)),
+				 path, scl_profile_action_name(scl_profile_default_action(p)),
 				 scl_profile_default_errno(p));
 		r = scl_profile_merge(dst, p);
 		if (r < 0) {
-			log_error("cannot merge '%s': %s", argv[i], strerror(-r));
+			log_error("cannot merge '%s': %s", path, strerror(-r));
 			goto out;
 		}
 	}
@@ -155,6 +211,8 @@ int cmd_merge(int argc, char **argv)
 		goto out;
 	rc = EXIT_OK;
 out:
+	for (size_t i = 0; ps && i < n_ps; i++)
+		scl_profile_free(ps[i]);
 	cli_profile_out_free(&out);
 	return rc;
 }

@@ -746,6 +746,34 @@ static int build_result(const struct review *r, scl_profile **ret)
 
 /* ------------------------------------------------------------ the command */
 
+/*
+ * One byte order in the result, as merge does without --arch: an archMap
+ * gives this machine's entry; profiles that together list both byte orders
+ * keep this machine's.  b and its path may be NULL.  -ENOMEM (logged).
+ */
+static int narrow_inputs(scl_profile *a, const char *a_path, scl_profile *b, const char *b_path)
+{
+	scl_profile *v[2] = { a, b };
+	const char *paths[2] = { a_path, b_path };
+	uint32_t native = scl_arch_native();
+	bool le = false, be = false;
+	char what[4200];
+
+	for (size_t i = 0; i < 2 && v[i]; i++) {
+		snprintf(what, sizeof(what), "'%s'", !strcmp(paths[i], "-") ? "stdin" : paths[i]);
+		if (scl_profile_has_arch_map(v[i]) && cli_profile_narrow(v[i], native, what, false) < 0)
+			return -ENOMEM;
+		for (size_t k = 0; k < scl_profile_arch_count(v[i]); k++)
+			*(scl_arch_little_endian(scl_profile_arch_at(v[i], k)) ? &le : &be) = true;
+	}
+	for (size_t i = 0; i < 2 && v[i] && le && be; i++) {
+		snprintf(what, sizeof(what), "'%s'", !strcmp(paths[i], "-") ? "stdin" : paths[i]);
+		if (cli_profile_narrow(v[i], native, what, false) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int cmd_review(int argc, char **argv)
 {
 	enum { OPT_SINCE_PROFILE = OPT_FILTER_LAST + 1, OPT_STRICT };
@@ -845,8 +873,13 @@ int cmd_review(int argc, char **argv)
 	if (!since) {
 		if (cli_profile_read(argv[optind + 1], &new_) < 0)
 			goto out;
+		/* the result is one machine's: of an archMap this one's entry, one byte order (merge's rule) */
+		if (narrow_inputs(base, argv[optind], new_, argv[optind + 1]) < 0)
+			goto out;
 		r = collect_profiles(&rv, base, new_);
 	} else {
+		if (narrow_inputs(base, since, NULL, NULL) < 0)
+			goto out;
 		if (scl_mapper_new(&m) < 0)
 			goto oom;
 		rc = cli_input_read(&in, argv + optind, argc - optind);

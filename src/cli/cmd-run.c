@@ -391,9 +391,9 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (merge && cli_profile_read(merge, &base) < 0)
+	if (merge && (cli_profile_read(merge, &base) < 0 || cli_profile_narrow_native(base, merge, false) < 0))
 		goto out;
-	if (allow_known && cli_profile_read(allow_known, &known) < 0)
+	if (allow_known && (cli_profile_read(allow_known, &known) < 0 || cli_profile_narrow_native(known, allow_known, false) < 0))
 		goto out;
 	r = cli_find_program(argv[optind], &prog);
 	if (r < 0) {

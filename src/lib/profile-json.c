@@ -570,22 +570,36 @@ static json_object *get_key(json_object *o, const char *key)
 	return json_object_is_type(v, json_type_null) ? NULL : v;
 }
 
-static int read_arch_name(struct reader *rd, json_object *o, const char *where)
+/* An architecture name: its token in *ret (0 when unknown: warned about, ignored). */
+static int arch_token(struct reader *rd, json_object *o, const char *where, uint32_t *ret)
 {
 	const scl_arch_info *a;
 	const char *s;
 	char ex[EXCERPT_SIZE];
 	int r;
 
+	*ret = 0;
 	r = get_str(rd, o, where, &s, NULL);
 	if (r < 0)
 		return r;
 	a = scl_pfmt_arch_lookup(s);
-	r = a ? scl_profile_add_arch(rd->p, a->token) : -EAFNOSUPPORT;
-	if (r == -EAFNOSUPPORT) {
+	if (!a) {
 		excerpt(o, ex);
 		return warn(rd, "%s: unknown architecture \"%s\", ignored", where, ex);
 	}
+	*ret = a->token;
+	return 0;
+}
+
+static int read_arch_name(struct reader *rd, json_object *o, const char *where)
+{
+	uint32_t t;
+	int r;
+
+	r = arch_token(rd, o, where, &t);
+	if (r < 0 || !t)
+		return r;
+	r = scl_profile_add_arch(rd->p, t);
 	return r < 0 ? fail(rd, r, "out of memory") : 0;
 }
 
@@ -614,6 +628,9 @@ static int read_arches(struct reader *rd, json_object *root)
 			return r;
 		for (size_t i = 0; i < json_object_array_length(m); i++) {
 			json_object *e = json_object_array_get_idx(m, i), *arch, *subs;
+			_cleanup_free_ uint32_t *sub_tokens = NULL;
+			size_t n_subs = 0;
+			uint32_t t;
 
 			snprintf(where, sizeof(where), "archMap[%zu]", i);
 			r = want(rd, e, json_type_object, where, "an object");
@@ -626,22 +643,30 @@ static int read_arches(struct reader *rd, json_object *root)
 			if (!arch)
 				return fail(rd, -EINVAL, "%s: missing \"architecture\"", where);
 			snprintf(where, sizeof(where), "archMap[%zu].architecture", i);
-			r = read_arch_name(rd, arch, where);
+			r = arch_token(rd, arch, where, &t);
 			if (r < 0)
 				return r;
 			subs = get_key(e, "subArchitectures");
-			if (!subs)
-				continue;
-			snprintf(where, sizeof(where), "archMap[%zu].subArchitectures", i);
-			r = want(rd, subs, json_type_array, where, "an array");
-			if (r < 0)
-				return r;
-			for (size_t k = 0; k < json_object_array_length(subs); k++) {
-				snprintf(where, sizeof(where), "archMap[%zu].subArchitectures[%zu]", i, k);
-				r = read_arch_name(rd, json_object_array_get_idx(subs, k), where);
+			if (subs) {
+				snprintf(where, sizeof(where), "archMap[%zu].subArchitectures", i);
+				r = want(rd, subs, json_type_array, where, "an array");
 				if (r < 0)
 					return r;
+				sub_tokens = calloc(json_object_array_length(subs) + 1, sizeof(uint32_t));
+				if (!sub_tokens)
+					return fail(rd, -ENOMEM, "out of memory");
 			}
+			for (size_t k = 0; subs && k < json_object_array_length(subs); k++) {
+				snprintf(where, sizeof(where), "archMap[%zu].subArchitectures[%zu]", i, k);
+				r = arch_token(rd, json_object_array_get_idx(subs, k), where, &sub_tokens[n_subs]);
+				if (r < 0)
+					return r;
+				n_subs += sub_tokens[n_subs] != 0;
+			}
+			/* the entry of an unknown machine (warned about) is no machine's: left out whole */
+			r = t ? scl_profile_add_arch_map(rd->p, t, sub_tokens, n_subs) : 0;
+			if (r < 0)
+				return fail(rd, r, "out of memory");
 		}
 	}
 	return 0;

@@ -22,12 +22,22 @@ struct entry {
 	size_t n_arches;
 };
 
+/* An archMap entry: a machine's architecture and its sub-architectures (known tokens, no duplicates). */
+#define MAP_SUBS 24
+struct arch_map {
+	uint32_t arch;
+	uint32_t subs[MAP_SUBS];
+	size_t n_subs;
+};
+
 struct scl_profile {
 	uint32_t default_action;
 	uint32_t default_errno;
 
 	uint32_t *arches;
 	size_t n_arches, cap_arches;
+	struct arch_map *map;
+	size_t n_map, cap_map;
 
 	struct entry *entries;
 	size_t n_entries, cap_entries;
@@ -138,6 +148,7 @@ void scl_profile_free(scl_profile *p)
 	free(p->entries);
 	free(p->table);
 	free(p->arches);
+	free(p->map);
 	free(p);
 }
 
@@ -237,6 +248,82 @@ int scl_profile_add_arch(scl_profile *p, uint32_t token)
 void scl_profile_clear_arches(scl_profile *p)
 {
 	p->n_arches = 0;
+	p->n_map = 0;
+}
+
+int scl_profile_add_arch_map(scl_profile *p, uint32_t arch, const uint32_t *subs, size_t n_subs)
+{
+	struct arch_map *m = NULL;
+	int r;
+
+	if (!scl_arch_by_token(arch))
+		return -EAFNOSUPPORT;
+	for (size_t i = 0; i < n_subs; i++)
+		if (!scl_arch_by_token(subs[i]))
+			return -EAFNOSUPPORT;
+	for (size_t i = 0; i < p->n_map && !m; i++)
+		if (p->map[i].arch == arch)
+			m = &p->map[i];
+	if (!m) {
+		r = grow((void **)&p->map, &p->cap_map, p->n_map + 1, sizeof(*p->map));
+		if (r < 0)
+			return r;
+		m = &p->map[p->n_map++];
+		*m = (struct arch_map){ .arch = arch };
+	}
+	r = scl_profile_add_arch(p, arch);
+	for (size_t i = 0; r >= 0 && i < n_subs; i++) {
+		/* known tokens are fewer than MAP_SUBS: a new one always fits */
+		if (subs[i] != arch && !u32_in(m->subs, m->n_subs, subs[i]) && m->n_subs < MAP_SUBS)
+			m->subs[m->n_subs++] = subs[i];
+		r = scl_profile_add_arch(p, subs[i]);
+	}
+	return r < 0 ? r : 0;
+}
+
+bool scl_profile_has_arch_map(const scl_profile *p)
+{
+	return p->n_map > 0;
+}
+
+int scl_profile_narrow_arches(scl_profile *p, uint32_t target, uint32_t **ret_removed, size_t *ret_n)
+{
+	const struct arch_map *entry = NULL;
+	uint32_t *removed = NULL;
+	size_t k = 0, n_removed = 0;
+
+	for (size_t i = 0; i < p->n_map; i++)
+		if (p->map[i].arch == target)
+			entry = &p->map[i];
+	if (p->n_arches) {
+		removed = malloc(p->n_arches * sizeof(*removed));
+		if (!removed)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < p->n_arches; i++) {
+		uint32_t a = p->arches[i];
+		bool keep, mapped = false;
+
+		for (size_t j = 0; j < p->n_map && !mapped; j++)
+			mapped = p->map[j].arch == a || u32_in(p->map[j].subs, p->map[j].n_subs, a);
+		if (entry && (a == entry->arch || u32_in(entry->subs, entry->n_subs, a)))
+			keep = true;
+		else
+			keep = !mapped && scl_arch_little_endian(a) == scl_arch_little_endian(target);
+		if (keep)
+			p->arches[k++] = a;
+		else
+			removed[n_removed++] = a;
+	}
+	p->n_arches = k;
+	p->n_map = 0;
+	if (n_removed == 0) {
+		free(removed);
+		removed = NULL;
+	}
+	*ret_removed = removed;
+	*ret_n = n_removed;
+	return 0;
 }
 
 size_t scl_profile_arch_count(const scl_profile *p)
@@ -802,6 +889,11 @@ int scl_profile_merge(scl_profile *dst, const scl_profile *src)
 
 	for (size_t i = 0; i < src->n_arches; i++) {
 		r = scl_profile_add_arch(dst, src->arches[i]);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < src->n_map; i++) {
+		r = scl_profile_add_arch_map(dst, src->map[i].arch, src->map[i].subs, src->map[i].n_subs);
 		if (r < 0)
 			return r;
 	}

@@ -81,12 +81,17 @@ contains "$TMP/err" "only denials"
 expect_rc 0 $S build --include-denied "$TMP/denied.log"
 contains "$TMP/out" '"mkdir"'
 
-# 8. foreign architectures map with their own tables
+# 8. foreign architectures map with their own tables; one byte order per
+#    profile (test-build-arches.sh has the details): the little-endian ones here
 expect_rc 0 $S build "$DATA/foreign-arches.log"
 contains "$TMP/out" '"SCMP_ARCH_AARCH64"'
 contains "$TMP/out" '"SCMP_ARCH_ARM"'
-contains "$TMP/out" '"SCMP_ARCH_S390X"'
+lacks "$TMP/out" '"SCMP_ARCH_S390X"'
 contains "$TMP/out" '"SCMP_ARCH_RISCV64"'
+contains "$TMP/err" "left out 6 records of mips, 3 records of mips64, 2 records of mips64n32, 1 record of ppc, 1 record of ppc64, 1 record of s390, 4 records of s390x: a seccomp filter holds one byte order"
+expect_rc 0 $S build --arch s390x "$DATA/foreign-arches.log"
+contains "$TMP/out" '"SCMP_ARCH_S390X"'
+lacks "$TMP/out" '"SCMP_ARCH_AARCH64"'
 expect_rc 0 $S build --exe /usr/sbin/nginx "$DATA/foreign-arches.log"
 contains "$TMP/out" '"openat"'
 

@@ -119,4 +119,6 @@ expect_rc 2 "$SCMPLOG" collect --out-dir o --from-start
 contains err "--from-start goes with --follow-file"
 expect_rc 2 "$SCMPLOG" collect --out-dir o --follow-file ""
 [ ! -e o ] || fail "a usage error created the output directory"
+# every profile the collector wrote loads as runc and Docker load it
+check_tree_loads "$TMP"
 exit 0

@@ -98,4 +98,6 @@ contains err "--journal-dir reads the journal; it excludes other --source values
 expect_rc 2 "$SCMPLOG" collect --out-dir out6 --split-by host --container abc
 contains err "--split-by host excludes --container and --cgroup"
 [ ! -e out6 ] || fail "a usage error created the output directory"
+# every profile the collector wrote loads as runc and Docker load it
+check_tree_loads "$TMP"
 exit 0

@@ -44,4 +44,6 @@ collect_briefly full.err "$SCMPLOG" collect --split-by host --follow-file app.lo
 	--interval 1
 [ "$(ls full | wc -l)" -eq 5 ] || fail "the production binary has a small limit: $(ls full)"
 lacks full.err "SCL_MAX_GROUPS ("
+# every profile the collector wrote loads as runc and Docker load it
+check_tree_loads "$TMP"
 exit 0

@@ -112,4 +112,6 @@ rc=$?
 contains run4.err "scmplog: cannot write profile 'pk/planted.yaml': it is a symbolic link, refusing to replace it"
 [ -L pk/planted.yaml ] || fail "the planted YAML link was replaced"
 [ "$(cat target)" = secret ] || fail "the YAML link's target was written"
+# every profile the collector wrote loads as runc and Docker load it
+check_tree_loads "$TMP"
 exit 0

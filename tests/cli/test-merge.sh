@@ -44,6 +44,41 @@ same out "$P/merge-ab.systemd.conf"
 expect_rc 0 "$SCMPLOG" merge -f k8s "$P/b.json"
 contains err "k8s format: arch_prctl: allowed on every architecture of the profile"
 
+# One byte order per profile (a seccomp filter holds one; libseccomp refuses
+# the other with EDOM): an archMap gives the entry of this machine or
+# --arch's, as Docker takes it; plain lists of both byte orders keep this
+# machine's, with a warning.  Every profile written here loads (lib.sh).
+arches() { python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["architectures"]))' "$1"; }
+if [ "$(uname -m)" = x86_64 ]; then
+	expect_rc 0 "$SCMPLOG" merge -q "$P/b.json"
+	[ "$(arches out)" = "SCMP_ARCH_X86_64 SCMP_ARCH_X86 SCMP_ARCH_X32" ] || fail "b.json's archMap: $(arches out)"
+	expect_rc 0 "$SCMPLOG" merge "$P/b.json"
+	contains err "scmplog: '$P/b.json': of its archMap, the entry for x86_64 (x86_64, x86, x32), as Docker and Podman take it on x86_64; left out: aarch64, arm (--arch ARCH for another machine's)"
+	expect_rc 0 "$SCMPLOG" merge -q --arch arm64 "$P/b.json"
+	[ "$(arches out)" = "SCMP_ARCH_AARCH64 SCMP_ARCH_ARM" ] || fail "b.json --arch arm64: $(arches out)"
+	if [ -r /usr/share/containers/seccomp.json ]; then
+		expect_rc 0 "$SCMPLOG" merge -q -o cc.json /usr/share/containers/seccomp.json
+		[ "$(arches cc.json)" = "SCMP_ARCH_X86_64 SCMP_ARCH_X86 SCMP_ARCH_X32" ] || fail "containers-common: $(arches cc.json)"
+		expect_rc 0 "$SCMPLOG" merge -q --arch s390x -o cc-s390x.json /usr/share/containers/seccomp.json
+		[ "$(arches cc-s390x.json)" = "SCMP_ARCH_S390X SCMP_ARCH_S390" ] || fail "containers-common --arch s390x: $(arches cc-s390x.json)"
+	fi
+	# plain lists of both byte orders
+	"$SCMPLOG" log-profile -q --arch s390x -o s390x.json || fail "log-profile"
+	expect_rc 0 "$SCMPLOG" merge -q --default-action errno "$P/a.json" s390x.json
+	[ "$(arches out)" = "SCMP_ARCH_X86_64 SCMP_ARCH_X86 SCMP_ARCH_X32" ] || fail "a + s390x: $(arches out)"
+	expect_rc 0 "$SCMPLOG" merge --default-action errno "$P/a.json" s390x.json
+	contains err "scmplog: warning: 's390x.json': left out s390x, s390: a seccomp filter holds one byte order, and this profile is for x86_64 (little-endian); --arch s390x for theirs"
+	expect_rc 0 "$SCMPLOG" merge -q --default-action errno --arch s390x "$P/a.json" s390x.json
+	[ "$(arches out)" = "SCMP_ARCH_S390X SCMP_ARCH_S390" ] || fail "a + s390x --arch s390x: $(arches out)"
+	contains out '"execve"'
+	# one foreign byte order alone is kept as it is
+	expect_rc 0 "$SCMPLOG" merge s390x.json s390x.json
+	[ "$(arches out)" = "SCMP_ARCH_S390X SCMP_ARCH_S390" ] || fail "s390x alone: $(arches out)"
+	[ ! -s err ] || fail "merge of s390x profiles warned: $(cat err)"
+fi
+expect_rc 2 "$SCMPLOG" merge --arch vax "$P/a.json"
+contains err "unknown architecture 'vax'"
+
 # Default action override.
 expect_rc 0 "$SCMPLOG" merge -q --default-action kill_process "$P/a.json"
 contains out '"defaultAction": "SCMP_ACT_KILL_PROCESS",'

@@ -113,3 +113,34 @@ journald_stop() {
 	rm -rf /run/systemd/journal /run/systemd/journald.conf.d /run/log/journal
 	for d in "${JOURNALD_MADE[@]}"; do rmdir "$d" 2>/dev/null; done
 }
+# Docker, for the tests of the README's Docker flow.  docker_need: docker.io
+# installed (apt-get when missing), a dockerd answering (started here when none
+# runs); it skips, loudly, only when docker cannot be installed or started.
+# docker_done (from the test's cleanup) stops dockerd only if docker_need
+# started it: a dockerd someone else runs is left alone.
+docker_need() {
+	local i
+	if ! command -v dockerd >/dev/null || ! command -v docker >/dev/null; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io >"$TMP/apt.log" 2>&1 ||
+			skip "SKIP, NOT TESTED: docker.io cannot be installed here: $(tail -n 1 "$TMP/apt.log")"
+	fi
+	docker info >/dev/null 2>&1 && return 0
+	if ! pgrep -x dockerd >/dev/null; then
+		dockerd >"$TMP/dockerd.log" 2>&1 </dev/null &
+		DOCKERD_PID=$!
+	fi
+	for i in $(seq 240); do
+		docker info >/dev/null 2>&1 && return 0
+		[ -z "${DOCKERD_PID:-}" ] || kill -0 "$DOCKERD_PID" 2>/dev/null || break
+		sleep 0.5
+	done
+	skip "SKIP, NOT TESTED: dockerd does not start here: $(tail -n 2 "$TMP/dockerd.log" 2>/dev/null)"
+}
+docker_done() {
+	local i
+	[ -n "${DOCKERD_PID:-}" ] || return 0
+	kill -TERM "$DOCKERD_PID" 2>/dev/null
+	for i in $(seq 300); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.1; done
+	wait "$DOCKERD_PID" 2>/dev/null
+	DOCKERD_PID=
+}

@@ -47,4 +47,16 @@ done
 in_runc "$P/runc-busybox-baseline.json" mkdir /tmp/x && fail "mkdir succeeded under the baseline"
 grep -q "Operation not permitted" "$TMP/err" "$TMP/out" || fail "mkdir failed, but not with EPERM: $(cat "$TMP/err")"
 in_runc "$P/log-everything.json" mkdir /tmp/x || { cat "$TMP/err"; fail "mkdir failed under the learning profile"; }
+# a sample of what merge and build write loads in runc too (as SCMP_ACT_LOG
+# profiles, so the container runs whatever they allow: the filter loaded)
+if [ -r /usr/share/containers/seccomp.json ]; then
+	# containers/common's archMap: this machine's entry (one byte order)
+	"$SCMPLOG" merge -q --default-action log -o "$TMP/cc.json" /usr/share/containers/seccomp.json || fail "merge"
+	in_runc "$TMP/cc.json" sh -c 'echo hello' || { cat "$TMP/err"; fail "runc refused merge's rewrite of containers/common's profile"; }
+fi
+# records of both byte orders (aarch64 and s390x machines): this machine's, loaded on x86_64
+"$SCMPLOG" build -q --default-action log --exe /usr/sbin/nginx --exe /arch/s390x -o "$TMP/both.json" \
+	"$DATA/foreign-arches.log" "$DATA/arch-names.log" 2>"$TMP/build.err" || { cat "$TMP/build.err"; fail "build"; }
+in_runc "$TMP/both.json" sh -c 'echo hello' || { cat "$TMP/err"; fail "runc refused build's profile of mixed records"; }
+grep -qx hello "$TMP/out" || fail "no output under build's profile: $(cat "$TMP/out" "$TMP/err")"
 audit_check

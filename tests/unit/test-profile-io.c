@@ -408,6 +408,32 @@ START_TEST(test_read_archmap_and_old_names)
 	ck_assert(scl_profile_has_arch(p, SCL_ARCH_X86));
 	ck_assert(scl_profile_has_arch(p, SCL_ARCH_ARM));
 	ck_assert_uint_eq(scl_profile_count(p), 0);
+	/* the archMap is remembered: narrowed for x86_64, its aarch64 entry goes, the plain ones stay */
+	ck_assert(scl_profile_has_arch_map(p));
+	{
+		uint32_t *removed;
+		size_t n;
+
+		ck_assert_int_eq(scl_profile_narrow_arches(p, SCL_ARCH_X86_64, &removed, &n), 0);
+		ck_assert_uint_eq(n, 2);
+		ck_assert_uint_eq(removed[0], SCL_ARCH_AARCH64);
+		ck_assert_uint_eq(removed[1], SCL_ARCH_ARM);
+		free(removed);
+	}
+	ck_assert_uint_eq(scl_profile_arch_count(p), 2);
+	scl_profile_free(p);
+	/* an entry for an unknown machine is warned about and left out whole */
+	{
+		char **w = NULL;
+
+		p = read_ok("{\"defaultAction\": \"SCMP_ACT_LOG\", \"archMap\": [{\"architecture\": \"SCMP_ARCH_VAX\", "
+			    "\"subArchitectures\": [\"SCMP_ARCH_X86\"]}], \"syscalls\": []}",
+			    &w);
+		ck_assert(w && w[0] && strstr(w[0], "archMap[0].architecture: unknown architecture"));
+		scl_strv_free(w);
+	}
+	ck_assert_uint_eq(scl_profile_arch_count(p), 0);
+	ck_assert(!scl_profile_has_arch_map(p));
 	scl_profile_free(p);
 }
 END_TEST

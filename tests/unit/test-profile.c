@@ -194,6 +194,112 @@ START_TEST(test_arches)
 }
 END_TEST
 
+/*
+ * scl_profile_narrow_arches(): plain architectures (0-terminated), an
+ * archMap (entries of machine + subs, 0-separated, 0 0 at the end), the
+ * target; the architectures kept and removed, in insertion order.
+ */
+#define S390X 0x80000016U
+#define S390 0x00000016U
+#define MIPS64 0x80000008U
+#define MIPS 0x00000008U
+#define PPC64LE 0xc0000015U
+static const struct narrow_case {
+	uint32_t plain[6];
+	uint32_t map[16];
+	uint32_t target;
+	uint32_t kept[8];
+	uint32_t removed[8];
+} narrow_cases[] = {
+	/* one byte order: nothing to do */
+	{ { X86_64, AARCH64, 0 }, { 0 }, X86_64, { X86_64, AARCH64 }, { 0 } },
+	{ { S390X, 0 }, { 0 }, S390X, { S390X }, { 0 } },
+	/* both: the target's byte order, whatever the order listed */
+	{ { S390X, X86_64, AARCH64, 0 }, { 0 }, X86_64, { X86_64, AARCH64 }, { S390X } },
+	{ { S390X, X86_64, MIPS64, 0 }, { 0 }, S390X, { S390X, MIPS64 }, { X86_64 } },
+	/* a foreign target of this byte order keeps the list as is */
+	{ { X86_64, 0 }, { 0 }, PPC64LE, { X86_64 }, { 0 } },
+	/* archMap (containers/common's shape): the target's entry, as Docker takes it */
+	{ { 0 }, { X86_64, X86, X32, 0, AARCH64, ARM, 0, S390X, S390, 0, 0 }, X86_64, { X86_64, X86, X32 },
+	  { AARCH64, ARM, S390X, S390 } },
+	{ { 0 }, { X86_64, X86, X32, 0, AARCH64, ARM, 0, S390X, S390, 0, 0 }, S390X, { S390X, S390 },
+	  { X86_64, X86, X32, AARCH64, ARM } },
+	/* no entry for the target: nothing of the map (the runtime's native arch) */
+	{ { 0 }, { X86_64, X86, X32, 0, 0 }, PPC64LE, { 0 }, { X86_64, X86, X32 } },
+	/* plain ones beside a map: those of the target's byte order that no entry names */
+	{ { PPC64LE, MIPS, 0 }, { X86_64, X86, 0, MIPS64, MIPS, 0, 0 }, X86_64, { PPC64LE, X86_64, X86 }, { MIPS, MIPS64 } },
+};
+
+START_TEST(test_narrow)
+{
+	const struct narrow_case *t = &narrow_cases[_i];
+	scl_profile *p = new_profile();
+	uint32_t *removed = (uint32_t *)1;
+	size_t n_removed = 99, n = 0;
+
+	for (size_t i = 0; t->plain[i]; i++)
+		ck_assert_int_ge(scl_profile_add_arch(p, t->plain[i]), 0);
+	for (size_t i = 0; t->map[i]; i++) {
+		size_t k = i + 1;
+
+		while (t->map[k])
+			k++;
+		ck_assert_int_eq(scl_profile_add_arch_map(p, t->map[i], &t->map[i + 1], k - i - 1), 0);
+		i = k;
+	}
+	ck_assert(scl_profile_has_arch_map(p) == (t->map[0] != 0));
+	ck_assert_int_eq(scl_profile_narrow_arches(p, t->target, &removed, &n_removed), 0);
+	ck_assert(!scl_profile_has_arch_map(p));
+	while (n < 8 && t->kept[n])
+		n++;
+	ck_assert_uint_eq(scl_profile_arch_count(p), n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(scl_profile_arch_at(p, i) == t->kept[i], "case %d: kept[%zu] is %08x, want %08x", _i, i,
+			      scl_profile_arch_at(p, i), t->kept[i]);
+	n = 0;
+	while (n < 8 && t->removed[n])
+		n++;
+	ck_assert_uint_eq(n_removed, n);
+	ck_assert(n ? removed != NULL : removed == NULL);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(removed[i] == t->removed[i], "case %d: removed[%zu] is %08x, want %08x", _i, i,
+			      removed[i], t->removed[i]);
+	free(removed);
+	scl_profile_free(p);
+}
+END_TEST
+
+START_TEST(test_arch_map)
+{
+	scl_profile *p = new_profile(), *q = new_profile();
+	const uint32_t subs[] = { X86, X32 }, bad[] = { X86, 0x12345678 };
+	uint32_t *removed;
+	size_t n;
+
+	ck_assert_int_eq(scl_profile_add_arch_map(p, 0x12345678, subs, 2), -EAFNOSUPPORT);
+	ck_assert_int_eq(scl_profile_add_arch_map(p, X86_64, bad, 2), -EAFNOSUPPORT);
+	ck_assert_uint_eq(scl_profile_arch_count(p), 0);
+	ck_assert(!scl_profile_has_arch_map(p));
+	ck_assert_int_eq(scl_profile_add_arch_map(p, X86_64, subs, 1), 0);
+	ck_assert_int_eq(scl_profile_add_arch_map(p, X86_64, subs + 1, 1), 0); /* adds to the entry */
+	ck_assert_int_eq(scl_profile_add_arch_map(p, S390X, NULL, 0), 0);
+	ck_assert_uint_eq(scl_profile_arch_count(p), 4);
+	/* merge carries the map */
+	ck_assert_int_eq(scl_profile_merge(q, p), 0);
+	ck_assert(scl_profile_has_arch_map(q));
+	ck_assert_int_eq(scl_profile_narrow_arches(q, X86_64, &removed, &n), 0);
+	ck_assert_uint_eq(scl_profile_arch_count(q), 3);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(removed[0], S390X);
+	free(removed);
+	/* clearing the architectures clears the map */
+	scl_profile_clear_arches(p);
+	ck_assert(!scl_profile_has_arch_map(p));
+	scl_profile_free(p);
+	scl_profile_free(q);
+}
+END_TEST
+
 START_TEST(test_arch_unknown)
 {
 	scl_profile *p = new_profile();
@@ -597,6 +703,8 @@ static Suite *profile_suite(void)
 	tcase_add_test(tc, test_action_parse);
 	tcase_add_loop_test(tc, test_arches, 0, (int)(sizeof(arch_cases) / sizeof(arch_cases[0])));
 	tcase_add_test(tc, test_arch_unknown);
+	tcase_add_loop_test(tc, test_narrow, 0, (int)(sizeof(narrow_cases) / sizeof(narrow_cases[0])));
+	tcase_add_test(tc, test_arch_map);
 	tcase_add_test(tc, test_restrictions);
 	tcase_add_test(tc, test_stats_and_runs);
 	tcase_add_loop_test(tc, test_sorted, 0, (int)(sizeof(sort_in) / sizeof(sort_in[0])));
