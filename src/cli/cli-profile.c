@@ -233,14 +233,22 @@ static int report_losses(const struct cli_profile_out *o, const scl_profile *p)
 	/*
 	 * runc 1.1.5 (Debian 12's, under its Docker too) does not know the name
 	 * SCMP_ARCH_RISCV64: "not a valid arch for seccomp", the whole profile
-	 * refused (tests/live/test-docker-flow.sh).  Alone it is a riscv64
-	 * machine's, whose runc must know it.
+	 * refused (tests/live/test-docker-flow.sh); nor SCMP_ARCH_LOONGARCH64,
+	 * which libseccomp knows from 2.5.5 on (Debian 12 has 2.5.4).  Alone in
+	 * a profile, either is its own machine's, whose runtime must know it.
 	 */
-	if (o->format != SCL_FORMAT_SYSTEMD && scl_profile_has_arch(p, SCL_ARCH_RISCV64) &&
-	    scl_profile_arch_count(p) > 1)
-		log_warn("the profile lists riscv64 beside other architectures: runc 1.1.5 (Debian 12's, also under "
-			 "its Docker) refuses it (\"not a valid arch for seccomp\"); a riscv64 profile of its own "
-			 "(build --split-by arch) is a riscv64 machine's");
+	static const struct { uint32_t arch; const char *name, *why; } young[] = {
+		{ SCL_ARCH_RISCV64, "riscv64", "runc 1.1.5 (Debian 12's, also under its Docker) refuses it "
+						 "(\"not a valid arch for seccomp\")" },
+		{ SCL_ARCH_LOONGARCH64, "loongarch64", "libseccomp before 2.5.5 (Debian 12's 2.5.4) and runc 1.1.5 "
+							 "do not know it" },
+	};
+	for (size_t i = 0; i < sizeof(young) / sizeof(young[0]); i++)
+		if (o->format != SCL_FORMAT_SYSTEMD && scl_profile_has_arch(p, young[i].arch) &&
+		    scl_profile_arch_count(p) > 1)
+			log_warn("the profile lists %s beside other architectures: %s; a %s profile of its own "
+				 "(build --split-by arch) is a %s machine's",
+				 young[i].name, young[i].why, young[i].name, young[i].name);
 	return 0;
 }
 

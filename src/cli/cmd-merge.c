@@ -158,7 +158,9 @@ int cmd_merge(int argc, char **argv)
 	/*
 	 * One byte order: an archMap gives the target's entry; plain lists are
 	 * narrowed when --arch names the machine or when, together, they hold
-	 * both byte orders (then this machine's is kept).
+	 * both byte orders (then this machine's is kept).  systemd installs one
+	 * filter per architecture: its SystemCallArchitectures= may hold both
+	 * (build -f systemd takes --arch of both byte orders too).
 	 */
 	for (size_t i = 0; i < n_ps; i++) {
 		char what[4200];
@@ -173,7 +175,7 @@ int cmd_merge(int argc, char **argv)
 				be = true;
 		}
 	}
-	for (size_t i = 0; i < n_ps && (has_target || (le && be)); i++) {
+	for (size_t i = 0; i < n_ps && out.format != SCL_FORMAT_SYSTEMD && (has_target || (le && be)); i++) {
 		char what[4200];
 
 		snprintf(what, sizeof(what), "'%s'", !strcmp(argv[optind + (int)i], "-") ? "stdin" : argv[optind + (int)i]);
