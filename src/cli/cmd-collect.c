@@ -168,6 +168,7 @@ struct collect {
 	size_t n_ctrs;            /* slots, forgotten ones included */
 	/* forgotten slots, for reuse: the first (+1; 0: none), each keeping the next in its file */
 	size_t free_ctr, n_free_ctrs;
+	size_t n_unselected;      /* slots of containers decided not to be learned */
 	uint64_t forgotten_selected; /* learned containers forgotten since */
 	uint32_t *index;          /* find_ctr()'s hash table */
 	size_t index_cap;
@@ -700,6 +701,8 @@ static void forget_ctr(struct collect *C, size_t k)
 		if (f->users && --f->users == 0)
 			f->orphan = true;
 	}
+	if (t->selected == SEL_NO)
+		C->n_unselected--;
 	index_remove(C, k);
 	memset(t, 0, sizeof(*t));
 	t->file = C->free_ctr;
@@ -745,7 +748,30 @@ static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint
 		}
 	}
 	t->selected = sel;
+	if (sel == SEL_NO)
+		C->n_unselected++;
 	return sel;
+}
+
+/*
+ * Room for one more container: a slot is free, or one of a container that
+ * is not learned is given up (forget_ctr(); it holds nothing but that
+ * decision, made again if it comes back).  Without this, every leaf cgroup
+ * with a process (a host's services, each command of a CI runner) would
+ * take a slot for good and leave none to the containers asked for.
+ */
+static bool ctr_room(struct collect *C)
+{
+	if (ctrs_in_use(C) < SCL_MAX_CONTAINERS)
+		return true;
+	if (!C->n_unselected)
+		return false;
+	for (size_t k = 0; k < C->n_ctrs; k++)
+		if (C->ctrs[k].id[0] && C->ctrs[k].selected == SEL_NO) {
+			forget_ctr(C, k);
+			return true;
+		}
+	return false;
 }
 
 #define PID_BITS 4194304u /* PID_MAX_LIMIT */
@@ -962,7 +988,7 @@ static long ctr_for(struct collect *C, const scl_container *c)
 	if (!t) {
 		if (C->n_want_ids && !C->n_want_cgroups && !id_wanted(C, c->id))
 			return -1;
-		if (ctrs_in_use(C) >= SCL_MAX_CONTAINERS)
+		if (!ctr_room(C))
 			return -1; /* its records are counted (over_groups()) when they come */
 		if (!(t = add_ctr(C, c)))
 			return -ENOMEM;
@@ -1376,7 +1402,7 @@ found:
 		return 0;
 	}
 	t = find_ctr(C, c.id);
-	if (!t && ctrs_in_use(C) >= SCL_MAX_CONTAINERS) {
+	if (!t && !ctr_room(C)) {
 		over_groups(C);
 		return 0;
 	}
