@@ -10,7 +10,7 @@ fi
 [ -e /run/scmplog/audit-restore ] && skip "SKIPPED, NOT PASSED: /run/scmplog/audit-restore exists already (another run in progress?)"
 
 "$SCMPLOG" run -o "$TMP/k.json" -- sleep 2 >/dev/null 2>&1 & victim=$!
-for i in $(seq 50); do [ "$(audit_pid)" = "$victim" ] && break; sleep 0.1; done
+for i in $(seq 300); do [ "$(audit_pid)" = "$victim" ] && break; sleep 0.1; done
 [ "$(audit_pid)" = "$victim" ] || fail "the run did not become the audit daemon"
 [ -s /run/scmplog/audit-restore ] || fail "no state file while the limits are raised"
 grep -qx "pid $victim" /run/scmplog/audit-restore || fail "state file names another pid"
