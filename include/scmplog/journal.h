@@ -199,6 +199,17 @@ typedef struct scl_journal_opts {
 int scl_journal_scan_files(const char *const *paths, size_t n, const scl_scan_ops *ops, void *ud,
 			   const scl_journal_opts *opts, char **ret_cursor);
 
+/*
+ * Read every journal file in dir and its machine-id subdirectories whole,
+ * as scl_journal_scan_files() does with one file, handing no record out,
+ * and call damaged for each damaged one (also for a file sd-journal cannot
+ * read at all: error set, nothing read).  The follow scans below read a
+ * directory through sd-journal's matches, which stop at damage without a
+ * word: check first.  0, -EINVAL, -ENOMEM, -errno listing dir, or
+ * damaged's negative return.  Forks a child process per file.
+ */
+int scl_journal_check_dir(const char *dir, int (*damaged)(void *ud, const scl_journal_damage *d), void *ud);
+
 /* The same for every journal file in dir and its machine-id subdirectories (/var/log/journal). */
 int scl_journal_scan_dir(const char *dir, const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts,
 			 char **ret_cursor);

@@ -1898,6 +1898,34 @@ static const char *journal_time(uint64_t usec, char *buf, size_t n)
  * it as lost.  The count is of journal entries of every kind (journald
  * numbers them all in one sequence), so the records among them are up to it.
  */
+/*
+ * A damaged file in --journal-dir (scl_journal_check_dir()): the follow scan
+ * reads through sd-journal's matches, which stop at damage silently, so it
+ * is said before; one that makes sd-journal abort would end the collector.
+ */
+static int on_journal_damaged(void *ud, const scl_journal_damage *d)
+{
+	char err[128] = "", bad[96] = "";
+	uint64_t unreached = d->entries > d->read ? d->entries - d->read : 0;
+
+	(void)ud;
+	if (d->error)
+		snprintf(err, sizeof(err), " (%s)", strerror(-d->error));
+	if (d->aborts) {
+		log_error("journal file '%s' is damaged%s: %llu entr%s sd-journal abort (damaged compressed data); "
+			  "collecting from it would crash: move it out of the directory ('scmplog build' reads around "
+			  "the damage)",
+			  d->path, err, (unsigned long long)d->aborts, d->aborts == 1 ? "y makes" : "ies make");
+		return -ECANCELED;
+	}
+	if (d->corrupt)
+		snprintf(bad, sizeof(bad), ", %llu had fields sd-journal could not read", (unsigned long long)d->corrupt);
+	log_warn("journal file '%s' is damaged%s: %llu of its %llu entries could not be read%s; collect may miss more "
+		 "of it ('scmplog build' reads around the damage, 'journalctl --verify --file=%s' tells where)",
+		 d->path, err, (unsigned long long)unreached, (unsigned long long)d->entries, bad, d->path);
+	return 0;
+}
+
 static int on_journal_gap(void *ud, const scl_journal_gap *g)
 {
 	struct collect *C = ud;
@@ -2494,6 +2522,16 @@ int cmd_collect(int argc, char **argv)
 	r = cli_notify_open();
 	if (r < 0 && !cli_quiet)
 		log_warn("cannot use NOTIFY_SOCKET: %s; no readiness or watchdog notifications", strerror(-r));
+	if (journal_dir) {
+		/* before confinement: each file is read in a child process first */
+		r = scl_journal_check_dir(journal_dir, on_journal_damaged, &C);
+		if (r == -ENOMEM)
+			goto oom;
+		if (r == -ECANCELED)
+			goto out;
+		if (r < 0 && !cli_quiet)
+			log_warn("cannot check the journal files in '%s' for damage: %s", journal_dir, strerror(-r));
+	}
 	if (n_follows || C.journal) {
 		/* files and the journal are opened (and reopened) by path: nothing to keep but reading */
 		if (cli_confine(confine, "collect", CLI_CAP(CAP_DAC_READ_SEARCH), C.dfd) < 0)

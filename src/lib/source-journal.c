@@ -673,11 +673,18 @@ static int scan(sd_journal *j, const struct source *src, const scl_journal_opts 
 		char *c = NULL;
 		if (unsaved) {
 			r = sd_journal_get_cursor(j, &c);
-			if (r < 0)
+			if (r == -ENOMEM)
 				return r;
-		} else if (last) {
-			c = TAKE_PTR(last);
+			/*
+			 * The entry's file is gone: sd-journal dropped it at damage
+			 * (-EADDRNOTAVAIL: a collector stopped then failed), or it was
+			 * removed.  The last cursor saved, as save_cursor() keeps it.
+			 */
+			if (r < 0)
+				c = NULL;
 		}
+		if (!c && last)
+			c = TAKE_PTR(last);
 		*ret_cursor = c;
 	}
 	return 0;
@@ -1004,6 +1011,51 @@ static int scan_whole_file(const char *path, const scl_journal_opts *o, const sc
 		*ret_cursor = w.last;
 	else
 		free(w.last);
+	return 0;
+}
+
+struct check {
+	int (*damaged)(void *ud, const scl_journal_damage *d);
+	void *ud;
+	int ret; /* the callback's last return */
+};
+
+static int check_damaged(void *ud, const scl_journal_damage *d)
+{
+	struct check *c = ud;
+
+	c->ret = c->damaged(c->ud, d);
+	return c->ret;
+}
+
+int scl_journal_check_dir(const char *dir, int (*damaged)(void *ud, const scl_journal_damage *d), void *ud)
+{
+	_cleanup_(files_freep) scl_journal_files fs = { 0 };
+	struct check c = { damaged, ud, 0 };
+	const scl_journal_opts o = { .damaged = check_damaged };
+	struct source src = { .dir = dir };
+	int r;
+
+	if (!dir || !damaged)
+		return -EINVAL;
+	r = list_source(&fs, &src);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < fs.n; i++) {
+		r = scan_whole_file(fs.v[i].path, &o, NULL, &c, NULL);
+		if (c.ret < 0)
+			return c.ret;
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			/* not readable at all (or aborting past SCL_MAX_JOURNAL_ABORTS): every entry missing */
+			scl_journal_damage d = { .path = fs.v[i].path, .error = r, .entries = header_entries(fs.v[i].path) };
+
+			r = damaged(ud, &d);
+			if (r < 0)
+				return r;
+		}
+	}
 	return 0;
 }
 

@@ -80,6 +80,22 @@ collect_stop run4
 contains run4.err "$nrec SECCOMP records read from the journal directory: 0 attributed to 0 containers, $nrec unattributed ($nrec of gone unknown processes"
 [ -z "$(ls out4)" ] || fail "profiles written for gone processes: $(ls out4)"
 
+# Damaged files are said before following (the follow scan stops at damage silently):
+# a zeroed page, and a zstd frame header byte that makes libsystemd 252 abort (collect
+# crashed on it): refused, naming the file.
+mkdir jd-page jd-abort
+cp "$J" jd-page/page.journal && chmod u+w jd-page/page.journal
+dd if=/dev/zero of=jd-page/page.journal bs=4096 seek=16 count=1 conv=notrunc status=none
+cp "$J" jd-abort/abort.journal && chmod u+w jd-abort/abort.journal
+printf '\020' | dd of=jd-abort/abort.journal bs=1 seek=109016 conv=notrunc status=none
+# (a SIGTERM before its first save failed it: "cannot read journal directory: Cannot
+# assign requested address", the cursor of an entry in the dropped file)
+collect_start run6 --journal-dir jd-page --out-dir out-page --interval 1
+collect_stop run6
+contains run6.err "scmplog: warning: journal file 'jd-page/page.journal' is damaged: 7 of its 84 entries could not be read; collect may miss more of it ('scmplog build' reads around the damage, 'journalctl --verify --file=jd-page/page.journal' tells where)"
+expect_rc 1 "$SCMPLOG" collect --journal-dir jd-abort --out-dir out-abort --interval 1
+contains err "scmplog: journal file 'jd-abort/abort.journal' is damaged: 1 entry makes sd-journal abort (damaged compressed data); collecting from it would crash: move it out of the directory"
+
 # Errors: a cursor file that is not a cursor, a journal directory that is not there.
 printf 'not a cursor\n\n' >bad.cursor
 expect_rc 1 "$SCMPLOG" collect --journal-dir jdir --out-dir out5 --cursor-file bad.cursor
