@@ -104,6 +104,35 @@ typedef struct scl_journal_files scl_journal_files;
 scl_journal_files *scl_journal_files_new(void);
 void scl_journal_files_free(scl_journal_files *files);
 
+/*
+ * A damaged journal file, read whole (scl_journal_scan_files() with one
+ * file, no cursor, tail or follow).  sd-journal stops at damage without
+ * saying so (it drops the file and reports the end), so the entries reached
+ * are counted against the count in the file's header; the file is read
+ * again from its tail and along the matches' entry lists, which may lead
+ * around the damage, each entry once.
+ */
+typedef struct scl_journal_damage {
+	const char *path;
+	int error;        /* the first -errno sd-journal returned for the file; 0: none, it just stopped */
+	uint64_t entries; /* entries the header counts (0: unknown) */
+	uint64_t read;    /* entries reached, of every kind */
+	/*
+	 * Of those, entries with a field sd-journal could not read: skipped when
+	 * it returned an error, read without it when it skipped it silently (a
+	 * SECCOMP audit entry without _AUDIT_ID, _SOURCE_REALTIME_TIMESTAMP or
+	 * MESSAGE, which journald always writes; other entries cannot be told).
+	 */
+	uint64_t corrupt;
+	/*
+	 * Of those, entries sd-journal aborts the process on (libsystemd 252's
+	 * assertions on some damaged zstd data; journalctl dies too): found by
+	 * reading the file in a child process first, and passed over.  Past
+	 * SCL_MAX_JOURNAL_ABORTS of them the scan fails with -ECHILD.
+	 */
+	uint64_t aborts;
+} scl_journal_damage;
+
 typedef struct scl_journal_opts {
 	/*
 	 * Resume: start after the entry this cursor names (as returned in
@@ -143,21 +172,43 @@ typedef struct scl_journal_opts {
 	 * return stops the scan with it.  NULL: gaps are not looked for.
 	 */
 	int (*gap)(void *ud, const scl_journal_gap *g);
+	/*
+	 * A file read whole had damage (see scl_journal_damage): called once,
+	 * after its entries, when sd-journal returned an error, an entry was
+	 * corrupt or fewer entries were reached than its header counts.  A
+	 * negative return is returned.  NULL: not told.
+	 */
+	int (*damaged)(void *ud, const scl_journal_damage *d);
 } scl_journal_opts;
 
 /*
  * Read the journal files at paths[0..n) as one journal (interleaved by time;
  * an entry present in two files, as the same file given twice, is read
- * once).  opts may be NULL.  On success returns 0 and, if ret_cursor is not
- * NULL, stores a malloc'd cursor of the last entry read, or of the position
+ * once).  One file without opts->cursor, tail and follow is read whole,
+ * around damage (scl_journal_damage, opts->damaged; a child process is
+ * forked for it).  opts may be NULL.  On success returns 0 and, if
+ * ret_cursor is not NULL, stores a malloc'd cursor of the last entry read, or of the position
  * after opts->cursor if nothing was read, or NULL if there is neither: save
  * it and pass it back as opts->cursor to resume.  Errors: -EINVAL (n == 0, a
  * malformed or over-long cursor), -errno from opening (-ENOENT, -EACCES,
  * -EBADMSG or -EPROTONOSUPPORT for a file that is not a journal sd-journal
- * can read), -ENOMEM, or a callback's return.
+ * can read), -ECHILD (a file read whole on which sd-journal aborts more than
+ * SCL_MAX_JOURNAL_ABORTS times, or between entries), -ENOMEM, or a
+ * callback's return.
  */
 int scl_journal_scan_files(const char *const *paths, size_t n, const scl_scan_ops *ops, void *ud,
 			   const scl_journal_opts *opts, char **ret_cursor);
+
+/*
+ * Read every journal file in dir and its machine-id subdirectories whole,
+ * as scl_journal_scan_files() does with one file, handing no record out,
+ * and call damaged for each damaged one (also for a file sd-journal cannot
+ * read at all: error set, nothing read).  The follow scans below read a
+ * directory through sd-journal's matches, which stop at damage without a
+ * word: check first.  0, -EINVAL, -ENOMEM, -errno listing dir, or
+ * damaged's negative return.  Forks a child process per file.
+ */
+int scl_journal_check_dir(const char *dir, int (*damaged)(void *ud, const scl_journal_damage *d), void *ud);
 
 /* The same for every journal file in dir and its machine-id subdirectories (/var/log/journal). */
 int scl_journal_scan_dir(const char *dir, const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts,

@@ -62,6 +62,8 @@
 #define SCL_MAX_JOURNAL_CURSOR 1024
 /* Journal files whose changes (rotation, vacuum) a followed journal source tells. */
 #define SCL_MAX_JOURNAL_FILES 65536
+/* Entries of one journal file passed over because sd-journal aborts on them (one child process each). */
+#define SCL_MAX_JOURNAL_ABORTS 64
 
 /*
  * A syscall set (sysset.h): lanes of 65536 numbers per (arch, action, compat)

@@ -308,6 +308,39 @@ static int count_skip(struct cli_input_part *pt, scl_skip_reason why, uint64_t l
 	return 0;
 }
 
+/*
+ * A journal file sd-journal could not read whole: what it skipped, said
+ * once per file; with --strict, fatal (the profile would lack its records).
+ */
+static int on_damaged(void *ud, const scl_journal_damage *d)
+{
+	struct cli_input_part *pt = ud;
+	char err[128] = "", lost[160] = "", bad[96] = "", aborts[128] = "";
+	uint64_t unreached = d->entries > d->read ? d->entries - d->read : 0;
+
+	if (d->error)
+		snprintf(err, sizeof(err), " (%s)", strerror(-d->error));
+	if (unreached)
+		snprintf(lost, sizeof(lost), "%llu of its %llu entries could not be read",
+			 (unsigned long long)unreached, (unsigned long long)d->entries);
+	else if (!d->corrupt && !d->aborts)
+		snprintf(lost, sizeof(lost), "sd-journal stopped after %llu entries", (unsigned long long)d->read);
+	if (d->corrupt)
+		snprintf(bad, sizeof(bad), "%s%llu entr%s had fields sd-journal could not read", lost[0] ? ", " : "",
+			 (unsigned long long)d->corrupt, d->corrupt == 1 ? "y" : "ies");
+	if (d->aborts)
+		snprintf(aborts, sizeof(aborts), "%s%llu entr%s made sd-journal abort (damaged compressed data)",
+			 lost[0] || bad[0] ? ", " : "", (unsigned long long)d->aborts, d->aborts == 1 ? "y" : "ies");
+	if (pt->in->strict) {
+		log_error("journal file '%s' is damaged%s: %s%s%s; fatal with --strict", d->path, err, lost, bad, aborts);
+		return -ECANCELED;
+	}
+	log_warn("journal file '%s' is damaged%s: %s%s%s, skipping; the SECCOMP records in them are missing or "
+		 "incomplete ('journalctl --verify --file=%s' tells where)",
+		 d->path, err, lost, bad, aborts, d->path);
+	return 0;
+}
+
 static int on_suppressed(void *ud, uint64_t count, uint64_t lineno)
 {
 	struct cli_input_part *pt = ud;
@@ -821,8 +854,11 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 		pt.dedup_len = dedup_len;
 		pt.pairs = TAKE_PTR(pairs);
 		pt.pairs_len = pairs_len;
-		if (journal)
-			r = scl_journal_scan_files(one, 1, &ops, &pt, NULL, NULL);
+		if (journal) {
+			const scl_journal_opts jo = { .damaged = on_damaged };
+
+			r = scl_journal_scan_files(one, 1, &ops, &pt, &jo, NULL);
+		}
 		else
 			r = scl_scan(rd, &ops, &pt);
 		if (r < 0 && pt.error)

@@ -168,6 +168,7 @@ struct collect {
 	size_t n_ctrs;            /* slots, forgotten ones included */
 	/* forgotten slots, for reuse: the first (+1; 0: none), each keeping the next in its file */
 	size_t free_ctr, n_free_ctrs;
+	size_t n_unselected;      /* slots of containers decided not to be learned */
 	uint64_t forgotten_selected; /* learned containers forgotten since */
 	uint32_t *index;          /* find_ctr()'s hash table */
 	size_t index_cap;
@@ -706,6 +707,8 @@ static void forget_ctr(struct collect *C, size_t k)
 		if (f->users && --f->users == 0)
 			f->orphan = true;
 	}
+	if (t->selected == SEL_NO)
+		C->n_unselected--;
 	index_remove(C, k);
 	memset(t, 0, sizeof(*t));
 	t->file = C->free_ctr;
@@ -751,7 +754,30 @@ static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint
 		}
 	}
 	t->selected = sel;
+	if (sel == SEL_NO)
+		C->n_unselected++;
 	return sel;
+}
+
+/*
+ * Room for one more container: a slot is free, or one of a container that
+ * is not learned is given up (forget_ctr(); it holds nothing but that
+ * decision, made again if it comes back).  Without this, every leaf cgroup
+ * with a process (a host's services, each command of a CI runner) would
+ * take a slot for good and leave none to the containers asked for.
+ */
+static bool ctr_room(struct collect *C)
+{
+	if (ctrs_in_use(C) < SCL_MAX_CONTAINERS)
+		return true;
+	if (!C->n_unselected)
+		return false;
+	for (size_t k = 0; k < C->n_ctrs; k++)
+		if (C->ctrs[k].id[0] && C->ctrs[k].selected == SEL_NO) {
+			forget_ctr(C, k);
+			return true;
+		}
+	return false;
 }
 
 #define PID_BITS 4194304u /* PID_MAX_LIMIT */
@@ -968,7 +994,7 @@ static long ctr_for(struct collect *C, const scl_container *c)
 	if (!t) {
 		if (C->n_want_ids && !C->n_want_cgroups && !id_wanted(C, c->id))
 			return -1;
-		if (ctrs_in_use(C) >= SCL_MAX_CONTAINERS)
+		if (!ctr_room(C))
 			return -1; /* its records are counted (over_groups()) when they come */
 		if (!(t = add_ctr(C, c)))
 			return -ENOMEM;
@@ -1382,7 +1408,7 @@ found:
 		return 0;
 	}
 	t = find_ctr(C, c.id);
-	if (!t && ctrs_in_use(C) >= SCL_MAX_CONTAINERS) {
+	if (!t && !ctr_room(C)) {
 		over_groups(C);
 		return 0;
 	}
@@ -1878,6 +1904,34 @@ static const char *journal_time(uint64_t usec, char *buf, size_t n)
  * it as lost.  The count is of journal entries of every kind (journald
  * numbers them all in one sequence), so the records among them are up to it.
  */
+/*
+ * A damaged file in --journal-dir (scl_journal_check_dir()): the follow scan
+ * reads through sd-journal's matches, which stop at damage silently, so it
+ * is said before; one that makes sd-journal abort would end the collector.
+ */
+static int on_journal_damaged(void *ud, const scl_journal_damage *d)
+{
+	char err[128] = "", bad[96] = "";
+	uint64_t unreached = d->entries > d->read ? d->entries - d->read : 0;
+
+	(void)ud;
+	if (d->error)
+		snprintf(err, sizeof(err), " (%s)", strerror(-d->error));
+	if (d->aborts) {
+		log_error("journal file '%s' is damaged%s: %llu entr%s sd-journal abort (damaged compressed data); "
+			  "collecting from it would crash: move it out of the directory ('scmplog build' reads around "
+			  "the damage)",
+			  d->path, err, (unsigned long long)d->aborts, d->aborts == 1 ? "y makes" : "ies make");
+		return -ECANCELED;
+	}
+	if (d->corrupt)
+		snprintf(bad, sizeof(bad), ", %llu had fields sd-journal could not read", (unsigned long long)d->corrupt);
+	log_warn("journal file '%s' is damaged%s: %llu of its %llu entries could not be read%s; collect may miss more "
+		 "of it ('scmplog build' reads around the damage, 'journalctl --verify --file=%s' tells where)",
+		 d->path, err, (unsigned long long)unreached, (unsigned long long)d->entries, bad, d->path);
+	return 0;
+}
+
 static int on_journal_gap(void *ud, const scl_journal_gap *g)
 {
 	struct collect *C = ud;
@@ -2474,6 +2528,16 @@ int cmd_collect(int argc, char **argv)
 	r = cli_notify_open();
 	if (r < 0 && !cli_quiet)
 		log_warn("cannot use NOTIFY_SOCKET: %s; no readiness or watchdog notifications", strerror(-r));
+	if (journal_dir) {
+		/* before confinement: each file is read in a child process first */
+		r = scl_journal_check_dir(journal_dir, on_journal_damaged, &C);
+		if (r == -ENOMEM)
+			goto oom;
+		if (r == -ECANCELED)
+			goto out;
+		if (r < 0 && !cli_quiet)
+			log_warn("cannot check the journal files in '%s' for damage: %s", journal_dir, strerror(-r));
+	}
 	if (n_follows || C.journal) {
 		/* files and the journal are opened (and reopened) by path: nothing to keep but reading */
 		if (cli_confine(confine, "collect", CLI_CAP(CAP_DAC_READ_SEARCH), C.dfd) < 0)

@@ -10,7 +10,7 @@ cd "$TMP" || exit 1
 
 wait_for() {
 	local i f all
-	for i in $(seq 100); do
+	for i in $(seq 300); do
 		all=1
 		for f in "$@"; do [ -e "$f" ] || all=0; done
 		[ $all -eq 1 ] && return 0
@@ -18,14 +18,34 @@ wait_for() {
 	done
 	cat ./*.err; fail "timed out waiting for $*"
 }
+# collect_start NAME ARGS...: a collector (its pid in PID), once it follows its
+# --follow-file: read to its current end (from there, or --from-start), or said
+# that it waits for the file to appear (up to 30 s: the machine may be busy)
 collect_start() {
-	local name=$1; shift
+	local name=$1 file= prev= a i fd size
+	shift
+	for a in "$@"; do
+		[ "$prev" = --follow-file ] && file=$a
+		prev=$a
+	done
 	"$SCMPLOG" collect "$@" >"$name.out" 2>"$name.err" &
 	PID=$!
-	sleep 0.5
+	for i in $(seq 300); do
+		grep -qF "cannot open log file '$file': No such file or directory, waiting for it" "$name.err" && return 0
+		size=$(stat -c %s "$file" 2>/dev/null)
+		for fd in /proc/"$PID"/fd/*; do
+			[ "$(readlink "$fd" 2>/dev/null)" = "$PWD/$file" ] &&
+				grep -qx "pos:[[:space:]]*$size" "/proc/$PID/fdinfo/${fd##*/}" 2>/dev/null && return 0
+		done
+		kill -0 "$PID" 2>/dev/null || { cat "$name.err"; fail "collect exited before it followed $file"; }
+		sleep 0.1
+	done
+	cat "$name.err"
+	fail "collect did not follow $file after 30 s"
 }
+# collect_stop NAME: SIGTERM; its last round reads every file to its end (rotation and
+# truncation too), then it writes the profiles and exits 0
 collect_stop() {
-	sleep 0.6 # two rounds of the 200 ms file poll
 	kill -TERM "$PID" 2>/dev/null || fail "collect exited early: $(cat "$1.err")"
 	wait "$PID"
 	local rc=$?
@@ -48,10 +68,10 @@ grep -m1 'type=1326' "$L" | sed 's/ vm / oldhost /' >app.log
 grep -q oldhost app.log || fail "fixture: no record line to rewrite"
 collect_start run1 --follow-file app.log --out-dir prof --split-by host --interval 1
 cat part1 >>app.log
-sleep 0.6
+# a last line without its newline in the old file still counts, read before or
+# after the rotation
+printf '%s' "$(tail -n 1 part2)" >>app.log
 mv app.log app.log.1
-# a last line without its newline in the old file still counts
-printf '%s' "$(tail -n 1 part2)" >>app.log.1
 cat part2 >app.log
 collect_stop run1
 same prof/vm.json whole/vm.json
@@ -62,8 +82,8 @@ contains run1.err "attributed to 1 host"
 rm -rf prof
 collect_start run2 --follow-file app.log.1 --from-start --out-dir prof --split-by host --interval 1
 wait_for prof/oldhost.json prof/vm.json
+# shorter than what was read: seen as truncated whenever the collector looks
 : >app.log.1
-sleep 0.5
 printf '%s\n' "$(grep -m1 'type=1326' "$L" | sed 's/ vm / newhost /')" >>app.log.1
 collect_stop run2
 [ -e prof/newhost.json ] || fail "the truncated file was not read again: $(ls prof)"

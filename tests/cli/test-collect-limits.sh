@@ -21,13 +21,14 @@ rec() {
 	rec h5 5 6
 	rec h4 6 7
 } >app.log
-# collect_briefly ERRFILE BINARY ARGS...: a collector for a second, then SIGTERM; it must exit 0
+# collect_briefly ERRFILE BINARY ARGS...: a collector, SIGTERM once it handles it (its last
+# round reads the file to its end); it must exit 0
 collect_briefly() {
 	local err=$1 pid
 	shift
 	"$@" >/dev/null 2>"$err" &
 	pid=$!
-	sleep 1
+	collect_ready "$pid" "$err" 30
 	kill -TERM "$pid" 2>/dev/null || { cat "$err"; fail "collect exited early"; }
 	wait "$pid" || { cat "$err"; fail "collect failed"; }
 }

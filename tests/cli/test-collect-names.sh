@@ -14,12 +14,13 @@ rec() {
 	printf '2026-11-26T16:29:34.411971+00:00 HOST kernel: [ 4356.731816] audit: type=1326 audit(1795710574.404:%s): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=29162 comm="gen" exe="/tmp/gen" sig=0 arch=c000003e syscall=%s compat=0 ip=0x7f23e5a01ad7 code=0x7ffc0000\n' "$3" "$2" |
 		H="$1" perl -pe 's/HOST/$ENV{H}/'
 }
-# collect_once NAME ARGS...: read the log from its start, stop after two file polls
+# collect_once NAME ARGS...: read the log from its start; SIGTERM once it handles it
+# (its last round reads the file to its end)
 collect_once() {
 	local name=$1 pid rc; shift
 	"$SCMPLOG" collect --split-by host --interval 1 "$@" >"$name.out" 2>"$name.err" &
 	pid=$!
-	sleep 1
+	collect_ready "$pid" "$name.err" 30
 	kill -TERM "$pid" 2>/dev/null || { cat "$name.err"; fail "collect exited early"; }
 	wait "$pid"
 	rc=$?

@@ -165,23 +165,25 @@ if ! command -v tmux >/dev/null; then
 fi
 sock="$TMP/tmux.sock"
 tm() { tmux -S "$sock" "$@"; }
-wait_for() { # wait_for FILE
-	for _ in $(seq 1 100); do [ -e "$1" ] && return 0; sleep 0.1; done
+wait_for() { # wait_for FILE: up to 30 s (the machine may be busy)
+	for _ in $(seq 1 300); do [ -e "$1" ] && return 0; sleep 0.1; done
 	tm capture-pane -p -t rv >&2 || true
 	fail "timed out waiting for $1"
 }
-wait_screen() { # wait_screen TEXT
-	for _ in $(seq 1 100); do tm capture-pane -p -t rv | grep -qF -- "$1" && return 0; sleep 0.1; done
+wait_screen() { # wait_screen TEXT: up to 30 s
+	for _ in $(seq 1 300); do tm capture-pane -p -t rv | grep -qF -- "$1" && return 0; sleep 0.1; done
 	tm capture-pane -p -t rv >&2 || true
 	fail "the terminal never showed '$1'"
 }
+# tty.rc appears last, whole: waiting for it waits for stty.after too
 cat >run-tty.sh <<EOF
 stty -g >stty.before
 "$SCMPLOG" review -o tty.json old.json new.json
-echo \$? >tty.rc
+rc=\$?
 stty -g >stty.after
+echo \$rc >tty.rc.tmp && mv tty.rc.tmp tty.rc
 EOF
-tm -f /dev/null new-session -d -s rv -x 200 -y 50 "bash run-tty.sh; sleep 30" || fail "tmux"
+tm -f /dev/null new-session -d -s rv -x 200 -y 50 "bash run-tty.sh; sleep 120" || fail "tmux"
 trap 'tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
 wait_screen "[1/6] mount"
 tm send-keys -t rv a
@@ -198,7 +200,7 @@ check_profile tty.json 'allowed == {"read","write","close","openat","mount","con
 tm kill-session -t rv
 
 rm -f tty.rc stty.after
-tm -f /dev/null new-session -d -s rv -x 200 -y 50 "bash run-tty.sh; sleep 30" || fail "tmux"
+tm -f /dev/null new-session -d -s rv -x 200 -y 50 "bash run-tty.sh; sleep 120" || fail "tmux"
 wait_screen "[1/6] mount"
 tm send-keys -t rv C-c
 wait_for tty.rc

@@ -76,3 +76,22 @@ if command -v journalctl >/dev/null; then
 	journalctl --file="$D/journal/seccomp.journal" -o export | split_export journal-file
 fi
 split_export export-text <"$D/journal-export.txt"
+
+# journal-file: edits to the real journald file (u32le offset, u8 length, bytes):
+# none, and the damage tests/unit/test-journal.c's test_damaged makes (zeroed pages,
+# an entry object's type byte, the global entry array's first item, zstd data).
+edit() { # edit OFFSET LENGTH BYTE: LENGTH (<= 255) times BYTE (two hex digits) at OFFSET
+	local o=$1 i esc
+	esc=$(printf '\\x%02x' $((o & 255)) $((o >> 8 & 255)) $((o >> 16 & 255)) $((o >> 24 & 255)) "$2")
+	for ((i = 0; i < $2; i++)); do esc+="\\x$3"; done
+	printf "$esc"
+}
+zero_page() { # zero_page OFFSET: 4096 zero bytes from OFFSET
+	local k
+	for ((k = 0; k < 4096; k += 255)); do edit $(($1 + k)) $((4096 - k < 255 ? 4096 - k : 255)) 00; done
+}
+edit 0 0 00 | put journal-file none
+for p in 40960 65536 90112 110592; do zero_page $p | put journal-file "zero-$p"; done
+edit 70264 1 fc | put journal-file entry-type
+edit $((43456 + 24)) 8 ff | put journal-file entry-array-item
+edit $((108936 + 80)) 8 5a | put journal-file zstd-data

@@ -63,6 +63,18 @@ wait_contains() {
 	cat "$1"
 	fail "'$1' lacks '$2' after $3 s"
 }
+# collector_ready ERRFILE [N]: up to 30 s until `scmplog collect -v` writing to ERRFILE
+# says it is collecting (the N-th time, for a file several runs append to): from then on
+# records are read, and a SIGTERM still reads what the kernel queued before it
+collector_ready() {
+	local i
+	for i in $(seq 300); do
+		[ "$(grep -c '^scmplog: collecting ' "$1" 2>/dev/null)" -ge "${2:-1}" ] && return 0
+		sleep 0.1
+	done
+	cat "$1"
+	fail "'$1': the collector was not collecting after 30 s"
+}
 # cgroups_remove DIR: the test's cgroup DIR and its c* children (for cleanup traps)
 cgroups_remove() {
 	local d

@@ -25,16 +25,15 @@ mkdir -p "$Q/x1"
 # in_cg DIR: sysinfo under a log filter for 0.5 s, from inside cgroup DIR
 in_cg() { sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" 0.5' _ "$1" "$TMP/noise"; }
 
-"$SCMPLOG" collect --plain-runc --cgroup /scmplogtest --out-dir "$TMP/out" --interval 1 \
+"$SCMPLOG" collect -v --plain-runc --cgroup /scmplogtest --out-dir "$TMP/out" --interval 1 \
 	>/dev/null 2>"$TMP/c.err" & collector=$!
-sleep 1.5
+collector_ready "$TMP/c.err"
 pids=()
 for i in $(seq 70); do in_cg "$P/c$i" & pids+=($!); done
 in_cg "$Q/x1" & pids+=($!)   # beside the prefix: "/scmplogtestother" does not start with "/scmplogtest/"
 "$TMP/noise" 0.5 & pids+=($!) # a host process
 for p in "${pids[@]}"; do wait "$p" || fail "a noise process failed"; done
-sleep 1.5
-kill -TERM "$collector"
+kill -TERM "$collector" # it reads what the kernel queued before the signal
 wait "$collector" || { cat "$TMP/c.err"; fail "collect failed"; }
 collector=
 cat "$TMP/c.err"

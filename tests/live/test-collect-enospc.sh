@@ -30,18 +30,18 @@ in_cg() {
 	local d=$1; shift
 	sh -c 'd=$1; shift; echo $$ >"$d/cgroup.procs" && exec "$@"' _ "$d" "$SCMPLOG" exec -q -p "$TMP/log.json" -- "$@"
 }
-wait_for() { # wait_for FILE PATTERN: up to 10 s for FILE's syscall names to hold PATTERN
+wait_for() { # wait_for FILE PATTERN: up to 30 s for FILE's syscall names to hold PATTERN
 	local i
-	for i in $(seq 100); do
+	for i in $(seq 300); do
 		[ -f "$1" ] && profile_names "$1" | grep -x "$2" >/dev/null && return 0
 		sleep 0.1
 	done
 	cat "$TMP/c.err"; fail "timed out waiting for '$2' in $1"
 }
 
-"$SCMPLOG" collect --plain-runc --cgroup /scmplogenospc --out-dir "$OUT" --interval 1 >/dev/null 2>"$TMP/c.err" &
+"$SCMPLOG" collect -v --plain-runc --cgroup /scmplogenospc --out-dir "$OUT" --interval 1 >/dev/null 2>"$TMP/c.err" &
 collector=$!
-sleep 0.5
+collector_ready "$TMP/c.err"
 in_cg "$P/c1" "$TMP/noise" 0.3 nofilter || fail "workload 1 failed"
 wait_for "$OUT/c1.json" sysinfo
 cp "$OUT/c1.json" "$TMP/c1.before"
@@ -51,7 +51,7 @@ dd if=/dev/zero of="$OUT/fill" bs=4k 2>/dev/null
 [ "$(df --output=avail "$OUT" | tail -n 1)" -eq 0 ] || fail "the tmpfs is not full"
 in_cg "$P/c1" sh -c 'mkdir "$1/d" && rmdir "$1/d"' _ "$TMP" || fail "workload 2 failed"
 in_cg "$P/c2" "$TMP/noise" 0.3 nofilter || fail "workload 3 failed"
-sleep 2.5 # two write attempts
+wait_contains "$TMP/c.err" "not written: what was learned is kept in memory and written again at the next interval" 30
 kill -0 "$collector" 2>/dev/null || { cat "$TMP/c.err"; fail "the collector died on a full disk"; }
 contains "$TMP/c.err" "No space left on device"
 grep -E "cannot write .*c1\.json.*: No space left on device" "$TMP/c.err" >/dev/null ||

@@ -40,7 +40,7 @@ bundle slow 'echo slow-start; sleep 5; echo slow-done' "$TMP/log.json"
 
 "$SCMPLOG" collect -v --plain-runc --container gone-quick --container gone-slow --out-dir "$OUT" \
 	--interval 3600 >"$TMP/collect.out" 2>"$TMP/collect.err" & collector=$!
-sleep 1.5
+collector_ready "$TMP/collect.err"
 kill -0 "$collector" 2>/dev/null || { cat "$TMP/collect.err"; fail "the collector did not start"; }
 
 run_ctr gone-slow slow & slow=$!

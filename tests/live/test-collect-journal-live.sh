@@ -26,8 +26,10 @@ mkdir -p "$P/c1" || skip "cannot create $P/c1"
 journald_start 'Storage=volatile\nRuntimeMaxUse=16M\nRuntimeMaxFileSize=512K'
 
 "$SCMPLOG" collect --source journal --plain-runc --cgroup /scmplogjournal --out-dir "$TMP/out" --interval 1 \
-	>/dev/null 2>"$TMP/c.err" & collector=$!
-sleep 1
+	--cursor-file "$TMP/cursor" >/dev/null 2>"$TMP/c.err" & collector=$!
+# it follows from the journal's end: its cursor is saved once it is there (up to 30 s)
+for i in $(seq 300); do [ -s "$TMP/cursor" ] && break; sleep 0.1; done
+[ -s "$TMP/cursor" ] || { cat "$TMP/c.err"; fail "no cursor saved after 30 s"; }
 # records of a live process only are attributed (an old journal entry's pid may be reused):
 # the process runs while the collector reads its records
 sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" 4' _ "$P/c1" "$TMP/noise" || fail "noise failed"

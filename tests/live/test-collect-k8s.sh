@@ -32,10 +32,9 @@ in_pod() { sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" "$3"' _ "$CG" "$TMP/no
 
 "$SCMPLOG" collect -v --all --pods-dir "$TMP/pods" --containers-dir "$TMP/containers" --out-dir "$TMP/out" \
 	--interval 1 >/dev/null 2>"$TMP/c.err" & collector=$!
-sleep 1.5
+collector_ready "$TMP/c.err"
 in_pod 0.3 || fail "the process in the pod cgroup failed"
-sleep 1.5
-kill -TERM "$collector"
+kill -TERM "$collector" # it reads what the kernel queued before the signal
 wait "$collector" || { cat "$TMP/c.err"; fail "collect failed"; }
 collector=
 cat "$TMP/c.err"
@@ -45,11 +44,10 @@ profile_names "$f" | grep -qx sysinfo || fail "the pod's profile lacks sysinfo"
 contains "$TMP/c.err" "container $ID (containerd)"
 
 # the k8s format: a SeccompProfile named after the file
-"$SCMPLOG" collect --all --format k8s --pods-dir "$TMP/pods" --containers-dir "$TMP/containers" \
+"$SCMPLOG" collect -v --all --format k8s --pods-dir "$TMP/pods" --containers-dir "$TMP/containers" \
 	--out-dir "$TMP/out" --interval 1 >/dev/null 2>"$TMP/c2.err" & collector=$!
-sleep 1.5
+collector_ready "$TMP/c2.err"
 in_pod 0.3 || fail "the process in the pod cgroup failed"
-sleep 1.5
 kill -TERM "$collector"
 wait "$collector" || { cat "$TMP/c2.err"; fail "collect --format k8s failed"; }
 collector=

@@ -27,10 +27,12 @@ workload() {
 	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" exec -q -p "$3" -- sh -c "mkdir \"\$0/d.\$\$\" && rmdir \"\$0/d.\$\$\" && exec \"\$1\" 6 nofilter" "$4" "$5"' \
 		_ "$1" "$SCMPLOG" "$TMP/log.json" "$TMP" "$TMP/noise"
 }
-start() { # start OUTDIR ERRFILE
-	"$SCMPLOG" collect --plain-runc --cgroup /scmplogkill --out-dir "$1" --interval 1 >/dev/null 2>>"$2" &
+start() { # start OUTDIR ERRFILE: once it collects
+	local n
+	n=$(grep -c '^scmplog: collecting ' "$2" 2>/dev/null)
+	"$SCMPLOG" collect -v --plain-runc --cgroup /scmplogkill --out-dir "$1" --interval 1 >/dev/null 2>>"$2" &
 	collector=$!
-	sleep 0.5
+	collector_ready "$2" $((${n:-0} + 1))
 }
 # check_whole FILE: a complete profile (parses, has the one-off syscalls of the start)
 check_whole() {
@@ -42,8 +44,7 @@ check_whole() {
 # Reference: one collector for the whole workload.
 start "$TMP/ref" "$TMP/ref.err"
 workload "$P/ref" || fail "workload failed"
-sleep 1.5
-kill -TERM "$collector"; wait "$collector" || { cat "$TMP/ref.err"; fail "collect failed"; }
+kill -TERM "$collector" # it reads what the kernel queued before the signal; wait "$collector" || { cat "$TMP/ref.err"; fail "collect failed"; }
 collector=
 [ -f "$TMP/ref/ref.json" ] || { cat "$TMP/ref.err"; fail "no reference profile"; }
 check_whole "$TMP/ref/ref.json"
@@ -51,7 +52,9 @@ check_whole "$TMP/ref/ref.json"
 # Killed: SIGKILL every 0.6-1.4 s while the workload runs, restart at once.
 start "$TMP/out" "$TMP/kill.err"
 workload "$P/kill" & wl=$!
-sleep 1.5 # the start's syscalls are written (interval 1 s)
+# the start's syscalls are written (interval 1 s)
+for i in $(seq 300); do [ -f "$TMP/out/kill.json" ] && break; sleep 0.1; done
+[ -f "$TMP/out/kill.json" ] || { cat "$TMP/kill.err"; fail "no kill.json after 30 s"; }
 kills=0
 while kill -0 "$wl" 2>/dev/null; do
 	kill -KILL "$collector"; wait "$collector" 2>/dev/null
@@ -62,7 +65,6 @@ while kill -0 "$wl" 2>/dev/null; do
 	sleep "0.$((6 + RANDOM % 9))"
 done
 wait "$wl" || fail "workload failed"
-sleep 1.5
 kill -TERM "$collector"; wait "$collector" || { cat "$TMP/kill.err"; fail "collect failed after restarts"; }
 collector=
 [ "$kills" -ge 3 ] || fail "only $kills kills during the workload"

@@ -20,9 +20,9 @@ trap cleanup EXIT
 [ -e "$P" ] && skip "$P exists already"
 mkdir -p "$P/c1" || skip "cannot create $P/c1"
 
-"$SCMPLOG" collect --source kmsg --plain-runc --cgroup /scmplogkmsg --out-dir "$TMP/out" --interval 1 \
+"$SCMPLOG" collect -v --source kmsg --plain-runc --cgroup /scmplogkmsg --out-dir "$TMP/out" --interval 1 \
 	>/dev/null 2>"$TMP/c.err" & collector=$!
-sleep 1
+collector_ready "$TMP/c.err"
 # a first record after a quiet spell gets through printk's rate limit; then a burst that cannot
 sleep 5.5
 sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" 2' _ "$P/c1" "$TMP/noise" || fail "noise failed"

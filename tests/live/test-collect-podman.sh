@@ -65,8 +65,7 @@ id=$(cat "$TMP/scmplog-learn.id")
 [[ $id =~ ^[0-9a-f]{64}$ ]] || fail "podman create printed no container id: '$id'"
 
 "$SCMPLOG" collect -v --all --out-dir "$OUT" --interval 1 >"$TMP/collect.out" 2>"$TMP/collect.err" & collector=$!
-sleep 1.5
-kill -0 "$collector" 2>/dev/null || { cat "$TMP/collect.err"; fail "the collector did not start"; }
+collector_ready "$TMP/collect.err"
 start scmplog-learn & starter=$!
 # the container's cgroup, seen from the host while it runs
 pid=0
@@ -80,8 +79,7 @@ cat "/proc/$pid/cgroup" >"$TMP/cgroup" 2>/dev/null
 conmon=$(podman inspect -f '{{.State.ConmonPid}}' scmplog-learn 2>/dev/null)
 [ -n "$conmon" ] && cat "/proc/$conmon/cgroup" >"$TMP/conmon.cgroup" 2>/dev/null
 wait $starter || { cat "$TMP/scmplog-learn.out"; fail "the podman container failed under the log profile"; }
-sleep 1.5
-kill -TERM "$collector"
+kill -TERM "$collector" # it reads what the kernel queued before the signal
 wait "$collector"
 rc=$?
 collector=

@@ -38,8 +38,7 @@ for i in $(seq 50); do [ -e "$TMP/mcast.ready" ] && break; sleep 0.1; done
 [ -e "$TMP/mcast.ready" ] || fail "the multicast reader did not start"
 "$SCMPLOG" collect -v --plain-runc --container ctrA --container ctrB --out-dir "$OUT" --interval 1 \
 	>"$TMP/collect.out" 2>"$TMP/collect.err" & collector=$!
-sleep 1.5
-kill -0 "$collector" 2>/dev/null || { cat "$TMP/collect.err"; fail "the collector did not start"; }
+collector_ready "$TMP/collect.err"
 # host noise: sysinfo under a log filter of its own, while the containers run
 "$TMP/noise" 4 & noise=$!
 # each container runs twice (delete, run again with the same id): one profile per id
@@ -53,8 +52,7 @@ learn ctrB b & rb=$!
 wait $ra || exit 1
 wait $rb || exit 1
 wait $noise || fail "noise failed"
-sleep 1.5
-kill -TERM "$collector"
+kill -TERM "$collector" # it reads what the kernel queued before the signal
 wait "$collector"
 rc=$?
 collector=
@@ -202,13 +200,12 @@ refused mount mount 'mount -t tmpfs none /tmp && echo mounted' mounted "mount: m
 
 # restart: learning resumes from the files in --out-dir (a union, not a fresh start)
 cp "$pa" "$TMP/pa.before"
-"$SCMPLOG" collect --plain-runc --container ctrA --out-dir "$OUT" --interval 1 \
+"$SCMPLOG" collect -v --plain-runc --container ctrA --out-dir "$OUT" --interval 1 \
 	>/dev/null 2>"$TMP/collect2.err" & collector=$!
-sleep 1.5
+collector_ready "$TMP/collect2.err"
 bundle a4 'echo again; sleep 1' "$TMP/log.json"
 runc --root "$STATE" delete -f ctrA >/dev/null 2>&1
 run_ctr ctrA a4 || { cat "$TMP/ctrA.out"; fail "ctrA (second run) failed"; }
-sleep 1.5
 kill -TERM "$collector"
 wait "$collector" || { cat "$TMP/collect2.err"; fail "the second collect failed"; }
 collector=

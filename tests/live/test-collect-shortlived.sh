@@ -46,12 +46,11 @@ collect_once() {
 	local name=$1; shift
 	"$SCMPLOG" collect -v --plain-runc --container ctrS --out-dir "$TMP/$name" --interval 60 "$@" \
 		>/dev/null 2>"$TMP/$name.err" & collector=$!
-	sleep 1.5
+	collector_ready "$TMP/$name.err"
 	runc --root "$STATE" run --bundle "$B" ctrS </dev/null >"$TMP/$name.out" 2>&1 ||
 		{ cat "$TMP/$name.out"; fail "the container failed"; }
 	runc --root "$STATE" delete -f ctrS >/dev/null 2>&1
-	sleep 1
-	kill -TERM "$collector"
+	kill -TERM "$collector" # it reads what the kernel queued before the signal
 	wait "$collector"
 	crc=$?
 	collector=

@@ -10,12 +10,15 @@ fi
 [ -e /run/scmplog/audit-restore ] && skip "SKIPPED, NOT PASSED: /run/scmplog/audit-restore exists already (another run in progress?)"
 
 "$SCMPLOG" run -o "$TMP/k.json" -- sleep 2 >/dev/null 2>&1 & victim=$!
-for i in $(seq 50); do [ "$(audit_pid)" = "$victim" ] && break; sleep 0.1; done
+for i in $(seq 300); do [ "$(audit_pid)" = "$victim" ] && break; sleep 0.1; done
 [ "$(audit_pid)" = "$victim" ] || fail "the run did not become the audit daemon"
 [ -s /run/scmplog/audit-restore ] || fail "no state file while the limits are raised"
 grep -qx "pid $victim" /run/scmplog/audit-restore || fail "state file names another pid"
+for i in $(seq 300); do cmd=$(pgrep -P $victim -x sleep) && break; sleep 0.1; done
 kill -KILL $victim; wait $victim 2>/dev/null
-sleep 2.5   # its command ends by itself
+# its command ends by itself (2 s)
+for i in $(seq 300); do [ -n "$cmd" ] && kill -0 "$cmd" 2>/dev/null || break; sleep 0.1; done
+[ -n "$cmd" ] && kill -0 "$cmd" 2>/dev/null && fail "the killed run's command did not end"
 
 recovered_by_other=
 [ -e /run/scmplog/audit-restore ] || recovered_by_other=1

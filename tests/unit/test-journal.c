@@ -122,20 +122,28 @@ static bool have_journalctl(void)
 	return system("journalctl --version >/dev/null 2>&1") == 0;
 }
 
-/* The records scl_scan() finds in `journalctl -o export` of the same file. */
-static void export_records(const char *journal, struct collect *c)
+/*
+ * The records scl_scan() finds in `journalctl -o export` of the same file
+ * (damaged: what it prints before it fails, its message kept out).
+ */
+static void export_records_of(const char *journal, bool damaged, struct collect *c)
 {
 	char cmd[4200];
 	scl_reader *rd;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "journalctl --file='%s' -o export", journal);
+	snprintf(cmd, sizeof(cmd), "journalctl --file='%s' -o export%s", journal, damaged ? " 2>/dev/null; true" : "");
 	f = popen(cmd, "r");
 	ck_assert(f != NULL);
 	ck_assert_int_eq(scl_reader_open_fd(fileno(f), "journalctl", &rd), 0);
 	ck_assert_int_eq(scl_scan(rd, &ops, c), 0);
 	scl_reader_free(rd);
 	ck_assert_int_eq(pclose(f), 0);
+}
+
+static void export_records(const char *journal, struct collect *c)
+{
+	export_records_of(journal, false, c);
 }
 
 /* The real journald file: the same records as its export text, record for record. */
@@ -328,6 +336,126 @@ START_TEST(test_errors)
 						NULL),
 			 0);
 	collect_free(&c);
+}
+END_TEST
+
+/*
+ * Damaged copies of the fixture, made the same way every time (bytes of
+ * objects found with the file's header and object sizes: journal-def.h).
+ * sd-journal stops at damage without an error (systemd 252 drops the file
+ * from the journal at debug level) and skips bad data objects silently: the
+ * scan reads around it (from the tail, along the matches' entry lists),
+ * every entry once, and tells what is missing.
+ */
+#define INVERT (-1)
+static const struct damage_case {
+	const char *what;
+	size_t off, len;
+	int fill;                  /* each byte set to this, or inverted (INVERT) */
+	uint64_t unreached, corrupt, aborts;
+	size_t records, skips;     /* what the scan reads of it */
+} damage_cases[] = {
+	/* the pristine file: nothing told */
+	{ "none", 0, 0, INVERT, 0, 0, 0, 75, 1 },
+	/* before this change: 21 entries read (the matches' lists end in it) */
+	{ "a zeroed page (entries and entry arrays)", 65536, 4096, 0, 7, 0, 0, 67, 1 },
+	/* five audit entries lose _SOURCE_REALTIME_TIMESTAMP, _PID, ... silently */
+	{ "a zeroed page (data objects too)", 90112, 4096, 0, 5, 5, 0, 70, 1 },
+	/* journalctl --file reads nothing either */
+	{ "a zeroed page (the data hash table): nothing reachable", 40960, 4096, 0, 84, 0, 0, 0, 0 },
+	/* before: 29 entries read */
+	{ "an entry object's type byte", 70264, 1, INVERT, 1, 0, 0, 74, 1 },
+	/* journalctl --file reads 1 entry of this one: the rest from the tail */
+	{ "the first item of the global entry array", 43456 + 24, 8, INVERT, 1, 0, 0, 75, 1 },
+	/* an audit entry without its MESSAGE: a skip */
+	{ "compressed data (zstd) of a MESSAGE", 108936 + 80, 8, INVERT, 0, 1, 0, 74, 2 },
+	/*
+	 * A byte of a zstd frame header (0x05 -> 0x10): libsystemd 252 fails an
+	 * assertion and aborts (journalctl too): found in a child, passed over
+	 */
+	{ "a zstd frame header (sd-journal aborts)", 108936 + 80, 1, 0x10, 0, 0, 1, 74, 1 },
+};
+
+struct damage_seen {
+	struct collect c;
+	int calls, ret;
+	scl_journal_damage d;
+	char path[128];
+};
+
+static int on_damaged(void *ud, const scl_journal_damage *d)
+{
+	struct damage_seen *s = ud;
+
+	s->calls++;
+	s->d = *d;
+	snprintf(s->path, sizeof(s->path), "%s", d->path);
+	return s->ret;
+}
+
+START_TEST(test_damaged)
+{
+	const struct damage_case *t = &damage_cases[_i];
+	char tmp[] = "/tmp/scl-journal-XXXXXX", path[64];
+	scl_journal_opts o = { .damaged = on_damaged };
+	struct damage_seen s = { 0 };
+	struct collect e;
+	size_t n, k;
+	char *buf;
+	FILE *f;
+
+	buf = unit_read_file(JOURNAL, &n);
+	ck_assert_uint_ge(n, t->off + t->len);
+	for (size_t i = t->off; i < t->off + t->len; i++)
+		buf[i] = t->fill == INVERT ? (char)~buf[i] : (char)t->fill;
+	ck_assert(mkdtemp(tmp) != NULL);
+	snprintf(path, sizeof(path), "%s/bad.journal", tmp);
+	f = fopen(path, "w");
+	ck_assert(f != NULL);
+	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+	free(buf);
+
+	collect_init(&s.c);
+	ck_assert_int_eq(scl_journal_scan_files((const char *const[]){ path }, 1, &ops, &s, &o, NULL), 0);
+	if (!t->unreached && !t->corrupt && !t->aborts) {
+		ck_assert_int_eq(s.calls, 0);
+	} else {
+		ck_assert_int_eq(s.calls, 1);
+		ck_assert_str_eq(s.path, path);
+		ck_assert_uint_eq(s.d.entries, 84);
+		ck_assert_uint_eq(s.d.read, 84 - t->unreached);
+		ck_assert_uint_eq(s.d.corrupt, t->corrupt);
+		ck_assert_uint_eq(s.d.aborts, t->aborts);
+	}
+	ck_assert_uint_eq(s.c.records, t->records);
+	ck_assert_uint_eq(s.c.skips, t->skips);
+	/* every record journalctl --file finds in it is read (and, mostly, more) */
+	if (have_journalctl()) {
+		collect_init(&e);
+		export_records_of(path, true, &e);
+		if (e.n)
+			qsort(e.v, e.n, sizeof(*e.v), cmp_str);
+		if (s.c.n)
+			qsort(s.c.v, s.c.n, sizeof(*s.c.v), cmp_str);
+		k = 0;
+		for (size_t i = 0; i < e.n; i++) {
+			while (k < s.c.n && strcmp(s.c.v[k], e.v[i]) < 0)
+				k++;
+			ck_assert_msg(k < s.c.n && !strcmp(s.c.v[k], e.v[i]), "journalctl has '%s', the scan not", e.v[i]);
+			k++;
+		}
+		collect_free(&e);
+	}
+	/* --strict's way: the callback's error is returned */
+	collect_free(&s.c);
+	collect_init(&s.c);
+	s.ret = -ECANCELED;
+	ck_assert_int_eq(scl_journal_scan_files((const char *const[]){ path }, 1, &ops, &s, &o, NULL),
+			 t->unreached || t->corrupt || t->aborts ? -ECANCELED : 0);
+	unlink(path);
+	rmdir(tmp);
+	collect_free(&s.c);
 }
 END_TEST
 
@@ -1093,6 +1221,7 @@ int main(void)
 	tcase_add_test(tc, test_cursor_resume);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_magic);
+	tcase_add_loop_test(tc, test_damaged, 0, sizeof(damage_cases) / sizeof(damage_cases[0]));
 	tcase_add_loop_test(tc, test_entry_fields, 0, sizeof(entry_cases) / sizeof(entry_cases[0]));
 	tcase_add_test(tc, test_entry_too_long);
 	tcase_add_test(tc, test_crafted);
