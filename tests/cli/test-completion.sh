@@ -63,7 +63,7 @@ done
 [ "$(candidates collect --source '' | tr '\n' ' ')" = "auto daemon journal kmsg multicast " ] || fail "collect --source"
 [ "$(candidates collect --split-by '' | tr '\n' ' ')" = "container host " ] || fail "collect --split-by"
 [ "$(candidates collect -f '' | tr '\n' ' ')" = "k8s oci " ] || fail "collect -f"
-[ "$(candidates build --split-by '' | tr '\n' ' ')" = "comm exe host " ] || fail "build --split-by"
+[ "$(candidates build --split-by '' | tr '\n' ' ')" = "arch comm exe host " ] || fail "build --split-by"
 [ "$(candidates collect --source j)" = journal ] || fail "collect --source j"
 # explain -f is --follow: what follows is a file, not a format
 touch xoci.log
