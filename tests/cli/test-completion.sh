@@ -25,7 +25,7 @@ candidates() {
 accepts() { "$S" "$1" "$2" "$3" --help >/dev/null 2>&1; }
 
 # every value any command takes for these options, and some no command takes
-superset="oci k8s systemd json text yaml exe comm host container pod pid auto daemon multicast kmsg
+superset="oci k8s systemd json text yaml exe comm host arch container pod pid auto daemon multicast kmsg
 journal netlink file SCMP_ACT_ERRNO SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD SCMP_ACT_KILL
 SCMP_ACT_TRAP SCMP_ACT_LOG SCMP_ACT_ALLOW SCMP_ACT_TRACE SCMP_ACT_NOTIFY v1 v1beta1 v1alpha1
 enforce learn off on"
