@@ -440,6 +440,13 @@ START_TEST(test_damaged)
 			qsort(s.c.v, s.c.n, sizeof(*s.c.v), cmp_str);
 		k = 0;
 		for (size_t i = 0; i < e.n; i++) {
+			/*
+			 * journalctl stops at the damage in the middle of an entry
+			 * ("Invalid field."): the entry it printed last is cut short
+			 * (no MESSAGE), a skip of its text that the file does not have
+			 */
+			if (!strncmp(e.v[i], "skip ", 5))
+				continue;
 			while (k < s.c.n && strcmp(s.c.v[k], e.v[i]) < 0)
 				k++;
 			ck_assert_msg(k < s.c.n && !strcmp(s.c.v[k], e.v[i]), "journalctl has '%s', the scan not", e.v[i]);
