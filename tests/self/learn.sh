@@ -39,7 +39,7 @@ cd '$root'
 rc=0
 SCMPLOG='$bin' bash tests/cli/run.sh >'$tmp/cli.log' 2>&1 || { echo "learn.sh: the CLI suite failed (see below)"; tail -n 40 '$tmp/cli.log'; rc=1; }
 for t in $tests; do
-	SCMPLOG='$bin' DATA='$root/tests/data' CLI_DIR='$root/tests/cli' timeout 900 bash tests/live/\$t >'$tmp/\$t.log' 2>&1
+	SCMPLOG='$bin' DATA='$root/tests/data' CLI_DIR='$root/tests/cli' flock "\${SCMPLOG_LIVE_LOCK:-/run/lock/scmplog-live.lock}" timeout 900 bash tests/live/\$t >'$tmp/\$t.log' 2>&1
 	r=\$?
 	case \$r in 0) echo "  ok    \$t" ;; 77) echo "  skip  \$t" ;; *) echo "  FAIL  \$t (exit \$r)"; tail -n 30 '$tmp/\$t.log'; rc=1 ;; esac
 done
