@@ -77,7 +77,8 @@ typedef struct scl_portable_change {
  * architecture).  For every family with a seen member: ALT members (and,
  * when a NEWER member was seen, FALLBACK members) not yet allowed are
  * allowed on every architecture with 0 records; NEWER members not allowed
- * get a rule { names: [name], action: SCMP_ACT_ERRNO, errnoRet: 38 } whose
+ * get a rule { names: [name], action: SCMP_ACT_ERRNO, errnoRet: ENOSYS } (38;
+ * 89 in a profile whose architectures are all MIPS) whose
  * comment starts with SCL_PORTABLE_COMMENT_PREFIX, unless p already has a
  * rule naming it.
  *

@@ -43,6 +43,12 @@ static const scl_portable_member m_pidfd[] = {
 	M("pidfd_open", NEWER, "5.3"), M("wait4", TRIGGER, ""), M("waitid", TRIGGER, "2.6.9"),
 	M("kill", FALLBACK, ""),
 };
+static const scl_portable_member m_write[] = {
+	M("write", ALT, ""), M("writev", ALT, "2.2"),
+};
+static const scl_portable_member m_read[] = {
+	M("read", ALT, ""), M("readv", ALT, "2.2"),
+};
 static const scl_portable_member m_getrandom[] = {
 	M("getrandom", NEWER, "3.17"), M("openat", FALLBACK, "2.6.16"), M("read", FALLBACK, ""),
 };
@@ -95,6 +101,12 @@ static const scl_portable_family families[] = {
 	       "no futex_waitv caller", "no futex_waitv caller"),
 	FAMILY(pidfd, false, "process handles: glibc 2.36 wraps pidfd_open without fallback; callers (Go's os package, systemd) fall back to wait4/waitid and kill on ENOSYS",
 	       "sysdeps/unix/sysv/linux/syscalls.list: pidfd_open (no fallback)", "no pidfd_open caller"),
+	FAMILY(write, false, "stdio output: glibc writes a FILE's buffer with write, musl with writev (buffer and data in one call)",
+	       "libio/fileops.c: _IO_new_file_write (write)",
+	       "src/stdio/__stdio_write.c: __stdio_write (writev)"),
+	FAMILY(read, false, "stdio input: glibc fills a FILE's buffer with read, musl with readv (data and buffer in one call)",
+	       "libio/fileops.c: _IO_file_read (read)",
+	       "src/stdio/__stdio_read.c: __stdio_read (readv)"),
 	FAMILY(getrandom, false, "randomness: getrandom has no libc fallback; callers (OpenSSL, Python) read /dev/urandom on ENOSYS",
 	       "sysdeps/unix/sysv/linux/getrandom.c: __getrandom (no fallback)", "src/linux/getrandom.c: getrandom (no fallback)"),
 	FAMILY(clock_gettime, true, "32-bit time64: clock_gettime64 first, clock_gettime on ENOSYS (the vDSO is tried before both)",

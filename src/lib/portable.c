@@ -11,7 +11,9 @@
 
 #include "lib/portable-table.h"
 
-#define ENOSYS_ERRNO 38U /* ENOSYS on every Linux architecture scmplog knows, mips included (89 there) */
+/* ENOSYS: 38 on every Linux architecture scmplog knows but MIPS, where it is 89 (asm/errno.h) */
+#define ENOSYS_ERRNO 38U
+#define ENOSYS_ERRNO_MIPS 89U
 
 size_t scl_portable_family_count(void)
 {
@@ -105,6 +107,19 @@ static int drop_stale_rules(scl_profile *p)
 	return 0;
 }
 
+/* A profile only for MIPS gets MIPS's ENOSYS; any other, the generic one. */
+static uint32_t enosys_errno(const scl_profile *p)
+{
+	size_t n = scl_profile_arch_count(p);
+
+	for (size_t i = 0; i < n; i++) {
+		const scl_arch_info *a = scl_arch_by_token(scl_profile_arch_at(p, i));
+		if (!a || strncmp(a->name, "mips", 4))
+			return ENOSYS_ERRNO;
+	}
+	return n ? ENOSYS_ERRNO_MIPS : ENOSYS_ERRNO;
+}
+
 static int add_enosys(scl_profile *p, const char *name, const char *because)
 {
 	char comment[160];
@@ -114,7 +129,7 @@ static int add_enosys(scl_profile *p, const char *name, const char *because)
 		.n_names = 1,
 		.action = SCL_ACT_ERRNO,
 		.has_errno_ret = true,
-		.errno_ret = ENOSYS_ERRNO,
+		.errno_ret = enosys_errno(p),
 		.comment = comment,
 	};
 

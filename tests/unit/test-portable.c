@@ -40,11 +40,13 @@ static const struct apply_case {
 	{ "futex_waitv", false, "futex", "" },
 	{ "pidfd_open", false, "kill", "" },
 	{ "wait4", false, "", "pidfd_open" },
+	/* musl's stdio: writev and readv where glibc's takes write and read */
+	{ "write", false, "writev", "" },
+	{ "readv", false, "read", "" },
 	/* getrandom's fallback members (openat, read) show no use of it */
-	{ "read", false, "", "" },
-	{ "getrandom", false, "openat read open", "openat2" },
+	{ "getrandom", false, "openat read open readv", "openat2" },
 	/* unrelated syscalls: nothing */
-	{ "write exit_group", false, "", "" },
+	{ "exit_group brk", false, "", "" },
 	{ "", false, "", "" },
 	/* time64 only for a 32-bit profile */
 	{ "clock_gettime", false, "", "" },
@@ -141,6 +143,33 @@ START_TEST(test_apply)
 }
 END_TEST
 
+/* MIPS numbers ENOSYS 89: a MIPS-only profile gets that, a mixed or other one 38. */
+START_TEST(test_mips_errno)
+{
+	static const struct { uint32_t arch[2]; uint32_t want; } cases[] = {
+		{ { 0x00000008U, 0 }, 89 },           /* mips */
+		{ { 0x40000008U, 0xc0000008U }, 89 }, /* mipsel, mipsel64 */
+		{ { 0x40000008U, SCL_ARCH_X86 }, 38 },
+		{ { SCL_ARCH_AARCH64, 0 }, 38 },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		scl_profile *p = NULL;
+		size_t n;
+
+		ck_assert_int_eq(scl_profile_new(&p), 0);
+		for (size_t i = 0; i < 2 && cases[c].arch[i]; i++)
+			ck_assert_int_ge(scl_profile_add_arch(p, cases[c].arch[i]), 0);
+		allow_words(p, "clone");
+		ck_assert_int_eq(scl_portable_apply(p, NULL, &n), 0);
+		ck_assert_uint_eq(scl_profile_rule_count(p), 1); /* clone3 */
+		for (size_t i = 0; i < scl_profile_rule_count(p); i++)
+			ck_assert_uint_eq(scl_profile_rule_at(p, i)->errno_ret, cases[c].want);
+		scl_profile_free(p);
+	}
+}
+END_TEST
+
 /* Learned more after --portable: the stale ENOSYS rule goes, the syscall is allowed only. */
 START_TEST(test_stale_rule)
 {
@@ -179,7 +208,7 @@ START_TEST(test_user_rule_kept)
 }
 END_TEST
 
-/* The table itself: ids unique, names valid, one NEWER per family, facts filled in. */
+/* The table itself: ids unique, names valid, at most one NEWER per family, facts filled in. */
 START_TEST(test_table)
 {
 	size_t nf = scl_portable_family_count();
@@ -202,7 +231,7 @@ START_TEST(test_table)
 			if (m->role == SCL_PORTABLE_NEWER)
 				ck_assert_msg(m->kernel[0], "%s: a NEWER member names its kernel", m->name);
 		}
-		ck_assert_uint_eq(newer, 1);
+		ck_assert_uint_le(newer, 1);
 	}
 	ck_assert_ptr_null(scl_portable_family_by_id("nope"));
 }
@@ -235,6 +264,7 @@ int main(void)
 
 	tcase_add_loop_test(tc, test_apply, 0, (int)(sizeof(apply_cases) / sizeof(apply_cases[0])));
 	tcase_add_test(tc, test_stale_rule);
+	tcase_add_test(tc, test_mips_errno);
 	tcase_add_test(tc, test_user_rule_kept);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_remove_rule);
