@@ -12,7 +12,7 @@
 #define M(n, role, k) { n, SCL_PORTABLE_##role, k }
 #define FAMILY(id_, t64, why_, glibc_, musl_)                                                     \
 	{ .id = #id_, .members = m_##id_, .n_members = sizeof(m_##id_) / sizeof(m_##id_[0]),     \
-	  .time64 = t64, .why = why_, .glibc = glibc_, .musl = musl_ }
+	  .time64 = (t64), .why = (why_), .glibc = (glibc_), .musl = (musl_) }
 
 static const scl_portable_member m_clone[] = {
 	M("clone3", NEWER, "5.3"), M("clone", ALT, ""), M("fork", ALT, ""), M("vfork", ALT, ""),

@@ -7,7 +7,19 @@
 # (b) Learn the glibc build, enforce the same workload built with musl
 # (musl-gcc): musl takes clone, stat, open and writev (its stdio) where glibc
 # took clone3, newfstatat, openat and write.
+# (c) runc (Debian's 1.1.5) honours the ENOSYS rules' errnoRet: the workload,
+# built static with glibc, in a busybox container under the runc baseline
+# merged with (a)'s profile: without --portable it fails, with it it runs.
 . "$(dirname "$0")/lib.sh"
+command -v runc >/dev/null || fail "runc is not installed: sudo sh tests/install-deps.sh"
+. "$(dirname "$0")/runc-lib.sh"
+cleanup() {
+	local rc=$?
+	runc_cleanup
+	rm -rf "$TMP"
+	exit $rc
+}
+trap cleanup EXIT
 
 build_helper enosys-exec -lseccomp
 build_helper portable-work -lpthread
@@ -56,5 +68,24 @@ expect_rc 0 "$SCMPLOG" exec -p "$TMP/glibc-p.json" -- "$TMP/portable-work-musl"
 contains "$TMP/out" "portable-work: ok"
 # and the glibc build still runs under the portable profile
 expect_rc 0 "$SCMPLOG" exec -p "$TMP/glibc-p.json" -- "$WORK"
+
+# (c) runc
+[ "$(uname -m)" = x86_64 ] || skip "the runc baseline is x86_64's; this is $(uname -m)"
+BASE=$(dirname "$0")/../../profiles/runc-busybox-baseline.json
+gcc -static -O2 -pthread -o "$TMP/portable-work-static" "$(dirname "$0")/portable-work.c" >"$TMP/gcc.err" 2>&1 ||
+	{ cat "$TMP/gcc.err"; fail "cannot build the static workload"; }
+# shellcheck disable=SC2086
+expect_rc 0 "$SCMPLOG" run -o "$TMP/static.json" -- "$TMP/enosys-exec" $NEW -- "$TMP/portable-work-static"
+expect_rc 0 "$SCMPLOG" merge -q "$BASE" "$TMP/static.json" -o "$TMP/ctr.json"
+expect_rc 0 "$SCMPLOG" merge -q --portable "$BASE" "$TMP/static.json" -o "$TMP/ctr-p.json"
+for prof in ctr ctr-p; do
+	bundle "$prof" "/bin/work /etc/hostname" "$TMP/$prof.json"
+	cp "$TMP/portable-work-static" "$TMP/$prof/rootfs/bin/work"
+	RUNC_IDS="$RUNC_IDS scmplog-portable-$prof-$$"
+done
+run_ctr "scmplog-portable-ctr-$$" ctr && { cat "$TMP/scmplog-portable-ctr-$$.out"; fail "the workload ran in runc without --portable"; }
+contains "$TMP/scmplog-portable-ctr-$$.out" "pthread_create: Operation not permitted"
+run_ctr "scmplog-portable-ctr-p-$$" ctr-p || { cat "$TMP/scmplog-portable-ctr-p-$$.out"; fail "the workload failed in runc with --portable"; }
+contains "$TMP/scmplog-portable-ctr-p-$$.out" "portable-work: ok"
 audit_check
 echo "ok"
