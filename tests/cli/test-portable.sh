@@ -81,4 +81,17 @@ lacks out "~openat"
 expect_rc 0 "$SCMPLOG" build --portable "$DATA/audit-raw.log" -o b.json
 contains err "--portable:"
 contains b.json '"errnoRet": 38'
+
+# collect: every write is portable, the summary per container once, at exit
+unset STATE_DIRECTORY NOTIFY_SOCKET
+"$SCMPLOG" collect --follow-file "$DATA/syslog-rfc3339.log" --from-start --split-by host --out-dir cdir \
+	--interval 1 --portable >collect.out 2>collect.err &
+pid=$!
+for _ in $(seq 300); do [ -s cdir/vm.json ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+[ -s cdir/vm.json ] || { cat collect.err; fail "collect wrote no cdir/vm.json"; }
+kill -TERM "$pid"
+wait "$pid" || { cat collect.err; fail "collect --portable exited $? after SIGTERM"; }
+contains cdir/vm.json '"errnoRet": 38'
+contains collect.err "'vm': --portable: "
+[ "$(grep -c "'vm': --portable: " collect.err)" = 1 ] || { cat collect.err; fail "the summary is not given once"; }
 echo ok
