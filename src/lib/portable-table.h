@@ -87,7 +87,7 @@ static const scl_portable_family families[] = {
 	       "src/fcntl/open.c: open (__sys_open: SYS_open)"),
 	FAMILY(access, false, "access checks: glibc 2.33+ faccessat() tries faccessat2, faccessat on ENOSYS; access() takes access where it exists",
 	       "sysdeps/unix/sysv/linux/faccessat.c: faccessat (faccessat2, faccessat on ENOSYS); access.c: __access (access)",
-	       "src/unistd/faccessat.c: faccessat (faccessat only); src/unistd/access.c: access (SYS_access)"),
+	       "src/unistd/faccessat.c: faccessat (1.2.3, seen with strace: with a flag faccessat2, faccessat on ENOSYS; no flag: faccessat); src/unistd/access.c: access (SYS_access)"),
 	FAMILY(epoll, false, "waiting on epoll: epoll_pwait2 has no libc fallback, its callers (systemd's sd-event) fall back to epoll_wait on ENOSYS",
 	       "sysdeps/unix/sysv/linux/epoll_pwait2.c: epoll_pwait2 (no fallback); epoll_wait.c: epoll_wait (epoll_wait where it exists)",
 	       "src/linux/epoll.c: epoll_pwait and epoll_wait, each its own syscall"),
