@@ -80,7 +80,9 @@ typedef struct scl_portable_change {
  * get a rule { names: [name], action: SCMP_ACT_ERRNO, errnoRet: ENOSYS } (38;
  * 89 in a profile whose architectures are all MIPS) whose
  * comment starts with SCL_PORTABLE_COMMENT_PREFIX, unless p already has a
- * rule naming it.
+ * rule naming it or p's default action is SCMP_ACT_ALLOW or SCMP_ACT_LOG
+ * (nothing unseen is refused there: an ENOSYS answer would only hide the
+ * syscall from a learning or complain-mode run).
  *
  * time64 families apply only to a profile with 32-bit code: a member allowed
  * with an architecture restriction that holds i386 or arm, or a profile whose

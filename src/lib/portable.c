@@ -71,6 +71,18 @@ static bool rule_names(const scl_profile *p, const char *name)
 	return false;
 }
 
+/*
+ * Does the default action refuse what is not listed?  Under ALLOW or LOG
+ * (a learning or complain-mode profile) an unseen syscall runs: an ENOSYS
+ * answer would only hide it from learning.
+ */
+static bool refuses(const scl_profile *p)
+{
+	uint32_t a = scl_profile_default_action(p);
+
+	return a != SCL_ACT_ALLOW && a != SCL_ACT_LOG;
+}
+
 /* An i386 or arm profile: the only ones where the time64 names exist. */
 static bool has_arch32(const scl_profile *p)
 {
@@ -174,7 +186,7 @@ static int apply_families(scl_profile *p, bool arch32, struct changes *allow, st
 		for (size_t i = 0; i < f->n_members; i++) {
 			const scl_portable_member *m = &f->members[i];
 
-			if (m->role != SCL_PORTABLE_NEWER || allowed(p, m->name) || rule_names(p, m->name))
+			if (m->role != SCL_PORTABLE_NEWER || allowed(p, m->name) || rule_names(p, m->name) || !refuses(p))
 				continue;
 			r = add_enosys(p, m->name, seen);
 			if (r >= 0)

@@ -170,6 +170,30 @@ START_TEST(test_mips_errno)
 }
 END_TEST
 
+/* Under a LOG or ALLOW default nothing unseen is refused: no ENOSYS rules, the alternatives still. */
+START_TEST(test_no_enosys_when_not_refused)
+{
+	static const uint32_t actions[] = { SCL_ACT_LOG, SCL_ACT_ALLOW };
+
+	for (size_t i = 0; i < 2; i++) {
+		scl_profile *p = NULL;
+		scl_portable_change *v = NULL;
+		size_t n;
+
+		ck_assert_int_eq(scl_profile_new(&p), 0);
+		ck_assert_int_eq(scl_profile_set_default_action(p, actions[i], 0), 0);
+		allow_words(p, "clone openat");
+		ck_assert_int_eq(scl_portable_apply(p, &v, &n), 0);
+		ck_assert_uint_eq(scl_profile_rule_count(p), 0);
+		ck_assert_uint_eq(n, 3); /* fork, vfork, open */
+		for (size_t k = 0; k < n; k++)
+			ck_assert(!v[k].enosys);
+		free(v);
+		scl_profile_free(p);
+	}
+}
+END_TEST
+
 /* Learned more after --portable: the stale ENOSYS rule goes, the syscall is allowed only. */
 START_TEST(test_stale_rule)
 {
@@ -265,6 +289,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_apply, 0, (int)(sizeof(apply_cases) / sizeof(apply_cases[0])));
 	tcase_add_test(tc, test_stale_rule);
 	tcase_add_test(tc, test_mips_errno);
+	tcase_add_test(tc, test_no_enosys_when_not_refused);
 	tcase_add_test(tc, test_user_rule_kept);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_remove_rule);
