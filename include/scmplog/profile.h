@@ -221,6 +221,8 @@ int scl_profile_add_rule(scl_profile *p, const scl_profile_rule *r);
 size_t scl_profile_rule_count(const scl_profile *p);
 /* The i-th rule (insertion order), NULL if out of range.  Valid until p is modified. */
 const scl_profile_rule *scl_profile_rule_at(const scl_profile *p, size_t i);
+/* Remove the i-th rule; the later ones move up by one.  -ENOENT if out of range. */
+int scl_profile_remove_rule(scl_profile *p, size_t i);
 /* Structural equality of two rules (same names in the same order, etc.). */
 bool scl_profile_rule_equal(const scl_profile_rule *a, const scl_profile_rule *b);
 

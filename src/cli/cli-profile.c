@@ -15,6 +15,7 @@
 #include "scmplog/num.h"
 #include "scmplog/arch.h"
 #include "scmplog/output.h"
+#include "scmplog/portable.h"
 
 void cli_profile_out_init(struct cli_profile_out *o)
 {
@@ -120,6 +121,9 @@ int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg)
 		}
 		o->has_errno = true;
 		break;
+	case CLI_OPT_PROFILE_PORTABLE:
+		o->portable = true;
+		return 1;
 	default:
 		return 0;
 	}
@@ -128,6 +132,47 @@ int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg)
 		return -1;
 	}
 	return 1;
+}
+
+static const char *role_text(scl_portable_role role)
+{
+	switch (role) {
+	case SCL_PORTABLE_ALT:
+		return "alternative to";
+	case SCL_PORTABLE_FALLBACK:
+		return "fallback of";
+	default:
+		return "with";
+	}
+}
+
+static int portable(const struct cli_profile_out *o, scl_profile *p)
+{
+	_cleanup_free_ scl_portable_change *v = NULL;
+	size_t n = 0, n_allow = 0;
+	char label[256] = "";
+	int r;
+
+	r = scl_portable_apply(p, &v, &n);
+	if (r < 0 || cli_quiet || o->portable_silent)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		n_allow += !v[i].enosys;
+	if (o->label)
+		snprintf(label, sizeof(label), "'%s': ", o->label);
+	log_info("%s--portable: %zu syscall%s allowed, %zu answer%s ENOSYS (the families: profiles/README.md)", label,
+		 n_allow, n_allow == 1 ? "" : "s", n - n_allow, n - n_allow == 1 ? "s" : "");
+	for (size_t i = 0; i < n; i++) {
+		const scl_portable_change *c = &v[i];
+
+		if (c->enosys)
+			log_info("  ENOSYS %s (Linux %s; %s seen): EPERM would stop the fallback of its callers; %s",
+				 c->name, c->member->kernel, c->because, c->family->why);
+		else
+			log_info("  allow %s (%s %s): %s", c->name, role_text(c->member->role), c->because,
+				 c->family->why);
+	}
+	return 0;
 }
 
 int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const uint32_t *arches,
@@ -153,6 +198,8 @@ int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const ui
 				return r;
 		}
 	}
+	if (o->portable)
+		return portable(o, p);
 	return 0;
 }
 

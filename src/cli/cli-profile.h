@@ -24,6 +24,7 @@ enum {
 	CLI_OPT_PROFILE_K8S_API,
 	CLI_OPT_PROFILE_DEFAULT_ACTION,
 	CLI_OPT_PROFILE_ERRNO,
+	CLI_OPT_PROFILE_PORTABLE,
 };
 
 /* Splice into a command's option table (with "o:f:" in its short options). */
@@ -51,6 +52,16 @@ enum {
 	"                           (the SCMP_ACT_ prefix and case are optional)\n"               \
 	"      --errno E            errno of SCMP_ACT_ERRNO: 1..4095 or a name (EPERM)\n"
 
+/* For commands that write learned profiles: build, run, collect, merge. */
+#define CLI_PROFILE_PORTABLE_LONGOPTS \
+	{ "portable", no_argument, NULL, CLI_OPT_PROFILE_PORTABLE }
+#define CLI_PROFILE_PORTABLE_HELP                                                              \
+	"      --portable           also allow what another kernel or C library takes for the\n"  \
+	"                           syscalls seen (open for openat, clone for clone3, ...) and\n" \
+	"                           answer ENOSYS, not EPERM, for a newer one not seen (clone3),\n" \
+	"                           so that the library falls back; the summary names each\n"    \
+	"                           (the table: profiles/README.md, Portable profiles)\n"
+
 struct cli_profile_out {
 	const char *output;       /* NULL or "-": stdout */
 	scl_format format;
@@ -60,6 +71,9 @@ struct cli_profile_out {
 	uint32_t action;
 	bool has_errno;           /* --errno given */
 	uint32_t errno_ret;
+	bool portable;            /* --portable */
+	bool portable_silent;     /* apply it without the summary (collect, between its final writes) */
+	const char *label;        /* names the profile in the --portable summary (NULL: none) */
 };
 
 void cli_profile_out_init(struct cli_profile_out *o);
@@ -74,8 +88,11 @@ int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg);
 /*
  * Apply the options to a profile about to be written: --default-action and
  * --errno (--errno alone sets SCMP_ACT_ERRNO with that errno), and, when
- * n_arches > 0, make arches[] the profile's architectures.  Returns 0 or
- * -errno without logging (the caller says what it was doing).
+ * n_arches > 0, make arches[] the profile's architectures; then --portable
+ * (scl_portable_apply()), whose summary is logged (unless cli_quiet or
+ * portable_silent): each syscall added or answered ENOSYS with its reason.
+ * Returns 0 or -errno without logging an error (the caller says what it was
+ * doing).
  */
 int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const uint32_t *arches,
 		       size_t n_arches);

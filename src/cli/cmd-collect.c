@@ -61,6 +61,7 @@ static void help(void)
 	       "Output:\n"
 	       "  -f, --format FORMAT      oci (default) or k8s (SeccompProfile YAML, DIR/NAME.yaml,\n"
 	       "                           with DIR/NAME.json beside it: learning resumes from that)\n"
+	       CLI_PROFILE_PORTABLE_HELP
 	       "      --interval SEC       write every SEC seconds, 1..86400 (default 30)\n"
 	       "      --split-by KEY       container (default) or host: one profile per record\n"
 	       "                           hostname, DIR/HOST.json (a server receiving many nodes'\n"
@@ -1495,6 +1496,8 @@ static int flush_files(struct collect *C, bool final, bool due_only)
 		scl_profile_mark_run(ps[i]);
 		if (f->prev && scl_profile_merge(ps[i], f->prev) < 0)
 			goto oom;
+		C->out.portable_silent = !final;
+		C->out.label = f->base;
 		r = cli_profile_finish(&C->out, ps[i], NULL, 0);
 		if (r == 0 && C->out.format != SCL_FORMAT_OCI) {
 			/* the state a restart resumes from, first: a failed YAML is made again from it */
@@ -2254,6 +2257,7 @@ int cmd_collect(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "format", required_argument, NULL, 'f' },
+		CLI_PROFILE_PORTABLE_LONGOPTS,
 		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "container", required_argument, NULL, OPT_CONTAINER },
@@ -2315,6 +2319,9 @@ int cmd_collect(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out;
 			}
+			break;
+		case CLI_OPT_PROFILE_PORTABLE:
+			C.out.portable = true;
 			break;
 		case OPT_OUT_DIR:
 			C.dir = optarg;

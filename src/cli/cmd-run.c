@@ -86,7 +86,7 @@ static void help(void)
 	       "CAP_AUDIT_WRITE) and /proc/sys/kernel/seccomp/actions_logged to contain 'log'.\n\n"
 	       "Exit status: CMD's (128+N if killed by signal N); 1 if records were lost (without\n"
 	       "--allow-loss) or on errors; 2 usage; 126/127 if CMD could not be executed.\n",
-	       CLI_PROFILE_OUT_HELP, CLI_PROFILE_ACTION_HELP);
+	       CLI_PROFILE_OUT_HELP CLI_PROFILE_PORTABLE_HELP, CLI_PROFILE_ACTION_HELP);
 }
 
 enum {
@@ -278,6 +278,7 @@ int cmd_run(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		CLI_PROFILE_OUT_LONGOPTS,
 		CLI_PROFILE_ACTION_LONGOPTS,
+		CLI_PROFILE_PORTABLE_LONGOPTS,
 		{ "merge", required_argument, NULL, OPT_MERGE },
 		{ "allow-known", required_argument, NULL, OPT_ALLOW_KNOWN },
 		{ "stats", required_argument, NULL, OPT_STATS },

@@ -403,6 +403,15 @@ static int restricted_losses(const scl_profile *p, const uint32_t *exp, size_t n
 	return 0;
 }
 
+bool scl_pfmt_systemd_rule_ok(const scl_profile_rule *r, uint32_t default_action)
+{
+	return (default_action == SCL_ACT_ERRNO || default_action == SCL_ACT_KILL_PROCESS ||
+		default_action == SCL_ACT_KILL_THREAD) &&
+	       r->action == SCL_ACT_ERRNO && r->has_errno_ret && r->errno_ret >= 1 && r->errno_ret <= 4095 &&
+	       r->n_args == 0 && !r->includes.n_arches && !r->includes.n_caps && !r->includes.min_kernel &&
+	       !r->excludes.n_arches && !r->excludes.n_caps && !r->excludes.min_kernel;
+}
+
 int scl_profile_format_losses(const scl_profile *p, scl_format fmt, char ***ret_warnings)
 {
 	_cleanup_free_ uint32_t *exp = NULL;
@@ -468,6 +477,8 @@ int scl_profile_format_losses(const scl_profile *p, scl_format fmt, char ***ret_
 		int fate;
 
 		scl_pfmt_rule_label(rule, label, sizeof(label));
+		if (fmt == SCL_FORMAT_SYSTEMD && scl_pfmt_systemd_rule_ok(rule, action))
+			continue;
 		if (fmt == SCL_FORMAT_SYSTEMD) {
 			r = scl_pfmt_strv_addf(&w, "%s rule (%s): not expressible in systemd settings, left out",
 					       an, label);

@@ -45,6 +45,14 @@ const char *scl_pfmt_arch_go_name(uint32_t token);
 
 /* errno name ("EPERM") of a number, NULL if unknown. */
 const char *scl_pfmt_errno_name(uint32_t e);
+/*
+ * Can systemd write this rule under a profile with this default action?  An
+ * SCMP_ACT_ERRNO rule with an errno of 1..4095, no argument and no
+ * includes/excludes condition, under an allow list (default ERRNO or KILL):
+ * "SystemCallFilter=~NAME:ERRNO" (systemd 250+: in an allow list, an entry
+ * with an errno is answered with it instead of the default action).
+ */
+bool scl_pfmt_systemd_rule_ok(const scl_profile_rule *r, uint32_t default_action);
 /* errno number of a name; -EINVAL if unknown. */
 int scl_pfmt_errno_parse(const char *s, size_t n, uint32_t *ret);
 

@@ -108,6 +108,21 @@ int scl_profile_write_systemd(const scl_profile *p, FILE *f)
 			else
 				fprintf(f, "SystemCallErrorNumber=%" PRIu32 "\n", e);
 		}
+		/* after the allow list, which made the filter one: "~NAME:ERRNO" answers NAME with ERRNO */
+		for (size_t i = 0; i < scl_profile_rule_count(p); i++) {
+			const scl_profile_rule *rule = scl_profile_rule_at(p, i);
+			const char *en;
+
+			if (!scl_pfmt_systemd_rule_ok(rule, action))
+				continue;
+			en = scl_pfmt_errno_name(rule->errno_ret);
+			for (size_t k = 0; k < rule->n_names; k++) {
+				if (en)
+					fprintf(f, "SystemCallFilter=~%s:%s\n", rule->names[k], en);
+				else
+					fprintf(f, "SystemCallFilter=~%s:%" PRIu32 "\n", rule->names[k], rule->errno_ret);
+			}
+		}
 	}
 	return scl_pfmt_stream_result(f);
 }

@@ -843,6 +843,16 @@ const scl_profile_rule *scl_profile_rule_at(const scl_profile *p, size_t i)
 	return i < p->n_rules ? &p->rules[i] : NULL;
 }
 
+int scl_profile_remove_rule(scl_profile *p, size_t i)
+{
+	if (i >= p->n_rules)
+		return -ENOENT;
+	rule_free(&p->rules[i]);
+	memmove(&p->rules[i], &p->rules[i + 1], (p->n_rules - i - 1) * sizeof(p->rules[0]));
+	p->n_rules--;
+	return 0;
+}
+
 static bool strv_equal(const char *const *a, size_t na, const char *const *b, size_t nb)
 {
 	if (na != nb)
