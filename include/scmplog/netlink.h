@@ -144,7 +144,10 @@ int scl_netlink_ctl_dup(const scl_netlink *nl);
  * error).  ENOBUFS is counted as an overflow episode, not returned.
  *
  * At most once per SCL_NETLINK_CHECK_MS it also asks the kernel who holds the
- * audit daemon slot (AUDIT_GET on the control socket):
+ * audit daemon slot (AUDIT_GET on the control socket; as the daemon, not after
+ * a record came since the last time, which shows the slot is ours: the kernel
+ * makes any request wait for backlog room while the backlog is over its limit,
+ * and the queue would fill meanwhile):
  *   - as the daemon, when the kernel's audit pid is no longer ours (a kernel
  *     gives up a daemon whose socket refuses delivery, and old kernels without
  *     the AUDIT_REPLACE probe let any new daemon replace a live one), it reads

@@ -11,7 +11,10 @@
 # tree, that the collector received exactly that many records (its summary's
 # per-profile count), that the kernel's lost counter (AUDIT_GET, auditctl -s)
 # did not move, that the collector saw no receive overflow (ENOBUFS) and
-# reported 0 lost, and that the audit settings are restored afterwards.
+# reported 0 lost, that its main thread was never found waiting in the
+# kernel's audit_receive() (a request of its own, penalized like a producer
+# while the backlog is over its limit: tests/data/KERNEL-NOTES.md), and that
+# the audit settings are restored afterwards.
 # Reports the record rate, the collector's CPU (user + system, from
 # /proc/PID/stat) and peak RSS (VmHWM), and how long the kernel made the
 # trees wait for a full backlog (backlog_wait_time_actual): the daemon way
@@ -77,6 +80,7 @@ done
 
 work=$(mktemp -d)
 collector=''
+sampler=''
 pids=()
 cgs=()
 cleanup() {
@@ -94,6 +98,8 @@ cleanup() {
 		for i in $(seq 50); do rmdir "$d" 2>/dev/null && break; [ -d "$d" ] || break; sleep 0.1; done
 	done
 	for d in "${parents[@]}"; do [ -d "$d" ] && rmdir "$d"; done
+	rm -f "$work/running"
+	[ -n "$sampler" ] && wait "$sampler" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -125,6 +131,22 @@ for _ in $(seq 50); do [ "$(astat pid)" = "$collector" ] && break; sleep 0.1; do
 sleep 0.5
 printf 'bench-load: %s trees x %s workers, %s s, cgroups /scmplogload/cN in %s hierarchies, collector pid %s (%s)\n' \
 	"$trees" "$workers" "$secs" "${#parents[@]}" "$collector" "$(settings | tr '\n' ' ')"
+# The main thread's kernel stack, sampled while the trees run: found in
+# audit_receive(), it sent the kernel a request while the backlog was over its
+# limit and waits (uninterruptibly, up to backlog_wait_time) for room like a
+# producer, while its reader thread fills the queue.  "N M": samples, in it.
+sample_main() {
+	local n=0 in=0 s
+	while [ -e "$work/running" ]; do
+		s=$(cat "/proc/$collector/task/$collector/stack" 2>/dev/null) || break
+		n=$((n + 1))
+		case $s in *audit_receive*) in=$((in + 1)) ;; esac
+		sleep 0.1
+	done
+	echo "$n $in" >"$work/stacks"
+}
+touch "$work/running"
+sample_main & sampler=$!
 t0=$(date +%s.%N)
 for i in $(seq "$trees"); do
 	"$work/load-tree" "${procs[$((i - 1))]}" "$secs" "$workers" >"$work/produced.$i" & pids+=($!)
@@ -146,6 +168,9 @@ failed=0
 for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
 pids=()
 t1=$(date +%s.%N)
+rm -f "$work/running"
+wait "$sampler"
+read -r samples in_receive <"$work/stacks" 2>/dev/null || { samples=0; in_receive=0; }
 [ "$failed" = 0 ] || { say "$failed of the trees failed"; exit 1; }
 # the collector's CPU and peak memory, before its final drain and write
 read -r utime stime < <(awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$collector/stat")
@@ -162,12 +187,13 @@ settings1=$(settings)
 cat "$work/c.err"
 
 python3 - "$trees" "$secs" "$t0" "$t1" "$utime" "$stime" "$(getconf CLK_TCK)" "$hwm" \
-	"$lost0" "$lost1" "$wait0" "$wait1" "$work" <<'PY'
+	"$lost0" "$lost1" "$wait0" "$wait1" "$work" "$samples" "$in_receive" <<'PY'
 import re, sys
 trees = int(sys.argv[1])
 secs, t0, t1 = (float(x) for x in sys.argv[2:5])
 utime, stime, tck, hwm, lost0, lost1, wait0, wait1 = (int(x) for x in sys.argv[5:13])
 work = sys.argv[13]
+samples, in_receive = int(sys.argv[14]), int(sys.argv[15])
 summ = open(f"{work}/c.err").read()
 fails = []
 m = re.search(r"(\d+) SECCOMP records read .*?: (\d+) attributed to (\d+) containers?, (\d+) unattributed.*?(\d+) lost$",
@@ -205,6 +231,13 @@ print(f"\n{total} records in {wall:.1f} s: {total / wall:.0f} records/s; kernel 
 print(f"collector CPU {utime / tck:.2f} s user + {stime / tck:.2f} s system = {cpu:.2f} s"
       f" ({100 * cpu / wall:.0f}% of one core, {total / cpu if cpu else 0:.0f} records per CPU second), peak RSS {hwm} KiB")
 print(f"the trees waited for a full backlog: backlog_wait_time_actual +{wait1 - wait0} (jiffies)")
+if samples:
+    print(f"the collector's main thread, sampled {samples} times: {in_receive} waiting in audit_receive()")
+    if in_receive:
+        fails.append(f"the collector's main thread waited in audit_receive() for backlog room"
+                     f" ({in_receive} of {samples} samples): a request to the kernel under load")
+else:
+    print("the collector's main thread: no kernel stack to sample (/proc/PID/stack)")
 for f in fails:
     print(f"bench-load: FAILED: {f}", file=sys.stderr)
 sys.exit(1 if fails else 0)

@@ -3,7 +3,9 @@
 # full rate for 60 s while collect runs as the audit daemon, its main thread
 # stopped for 300 ms halfway (as a slow disk stalls its profile writes);
 # every record the kernel produced must arrive: no loss, no ENOBUFS, the
-# kernel's lost counter unchanged, the audit settings restored.
+# kernel's lost counter unchanged, the main thread never found waiting in
+# the kernel's audit_receive() (a request of its own made to wait for backlog
+# room), the audit settings restored.  It must pass with every core busy.
 # tests/bench/bench-load.sh --test does the work (under this test's lock, fd
 # 9) and reports the collector's CPU and memory.  LOAD_SECONDS shortens it.
 . "$(dirname "$0")/lib.sh"
