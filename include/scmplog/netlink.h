@@ -86,12 +86,22 @@ int scl_audit_socket(void);
 int scl_audit_get_status_fd(int fd, scl_audit_status *ret);
 int scl_audit_send_marker_fd(int fd, const scl_marker *m);
 
+struct scl_netlink_info;
+
 typedef struct scl_netlink_options {
 	scl_netlink_mode mode;
 	uint32_t backlog_limit;     /* daemon: raise to at least this; 0: SCL_NETLINK_BACKLOG_LIMIT */
 	uint32_t backlog_wait_time; /* daemon: raise to at least this; 0: SCL_NETLINK_BACKLOG_WAIT */
 	int rcvbuf;                 /* bytes; 0: SCL_NETLINK_RCVBUF */
 	int start_timeout_ms;       /* wait for the start marker; 0: 3000 */
+	/*
+	 * daemon: called once registered, before any limit is raised, with the
+	 * old values and the ones about to be set (only when one will be
+	 * raised), so that the caller can note them where a later run finds
+	 * them should this one be killed before it restores them.
+	 */
+	void (*before_raise)(const struct scl_netlink_info *planned, void *userdata);
+	void *userdata;
 } scl_netlink_options;
 
 typedef struct scl_netlink scl_netlink;

@@ -164,18 +164,25 @@ static int state_write_cb(FILE *f, void *ud)
 }
 
 static bool state_written;
+static struct saved_limits state_noted;
 
-static void state_save(const scl_netlink_info *info)
+/*
+ * Called by scl_netlink_open() once registered, before the limits are
+ * raised (with the values it is about to set): a SIGKILL at any moment
+ * after they are raised finds them noted.
+ */
+static void state_save(const struct scl_netlink_info *info, void *userdata)
 {
 	struct saved_limits v = { (uint64_t)getpid(), info->old_backlog_limit, info->backlog_limit,
 				  info->old_backlog_wait_time, info->backlog_wait_time };
 
-	if (info->mode != SCL_NETLINK_DAEMON ||
-	    (info->old_backlog_limit == info->backlog_limit && info->old_backlog_wait_time == info->backlog_wait_time))
+	(void)userdata;
+	if (info->old_backlog_limit == info->backlog_limit && info->old_backlog_wait_time == info->backlog_wait_time)
 		return;
 	if (mkdir(STATE_DIR, 0700) < 0 && errno != EEXIST)
 		return; /* best effort */
 	state_written = scl_write_atomic_path(STATE_FILE, state_write_cb, &v, 0600) == 0;
+	state_noted = v;
 }
 
 static void state_clear(void)
@@ -183,6 +190,19 @@ static void state_clear(void)
 	if (state_written)
 		(void)unlink(STATE_FILE);
 	state_written = false;
+}
+
+/* After a failed open: the note goes unless a limit it names is still raised (not put back). */
+static void state_clear_unless_raised(void)
+{
+	scl_audit_status st;
+
+	if (!state_written)
+		return;
+	if (scl_audit_get_status(&st) == 0 &&
+	    !(state_noted.limit != state_noted.old_limit && st.backlog_limit == state_noted.limit) &&
+	    !(state_noted.wait != state_noted.old_wait && st.backlog_wait_time == state_noted.wait))
+		state_clear();
 }
 
 /* "key N [N]" lines of our own state file, strictly. */
@@ -471,11 +491,13 @@ void cli_live_report_slot(const scl_live_stats *st)
 
 static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, int rcvbuf, bool quiet_fail)
 {
-	scl_netlink_options o = { .mode = mode, .rcvbuf = rcvbuf };
+	scl_netlink_options o = { .mode = mode, .rcvbuf = rcvbuf, .before_raise = state_save };
 	scl_netlink_info info;
 	int r;
 
 	r = scl_netlink_open(&o, &lv->nl);
+	if (r < 0)
+		state_clear_unless_raised();
 	if (r < 0) {
 		if (quiet_fail)
 			return r;
@@ -500,7 +522,10 @@ static int open_netlink(struct cli_live *lv, scl_netlink_mode mode, int rcvbuf, 
 	holder_set(info.mode == SCL_NETLINK_DAEMON ? (uint32_t)getpid() : info.other_daemon_pid);
 	n_refused = 0;
 	arm_restore(lv->nl);
-	state_save(&info);
+	/* noted while raising: not needed when nothing stayed raised (multicast after all, or refused) */
+	if (info.mode != SCL_NETLINK_DAEMON ||
+	    (info.old_backlog_limit == info.backlog_limit && info.old_backlog_wait_time == info.backlog_wait_time))
+		state_clear();
 	if (cli_verbose) {
 		if (info.mode == SCL_NETLINK_DAEMON)
 			log_info("collecting as the audit daemon (backlog limit %u -> %u, wait time %u -> %u for the run)",

@@ -2002,12 +2002,12 @@ static int collect_journal(struct collect *C, const char *jdir, const char *curs
 		if (cursor && cli_verbose)
 			log_info("resuming after the cursor in '%s'", cursor_file);
 	}
-	for (;;) {
+	for (bool last = false;;) {
 		scl_journal_opts jo = {
 			.cursor = cursor,
 			/* the system journal is followed from now on; a directory (copied logs) from its start */
 			.tail = !jdir,
-			.follow = true,
+			.follow = !last,
 			.wait_usec = 200000,
 			.stop = &C->scan_stop,
 			.idle = on_journal_idle,
@@ -2018,7 +2018,7 @@ static int collect_journal(struct collect *C, const char *jdir, const char *curs
 		char *next = NULL;
 
 		C->scan_stop = 0;
-		C->next_flush = now_ms() + (int64_t)interval * 1000;
+		C->next_flush = now_ms() + (last ? 3000 : (int64_t)interval * 1000);
 		r = jdir ? scl_journal_scan_dir(jdir, &ops, C, &jo, &next) : scl_journal_scan_system(&ops, C, &jo, &next);
 		C->jfirst = false;
 		if (r == -ENOMEM)
@@ -2033,6 +2033,15 @@ static int collect_journal(struct collect *C, const char *jdir, const char *curs
 		if (next) {
 			free(cursor);
 			cursor = next;
+		}
+		if (C->terminate && !last) {
+			/*
+			 * A signal stops the scan where it is: a collector behind (a busy
+			 * machine) would leave the entries already written unread, and
+			 * uncounted.  Those are read first, to the end (3 s at most).
+			 */
+			last = true;
+			continue;
 		}
 		r = flush(C, C->terminate);
 		if (r < 0)

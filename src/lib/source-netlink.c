@@ -329,6 +329,7 @@ static void set_rcvbuf(scl_netlink *nl, int fd, int bytes)
 static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const struct audit_status *old)
 {
 	struct audit_status s = { 0 };
+	bool raise_limit, raise_wait;
 	uint32_t want;
 	int fd, r;
 
@@ -350,9 +351,21 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 	nl->info.mode = SCL_NETLINK_DAEMON;
 
 	nl->info.old_backlog_limit = nl->info.backlog_limit = old->backlog_limit;
-	want = o->backlog_limit;
+	nl->info.old_backlog_wait_time = nl->info.backlog_wait_time = old->backlog_wait_time;
 	/* backlog_limit 0 means unlimited: already more than we would set. */
-	if (old->backlog_limit != 0 && old->backlog_limit < want) {
+	raise_limit = old->backlog_limit != 0 && old->backlog_limit < o->backlog_limit;
+	raise_wait = old->backlog_wait_time < o->backlog_wait_time;
+	if ((raise_limit || raise_wait) && o->before_raise) {
+		/* the caller notes them first: a SIGKILL from here on leaves a note to restore from */
+		scl_netlink_info planned = nl->info;
+		if (raise_limit)
+			planned.backlog_limit = o->backlog_limit;
+		if (raise_wait)
+			planned.backlog_wait_time = o->backlog_wait_time;
+		o->before_raise(&planned, o->userdata);
+	}
+	if (raise_limit) {
+		want = o->backlog_limit;
 		memset(&s, 0, sizeof(s));
 		s.mask = AUDIT_STATUS_BACKLOG_LIMIT;
 		s.backlog_limit = want;
@@ -361,9 +374,8 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 			nl->info.backlog_limit = want;
 		}
 	}
-	nl->info.old_backlog_wait_time = nl->info.backlog_wait_time = old->backlog_wait_time;
-	want = o->backlog_wait_time;
-	if (old->backlog_wait_time < want) {
+	if (raise_wait) {
+		want = o->backlog_wait_time;
 		memset(&s, 0, sizeof(s));
 		s.mask = AUDIT_STATUS_BACKLOG_WAIT_TIME;
 		s.backlog_wait_time = want;

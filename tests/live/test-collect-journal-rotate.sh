@@ -17,10 +17,11 @@ command -v journalctl >/dev/null || fail "journalctl is missing (package systemd
 journald_need
 build_helper noise -lseccomp
 A= B=
-stop_pid() { # PID: SIGCONT (it may be stopped), SIGTERM, wait; its exit status
+stop_pid() { # PID: SIGTERM, SIGCONT (it may be stopped), wait; its exit status
 	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null || return
 	kill -CONT "$1" 2>/dev/null
-	kill -TERM "$1" 2>/dev/null && wait "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
 }
 # stop_collector PID ERRFILE: stop it, fail unless it exited 0
 stop_collector() {
@@ -53,6 +54,37 @@ records() {
 # summary_records FILE: the count of the collector's summary line
 summary_records() { sed -n 's/^scmplog: \([0-9]*\) SECCOMP records read from the .*/\1/p' "$1"; }
 nfiles() { ls "$D" | grep -c '\.journal$'; }
+# settle: journald has written every record logged so far.  A marker process (a comm of its
+# own) logs records behind them through the kernel's audit queue, which journald reads in
+# order; once one is in the journal, journalctl --sync has journald write what it still
+# holds (the kernel log's copies).  The marker runs again every 5 s, should journald drop it.
+marks=0
+settle() {
+	local i m
+	marks=$((marks + 1))
+	m=jmark$marks
+	ln -sf noise "$TMP/$m"
+	for i in $(seq 600); do
+		[ $((i % 50)) = 1 ] && "$TMP/$m" 0
+		if journalctl -D "$D" -q -o cat 2>/dev/null | grep -q "comm=\"$m\""; then
+			journalctl --sync || fail "journalctl --sync failed"
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "journald did not write the records of the marker $m in 60 s"
+}
+# caught_up_A: up to 60 s until collect A's cursor file names the journal's last entry
+caught_up_A() {
+	local i c
+	for i in $(seq 600); do
+		c=$(cat "$TMP/a.cursor" 2>/dev/null) && [ -n "$c" ] &&
+			[ -z "$(journalctl -D "$D" -q --after-cursor "$c" -o cat 2>/dev/null | head -n 1)" ] && return 0
+		sleep 0.1
+	done
+	cat "$TMP/a1.err"
+	fail "collect A did not read to the end of the journal in 60 s"
+}
 rotate() {
 	journalctl --rotate >"$TMP/rot.err" 2>&1 || { cat "$TMP/rot.err"; fail "journalctl --rotate failed"; }
 }
@@ -64,10 +96,15 @@ start_A() {
 	A=$!
 }
 start_A a1.err
+collector_ready "$TMP/a1.err"
+# B starts at the journal's end: the records n0 counts are all in before it
+settle
 # B writes only at the end: one scan throughout, so its gap is found while following, not on reopening
 "$SCMPLOG" collect -v --source journal --split-by host --out-dir "$TMP/b" --interval 3600 >/dev/null 2>"$TMP/b.err" &
 B=$!
-sleep 1.5
+collector_ready "$TMP/b.err"
+# it has the journal open (and seeks its end right after)
+for i in $(seq 300); do ls -l /proc/$B/fd 2>/dev/null | grep -q "$D/system.journal" && break; sleep 0.1; done
 n0=$(records)
 
 # ---- 1. rotation while following: nothing missed
@@ -81,11 +118,11 @@ before=$(nfiles)
 filler 4000
 wait "$w"
 [ "$(nfiles)" -ge $((before + 1)) ] || fail "journald did not rotate by size ($(ls "$D"))"
-sleep 2
+settle
 n1=$(records)
 [ $((n1 - n0)) -gt 100 ] || fail "only $((n1 - n0)) records reached the journal"
 # build reads the same journal: collect A's profile must be the same now
-for i in $(seq 30); do
+for i in $(seq 300); do
 	[ -f "$TMP/a/$(hostname).json" ] && cmp -s "$TMP/a/$(hostname).json" "$TMP/built/$(hostname).json" && break
 	sleep 0.2
 done
@@ -96,9 +133,11 @@ lacks "$TMP/a1.err" "lost, journal entries"
 lacks "$TMP/b.err" "lost, journal entries"
 
 # ---- 2. behind: stopped while records are logged, rotate + vacuum, continued
+# (stopped once A has read all n1: B follows the same files without pause)
+caught_up_A
 kill -STOP "$A" "$B"
 "$TMP/noise" 0.4
-sleep 0.5
+settle
 n2=$(records)
 lost_real=$((n2 - n1))
 [ "$lost_real" -gt 0 ] || fail "no records while the collectors were stopped"
@@ -106,10 +145,20 @@ rotate
 journalctl -D "$D" --vacuum-files=1 >"$TMP/vac.err" 2>&1 || { cat "$TMP/vac.err"; fail "vacuum failed"; }
 grep -q 'Deleted archived journal' "$TMP/vac.err" || { cat "$TMP/vac.err"; fail "vacuum deleted nothing"; }
 kill -CONT "$A" "$B"
-sleep 1
 "$TMP/noise" 0.4
-sleep 2
-n3=$(records) # the journal now: only what came after the vacuum
+settle
+caught_up_A
+# behind again when told to stop: stopped while more than 1024 records are logged (a scan
+# looks at signals every 1024 records), SIGTERM, then SIGCONT: it reads them all first
+m=$(records)
+kill -STOP "$A" "$B"
+for i in $(seq 30); do
+	"$TMP/noise" 1
+	settle
+	n3=$(records) # the journal now: only what came after the vacuum
+	[ $((n3 - m)) -gt 1100 ] && break
+done
+[ $((n3 - m)) -gt 1100 ] || fail "only $((n3 - m)) records logged while the collectors were stopped"
 stop_collector "$A" "$TMP/a1.err"
 A=
 stop_collector "$B" "$TMP/b.err"
@@ -136,7 +185,7 @@ grep -q "journal file '.*' removed" "$TMP/b.err" || { cat "$TMP/b.err"; fail "no
 rotate
 journalctl -D "$D" --vacuum-files=1 >"$TMP/vac.err" 2>&1 || { cat "$TMP/vac.err"; fail "vacuum failed"; }
 start_A a2.err
-sleep 2
+wait_contains "$TMP/a2.err" "warning: the journal no longer has the entry of the cursor" 60
 stop_collector "$A" "$TMP/a2.err"
 A=
 cat "$TMP/a2.err"
