@@ -1113,6 +1113,21 @@ static int on_proc_event(void *ud, const scl_proc_event *ev)
 				return track(C, ev->pid, (size_t)k);
 			untrack(C, ev->pid);
 		}
+		/*
+		 * A parent not counted in a container may still have forked
+		 * into one: runc clones its init with CLONE_PARENT, so the
+		 * fork names the runtime on the host, and what the cache
+		 * inherited from it is the host.  Read the child itself now:
+		 * on a busy machine its exec event may be read only after it
+		 * is gone, and then this is all that is known of it.  (Gone
+		 * already: the parent's answer; its exit event is still to
+		 * come and ends any count.)
+		 */
+		r = scl_container_cache_lookup(C->cache, ev->pid, &c);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 1 && !c.conmon)
+			return live_in(C, ev->pid, &c);
 		break;
 	case SCL_PROC_EXEC:
 		/*
