@@ -58,7 +58,14 @@ for i in $(seq 600); do
 	[ -e "$P" ] && profile_names "$P" 2>/dev/null | grep -x getdents64 >/dev/null && break
 	sleep 0.1
 done
-[ -e "$P" ] || { ls -la profiles; cat collect.err; fail "no profile $P after 60 s"; }
+if [ ! -e "$P" ]; then
+	# the summary: records unattributed, and why
+	ls -la profiles
+	kill -TERM "$collector" && wait "$collector"
+	collector=
+	cat collect.err
+	fail "no profile $P after 60 s"
+fi
 profile_names "$P" | grep -x getdents64 >/dev/null || fail "$P lacks getdents64: $(profile_names "$P" | tr '\n' ' ')"
 kill -TERM "$collector"
 wait "$collector" || { cat collect.err; fail "collect exited $? after SIGTERM"; }
