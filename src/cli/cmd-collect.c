@@ -918,6 +918,26 @@ static void ctr_release(struct collect *C, uint32_t k)
 	}
 }
 
+/*
+ * A record of ctrs[k] with no process of it counted: one read after the
+ * file was due (on a busy machine the kernel's audit queue may run more
+ * than GONE_DELAY_MS behind the exit events), or of a container whose
+ * processes were all gone before their events were read.  Its file is due
+ * again GONE_DELAY_MS from now, not only at the next --interval.  Not when
+ * processes are not counted (no proc connector, or past
+ * SCL_MAX_TRACKED_PIDS): a container's count is 0 while it runs then.
+ */
+static void late_record(struct collect *C, struct ctr *t)
+{
+	if (t->live || t->gone_at || !C->conn || C->offline || C->over_pids)
+		return;
+	if (!t->idle_since)
+		t->idle_since = now_ms();
+	t->gone_at = now_ms() + GONE_DELAY_MS;
+	if (!C->next_gone || t->gone_at < C->next_gone)
+		C->next_gone = t->gone_at;
+}
+
 /* The index into ctrs of the container pid is counted in, or -1. */
 static long tracked(const struct collect *C, uint32_t pid)
 {
@@ -1114,6 +1134,21 @@ static int on_proc_event(void *ud, const scl_proc_event *ev)
 				return track(C, ev->pid, (size_t)k);
 			untrack(C, ev->pid);
 		}
+		/*
+		 * A parent not counted in a container may still have forked
+		 * into one: runc clones its init with CLONE_PARENT, so the
+		 * fork names the runtime on the host, and what the cache
+		 * inherited from it is the host.  Read the child itself now:
+		 * on a busy machine its exec event may be read only after it
+		 * is gone, and then this is all that is known of it.  (Gone
+		 * already: the parent's answer; its exit event is still to
+		 * come and ends any count.)
+		 */
+		r = scl_container_cache_lookup(C->cache, ev->pid, &c);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 1 && !c.conmon)
+			return live_in(C, ev->pid, &c);
 		break;
 	case SCL_PROC_EXEC:
 		/*
@@ -1312,7 +1347,7 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 static int on_record(void *ud, const scl_record *rec)
 {
 	struct collect *C = ud;
-	bool fresh = true;
+	bool fresh = true, learned;
 	scl_container c;
 	struct memo *m;
 	struct ctr *t;
@@ -1434,6 +1469,7 @@ found:
 		C->files[t->file].records++;
 		C->files[t->file].dirty = true;
 	}
+	learned = r > 0;
 	if (C->conn && !C->offline && fresh && !pid_bit(C->exited, rec->pid) && tracked(C, rec->pid) < 0) {
 		/*
 		 * A process no event counted: runc's init before its exec (it is
@@ -1447,9 +1483,11 @@ found:
 		r = scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &lc, NULL);
 		if (r == -ENOMEM)
 			return r;
-		if (r == 1 && !lc.conmon)
-			return live_in(C, rec->pid, &lc);
+		if (r == 1 && !lc.conmon && (r = live_in(C, rec->pid, &lc)) < 0)
+			return r;
 	}
+	if (learned)
+		late_record(C, t);
 	return 0;
 }
 

@@ -15,13 +15,16 @@
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 [ "$(uname -m)" = x86_64 ] || skip "the runc baseline (profiles/runc-busybox-baseline.json) is x86_64's; this is $(uname -m)"
 collector=
+learner=
 IMAGE=scmplog-test-busybox:$$
 LEARN=scmplog-flow-learn-$$
 image_made=
 cleanup() {
 	local rc=$?
 	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+	exec 7>&-
 	docker rm -f "$LEARN" >/dev/null 2>&1
+	[ -n "$learner" ] && wait "$learner" 2>/dev/null
 	[ -n "$image_made" ] && docker rmi -f "$IMAGE" >/dev/null 2>&1
 	docker_done
 	rm -rf "$TMP"
@@ -46,19 +49,42 @@ check_loads audit.json
 # 2. the collector (-v says when it collects; --interval 1 instead of 30 s)
 "$SCMPLOG" collect -v --out-dir profiles/ --interval 1 >collect.out 2>collect.err & collector=$!
 wait_contains collect.err "writing every 1 s" 60
-# 3. the container under the learning profile
-docker run --name "$LEARN" --network none --security-opt seccomp=audit.json "$IMAGE" sh -c "$JOB" >learn.out 2>learn.err ||
-	{ cat learn.err; fail "the container failed under the learning profile"; }
-grep -qx flow-done learn.out || fail "no output under the learning profile: $(cat learn.out learn.err)"
-id=$(docker inspect -f '{{.Id}}' "$LEARN") || fail "docker inspect"
+# 3. the container under the learning profile.  Its shell first waits for a
+#    line on stdin: a container the collector never sees alive cannot be
+#    attributed (its cgroup is read in /proc; on a busy machine a job of a few
+#    milliseconds is gone before the collector gets the CPU, and its records
+#    are counted as unattributed, not guessed).  Once the collector has
+#    attributed the waiting shell, the job runs: its children are known from
+#    their fork events, however short they live.
+mkfifo go.fifo
+docker run -i --name "$LEARN" --network none --security-opt seccomp=audit.json "$IMAGE" sh -c "read go; $JOB" \
+	<go.fifo >learn.out 2>learn.err & learner=$!
+exec 7>go.fifo
+for i in $(seq 600); do
+	id=$(docker inspect -f '{{.Id}}' "$LEARN" 2>/dev/null) && break
+	sleep 0.1
+done
 [ ${#id} -eq 64 ] || fail "container id '$id'"
+wait_contains collect.err "container $id (docker) -> " 60
+echo go >&7
+exec 7>&-
+wait "$learner" || { cat learn.err; fail "the container failed under the learning profile"; }
+learner=
+grep -qx flow-done learn.out || fail "no output under the learning profile: $(cat learn.out learn.err)"
 # 4. its profile appears, with what the job did (ls: getdents64; cat: openat)
 P=profiles/$id.json
 for i in $(seq 600); do
 	[ -e "$P" ] && profile_names "$P" 2>/dev/null | grep -x getdents64 >/dev/null && break
 	sleep 0.1
 done
-[ -e "$P" ] || { ls -la profiles; cat collect.err; fail "no profile $P after 60 s"; }
+if [ ! -e "$P" ]; then
+	# the summary: records unattributed, and why
+	ls -la profiles
+	kill -TERM "$collector" && wait "$collector"
+	collector=
+	cat collect.err
+	fail "no profile $P after 60 s"
+fi
 profile_names "$P" | grep -x getdents64 >/dev/null || fail "$P lacks getdents64: $(profile_names "$P" | tr '\n' ' ')"
 kill -TERM "$collector"
 wait "$collector" || { cat collect.err; fail "collect exited $? after SIGTERM"; }
