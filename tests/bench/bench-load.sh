@@ -134,16 +134,23 @@ printf 'bench-load: %s trees x %s workers, %s s, cgroups /scmplogload/cN in %s h
 # The main thread's kernel stack, sampled while the trees run: found in
 # audit_receive(), it sent the kernel a request while the backlog was over its
 # limit and waits (uninterruptibly, up to backlog_wait_time) for room like a
-# producer, while its reader thread fills the queue.  "N M": samples, in it.
+# producer, while its reader thread fills the queue.  "N M L": samples, in it,
+# the longest run of samples in it.  One sample (a wait under 0.2 s) the queue
+# absorbs, as it absorbs the scheduler's own delays on a busy machine (kauditd
+# starved for a second, the slot check asks); the holds that overflowed the
+# socket lasted 1.4-3.3 s (KERNEL-NOTES): three samples in a row fail.
 sample_main() {
-	local n=0 in=0 s
+	local n=0 in=0 run=0 longest=0 s
 	while [ -e "$work/running" ]; do
 		s=$(cat "/proc/$collector/task/$collector/stack" 2>/dev/null) || break
 		n=$((n + 1))
-		case $s in *audit_receive*) in=$((in + 1)) ;; esac
+		case $s in
+		*audit_receive*) in=$((in + 1)) run=$((run + 1)); [ "$run" -le "$longest" ] || longest=$run ;;
+		*) run=0 ;;
+		esac
 		sleep 0.1
 	done
-	echo "$n $in" >"$work/stacks"
+	echo "$n $in $longest" >"$work/stacks"
 }
 touch "$work/running"
 sample_main & sampler=$!
@@ -170,7 +177,7 @@ pids=()
 t1=$(date +%s.%N)
 rm -f "$work/running"
 wait "$sampler"
-read -r samples in_receive <"$work/stacks" 2>/dev/null || { samples=0; in_receive=0; }
+read -r samples in_receive longest_receive <"$work/stacks" 2>/dev/null || { samples=0; in_receive=0; longest_receive=0; }
 [ "$failed" = 0 ] || { say "$failed of the trees failed"; exit 1; }
 # the collector's CPU and peak memory, before its final drain and write
 read -r utime stime < <(awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$collector/stat")
@@ -187,13 +194,13 @@ settings1=$(settings)
 cat "$work/c.err"
 
 python3 - "$trees" "$secs" "$t0" "$t1" "$utime" "$stime" "$(getconf CLK_TCK)" "$hwm" \
-	"$lost0" "$lost1" "$wait0" "$wait1" "$work" "$samples" "$in_receive" <<'PY'
+	"$lost0" "$lost1" "$wait0" "$wait1" "$work" "$samples" "$in_receive" "${longest_receive:-0}" <<'PY'
 import re, sys
 trees = int(sys.argv[1])
 secs, t0, t1 = (float(x) for x in sys.argv[2:5])
 utime, stime, tck, hwm, lost0, lost1, wait0, wait1 = (int(x) for x in sys.argv[5:13])
 work = sys.argv[13]
-samples, in_receive = int(sys.argv[14]), int(sys.argv[15])
+samples, in_receive, longest_receive = int(sys.argv[14]), int(sys.argv[15]), int(sys.argv[16])
 summ = open(f"{work}/c.err").read()
 fails = []
 m = re.search(r"(\d+) SECCOMP records read .*?: (\d+) attributed to (\d+) containers?, (\d+) unattributed.*?(\d+) lost$",
@@ -232,10 +239,11 @@ print(f"collector CPU {utime / tck:.2f} s user + {stime / tck:.2f} s system = {c
       f" ({100 * cpu / wall:.0f}% of one core, {total / cpu if cpu else 0:.0f} records per CPU second), peak RSS {hwm} KiB")
 print(f"the trees waited for a full backlog: backlog_wait_time_actual +{wait1 - wait0} (jiffies)")
 if samples:
-    print(f"the collector's main thread, sampled {samples} times: {in_receive} waiting in audit_receive()")
-    if in_receive:
+    print(f"the collector's main thread, sampled {samples} times: {in_receive} waiting in audit_receive()"
+          f" (at most {longest_receive} in a row)")
+    if longest_receive >= 3:
         fails.append(f"the collector's main thread waited in audit_receive() for backlog room"
-                     f" ({in_receive} of {samples} samples): a request to the kernel under load")
+                     f" ({longest_receive} samples in a row, {in_receive} of {samples}): a request to the kernel under load")
 else:
     print("the collector's main thread: no kernel stack to sample (/proc/PID/stack)")
 for f in fails:
