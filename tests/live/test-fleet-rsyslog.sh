@@ -46,6 +46,19 @@ if \$msg contains "type=1326" or \$msg contains "callbacks suppressed" then {
 CONF
 rsyslogd -N1 -f "$TMP/central.conf" >"$TMP/check.out" 2>&1 || { cat "$TMP/check.out"; fail "central rsyslog.conf refused"; }
 rsyslogd -N1 -f "$TMP/node.conf" >"$TMP/check.out" 2>&1 || { cat "$TMP/check.out"; fail "node rsyslog.conf refused"; }
+# the guide's configurations (packaging/fleet/README.md) are what rsyslogd takes
+python3 - "$DATA/../../packaging/fleet/README.md" "$TMP/guide" <<'PY' || fail "no rsyslog configuration in the fleet guide"
+import re, sys
+blocks = re.findall(r"^```rsyslog\n(.*?)^```", open(sys.argv[1]).read(), re.S | re.M)
+assert len(blocks) == 2, blocks
+for i, b in enumerate(blocks):
+    open(f"{sys.argv[2]}-{i}.conf", "w").write(b)
+PY
+for g in "$TMP"/guide-*.conf; do
+	mkdir -p "$g.d"
+	printf 'global(workDirectory="%s.d")\n' "$g" | cat - "$g" >"$g.full"
+	rsyslogd -N1 -f "$g.full" >"$TMP/check.out" 2>&1 || { cat "$TMP/check.out"; fail "rsyslogd refuses the guide's $(head -n 1 "$g")"; }
+done
 rsyslogd -n -f "$TMP/central.conf" -i "$TMP/central.pid" >"$TMP/central.out" 2>&1 & central=$!
 for _ in $(seq 100); do
 	ss -ltn "sport = :$port" | grep -q LISTEN && break
