@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Benchmark: container starts under a learned profile, out of STARTS (100).
+# A busybox container is learned the README's way (the log profile,
+# `scmplog collect`, one run: plain runc with --plain-runc and `runc spec`'s
+# defaults, noNewPrivileges true; Docker with its defaults, noNewPrivileges
+# false), then started STARTS times in a row under the learned profile with
+# SCMP_ACT_KILL_PROCESS as its default action (a syscall the profile lacks
+# kills the start, and the kernel logs it), with the runtime's baseline
+# (`merge --runtime runc|docker`) and without it.  Prints the failures of
+# each and the syscalls that killed them (from an independent audit reader).
+# Root only; takes the live tests' lock (the live test runs it under run.sh's:
+# SCMPLOG_LIVE_LOCKED=1).
+# Usage: tests/bench/bench-starts.sh [--test] [STARTS]
+#   --test: as a live test (tests/live/test-runtime-starts.sh): only with the
+#   baseline, STARTS default 20, exit 1 if any start failed, 77 where runc or
+#   Docker cannot run here.
+set -uo pipefail
+: "${SCMPLOG:?set SCMPLOG}"
+here=$(cd "$(dirname "$0")" && pwd)
+test_mode=
+[ "${1:-}" = --test ] && { test_mode=1; shift; }
+starts=${1:-$([ -n "$test_mode" ] && echo 20 || echo 100)}
+modes="baseline none"
+[ -n "$test_mode" ] && modes=baseline
+cannot() {
+	echo "bench-starts: $*" >&2
+	[ -n "$test_mode" ] && exit 77
+	exit 1
+}
+[ "$(id -u)" -eq 0 ] || cannot "needs root (containers, the kernel's audit stream)"
+for t in runc python3; do command -v "$t" >/dev/null || cannot "'$t' missing: sudo sh tests/install-deps.sh"; done
+[ -x /bin/busybox ] || cannot "/bin/busybox missing (busybox-static)"
+grep -qw log /proc/sys/kernel/seccomp/actions_logged || cannot "actions_logged lacks 'log'"
+lock=${SCMPLOG_LIVE_LOCK:-/run/lock/scmplog-live.lock}
+if [ "${SCMPLOG_LIVE_LOCKED:-}" != 1 ]; then
+	exec 9>"$lock"
+	flock -w 900 9 || cannot "the live tests' lock is held"
+fi
+
+work=$(mktemp -d)
+collector='' reader='' learner='' image=''
+ids=()
+cleanup() {
+	local id d
+	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+	[ -n "$reader" ] && kill -TERM "$reader" 2>/dev/null && wait "$reader" 2>/dev/null
+	exec 7>&- 2>/dev/null
+	[ -n "$learner" ] && { docker rm -f "learn-$$" >/dev/null 2>&1; wait "$learner" 2>/dev/null; }
+	for id in "${ids[@]}"; do
+		runc --root "$work/state" delete -f "$id" >/dev/null 2>&1
+		for d in /sys/fs/cgroup/*/"$id" /sys/fs/cgroup/*/*/"$id" /sys/fs/cgroup/"$id"; do
+			[ -d "$d" ] && rmdir "$d" 2>/dev/null
+		done
+	done
+	[ -n "$image" ] && docker rmi -f "$image" >/dev/null 2>&1
+	rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work" || exit 1
+
+JOB='cat /etc/hostname >/dev/null; ls / >/dev/null; echo started'
+mkdir -p rootfs/bin rootfs/etc rootfs/tmp rootfs/proc rootfs/dev rootfs/sys
+cp /bin/busybox rootfs/bin/busybox
+for a in sh ls cat echo; do ln -s busybox "rootfs/bin/$a"; done
+echo starts >rootfs/etc/hostname
+"$SCMPLOG" log-profile -o log.json || exit 1
+"$SCMPLOG" resolve --all >syscalls.tsv || exit 1
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+	local i
+	for i in $(seq $(($3 * 10))); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# the collector, as the README runs it (-v: it says which container it attributes)
+start_collector() {
+	"$SCMPLOG" collect -v "$@" --out-dir out --interval 1 >collect.out 2>collect.err &
+	collector=$!
+	wait_for collect.err '^scmplog: collecting ' 60 || { cat collect.err >&2; echo "bench-starts: the collector did not start" >&2; exit 1; }
+}
+stop_collector() {
+	kill -TERM "$collector"
+	wait "$collector" || { cat collect.err >&2; echo "bench-starts: collect exited $?" >&2; exit 1; }
+	collector=
+}
+
+# bundle DIR ARGS-JSON PROFILE: a runc bundle with runc spec's defaults (noNewPrivileges true)
+bundle() {
+	mkdir -p "$1"
+	(cd "$1" && rm -f config.json && runc spec) || exit 1
+	python3 - "$1/config.json" "$2" "$3" "$work/rootfs" <<'PY' || exit 1
+import json, sys
+path, args, prof, root = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
+c = json.load(open(path))
+c["process"]["args"] = args
+c["process"]["terminal"] = False
+c["root"]["path"] = root
+c["root"]["readonly"] = True
+c["linux"]["seccomp"] = json.load(open(prof))
+c["linux"].pop("cgroupsPath", None)
+json.dump(c, open(path, "w"), indent=1)
+PY
+}
+
+# the independent audit reader: what killed a start
+python3 "$here/../live/audit-mcast.py" mcast.txt mcast.ready &
+reader=$!
+for i in $(seq 100); do [ -e mcast.ready ] && break; sleep 0.1; done
+[ -e mcast.ready ] || { echo "bench-starts: the audit reader did not start" >&2; exit 1; }
+# kills NAME-PREFIX FROM-LINE: the killed syscalls (code=0x80000000) of containers since FROM-LINE
+kills() {
+	tail -n +"$2" mcast.txt | grep 'code=0x80000000' | python3 -c '
+import re, sys
+names = dict(l.rstrip("\n").split("\t")[:2] for l in open("syscalls.tsv"))
+seen = {}
+for l in sys.stdin:
+    m = re.search(r" syscall=(\d+)", l)
+    c = re.search(r" comm=(\"[^\"]*\"|\S+)", l)
+    k = "%s by %s" % (names.get(m.group(1), m.group(1)), c.group(1).strip("\"") if c else "?")
+    seen[k] = seen.get(k, 0) + 1
+print(", ".join("%s (%d)" % (k, v) for k, v in sorted(seen.items())) or "-")'
+}
+
+results=()
+failed_any=0
+# enforce RUNTIME MODE LEARNED START-CMD...: STARTS starts, each checked for its output
+enforce() {
+	local rt=$1 mode=$2 learned=$3 i fails=0 from extra=()
+	shift 3
+	[ "$mode" = baseline ] && extra=(--runtime "$rt")
+	"$SCMPLOG" merge "${extra[@]}" --default-action kill_process "$learned" -o "enf-$rt-$mode.json" \
+		2>"summary-$rt-$mode.txt" || { cat "summary-$rt-$mode.txt" >&2; exit 1; }
+	from=$(($(wc -l <mcast.txt) + 1))
+	for i in $(seq "$starts"); do
+		if ! "$@" "enf-$rt-$mode.json" "$i" >start.out 2>&1 </dev/null || [ "$(tail -n 1 start.out)" != started ]; then
+			fails=$((fails + 1))
+			[ "$fails" -le 2 ] && sed "s/^/    start $i: /" start.out | tail -n 3 >&2
+		fi
+	done
+	sleep 1 # the kernel's last records
+	results+=("$(printf '%-7s %-9s %7s %7s  %s' "$rt" "$mode" "$starts" "$fails" "$(kills "$rt" "$from")")")
+	[ "$fails" -gt 0 ] && failed_any=1
+	echo "bench-starts: $rt, $mode: $fails of $starts starts failed" >&2
+}
+
+# runc: learn, then start
+runc_start() {
+	local id="starts-$$-$2" b="b-${1%.json}"
+	ids+=("$id")
+	[ -e "$b/config.json" ] || bundle "$b" '["sh","-c","'"$JOB"'"]' "$1"
+	runc --root "$work/state" run --bundle "$b" "$id"
+	local rc=$?
+	runc --root "$work/state" delete -f "$id" >/dev/null 2>&1
+	return $rc
+}
+learn_id="starts-$$-learn"
+ids+=("$learn_id")
+bundle b-learn '["sh","-c","read go; '"$JOB"'"]' log.json
+start_collector --plain-runc --container "$learn_id"
+mkfifo go.fifo
+runc --root "$work/state" run --bundle b-learn "$learn_id" <go.fifo >learn.out 2>&1 &
+runner=$!
+exec 7>go.fifo
+wait_for collect.err "container $learn_id (" 60 || { cat collect.err learn.out >&2; echo "bench-starts: runc's learning container was not attributed" >&2; exit 1; }
+echo go >&7
+exec 7>&-
+wait "$runner" || { cat learn.out >&2; echo "bench-starts: the learning container failed" >&2; exit 1; }
+grep -qx started learn.out || { cat learn.out >&2; exit 1; }
+wait_for out/"$learn_id".json getdents64 60 || { ls out >&2; echo "bench-starts: no profile for $learn_id" >&2; exit 1; }
+stop_collector
+cp out/"$learn_id".json learned-runc.json
+rm -rf out
+for m in $modes; do enforce runc "$m" learned-runc.json runc_start; done
+
+# Docker: dockerd if none runs (left running, as the live tests leave it)
+if ! command -v docker >/dev/null; then
+	results+=("docker  -            0       -  docker is not installed: not measured")
+else
+	if ! docker info >/dev/null 2>&1 && ! pgrep -x dockerd >/dev/null; then
+		dockerd >/dev/null 2>&1 </dev/null &
+	fi
+	for i in $(seq 240); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+	docker info >/dev/null 2>&1 || cannot "dockerd does not start here"
+	image=scmplog-starts-busybox:$$
+	tar -C rootfs -c . | docker import - "$image" >import.out 2>&1 || { cat import.out >&2; exit 1; }
+	docker_start() { docker run --rm --network none --security-opt "seccomp=$1" "$image" sh -c "$JOB"; }
+	start_collector
+	mkfifo docker.fifo
+	docker run -i --name "learn-$$" --network none --security-opt seccomp=log.json "$image" sh -c "read go; $JOB" \
+		<docker.fifo >learn.out 2>&1 &
+	learner=$!
+	exec 7>docker.fifo
+	id=
+	for i in $(seq 600); do
+		id=$(docker inspect -f '{{.Id}}' "learn-$$" 2>/dev/null) && break
+		sleep 0.1
+	done
+	wait_for collect.err "container $id (docker) -> " 60 || { cat collect.err >&2; echo "bench-starts: Docker's learning container was not attributed" >&2; exit 1; }
+	echo go >&7
+	exec 7>&-
+	wait "$learner" || { cat learn.out >&2; echo "bench-starts: the learning container failed under Docker" >&2; exit 1; }
+	learner=
+	docker rm -f "learn-$$" >/dev/null 2>&1
+	wait_for out/"$id".json getdents64 60 || { ls out >&2; echo "bench-starts: no profile for $id" >&2; exit 1; }
+	stop_collector
+	cp out/"$id".json learned-docker.json
+	for m in $modes; do enforce docker "$m" learned-docker.json docker_start; done
+fi
+
+printf '%-7s %-9s %7s %7s  %s\n' runtime baseline starts failed "killed by (syscall by comm, records)"
+printf '%s\n' "${results[@]}"
+for f in learned-runc.json learned-docker.json; do
+	[ -e "$f" ] && echo "$f: $(python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print(len([n for r in p["syscalls"] for n in r["names"]]), "syscalls")' "$f"), futex $(grep -q '"futex"' "$f" && echo seen || echo not seen), rt_sigreturn $(grep -q '"rt_sigreturn"' "$f" && echo seen || echo not seen) when learning"
+done
+for f in summary-*-baseline.txt; do [ -e "$f" ] && head -n 1 "$f"; done
+[ -n "$test_mode" ] && [ "$failed_any" -ne 0 ] && exit 1
+exit 0
