@@ -63,7 +63,10 @@ cleanup() {
 trap cleanup EXIT
 cd "$work" || exit 1
 
-JOB='cat /etc/hostname >/dev/null; ls / >/dev/null; echo started'
+# the container's job: one process, as most containers are (the shell's
+# builtins); JOB='cat /etc/hostname >/dev/null; ls /; echo started' forks,
+# and the shell's SIGCHLD handler then puts rt_sigreturn into every profile
+JOB=${JOB:-'read h </etc/hostname; echo started'}
 mkdir -p rootfs/bin rootfs/etc rootfs/tmp rootfs/proc rootfs/dev rootfs/sys
 cp /bin/busybox rootfs/bin/busybox
 for a in sh ls cat echo; do ln -s busybox "rootfs/bin/$a"; done
@@ -91,6 +94,7 @@ stop_collector() {
 	collector=
 }
 
+json_args() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
 # bundle DIR ARGS-JSON PROFILE: a runc bundle with runc spec's defaults (noNewPrivileges true)
 bundle() {
 	mkdir -p "$1"
@@ -160,7 +164,7 @@ enforce() {
 runc_start() {
 	local id="starts-$$-$2" b="b-${1%.json}"
 	ids+=("$id")
-	[ -e "$b/config.json" ] || bundle "$b" '["sh","-c","'"$JOB"'"]' "$1"
+	[ -e "$b/config.json" ] || bundle "$b" "$(json_args sh -c "$JOB")" "$1"
 	runc --root "$work/state" run --bundle "$b" "$id"
 	local rc=$?
 	runc --root "$work/state" delete -f "$id" >/dev/null 2>&1
@@ -170,7 +174,7 @@ runc_start() {
 learn_runc() {
 	local id="starts-$$-learn-$1" runner
 	ids+=("$id")
-	[ -e b-learn/config.json ] || bundle b-learn '["sh","-c","read go; '"$JOB"'"]' log.json
+	[ -e b-learn/config.json ] || bundle b-learn "$(json_args sh -c "read go; $JOB")" log.json
 	start_collector --plain-runc --container "$id"
 	rm -f go.fifo && mkfifo go.fifo
 	runc --root "$work/state" run --bundle b-learn "$id" <go.fifo >learn.out 2>&1 &
