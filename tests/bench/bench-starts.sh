@@ -27,6 +27,7 @@ learns=${LEARNS:-$([ -n "$test_mode" ] && echo 1 || echo 5)}
 [ "$learns" -ge 1 ] && [ "$learns" -le "$starts" ] || { echo "bench-starts: LEARNS must be 1..STARTS" >&2; exit 2; }
 modes="baseline none"
 [ -n "$test_mode" ] && modes=baseline
+modes=${MODES:-$modes} # MODES=none --test: the live test without the baseline, to see it fail
 cannot() {
 	echo "bench-starts: $*" >&2
 	[ -n "$test_mode" ] && exit 77
