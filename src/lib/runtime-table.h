@@ -12,10 +12,10 @@
  * source only: the code can make it in that window, no start here did.
  */
 
-#define S(n, why_, where_) { .name = n, .why = why_, .where = where_, .seen = true }
-#define C(n, why_, where_) { .name = n, .why = why_, .where = where_, .seen = false }
+#define S(n, why_, where_) { .name = (n), .why = (why_), .where = (where_), .seen = true }
+#define C(n, why_, where_) { .name = (n), .why = (why_), .where = (where_), .seen = false }
 #define PART(id_, what_, v_) \
-	{ .id = id_, .what = what_, .syscalls = v_, .n_syscalls = sizeof(v_) / sizeof(v_[0]) }
+	{ .id = (id_), .what = (what_), .syscalls = (v_), .n_syscalls = sizeof(v_) / sizeof((v_)[0]) }
 
 /*
  * runc 1.1.5 (Debian 12: 1.1.5+ds1-1+deb12u1, which carries the
