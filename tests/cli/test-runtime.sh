@@ -109,3 +109,23 @@ for rt in docker crun; do
 		grep -qF "| \`$name\` | $part |" table.md || fail "profiles/README.md's table lacks $name ($part)"
 	done <rows
 done
+
+# collect: each container's (here: host's) profile gets the baseline, said once, at the last write
+cp "$DATA/syslog-rfc3339.log" node.log
+"$SCMPLOG" collect --runtime runc --follow-file node.log --from-start --split-by host --out-dir prof --interval 1 \
+	>collect.out 2>collect.err &
+pid=$!
+for _ in $(seq 300); do
+	[ -n "$(ls prof/*.json 2>/dev/null)" ] && break
+	kill -0 "$pid" 2>/dev/null || { cat collect.err; fail "collect exited early"; }
+	sleep 0.1
+done
+kill -TERM "$pid"
+wait "$pid" || { cat collect.err; fail "collect exited $? after SIGTERM"; }
+f=$(ls prof/*.json | head -n 1)
+[ -s "$f" ] || fail "collect wrote no profile"
+contains "$f" '"futex"'
+contains "$f" '"rt_sigreturn"'
+contains collect.err "': --runtime runc: "
+[ "$(grep -c -- "--runtime runc: " collect.err)" -eq "$(ls prof/*.json | wc -l)" ] ||
+	fail "the summary was not said once per profile: $(cat collect.err)"
