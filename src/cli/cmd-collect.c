@@ -63,6 +63,7 @@ static void help(void)
 	       "  -f, --format FORMAT      oci (default) or k8s (SeccompProfile YAML, DIR/NAME.yaml,\n"
 	       "                           with DIR/NAME.json beside it: learning resumes from that)\n"
 	       CLI_PROFILE_PORTABLE_HELP
+	       CLI_PROFILE_RUNTIME_HELP
 	       "      --interval SEC       write every SEC seconds, 1..86400 (default 30)\n"
 	       "      --split-by KEY       container (default) or host: one profile per record\n"
 	       "                           hostname, DIR/HOST.json (a server receiving many nodes'\n"
@@ -2278,6 +2279,7 @@ int cmd_collect(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "format", required_argument, NULL, 'f' },
 		CLI_PROFILE_PORTABLE_LONGOPTS,
+		CLI_PROFILE_RUNTIME_LONGOPTS,
 		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "container", required_argument, NULL, OPT_CONTAINER },
@@ -2342,6 +2344,12 @@ int cmd_collect(int argc, char **argv)
 			break;
 		case CLI_OPT_PROFILE_PORTABLE:
 			C.out.portable = true;
+			break;
+		case CLI_OPT_PROFILE_RUNTIME:
+			if (cli_profile_out_option(&C.out, c, optarg) < 0) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
 			break;
 		case OPT_OUT_DIR:
 			C.dir = optarg;

@@ -40,6 +40,7 @@ static void help(void)
 	       CLI_PROFILE_ACTION_HELP
 	       "      --arch ARCH          the machine the profile is for (default: this one)\n"
 	       CLI_PROFILE_PORTABLE_HELP
+	       CLI_PROFILE_RUNTIME_HELP
 	       "      --stats FILE         write per-syscall record and run counts of the union to FILE\n"
 	       "      --stats-in FILE      the counts of the PROFILE in the same position (from\n"
 	       "                           'build --stats'); once per PROFILE, or not at all\n"
@@ -61,6 +62,7 @@ int cmd_merge(int argc, char **argv)
 		CLI_PROFILE_OUT_LONGOPTS,
 		CLI_PROFILE_ACTION_LONGOPTS,
 		CLI_PROFILE_PORTABLE_LONGOPTS,
+		CLI_PROFILE_RUNTIME_LONGOPTS,
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "stats-in", required_argument, NULL, OPT_STATS_IN },
 		{ "arch", required_argument, NULL, OPT_ARCH },
