@@ -154,22 +154,6 @@ int review_collect_profiles(struct review *r, const scl_profile *old, const scl_
 }
 
 /* The 64-bit arch a compat=1 record's 32-bit arch belongs to (as build does). */
-static uint32_t native_of(uint32_t arch, uint32_t compat)
-{
-	if (!compat)
-		return arch;
-	for (size_t i = 0; scl_arch_at(i); i++) {
-		const scl_arch_info *a = scl_arch_at(i);
-
-		if (!(a->token & 0x80000000U))
-			continue;
-		for (size_t j = 0; j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
-			if (a->subarches[j] == arch)
-				return a->token;
-	}
-	return arch;
-}
-
 int review_collect_records(struct review *r, const scl_profile *base, scl_learn *learn, scl_mapper *m,
 			   uint64_t *ret_unknown)
 {
@@ -211,7 +195,7 @@ int review_collect_records(struct review *r, const scl_profile *base, scl_learn 
 		key = scl_learn_group(learn, e[i].key.group, &key_n);
 		if (add_u32(&it->arches, &it->n_arches, eff) < 0 ||
 		    item_add_user(it, key ? key : "", key ? key_n : 0, e[i].key.action, e[i].count) < 0 ||
-		    add_u32(&r->add_arches, &r->n_add_arches, native_of(e[i].key.arch, e[i].key.compat)) < 0)
+		    add_u32(&r->add_arches, &r->n_add_arches, scl_arch_native_of(e[i].key.arch, e[i].key.compat)) < 0)
 			return -ENOMEM;
 	}
 	return 0;

@@ -108,14 +108,6 @@ static int nl_socket(bool nonblock)
 	return fd;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int nl_send(int fd, uint32_t seq, uint16_t type, uint16_t flags, const void *data, size_t len)
 {
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
@@ -152,7 +144,7 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 		      void *reply, size_t reply_len, size_t *reply_got)
 {
 	_cleanup_free_ char *buf = malloc(NL_BUF);
-	int64_t deadline = now_ms() + CTL_TIMEOUT_MS;
+	int64_t deadline = scl_now_ms() + CTL_TIMEOUT_MS;
 	bool got_reply = reply == NULL, got_ack = false;
 	int r;
 
@@ -165,7 +157,7 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 		struct sockaddr_nl from = { 0 };
 		socklen_t fl = sizeof(from);
 		struct pollfd p = { fd, POLLIN, 0 };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - scl_now_ms();
 		ssize_t n;
 
 		if (left <= 0)
@@ -429,7 +421,7 @@ static void body_of(const char *buf, size_t n, const char **ret, size_t *ret_n)
 /* Read until our start marker arrives; everything before it is dropped. */
 static int wait_start(scl_netlink *nl, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = scl_now_ms() + timeout_ms;
 	int r;
 
 	r = scl_marker_new(&nl->marker, "start");
@@ -448,11 +440,11 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 	r = send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
 	if (r < 0)
 		return r;
-	for (int64_t resend = now_ms() + 1000;;) {
+	for (int64_t resend = scl_now_ms() + 1000;;) {
 		struct sockaddr_nl from = { 0 };
 		socklen_t fl = sizeof(from);
 		struct pollfd p = { nl->fd, POLLIN, 0 };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - scl_now_ms();
 		const char *body;
 		size_t bn;
 		ssize_t n;
@@ -462,10 +454,10 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 
 		if (left <= 0)
 			return -ETIMEDOUT;
-		if (now_ms() >= resend) {
+		if (scl_now_ms() >= resend) {
 			/* an overflow may have dropped it: the same marker again */
 			(void)send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
-			resend = now_ms() + 1000;
+			resend = scl_now_ms() + 1000;
 		}
 		r = poll(&p, 1, (int)(left < 1000 ? left : 1000));
 		if (r < 0 && errno != EINTR)
@@ -610,7 +602,7 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	r = scl_nlq_start(nl->fd, NL_BUF, SCL_NETLINK_QUEUE, &nl->q);
 	if (r < 0)
 		goto fail;
-	nl->start_ms = now_ms();
+	nl->start_ms = scl_now_ms();
 	nl->next_check_ms = nl->start_ms + SCL_NETLINK_CHECK_MS;
 	*ret = nl;
 	return 0;
@@ -738,7 +730,7 @@ static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops
 		if (nl->marker_pending && h->nlmsg_type == nl->marker_type && scl_marker_match(&nl->marker, body, bn)) {
 			nl->marker_pending = false;
 			nl->marker_seen = true;
-			nl->marker_seen_ms = now_ms();
+			nl->marker_seen_ms = scl_now_ms();
 			/* what is started after the marker is not ours to wait for */
 			scl_serials_end(&nl->serials, serial);
 		}
@@ -864,7 +856,7 @@ static int check_slot(scl_netlink *nl)
 {
 	struct audit_status st;
 
-	nl->next_check_ms = now_ms() + SCL_NETLINK_CHECK_MS;
+	nl->next_check_ms = scl_now_ms() + SCL_NETLINK_CHECK_MS;
 	if (nl->info.mode == SCL_NETLINK_DAEMON && nl->registered && nl->unicast_seen && !nl->check_now) {
 		nl->unicast_seen = false;
 		return 0;
@@ -892,7 +884,7 @@ int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 	if (nl->fd < 0)
 		return -ENOTCONN;
 	total = read_queued(nl, ops, ud);
-	if (total < 0 || now_ms() < nl->next_check_ms)
+	if (total < 0 || scl_now_ms() < nl->next_check_ms)
 		return total;
 	r = check_slot(nl);
 	return r < 0 ? r : total + r;
@@ -910,7 +902,7 @@ int scl_netlink_drain_start(scl_netlink *nl)
 	int r;
 
 	/* it came back: waiting for late records below it, no copy needed */
-	if (nl->marker_seen && !settled(nl, now_ms()))
+	if (nl->marker_seen && !settled(nl, scl_now_ms()))
 		return 0;
 	if (!nl->marker_pending) {
 		r = scl_marker_new(&nl->marker, "drain");
@@ -924,12 +916,12 @@ int scl_netlink_drain_start(scl_netlink *nl)
 
 bool scl_netlink_drained(const scl_netlink *nl)
 {
-	return nl->marker_seen && settled(nl, now_ms());
+	return nl->marker_seen && settled(nl, scl_now_ms());
 }
 
 int scl_netlink_poll_ms(const scl_netlink *nl)
 {
-	int64_t now = now_ms(), left;
+	int64_t now = scl_now_ms(), left;
 
 	if (!nl->marker_seen || settled(nl, now))
 		return SCL_NETLINK_CHECK_MS;
@@ -963,7 +955,7 @@ int scl_netlink_poll_ms(const scl_netlink *nl)
 static bool no_unseen_loss(const scl_netlink *nl, const struct audit_status *st, bool wait_known)
 {
 	uint32_t wait = st->backlog_wait_time < nl->wait_time_start ? st->backlog_wait_time : nl->wait_time_start;
-	int64_t elapsed = now_ms() - nl->start_ms;
+	int64_t elapsed = scl_now_ms() - nl->start_ms;
 
 	if (nl->backlog_limit_start == 0 && st->backlog_limit == 0)
 		return true;
