@@ -3,9 +3,48 @@
  * The audit control path (audit-control.h): the kernel's status (AUDIT_GET,
  * AUDIT_SET), user messages for the markers, and putting back what a
  * collector changed.  The records themselves are read in source-netlink.c.
+ *
+ * Status, registration and the backlog settings go through libaudit
+ * (audit_request_status + audit_get_reply, audit_set_pid,
+ * audit_set_backlog_limit, audit_set_backlog_wait_time), on sockets of our
+ * own.  What libaudit 3.0.9 (lib/libaudit.c, lib/netlink.c) does there, and
+ * how it is used:
+ *   - each call sends one request with NLM_F_ACK and takes the first message
+ *     queued as its ACK (check_ack(): MSG_PEEK, then read only if it is an
+ *     NLMSG_ERROR), waiting up to 80 x 0.5 s for one, without matching the
+ *     sequence number.  The kernel queues the ACK before sendto() returns
+ *     (audit_receive() acks in the sender's context, and AUDIT_SET pid acks
+ *     before kauditd is woken), so it is there at once; flush() empties the
+ *     socket before each request, so that no earlier answer is taken for it.
+ *   - AUDIT_GET's reply comes from a kernel thread, before or after the
+ *     ACK: it is read here by its sequence number within 2 s.
+ *   - the collecting socket registers itself (the kernel sends unicast
+ *     records to the port that registered): nothing else is queued on it
+ *     before, and audit_set_pid() with WAIT_NO reads nothing after the ACK
+ *     (WAIT_YES would take one more message: a record).  Everything else
+ *     runs on the control socket, which receives no records: a call that
+ *     reads cannot swallow one.
+ *   - errors go to audit_msg(), which prints nothing unless the process
+ *     calls set_aumessage_mode() (scmplog never does): the library still
+ *     never prints.
+ *   - the system calls are sendto(), poll() and recvfrom(), as before: the
+ *     self-confinement allowlist (profiles/scmplog-self.json) is unchanged.
+ * What stays by hand, and why:
+ *   - the sockets: audit_open() makes an unbound, blocking socket, sets
+ *     close-on-exec with a second call and prints its errors; we need a
+ *     non-blocking one for the records, and a confined scmplog may not call
+ *     socket() at all (self-confine.c), so every socket is opened at the start.
+ *   - the markers: libaudit 3.0.9 does not export audit_send_user_message()
+ *     (private.h, hidden), and audit_send() is exported but not declared in
+ *     libaudit.h.  The exported audit_log_user_message() appends exe=,
+ *     hostname=, addr=, terminal= and res= to the text, reads
+ *     /proc/self/exe (readlink) and the terminal of fds 0-2 (ttyname_r), calls
+ *     gethostname() (uname) -- system calls the allowlist does not have --
+ *     and returns 0, as if sent, for EPERM when libcap-ng says the process
+ *     lacks CAP_AUDIT_WRITE and for ECONNREFUSED: a collector would then wait
+ *     out its start timeout for a marker never sent instead of saying why.
  */
 #include <errno.h>
-#include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
 #include <stddef.h>
@@ -13,6 +52,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <libaudit.h>
 
 #include "scmplog/limits.h"
 #include "scmplog/netlink.h"
@@ -74,18 +115,13 @@ static int nl_send(int fd, uint32_t seq, uint16_t type, uint16_t flags, const vo
 }
 
 /*
- * Send a request with NLM_F_ACK and wait for its ACK and, when reply is not
- * NULL, a reply of reply_type (the kernel sends AUDIT_GET's reply from a
- * kernel thread: it may come after the ACK).  Other messages read meanwhile
- * (records on the collecting socket) are dropped: this only runs before the
- * start marker.
+ * Send a request with NLM_F_ACK and wait for its ACK.  Other messages read
+ * meanwhile are dropped (see the markers, above).
  */
-static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, size_t len, uint16_t reply_type,
-		      void *reply, size_t reply_len, size_t *reply_got)
+static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, size_t len)
 {
 	_cleanup_free_ char *buf = malloc(NL_BUF);
 	int64_t deadline = scl_now_ms() + CTL_TIMEOUT_MS;
-	bool got_reply = reply == NULL, got_ack = false;
 	int r;
 
 	if (!buf)
@@ -116,44 +152,111 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 		if (from.nl_pid != 0)
 			continue;
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != seq)
-				break; /* a record (unicast records carry a short nlmsg_len): skip the datagram */
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-					return -EBADMSG;
-				if (e->error)
-					return e->error;
-				got_ack = true;
-			} else if (h->nlmsg_type == reply_type && reply && !got_reply) {
-				size_t dl = h->nlmsg_len - NLMSG_HDRLEN;
-				memset(reply, 0, reply_len);
-				memcpy(reply, NLMSG_DATA(h), dl < reply_len ? dl : reply_len);
-				if (reply_got)
-					*reply_got = dl < reply_len ? dl : reply_len;
-				got_reply = true;
-			}
-			if (got_ack && got_reply)
-				return 0;
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+
+			if (h->nlmsg_seq != seq || h->nlmsg_type != NLMSG_ERROR)
+				break; /* not our ACK: skip the datagram */
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				return -EBADMSG;
+			return e->error;
 		}
 	}
 }
 
-int scl_actl_get_status(int fd, struct audit_status *s, bool *ret_wait_known)
+/*
+ * Drop what an earlier request left queued: the ACK of an AUDIT_GET whose
+ * reply came first, a reply that came after its request timed out.
+ * libaudit's check_ack() takes the first message queued as the ACK of the
+ * request it just sent, whatever its sequence number, so an old ACK would
+ * stand for the new request and hide its error.  Nothing else reaches a
+ * control socket (it is in no multicast group and not the daemon's).
+ */
+static void flush(int fd)
 {
-	size_t got = 0;
-	int r = nl_request(fd, ++ctl_seq, AUDIT_GET, NULL, 0, AUDIT_GET, s, sizeof(*s), &got);
+	char b[64];
 
-	/* backlog_wait_time_actual came with Linux 5.10 */
-	if (r == 0 && ret_wait_known)
-		*ret_wait_known = got >= offsetof(struct audit_status, backlog_wait_time_actual) +
-						sizeof(s->backlog_wait_time_actual);
-	return r;
+	for (;;) {
+		ssize_t n = recvfrom(fd, b, sizeof(b), MSG_DONTWAIT | MSG_TRUNC, NULL, NULL);
+		if (n < 0 && errno != EINTR)
+			return;
+	}
 }
 
-int scl_actl_set_status(int fd, const struct audit_status *s)
+/* libaudit's setters return a sequence number (> 0) or -errno. */
+static int ok(int r)
 {
-	return nl_request(fd, ++ctl_seq, AUDIT_SET, s, sizeof(*s), 0, NULL, 0, NULL);
+	return r > 0 ? 0 : r < 0 ? r : -EPROTO;
+}
+
+int scl_actl_get_status(int fd, struct audit_status *s, bool *ret_wait_known)
+{
+	_cleanup_free_ struct audit_reply *rep = malloc(sizeof(*rep));
+	int64_t deadline = scl_now_ms() + CTL_TIMEOUT_MS;
+	int seq, r;
+
+	if (!rep)
+		return -ENOMEM;
+	flush(fd);
+	/* AUDIT_GET, and its ACK or the kernel's error (-EPERM without CAP_AUDIT_CONTROL) */
+	seq = audit_request_status(fd);
+	if (seq <= 0)
+		return ok(seq);
+	/* the reply comes from a kernel thread: before the ACK or after it */
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		int64_t left = deadline - scl_now_ms();
+		size_t dl;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r <= 0)
+			continue;
+		r = audit_get_reply(fd, rep, GET_REPLY_NONBLOCKING, 0);
+		/* -EINVAL: not from the kernel; -EPROTO, -EBADE, -EFBIG: malformed (each read and dropped) */
+		if (r == -EAGAIN || r == -ENOBUFS || r == -EINVAL || r == -EPROTO || r == -EBADE || r == -EFBIG)
+			continue;
+		if (r < 0)
+			return r;
+		if (rep->nlh->nlmsg_seq != (uint32_t)seq)
+			continue;
+		if (rep->type == NLMSG_ERROR) {
+			if (rep->error->error)
+				return rep->error->error;
+			continue; /* the ACK, after the reply */
+		}
+		if (rep->type != AUDIT_GET || rep->len < NLMSG_HDRLEN)
+			continue;
+		dl = rep->len - NLMSG_HDRLEN;
+		memset(s, 0, sizeof(*s));
+		memcpy(s, rep->status, dl < sizeof(*s) ? dl : sizeof(*s));
+		/* backlog_wait_time_actual came with Linux 5.10 */
+		if (ret_wait_known)
+			*ret_wait_known = dl >= offsetof(struct audit_status, backlog_wait_time_actual) +
+						       sizeof(s->backlog_wait_time_actual);
+		return 0;
+	}
+}
+
+int scl_actl_set_pid(int fd, uint32_t pid)
+{
+	flush(fd);
+	/* WAIT_NO: WAIT_YES reads one more message, a record on the collecting socket */
+	return ok(audit_set_pid(fd, pid, WAIT_NO));
+}
+
+int scl_actl_set_backlog_limit(int fd, uint32_t limit)
+{
+	flush(fd);
+	return ok(audit_set_backlog_limit(fd, limit));
+}
+
+int scl_actl_set_backlog_wait_time(int fd, uint32_t jiffies)
+{
+	flush(fd);
+	return ok(audit_set_backlog_wait_time(fd, jiffies));
 }
 
 static void to_public(const struct audit_status *k, scl_audit_status *s)
@@ -226,7 +329,8 @@ int scl_audit_send_marker(const scl_marker *m)
 int scl_actl_send_marker(int fd, const scl_marker *m, uint16_t type)
 {
 	/* The kernel drops a trailing NUL and logs msg='TEXT'. */
-	return nl_request(fd, ++ctl_seq, type, m->text, m->n + 1, 0, NULL, 0, NULL);
+	flush(fd);
+	return nl_request(fd, ++ctl_seq, type, m->text, m->n + 1);
 }
 
 uint16_t scl_actl_marker_type(int fd)
@@ -242,7 +346,6 @@ uint16_t scl_actl_marker_type(int fd)
 /* Put one raised value back if it is still ours.  Returns 0 when nothing is left to do. */
 static int restore_one(int fd, bool *flag, uint32_t mask, uint32_t cur, uint32_t ours, uint32_t old)
 {
-	struct audit_status s = { 0 };
 	int r;
 
 	if (!*flag)
@@ -252,12 +355,10 @@ static int restore_one(int fd, bool *flag, uint32_t mask, uint32_t cur, uint32_t
 		*flag = false;
 		return 0;
 	}
-	s.mask = mask;
 	if (mask == AUDIT_STATUS_BACKLOG_LIMIT)
-		s.backlog_limit = old;
+		r = scl_actl_set_backlog_limit(fd, old);
 	else
-		s.backlog_wait_time = old;
-	r = scl_actl_set_status(fd, &s);
+		r = scl_actl_set_backlog_wait_time(fd, old);
 	if (r == 0)
 		*flag = false;
 	return r;
@@ -265,7 +366,7 @@ static int restore_one(int fd, bool *flag, uint32_t mask, uint32_t cur, uint32_t
 
 int scl_actl_undo(int fd, scl_audit_undo *u)
 {
-	struct audit_status s, cur = { 0 };
+	struct audit_status cur = { 0 };
 	int first = 0, r;
 
 	if (fd < 0)
@@ -274,10 +375,7 @@ int scl_actl_undo(int fd, scl_audit_undo *u)
 	if (u->registered && u->our_pid && scl_actl_get_status(fd, &cur, NULL) == 0 && cur.pid != u->our_pid)
 		u->registered = false;
 	if (u->registered) {
-		memset(&s, 0, sizeof(s));
-		s.mask = AUDIT_STATUS_PID;
-		s.pid = 0;
-		r = scl_actl_set_status(fd, &s);
+		r = scl_actl_set_pid(fd, 0);
 		/* -EACCES: we are no longer the daemon (the kernel reset us) */
 		if (r == 0 || r == -EACCES)
 			u->registered = false;

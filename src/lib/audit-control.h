@@ -23,8 +23,14 @@ int scl_actl_socket(bool nonblock);
  * included: -EPERM without CAP_AUDIT_CONTROL).
  */
 int scl_actl_get_status(int fd, struct audit_status *s, bool *ret_wait_known);
-/* AUDIT_SET of what s->mask says; 0 or -errno. */
-int scl_actl_set_status(int fd, const struct audit_status *s);
+/*
+ * AUDIT_SET: register pid as the audit daemon (0: unregister), from the
+ * socket the records are to reach; the backlog limit; the backlog wait time
+ * (jiffies).  0 or -errno (the kernel's answer).
+ */
+int scl_actl_set_pid(int fd, uint32_t pid);
+int scl_actl_set_backlog_limit(int fd, uint32_t limit);
+int scl_actl_set_backlog_wait_time(int fd, uint32_t jiffies);
 
 /* The marker's type: AUDIT_USER_AVC while audit is disabled (or unknown), else AUDIT_TRUSTED_APP. */
 uint16_t scl_actl_marker_type(int fd);

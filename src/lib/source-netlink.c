@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The audit netlink source.  Plain NETLINK_AUDIT sockets: libaudit's
- * audit_get_reply() hides ENOBUFS, reads one message per call and prints
- * its own errors, and we need all three under our control.
+ * The audit netlink source: reading the records.  Plain NETLINK_AUDIT
+ * sockets and a reader thread (netlink-queue.h): libaudit's
+ * audit_get_reply() reads one datagram per call into an 8,970-byte
+ * struct audit_reply and reports each error through audit_msg(), while
+ * we read up to 64 at a time (recvmmsg), count ENOBUFS as an overflow
+ * episode, and never print.  The control path (status, registration,
+ * backlog settings, markers, restore) is in audit-control.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,9 +27,6 @@
 
 #ifndef AUDIT_NLGRP_READLOG
 #define AUDIT_NLGRP_READLOG 1
-#endif
-#ifndef AUDIT_STATUS_BACKLOG_WAIT_TIME
-#define AUDIT_STATUS_BACKLOG_WAIT_TIME 0x0020
 #endif
 
 /* One datagram: a netlink header and a record of at most SCL_MAX_RECORD bytes. */
@@ -99,7 +100,6 @@ static void set_rcvbuf(scl_netlink *nl, int fd, int bytes)
 
 static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const struct audit_status *old)
 {
-	struct audit_status s = { 0 };
 	bool raise_limit, raise_wait;
 	uint32_t want;
 	int fd, r;
@@ -109,16 +109,14 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 		return fd;
 	set_rcvbuf(nl, fd, o->rcvbuf);
 	/* Registered from the collecting socket: its port gets the unicast records. */
-	s.mask = AUDIT_STATUS_PID;
-	s.pid = (uint32_t)getpid();
-	r = scl_actl_set_status(fd, &s);
+	r = scl_actl_set_pid(fd, (uint32_t)getpid());
 	if (r < 0) {
 		close(fd);
 		return r;
 	}
 	nl->fd = fd;
 	nl->undo.registered = true;
-	nl->undo.our_pid = s.pid;
+	nl->undo.our_pid = (uint32_t)getpid();
 	nl->info.mode = SCL_NETLINK_DAEMON;
 
 	nl->info.old_backlog_limit = nl->info.backlog_limit = old->backlog_limit;
@@ -137,10 +135,7 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 	}
 	if (raise_limit) {
 		want = o->backlog_limit;
-		memset(&s, 0, sizeof(s));
-		s.mask = AUDIT_STATUS_BACKLOG_LIMIT;
-		s.backlog_limit = want;
-		if (scl_actl_set_status(nl->ctl, &s) == 0) {
+		if (scl_actl_set_backlog_limit(nl->ctl, want) == 0) {
 			nl->undo.set_backlog_limit = true;
 			nl->undo.old_backlog_limit = old->backlog_limit;
 			nl->undo.backlog_limit = nl->info.backlog_limit = want;
@@ -148,10 +143,7 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 	}
 	if (raise_wait) {
 		want = o->backlog_wait_time;
-		memset(&s, 0, sizeof(s));
-		s.mask = AUDIT_STATUS_BACKLOG_WAIT_TIME;
-		s.backlog_wait_time = want;
-		if (scl_actl_set_status(nl->ctl, &s) == 0) {
+		if (scl_actl_set_backlog_wait_time(nl->ctl, want) == 0) {
 			nl->undo.set_wait_time = true;
 			nl->undo.old_wait_time = old->backlog_wait_time;
 			nl->undo.wait_time = nl->info.backlog_wait_time = want;
