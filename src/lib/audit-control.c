@@ -16,8 +16,9 @@
  *     (audit_receive() acks in the sender's context, and AUDIT_SET pid acks
  *     before kauditd is woken), so it is there at once; flush() empties the
  *     socket before each request, so that no earlier answer is taken for it.
- *   - AUDIT_GET's reply comes from a kernel thread, before or after the
- *     ACK: it is read here by its sequence number within 2 s.
+ *   - AUDIT_GET's reply comes from a kernel thread, after the ACK (on old
+ *     kernels before it, too): it is read here by its sequence number
+ *     within 2 s.
  *   - the collecting socket registers itself (the kernel sends unicast
  *     records to the port that registered): nothing else is queued on it
  *     before, and audit_set_pid() with WAIT_NO reads nothing after the ACK
@@ -114,6 +115,24 @@ static int nl_send(int fd, uint32_t seq, uint16_t type, uint16_t flags, const vo
 	}
 }
 
+/* Wait until fd is readable or the deadline (scl_now_ms()) passes: 0, -ETIMEDOUT, -errno. */
+static int wait_in(int fd, int64_t deadline)
+{
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		int64_t left = deadline - scl_now_ms();
+		int r;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)left);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
 /*
  * Send a request with NLM_F_ACK and wait for its ACK.  Other messages read
  * meanwhile are dropped (see the markers, above).
@@ -132,17 +151,11 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 	for (;;) {
 		struct sockaddr_nl from = { 0 };
 		socklen_t fl = sizeof(from);
-		struct pollfd p = { fd, POLLIN, 0 };
-		int64_t left = deadline - scl_now_ms();
 		ssize_t n;
 
-		if (left <= 0)
-			return -ETIMEDOUT;
-		r = poll(&p, 1, (int)left);
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (r <= 0)
-			continue;
+		r = wait_in(fd, deadline);
+		if (r < 0)
+			return r;
 		n = recvfrom(fd, buf, NL_BUF, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR || errno == ENOBUFS)
@@ -201,19 +214,13 @@ int scl_actl_get_status(int fd, struct audit_status *s, bool *ret_wait_known)
 	seq = audit_request_status(fd);
 	if (seq <= 0)
 		return ok(seq);
-	/* the reply comes from a kernel thread: before the ACK or after it */
+	/* the reply comes from a kernel thread, after the ACK (before it on old kernels) */
 	for (;;) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		int64_t left = deadline - scl_now_ms();
 		size_t dl;
 
-		if (left <= 0)
-			return -ETIMEDOUT;
-		r = poll(&p, 1, (int)left);
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (r <= 0)
-			continue;
+		r = wait_in(fd, deadline);
+		if (r < 0)
+			return r;
 		r = audit_get_reply(fd, rep, GET_REPLY_NONBLOCKING, 0);
 		/* -EINVAL: not from the kernel; -EPROTO, -EBADE, -EFBIG: malformed (each read and dropped) */
 		if (r == -EAGAIN || r == -ENOBUFS || r == -EINVAL || r == -EPROTO || r == -EBADE || r == -EFBIG)
