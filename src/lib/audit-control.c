@@ -72,8 +72,11 @@
 #define NL_BUF ((SCL_MAX_RECORD + 256 + 15) & ~15)
 #define CTL_TIMEOUT_MS 2000
 
-/* Sequence numbers of our requests, one counter for every socket (the main thread's). */
-static uint32_t ctl_seq;
+/*
+ * Sequence numbers of the markers, one counter for every socket (the main
+ * thread's), above libaudit's own (which counts from 1).
+ */
+static uint32_t ctl_seq = 1U << 30;
 
 int scl_actl_socket(bool nonblock)
 {
