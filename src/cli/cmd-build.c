@@ -129,20 +129,6 @@ static int cmp_arch_name(const void *a, const void *b)
 	return strcmp(scl_arch_by_token(*(const uint32_t *)a)->name, scl_arch_by_token(*(const uint32_t *)b)->name);
 }
 
-static int add_u32(uint32_t **v, size_t *n, uint32_t x)
-{
-	uint32_t *nv;
-
-	if (scl_u32_in(*v, *n, x))
-		return 0;
-	nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -ENOMEM;
-	nv[(*n)++] = x;
-	*v = nv;
-	return 0;
-}
-
 /*
  * --arch replaces the architectures seen; a name learned on x86_64 (say
  * arch_prctl) stays in a profile listed for aarch64, where runtimes ignore a
@@ -169,16 +155,16 @@ static int warn_unseen_arches(const uint32_t *arches, size_t n_arches, const scl
 			continue;
 		if (arch == SCL_ARCH_X86_64 && (e[i].key.nr & SCL_X32_SYSCALL_BIT) && e[i].key.nr < 0x80000000U)
 			arch = SCL_ARCH_X32;
-		if (scl_arch_by_token(arch) && add_u32(&seen, &n_seen, arch) < 0)
+		if (scl_arch_by_token(arch) && scl_u32_add(&seen, &n_seen, arch) < 0)
 			return -ENOMEM;
 	}
 	for (size_t i = 0; base && i < scl_profile_arch_count(base); i++) {
 		const scl_arch_info *a = scl_arch_by_token(scl_profile_arch_at(base, i));
 
-		if (!a || add_u32(&seen, &n_seen, a->token) < 0)
+		if (!a || scl_u32_add(&seen, &n_seen, a->token) < 0)
 			return a ? -ENOMEM : 0;
 		for (size_t j = 0; j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
-			if (add_u32(&seen, &n_seen, a->subarches[j]) < 0)
+			if (scl_u32_add(&seen, &n_seen, a->subarches[j]) < 0)
 				return -ENOMEM;
 	}
 	if (n_seen == 0)

@@ -25,21 +25,6 @@ void review_free(struct review *r)
 	free(r->add_arches);
 }
 
-static int add_u32(uint32_t **v, size_t *n, uint32_t x)
-{
-	uint32_t *nv;
-
-	for (size_t i = 0; i < *n; i++)
-		if ((*v)[i] == x)
-			return 0;
-	nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -ENOMEM;
-	nv[(*n)++] = x;
-	*v = nv;
-	return 1;
-}
-
 static struct item *item_get(struct review *r, const char *name)
 {
 	struct item *ni;
@@ -139,7 +124,7 @@ int review_collect_profiles(struct review *r, const scl_profile *old, const scl_
 			continue;
 		}
 		it = item_get(r, ch[i].name);
-		if (!it || add_u32(&it->arches, &it->n_arches, ch[i].arch) < 0)
+		if (!it || scl_u32_add(&it->arches, &it->n_arches, ch[i].arch) < 0)
 			return -ENOMEM;
 		/* unrestricted in NEW and unknown to OLD: allow it the same way */
 		if (scl_profile_get(new_, it->name, &sc) == 0) {
@@ -148,7 +133,7 @@ int review_collect_profiles(struct review *r, const scl_profile *old, const scl_
 		}
 	}
 	for (size_t i = 0; i < scl_profile_arch_count(new_); i++)
-		if (add_u32(&r->add_arches, &r->n_add_arches, scl_profile_arch_at(new_, i)) < 0)
+		if (scl_u32_add(&r->add_arches, &r->n_add_arches, scl_profile_arch_at(new_, i)) < 0)
 			return -ENOMEM;
 	return 0;
 }
@@ -193,9 +178,9 @@ int review_collect_records(struct review *r, const scl_profile *base, scl_learn 
 			return -ENOMEM;
 		it->unrestricted = true;
 		key = scl_learn_group(learn, e[i].key.group, &key_n);
-		if (add_u32(&it->arches, &it->n_arches, eff) < 0 ||
+		if (scl_u32_add(&it->arches, &it->n_arches, eff) < 0 ||
 		    item_add_user(it, key ? key : "", key ? key_n : 0, e[i].key.action, e[i].count) < 0 ||
-		    add_u32(&r->add_arches, &r->n_add_arches, scl_arch_native_of(e[i].key.arch, e[i].key.compat)) < 0)
+		    scl_u32_add(&r->add_arches, &r->n_add_arches, scl_arch_native_of(e[i].key.arch, e[i].key.compat)) < 0)
 			return -ENOMEM;
 	}
 	return 0;

@@ -2,6 +2,7 @@
 #ifndef SCL_UTIL_H
 #define SCL_UTIL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,21 @@ static inline bool scl_u32_in(const uint32_t *v, size_t n, uint32_t x)
 		if (v[i] == x)
 			return true;
 	return false;
+}
+
+/* Append x to the array *v of *n unless it holds x: 1 added, 0 already there, -ENOMEM. */
+static inline int scl_u32_add(uint32_t **v, size_t *n, uint32_t x)
+{
+	uint32_t *nv;
+
+	if (scl_u32_in(*v, *n, x))
+		return 0;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	nv[(*n)++] = x;
+	*v = nv;
+	return 1;
 }
 
 /* CLOCK_MONOTONIC in milliseconds: deadlines and intervals. */
