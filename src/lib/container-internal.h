@@ -24,6 +24,10 @@ bool scl_ctr_is_plain_id(const char *p, size_t n);
  */
 bool scl_ctr_pod_uid(const char *p, size_t n, char sep, char *out);
 
+/* DNS-1123 label ([a-z0-9]([-a-z0-9]*[a-z0-9])?, at most max) and subdomain (labels joined by '.', at most SCL_MAX_K8S_NAME) */
+bool scl_dns_label(const char *p, size_t n, size_t max);
+bool scl_dns_subdomain(const char *p, size_t n);
+
 /* ENOENT and ESRCH (the process is gone) as -ENOENT, other errnos negated. */
 int scl_ctr_gone(int err);
 /* /proc/PID under proc_fd, opened as a directory; -EINVAL for pid 0 or over SCL_PID_MAX_LIMIT. */

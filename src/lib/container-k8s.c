@@ -28,7 +28,7 @@ static bool is_uid_str(const char *s)
 }
 
 /* DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most max. */
-static bool dns_label(const char *p, size_t n, size_t max)
+bool scl_dns_label(const char *p, size_t n, size_t max)
 {
 	if (n == 0 || n > max || p[0] == '-' || p[n - 1] == '-')
 		return false;
@@ -39,7 +39,7 @@ static bool dns_label(const char *p, size_t n, size_t max)
 }
 
 /* DNS-1123 subdomain: labels joined by '.', at most SCL_MAX_K8S_NAME. */
-static bool dns_subdomain(const char *p, size_t n)
+bool scl_dns_subdomain(const char *p, size_t n)
 {
 	size_t start = 0;
 
@@ -48,7 +48,7 @@ static bool dns_subdomain(const char *p, size_t n)
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n && p[i] != '.')
 			continue;
-		if (!dns_label(p + start, i - start, SCL_MAX_K8S_LABEL))
+		if (!scl_dns_label(p + start, i - start, SCL_MAX_K8S_LABEL))
 			return false;
 		start = i + 1;
 	}
@@ -126,7 +126,7 @@ static bool pod_dir_name(const char *s, size_t n, const char *want_uid, scl_k8s_
 	struct span f[3];
 	char uid[SCL_MAX_POD_UID + 1];
 
-	if (!split3(s, n, f) || !dns_label(f[0].p, f[0].n, SCL_MAX_K8S_LABEL) || !dns_subdomain(f[1].p, f[1].n) ||
+	if (!split3(s, n, f) || !scl_dns_label(f[0].p, f[0].n, SCL_MAX_K8S_LABEL) || !scl_dns_subdomain(f[1].p, f[1].n) ||
 	    f[2].n > SCL_MAX_POD_UID || !scl_ctr_pod_uid(f[2].p, f[2].n, '-', uid) || memcmp(uid, f[2].p, f[2].n))
 		return false;
 	if (want_uid && want_uid[0] && !slice_is(f[2], want_uid))
@@ -155,8 +155,8 @@ static int container_link(int dfd, const char *name, const char *id, const char 
 	    name[n - 5 - idn] != '-')
 		return 0;
 	n -= idn + 5;
-	if (!split3(name, n, f) || !dns_subdomain(f[0].p, f[0].n) || !dns_label(f[1].p, f[1].n, SCL_MAX_K8S_LABEL) ||
-	    !dns_label(f[2].p, f[2].n, SCL_MAX_K8S_LABEL))
+	if (!split3(name, n, f) || !scl_dns_subdomain(f[0].p, f[0].n) || !scl_dns_label(f[1].p, f[1].n, SCL_MAX_K8S_LABEL) ||
+	    !scl_dns_label(f[2].p, f[2].n, SCL_MAX_K8S_LABEL))
 		return 0;
 	memset(&a, 0, sizeof(a));
 	put(a.pod, f[0]);
