@@ -30,16 +30,19 @@ static void help(void)
 	       "                           \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"] (the kernel audits\n"
 	       "                           them; runc 1.2 on, crun; runc 1.1 refuses any flags)\n"
 	       "      --listener SOCKET    with --enforce: for runc 1.1, every syscall PROFILE denies\n"
-	       "                           as SCMP_ACT_NOTIFY to 'scmplog listen --socket SOCKET',\n"
-	       "                           which answers it with PROFILE's errno and records it\n"
+	       "                           as SCMP_ACT_NOTIFY to the listener on SOCKET ('scmplog\n"
+	       "                           listen'), which answers it with PROFILE's errno and\n"
+	       "                           records it\n"
 	       CLI_PROFILE_OUT_HELP
 	       "  -q, --quiet              no warnings\n"
 	       "  -h, --help               this text\n\n"
 	       "A denial of an enforcing profile is audited only when its filter was loaded\n"
-	       "with SECCOMP_FILTER_FLAG_LOG, or when the action is a kill.  Debian 12's runc\n"
-	       "1.1.5, also under its Docker, refuses \"flags\" (\"seccomp flags are not yet\n"
-	       "supported by runc\"): use --listener with runc 1.1; Docker 20.10 drops\n"
-	       "listenerPath, so a container it starts under a --listener profile fails.\n\n"
+	       "with SECCOMP_FILTER_FLAG_LOG, or when the action is a kill.  runc 1.1\n"
+	       "(Debian 12's 1.1.5) refuses \"flags\" (\"seccomp flags are not yet supported\n"
+	       "by runc\"): use --listener with it.  Docker 20.10 passes neither key to runc:\n"
+	       "under it a \"flags\" profile enforces without logging, and a --listener one\n"
+	       "does not start (\"listenerPath is not set\"); there, only a kill default action\n"
+	       "(build --default-action kill_process) has its denials audited.\n\n"
 	       "Exit status: 0 success; 1 PROFILE could not be read or the output written;\n"
 	       "2 usage error.\n");
 }
@@ -146,8 +149,9 @@ static int enforce_profile(struct cli_profile_out *out, const char *path, const 
 			return EXIT_RUNTIME;
 		}
 		if (!cli_quiet)
-			log_warn("\"flags\" is refused by runc before 1.2 (Debian 12's runc 1.1.5, also under "
-			 "its Docker: \"seccomp flags are not yet supported by runc\"); for it use --listener");
+			log_warn("\"flags\" is refused by runc before 1.2 (Debian 12's runc 1.1.5: \"seccomp "
+				 "flags are not yet supported by runc\"; for it use --listener) and dropped by "
+				 "Docker 20.10, which then enforces without logging");
 		return cli_profile_write(out, p) < 0 ? EXIT_RUNTIME : EXIT_OK;
 	}
 	r = scl_notify_profile(p, listener, &q, &n);
