@@ -9,6 +9,7 @@
 
 #include "scmplog/limits.h"
 #include "scmplog/profile.h"
+#include "scmplog/record.h"
 
 /*
  * Denials of an enforcing profile reported through seccomp user
@@ -36,9 +37,11 @@ typedef struct scl_notify_denial {
 	char comm[SCL_MAX_COMM + 1];
 	char exe[SCL_MAX_EXE + 1];
 	uint32_t arch;         /* AUDIT_ARCH_* */
+	uint32_t compat;       /* 1: a 32-bit syscall of a 64-bit kernel */
 	int32_t nr;
 	uint64_t ip;
-	uint32_t action;       /* SCL_ACT_ERRNO: answered with an errno */
+	uint32_t sig;          /* 0; a kill's record: 31 */
+	uint32_t action;       /* SCL_ACT_ERRNO: answered with an errno; or a record's action */
 } scl_notify_denial;
 
 /*
@@ -85,9 +88,19 @@ int scl_notify_handle(int fd, uint32_t errno_ret, scl_notify_denial *ret);
 
 /*
  * The denial as the line auditd writes for a kernel SECCOMP record (RAW
- * format, ERRNO code), newline-terminated, so build, explain and review read
+ * format; code= the action, ERRNO for the listener's), newline-terminated, so build, explain and review read
  * it as they read audit.log.  Returns the length, or -ENOBUFS.
  */
 int scl_notify_format(const scl_notify_denial *d, char *buf, size_t cap);
+
+/* A kernel record (a denial collect read) as a denial: 0, or -EINVAL (comm/exe cannot be decoded). */
+int scl_notify_from_record(const scl_record *rec, scl_notify_denial *ret);
+
+/*
+ * Append the denial's line to NAME.denied.log in dirfd (created 0644,
+ * O_APPEND, O_NOFOLLOW), name a sanitised file name without the suffix.
+ * 0 or -errno (-ENOBUFS: the line would be too long).
+ */
+int scl_notify_append(int dirfd, const char *name, const scl_notify_denial *d);
 
 #endif

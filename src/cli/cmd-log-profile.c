@@ -42,7 +42,7 @@ static void help(void)
 	       "by runc\"): use --listener with it.  Docker 20.10 passes neither key to runc:\n"
 	       "under it a \"flags\" profile enforces without logging, and a --listener one\n"
 	       "does not start (\"listenerPath is not set\"); there, only a kill default action\n"
-	       "(build --default-action kill_process) has its denials audited.\n\n"
+	       "(SCMP_ACT_KILL_PROCESS) has its denials audited.\n\n"
 	       "Exit status: 0 success; 1 PROFILE could not be read or the output written;\n"
 	       "2 usage error.\n");
 }

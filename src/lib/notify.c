@@ -353,6 +353,8 @@ int scl_notify_handle(int fd, uint32_t errno_ret, scl_notify_denial *ret)
 	d.msec = (uint32_t)(ts.tv_nsec / 1000000);
 	d.pid = (pid_t)req->pid;
 	d.arch = req->data.arch;
+	/* the listener runs on the container's kernel: another arch than its own is a compat syscall */
+	d.compat = d.arch != scl_arch_native();
 	d.nr = req->data.nr;
 	d.ip = req->data.instruction_pointer;
 	d.action = SCL_ACT_ERRNO;
@@ -423,8 +425,6 @@ static int put_fmt(char *buf, size_t cap, size_t *pos, const char *fmt, ...)
 int scl_notify_format(const scl_notify_denial *d, char *buf, size_t cap)
 {
 	size_t pos = 0;
-	/* a 32-bit syscall from a 64-bit process: the compat arch is not the native one */
-	int compat = d->arch != scl_arch_native();
 
 	if (put_fmt(buf, cap, &pos,
 		    "type=SECCOMP msg=audit(%" PRIu64 ".%03" PRIu32 ":%" PRIu64 "): auid=%" PRIu32
@@ -432,8 +432,48 @@ int scl_notify_format(const scl_notify_denial *d, char *buf, size_t cap)
 		    d->sec, d->msec, d->serial, d->auid, d->uid, d->gid, d->ses, (int)d->pid) < 0 ||
 	    put_str(buf, cap, &pos, d->comm) < 0 || put_fmt(buf, cap, &pos, " exe=") < 0 ||
 	    put_str(buf, cap, &pos, d->exe) < 0 ||
-	    put_fmt(buf, cap, &pos, " sig=0 arch=%" PRIx32 " syscall=%" PRId32 " compat=%d ip=0x%" PRIx64
-		    " code=0x%" PRIx32 "\n", d->arch, d->nr, compat, d->ip, d->action) < 0)
+	    put_fmt(buf, cap, &pos, " sig=%" PRIu32 " arch=%" PRIx32 " syscall=%" PRId32 " compat=%" PRIu32 " ip=0x%" PRIx64
+		    " code=0x%" PRIx32 "\n", d->sig, d->arch, d->nr, d->compat, d->ip, d->action) < 0)
 		return -ENOBUFS;
 	return (int)pos;
+}
+
+int scl_notify_from_record(const scl_record *rec, scl_notify_denial *ret)
+{
+	scl_notify_denial d = {
+		.sec = rec->time_sec, .msec = rec->time_msec, .serial = rec->serial,
+		.pid = (pid_t)rec->pid, .auid = rec->auid, .uid = rec->uid, .gid = rec->gid,
+		.ses = rec->ses, .arch = rec->arch, .compat = rec->compat, .nr = (int32_t)rec->syscall, .ip = rec->ip,
+		.sig = rec->sig, .action = rec->code,
+	};
+
+	if (scl_record_decode_str(rec->comm, rec->comm_hex, d.comm, sizeof(d.comm)) < 0 ||
+	    scl_record_decode_str(rec->exe, rec->exe_hex, d.exe, sizeof(d.exe)) < 0)
+		return -EINVAL;
+	*ret = d;
+	return 0;
+}
+
+int scl_notify_append(int dirfd, const char *name, const scl_notify_denial *d)
+{
+	char file[SCL_MAX_FILE_NAME + 16], line[SCL_MAX_RECORD + 1];
+	_cleanup_close_ int fd = -1;
+	int n;
+
+	if (snprintf(file, sizeof(file), "%s.denied.log", name) >= (int)sizeof(file))
+		return -ENAMETOOLONG;
+	n = scl_notify_format(d, line, sizeof(line));
+	if (n < 0)
+		return n;
+	fd = openat(dirfd, file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
+	if (fd < 0)
+		return -errno;
+	{
+		ssize_t w = write(fd, line, (size_t)n);
+		if (w < 0)
+			return -errno;
+		if (w != n)
+			return -EIO;
+	}
+	return 0;
 }

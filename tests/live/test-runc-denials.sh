@@ -5,14 +5,15 @@
 # (log-profile --enforce --listener: SCMP_ACT_NOTIFY), run a job that does
 # something new (mkdir), see the denial answered with EPERM and written beside
 # the learned profile, reviewed into the next profile, and the container run
-# under it.  Also: the profile with "flags" is refused by this runc, and a
-# --listener container does not start while no listener runs.
+# under it.  Also: a kill default action's denial, collected by collect
+# beside the profile and reviewed; the profile with "flags" refused by this
+# runc; a --listener container that does not start while no listener runs.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/runc-lib.sh"
 
 OUT=$TMP/profiles
 SOCK=$TMP/listen.sock
-RUNC_IDS="dn1 dn-flags dn-nolistener"
+RUNC_IDS="dn1 dn-kill dn-flags dn-nolistener"
 collector=
 listener=
 cleanup() {
@@ -56,7 +57,26 @@ collector=
 # runc's init makes some syscalls only now and then (README): its baseline
 "$SCMPLOG" merge -q "$(dirname "$0")/../../profiles/runc-busybox-baseline.json" "$OUT/dn1.json" -o "$TMP/app.json" ||
 	fail "merge"
-! profile_names "$TMP/app.json" | grep -qx 'mkdirat\|mkdir' || fail "the learned profile allows mkdir already"
+! profile_names "$TMP/app.json" | grep -x 'mkdirat\|mkdir' >/dev/null || fail "the learned profile allows mkdir already"
+
+# 1b. a kill default action is audited whatever the runtime: collect appends the
+# denial beside the profile (the way under Docker 20.10, which drops flags and listenerPath)
+"$SCMPLOG" merge -q "$TMP/app.json" --default-action kill_process -o "$TMP/app-kill.json" || fail "merge kill"
+bundle kill 'cat /etc/hostname; mkdir /tmp/new; echo end' "$TMP/app-kill.json"
+"$SCMPLOG" collect -v --plain-runc --container dn-kill --out-dir "$OUT" --interval 1 \
+	>"$TMP/collect2.out" 2>"$TMP/collect2.err" & collector=$!
+collector_ready "$TMP/collect2.err"
+# busybox sh forks the mkdir applet: the child is killed, the shell says so
+run_ctr dn-kill kill
+contains "$TMP/dn-kill.out" "Bad system call"
+wait_contains "$OUT/dn-kill.denied.log" " syscall=83 " 30
+kill -TERM "$collector"
+wait "$collector" || { cat "$TMP/collect2.err"; fail "collect failed"; }
+collector=
+contains "$OUT/dn-kill.denied.log" " code=0x80000000"
+yes a | "$SCMPLOG" review --since-profile "$TMP/app.json" "$OUT/dn-kill.denied.log" -o "$TMP/app-k2.json" \
+	2>"$TMP/review-k.err" || { cat "$TMP/review-k.err"; fail "review of the kill denial"; }
+profile_names "$TMP/app-k2.json" | grep -x mkdir >/dev/null || { cat "$TMP/review-k.err"; fail "the reviewed profile lacks mkdir"; }
 
 # 2. the profile with SECCOMP_FILTER_FLAG_LOG: this runc refuses it, as log-profile says
 "$SCMPLOG" log-profile --enforce "$TMP/app.json" -o "$TMP/app-flags.json" 2>"$TMP/flags.err" || fail "log-profile --enforce"
@@ -96,7 +116,7 @@ cat "$OUT/dn1.denied.log"
 grep -Eq 'mkdir' "$TMP/explain.out" || { cat "$TMP/explain.out"; fail "explain shows no mkdir denial"; }
 yes a | "$SCMPLOG" review --since-profile "$TMP/app.json" "$OUT/dn1.denied.log" -o "$TMP/app2.json" \
 	2>"$TMP/review.err" || { cat "$TMP/review.err"; fail "review"; }
-profile_names "$TMP/app2.json" | grep -qx mkdir || { cat "$TMP/review.err"; fail "the reviewed profile lacks mkdir"; }
+profile_names "$TMP/app2.json" | grep -x mkdir >/dev/null || { cat "$TMP/review.err"; fail "the reviewed profile lacks mkdir"; }
 
 # 5. the next profile, enforced the same way: the job runs, nothing new is denied
 "$SCMPLOG" log-profile -q --enforce "$TMP/app2.json" --listener "$SOCK" -o "$TMP/app2-notify.json" ||

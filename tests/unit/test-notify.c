@@ -90,6 +90,7 @@ START_TEST(test_format)
 	strcpy(d.comm, "x y");
 	strcpy(d.exe, "/a\"b");
 	d.arch = 0x40000003;
+	d.compat = 1;
 	d.nr = 39;
 	n = scl_notify_format(&d, buf, sizeof(buf));
 	ck_assert_int_gt(n, 0);
