@@ -51,7 +51,7 @@ static void help(void)
 
 struct conn {
 	int fd;            /* notification fd */
-	int log;           /* DIR/NAME.denied.log, O_APPEND */
+	char name[SCL_MAX_FILE_NAME + 1];  /* DIR/NAME.denied.log */
 	uint32_t errno_ret;
 	char *id;
 	unsigned long long denials;
@@ -73,7 +73,6 @@ static void conn_close(struct listener *l, size_t i)
 	if (l->verbose)
 		log_info("container '%s' gone: %llu denials", c->id, c->denials);
 	close(c->fd);
-	close(c->log);
 	free(c->id);
 	l->c[i] = l->c[--l->n];
 }
@@ -83,10 +82,10 @@ static void accept_one(struct listener *l)
 	_cleanup_free_ char *buf = malloc(SCL_MAX_LISTENER_STATE);
 	_cleanup_free_ char *id = NULL;
 	_cleanup_close_ int fd = -1;
-	char name[SCL_MAX_FILE_NAME + 32];
+	struct conn *c;
 	uint32_t e;
 	size_t n;
-	int r, log;
+	int r;
 
 	if (!buf) {
 		log_error("out of memory");
@@ -111,42 +110,39 @@ static void accept_one(struct listener *l)
 			  "skipping: its denials fail with ENOSYS", id, SCL_MAX_LISTENER_CONTAINERS);
 		return;
 	}
-	r = scl_sanitize_filename(id, strlen(id), name, SCL_MAX_FILE_NAME + 1);
+	c = &l->c[l->n];
+	r = scl_sanitize_filename(id, strlen(id), c->name, sizeof(c->name));
 	if (r < 0) {
 		log_error("container '%s': cannot make a file name of its id, skipping", id);
 		return;
 	}
-	strcat(name, ".denied.log");
-	log = openat(l->dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (log < 0) {
-		log_error("cannot open '%s': %m, skipping container '%s'", name, id);
-		return;
-	}
-	l->c[l->n++] = (struct conn){ .fd = TAKE_FD(fd), .log = log, .errno_ret = e, .id = TAKE_PTR(id) };
+	c->fd = TAKE_FD(fd);
+	c->errno_ret = e;
+	c->id = TAKE_PTR(id);
+	c->denials = 0;
+	l->n++;
 	l->containers++;
 	if (l->verbose)
-		log_info("container '%s': denials answered with errno %u, written to '%s'",
-			 l->c[l->n - 1].id, e, name);
+		log_info("container '%s': denials answered with errno %u, written to '%s.denied.log'",
+			 c->id, e, c->name);
 }
 
 /* 0, or -errno when the notification fd failed (the container is then dropped). */
 static int handle(struct listener *l, struct conn *c)
 {
 	scl_notify_denial d;
-	char line[SCL_MAX_RECORD + 1];
-	int r, n;
+	int r;
 
 	r = scl_notify_handle(c->fd, c->errno_ret, &d);
 	if (r <= 0)
 		return r;
 	d.serial = ++l->serial;
-	n = scl_notify_format(&d, line, sizeof(line));
-	if (n < 0)
-		return n;
 	c->denials++;
 	l->denials++;
-	if (write(c->log, line, (size_t)n) != n)
-		log_error("cannot append a denial of container '%s': %m", c->id);
+	r = scl_notify_append(l->dirfd, c->name, &d);
+	if (r < 0)
+		log_error("cannot append a denial of container '%s' to '%s.denied.log': %s", c->id, c->name,
+			  strerror(-r));
 	return 0;
 }
 
@@ -162,7 +158,7 @@ static int open_socket(const char *path)
 			  sizeof(a.sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
-	strcpy(a.sun_path, path);
+	memcpy(a.sun_path, path, strlen(path) + 1);
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			log_error("--socket '%s': exists and is not a socket", path);

@@ -278,7 +278,7 @@ static int read_proc(pid_t pid, const char *name, char *buf, size_t cap)
 
 static uint32_t proc_u32(pid_t pid, const char *name)
 {
-	char b[32];
+	char b[32] = { 0 };
 	uint64_t v;
 	int n = read_proc(pid, name, b, sizeof(b));
 
@@ -308,7 +308,7 @@ static uint32_t proc_status_id(const char *status, const char *key)
 
 static void describe(pid_t pid, scl_notify_denial *d)
 {
-	char path[64], status[4096];
+	char path[64], status[4096] = { 0 };
 	ssize_t n;
 
 	if (read_proc(pid, "comm", d->comm, sizeof(d->comm)) < 0)
