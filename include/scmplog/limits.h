@@ -66,6 +66,10 @@
 #define SCL_MAX_JOURNAL_FILES 65536
 /* Entries of one journal file passed over because sd-journal aborts on them (one child process each). */
 #define SCL_MAX_JOURNAL_ABORTS 64
+/* The container state a runtime sends a seccomp listener (runc's is under 1 KiB without annotations). */
+#define SCL_MAX_LISTENER_STATE 65536
+/* Containers one seccomp listener serves at once. */
+#define SCL_MAX_LISTENER_CONTAINERS 4096
 
 /*
  * A syscall set (sysset.h): lanes of 65536 numbers per (arch, action, compat)

@@ -41,6 +41,8 @@ const char *scl_format_name(scl_format f);
  * OCI JSON, two-space indentation, keys in this order:
  *   defaultAction; defaultErrnoRet (only with SCMP_ACT_ERRNO); architectures
  *   (scl_profile_arches() order, as SCMP_ARCH_* names, always present);
+ *   flags, listenerPath, listenerMetadata (only when set with
+ *   scl_profile_set_report());
  *   syscalls (always present, [] when empty):
  *     1. {"names": [unrestricted allowed names], "action": "SCMP_ACT_ALLOW"}
  *        when there are any;

@@ -157,6 +157,22 @@ bool scl_profile_has_arch_map(const scl_profile *p);
  * -ENOMEM (p unchanged).
  */
 int scl_profile_narrow_arches(scl_profile *p, uint32_t target, uint32_t **ret_removed, size_t *ret_n);
+/*
+ * How a runtime is to report the profile's denials, written by the OCI
+ * writer and by nothing else (the reader ignores these keys with a warning,
+ * so a profile read back has none): flag_log adds "flags":
+ * ["SECCOMP_FILTER_FLAG_LOG"] (the kernel then audits ERRNO, TRAP and TRACE
+ * decisions; runc 1.2 and crun take it, runc 1.1 refuses any flags);
+ * listener_path and listener_metadata (NULL: none) add "listenerPath" and
+ * "listenerMetadata", the seccomp agent SCMP_ACT_NOTIFY rules go to.  The
+ * strings are copied.  0 or -ENOMEM (the profile unchanged).
+ */
+int scl_profile_set_report(scl_profile *p, bool flag_log, const char *listener_path,
+			   const char *listener_metadata);
+bool scl_profile_flag_log(const scl_profile *p);
+const char *scl_profile_listener_path(const scl_profile *p);
+const char *scl_profile_listener_metadata(const scl_profile *p);
+
 /* The architectures as added (insertion order, no duplicates, no sub-arches added). */
 size_t scl_profile_arch_count(const scl_profile *p);
 /* The i-th architecture as added; 0 if i is out of range. */

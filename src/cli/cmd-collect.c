@@ -24,6 +24,7 @@
 #include "scmplog/journal.h"
 #include "scmplog/learn.h"
 #include "scmplog/limits.h"
+#include "scmplog/notify.h"
 #include "scmplog/num.h"
 #include "scmplog/output.h"
 #include "scmplog/proc-connector.h"
@@ -47,7 +48,10 @@ static void help(void)
 	       "do not: the second gets a stable suffix and a warning).  A profile already in\n"
 	       "DIR is read first and kept in the union, so learning resumes across restarts.\n"
 	       "Records that cannot be attributed (the process is gone and unknown, or it is in\n"
-	       "no container) are counted, never guessed into a profile.\n\n"
+	       "no container) are counted, never guessed into a profile.  A denial of an\n"
+	       "enforcing profile (a record with another action than LOG) is appended to\n"
+	       "DIR/ID.denied.log, as 'scmplog listen' writes it, which 'scmplog review'\n"
+	       "reads against DIR/ID.json to propose the next profile.\n\n"
 	       "Containers:\n"
 	       "      --out-dir DIR        write the profiles here (default: $STATE_DIRECTORY)\n"
 	       "      --all                every container (the default)\n"
@@ -1213,6 +1217,18 @@ static int set_over_limit(struct collect *C, struct outfile *f, const char *limi
 	return 0;
 }
 
+/* A denial (an enforcing profile's, audited): appended to DIR/NAME.denied.log beside the profile. */
+static void note_denial(struct collect *C, const struct outfile *f, const scl_record *rec)
+{
+	scl_notify_denial d;
+	int r = scl_notify_from_record(rec, &d);
+
+	if (r >= 0)
+		r = scl_notify_append(C->dfd, f->base, &d);
+	if (r < 0)
+		log_error("cannot append a denial to '%s/%s.denied.log': %s", C->dir, f->base, strerror(-r));
+}
+
 /*
  * Add a record to its file's syscall set.  A key is named the first time it
  * is seen; one libseccomp cannot name (only SCMP_ACT_LOG keys go into a
@@ -1236,6 +1252,8 @@ static int learn_record(struct collect *C, struct outfile *f, const scl_record *
 	}
 	if (!f->set && scl_sysset_new(&f->set) < 0)
 		return -ENOMEM;
+	if (scl_record_action(rec) != SCL_ACT_LOG)
+		note_denial(C, f, rec);
 	r = scl_sysset_add_record(f->set, rec, &k);
 	if (r == -E2BIG)
 		return set_over_limit(C, f, "SCL_MAX_SYSSET_LANES", SCL_MAX_SYSSET_LANES,

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "lib/util.h"
 #include "scmplog/arch.h"
+#include "scmplog/notify.h"
 #include "scmplog/profile.h"
 
 static void help(void)
@@ -24,9 +25,24 @@ static void help(void)
 	       "                           archMap this machine's entry, else the native one)\n"
 	       "      --allow-known PROFILE\n"
 	       "                           OCI JSON profile whose allowed syscalls are not logged\n"
+	       "      --enforce PROFILE    not a learning profile: PROFILE (OCI JSON, default action\n"
+	       "                           SCMP_ACT_ERRNO) made to report its denials, with\n"
+	       "                           \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"] (the kernel audits\n"
+	       "                           them; runc 1.2 on, crun; runc 1.1 refuses any flags)\n"
+	       "      --listener SOCKET    with --enforce: for runc 1.1, every syscall PROFILE denies\n"
+	       "                           as SCMP_ACT_NOTIFY to the listener on SOCKET ('scmplog\n"
+	       "                           listen'), which answers it with PROFILE's errno and\n"
+	       "                           records it\n"
 	       CLI_PROFILE_OUT_HELP
 	       "  -q, --quiet              no warnings\n"
 	       "  -h, --help               this text\n\n"
+	       "A denial of an enforcing profile is audited only when its filter was loaded\n"
+	       "with SECCOMP_FILTER_FLAG_LOG, or when the action is a kill.  runc 1.1\n"
+	       "(Debian 12's 1.1.5) refuses \"flags\" (\"seccomp flags are not yet supported\n"
+	       "by runc\"): use --listener with it.  Docker 20.10 passes neither key to runc:\n"
+	       "under it a \"flags\" profile enforces without logging, and a --listener one\n"
+	       "does not start (\"listenerPath is not set\"); there, only a kill default action\n"
+	       "(SCMP_ACT_KILL_PROCESS) has its denials audited.\n\n"
 	       "Exit status: 0 success; 1 PROFILE could not be read or the output written;\n"
 	       "2 usage error.\n");
 }
@@ -95,14 +111,70 @@ static void warn_byte_orders(const scl_profile *p)
 			 le->name, be->name);
 }
 
+/* --enforce: the profile at path, made to report its denials (flags, or a listener). */
+static int enforce_profile(struct cli_profile_out *out, const char *path, const char *listener)
+{
+	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
+	_cleanup_(scl_profile_freep) scl_profile *q = NULL;
+	size_t n = 0;
+	int r;
+
+	if (out->format != SCL_FORMAT_OCI) {
+		log_error("--enforce writes OCI JSON only (the keys that report denials are runtime settings)");
+		return EXIT_USAGE;
+	}
+	if (cli_refuse_same_file(out->output, "-o", path, "the --enforce profile") < 0)
+		return EXIT_USAGE;
+	if (cli_profile_read(path, &p) < 0)
+		return EXIT_RUNTIME;
+	if (scl_profile_has_arch_map(p) || cli_profile_mixed(p)) {
+		char what[4200];
+
+		snprintf(what, sizeof(what), "'%s'", !strcmp(path, "-") ? "stdin" : path);
+		if (cli_profile_narrow(p, scl_arch_native(), what, true) < 0)
+			return EXIT_RUNTIME;
+	}
+	if (scl_profile_default_action(p) != SCL_ACT_ERRNO) {
+		uint32_t a = scl_profile_default_action(p);
+		log_error("'%s': default action %s: %s", path, scl_profile_action_name(a),
+			  a == SCL_ACT_KILL_PROCESS || a == SCL_ACT_KILL_THREAD ?
+			  "its denials are audited already (a kill always is)" :
+			  "only SCMP_ACT_ERRNO denials can be reported this way");
+		return EXIT_RUNTIME;
+	}
+	if (!listener) {
+		r = scl_profile_set_report(p, true, NULL, NULL);
+		if (r < 0) {
+			log_error("out of memory");
+			return EXIT_RUNTIME;
+		}
+		if (!cli_quiet)
+			log_warn("\"flags\" is refused by runc before 1.2 (Debian 12's runc 1.1.5: \"seccomp "
+				 "flags are not yet supported by runc\"; for it use --listener) and dropped by "
+				 "Docker 20.10, which then enforces without logging");
+		return cli_profile_write(out, p) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	}
+	r = scl_notify_profile(p, listener, &q, &n);
+	if (r < 0) {
+		log_error("cannot make the listener profile of '%s': %s", path, strerror(-r));
+		return EXIT_RUNTIME;
+	}
+	if (!cli_quiet)
+		log_info("%zu syscalls '%s' denies go to the listener at '%s' (not write: runc "
+			 "refuses SCMP_ACT_NOTIFY for it)", n, path, listener);
+	return cli_profile_write(out, q) < 0 ? EXIT_RUNTIME : EXIT_OK;
+}
+
 int cmd_log_profile(int argc, char **argv)
 {
-	enum { OPT_ALLOW_KNOWN = 0x100 };
+	enum { OPT_ALLOW_KNOWN = 0x100, OPT_ENFORCE, OPT_LISTENER };
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "arch", required_argument, NULL, 'a' },
 		{ "allow-known", required_argument, NULL, OPT_ALLOW_KNOWN },
+		{ "enforce", required_argument, NULL, OPT_ENFORCE },
+		{ "listener", required_argument, NULL, OPT_LISTENER },
 		CLI_PROFILE_OUT_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -110,7 +182,7 @@ int cmd_log_profile(int argc, char **argv)
 	_cleanup_(scl_profile_freep) scl_profile *known = NULL;
 	_cleanup_free_ uint32_t *arches = NULL;
 	struct cli_profile_out out;
-	const char *known_path = NULL;
+	const char *known_path = NULL, *enforce_path = NULL, *listener = NULL;
 	size_t n_arches = 0;
 	int c, r, rc = EXIT_RUNTIME;
 
@@ -153,6 +225,18 @@ int cmd_log_profile(int argc, char **argv)
 		case OPT_ALLOW_KNOWN:
 			known_path = optarg;
 			break;
+		case OPT_ENFORCE:
+			enforce_path = optarg;
+			break;
+		case OPT_LISTENER:
+			if (optarg[0] != '/') {
+				log_error("--listener '%s': the socket path must be absolute (the runtime connects "
+					  "to it from its own directory)", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			listener = optarg;
+			break;
 		default:
 			fprintf(stderr, "Try 'scmplog log-profile --help'.\n");
 			rc = EXIT_USAGE;
@@ -162,6 +246,21 @@ int cmd_log_profile(int argc, char **argv)
 	if (optind < argc) {
 		log_error("log-profile takes no arguments; see 'scmplog log-profile --help'");
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (listener && !enforce_path) {
+		log_error("--listener needs --enforce PROFILE");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (enforce_path && (known_path || n_arches)) {
+		log_error("--enforce takes the profile's own architectures and allowlist: not with %s",
+			  known_path ? "--allow-known" : "--arch");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (enforce_path) {
+		rc = enforce_profile(&out, enforce_path, listener);
 		goto out;
 	}
 	/* the learning profile would replace the allowlist it was made from */

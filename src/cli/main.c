@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "exec", cmd_exec, "run a command under a profile" },
 	{ "review", cmd_review, "allow, deny or skip each new syscall, write the profile" },
 	{ "collect", cmd_collect, "node collector: one profile per container, learned live" },
+	{ "listen", cmd_listen, "seccomp listener: record the denials of runc containers" },
 };
 
 static void usage(FILE *f)

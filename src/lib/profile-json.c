@@ -293,6 +293,22 @@ int scl_profile_write_oci(const scl_profile *p, FILE *f)
 		fprintf(f, "\"defaultErrnoRet\": %" PRIu32 ",\n", scl_profile_default_errno(p));
 	}
 	write_str_array(f, 1, "architectures", archnames, n_arches, false);
+	if (scl_profile_flag_log(p)) {
+		static const char *const log_flag[] = { "SECCOMP_FILTER_FLAG_LOG" };
+		write_str_array(f, 1, "flags", log_flag, 1, false);
+	}
+	if (scl_profile_listener_path(p)) {
+		indent(f, 1);
+		fputs("\"listenerPath\": ", f);
+		scl_pfmt_json_string(f, scl_profile_listener_path(p));
+		fputs(",\n", f);
+	}
+	if (scl_profile_listener_metadata(p)) {
+		indent(f, 1);
+		fputs("\"listenerMetadata\": ", f);
+		scl_pfmt_json_string(f, scl_profile_listener_metadata(p));
+		fputs(",\n", f);
+	}
 	n_out = (n_plain > 0) + ng + n_rules;
 	indent(f, 1);
 	if (n_out == 0) {

@@ -52,6 +52,10 @@ struct scl_profile {
 
 	scl_profile_rule *rules;
 	size_t n_rules, cap_rules;
+
+	/* how a runtime reports denials: OCI flags, listenerPath, listenerMetadata */
+	bool flag_log;
+	char *listener_path, *listener_metadata;
 };
 
 /* Free memory we own but hand out as const. */
@@ -144,7 +148,42 @@ void scl_profile_free(scl_profile *p)
 	free(p->table);
 	free(p->arches);
 	free(p->map);
+	free(p->listener_path);
+	free(p->listener_metadata);
 	free(p);
+}
+
+int scl_profile_set_report(scl_profile *p, bool flag_log, const char *listener_path,
+			   const char *listener_metadata)
+{
+	char *path = NULL, *meta = NULL;
+
+	if ((listener_path && !(path = strdup(listener_path))) ||
+	    (listener_metadata && !(meta = strdup(listener_metadata)))) {
+		free(path);
+		return -ENOMEM;
+	}
+	free(p->listener_path);
+	free(p->listener_metadata);
+	p->flag_log = flag_log;
+	p->listener_path = path;
+	p->listener_metadata = meta;
+	return 0;
+}
+
+bool scl_profile_flag_log(const scl_profile *p)
+{
+	return p->flag_log;
+}
+
+const char *scl_profile_listener_path(const scl_profile *p)
+{
+	return p->listener_path;
+}
+
+const char *scl_profile_listener_metadata(const scl_profile *p)
+{
+	return p->listener_metadata;
 }
 
 bool scl_profile_action_valid(uint32_t action)

@@ -77,6 +77,11 @@ collect_stop run1
 same prof/vm.json whole/vm.json
 [ ! -e prof/oldhost.json ] || fail "existing content was read without --from-start"
 contains run1.err "attributed to 1 host"
+# the denials (ERRNO, TRAP, TRACE, USER_NOTIF, KILL records) beside the profile, as auditd writes them
+grep ' code=0x' "$L" | grep -v 'code=0x7ffc0000' | sed -n 's/^.* vm kernel: .*audit: type=1326 audit(/type=SECCOMP msg=audit(/p' >denied.want
+[ "$(wc -l <denied.want)" -ge 4 ] || fail "fixture: expected denial records in $L"
+same prof/vm.denied.log denied.want
+[ ! -e prof/oldhost.denied.log ] || fail "a denied.log for a host without denials"
 
 # --from-start reads it; a truncated file is read again from its start.
 rm -rf prof

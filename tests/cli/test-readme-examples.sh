@@ -38,6 +38,8 @@ sudo scmplog collect --out-dir /var/lib/scmplog	collect: root, live, runs until 
 sudo scmplog collect --out-dir profiles --plain-runc --container web --interval 10	collect: root, live, runs until a signal
 scmplog collect --journal-dir /var/log/journal/remote --split-by host --out-dir profiles --cursor-file profiles.cursor	collect: follows a journal until a signal
 sudo scmplog explain --follow --exe /usr/bin/app	explain --follow: root, live
+sudo scmplog listen --socket /run/scmplog/listen.sock --out-dir profiles/ &	listen: a seccomp listener, runs until a signal
+scmplog listen --socket /run/scmplog/listen.sock --out-dir /var/lib/scmplog &	listen: a seccomp listener, runs until a signal
 "
 # Offline examples whose documented exit status is not 0: KEY <TAB> status <TAB> why
 EXPECT="\
@@ -102,6 +104,9 @@ prof "$TPL/web.json" /usr/sbin/nginx 0 1 3 232 288
 prof "$ROOT/var/lib/scmplog/shop_web-7d9f8c-x2kq4_nginx.json" /usr/sbin/nginx 0 1 3 232
 prof "$ROOT/var/lib/scmplog/shop_web-7d9f8c-q8r2z_nginx.json" /usr/sbin/nginx 0 1 3 288
 rm -f "$TPL"/*.json.stats "$TPL"/profiles/*.stats "$ROOT"/var/lib/scmplog/*.stats
+# what collect and listen write beside a container's profile: its denials (mkdir, ERRNO)
+rec audit 900 mkdir /bin/busybox 83 $DENY >"$TPL/profiles/web.denied.log"
+cp "$TPL/profiles/web.denied.log" "$ROOT/var/lib/scmplog/web.denied.log"
 # answers for interactive reviews: allow everything
 yes a | head -n 200 >"$TMP/answers"
 
@@ -117,7 +122,7 @@ while IFS=$'\t' read -r src key cmd outs; do
 		continue
 	fi
 	# anything live that is not listed would run here: refuse, do not start it
-	if grep -qE 'scmplog +(run|exec|collect)( |$)|--follow|explain +-f( |$)' <<<"$key"; then
+	if grep -qE 'scmplog +(run|exec|collect|listen)( |$)|--follow|explain +-f( |$)' <<<"$key"; then
 		echo "FAIL: $src: '$key' needs root or a live source: list it in LIVE (tests/cli/test-readme-examples.sh)" >&2
 		failed=$((failed + 1))
 		continue

@@ -39,7 +39,7 @@ for cap in sys.argv[4:]:
             caps[k].append(cap)
 p = json.load(open(prof))
 # an OCI profile is what runc takes as linux.seccomp, key for key
-c["linux"]["seccomp"] = {k: p[k] for k in ("defaultAction", "defaultErrnoRet", "architectures", "syscalls") if k in p}
+c["linux"]["seccomp"] = {k: p[k] for k in ("defaultAction", "defaultErrnoRet", "architectures", "flags", "listenerPath", "listenerMetadata", "syscalls") if k in p}
 c["linux"].pop("cgroupsPath", None)
 json.dump(c, open(path, "w"), indent=1)
 PY
