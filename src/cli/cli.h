@@ -45,5 +45,6 @@ int cmd_run(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
 
 #endif
