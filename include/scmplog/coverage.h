@@ -24,13 +24,20 @@
  *     C = 1 - Q1/U * (T-1) Q1 / ((T-1) Q1 + 2 Q2)           Q2 > 0
  *       = 1 - Q1/U * (T-1)(Q1-1) / ((T-1)(Q1-1) + 2)       Q2 = 0
  *     1 - C is the share of the next run's syscall incidences that are new.
- *   Expected syscalls the next run needs and the profile lacks:
+ *   Expected syscalls the next run needs and the profile lacks (the point
+ *   estimate):
  *     new_next = (1 - C) * U / T
- *   which is the Good-Turing estimate Q1/T (each run's uniques were new to
- *   the other T-1 runs) shrunk by the Chao factor, and equals Chao et al.
- *   2014's expected new species in one more sampling unit.  Since
- *   P(N >= 1) <= E[N], min(1, new_next) bounds the chance that the next run
- *   needs at least one syscall the profile lacks: `miss`.
+ *   which equals Chao et al. 2014's expected new species in one more
+ *   sampling unit: Good-Turing's Q1/T shrunk by the Chao factor.
+ *   The chance that the next run needs at least one (the gate's number):
+ *     miss = min(1, Q1/T)
+ *   Leave one run out: the syscalls only it saw were new to the other T-1
+ *   runs, so Q1/T (Good-Turing for incidence data) estimates without bias
+ *   the new syscalls a run brings after T-1 runs, no fewer than after T;
+ *   and P(N >= 1) <= E[N].  An upper bound, assuming only exchangeable
+ *   runs; with one rare syscall (Q1 = 1, Q2 = 0) the bias-corrected Chao
+ *   forms say 0 where Q1/T does not (tests/bench/calibrate-coverage.sh,
+ *   the demo service: README).
  *
  * The estimate assumes comparable runs (the same workload, tests or pods of
  * one deployment) drawn independently; a path no run came near (a
@@ -72,8 +79,8 @@ typedef struct scl_coverage {
 	double undetected;        /* Chao2's estimate of the syscalls no run showed */
 	double chao2;             /* observed + undetected */
 	double sample_coverage;   /* C */
-	double new_next;          /* expected syscalls the next run needs and lacks */
-	double miss;              /* min(1, new_next) */
+	double new_next;          /* expected syscalls the next run needs and lacks, (1 - C) U / T */
+	double miss;              /* min(1, Q1 / T): bounds the chance that it needs one */
 } scl_coverage;
 
 /*

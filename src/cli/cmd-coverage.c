@@ -37,9 +37,10 @@ static void help(void)
 	       "      --fail-on-loss       fail (exit 1) when a run lost records\n"
 	       "  -q, --quiet              print nothing, only set the exit status\n"
 	       "  -h, --help               this text\n\n"
-	       "The estimate: Chao2 for the syscalls no run showed, and the expected number of\n"
-	       "syscalls the next run needs and the profile lacks, (1 - C) U / T from Chao and\n"
-	       "Jost's sample coverage C for incidence data: an upper bound of the chance\n"
+	       "The estimate: Chao2 for the syscalls no run showed; (1 - C) U / T, from Chao\n"
+	       "and Jost's sample coverage C for incidence data, for the new syscalls the next\n"
+	       "run needs; and the gate's number, Good-Turing's Q1/T (Q1: syscalls seen in one\n"
+	       "run, T: runs), an upper bound of the chance that it needs one\n"
 	       "(scmplog-coverage(1) says which, why, and the limits).  Runs must be\n"
 	       "comparable: the same workload, tests or pods of one deployment.\n\n"
 	       "Exit status: 0 no gate, or the gates passed; 1 a gate failed; 2 usage error\n"
@@ -253,8 +254,9 @@ static void print_text(const struct cov *v)
 		       c->bias_corrected ? "bias-corrected as Q2 = 0; " : "");
 		printf("  syscalls no run showed: %.1f (of %.1f in all)\n", c->undetected, c->chao2);
 		printf("  sample coverage: %.4f\n", c->sample_coverage);
-		printf("  next run needs a syscall the profile lacks: chance at most %.4f (%.4f new syscalls expected)\n",
-		       c->miss, c->new_next);
+		printf("  new syscalls the next run needs (Chao): %.4f expected\n", c->new_next);
+		printf("  next run needs a syscall the profile lacks: chance at most %.4f (Good-Turing, Q1/T)\n",
+		       c->miss);
 		break;
 	case SCL_COVERAGE_TOO_FEW_RUNS:
 		printf("estimate: not enough runs (%" PRIu64 "; at least %d)\n", runs, SCL_COVERAGE_MIN_RUNS);

@@ -32,6 +32,12 @@ void scl_coverage_estimate(uint64_t runs, uint64_t incidences, uint64_t q1, uint
 	c->status = SCL_COVERAGE_OK;
 	c->sample_coverage = 1;
 	c->chao2 = (double)observed;
+	/*
+	 * Leave one run out: the syscalls only it saw were new to the other
+	 * T-1, so Q1/T is an unbiased estimate of the new syscalls a run needs
+	 * after T-1 runs, which is no fewer than after T; and P(N >= 1) <= E[N].
+	 */
+	c->miss = f1 / t < 1 ? f1 / t : 1;
 	if (q1 == 0)
 		return; /* every syscall seen twice or more: nothing points at an unseen one */
 	if (q2 > 0) {
@@ -45,7 +51,6 @@ void scl_coverage_estimate(uint64_t runs, uint64_t incidences, uint64_t q1, uint
 	c->chao2 = (double)observed + c->undetected;
 	c->sample_coverage = 1 - f1 / u * k;
 	c->new_next = f1 / t * k; /* (1 - C) U / T */
-	c->miss = c->new_next < 1 ? c->new_next : 1;
 }
 
 int scl_coverage_compute(const scl_profile *p, scl_coverage *ret)

@@ -361,26 +361,26 @@ int scl_profile_write_stats(const scl_profile *p, FILE *f)
 {
 	_cleanup_free_ scl_profile_syscall *v = NULL;
 	_cleanup_free_ scl_profile_run *runs = NULL;
-	size_t n;
+	size_t n, n_runs = scl_profile_run_info_count(p);
 	int r;
 
 	r = scl_profile_syscalls(p, &v, &n);
 	if (r < 0)
 		return r;
-	if (scl_profile_run_info_count(p)) {
-		runs = calloc(scl_profile_run_info_count(p), sizeof(*runs));
+	if (n_runs) {
+		runs = calloc(n_runs, sizeof(*runs));
 		if (!runs)
 			return -ENOMEM;
-		for (size_t i = 0; i < scl_profile_run_info_count(p); i++)
+		for (size_t i = 0; i < n_runs; i++)
 			runs[i] = *scl_profile_run_info_at(p, i);
-		qsort(runs, scl_profile_run_info_count(p), sizeof(*runs), cmp_run);
+		qsort(runs, n_runs, sizeof(*runs), cmp_run);
 	}
 	fputs("{\n", f);
 	if (scl_profile_runs_known(p)) {
-		uint64_t plain = scl_profile_run_count(p) - scl_profile_run_info_count(p);
+		uint64_t plain = scl_profile_run_count(p) - n_runs;
 
 		fputs(scl_profile_run_count(p) ? "  \"runs\": [\n" : "  \"runs\": [],\n", f);
-		for (size_t i = 0; i < scl_profile_run_info_count(p); i++) {
+		for (size_t i = 0; i < n_runs; i++) {
 			const scl_profile_run *run = &runs[i];
 
 			fputs("    { \"lost\": ", f);
@@ -389,7 +389,7 @@ int scl_profile_write_stats(const scl_profile *p, FILE *f)
 			put_count(f, run->has_window, run->first_ms);
 			fputs(", \"last\": ", f);
 			put_count(f, run->has_window, run->last_ms);
-			fputs(i + 1 < scl_profile_run_info_count(p) || plain ? " },\n" : " }\n", f);
+			fputs(i + 1 < n_runs || plain ? " },\n" : " }\n", f);
 		}
 		for (uint64_t i = 0; i < plain; i++)
 			fprintf(f, "    { \"lost\": null, \"first\": null, \"last\": null }%s\n",

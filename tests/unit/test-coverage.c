@@ -24,7 +24,8 @@
  *   f0 = 4/5 * 3*2/2 = 2.4;  k = 4*2 / (4*2 + 2) = 0.8
  *   C = 1 - 3/18 * 0.8 = 13/15;  new = 3/5 * 0.8 = 0.48
  * 5 runs, 20 syscalls seen once each: f0 = 4/5 * 20*19/2 = 152,
- *   k = 76/78, new = 20/5 * 76/78 = 3.897...: miss capped at 1.
+ *   k = 76/78, new = 20/5 * 76/78 = 3.897...
+ * miss is Good-Turing's Q1/T, capped at 1: 0.3, 0.6, 1.
  */
 static const struct est_case {
 	uint64_t t, u, q1, q2, s;
@@ -32,13 +33,13 @@ static const struct est_case {
 	bool bias;
 	double f0, c, next, miss;
 } est_cases[] = {
-	{ 10, 52, 3, 2, 10, SCL_COVERAGE_OK, false, 2.025, 1 - 81.0 / 1612, 81.0 / 310, 81.0 / 310 },
-	{ 5, 18, 3, 0, 6, SCL_COVERAGE_OK, true, 2.4, 13.0 / 15, 0.48, 0.48 },
+	{ 10, 52, 3, 2, 10, SCL_COVERAGE_OK, false, 2.025, 1 - 81.0 / 1612, 81.0 / 310, 0.3 },
+	{ 5, 18, 3, 0, 6, SCL_COVERAGE_OK, true, 2.4, 13.0 / 15, 0.48, 0.6 },
 	{ 5, 20, 20, 0, 20, SCL_COVERAGE_OK, true, 152, 1 - 76.0 / 78, 4 * 76.0 / 78, 1 },
 	/* every syscall in two runs or more: nothing points at an unseen one */
 	{ 6, 30, 0, 3, 6, SCL_COVERAGE_OK, false, 0, 1, 0, 0 },
-	/* one unique, no duplicate: the bias-corrected Q1 (Q1-1) is 0 */
-	{ 5, 21, 1, 0, 5, SCL_COVERAGE_OK, true, 0, 1, 0, 0 },
+	/* one unique, no duplicate: the bias-corrected Q1 (Q1-1) is 0, Q1/T is not */
+	{ 5, 21, 1, 0, 5, SCL_COVERAGE_OK, true, 0, 1, 0, 0.2 },
 	{ 4, 18, 3, 2, 6, SCL_COVERAGE_TOO_FEW_RUNS, false, 0, 0, 0, 0 },
 	{ 1, 6, 6, 0, 6, SCL_COVERAGE_TOO_FEW_RUNS, false, 0, 0, 0, 0 },
 	/* fewer incidences than Q1 + 2 Q2, or more than T per syscall */
@@ -126,6 +127,7 @@ START_TEST(test_compute)
 	ck_assert_int_eq(c.status, SCL_COVERAGE_OK);
 	NEAR(c.undetected, 2.025);
 	NEAR(c.new_next, 81.0 / 310);
+	NEAR(c.miss, 0.3);
 	scl_profile_free(p);
 }
 END_TEST
