@@ -404,40 +404,15 @@ static size_t group_key(const struct cli_input *in, const scl_record *rec, char 
 
 #define DEDUP_SLOTS 65536
 
-/*
- * Without auditd, journald stores each record twice: the audit-transport
- * entry (_AUDIT_ID, _SOURCE_REALTIME_TIMESTAMP) and the kernel-transport
- * printk copy (audit(T:S) in MESSAGE).  Both carry the same (serial, time).
- * A bounded table of recent ones finds the copy; it is cleared when full, as
- * the two copies are written close together.
- */
+/* journald's two copies of a record (scmplog/dedup.h); without memory, none is dropped */
 static bool duplicate(struct cli_input_part *pt, const scl_record *rec)
 {
-	uint64_t ms, h;
-	size_t j;
-
-	if (!(rec->fields & SCL_F_TIME) || (rec->framing != SCL_FRAME_JOURNAL_EXPORT &&
-					    rec->framing != SCL_FRAME_JOURNAL_JSON && rec->framing != SCL_FRAME_JOURNAL))
+	if (rec->framing != SCL_FRAME_JOURNAL_EXPORT && rec->framing != SCL_FRAME_JOURNAL_JSON &&
+	    rec->framing != SCL_FRAME_JOURNAL)
 		return false;
-	if (!pt->dedup) {
-		pt->dedup = calloc(DEDUP_SLOTS, sizeof(*pt->dedup));
-		if (!pt->dedup)
-			return false;
-	}
-	if (pt->dedup_len * 2 >= DEDUP_SLOTS) {
-		memset(pt->dedup, 0, DEDUP_SLOTS * sizeof(*pt->dedup));
-		pt->dedup_len = 0;
-	}
-	ms = rec->time_sec * 1000 + rec->time_msec + 1;
-	h = (rec->serial * 0x9e3779b97f4a7c15ULL) ^ ms;
-	h ^= h >> 29;
-	for (j = h & (DEDUP_SLOTS - 1); pt->dedup[j].ms; j = (j + 1) & (DEDUP_SLOTS - 1))
-		if (pt->dedup[j].serial == rec->serial && pt->dedup[j].ms == ms)
-			return true;
-	pt->dedup[j].serial = rec->serial;
-	pt->dedup[j].ms = ms;
-	pt->dedup_len++;
-	return false;
+	if (!pt->dedup && scl_dedup_new(&pt->dedup) < 0)
+		return false;
+	return scl_dedup_seen(pt->dedup, rec) > 0;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -616,7 +591,7 @@ static int part_fold(struct cli_input *in, struct cli_input_part *pt, uint64_t l
 			 (unsigned long long)(line_base + pt->first_suppressed_line));
 	in->skipped += pt->skipped;
 	in->suppressed += pt->suppressed;
-	free(pt->dedup);
+	scl_dedup_free(pt->dedup);
 	pt->dedup = NULL;
 	free(pt->pairs);
 	pt->pairs = NULL;
@@ -813,9 +788,9 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 	static char *stdin_only[] = { dash };
 	const scl_scan_ops ops = { on_record, on_skip, on_suppressed, on_skip_line };
 	/* carried from file to file: a record given twice (a journal and its copy) counts once */
-	_cleanup_free_ struct dedup_slot *dedup = NULL;
+	_cleanup_(scl_dedup_freep) scl_dedup *dedup = NULL;
 	_cleanup_free_ struct pair_slot *pairs = NULL;
-	size_t dedup_len = 0, pairs_len = 0;
+	size_t pairs_len = 0;
 	int r;
 
 	if (!in->learn && scl_learn_new(&in->learn) < 0) {
@@ -865,7 +840,6 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 		}
 		in->files++;
 		pt.dedup = TAKE_PTR(dedup);
-		pt.dedup_len = dedup_len;
 		pt.pairs = TAKE_PTR(pairs);
 		pt.pairs_len = pairs_len;
 		if (journal) {
@@ -878,7 +852,6 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 		if (r < 0 && pt.error)
 			r = pt.error;
 		dedup = TAKE_PTR(pt.dedup);
-		dedup_len = pt.dedup_len;
 		pairs = TAKE_PTR(pt.pairs);
 		pairs_len = pt.pairs_len;
 		part_fold(in, &pt, 0);

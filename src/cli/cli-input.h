@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "scmplog/dedup.h"
 #include "scmplog/learn.h"
 #include "scmplog/record.h"
 
@@ -45,10 +46,7 @@ struct cli_input_part {
 	uint64_t first_skip_line, first_suppressed_line; /* 0: none */
 	int error;                                        /* -errno from a callback */
 	/* journald stores a record twice (audit and kernel transport): drop the copy */
-	struct dedup_slot {
-		uint64_t serial, ms;
-	} *dedup;
-	size_t dedup_len;
+	scl_dedup *dedup;
 	/* journalctl -o short: the audit copy ("audit[PID]: SECCOMP ...") and the kernel's, paired by content */
 	struct pair_slot {
 		uint64_t key;

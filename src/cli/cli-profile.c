@@ -16,6 +16,7 @@
 #include "scmplog/arch.h"
 #include "scmplog/output.h"
 #include "scmplog/portable.h"
+#include "scmplog/runtime.h"
 
 void cli_profile_out_init(struct cli_profile_out *o)
 {
@@ -124,6 +125,13 @@ int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg)
 	case CLI_OPT_PROFILE_PORTABLE:
 		o->portable = true;
 		return 1;
+	case CLI_OPT_PROFILE_RUNTIME:
+		o->runtime = scl_runtime_by_id(arg);
+		if (!o->runtime) {
+			log_error("invalid --runtime '%s': expected runc, docker or crun", arg);
+			return -1;
+		}
+		return 1;
 	default:
 		return 0;
 	}
@@ -175,6 +183,29 @@ static int portable(const struct cli_profile_out *o, scl_profile *p)
 	return 0;
 }
 
+static int runtime(const struct cli_profile_out *o, scl_profile *p)
+{
+	_cleanup_free_ scl_runtime_change *v = NULL;
+	const scl_runtime *rt = o->runtime;
+	size_t n = 0;
+	char label[256] = "";
+	int r;
+
+	r = scl_runtime_apply(p, rt, &v, &n);
+	if (r < 0 || cli_quiet || o->portable_silent)
+		return r;
+	if (o->label)
+		snprintf(label, sizeof(label), "'%s': ", o->label);
+	log_info("%s--runtime %s: %zu syscall%s allowed: %s (the baseline: profiles/README.md)", label, rt->id, n,
+		 n == 1 ? "" : "s", rt->what);
+	if (!rt->tested && n > 0)
+		log_warn("%s--runtime %s: untested: read in the runtime's source, never run here", label, rt->id);
+	for (size_t i = 0; i < n; i++)
+		log_info("  allow %s (%s%s): %s; %s", v[i].syscall->name, v[i].part->id,
+			 v[i].syscall->seen ? ", seen" : "", v[i].syscall->why, v[i].syscall->where);
+	return 0;
+}
+
 int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const uint32_t *arches,
 		       size_t n_arches)
 {
@@ -197,6 +228,11 @@ int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const ui
 			if (r < 0)
 				return r;
 		}
+	}
+	if (o->runtime) {
+		r = runtime(o, p);
+		if (r < 0)
+			return r;
 	}
 	if (o->portable)
 		return portable(o, p);

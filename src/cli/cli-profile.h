@@ -25,6 +25,7 @@ enum {
 	CLI_OPT_PROFILE_DEFAULT_ACTION,
 	CLI_OPT_PROFILE_ERRNO,
 	CLI_OPT_PROFILE_PORTABLE,
+	CLI_OPT_PROFILE_RUNTIME,
 };
 
 /* Splice into a command's option table (with "o:f:" in its short options). */
@@ -62,6 +63,16 @@ enum {
 	"                           so that the library falls back; the summary names each\n"    \
 	"                           (the table: profiles/README.md, Portable profiles)\n"
 
+/* For commands that write container profiles: build, collect, merge. */
+#define CLI_PROFILE_RUNTIME_LONGOPTS \
+	{ "runtime", required_argument, NULL, CLI_OPT_PROFILE_RUNTIME }
+#define CLI_PROFILE_RUNTIME_HELP                                                               \
+	"      --runtime NAME       also allow what the container runtime's own init does after\n" \
+	"                           it has loaded the filter, which one learning run may miss:\n" \
+	"                           runc, docker (runc and docker-init) or crun (from its\n"     \
+	"                           source, untested); the summary names each (the baselines:\n" \
+	"                           profiles/README.md, Runtime baselines)\n"
+
 struct cli_profile_out {
 	const char *output;       /* NULL or "-": stdout */
 	scl_format format;
@@ -72,7 +83,8 @@ struct cli_profile_out {
 	bool has_errno;           /* --errno given */
 	uint32_t errno_ret;
 	bool portable;            /* --portable */
-	bool portable_silent;     /* apply it without the summary (collect, between its final writes) */
+	const struct scl_runtime *runtime; /* --runtime: its baseline is allowed (NULL: none) */
+	bool portable_silent;     /* --portable and --runtime without their summary (collect, between its final writes) */
 	const char *label;        /* names the profile in the --portable summary (NULL: none) */
 	bool coverage_annotation; /* k8s: SPO's syscall-coverage annotation (merge of several) */
 };
@@ -89,8 +101,9 @@ int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg);
 /*
  * Apply the options to a profile about to be written: --default-action and
  * --errno (--errno alone sets SCMP_ACT_ERRNO with that errno), and, when
- * n_arches > 0, make arches[] the profile's architectures; then --portable
- * (scl_portable_apply()), whose summary is logged (unless cli_quiet or
+ * n_arches > 0, make arches[] the profile's architectures; then --runtime
+ * (scl_runtime_apply()) and --portable (scl_portable_apply(), which sees
+ * the runtime's syscalls), whose summaries are logged (unless cli_quiet or
  * portable_silent): each syscall added or answered ENOSYS with its reason.
  * Returns 0 or -errno without logging an error (the caller says what it was
  * doing).

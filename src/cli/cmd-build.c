@@ -31,6 +31,7 @@ static void help(void)
 	       CLI_PROFILE_OUT_HELP
 	       CLI_PROFILE_ACTION_HELP
 	       CLI_PROFILE_PORTABLE_HELP
+	       CLI_PROFILE_RUNTIME_HELP
 	       "      --arch ARCH          list ARCH (and its sub-architectures); repeatable, of one\n"
 	       "                           byte order (default: the architectures seen in the records)\n"
 	       "      --merge PROFILE      start from an existing profile (incremental learning)\n"
@@ -354,6 +355,7 @@ int cmd_build(int argc, char **argv)
 		CLI_PROFILE_OUT_LONGOPTS,
 		CLI_PROFILE_ACTION_LONGOPTS,
 		CLI_PROFILE_PORTABLE_LONGOPTS,
+		CLI_PROFILE_RUNTIME_LONGOPTS,
 		{ "arch", required_argument, NULL, OPT_ARCH },
 		{ "merge", required_argument, NULL, OPT_MERGE },
 		{ "stats", required_argument, NULL, OPT_STATS },

@@ -20,6 +20,7 @@
 #include "cli/cli.h"
 #include "cli/self-confine.h"
 #include "scmplog/container.h"
+#include "scmplog/dedup.h"
 #include "scmplog/journal.h"
 #include "scmplog/learn.h"
 #include "scmplog/limits.h"
@@ -62,6 +63,7 @@ static void help(void)
 	       "  -f, --format FORMAT      oci (default) or k8s (SeccompProfile YAML, DIR/NAME.yaml,\n"
 	       "                           with DIR/NAME.json beside it: learning resumes from that)\n"
 	       CLI_PROFILE_PORTABLE_HELP
+	       CLI_PROFILE_RUNTIME_HELP
 	       "      --interval SEC       write every SEC seconds, 1..86400 (default 30)\n"
 	       "      --split-by KEY       container (default) or host: one profile per record\n"
 	       "                           hostname, DIR/HOST.json (a server receiving many nodes'\n"
@@ -205,10 +207,7 @@ struct collect {
 	bool journal, offline;
 	uint64_t btime, clk_tck;  /* offline: to tell a record's process from a later one of its pid */
 	bool split_host;          /* group by the record's hostname */
-	struct dedup_slot {
-		uint64_t serial, ms;
-	} *dedup;
-	size_t dedup_len;
+	scl_dedup *dedup;         /* journald's two copies of a record */
 	volatile sig_atomic_t scan_stop;
 	bool terminate;
 	int sig_fd;
@@ -1192,40 +1191,15 @@ static void drain_proc_events(struct collect *C)
 	}
 }
 
-#define DEDUP_SLOTS 65536
-
-/*
- * Without auditd, journald stores each record twice: the audit-transport
- * entry and the kernel-transport printk copy, with the same (serial, time).
- * A bounded table of recent ones finds the copy (as build does); it is
- * cleared when half full, as the two copies are written close together.
- */
+/* journald's two copies of a record (scmplog/dedup.h): 1 a copy, 0 not, -ENOMEM */
 static int duplicate(struct collect *C, const scl_record *rec)
 {
-	uint64_t ms, h;
-	size_t j;
-
-	if (!(rec->fields & SCL_F_TIME))
-		return 0;
 	if (!C->dedup) {
-		C->dedup = calloc(DEDUP_SLOTS, sizeof(*C->dedup));
-		if (!C->dedup)
-			return -ENOMEM;
+		int r = scl_dedup_new(&C->dedup);
+		if (r < 0)
+			return r;
 	}
-	if (C->dedup_len * 2 >= DEDUP_SLOTS) {
-		memset(C->dedup, 0, DEDUP_SLOTS * sizeof(*C->dedup));
-		C->dedup_len = 0;
-	}
-	ms = rec->time_sec * 1000 + rec->time_msec + 1;
-	h = (rec->serial * 0x9e3779b97f4a7c15ULL) ^ ms;
-	h ^= h >> 29;
-	for (j = h & (DEDUP_SLOTS - 1); C->dedup[j].ms; j = (j + 1) & (DEDUP_SLOTS - 1))
-		if (C->dedup[j].serial == rec->serial && C->dedup[j].ms == ms)
-			return 1;
-	C->dedup[j].serial = rec->serial;
-	C->dedup[j].ms = ms;
-	C->dedup_len++;
-	return 0;
+	return scl_dedup_seen(C->dedup, rec);
 }
 
 /* A record a syscall set cannot take: counted, and said once per file. */
@@ -2305,6 +2279,7 @@ int cmd_collect(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "format", required_argument, NULL, 'f' },
 		CLI_PROFILE_PORTABLE_LONGOPTS,
+		CLI_PROFILE_RUNTIME_LONGOPTS,
 		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "container", required_argument, NULL, OPT_CONTAINER },
@@ -2369,6 +2344,12 @@ int cmd_collect(int argc, char **argv)
 			break;
 		case CLI_OPT_PROFILE_PORTABLE:
 			C.out.portable = true;
+			break;
+		case CLI_OPT_PROFILE_RUNTIME:
+			if (cli_profile_out_option(&C.out, c, optarg) < 0) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
 			break;
 		case OPT_OUT_DIR:
 			C.dir = optarg;
@@ -2791,7 +2772,7 @@ out:
 	free(C.uncertain);
 	free(C.exited);
 	free(C.pids);
-	free(C.dedup);
+	scl_dedup_free(C.dedup);
 	for (size_t i = 0; i < n_follows; i++) {
 		if (follows[i].fd >= 0)
 			close(follows[i].fd);

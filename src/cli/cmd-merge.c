@@ -6,15 +6,17 @@
 
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
+#include "cli/merge-workload.h"
 #include "lib/util.h"
 #include "scmplog/arch.h"
 #include "scmplog/profile.h"
 
-enum { OPT_STATS = 1200, OPT_STATS_IN, OPT_ARCH };
+enum { OPT_STATS = 1200, OPT_STATS_IN, OPT_ARCH, OPT_BY, OPT_OUT_DIR };
 
 static void help(void)
 {
-	printf("Usage: scmplog merge [OPTIONS] PROFILE.json...\n\n"
+	printf("Usage: scmplog merge [OPTIONS] PROFILE.json...\n"
+	       "       scmplog merge --by workload --out-dir OUT [OPTIONS] DIR...\n\n"
 	       "Write the union of OCI JSON profiles (Docker, containers, scmplog): every\n"
 	       "architecture and every syscall any of them allows, record and run counts\n"
 	       "added up, other rules (argument conditions, capabilities, ...) kept once.\n"
@@ -26,16 +28,27 @@ static void help(void)
 	       "containers/common) that machine's entry is kept, as Docker takes it; when\n"
 	       "the profiles list architectures of both byte orders, those of the other\n"
 	       "are left out, with a warning.\n\n"
+	       "--by workload merges the node collectors' Kubernetes profiles: each DIR holds\n"
+	       "one node's NAMESPACE_POD_CONTAINER.json files (DIR's last component names the\n"
+	       "node); the pods of one workload (Deployment, ReplicaSet, DaemonSet, Job,\n"
+	       "CronJob, StatefulSet: told by the pod name) become OUT/NAMESPACE_WORKLOAD_\n"
+	       "CONTAINER.json (or .yaml), with NAME.stats.json (each pod a run: 'scmplog\n"
+	       "coverage' reads it) and NAME.workload.json (its pods and nodes, and how many\n"
+	       "of each saw every syscall).  A pod found twice is taken once.\n\n"
 	       "Options:\n"
 	       CLI_PROFILE_OUT_HELP
 	       CLI_PROFILE_ACTION_HELP
 	       "      --arch ARCH          the machine the profile is for (default: this one)\n"
 	       CLI_PROFILE_PORTABLE_HELP
+	       CLI_PROFILE_RUNTIME_HELP
 	       "      --stats FILE         write per-syscall record and run counts of the union to FILE\n"
 	       "      --stats-in FILE      the counts of the PROFILE in the same position (from\n"
 	       "                           'build --stats'); once per PROFILE, or not at all\n"
 	       "                           (then each PROFILE counts as one run, no records)\n"
+	       "      --by workload        one profile per Kubernetes workload (see above)\n"
+	       "      --out-dir OUT        where --by writes its profiles\n"
 	       "  -q, --quiet              no warnings about the inputs or the output format\n"
+	       "  -v, --verbose            name the files --by skips and the pods it finds twice\n"
 	       "  -h, --help               this text\n\n"
 	       "Exit status: 0 success; 1 a profile or statistics file could not be read or written;\n"
 	       "2 usage.\n");
@@ -49,9 +62,13 @@ int cmd_merge(int argc, char **argv)
 		CLI_PROFILE_OUT_LONGOPTS,
 		CLI_PROFILE_ACTION_LONGOPTS,
 		CLI_PROFILE_PORTABLE_LONGOPTS,
+		CLI_PROFILE_RUNTIME_LONGOPTS,
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "stats-in", required_argument, NULL, OPT_STATS_IN },
 		{ "arch", required_argument, NULL, OPT_ARCH },
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	_cleanup_(scl_profile_freep) scl_profile *dst = NULL;
@@ -60,13 +77,14 @@ int cmd_merge(int argc, char **argv)
 	size_t n_stats_in = 0, n_ps = 0;
 	uint32_t target = scl_arch_native();
 	bool has_target = false, le = false, be = false;
-	const char *stats = NULL;
+	const char *stats = NULL, *out_dir = NULL;
+	bool by_workload = false;
 	struct cli_profile_out out;
 	int c, r, rc = EXIT_RUNTIME;
 
 	cli_profile_out_init(&out);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "hqo:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqvo:f:", opts, NULL)) != -1) {
 		r = cli_profile_out_option(&out, c, optarg);
 		if (r < 0) {
 			rc = EXIT_USAGE;
@@ -81,6 +99,20 @@ int cmd_merge(int argc, char **argv)
 			goto out;
 		case 'q':
 			cli_quiet = 1;
+			break;
+		case 'v':
+			cli_verbose++;
+			break;
+		case OPT_BY:
+			if (strcmp(optarg, "workload")) {
+				log_error("invalid --by '%s': expected workload", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			by_workload = true;
+			break;
+		case OPT_OUT_DIR:
+			out_dir = optarg;
 			break;
 		case OPT_STATS:
 			stats = optarg;
@@ -112,6 +144,30 @@ int cmd_merge(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
+	}
+	if (by_workload != (out_dir != NULL)) {
+		log_error("--by and --out-dir go together");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (by_workload) {
+		if (out.output || stats || n_stats_in) {
+			log_error("--by writes to --out-dir; -o, --stats and --stats-in do not apply");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (out.format == SCL_FORMAT_SYSTEMD) {
+			log_error("--by workload writes container profiles: --format oci or k8s");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (optind >= argc) {
+			log_error("merge --by workload needs at least one directory; see 'scmplog merge --help'");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		rc = merge_by_workload(&out, out_dir, argv + optind, (size_t)(argc - optind), target, has_target);
+		goto out;
 	}
 	if (optind >= argc) {
 		log_error("merge needs at least one profile; see 'scmplog merge --help'");

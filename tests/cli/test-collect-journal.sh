@@ -113,6 +113,30 @@ contains err "--journal-dir reads the journal; it excludes other --source values
 expect_rc 2 "$SCMPLOG" collect --out-dir out6 --split-by host --container abc
 contains err "--split-by host excludes --container and --cgroup"
 [ ! -e out6 ] || fail "a usage error created the output directory"
+# A central journal (systemd-journal-remote's files) holds many nodes' records, whose
+# audit(T:S) are each node's own: the same (T, S) on two hosts are two records, a
+# node's audit and kernel copies of one record are one.
+if [ -x /lib/systemd/systemd-journal-remote ]; then
+	entry() { # entry HOST TRANSPORT SYSCALL
+		printf '__REALTIME_TIMESTAMP=1795710754967603\n__MONOTONIC_TIMESTAMP=4537291730\n_BOOT_ID=%032x\n_HOSTNAME=%s\n_TRANSPORT=%s\n' "$3" "$1" "$2"
+		if [ "$2" = audit ]; then
+			printf '_SOURCE_REALTIME_TIMESTAMP=1795710754960000\n_AUDIT_TYPE=1326\n_AUDIT_ID=4242\nSYSLOG_IDENTIFIER=audit\n'
+			printf 'MESSAGE=SECCOMP auid=0 uid=0 gid=0 ses=1 pid=7 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n\n' "$3"
+		else
+			printf 'SYSLOG_IDENTIFIER=kernel\nMESSAGE=audit: type=1326 audit(1795710754.960:4242): auid=0 uid=0 gid=0 ses=1 pid=7 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n\n' "$3"
+		fi
+	}
+	{ entry node-a audit 0; entry node-a kernel 0; entry node-b audit 1; entry node-b kernel 1; entry node-c audit 2; } >fleet.txt
+	mkdir fleetj
+	/lib/systemd/systemd-journal-remote --output=fleetj/remote.journal fleet.txt 2>jr.err || { cat jr.err; fail "journal-remote"; }
+	collect_start fleet --journal-dir fleetj --split-by host --out-dir fleet --interval 1
+	wait_for fleet/node-a.json fleet/node-b.json fleet/node-c.json
+	collect_stop fleet
+	contains fleet.err "3 SECCOMP records read from the journal directory: 3 attributed to 3 hosts"
+else
+	echo "NOTE: no systemd-journal-remote: the central journal case is not tested"
+fi
+
 # every profile the collector wrote loads as runc and Docker load it
 check_tree_loads "$TMP"
 exit 0

@@ -25,20 +25,20 @@ candidates() {
 accepts() { "$S" "$1" "$2" "$3" --help >/dev/null 2>&1; }
 
 # every value any command takes for these options, and some no command takes
-superset="oci k8s systemd json text yaml exe comm host arch container pod pid auto daemon multicast kmsg
+superset="oci k8s systemd json text yaml exe comm host arch container pod pid workload auto daemon multicast kmsg
 journal netlink file SCMP_ACT_ERRNO SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD SCMP_ACT_KILL
 SCMP_ACT_TRAP SCMP_ACT_LOG SCMP_ACT_ALLOW SCMP_ACT_TRACE SCMP_ACT_NOTIFY v1 v1beta1 v1alpha1
-enforce learn off on"
+enforce learn off on runc docker crun podman none"
 arches=$("$S" resolve --arches | awk '{ print $1 }')
-# accepted but not offered on purpose: json is oci's other name
-alias_ok() { [ "$1 $2" = "--format json" ] && [ "$3" != diff ]; }
+# accepted but not offered on purpose: json and docker are oci's other names
+alias_ok() { { [ "$1 $2" = "--format json" ] || [ "$1 $2" = "--format docker" ]; } && [ "$3" != diff ]; }
 
 cmds=$("$S" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1; next } on && /^$/ { exit }')
 [ -n "$cmds" ] || fail "no commands"
 checked=0
 for c in $cmds; do
 	"$S" "$c" --help >help.txt || fail "$c --help"
-	for o in --format --split-by --source --default-action --k8s-api --self-confine --arch; do
+	for o in --format --split-by --source --default-action --k8s-api --self-confine --runtime --arch --by; do
 		grep -qE -- "(^|[ ,])$o( |=|$)" help.txt || continue
 		candidates "$c" "$o" '' >offered
 		[ -s offered ] || fail "completion offers nothing for '$c $o'"

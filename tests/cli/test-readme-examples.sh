@@ -30,7 +30,7 @@ sudo scmplog exec --profile reviewed.json -- ls -l /	exec: enforces on this kern
 sudo scmplog exec --profile app.json --log-denied -- ./app; sudo dmesg | scmplog explain	exec: enforces on this kernel
 scmplog exec --profile	exec: enforces on this kernel (a fragment in the text)
 sudo scmplog collect --out-dir profiles/	collect: root, live, runs until a signal
-scmplog merge /usr/share/scmplog/profiles/runc-busybox-baseline.json profiles/<container id>.json -o app.json	merge: of the profile collect wrote for a container (its id in the text)
+scmplog merge --runtime docker profiles/<container id>.json -o app.json	merge: of the profile collect wrote for a container (its id in the text)
 sudo scmplog collect --out-dir profiles/ --plain-runc --container web	collect: root, live, runs until a signal
 sudo scmplog collect --all --out-dir /var/lib/scmplog	collect: root, live, runs until a signal
 sudo scmplog collect --all --format k8s --out-dir /var/lib/scmplog/k8s	collect: root, live, runs until a signal

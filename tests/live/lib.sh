@@ -156,3 +156,43 @@ docker_done() {
 	wait "$DOCKERD_PID" 2>/dev/null
 	DOCKERD_PID=
 }
+# systemd (this machine's) as PID 1 in a podman container (runc) whose root is
+# an overlay of the host's /, for the tests that systemd applies our drop-ins.
+# systemd_pid1_need NAME: skips without podman, runc or systemd; mounts the
+# overlay at $SYSTEMD_ROOT (unit files go to $SYSTEMD_ROOT/etc/systemd/system).
+# systemd_pid1_start UNIT: boots systemd with UNIT and waits, bounded, until
+# UNIT is active; in_c runs a command in the container.  systemd_pid1_done
+# (from the test's cleanup) removes the container and the overlay.
+systemd_pid1_need() {
+	command -v podman >/dev/null || skip "no podman"
+	command -v runc >/dev/null || skip "no runc"
+	[ -x /lib/systemd/systemd ] || skip "no /lib/systemd/systemd"
+	SYSTEMD_NAME=$1-$$
+	SYSTEMD_OVL=$TMP/systemd-root
+	mkdir -p "$SYSTEMD_OVL/upper" "$SYSTEMD_OVL/work" "$SYSTEMD_OVL/merged"
+	mount -t overlay overlay -o "lowerdir=/,upperdir=$SYSTEMD_OVL/upper,workdir=$SYSTEMD_OVL/work" "$SYSTEMD_OVL/merged" ||
+		skip "cannot mount an overlay of /"
+	SYSTEMD_ROOT=$SYSTEMD_OVL/merged
+}
+in_c() { podman exec "$SYSTEMD_NAME" "$@"; }
+systemd_pid1_start() {
+	local i
+	# --ulimit: podman's default nofile exceeds this host's hard limit; the
+	# tmpfs mounts without copy-up: the host's /tmp and /run are not the container's
+	podman run -d --name "$SYSTEMD_NAME" --runtime runc --systemd=always \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		--mount type=tmpfs,destination=/tmp,notmpcopyup --mount type=tmpfs,destination=/run,notmpcopyup \
+		--rootfs "$SYSTEMD_ROOT" /lib/systemd/systemd --unit="$1" >"$TMP/podman.out" 2>&1 ||
+		{ cat "$TMP/podman.out"; fail "cannot start systemd in a container"; }
+	for i in $(seq 600); do
+		[ "$(in_c systemctl is-active "$1" 2>/dev/null)" = active ] && return 0
+		sleep 0.1
+	done
+	in_c systemctl status --no-pager "$1"
+	fail "systemd in the container did not start $1 in 60 s"
+}
+systemd_pid1_done() {
+	[ -n "${SYSTEMD_NAME:-}" ] && podman rm -f "$SYSTEMD_NAME" >/dev/null 2>&1
+	[ -n "${SYSTEMD_OVL:-}" ] && mountpoint -q "$SYSTEMD_OVL/merged" && umount "$SYSTEMD_OVL/merged"
+	return 0
+}

@@ -7,15 +7,9 @@
 # the [Service] header (the old output) leave the service unconfined, and
 # mkdir succeeds.
 . "$(dirname "$0")/lib.sh"
-command -v podman >/dev/null || skip "no podman"
-command -v runc >/dev/null || skip "no runc"
-[ -x /lib/systemd/systemd ] || skip "no /lib/systemd/systemd"
-R=$TMP/root
-name=scmplog-dropin-$$
 cleanup() {
 	local rc=$?
-	podman rm -f "$name" >/dev/null 2>&1
-	mountpoint -q "$R/merged" && umount "$R/merged"
+	systemd_pid1_done
 	rm -rf "$TMP"
 	exit $rc
 }
@@ -27,10 +21,8 @@ printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["write"], "a
 expect_rc 0 "$SCMPLOG" merge -q -f systemd -o "$TMP/sleep.conf" "$TMP/sleep.json" "$TMP/write.json"
 grep -qx 'SystemCallFilter=.*mkdir.*' "$TMP/sleep.conf" && fail "sleep's profile allows mkdir"
 
-mkdir -p "$R/upper" "$R/work" "$R/merged"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$R/upper,workdir=$R/work" "$R/merged" ||
-	skip "cannot mount an overlay of /"
-U=$R/merged/etc/systemd/system
+systemd_pid1_need scmplog-dropin
+U=$SYSTEMD_ROOT/etc/systemd/system
 for u in new old; do
 	mkdir -p "$U/$u-sleep.service.d" "$U/$u-mkdir.service.d"
 	printf '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 1000\n' >"$U/$u-sleep.service"
@@ -41,18 +33,7 @@ for s in sleep mkdir; do
 	cp "$TMP/sleep.conf" "$U/new-$s.service.d/scmplog.conf"
 	grep -vx '\[Service\]' "$TMP/sleep.conf" >"$U/old-$s.service.d/scmplog.conf"
 done
-# --ulimit: podman's default nofile exceeds this host's hard limit; the tmpfs
-# mounts without copy-up: the host's /tmp and /run are not the container's
-podman run -d --name "$name" --runtime runc --systemd=always \
-	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-	--mount type=tmpfs,destination=/tmp,notmpcopyup --mount type=tmpfs,destination=/run,notmpcopyup \
-	--rootfs "$R/merged" /lib/systemd/systemd --unit=new-sleep.service >"$TMP/podman.out" 2>&1 ||
-	{ cat "$TMP/podman.out"; fail "cannot start systemd in a container"; }
-in_c() { podman exec "$name" "$@"; }
-for _ in $(seq 300); do
-	[ "$(in_c systemctl is-active new-sleep.service 2>/dev/null)" = active ] && break
-	sleep 0.1
-done
+systemd_pid1_start new-sleep.service
 in_c systemctl start old-sleep.service || fail "old-sleep.service did not start"
 in_c systemctl start old-mkdir.service || fail "old-mkdir.service failed: mkdir without a filter"
 in_c systemctl start new-mkdir.service && fail "new-mkdir.service succeeded: the drop-in was not applied"
