@@ -166,6 +166,7 @@ int cmd_merge(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
+		out.coverage_annotation = true; /* the pods of a workload, as the operator's merger of partial profiles */
 		rc = merge_by_workload(&out, out_dir, argv + optind, (size_t)(argc - optind), target, has_target);
 		goto out;
 	}
