@@ -53,6 +53,12 @@ const scl_arch_info *scl_arch_by_name(const char *name);
 const scl_arch_info *scl_arch_at(size_t i);
 /* The machine's native architecture (libseccomp's seccomp_arch_native()). */
 uint32_t scl_arch_native(void);
+/*
+ * The 64-bit architecture a record's arch belongs to: with compat set, the
+ * 64-bit arch whose sub-architectures include arch (x86 -> x86_64); else, or
+ * when none does, arch itself.
+ */
+uint32_t scl_arch_native_of(uint32_t arch, uint32_t compat);
 
 /*
  * The syscall mapper.  Names are interned: the pointers stay valid until

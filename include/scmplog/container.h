@@ -139,7 +139,7 @@ bool scl_container_may_have_made(uint64_t starttime, uint64_t btime, uint64_t cl
  * directory: /proc, or a fake tree in tests) through one directory fd for
  * PID, so both describe the same process.  ret_starttime may be NULL.
  * Returns 1 or 0 as scl_container_parse_path(), -ENOENT when the process is
- * gone (ENOENT or ESRCH), -EINVAL for pid 0 or above 4194304 (PID_MAX_LIMIT),
+ * gone (ENOENT or ESRCH), -EINVAL for pid 0 or above SCL_PID_MAX_LIMIT,
  * other -errno.
  */
 int scl_container_read_proc(int proc_fd, uint32_t pid, unsigned flags, scl_container *ret,

@@ -33,8 +33,10 @@
 #define SCL_MAX_GROUPS 100000
 /* Containers scmplog collect knows at once, selected or left out (gone ones are forgotten). */
 #define SCL_MAX_CONTAINERS 100000
-/* Live container processes scmplog collect counts from the process events (PID_MAX_LIMIT is 4194304). */
+/* Live container processes scmplog collect counts from the process events (SCL_PID_MAX_LIMIT). */
 #define SCL_MAX_TRACKED_PIDS 1048576
+/* The largest pid: PID_MAX_LIMIT on 64-bit kernels (include/linux/threads.h). */
+#define SCL_PID_MAX_LIMIT 4194304u
 /* A file name derived from input (sanitised, before the extension). */
 #define SCL_MAX_FILE_NAME 200
 

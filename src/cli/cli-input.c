@@ -379,7 +379,7 @@ static size_t group_key(const struct cli_input *in, const scl_record *rec, char 
 		return rec->host.n;
 	case GROUP_ARCH: {
 		/* the machine's: a compat record is its 64-bit parent's, x32 numbers come as x86_64 */
-		const scl_arch_info *a = scl_arch_by_token(cli_native_of(rec->arch, rec->compat));
+		const scl_arch_info *a = scl_arch_by_token(scl_arch_native_of(rec->arch, rec->compat));
 
 		if (!a)
 			return 0;

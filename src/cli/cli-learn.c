@@ -21,21 +21,6 @@
 
 /* ---- learned entries -> profile ---- */
 
-uint32_t cli_native_of(uint32_t arch, uint32_t compat)
-{
-	if (!compat)
-		return arch;
-	for (size_t i = 0; scl_arch_at(i); i++) {
-		const scl_arch_info *a = scl_arch_at(i);
-		if (!(a->token & 0x80000000U))
-			continue;
-		for (size_t j = 0; j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
-			if (a->subarches[j] == arch)
-				return a->token;
-	}
-	return arch;
-}
-
 int cli_learn_init(struct cli_learn *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -88,7 +73,7 @@ int cli_learn_to_profile(struct cli_learn *b, const scl_learn_entry *e, size_t n
 				return -ENOMEM;
 			continue;
 		}
-		r = scl_profile_add_arch(p, cli_native_of(e[i].key.arch, e[i].key.compat));
+		r = scl_profile_add_arch(p, scl_arch_native_of(e[i].key.arch, e[i].key.compat));
 		if (r < 0 && r != -EAFNOSUPPORT)
 			return r;
 		r = scl_profile_allow(p, name, e[i].count);
@@ -636,11 +621,6 @@ bool cli_live_drained(const struct cli_live *lv)
 	return lv->km ? scl_kmsg_drained(lv->km) : scl_netlink_drained(lv->nl);
 }
 
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a + b < a ? UINT64_MAX : a + b;
-}
-
 int cli_live_stats(struct cli_live *lv, scl_live_stats *ret)
 {
 	scl_live_stats k;
@@ -659,11 +639,11 @@ int cli_live_stats(struct cli_live *lv, scl_live_stats *ret)
 	r = scl_kmsg_stats(lv->km, &k);
 	if (r < 0)
 		return r;
-	ret->messages = sat_add(ret->messages, k.messages);
-	ret->records = sat_add(ret->records, k.records);
-	ret->malformed = sat_add(ret->malformed, k.malformed);
-	ret->overflows = sat_add(ret->overflows, k.overflows);
-	ret->suppressed = sat_add(ret->suppressed, k.suppressed);
+	ret->messages = scl_sat_add(ret->messages, k.messages);
+	ret->records = scl_sat_add(ret->records, k.records);
+	ret->malformed = scl_sat_add(ret->malformed, k.malformed);
+	ret->overflows = scl_sat_add(ret->overflows, k.overflows);
+	ret->suppressed = scl_sat_add(ret->suppressed, k.suppressed);
 	ret->serials_tracked = false;
 	return 0;
 }
@@ -725,14 +705,6 @@ static void report_loss(const scl_live_stats *st, bool drain_failed, const char 
 	cli_live_report_slot(st);
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * At the stop: read what the kernel queued before it, up to a drain marker,
  * which also closes the serial-gap count (records started before the stop
@@ -743,13 +715,13 @@ static int64_t mono_ms(void)
 static bool follow_drain(struct cli_live *lv, struct follow *f)
 {
 	scl_live_ops ops = { .record = f->stop ? NULL : follow_record };
-	int64_t deadline = mono_ms() + 3000;
+	int64_t deadline = scl_now_ms() + 3000;
 
 	if (cli_live_drain_start(lv) < 0)
 		return false; /* kmsg without CAP_AUDIT_WRITE: as before, the count runs to the last record */
 	while (!cli_live_drained(lv)) {
 		struct pollfd p = { cli_live_fd(lv), POLLIN, 0 };
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - scl_now_ms();
 		int t = cli_live_poll_ms(lv), r;
 
 		if (left <= 0)

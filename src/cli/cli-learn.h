@@ -24,9 +24,6 @@
 
 /* ---- learned entries -> profile (what build does, for run) ---- */
 
-/* The 64-bit arch a compat=1 record's 32-bit arch belongs to (x86 -> x86_64). */
-uint32_t cli_native_of(uint32_t arch, uint32_t compat);
-
 struct cli_unknown {
 	uint32_t arch, nr;
 	bool bad_arch;

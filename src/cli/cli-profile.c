@@ -575,7 +575,7 @@ int cli_profile_narrow(scl_profile *p, uint32_t target, const char *what, bool h
 	cli_arch_list(kept, n_kept, klist, sizeof(klist));
 	for (size_t i = 0; i < n_removed && !other; i++)
 		if (scl_arch_little_endian(removed[i]) != scl_arch_little_endian(target))
-			other = cli_native_of(removed[i], 1);
+			other = scl_arch_native_of(removed[i], 1);
 	if (had_map) {
 		if (!cli_quiet)
 			log_info("%s: of its archMap, the entry for %s (%s), as Docker and Podman take it on %s; "

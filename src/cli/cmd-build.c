@@ -125,31 +125,9 @@ static int check_file_names(struct cli_input *in, const scl_learn_entry *ent, si
 	return 0;
 }
 
-static bool u32_in(const uint32_t *v, size_t n, uint32_t x)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
 static int cmp_arch_name(const void *a, const void *b)
 {
 	return strcmp(scl_arch_by_token(*(const uint32_t *)a)->name, scl_arch_by_token(*(const uint32_t *)b)->name);
-}
-
-static int add_u32(uint32_t **v, size_t *n, uint32_t x)
-{
-	uint32_t *nv;
-
-	if (u32_in(*v, *n, x))
-		return 0;
-	nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
-		return -ENOMEM;
-	nv[(*n)++] = x;
-	*v = nv;
-	return 0;
 }
 
 /*
@@ -178,16 +156,16 @@ static int warn_unseen_arches(const uint32_t *arches, size_t n_arches, const scl
 			continue;
 		if (arch == SCL_ARCH_X86_64 && (e[i].key.nr & SCL_X32_SYSCALL_BIT) && e[i].key.nr < 0x80000000U)
 			arch = SCL_ARCH_X32;
-		if (scl_arch_by_token(arch) && add_u32(&seen, &n_seen, arch) < 0)
+		if (scl_arch_by_token(arch) && scl_u32_add(&seen, &n_seen, arch) < 0)
 			return -ENOMEM;
 	}
 	for (size_t i = 0; base && i < scl_profile_arch_count(base); i++) {
 		const scl_arch_info *a = scl_arch_by_token(scl_profile_arch_at(base, i));
 
-		if (!a || add_u32(&seen, &n_seen, a->token) < 0)
+		if (!a || scl_u32_add(&seen, &n_seen, a->token) < 0)
 			return a ? -ENOMEM : 0;
 		for (size_t j = 0; j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
-			if (add_u32(&seen, &n_seen, a->subarches[j]) < 0)
+			if (scl_u32_add(&seen, &n_seen, a->subarches[j]) < 0)
 				return -ENOMEM;
 	}
 	if (n_seen == 0)
@@ -202,10 +180,10 @@ static int warn_unseen_arches(const uint32_t *arches, size_t n_arches, const scl
 	}
 	for (size_t i = 0; i < n_arches; i++) {
 		const scl_arch_info *a = scl_arch_by_token(arches[i]);
-		bool hit = u32_in(seen, n_seen, a->token);
+		bool hit = scl_u32_in(seen, n_seen, a->token);
 
 		for (size_t j = 0; !hit && j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
-			hit = u32_in(seen, n_seen, a->subarches[j]);
+			hit = scl_u32_in(seen, n_seen, a->subarches[j]);
 		if (!hit)
 			log_warn("--arch %s: no record came from %s%s, only from %s; the profile lists it anyway, "
 				 "with the names learned there",
@@ -251,7 +229,7 @@ static uint32_t pick_target(const scl_learn_entry *e, size_t n, bool include_den
 		return arches[0];
 	*ret_why = "this machine";
 	for (size_t i = 0; i < n; i++) {
-		uint32_t a = cli_native_of(e[i].key.arch, e[i].key.compat);
+		uint32_t a = scl_arch_native_of(e[i].key.arch, e[i].key.compat);
 		size_t j;
 
 		if (!used_entry(&e[i], include_denied) || !scl_arch_by_token(a))
@@ -274,7 +252,7 @@ static uint32_t pick_target(const scl_learn_entry *e, size_t n, bool include_den
 
 		*(scl_arch_little_endian(a) ? &le : &be) = true;
 		if (!top)
-			top = cli_native_of(a, 1);
+			top = scl_arch_native_of(a, 1);
 	}
 	if (le == be || scl_arch_little_endian(top) == scl_arch_little_endian(native))
 		return native;
@@ -333,7 +311,7 @@ static size_t leave_out_other_order(scl_learn_entry *e, size_t n, uint32_t targe
 	log_warn("%s%s%sleft out %s: a seccomp filter holds one byte order, and this profile is for %s "
 		 "(%s-endian, as %s); for theirs: --arch %s, or --split-by arch",
 		 label ? "'" : "", label ? label : "", label ? "': " : "", list, scl_arch_by_token(target)->name,
-		 scl_arch_little_endian(target) ? "little" : "big", why, scl_arch_by_token(cli_native_of(other, 1))->name);
+		 scl_arch_little_endian(target) ? "little" : "big", why, scl_arch_by_token(scl_arch_native_of(other, 1))->name);
 	return k;
 }
 

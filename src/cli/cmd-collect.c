@@ -780,7 +780,7 @@ static bool ctr_room(struct collect *C)
 	return false;
 }
 
-#define PID_BITS 4194304u /* PID_MAX_LIMIT */
+#define PID_BITS SCL_PID_MAX_LIMIT
 
 static bool pid_bit(const uint64_t *map, uint32_t pid)
 {
@@ -835,7 +835,7 @@ static bool zombie(const struct collect *C, uint32_t pid)
 	return rp[2] == 'Z' || rp[2] == 'X';
 }
 
-static int64_t now_ms(void);
+#define now_ms scl_now_ms /* lib/util.h */
 
 /* ---- live processes per container ---- */
 
@@ -1627,14 +1627,6 @@ static int write_gone(struct collect *C, int64_t now)
 	}
 	C->next_gone = next;
 	return any ? flush_files(C, false, true) : 0;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*

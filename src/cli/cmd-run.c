@@ -233,14 +233,6 @@ static uint64_t realtime_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void status_line(const struct run *R, uint64_t rate, uint64_t lost, bool draining)
 {
 	fprintf(stderr, "\r\033[Kscmplog: %llu records (%llu/s), %zu syscalls, %llu lost%s",
@@ -469,7 +461,7 @@ int cmd_run(int argc, char **argv)
 		if (r < 0)
 			goto out;
 	}
-	last_progress = now_ms();
+	last_progress = scl_now_ms();
 	last_status = last_progress;
 	next_status = last_progress + 500;
 
@@ -483,7 +475,7 @@ int cmd_run(int argc, char **argv)
 		struct signalfd_siginfo si;
 		int64_t now, timeout = -1;
 
-		now = now_ms();
+		now = scl_now_ms();
 		if (tty)
 			timeout = next_status > now ? next_status - now : 0;
 		if (draining) {
@@ -506,7 +498,7 @@ int cmd_run(int argc, char **argv)
 			goto out;
 		}
 		if (r > 0)
-			last_progress = now_ms();
+			last_progress = scl_now_ms();
 		if (poll_child(&R) < 0)
 			goto oom;
 
@@ -532,7 +524,7 @@ int cmd_run(int argc, char **argv)
 				tree_done = true;
 			break;
 		}
-		now = now_ms();
+		now = scl_now_ms();
 		if (tree_done && !draining) {
 			drain_started = now;
 			window_last = realtime_ms();

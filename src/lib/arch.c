@@ -78,6 +78,22 @@ uint32_t scl_arch_native(void)
 	return seccomp_arch_native();
 }
 
+uint32_t scl_arch_native_of(uint32_t arch, uint32_t compat)
+{
+	if (!compat)
+		return arch;
+	for (size_t i = 0; scl_arch_at(i); i++) {
+		const scl_arch_info *a = scl_arch_at(i);
+
+		if (!(a->token & 0x80000000U))
+			continue;
+		for (size_t j = 0; j < ELEMENTSOF(a->subarches) && a->subarches[j]; j++)
+			if (a->subarches[j] == arch)
+				return a->token;
+	}
+	return arch;
+}
+
 /*
  * Two open-addressing tables: (arch, nr) -> interned name (or a negative
  * entry), and the string interning set.  Both grow at 50% load.

@@ -6,11 +6,6 @@
 #include "lib/util.h"
 #include "scmplog/coverage.h"
 
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 void scl_coverage_estimate(uint64_t runs, uint64_t incidences, uint64_t q1, uint64_t q2, uint64_t observed,
 			   scl_coverage *c)
 {
@@ -70,7 +65,7 @@ int scl_coverage_compute(const scl_profile *p, scl_coverage *ret)
 			continue;
 		}
 		c.observed++;
-		c.incidences = sat_add(c.incidences, v[i].runs);
+		c.incidences = scl_sat_add(c.incidences, v[i].runs);
 		c.q1 += v[i].runs == 1;
 		c.q2 += v[i].runs == 2;
 		if (v[i].runs > c.max_incidence)
@@ -82,7 +77,7 @@ int scl_coverage_compute(const scl_profile *p, scl_coverage *ret)
 		if (run->has_lost) {
 			c.runs_loss_known++;
 			c.runs_lossy += run->lost > 0;
-			c.lost = sat_add(c.lost, run->lost);
+			c.lost = scl_sat_add(c.lost, run->lost);
 		}
 		if (run->has_window) {
 			c.runs_window_known++;

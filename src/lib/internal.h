@@ -4,7 +4,7 @@
 
 #include "scmplog/record.h"
 
-/* journalctl -o json line (record.c calls it for lines starting with '{'). */
+/* journalctl -o json line (record-line.c calls it for lines starting with '{'). */
 int scl_journal_json_line(const char *line, size_t n, scl_record *ret, scl_skip_reason *ret_reason);
 
 /*

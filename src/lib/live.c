@@ -8,29 +8,24 @@
 #include "scmplog/num.h"
 #include "util.h"
 
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a + b < a ? UINT64_MAX : a + b;
-}
-
 static uint64_t lost(const scl_live_stats *st, bool with_kernel)
 {
-	uint64_t n = sat_add(sat_add(with_kernel ? st->kernel_lost : 0, st->serial_gaps), st->suppressed);
+	uint64_t n = scl_sat_add(scl_sat_add(with_kernel ? st->kernel_lost : 0, st->serial_gaps), st->suppressed);
 
 	/*
 	 * An overflow episode dropped at least one record; how many is what the
 	 * serial gaps say.  Without them, count each episode once.
 	 */
 	if (st->overflows && (!st->serials_tracked || st->serial_gaps == 0))
-		n = sat_add(n, st->overflows);
+		n = scl_sat_add(n, st->overflows);
 	/*
 	 * The records missed while the daemon slot was lost are serial gaps;
 	 * without serials the whole span counts, and a switch not followed by
 	 * any record yet counts once: something may have been missed.
 	 */
 	if (!st->serials_tracked)
-		n = sat_add(n, st->slot_gap);
-	n = sat_add(n, st->slot_gap_open);
+		n = scl_sat_add(n, st->slot_gap);
+	n = scl_sat_add(n, st->slot_gap_open);
 	return n;
 }
 

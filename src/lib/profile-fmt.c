@@ -212,14 +212,6 @@ int scl_pfmt_errno_parse(const char *s, size_t n, uint32_t *ret)
 	return -EINVAL;
 }
 
-static bool u32_in(const uint32_t *v, size_t n, uint32_t x)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
 int scl_pfmt_resolved_names(const scl_profile *p, const uint32_t *exp, size_t n_exp,
 			    scl_profile_syscall **ret, size_t *ret_n)
 {
@@ -233,7 +225,7 @@ int scl_pfmt_resolved_names(const scl_profile *p, const uint32_t *exp, size_t n_
 	for (size_t i = 0; i < n; i++) {
 		bool keep = v[i].n_arches == 0 || n_exp == 0;
 		for (size_t a = 0; a < v[i].n_arches && !keep; a++)
-			keep = u32_in(exp, n_exp, v[i].arches[a]);
+			keep = scl_u32_in(exp, n_exp, v[i].arches[a]);
 		if (keep)
 			v[k++] = v[i];
 	}
@@ -390,7 +382,7 @@ static int restricted_losses(const scl_profile *p, const uint32_t *exp, size_t n
 		if (!v[i].n_arches)
 			continue;
 		for (size_t a = 0; a < n_exp; a++)
-			hit += u32_in(v[i].arches, v[i].n_arches, exp[a]);
+			hit += scl_u32_in(v[i].arches, v[i].n_arches, exp[a]);
 		if (hit == 0)
 			r = scl_pfmt_strv_addf(w, "%s: allowed only on architectures the profile does not list, left out",
 					       v[i].name);

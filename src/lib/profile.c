@@ -66,11 +66,6 @@ static void free_const(const void *p)
 	free((void *)(uintptr_t)p);
 }
 
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	size_t n;
@@ -229,21 +224,13 @@ uint32_t scl_profile_default_errno(const scl_profile *p)
 	return p->default_errno;
 }
 
-static bool u32_in(const uint32_t *v, size_t n, uint32_t x)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
 int scl_profile_add_arch(scl_profile *p, uint32_t token)
 {
 	int r;
 
 	if (!scl_arch_by_token(token))
 		return -EAFNOSUPPORT;
-	if (u32_in(p->arches, p->n_arches, token))
+	if (scl_u32_in(p->arches, p->n_arches, token))
 		return 0;
 	r = grow((void **)&p->arches, &p->cap_arches, p->n_arches + 1, sizeof(uint32_t));
 	if (r < 0)
@@ -281,7 +268,7 @@ int scl_profile_add_arch_map(scl_profile *p, uint32_t arch, const uint32_t *subs
 	r = scl_profile_add_arch(p, arch);
 	for (size_t i = 0; r >= 0 && i < n_subs; i++) {
 		/* known tokens are fewer than MAP_SUBS: a new one always fits */
-		if (subs[i] != arch && !u32_in(m->subs, m->n_subs, subs[i]) && m->n_subs < MAP_SUBS)
+		if (subs[i] != arch && !scl_u32_in(m->subs, m->n_subs, subs[i]) && m->n_subs < MAP_SUBS)
 			m->subs[m->n_subs++] = subs[i];
 		r = scl_profile_add_arch(p, subs[i]);
 	}
@@ -312,8 +299,8 @@ int scl_profile_narrow_arches(scl_profile *p, uint32_t target, uint32_t **ret_re
 		bool keep, mapped = false;
 
 		for (size_t j = 0; j < p->n_map && !mapped; j++)
-			mapped = p->map[j].arch == a || u32_in(p->map[j].subs, p->map[j].n_subs, a);
-		if (entry && (a == entry->arch || u32_in(entry->subs, entry->n_subs, a)))
+			mapped = p->map[j].arch == a || scl_u32_in(p->map[j].subs, p->map[j].n_subs, a);
+		if (entry && (a == entry->arch || scl_u32_in(entry->subs, entry->n_subs, a)))
 			keep = true;
 		else
 			keep = !mapped && scl_arch_little_endian(a) == scl_arch_little_endian(target);
@@ -345,7 +332,7 @@ uint32_t scl_profile_arch_at(const scl_profile *p, size_t i)
 
 bool scl_profile_has_arch(const scl_profile *p, uint32_t token)
 {
-	return u32_in(p->arches, p->n_arches, token);
+	return scl_u32_in(p->arches, p->n_arches, token);
 }
 
 static int cmp_arch_name(const void *a, const void *b)
@@ -379,11 +366,11 @@ static void emit_with_subs(uint32_t t, uint32_t *out, size_t *n)
 {
 	const scl_arch_info *a = scl_arch_by_token(t);
 
-	if (!u32_in(out, *n, t))
+	if (!scl_u32_in(out, *n, t))
 		out[(*n)++] = t;
 	for (size_t k = 0; k < ELEMENTSOF(a->subarches) && a->subarches[k]; k++) {
 		uint32_t s = a->subarches[k];
-		if (scl_arch_by_token(s) && !u32_in(out, *n, s))
+		if (scl_arch_by_token(s) && !scl_u32_in(out, *n, s))
 			out[(*n)++] = s;
 	}
 }
@@ -408,10 +395,10 @@ static int expand_arches(const uint32_t *set, size_t n, uint32_t **ret, size_t *
 	memcpy(sorted, set, n * sizeof(uint32_t));
 	qsort(sorted, n, sizeof(uint32_t), cmp_arch_name);
 	for (size_t i = 0; i < n; i++)
-		if (!u32_in(out, n_out, sorted[i]) && !has_strict_parent(sorted, n, sorted[i]))
+		if (!scl_u32_in(out, n_out, sorted[i]) && !has_strict_parent(sorted, n, sorted[i]))
 			emit_with_subs(sorted[i], out, &n_out);
 	for (size_t i = 0; i < n; i++)
-		if (!u32_in(out, n_out, sorted[i]))
+		if (!scl_u32_in(out, n_out, sorted[i]))
 			emit_with_subs(sorted[i], out, &n_out);
 	*ret = TAKE_PTR(out);
 	*ret_n = n_out;
@@ -562,7 +549,7 @@ int scl_profile_allow_n(scl_profile *p, const char *name, size_t n, uint64_t rec
 	if (r < 0)
 		return r;
 	restrict_clear(e);
-	e->records = sat_add(e->records, records);
+	e->records = scl_sat_add(e->records, records);
 	return 0;
 }
 
@@ -598,7 +585,7 @@ int scl_profile_allow_on_arch(scl_profile *p, const char *name, uint32_t arch, u
 			return r;
 		}
 	}
-	e->records = sat_add(e->records, records);
+	e->records = scl_sat_add(e->records, records);
 	return 0;
 }
 
@@ -611,8 +598,8 @@ int scl_profile_add_stats(scl_profile *p, const char *name, uint64_t records, ui
 	e = lookup(p, name, strlen(name));
 	if (!e)
 		return -ENOENT;
-	e->records = sat_add(e->records, records);
-	e->runs = sat_add(e->runs, runs);
+	e->records = scl_sat_add(e->records, records);
+	e->runs = scl_sat_add(e->runs, runs);
 	return 0;
 }
 
@@ -636,7 +623,7 @@ static int add_runs(scl_profile *p, const scl_profile_run *v, size_t n, uint64_t
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (run_info_empty(&v[i])) {
-			plain = sat_add(plain, 1);
+			plain = scl_sat_add(plain, 1);
 			continue;
 		}
 		p->infos[p->n_infos] = v[i];
@@ -646,7 +633,7 @@ static int add_runs(scl_profile *p, const scl_profile_run *v, size_t n, uint64_t
 			p->infos[p->n_infos].first_ms = p->infos[p->n_infos].last_ms = 0;
 		p->n_infos++;
 	}
-	p->n_plain = sat_add(p->n_plain, plain);
+	p->n_plain = scl_sat_add(p->n_plain, plain);
 	return 0;
 }
 
@@ -675,7 +662,7 @@ void scl_profile_mark_run(scl_profile *p)
 
 uint64_t scl_profile_run_count(const scl_profile *p)
 {
-	return sat_add(p->n_plain, p->n_infos);
+	return scl_sat_add(p->n_plain, p->n_infos);
 }
 
 bool scl_profile_runs_known(const scl_profile *p)
@@ -723,7 +710,7 @@ bool scl_profile_allows(const scl_profile *p, const char *name)
 
 static bool entry_allows_on(const struct entry *e, uint32_t arch)
 {
-	return e->n_arches == 0 || u32_in(e->arches, e->n_arches, arch);
+	return e->n_arches == 0 || scl_u32_in(e->arches, e->n_arches, arch);
 }
 
 bool scl_profile_allows_on_arch(const scl_profile *p, const char *name, uint32_t arch)
@@ -1013,8 +1000,8 @@ int scl_profile_merge(scl_profile *dst, const scl_profile *src)
 				}
 			}
 		}
-		d->records = sat_add(d->records, s->records);
-		d->runs = sat_add(d->runs, s->runs);
+		d->records = scl_sat_add(d->records, s->records);
+		d->runs = scl_sat_add(d->runs, s->runs);
 	}
 	r = add_runs(dst, src->infos, src->n_infos, src->n_plain);
 	if (r < 0)
@@ -1036,7 +1023,7 @@ int scl_profile_merge(scl_profile *dst, const scl_profile *src)
 
 static bool view_allows_on(const scl_profile_syscall *s, uint32_t arch)
 {
-	return s->n_arches == 0 || u32_in(s->arches, s->n_arches, arch);
+	return s->n_arches == 0 || scl_u32_in(s->arches, s->n_arches, arch);
 }
 
 int scl_profile_diff(const scl_profile *old, const scl_profile *new_, scl_profile_change **ret,
@@ -1054,7 +1041,7 @@ int scl_profile_diff(const scl_profile *old, const scl_profile *new_, scl_profil
 	for (size_t i = 0; i < old->n_arches; i++)
 		uset[n_u++] = old->arches[i];
 	for (size_t i = 0; i < new_->n_arches; i++)
-		if (!u32_in(uset, n_u, new_->arches[i]))
+		if (!scl_u32_in(uset, n_u, new_->arches[i]))
 			uset[n_u++] = new_->arches[i];
 	r = expand_arches(uset, n_u, &uexp, &n_uexp);
 	if (r < 0)
@@ -1075,8 +1062,8 @@ int scl_profile_diff(const scl_profile *old, const scl_profile *new_, scl_profil
 	/* Neither lists an architecture: compare once, for "any" (arch 0). */
 	for (size_t a = 0; a < n_uexp || (a == 0 && n_uexp == 0); a++) {
 		uint32_t arch = n_uexp ? uexp[a] : 0;
-		bool o_arch = n_oexp == 0 || u32_in(oexp, n_oexp, arch);
-		bool n_arch = n_nexp == 0 || u32_in(nexp, n_nexp, arch);
+		bool o_arch = n_oexp == 0 || scl_u32_in(oexp, n_oexp, arch);
+		bool n_arch = n_nexp == 0 || scl_u32_in(nexp, n_nexp, arch);
 		size_t i = 0, k = 0;
 
 		while (i < n_ov || k < n_nv) {

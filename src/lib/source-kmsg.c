@@ -32,14 +32,6 @@ static void count(uint64_t *c, uint64_t n)
 	*c = *c + n < *c ? UINT64_MAX : *c + n;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* "...;audit: type=1006 audit(...): ..." -> is it an AUDIT_LOGIN line */
 static bool is_login(const char *line, size_t n)
 {
@@ -155,13 +147,13 @@ int scl_kmsg_open_ctl(const char *path, int timeout_ms, int ctl, scl_kmsg **ret)
 	if (r < 0)
 		goto fail;
 	if (send_marker(k) == 0) {
-		int64_t start = now_ms(), last = start;
+		int64_t start = scl_now_ms(), last = start;
 
 		k->can_mark = true;
 		k->marker_pending = true;
 		while (!k->marker_seen) {
 			struct pollfd p = { k->fd, POLLIN, 0 };
-			int64_t t = now_ms();
+			int64_t t = scl_now_ms();
 
 			if (t - start >= timeout_ms) {
 				r = -ETIMEDOUT;

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The audit netlink source.  Plain NETLINK_AUDIT sockets: libaudit's
- * audit_get_reply() hides ENOBUFS, reads one message per call and prints
- * its own errors, and we need all three under our control.
+ * The audit netlink source: reading the records.  Plain NETLINK_AUDIT
+ * sockets and a reader thread (netlink-queue.h): libaudit's
+ * audit_get_reply() reads one datagram per call into an 8,970-byte
+ * struct audit_reply and reports each error through audit_msg(), while
+ * we read up to 64 at a time (recvmmsg), count ENOBUFS as an overflow
+ * episode, and never print.  The control path (status, registration,
+ * backlog settings, markers, restore) is in audit-control.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,41 +14,31 @@
 #include <linux/netlink.h>
 #include <poll.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "scmplog/limits.h"
 #include "scmplog/netlink.h"
+#include "audit-control.h"
 #include "netlink-queue.h"
 #include "util.h"
 
-#ifndef AUDIT_TRUSTED_APP
-#define AUDIT_TRUSTED_APP 1121
-#endif
 #ifndef AUDIT_NLGRP_READLOG
 #define AUDIT_NLGRP_READLOG 1
-#endif
-#ifndef AUDIT_STATUS_BACKLOG_WAIT_TIME
-#define AUDIT_STATUS_BACKLOG_WAIT_TIME 0x0020
 #endif
 
 /* One datagram: a netlink header and a record of at most SCL_MAX_RECORD bytes. */
 #define NL_BUF ((SCL_MAX_RECORD + 256 + 15) & ~15) /* each buffer aligned for nlmsghdr */
 #define NL_MAX_PER_DISPATCH 4096
-#define CTL_TIMEOUT_MS 2000
 #define NL_EVENTS 16
 
 struct scl_netlink {
 	int fd;   /* collecting socket */
 	int ctl;  /* control socket: AUDIT_GET/SET, markers */
-	uint32_t seq;
 	scl_netlink_info info;
-	bool registered;
-	bool set_backlog_limit, set_wait_time;
+	scl_audit_undo undo;      /* what we changed in the kernel: registered, limits raised */
 	bool lost_known;
 	uint32_t lost_start;
 	/* what rules out a loss that leaves no serial gap (see no_unseen_loss()) */
@@ -59,7 +53,6 @@ struct scl_netlink {
 	uint64_t max_serial;      /* highest serial read (the start marker's at first) */
 	scl_live_stats st;
 	/* watching the daemon slot (check_slot()) */
-	uint32_t our_pid;         /* the pid we registered */
 	int rcvbuf_opt;           /* for a multicast socket opened later */
 	int spare;                /* daemon: an unbound socket for that, opened now (a confined
 				     scmplog cannot call socket() later) */
@@ -93,227 +86,6 @@ const char *scl_netlink_mode_str(scl_netlink_mode m)
 	return "unknown";
 }
 
-static int nl_socket(bool nonblock)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), NETLINK_AUDIT);
-
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int nl_send(int fd, uint32_t seq, uint16_t type, uint16_t flags, const void *data, size_t len)
-{
-	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
-	union {
-		struct nlmsghdr h;
-		char buf[NLMSG_SPACE(512)];
-	} m;
-
-	if (len > 512)
-		return -EINVAL;
-	memset(&m, 0, sizeof(m));
-	m.h.nlmsg_len = NLMSG_LENGTH(len);
-	m.h.nlmsg_type = type;
-	m.h.nlmsg_flags = NLM_F_REQUEST | flags;
-	m.h.nlmsg_seq = seq;
-	if (len)
-		memcpy(NLMSG_DATA(&m.h), data, len);
-	for (;;) {
-		if (sendto(fd, &m, NLMSG_SPACE(len), 0, (struct sockaddr *)&to, sizeof(to)) >= 0)
-			return 0;
-		if (errno != EINTR)
-			return -errno;
-	}
-}
-
-/*
- * Send a request with NLM_F_ACK and wait for its ACK and, when reply is not
- * NULL, a reply of reply_type (the kernel sends AUDIT_GET's reply from a
- * kernel thread: it may come after the ACK).  Other messages read meanwhile
- * (records on the collecting socket) are dropped: this only runs before the
- * start marker.
- */
-static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, size_t len, uint16_t reply_type,
-		      void *reply, size_t reply_len, size_t *reply_got)
-{
-	_cleanup_free_ char *buf = malloc(NL_BUF);
-	int64_t deadline = now_ms() + CTL_TIMEOUT_MS;
-	bool got_reply = reply == NULL, got_ack = false;
-	int r;
-
-	if (!buf)
-		return -ENOMEM;
-	r = nl_send(fd, seq, type, NLM_F_ACK, data, len);
-	if (r < 0)
-		return r;
-	for (;;) {
-		struct sockaddr_nl from = { 0 };
-		socklen_t fl = sizeof(from);
-		struct pollfd p = { fd, POLLIN, 0 };
-		int64_t left = deadline - now_ms();
-		ssize_t n;
-
-		if (left <= 0)
-			return -ETIMEDOUT;
-		r = poll(&p, 1, (int)left);
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (r <= 0)
-			continue;
-		n = recvfrom(fd, buf, NL_BUF, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR || errno == ENOBUFS)
-				continue;
-			return -errno;
-		}
-		if (from.nl_pid != 0)
-			continue;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != seq)
-				break; /* a record (unicast records carry a short nlmsg_len): skip the datagram */
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-					return -EBADMSG;
-				if (e->error)
-					return e->error;
-				got_ack = true;
-			} else if (h->nlmsg_type == reply_type && reply && !got_reply) {
-				size_t dl = h->nlmsg_len - NLMSG_HDRLEN;
-				memset(reply, 0, reply_len);
-				memcpy(reply, NLMSG_DATA(h), dl < reply_len ? dl : reply_len);
-				if (reply_got)
-					*reply_got = dl < reply_len ? dl : reply_len;
-				got_reply = true;
-			}
-			if (got_ack && got_reply)
-				return 0;
-		}
-	}
-}
-
-static int get_status(int fd, uint32_t seq, struct audit_status *s)
-{
-	return nl_request(fd, seq, AUDIT_GET, NULL, 0, AUDIT_GET, s, sizeof(*s), NULL);
-}
-
-/* With *ret_wait_known: the kernel's reply has backlog_wait_time_actual (Linux 5.10). */
-static int get_status_wait(int fd, uint32_t seq, struct audit_status *s, bool *ret_wait_known)
-{
-	size_t got = 0;
-	int r = nl_request(fd, seq, AUDIT_GET, NULL, 0, AUDIT_GET, s, sizeof(*s), &got);
-
-	if (r == 0)
-		*ret_wait_known = got >= offsetof(struct audit_status, backlog_wait_time_actual) +
-						sizeof(s->backlog_wait_time_actual);
-	return r;
-}
-
-static int set_status(int fd, uint32_t seq, const struct audit_status *s)
-{
-	return nl_request(fd, seq, AUDIT_SET, s, sizeof(*s), 0, NULL, 0, NULL);
-}
-
-static void to_public(const struct audit_status *k, scl_audit_status *s)
-{
-	*s = (scl_audit_status){
-		.enabled = k->enabled,
-		.failure = k->failure,
-		.pid = k->pid,
-		.rate_limit = k->rate_limit,
-		.backlog_limit = k->backlog_limit,
-		.lost = k->lost,
-		.backlog = k->backlog,
-		.backlog_wait_time = k->backlog_wait_time,
-	};
-}
-
-int scl_audit_socket(void)
-{
-	return nl_socket(false);
-}
-
-int scl_audit_get_status_fd(int fd, scl_audit_status *ret)
-{
-	static uint32_t seq = 1U << 30;
-	struct audit_status k;
-	int r;
-
-	if (fd < 0)
-		return scl_audit_get_status(ret);
-	r = get_status(fd, ++seq, &k);
-	if (r < 0)
-		return r;
-	to_public(&k, ret);
-	return 0;
-}
-
-int scl_audit_get_status(scl_audit_status *ret)
-{
-	int fd = nl_socket(false), r;
-
-	if (fd < 0)
-		return fd;
-	r = scl_audit_get_status_fd(fd, ret);
-	close(fd);
-	return r;
-}
-
-static int send_marker(int fd, uint32_t seq, const scl_marker *m, uint16_t type)
-{
-	/* The kernel drops a trailing NUL and logs msg='TEXT'. */
-	return nl_request(fd, seq, type, m->text, m->n + 1, 0, NULL, 0, NULL);
-}
-
-static uint16_t marker_type(int fd, uint32_t seq)
-{
-	struct audit_status k;
-
-	/* Only AUDIT_USER_AVC passes while audit is disabled; unknown state: the same. */
-	if (get_status(fd, seq, &k) < 0 || k.enabled == 0)
-		return AUDIT_USER_AVC;
-	return AUDIT_TRUSTED_APP;
-}
-
-int scl_audit_send_marker_fd(int fd, const scl_marker *m)
-{
-	static uint32_t seq = 1U << 30;
-	uint16_t type;
-	int r;
-
-	if (fd < 0)
-		return scl_audit_send_marker(m);
-	type = marker_type(fd, ++seq);
-	r = send_marker(fd, ++seq, m, type);
-	return r < 0 ? r : type;
-}
-
-int scl_audit_send_marker(const scl_marker *m)
-{
-	int fd = nl_socket(false), r;
-
-	if (fd < 0)
-		return fd;
-	r = scl_audit_send_marker_fd(fd, m);
-	close(fd);
-	return r;
-}
-
 static void set_rcvbuf(scl_netlink *nl, int fd, int bytes)
 {
 	socklen_t l = sizeof(nl->info.rcvbuf);
@@ -328,26 +100,23 @@ static void set_rcvbuf(scl_netlink *nl, int fd, int bytes)
 
 static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const struct audit_status *old)
 {
-	struct audit_status s = { 0 };
 	bool raise_limit, raise_wait;
 	uint32_t want;
 	int fd, r;
 
-	fd = nl_socket(true);
+	fd = scl_actl_socket(true);
 	if (fd < 0)
 		return fd;
 	set_rcvbuf(nl, fd, o->rcvbuf);
 	/* Registered from the collecting socket: its port gets the unicast records. */
-	s.mask = AUDIT_STATUS_PID;
-	s.pid = (uint32_t)getpid();
-	r = nl_request(fd, ++nl->seq, AUDIT_SET, &s, sizeof(s), 0, NULL, 0, NULL);
+	r = scl_actl_set_pid(fd, (uint32_t)getpid());
 	if (r < 0) {
 		close(fd);
 		return r;
 	}
 	nl->fd = fd;
-	nl->registered = true;
-	nl->our_pid = s.pid;
+	nl->undo.registered = true;
+	nl->undo.our_pid = (uint32_t)getpid();
 	nl->info.mode = SCL_NETLINK_DAEMON;
 
 	nl->info.old_backlog_limit = nl->info.backlog_limit = old->backlog_limit;
@@ -366,22 +135,18 @@ static int open_daemon(scl_netlink *nl, const scl_netlink_options *o, const stru
 	}
 	if (raise_limit) {
 		want = o->backlog_limit;
-		memset(&s, 0, sizeof(s));
-		s.mask = AUDIT_STATUS_BACKLOG_LIMIT;
-		s.backlog_limit = want;
-		if (set_status(nl->ctl, ++nl->seq, &s) == 0) {
-			nl->set_backlog_limit = true;
-			nl->info.backlog_limit = want;
+		if (scl_actl_set_backlog_limit(nl->ctl, want) == 0) {
+			nl->undo.set_backlog_limit = true;
+			nl->undo.old_backlog_limit = old->backlog_limit;
+			nl->undo.backlog_limit = nl->info.backlog_limit = want;
 		}
 	}
 	if (raise_wait) {
 		want = o->backlog_wait_time;
-		memset(&s, 0, sizeof(s));
-		s.mask = AUDIT_STATUS_BACKLOG_WAIT_TIME;
-		s.backlog_wait_time = want;
-		if (set_status(nl->ctl, ++nl->seq, &s) == 0) {
-			nl->set_wait_time = true;
-			nl->info.backlog_wait_time = want;
+		if (scl_actl_set_backlog_wait_time(nl->ctl, want) == 0) {
+			nl->undo.set_wait_time = true;
+			nl->undo.old_wait_time = old->backlog_wait_time;
+			nl->undo.wait_time = nl->info.backlog_wait_time = want;
 		}
 	}
 	return 0;
@@ -429,7 +194,7 @@ static void body_of(const char *buf, size_t n, const char **ret, size_t *ret_n)
 /* Read until our start marker arrives; everything before it is dropped. */
 static int wait_start(scl_netlink *nl, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = scl_now_ms() + timeout_ms;
 	int r;
 
 	r = scl_marker_new(&nl->marker, "start");
@@ -444,15 +209,15 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 	r = scl_serials_init(&nl->serials);
 	if (r < 0)
 		return r;
-	nl->marker_type = marker_type(nl->ctl, ++nl->seq);
-	r = send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
+	nl->marker_type = scl_actl_marker_type(nl->ctl);
+	r = scl_actl_send_marker(nl->ctl, &nl->marker, nl->marker_type);
 	if (r < 0)
 		return r;
-	for (int64_t resend = now_ms() + 1000;;) {
+	for (int64_t resend = scl_now_ms() + 1000;;) {
 		struct sockaddr_nl from = { 0 };
 		socklen_t fl = sizeof(from);
 		struct pollfd p = { nl->fd, POLLIN, 0 };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - scl_now_ms();
 		const char *body;
 		size_t bn;
 		ssize_t n;
@@ -462,10 +227,10 @@ static int wait_start(scl_netlink *nl, int timeout_ms)
 
 		if (left <= 0)
 			return -ETIMEDOUT;
-		if (now_ms() >= resend) {
+		if (scl_now_ms() >= resend) {
 			/* an overflow may have dropped it: the same marker again */
-			(void)send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
-			resend = now_ms() + 1000;
+			(void)scl_actl_send_marker(nl->ctl, &nl->marker, nl->marker_type);
+			resend = scl_now_ms() + 1000;
 		}
 		r = poll(&p, 1, (int)(left < 1000 ? left : 1000));
 		if (r < 0 && errno != EINTR)
@@ -534,12 +299,12 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = nl_socket(false);
+	r = scl_actl_socket(false);
 	if (r < 0)
 		goto fail;
 	nl->ctl = r;
 
-	r = get_status(nl->ctl, ++nl->seq, &st);
+	r = scl_actl_get_status(nl->ctl, &st, NULL);
 	have_status = r == 0;
 	if (!have_status && r != -EPERM && r != -EACCES)
 		goto fail;
@@ -572,7 +337,7 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 		nl->info.other_daemon_pid = have_status ? st.pid : 0;
 	}
 	if (nl->fd < 0) {
-		if (r == -EEXIST && have_status && get_status(nl->ctl, ++nl->seq, &st) == 0)
+		if (r == -EEXIST && have_status && scl_actl_get_status(nl->ctl, &st, NULL) == 0)
 			nl->info.other_daemon_pid = st.pid;
 		r = open_multicast(nl, o.rcvbuf, &nl->fd);
 		if (r == 0) {
@@ -585,7 +350,7 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 			goto fail;
 	}
 
-	if (get_status_wait(nl->ctl, ++nl->seq, &st, &nl->wait_actual_known) == 0) {
+	if (scl_actl_get_status(nl->ctl, &st, &nl->wait_actual_known) == 0) {
 		nl->lost_known = true;
 		nl->lost_start = st.lost;
 		nl->wait_actual_start = st.backlog_wait_time_actual;
@@ -610,7 +375,7 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	r = scl_nlq_start(nl->fd, NL_BUF, SCL_NETLINK_QUEUE, &nl->q);
 	if (r < 0)
 		goto fail;
-	nl->start_ms = now_ms();
+	nl->start_ms = scl_now_ms();
 	nl->next_check_ms = nl->start_ms + SCL_NETLINK_CHECK_MS;
 	*ret = nl;
 	return 0;
@@ -667,7 +432,7 @@ static void pid_change(scl_netlink *nl, const char *body, size_t bn)
 
 	if (scl_live_parse_pid_change(body, bn, &new_pid, &old_pid, &res) < 0)
 		return;
-	if (nl->registered && old_pid == nl->our_pid && !res && new_pid != 0 && new_pid != nl->our_pid) {
+	if (nl->undo.registered && old_pid == nl->undo.our_pid && !res && new_pid != 0 && new_pid != nl->undo.our_pid) {
 		/* kernel/audit.c: "replacing a healthy auditd is not allowed", logged before -EEXIST */
 		push_event(nl, &(scl_netlink_event){ .kind = SCL_NETLINK_EVENT_REFUSED, .pid = new_pid, .old_pid = old_pid });
 		return;
@@ -738,7 +503,7 @@ static int handle(scl_netlink *nl, const char *buf, size_t n, const scl_live_ops
 		if (nl->marker_pending && h->nlmsg_type == nl->marker_type && scl_marker_match(&nl->marker, body, bn)) {
 			nl->marker_pending = false;
 			nl->marker_seen = true;
-			nl->marker_seen_ms = now_ms();
+			nl->marker_seen_ms = scl_now_ms();
 			/* what is started after the marker is not ours to wait for */
 			scl_serials_end(&nl->serials, serial);
 		}
@@ -770,7 +535,7 @@ static int read_queued(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 		total++;
 		if (aux != 0)
 			continue; /* only the kernel speaks here */
-		if (nl->registered && !nl->switching)
+		if (nl->undo.registered && !nl->switching)
 			nl->unicast_seen = true;
 		if (flags & SCL_NLQ_TRUNC) {
 			count(&nl->st.malformed);
@@ -805,7 +570,7 @@ static int lose_slot(scl_netlink *nl, uint32_t holder)
 
 	if (nl->switching)
 		return 0;
-	nl->registered = false;
+	nl->undo.registered = false;
 	nl->info.lost_slot = true;
 	nl->info.other_daemon_pid = holder;
 	nl->daemon_pid = holder;
@@ -844,7 +609,7 @@ static void finish_switch(scl_netlink *nl, int old_fd)
 		nl->switch_pending = true;
 		/* a record now: the first serial after the gap comes even on an idle system */
 		if (scl_marker_new(&m, "switch") == 0)
-			(void)send_marker(nl->ctl, ++nl->seq, &m, nl->marker_type);
+			(void)scl_actl_send_marker(nl->ctl, &m, nl->marker_type);
 	}
 	push_event(nl, &ev);
 }
@@ -864,16 +629,16 @@ static int check_slot(scl_netlink *nl)
 {
 	struct audit_status st;
 
-	nl->next_check_ms = now_ms() + SCL_NETLINK_CHECK_MS;
-	if (nl->info.mode == SCL_NETLINK_DAEMON && nl->registered && nl->unicast_seen && !nl->check_now) {
+	nl->next_check_ms = scl_now_ms() + SCL_NETLINK_CHECK_MS;
+	if (nl->info.mode == SCL_NETLINK_DAEMON && nl->undo.registered && nl->unicast_seen && !nl->check_now) {
 		nl->unicast_seen = false;
 		return 0;
 	}
 	nl->unicast_seen = nl->check_now = false;
-	if (get_status(nl->ctl, ++nl->seq, &st) < 0)
+	if (scl_actl_get_status(nl->ctl, &st, NULL) < 0)
 		return 0; /* next time */
 	if (nl->info.mode == SCL_NETLINK_DAEMON) {
-		if (!nl->registered || st.pid == nl->our_pid)
+		if (!nl->undo.registered || st.pid == nl->undo.our_pid)
 			return 0;
 		return lose_slot(nl, st.pid);
 	}
@@ -892,7 +657,7 @@ int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 	if (nl->fd < 0)
 		return -ENOTCONN;
 	total = read_queued(nl, ops, ud);
-	if (total < 0 || now_ms() < nl->next_check_ms)
+	if (total < 0 || scl_now_ms() < nl->next_check_ms)
 		return total;
 	r = check_slot(nl);
 	return r < 0 ? r : total + r;
@@ -910,7 +675,7 @@ int scl_netlink_drain_start(scl_netlink *nl)
 	int r;
 
 	/* it came back: waiting for late records below it, no copy needed */
-	if (nl->marker_seen && !settled(nl, now_ms()))
+	if (nl->marker_seen && !settled(nl, scl_now_ms()))
 		return 0;
 	if (!nl->marker_pending) {
 		r = scl_marker_new(&nl->marker, "drain");
@@ -919,17 +684,17 @@ int scl_netlink_drain_start(scl_netlink *nl)
 		nl->marker_seen = false;
 		nl->marker_pending = true;
 	}
-	return send_marker(nl->ctl, ++nl->seq, &nl->marker, nl->marker_type);
+	return scl_actl_send_marker(nl->ctl, &nl->marker, nl->marker_type);
 }
 
 bool scl_netlink_drained(const scl_netlink *nl)
 {
-	return nl->marker_seen && settled(nl, now_ms());
+	return nl->marker_seen && settled(nl, scl_now_ms());
 }
 
 int scl_netlink_poll_ms(const scl_netlink *nl)
 {
-	int64_t now = now_ms(), left;
+	int64_t now = scl_now_ms(), left;
 
 	if (!nl->marker_seen || settled(nl, now))
 		return SCL_NETLINK_CHECK_MS;
@@ -963,7 +728,7 @@ int scl_netlink_poll_ms(const scl_netlink *nl)
 static bool no_unseen_loss(const scl_netlink *nl, const struct audit_status *st, bool wait_known)
 {
 	uint32_t wait = st->backlog_wait_time < nl->wait_time_start ? st->backlog_wait_time : nl->wait_time_start;
-	int64_t elapsed = now_ms() - nl->start_ms;
+	int64_t elapsed = scl_now_ms() - nl->start_ms;
 
 	if (nl->backlog_limit_start == 0 && st->backlog_limit == 0)
 		return true;
@@ -985,7 +750,7 @@ int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
 	nl->st.lost_known = false;
 	nl->st.kernel_lost = 0;
 	nl->st.no_unseen_loss = false;
-	if (nl->lost_known && get_status_wait(nl->ctl, ++nl->seq, &st, &wait_known) == 0) {
+	if (nl->lost_known && scl_actl_get_status(nl->ctl, &st, &wait_known) == 0) {
 		nl->st.lost_known = true;
 		/* A counter below its start was reset (auditctl --reset-lost): what it has came since. */
 		nl->st.kernel_lost = st.lost >= nl->lost_start ? st.lost - nl->lost_start : st.lost;
@@ -995,91 +760,9 @@ int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
 	return 0;
 }
 
-/* Put one raised value back if it is still ours.  Returns 0 when nothing is left to do. */
-static int restore_one(scl_netlink *nl, bool *flag, uint32_t mask, uint32_t cur, uint32_t ours, uint32_t old)
-{
-	struct audit_status s = { 0 };
-	int r;
-
-	if (!*flag)
-		return 0;
-	if (cur != ours) {
-		/* changed by someone else meanwhile: theirs stays */
-		*flag = false;
-		return 0;
-	}
-	s.mask = mask;
-	if (mask == AUDIT_STATUS_BACKLOG_LIMIT)
-		s.backlog_limit = old;
-	else
-		s.backlog_wait_time = old;
-	r = set_status(nl->ctl, ++nl->seq, &s);
-	if (r == 0)
-		*flag = false;
-	return r;
-}
-
 int scl_netlink_restore(scl_netlink *nl)
 {
-	struct audit_status s, cur = { 0 };
-	int first = 0, r;
-
-	if (!nl || nl->ctl < 0)
-		return 0;
-	/* Unregister only while the slot is ours: a daemon that took it after us keeps it. */
-	if (nl->registered && nl->our_pid && get_status(nl->ctl, ++nl->seq, &cur) == 0 && cur.pid != nl->our_pid)
-		nl->registered = false;
-	if (nl->registered) {
-		memset(&s, 0, sizeof(s));
-		s.mask = AUDIT_STATUS_PID;
-		s.pid = 0;
-		r = set_status(nl->ctl, ++nl->seq, &s);
-		/* -EACCES: we are no longer the daemon (the kernel reset us) */
-		if (r == 0 || r == -EACCES)
-			nl->registered = false;
-		else
-			first = r;
-	}
-	if (nl->set_backlog_limit || nl->set_wait_time) {
-		r = get_status(nl->ctl, ++nl->seq, &cur);
-		if (r < 0)
-			return first ? first : r; /* flags kept: a later call tries again */
-		r = restore_one(nl, &nl->set_backlog_limit, AUDIT_STATUS_BACKLOG_LIMIT, cur.backlog_limit,
-				nl->info.backlog_limit, nl->info.old_backlog_limit);
-		if (r < 0 && !first)
-			first = r;
-		r = restore_one(nl, &nl->set_wait_time, AUDIT_STATUS_BACKLOG_WAIT_TIME, cur.backlog_wait_time,
-				nl->info.backlog_wait_time, nl->info.old_backlog_wait_time);
-		if (r < 0 && !first)
-			first = r;
-	}
-	return first;
-}
-
-int scl_audit_restore_limits(uint32_t old_backlog_limit, uint32_t backlog_limit, uint32_t old_wait_time,
-			     uint32_t wait_time)
-{
-	scl_netlink nl = { .fd = -1, .ctl = -1, .spare = -1 };
-	struct audit_status cur = { 0 };
-	int r, n = 0;
-
-	nl.ctl = nl_socket(false);
-	if (nl.ctl < 0)
-		return nl.ctl;
-	nl.set_backlog_limit = backlog_limit != old_backlog_limit;
-	nl.set_wait_time = wait_time != old_wait_time;
-	nl.info.backlog_limit = backlog_limit;
-	nl.info.old_backlog_limit = old_backlog_limit;
-	nl.info.backlog_wait_time = wait_time;
-	nl.info.old_backlog_wait_time = old_wait_time;
-	r = get_status(nl.ctl, ++nl.seq, &cur);
-	if (r == 0) {
-		n = (nl.set_backlog_limit && cur.backlog_limit == backlog_limit) +
-		    (nl.set_wait_time && cur.backlog_wait_time == wait_time);
-		r = scl_netlink_restore(&nl);
-	}
-	close(nl.ctl);
-	return r < 0 ? r : n;
+	return nl ? scl_actl_undo(nl->ctl, &nl->undo) : 0;
 }
 
 void scl_netlink_free(scl_netlink *nl)

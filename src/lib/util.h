@@ -2,11 +2,14 @@
 #ifndef SCL_UTIL_H
 #define SCL_UTIL_H
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Ownership helpers (systemd style): destructors accept NULL. */
@@ -26,6 +29,45 @@ static inline void scl_closep(int *fd) { if (*fd >= 0) close(*fd); }
 #define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* a + b, or UINT64_MAX where it would wrap (counters). */
+static inline uint64_t scl_sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* Is x one of v[0..n)? */
+static inline bool scl_u32_in(const uint32_t *v, size_t n, uint32_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/* Append x to the array *v of *n unless it holds x: 1 added, 0 already there, -ENOMEM. */
+static inline int scl_u32_add(uint32_t **v, size_t *n, uint32_t x)
+{
+	uint32_t *nv;
+
+	if (scl_u32_in(*v, *n, x))
+		return 0;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	nv[(*n)++] = x;
+	*v = nv;
+	return 1;
+}
+
+/* CLOCK_MONOTONIC in milliseconds: deadlines and intervals. */
+static inline int64_t scl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static inline int scl_startswith(const char *s, size_t n, const char *prefix, size_t plen)
 {

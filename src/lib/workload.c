@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "lib/container-internal.h"
+#include "scmplog/limits.h"
 #include "scmplog/workload.h"
 
 /* apimachinery pkg/util/rand: alphanums, what rand.String and SafeEncodeString use */
@@ -75,34 +77,6 @@ size_t scl_k8s_pod_workload(const char *pod, size_t n, scl_workload_kind *kind)
 	return len;
 }
 
-/* DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63. */
-static bool dns_label(const char *p, size_t n)
-{
-	if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '-'))
-			return false;
-	return true;
-}
-
-/* DNS-1123 subdomain: labels joined by '.', at most 253. */
-static bool dns_subdomain(const char *p, size_t n)
-{
-	size_t start = 0;
-
-	if (n == 0 || n > 253)
-		return false;
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && p[i] != '.')
-			continue;
-		if (!dns_label(p + start, i - start))
-			return false;
-		start = i + 1;
-	}
-	return true;
-}
-
 int scl_k8s_name_split(const char *name, size_t n, scl_k8s_parts *ret)
 {
 	const char *a = memchr(name, '_', n), *b;
@@ -118,8 +92,8 @@ int scl_k8s_name_split(const char *name, size_t n, scl_k8s_parts *ret)
 	ret->pod_n = (size_t)(b - a - 1);
 	ret->container = b + 1;
 	ret->container_n = n - (size_t)(b + 1 - name);
-	if (!dns_label(ret->ns, ret->ns_n) || !dns_subdomain(ret->pod, ret->pod_n) ||
-	    !dns_label(ret->container, ret->container_n))
+	if (!scl_dns_label(ret->ns, ret->ns_n, SCL_MAX_K8S_LABEL) || !scl_dns_subdomain(ret->pod, ret->pod_n) ||
+	    !scl_dns_label(ret->container, ret->container_n, SCL_MAX_K8S_LABEL))
 		return -EINVAL;
 	return 0;
 }

@@ -65,8 +65,10 @@ for n in range(nodes):
     with open(f"{work}/node-{n}.want", "w") as f:
         f.write("\n".join(str(x) for x in sorted(set(own))) + "\n")
 PY
+# journal-remote rotates a big file (node-N@....journal beside it): a directory per node
 for n in $(seq 0 $((nodes - 1))); do
-	"$JR" --output="$work/node-$n.journal" "$work/node-$n.export" 2>"$work/jr-$n.err" ||
+	mkdir -p "$work/node-$n"
+	"$JR" --output="$work/node-$n/node-$n.journal" "$work/node-$n.export" 2>"$work/jr-$n.err" ||
 		{ cat "$work/jr-$n.err"; echo "bench-fleet: cannot make node-$n's journal" >&2; exit 1; }
 	rm -f "$work/node-$n.export"
 done
@@ -108,7 +110,7 @@ for _ in $(seq 100); do [ -s "$work/samples" ] && break; sleep 0.1; done
 
 t0=$(date +%s.%N)
 for n in $(seq 0 $((nodes - 1))); do
-	"$JU" --url="http://127.0.0.1:$port" --file="$work/node-$n.journal" --follow=no 2>"$work/up-$n.err" & ups+=($!)
+	"$JU" --url="http://127.0.0.1:$port" --directory="$work/node-$n" --follow=no 2>"$work/up-$n.err" & ups+=($!)
 done
 failed=0
 for p in "${ups[@]}"; do wait "$p" || failed=$((failed + 1)); done
