@@ -124,6 +124,17 @@ int scl_profile_read_oci_file(const char *path, scl_profile **ret, char ***ret_w
 typedef struct scl_k8s_options {
 	const char *name;
 	bool v1beta1;
+	/*
+	 * Write security-profiles-operator's per-syscall coverage annotation
+	 * (its recording merger's, for profiles merged from several
+	 * containers), when the run count is known and not 0:
+	 *   metadata.annotations["spo.x-k8s.io/syscall-coverage"] =
+	 *   {"version":"v1","total":T,"syscalls":{"NAME":RUNS,...}}
+	 * compact JSON as Go's encoding/json writes it (keys in that order,
+	 * names sorted), T the run count, RUNS the runs that saw the syscall
+	 * (names no run saw are left out, as the operator never counts them).
+	 */
+	bool coverage_annotation;
 } scl_k8s_options;
 int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *f);
 
@@ -158,12 +169,22 @@ int scl_profile_write_systemd(const scl_profile *p, FILE *f);
 /*
  * Statistics of a profile, for `build --stats FILE`, as JSON:
  *   {
+ *     "runs": [
+ *       { "lost": 0, "first": 1765000000123, "last": 1765000004567 },
+ *       { "lost": null, "first": null, "last": null },
+ *       ...
+ *     ],
  *     "syscalls": {
  *       "read": { "records": 12, "runs": 1 },
  *       ...
  *     }
  *   }
- * names sorted, one per line, "syscalls": {} when empty.
+ * "runs": one line per run counted (scl_profile_run: lost records, window
+ * in epoch milliseconds, null when unknown), sorted (those with a window by
+ * window, then those with a known loss by loss, then the rest), so that the
+ * order of merging does not show; "runs": [] when none; no "runs" when
+ * scl_profile_runs_known() is false (an old file read back stays old).
+ * Names sorted, one per line, "syscalls": {} when empty.
  */
 int scl_profile_write_stats(const scl_profile *p, FILE *f);
 

@@ -210,8 +210,50 @@ int scl_profile_allow_n(scl_profile *p, const char *name, size_t n, uint64_t rec
  * name is not allowed, -EINVAL if invalid.
  */
 int scl_profile_add_stats(scl_profile *p, const char *name, uint64_t records, uint64_t runs);
-/* Count this profile as one learning run: every syscall with runs == 0 gets runs = 1. */
+/*
+ * Learning runs.  Besides the per-syscall counts, a profile counts the runs
+ * (learning runs, containers, merged inputs) its statistics come from: T, the
+ * denominator of the per-syscall `runs` (how many runs saw the syscall, the
+ * incidence counts scl_coverage_compute() reads), and what is known of each
+ * run: the records it lost and its observation window.  A run with nothing
+ * known is counted but not stored.
+ */
+typedef struct scl_profile_run {
+	bool has_lost;
+	uint64_t lost;          /* records the run lost, if has_lost */
+	bool has_window;
+	uint64_t first_ms;      /* observation window, CLOCK_REALTIME epoch */
+	uint64_t last_ms;       /* milliseconds, first_ms <= last_ms, if has_window */
+} scl_profile_run;
+
+/*
+ * Count this profile as one learning run: every syscall with runs == 0 gets
+ * runs = 1, and the run count grows by one (a run with nothing known).
+ */
 void scl_profile_mark_run(scl_profile *p);
+/*
+ * The same, with what is known of the run (info may be NULL: nothing).
+ * -EINVAL if first_ms > last_ms, -ENOMEM (p unchanged).
+ */
+int scl_profile_mark_run_info(scl_profile *p, const scl_profile_run *info);
+/* T: the runs counted (saturating). */
+uint64_t scl_profile_run_count(const scl_profile *p);
+/*
+ * False when the run count is not known: the statistics came from a file
+ * without a run list (written before scmplog counted runs), directly or
+ * through scl_profile_merge() or scl_profile_set_stats_from().
+ */
+bool scl_profile_runs_known(const scl_profile *p);
+/* The runs with something known, in the order counted; the others are run_count minus this. */
+size_t scl_profile_run_info_count(const scl_profile *p);
+/* The i-th of them, NULL if out of range.  Valid until p is modified. */
+const scl_profile_run *scl_profile_run_info_at(const scl_profile *p, size_t i);
+/*
+ * Forget the statistics: records and runs of every syscall 0, no runs
+ * counted, the run count known.  For a profile that is allowed but was not
+ * observed (run --allow-known).
+ */
+void scl_profile_clear_stats(scl_profile *p);
 
 /* True if the name is allowed without architecture restriction (other rules not considered). */
 bool scl_profile_allows(const scl_profile *p, const char *name);
@@ -245,6 +287,7 @@ bool scl_profile_rule_equal(const scl_profile_rule *a, const scl_profile_rule *b
 /*
  * Union of src into dst: architectures (and archMap entries) added; syscalls added with records
  * and runs summed (saturating) and restrictions united (unrestricted wins);
+ * src's runs counted in dst (those with something known appended);
  * src's rules appended unless dst has an equal one.  dst keeps its default
  * action.  On failure (-ENOMEM) dst may hold part of src.
  */
@@ -253,16 +296,21 @@ int scl_profile_merge(scl_profile *dst, const scl_profile *src);
 /*
  * Statistics files, read back for incremental learning (`build --merge P
  * --stats S` and `merge --stats-in`): the format scl_profile_write_stats()
- * writes (profile-io.h), a JSON object whose one member "syscalls" maps
+ * writes (profile-io.h), a JSON object whose member "syscalls" maps
  * syscall names to { "records": N, "runs": N }, both required, each once,
- * integers 0..UINT64_MAX.  Member order and JSON whitespace are free; string
- * escapes, other keys, other value types, duplicate names and trailing data
- * are errors.
+ * integers 0..UINT64_MAX, and whose optional member "runs" (absent from
+ * files written before scmplog counted runs) lists the runs, each
+ * { "lost": N, "first": N, "last": N } with every value an integer or null
+ * (unknown), first and last both null or first <= last.  Member order and
+ * JSON whitespace are free; string escapes, other keys, other value types,
+ * duplicate names and trailing data are errors.
  *
  * scl_profile_parse_stats(): *ret is a new profile that allows every listed
  * name (unrestricted, no architectures, the default action of
- * scl_profile_new()) with the listed counts.  -EBADMSG with "line L: what"
- * in err, -EFBIG over SCL_MAX_PROFILE_SIZE, -ENOMEM.  err may be NULL.
+ * scl_profile_new()) with the listed counts, and counts the listed runs
+ * (without "runs": no run counted, scl_profile_runs_known() false).
+ * -EBADMSG with "line L: what" in err, -EFBIG over SCL_MAX_PROFILE_SIZE,
+ * -ENOMEM.  err may be NULL.
  */
 int scl_profile_parse_stats(const char *buf, size_t n, scl_profile **ret, char *err, size_t errlen);
 /* The same from a file; also -errno from open()/read() (-ENOENT: no such file), with strerror in err. */
@@ -270,10 +318,11 @@ int scl_profile_read_stats_file(const char *path, scl_profile **ret, char *err, 
 /*
  * Take the counts of p's syscalls from stats: each syscall p allows that
  * stats lists gets stats' records and runs, replacing its own; the others
- * keep theirs, and names only stats lists are ignored.  Returns how many
- * syscalls were set.
+ * keep theirs, and names only stats lists are ignored.  p's runs become
+ * stats' (count, what is known of each, whether the count is known).
+ * Returns how many syscalls were set, or -ENOMEM (p's runs unchanged).
  */
-size_t scl_profile_set_stats_from(scl_profile *p, const scl_profile *stats);
+long scl_profile_set_stats_from(scl_profile *p, const scl_profile *stats);
 
 /*
  * A difference found by scl_profile_diff(): `name` allowed on `arch` in the

@@ -490,6 +490,17 @@ static bool short_copy(struct cli_input_part *pt, const scl_record *rec)
 	return pair(pt, h, rec->framing == SCL_FRAME_JOURNAL_SHORT ? 1 : -1);
 }
 
+/* Widen c's observation window to [first, last] (epoch ms, first 0: none). */
+static void counts_window(struct cli_counts *c, uint64_t first, uint64_t last)
+{
+	if (!first)
+		return;
+	if (!c->first_ms || first < c->first_ms)
+		c->first_ms = first;
+	if (last > c->last_ms)
+		c->last_ms = last;
+}
+
 /*
  * Selection, grouping and aggregation of one record into l: the same for a
  * file scan and a live source.  Returns 1 if selected, 0 if not, -errno.
@@ -519,6 +530,8 @@ static int learn_record(const struct cli_input *in, scl_learn *l, const scl_reco
 	if (in->group_by != GROUP_NONE)
 		kn = group_key(in, rec, key, sizeof(key));
 	r = scl_learn_add(l, rec, key, kn);
+	if (r >= 0 && (rec->fields & SCL_F_TIME) && rec->time_sec && rec->time_sec < UINT64_MAX / 1000 - 1)
+		counts_window(c, rec->time_sec * 1000 + rec->time_msec, rec->time_sec * 1000 + rec->time_msec);
 	return r < 0 ? r : 1;
 }
 
@@ -567,6 +580,7 @@ static int part_fold(struct cli_input *in, struct cli_input_part *pt, uint64_t l
 	in->counts.code_undefined += pt->counts.code_undefined;
 	in->counts.time_local += pt->counts.time_local;
 	in->counts.time_ambiguous += pt->counts.time_ambiguous;
+	counts_window(&in->counts, pt->counts.first_ms, pt->counts.last_ms);
 	for (int i = 0; i < _SCL_SKIP_MAX; i++)
 		in->skip_by_reason[i] += pt->skip_by_reason[i];
 	if (pt->first_skip_line && !in->skipped)

@@ -30,6 +30,7 @@ struct cli_filter {
 struct cli_counts {
 	uint64_t no_time, no_host, no_other; /* under --since/--until, --host, --pid/--uid/--exe/--comm */
 	uint64_t arch_assumed, code_undefined, time_local, time_ambiguous;
+	uint64_t first_ms, last_ms; /* the selected records' times (epoch ms), first_ms 0: none */
 };
 
 enum cli_group_by { GROUP_NONE, GROUP_EXE, GROUP_COMM, GROUP_HOST, GROUP_ARCH, GROUP_EXPLAIN };

@@ -291,6 +291,7 @@ static int write_cb(FILE *f, void *userdata)
 		scl_k8s_options k = {
 			.name = c->k8s_name,
 			.v1beta1 = c->o->v1beta1,
+			.coverage_annotation = c->o->coverage_annotation,
 		};
 		return scl_profile_write_k8s(c->p, &k, f);
 	}
@@ -651,4 +652,29 @@ int cli_refuse_same_file(const char *out, const char *out_what, const char *in, 
 	else
 		log_error("%s '%s' is the same file as %s '%s': refusing to replace it", out_what, out, in_what, in);
 	return -EEXIST;
+}
+
+/*
+ * build/run --merge P --stats S: S holds the counts of the runs that made P;
+ * they become P's, so that this run's records and run add to them.  A
+ * missing S starts the counting (P counts as one run).
+ */
+int cli_profile_read_base_stats(const char *path, scl_profile *base)
+{
+	_cleanup_(scl_profile_freep) scl_profile *st = NULL;
+	char err[512] = "";
+	int r;
+
+	r = scl_profile_read_stats_file(path, &st, err, sizeof(err));
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		log_error("cannot read statistics '%s' (read back for --merge): %s", path, err[0] ? err : strerror(-r));
+		return r;
+	}
+	if (scl_profile_set_stats_from(base, st) < 0) {
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	return 0;
 }

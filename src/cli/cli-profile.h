@@ -86,6 +86,7 @@ struct cli_profile_out {
 	const struct scl_runtime *runtime; /* --runtime: its baseline is allowed (NULL: none) */
 	bool portable_silent;     /* --portable and --runtime without their summary (collect, between its final writes) */
 	const char *label;        /* names the profile in the --portable summary (NULL: none) */
+	bool coverage_annotation; /* k8s: SPO's syscall-coverage annotation (merge of several) */
 };
 
 void cli_profile_out_init(struct cli_profile_out *o);
@@ -115,6 +116,12 @@ int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const ui
  * on failure, and the reader's warnings as "'x': ..." unless cli_quiet.
  */
 int cli_profile_read(const char *path, scl_profile **ret);
+/*
+ * --merge P --stats S: an existing S (the statistics of the runs that made P)
+ * becomes base's, so that this run's records and run add to them; a missing
+ * S starts the counting.  Logs; -errno.
+ */
+int cli_profile_read_base_stats(const char *path, scl_profile *base);
 /*
  * The same; without kept_notes, the reader's "... kept as-is" notes are not
  * shown (exec installs such rules as they are).

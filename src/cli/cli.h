@@ -46,5 +46,6 @@ int cmd_exec(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
 
 #endif

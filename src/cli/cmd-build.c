@@ -315,28 +315,6 @@ static size_t leave_out_other_order(scl_learn_entry *e, size_t n, uint32_t targe
 	return k;
 }
 
-/*
- * build --merge P --stats S: S holds the counts of the runs that made P;
- * they become P's, so that this run's records and run add to them.  A
- * missing S starts the counting (P counts as one run).
- */
-static int read_base_stats(const char *path, scl_profile *base)
-{
-	_cleanup_(scl_profile_freep) scl_profile *st = NULL;
-	char err[512] = "";
-	int r;
-
-	r = scl_profile_read_stats_file(path, &st, err, sizeof(err));
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0) {
-		log_error("cannot read statistics '%s' (read back for --merge): %s", path, err[0] ? err : strerror(-r));
-		return r;
-	}
-	scl_profile_set_stats_from(base, st);
-	return 0;
-}
-
 /* Narrow the profile merged with --merge's to one byte order, naming that file. */
 static int narrow_base(scl_profile *p, uint32_t target, const char *merge)
 {
@@ -515,7 +493,7 @@ int cmd_build(int argc, char **argv)
 		r = cli_profile_read(merge, &base);
 		if (r < 0)
 			goto out;
-		if (stats && strcmp(stats, "-") && read_base_stats(stats, base) < 0)
+		if (stats && strcmp(stats, "-") && cli_profile_read_base_stats(stats, base) < 0)
 			goto out;
 	}
 
@@ -541,7 +519,14 @@ int cmd_build(int argc, char **argv)
 		r = cli_learn_to_profile(&b, ent, (size_t)n_ent, p);
 		if (r < 0)
 			goto fail_r;
-		scl_profile_mark_run(p);
+		{
+			/* the records' times; a log file does not say what was lost */
+			scl_profile_run info = { .has_window = in.counts.first_ms != 0,
+						 .first_ms = in.counts.first_ms, .last_ms = in.counts.last_ms };
+
+			if (scl_profile_mark_run_info(p, &info) < 0)
+				goto oom;
+		}
 		if (in.strict && b.n_unknown) {
 			cli_learn_report_unknown(&b, true);
 			goto out;

@@ -166,6 +166,7 @@ int cmd_merge(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
+		out.coverage_annotation = true; /* the pods of a workload, as the operator's merger of partial profiles */
 		rc = merge_by_workload(&out, out_dir, argv + optind, (size_t)(argc - optind), target, has_target);
 		goto out;
 	}
@@ -210,7 +211,10 @@ int cmd_merge(int argc, char **argv)
 				log_error("cannot read statistics '%s': %s", sp, err[0] ? err : strerror(-r));
 				goto out;
 			}
-			scl_profile_set_stats_from(ps[n_ps], st);
+			if (scl_profile_set_stats_from(ps[n_ps], st) < 0) {
+				log_error("out of memory");
+				goto out;
+			}
 		}
 	}
 	/*
@@ -262,6 +266,7 @@ int cmd_merge(int argc, char **argv)
 			goto out;
 		}
 	}
+	out.coverage_annotation = n_ps > 1; /* as the operator's merger of partial profiles */
 	r = cli_profile_finish(&out, dst, NULL, 0);
 	if (r < 0) {
 		log_error("cannot set the default action: %s", strerror(-r));

@@ -47,7 +47,8 @@ static void help(void)
 	       "                           complain mode: PROFILE's syscalls are allowed without\n"
 	       "                           logging, the rest logged; the output is PROFILE plus\n"
 	       "                           what is new\n"
-	       "      --stats FILE         write per-syscall record and run counts to FILE\n\n"
+	       "      --stats FILE         write per-syscall record and run counts to FILE; with\n"
+	       "                           --merge, an existing FILE is read first (the counts add up)\n\n"
 	       "Collecting:\n"
 	       "      --source SOURCE      auto (default), daemon, multicast or kmsg:\n"
 	       "                           daemon registers as the audit daemon (only when none is\n"
@@ -222,6 +223,16 @@ static int on_session(void *ud, uint32_t old_ses, uint32_t new_ses)
 	return 0;
 }
 
+/* The observation window's clock: epoch milliseconds, 0 if unavailable. */
+static uint64_t realtime_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0 || ts.tv_sec < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void status_line(const struct run *R, uint64_t rate, uint64_t lost, bool draining)
 {
 	fprintf(stderr, "\r\033[Kscmplog: %llu records (%llu/s), %zu syscalls, %llu lost%s",
@@ -308,7 +319,7 @@ int cmd_run(int argc, char **argv)
 	int child_status = 0, c, r, rc = EXIT_RUNTIME;
 	int64_t last_status = 0, drain_started = 0, drain_deadline = 0, drain_hard = 0, drain_resend = 0, next_status = 0, last_progress = 0;
 	int64_t drain_ms = -1;
-	uint64_t last_records = 0, lost = 0;
+	uint64_t last_records = 0, lost = 0, window_first = 0, window_last = 0;
 
 	cli_profile_out_init(&out);
 	optind = 0;
@@ -386,6 +397,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (merge && (cli_profile_read(merge, &base) < 0 || cli_profile_narrow_native(base, merge, false) < 0))
 		goto out;
+	if (merge && stats && strcmp(stats, "-") && cli_profile_read_base_stats(stats, base) < 0)
+		goto out;
 	if (allow_known && (cli_profile_read(allow_known, &known) < 0 || cli_profile_narrow_native(known, allow_known, false) < 0))
 		goto out;
 	r = cli_find_program(argv[optind], &prog);
@@ -425,6 +438,7 @@ int cmd_run(int argc, char **argv)
 		log_error("cannot become a child subreaper: %m");
 		goto out;
 	}
+	window_first = realtime_ms();
 	r = cli_spawn(filter, prog, argv + optind, true, &sig, &R.child);
 	if (r < 0) {
 		log_error("cannot start '%s': %s", argv[optind], strerror(-r));
@@ -513,6 +527,7 @@ int cmd_run(int argc, char **argv)
 		now = scl_now_ms();
 		if (tree_done && !draining) {
 			drain_started = now;
+			window_last = realtime_ms();
 			/* Drain: our marker comes back behind every record queued before it. */
 			if (R.child_error)
 				break;
@@ -590,7 +605,22 @@ int cmd_run(int argc, char **argv)
 	r = cli_learn_to_profile(&lb, ent, (size_t)n_ent, p);
 	if (r < 0)
 		goto fail_r;
-	scl_profile_mark_run(p);
+	{
+		/* the tree started after the source opened: the kernel's lost counter can be ruled out */
+		uint64_t gone = scl_live_stats_lost_new_tasks(&st) + st.malformed;
+		scl_profile_run info = {
+			.has_lost = !drain_failed || gone, /* an unconfirmed end: the loss is not known */
+			.lost = gone,
+			.has_window = window_first && window_last >= window_first,
+			.first_ms = window_first,
+			.last_ms = window_last,
+		};
+
+		if (scl_profile_mark_run_info(p, &info) < 0)
+			goto oom;
+	}
+	if (known)
+		scl_profile_clear_stats(known); /* allowed, not observed: no run, no incidence */
 	{
 		_cleanup_(scl_profile_freep) scl_profile *before = NULL;
 		size_t fresh;

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "review", cmd_review, "allow, deny or skip each new syscall, write the profile" },
 	{ "collect", cmd_collect, "node collector: one profile per container, learned live" },
 	{ "listen", cmd_listen, "seccomp listener: record the denials of runc containers" },
+	{ "coverage", cmd_coverage, "is learning done: runs, losses, rare syscalls, the chance of a miss" },
 };
 
 static void usage(FILE *f)
@@ -32,8 +33,9 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'scmplog COMMAND --help' describes a command; scmplog(1) has the details.\n\n"
-		   "Exit status: 0 success; 1 runtime error (diff: profiles differ; --strict: records\n"
-		   "skipped); 2 usage error; run/exec: the command's status (128+N for signal N).\n");
+		   "Exit status: 0 success; 1 runtime error (diff: profiles differ; coverage: a gate\n"
+		   "failed; --strict: records skipped); 2 usage error; run/exec: the command's status\n"
+		   "(128+N for signal N).\n");
 }
 
 int main(int argc, char **argv)

@@ -282,8 +282,8 @@ static int one_run(scl_profile *p)
 	for (size_t i = 0; i < n; i++)
 		if ((r = scl_profile_allow(st, sc[i].name, 0)) < 0 || (r = scl_profile_add_stats(st, sc[i].name, 0, 1)) < 0)
 			return r;
-	scl_profile_set_stats_from(p, st);
-	return 0;
+	scl_profile_mark_run(st); /* one run counted, with nothing known of its loss or window */
+	return scl_profile_set_stats_from(p, st) < 0 ? -ENOMEM : 0;
 }
 
 /* Read one node's files into *pods.  Files not named NAMESPACE_POD_CONTAINER are counted in *skipped. */

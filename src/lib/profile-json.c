@@ -347,20 +347,77 @@ done:
 	return scl_pfmt_stream_result(f);
 }
 
+/* Runs in a canonical order, so that merging in any order writes the same file. */
+static int cmp_run(const void *a, const void *b)
+{
+	const scl_profile_run *x = a, *y = b;
+
+	if (x->has_window != y->has_window)
+		return x->has_window ? -1 : 1;
+	if (x->first_ms != y->first_ms)
+		return x->first_ms < y->first_ms ? -1 : 1;
+	if (x->last_ms != y->last_ms)
+		return x->last_ms < y->last_ms ? -1 : 1;
+	if (x->has_lost != y->has_lost)
+		return x->has_lost ? -1 : 1;
+	if (x->lost != y->lost)
+		return x->lost < y->lost ? -1 : 1;
+	return 0;
+}
+
+static void put_count(FILE *f, bool has, uint64_t v)
+{
+	if (has)
+		fprintf(f, "%" PRIu64, v);
+	else
+		fputs("null", f);
+}
+
 int scl_profile_write_stats(const scl_profile *p, FILE *f)
 {
 	_cleanup_free_ scl_profile_syscall *v = NULL;
-	size_t n;
+	_cleanup_free_ scl_profile_run *runs = NULL;
+	size_t n, n_runs = scl_profile_run_info_count(p);
 	int r;
 
 	r = scl_profile_syscalls(p, &v, &n);
 	if (r < 0)
 		return r;
+	if (n_runs) {
+		runs = calloc(n_runs, sizeof(*runs));
+		if (!runs)
+			return -ENOMEM;
+		for (size_t i = 0; i < n_runs; i++)
+			runs[i] = *scl_profile_run_info_at(p, i);
+		qsort(runs, n_runs, sizeof(*runs), cmp_run);
+	}
+	fputs("{\n", f);
+	if (scl_profile_runs_known(p)) {
+		uint64_t plain = scl_profile_run_count(p) - n_runs;
+
+		fputs(scl_profile_run_count(p) ? "  \"runs\": [\n" : "  \"runs\": [],\n", f);
+		for (size_t i = 0; i < n_runs; i++) {
+			const scl_profile_run *run = &runs[i];
+
+			fputs("    { \"lost\": ", f);
+			put_count(f, run->has_lost, run->lost);
+			fputs(", \"first\": ", f);
+			put_count(f, run->has_window, run->first_ms);
+			fputs(", \"last\": ", f);
+			put_count(f, run->has_window, run->last_ms);
+			fputs(i + 1 < n_runs || plain ? " },\n" : " }\n", f);
+		}
+		for (uint64_t i = 0; i < plain; i++)
+			fprintf(f, "    { \"lost\": null, \"first\": null, \"last\": null }%s\n",
+				i + 1 < plain ? "," : "");
+		if (scl_profile_run_count(p))
+			fputs("  ],\n", f);
+	}
 	if (n == 0) {
-		fputs("{\n  \"syscalls\": {}\n}\n", f);
+		fputs("  \"syscalls\": {}\n}\n", f);
 		return scl_pfmt_stream_result(f);
 	}
-	fputs("{\n  \"syscalls\": {\n", f);
+	fputs("  \"syscalls\": {\n", f);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "    \"%s\": { \"records\": %" PRIu64 ", \"runs\": %" PRIu64 " }%s\n",
 			v[i].name, v[i].records, v[i].runs, i + 1 < n ? "," : "");

@@ -147,6 +147,22 @@ int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *
 	fputs("kind: SeccompProfile\nmetadata:\n  name: ", f);
 	put_scalar(f, name);
 	fputc('\n', f);
+	if (o && o->coverage_annotation && scl_profile_runs_known(p) && scl_profile_run_count(p)) {
+		_cleanup_free_ scl_profile_syscall *sv = NULL;
+		size_t sn = 0, k = 0;
+
+		r = scl_profile_syscalls(p, &sv, &sn);
+		if (r < 0)
+			return r;
+		/* single-quoted: the JSON holds no quote of its own (names are [a-z0-9_]) */
+		fprintf(f, "  annotations:\n    spo.x-k8s.io/syscall-coverage: '{\"version\":\"v1\",\"total\":%" PRIu64
+			   ",\"syscalls\":{",
+			scl_profile_run_count(p));
+		for (size_t i = 0; i < sn; i++)
+			if (sv[i].runs)
+				fprintf(f, "%s\"%s\":%" PRIu64, k++ ? "," : "", sv[i].name, sv[i].runs);
+		fputs("}}'\n", f);
+	}
 	fprintf(f, "spec:\n  defaultAction: %s\n",
 		scl_profile_action_name(scl_profile_default_action(p)));
 	/* An architecture the CRD lacks is left out (scl_profile_format_losses() says so). */

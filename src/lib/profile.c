@@ -56,6 +56,11 @@ struct scl_profile {
 	/* how a runtime reports denials: OCI flags, listenerPath, listenerMetadata */
 	bool flag_log;
 	char *listener_path, *listener_metadata;
+	/* runs counted: n_plain with nothing known, infos[] with something */
+	uint64_t n_plain;
+	scl_profile_run *infos;
+	size_t n_infos, cap_infos;
+	bool runs_unknown;
 };
 
 /* Free memory we own but hand out as const. */
@@ -150,6 +155,7 @@ void scl_profile_free(scl_profile *p)
 	free(p->map);
 	free(p->listener_path);
 	free(p->listener_metadata);
+	free(p->infos);
 	free(p);
 }
 
@@ -635,11 +641,90 @@ int scl_profile_add_stats(scl_profile *p, const char *name, uint64_t records, ui
 	return 0;
 }
 
-void scl_profile_mark_run(scl_profile *p)
+static bool run_info_empty(const scl_profile_run *r)
 {
+	return !r->has_lost && !r->has_window;
+}
+
+/* Append run infos (those with something known) or count plain runs. */
+static int add_runs(scl_profile *p, const scl_profile_run *v, size_t n, uint64_t plain)
+{
+	size_t want = 0;
+
+	for (size_t i = 0; i < n; i++)
+		want += !run_info_empty(&v[i]);
+	if (want) {
+		int r = grow((void **)&p->infos, &p->cap_infos, p->n_infos + want, sizeof(*p->infos));
+
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (run_info_empty(&v[i])) {
+			plain = scl_sat_add(plain, 1);
+			continue;
+		}
+		p->infos[p->n_infos] = v[i];
+		if (!v[i].has_lost)
+			p->infos[p->n_infos].lost = 0;
+		if (!v[i].has_window)
+			p->infos[p->n_infos].first_ms = p->infos[p->n_infos].last_ms = 0;
+		p->n_infos++;
+	}
+	p->n_plain = scl_sat_add(p->n_plain, plain);
+	return 0;
+}
+
+int scl_profile_mark_run_info(scl_profile *p, const scl_profile_run *info)
+{
+	static const scl_profile_run none;
+	int r;
+
+	if (!info)
+		info = &none;
+	if (info->has_window && info->first_ms > info->last_ms)
+		return -EINVAL;
+	r = add_runs(p, info, 1, 0);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < p->n_entries; i++)
 		if (p->entries[i].runs == 0)
 			p->entries[i].runs = 1;
+	return 0;
+}
+
+void scl_profile_mark_run(scl_profile *p)
+{
+	(void)scl_profile_mark_run_info(p, NULL); /* a plain run allocates nothing */
+}
+
+uint64_t scl_profile_run_count(const scl_profile *p)
+{
+	return scl_sat_add(p->n_plain, p->n_infos);
+}
+
+bool scl_profile_runs_known(const scl_profile *p)
+{
+	return !p->runs_unknown;
+}
+
+size_t scl_profile_run_info_count(const scl_profile *p)
+{
+	return p->n_infos;
+}
+
+const scl_profile_run *scl_profile_run_info_at(const scl_profile *p, size_t i)
+{
+	return i < p->n_infos ? &p->infos[i] : NULL;
+}
+
+void scl_profile_clear_stats(scl_profile *p)
+{
+	for (size_t i = 0; i < p->n_entries; i++)
+		p->entries[i].records = p->entries[i].runs = 0;
+	p->n_plain = 0;
+	p->n_infos = 0;
+	p->runs_unknown = false;
 }
 
 static const struct entry *find(const scl_profile *p, const char *name)
@@ -956,6 +1041,10 @@ int scl_profile_merge(scl_profile *dst, const scl_profile *src)
 		d->records = scl_sat_add(d->records, s->records);
 		d->runs = scl_sat_add(d->runs, s->runs);
 	}
+	r = add_runs(dst, src->infos, src->n_infos, src->n_plain);
+	if (r < 0)
+		return r;
+	dst->runs_unknown |= src->runs_unknown;
 	for (size_t i = 0; i < src->n_rules; i++) {
 		bool dup = false;
 
@@ -1131,6 +1220,93 @@ static int stats_count(struct stats_parser *sp, uint64_t *ret)
 	return 0;
 }
 
+/* A count or null: *ret_has false for null. */
+static int stats_count_or_null(struct stats_parser *sp, uint64_t *ret, bool *ret_has)
+{
+	stats_ws(sp);
+	if (sp->n - sp->i >= 4 && !memcmp(sp->s + sp->i, "null", 4)) {
+		sp->i += 4;
+		*ret = 0;
+		*ret_has = false;
+		return 0;
+	}
+	*ret_has = true;
+	return stats_count(sp, ret);
+}
+
+/* { "lost": N|null, "first": N|null, "last": N|null }, counted in p */
+static int stats_run(struct stats_parser *sp, scl_profile *p)
+{
+	static const char *const keys[] = { "lost", "first", "last" };
+	uint64_t v[3] = { 0 };
+	bool has[3] = { false }, seen[3] = { false };
+	scl_profile_run run = { 0 };
+	size_t start;
+	int r;
+
+	stats_ws(sp);
+	start = sp->i;
+	if (!stats_take(sp, '{'))
+		return stats_fail(sp, "expected '{' for a run");
+	if (!stats_take(sp, '}')) {
+		do {
+			const char *k = NULL;
+			size_t kn = 0, at, which = ELEMENTSOF(keys);
+
+			stats_ws(sp);
+			at = sp->i;
+			if ((r = stats_string(sp, &k, &kn)) < 0)
+				return r;
+			for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+				if (kn == strlen(keys[i]) && !memcmp(k, keys[i], kn) && !seen[i])
+					which = i;
+			if (which == ELEMENTSOF(keys)) {
+				sp->i = at;
+				return stats_fail(sp, "expected \"lost\", \"first\" or \"last\", once each");
+			}
+			if (!stats_take(sp, ':'))
+				return stats_fail(sp, "expected ':'");
+			seen[which] = true;
+			if ((r = stats_count_or_null(sp, &v[which], &has[which])) < 0)
+				return r;
+		} while (stats_take(sp, ','));
+		if (!stats_take(sp, '}'))
+			return stats_fail(sp, "expected ',' or '}'");
+	}
+	if (!seen[0] || !seen[1] || !seen[2]) {
+		sp->i = start;
+		return stats_fail(sp, "a run needs \"lost\", \"first\" and \"last\"");
+	}
+	if (has[1] != has[2] || (has[1] && v[1] > v[2])) {
+		sp->i = start;
+		return stats_fail(sp, "a run's \"first\" and \"last\" are both null or first <= last");
+	}
+	run.has_lost = has[0];
+	run.lost = v[0];
+	run.has_window = has[1];
+	run.first_ms = v[1];
+	run.last_ms = v[2];
+	return add_runs(p, &run, 1, 0);
+}
+
+/* [ run, ... ] */
+static int stats_runs(struct stats_parser *sp, scl_profile *p)
+{
+	int r;
+
+	if (!stats_take(sp, '['))
+		return stats_fail(sp, "expected '[' after \"runs\"");
+	if (stats_take(sp, ']'))
+		return 0;
+	do {
+		if ((r = stats_run(sp, p)) < 0)
+			return r;
+	} while (stats_take(sp, ','));
+	if (!stats_take(sp, ']'))
+		return stats_fail(sp, "expected ',' or ']'");
+	return 0;
+}
+
 /* { "records": N, "runs": N } for syscall name[0..nn) */
 static int stats_entry(struct stats_parser *sp, scl_profile *p, const char *name, size_t nn)
 {
@@ -1181,7 +1357,7 @@ static int stats_body(struct stats_parser *sp, scl_profile *p)
 {
 	const char *k = NULL;
 	size_t kn = 0;
-	bool seen = false;
+	bool seen = false, seen_runs = false;
 	int r;
 
 	if (!stats_take(sp, '{'))
@@ -1190,8 +1366,16 @@ static int stats_body(struct stats_parser *sp, scl_profile *p)
 		do {
 			if ((r = stats_string(sp, &k, &kn)) < 0)
 				return r;
+			if (kn == 4 && !memcmp(k, "runs", 4) && !seen_runs) {
+				seen_runs = true;
+				if (!stats_take(sp, ':'))
+					return stats_fail(sp, "expected ':' after \"runs\"");
+				if ((r = stats_runs(sp, p)) < 0)
+					return r;
+				continue;
+			}
 			if (kn != 8 || memcmp(k, "syscalls", 8) || seen)
-				return stats_fail(sp, "expected the key \"syscalls\", once: not a statistics file of scmplog");
+				return stats_fail(sp, "expected the keys \"syscalls\" and \"runs\", once each: not a statistics file of scmplog");
 			seen = true;
 			if (!stats_take(sp, ':') || !stats_take(sp, '{'))
 				return stats_fail(sp, "expected ': {' after \"syscalls\"");
@@ -1225,6 +1409,7 @@ static int stats_body(struct stats_parser *sp, scl_profile *p)
 	}
 	if (!seen)
 		return stats_fail(sp, "no \"syscalls\": not a statistics file of scmplog");
+	p->runs_unknown = !seen_runs;
 	stats_ws(sp);
 	if (sp->i != sp->n)
 		return stats_fail(sp, "trailing data after the statistics");
@@ -1308,10 +1493,22 @@ int scl_profile_read_stats_file(const char *path, scl_profile **ret, char *err, 
 	return scl_profile_parse_stats(buf ? buf : "", n, ret, err, errlen);
 }
 
-size_t scl_profile_set_stats_from(scl_profile *p, const scl_profile *stats)
+long scl_profile_set_stats_from(scl_profile *p, const scl_profile *stats)
 {
-	size_t set = 0;
+	scl_profile_run *infos = NULL;
+	long set = 0;
 
+	if (stats->n_infos) {
+		infos = malloc(stats->n_infos * sizeof(*infos));
+		if (!infos)
+			return -ENOMEM;
+		memcpy(infos, stats->infos, stats->n_infos * sizeof(*infos));
+	}
+	free(p->infos);
+	p->infos = infos;
+	p->n_infos = p->cap_infos = stats->n_infos;
+	p->n_plain = stats->n_plain;
+	p->runs_unknown = stats->runs_unknown;
 	for (size_t i = 0; i < p->n_entries; i++) {
 		struct entry *e = &p->entries[i];
 		const struct entry *s = lookup(stats, e->name, strlen(e->name));

@@ -63,9 +63,14 @@ python3 -c 'import json,sys; w=json.load(open(sys.argv[1])); assert w["kinds"]==
 python3 -c 'import json,sys; w=json.load(open(sys.argv[1])); assert w["kinds"]==["cronjob"] and w["pods"]==["backup-29410560-qp2xz"], w' \
 	w/ops_backup_backup.workload.json || fail "ops_backup"
 # scmplog coverage reads the statistics, if this build has it
-if "$SCMPLOG" coverage --help >/dev/null 2>&1; then
-	expect_rc 0 "$SCMPLOG" coverage w/shop_web_nginx.json --stats w/shop_web_nginx.stats.json
-fi
+expect_rc 0 "$SCMPLOG" coverage w/shop_web_nginx.json --stats w/shop_web_nginx.stats.json
+contains out "runs: 3"
+contains out "seen in 1 run: 2 openat sendfile"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"]; assert r == [{"lost": None, "first": None, "last": None}] * 3, r' \
+	w/shop_web_nginx.stats.json || fail "shop_web_nginx.stats.json: each pod one run"
+# -f k8s: security-profiles-operator's per-syscall coverage annotation, the pods as runs
+expect_rc 0 "$SCMPLOG" merge -q -f k8s --by workload --out-dir wk nodes/node-a nodes/node-b
+contains wk/shop_web_nginx.yaml "    spo.x-k8s.io/syscall-coverage: '{\"version\":\"v1\",\"total\":3,\"syscalls\":{\"openat\":1,\"read\":3,\"sendfile\":1,\"write\":3}}'"
 
 # deterministic: the directories in the other order give the same bytes
 cp -a w w1

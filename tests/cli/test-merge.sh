@@ -35,8 +35,20 @@ ls -A | grep -q '^\.merged\.json\.' && fail "temporary file left behind"
 # Kubernetes and systemd forms.
 expect_rc 0 "$SCMPLOG" merge -q -f k8s --name "Web App" "$P/a.json" "$P/b.json"
 same out "$P/merge-ab.k8s.yaml"
+# (two inputs: security-profiles-operator's per-syscall coverage annotation, its merger's format)
+python3 - out <<'PY' || fail "the syscall-coverage annotation is not SPO's"
+import json, sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+v = json.loads(d["metadata"]["annotations"]["spo.x-k8s.io/syscall-coverage"])
+assert list(v) == ["version", "total", "syscalls"], v
+assert v["version"] == "v1" and v["total"] == 2, v
+assert v["syscalls"]["brk"] == 2 and v["syscalls"]["fstat"] == 1, v
+assert list(v["syscalls"]) == sorted(v["syscalls"]), v
+assert json.dumps(v, separators=(",", ":")) == d["metadata"]["annotations"]["spo.x-k8s.io/syscall-coverage"]
+PY
 expect_rc 0 "$SCMPLOG" merge -q --format k8s --k8s-api v1beta1 -o my_profile.yaml "$P/a.json"
 contains my_profile.yaml "apiVersion: security-profiles-operator.x-k8s.io/v1beta1"
+lacks my_profile.yaml "annotations:"
 contains my_profile.yaml "  name: my-profile"
 expect_rc 0 "$SCMPLOG" merge -q -f systemd "$P/a.json" "$P/b.json"
 same out "$P/merge-ab.systemd.conf"

@@ -40,10 +40,13 @@ scmplog collect --journal-dir /var/log/journal/remote --split-by host --out-dir 
 sudo scmplog explain --follow --exe /usr/bin/app	explain --follow: root, live
 sudo scmplog listen --socket /run/scmplog/listen.sock --out-dir profiles/ &	listen: a seccomp listener, runs until a signal
 scmplog listen --socket /run/scmplog/listen.sock --out-dir /var/lib/scmplog &	listen: a seccomp listener, runs until a signal
+scmplog run --merge app.json -o app.json --stats app.stats -- TEST	run: root, the kernel's audit stream (a fragment in the text)
+sudo scmplog run --merge app.json -o app.json --stats app.stats -- \"\$t\"	run: root, the kernel's audit stream
 "
 # Offline examples whose documented exit status is not 0: KEY <TAB> status <TAB> why
 EXPECT="\
 scmplog diff profiles/app.json new.json	1	the profiles differ: the CI gate fails
+scmplog coverage app.json --stats app.stats --max-miss 0.05 --fail-on-loss	1	app.json is one run: not enough runs, the gate fails
 "
 
 cd "$TMP" || exit 1
@@ -99,11 +102,15 @@ prof "$TPL/app.json" /usr/bin/app 0 1 3 9 12 231 257
 prof "$TPL/ci.json" /usr/bin/app 0 1 3 231
 prof "$TPL/prod.json" /usr/bin/app 0 1 3 12 257
 mv "$TPL/ci.json.stats" "$TPL/ci.stats"
+cp "$TPL/app.json.stats" "$TPL/app.stats"
+mkdir -p "$TPL/pods"
+prof "$TPL/pods/web-1.json" /usr/bin/app 0 1 3 231
+prof "$TPL/pods/web-2.json" /usr/bin/app 0 1 3 12 257
 mv "$TPL/prod.json.stats" "$TPL/prod.stats"
 prof "$TPL/web.json" /usr/sbin/nginx 0 1 3 232 288
 prof "$ROOT/var/lib/scmplog/shop_web-7d9f8c-x2kq4_nginx.json" /usr/sbin/nginx 0 1 3 232
 prof "$ROOT/var/lib/scmplog/shop_web-7d9f8c-q8r2z_nginx.json" /usr/sbin/nginx 0 1 3 288
-rm -f "$TPL"/*.json.stats "$TPL"/profiles/*.stats "$ROOT"/var/lib/scmplog/*.stats
+rm -f "$TPL"/*.json.stats "$TPL"/profiles/*.stats "$TPL"/pods/*.stats "$ROOT"/var/lib/scmplog/*.stats
 # what collect and listen write beside a container's profile: its denials (mkdir, ERRNO)
 rec audit 900 mkdir /bin/busybox 83 $DENY >"$TPL/profiles/web.denied.log"
 cp "$TPL/profiles/web.denied.log" "$ROOT/var/lib/scmplog/web.denied.log"

@@ -66,6 +66,10 @@ contains "$TMP/err" "every audit serial number arrived"
 contains "$TMP/err" " 0 lost"
 lacks "$TMP/err" "may be incomplete"
 [ "$(getppids "$TMP/s1.json")" -ge $N ] || fail "getppid records: $(getppids "$TMP/s1.json") < $N"
+# the statistics keep the run: nothing lost, its window; coverage's loss gate passes
+runlost() { python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["runs"]; assert len(r) == 1 and r[0]["first"] <= r[0]["last"], r; print(r[0]["lost"])' "$1"; }
+[ "$(runlost "$TMP/s1.json")" = 0 ] || fail "s1.json: run lost $(runlost "$TMP/s1.json"), expected 0"
+expect_rc 0 "$SCMPLOG" coverage --fail-on-loss "$TMP/p1.json" --stats "$TMP/s1.json"
 
 # 2. Our loss: no waiting, the records are gone before they get a serial.
 N=20000
@@ -85,6 +89,11 @@ grep -Eq "lost: kernel lost counter \+[1-9][0-9]* \(system-wide\), 0 serial gaps
 lacks "$TMP/err" "note: the kernel's lost counter"
 [ "$lost" -gt 0 ] && [ "$lost" -le "$grown" ] || fail "reported $lost lost, the kernel counted $grown around the run"
 [ $((got + lost)) -ge $N ] || fail "getppid read $got + lost $lost < $N"
+# the loss is in the statistics, and coverage's loss gate fails on it
+[ "$(runlost "$TMP/s2.json")" = "$lost" ] || fail "s2.json: run lost $(runlost "$TMP/s2.json"), the summary said $lost"
+expect_rc 1 "$SCMPLOG" coverage --fail-on-loss "$TMP/p2.json" --stats "$TMP/s2.json"
+contains "$TMP/out" "  run 1 lost $lost records"
+contains "$TMP/err" "1 of the runs lost records ($lost in all)"
 
 # 3. rate_limit: serial gaps, counted once.
 N=5000
@@ -98,4 +107,5 @@ gaps=$(sed -nE 's/.* ([0-9]+) serial gaps?,.*/\1/p' "$TMP/err")
 [ "$lost" = "$gaps" ] || fail "reported $lost lost for $gaps serial gaps (counted twice?)"
 got=$(getppids "$TMP/s3.json")
 [ $((got + lost)) -ge $N ] || fail "getppid read $got + lost $lost < $N"
+[ "$(runlost "$TMP/s3.json")" = "$lost" ] || fail "s3.json: run lost $(runlost "$TMP/s3.json"), the summary said $lost"
 audit_check

@@ -920,7 +920,9 @@ START_TEST(test_write_stats)
 	scl_profile *p = small_profile(0);
 	char *s = write_str(p, scl_profile_write_stats);
 
-	ck_assert_str_eq(s, "{\n  \"syscalls\": {\n"
+	ck_assert_str_eq(s, "{\n  \"runs\": [\n"
+			    "    { \"lost\": null, \"first\": null, \"last\": null }\n"
+			    "  ],\n  \"syscalls\": {\n"
 			    "    \"_llseek\": { \"records\": 4, \"runs\": 1 },\n"
 			    "    \"arch_prctl\": { \"records\": 1, \"runs\": 1 },\n"
 			    "    \"exit_group\": { \"records\": 2, \"runs\": 1 },\n"
@@ -931,7 +933,7 @@ START_TEST(test_write_stats)
 	scl_profile_free(p);
 	ck_assert_int_eq(scl_profile_new(&p), 0);
 	s = write_str(p, scl_profile_write_stats);
-	ck_assert_str_eq(s, "{\n  \"syscalls\": {}\n}\n");
+	ck_assert_str_eq(s, "{\n  \"runs\": [],\n  \"syscalls\": {}\n}\n");
 	free(s);
 	scl_profile_free(p);
 }
