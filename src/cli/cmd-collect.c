@@ -92,7 +92,8 @@ static void help(void)
 	       CLI_CONFINE_HELP
 	       "Once its sources are open, collect keeps only the capabilities it still needs\n"
 	       "(live sources: CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, CAP_SYSLOG for\n"
-	       "the /dev/kmsg fallback, CAP_NET_ADMIN for the process events; all:\n"
+	       "the /dev/kmsg fallback, CAP_NET_ADMIN for the process events; audisp:\n"
+	       "CAP_AUDIT_CONTROL for the lost counter, CAP_NET_ADMIN; all:\n"
 	       "CAP_DAC_READ_SEARCH, and CAP_DAC_OVERRIDE if DIR is not its own) and runs under\n"
 	       "its own seccomp allowlist.\n\n"
 	       "With NOTIFY_SOCKET set (systemd Type=notify) it reports READY=1 and a STATUS= line;\n"
