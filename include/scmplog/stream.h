@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "scmplog/limits.h"
 #include "scmplog/live.h"
 
 /*
@@ -21,9 +22,6 @@
  * sending kernel's), leaving out auditd's own DAEMON_* records (its own
  * numbers), as serial_gaps of scl_live_stats.
  */
-
-/* Nodes (node= names, and none) whose serials one stream counts; records of further nodes are not counted. */
-#define SCL_STREAM_MAX_NODES 64
 
 typedef struct scl_stream scl_stream;
 
@@ -56,7 +54,7 @@ bool scl_stream_ended(const scl_stream *s);
  * kernel_lost when known.
  */
 void scl_stream_stats(scl_stream *s, scl_live_stats *ret);
-/* Lines of nodes past SCL_STREAM_MAX_NODES, whose serials were not counted. */
+/* Lines of nodes past SCL_MAX_STREAM_NODES, whose serials were not counted. */
 uint64_t scl_stream_untracked(const scl_stream *s);
 
 #endif

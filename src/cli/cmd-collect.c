@@ -2485,9 +2485,9 @@ static int run_audisp(struct collect *C, enum cli_confine_mode confine, uint64_t
 			 "full - dropping event'), or the kernel dropped them",
 			 (unsigned long long)st.serial_gaps, st.serial_gaps == 1 ? "" : "s");
 	if (scl_stream_untracked(in))
-		log_warn("%llu records of nodes past SCL_STREAM_MAX_NODES (%d): their serials were not counted, loss "
+		log_warn("%llu records of nodes past SCL_MAX_STREAM_NODES (%d): their serials were not counted, loss "
 			 "among them unknown",
-			 (unsigned long long)scl_stream_untracked(in), SCL_STREAM_MAX_NODES);
+			 (unsigned long long)scl_stream_untracked(in), SCL_MAX_STREAM_NODES);
 	scl_stream_free(in);
 	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -51,7 +51,7 @@ int scl_stream_new(int fd, bool audit_ctl, scl_stream **ret)
 	if (!s)
 		return -ENOMEM;
 	s->line = malloc(SCL_MAX_LINE);
-	s->nodes = calloc(SCL_STREAM_MAX_NODES, sizeof(*s->nodes));
+	s->nodes = calloc(SCL_MAX_STREAM_NODES, sizeof(*s->nodes));
 	if (!s->line || !s->nodes) {
 		scl_stream_free(s);
 		return -ENOMEM;
@@ -94,7 +94,7 @@ uint64_t scl_stream_untracked(const scl_stream *s)
 	return s->untracked;
 }
 
-/* The node's serial counter, added at first sight; NULL past SCL_STREAM_MAX_NODES or on -ENOMEM (*oom). */
+/* The node's serial counter, added at first sight; NULL past SCL_MAX_STREAM_NODES or on -ENOMEM (*oom). */
 static struct node *node_for(scl_stream *s, const char *name, size_t n, bool *oom)
 {
 	struct node *nd;
@@ -106,7 +106,7 @@ static struct node *node_for(scl_stream *s, const char *name, size_t n, bool *oo
 			s->last_node = i;
 			return &s->nodes[i];
 		}
-	if (s->n_nodes == SCL_STREAM_MAX_NODES || n > sizeof(nd->name))
+	if (s->n_nodes == SCL_MAX_STREAM_NODES || n > sizeof(nd->name))
 		return NULL;
 	nd = &s->nodes[s->n_nodes];
 	if (scl_serials_init(&nd->serials) < 0) {

@@ -211,7 +211,7 @@ START_TEST(test_overlong)
 }
 END_TEST
 
-/* Past SCL_STREAM_MAX_NODES nodes the serials are not counted, and that is counted. */
+/* Past SCL_MAX_STREAM_NODES nodes the serials are not counted, and that is counted. */
 START_TEST(test_nodes_limit)
 {
 	scl_stream *s = NULL;
@@ -221,7 +221,7 @@ START_TEST(test_nodes_limit)
 
 	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
 	ck_assert_int_eq(scl_stream_new(fds[0], false, &s), 0);
-	for (int i = 0; i < SCL_STREAM_MAX_NODES + 3; i++) {
+	for (int i = 0; i < SCL_MAX_STREAM_NODES + 3; i++) {
 		int n = snprintf(line, sizeof(line), "node=n%d " OTHER(10) "node=n%d " OTHER(12), i, i);
 		ck_assert_int_eq(write(fds[1], line, (size_t)n), n);
 		ck_assert_int_ge(scl_stream_dispatch(s, &ops, NULL), 0);
@@ -230,7 +230,7 @@ START_TEST(test_nodes_limit)
 	while (scl_stream_dispatch(s, &ops, NULL) == 0)
 		;
 	scl_stream_stats(s, &st);
-	ck_assert_uint_eq(st.serial_gaps, SCL_STREAM_MAX_NODES);
+	ck_assert_uint_eq(st.serial_gaps, SCL_MAX_STREAM_NODES);
 	ck_assert_uint_eq(scl_stream_untracked(s), 6);
 	scl_stream_free(s);
 	close(fds[0]);
