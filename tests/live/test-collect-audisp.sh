@@ -236,7 +236,7 @@ echo "overflow run: auditd logged $logged SECCOMP records ($kernel of the kernel
 [ "$lost" -le "$kernel" ] || fail "$lost lost reported, more than the $kernel records auditd had"
 if [ "$devlog_ours" = 1 ]; then
 	contains "$TMP/syslog" "queue to plugins is full - dropping event"
-	echo "syslog: auditd said 'queue to plugins is full' $(grep -ac 'queue to plugins is full' "$TMP/syslog") times"
+	grep -a "auditd\[" "$TMP/syslog" | grep -a -i "queue" | sed "s/^<[0-9]*>[A-Z][a-z]* *[0-9]* [0-9:]* //" | sort | uniq -c
 	contains "$TMP/syslog" "scmplog["
 	grep -a 'scmplog\[' "$TMP/syslog" | grep -q 'warning: lost: [0-9]* record.* never reached this plugin' ||
 		{ grep -a scmplog "$TMP/syslog"; fail "the loss is not in syslog"; }
