@@ -51,9 +51,12 @@ bool scl_stream_ended(const scl_stream *s);
  * Counters: messages (lines), records, malformed, serials_tracked (true),
  * serial_gaps (every serial missing between the first and the highest seen
  * of each node: at the end of the input, none can come any more), and
- * kernel_lost when known.
+ * kernel_lost when known.  With kernel_lost, the kernel's lost counter is
+ * read now: an AUDIT_GET request, and the kernel makes any sender wait (up to
+ * backlog_wait_time) while its backlog is over the limit, as it is when
+ * auditd falls behind: ask at the end, not while auditd may be behind.
  */
-void scl_stream_stats(scl_stream *s, scl_live_stats *ret);
+void scl_stream_stats(scl_stream *s, bool kernel_lost, scl_live_stats *ret);
 /* Lines of nodes past SCL_MAX_STREAM_NODES, whose serials were not counted. */
 uint64_t scl_stream_untracked(const scl_stream *s);
 

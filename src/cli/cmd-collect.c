@@ -2429,7 +2429,8 @@ static int collect_audisp(struct collect *C, scl_stream *in, uint64_t interval)
 			if (r == -ENOMEM)
 				return r;
 			forget_idle(C, now);
-			scl_stream_stats(in, &st);
+			/* not the kernel's lost counter: AUDIT_GET would wait while auditd is behind */
+			scl_stream_stats(in, false, &st);
 			audisp_say_loss(&st, &prev, &said);
 			notify_status(C, scl_live_stats_lost(&st));
 			C->next_flush = now + (int64_t)interval * 1000;
@@ -2476,7 +2477,7 @@ static int run_audisp(struct collect *C, enum cli_confine_mode confine, uint64_t
 		return r;
 	}
 	(void)cli_notify("STOPPING=1");
-	scl_stream_stats(in, &st);
+	scl_stream_stats(in, true, &st);
 	if (!cli_quiet)
 		summary(C, "from auditd", &st);
 	if (st.serial_gaps)

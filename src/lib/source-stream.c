@@ -283,7 +283,7 @@ int scl_stream_dispatch(scl_stream *s, const scl_live_ops *ops, void *ud)
 	return 0;
 }
 
-void scl_stream_stats(scl_stream *s, scl_live_stats *ret)
+void scl_stream_stats(scl_stream *s, bool kernel_lost, scl_live_stats *ret)
 {
 	scl_audit_status as;
 	uint64_t gaps = 0;
@@ -294,7 +294,7 @@ void scl_stream_stats(scl_stream *s, scl_live_stats *ret)
 		gaps = gaps + g < gaps ? UINT64_MAX : gaps + g;
 	}
 	s->st.serial_gaps = gaps;
-	if (s->lost_known && scl_audit_get_status_fd(s->ctl, &as) == 0) {
+	if (kernel_lost && s->lost_known && scl_audit_get_status_fd(s->ctl, &as) == 0) {
 		/* a counter reset (auditctl --reset-lost) restarts the count */
 		if (as.lost < s->lost_start)
 			s->lost_start = 0;

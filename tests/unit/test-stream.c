@@ -86,7 +86,7 @@ static int feed(const char *const *pieces, const size_t *lens, size_t n, struct 
 	if (r == 1)
 		ck_assert(scl_stream_ended(s));
 out:
-	scl_stream_stats(s, st);
+	scl_stream_stats(s, true, st);
 	ck_assert(st->serials_tracked);
 	ck_assert(!st->lost_known);
 	scl_stream_free(s);
@@ -229,7 +229,7 @@ START_TEST(test_nodes_limit)
 	close(fds[1]);
 	while (scl_stream_dispatch(s, &ops, NULL) == 0)
 		;
-	scl_stream_stats(s, &st);
+	scl_stream_stats(s, true, &st);
 	ck_assert_uint_eq(st.serial_gaps, SCL_MAX_STREAM_NODES);
 	ck_assert_uint_eq(scl_stream_untracked(s), 6);
 	scl_stream_free(s);
