@@ -218,7 +218,7 @@ struct collect {
 	/* journal and log files: no live process behind a record; the journal has two copies of each */
 	bool journal, offline;
 	bool audisp;              /* an auditd plugin: the records on standard input */
-	uint64_t btime, clk_tck;  /* offline: to tell a record's process from a later one of its pid */
+	uint64_t btime, clk_tck;  /* offline, audisp: to tell a record's process from a later one of its pid */
 	bool split_host;          /* group by the record's hostname */
 	struct dedup_slot {
 		uint64_t serial, ms;
@@ -1359,6 +1359,33 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 	return 0;
 }
 
+/*
+ * --source audisp: records come through auditd's queue, seconds late when
+ * auditd or the plugin fell behind, and on a busy machine the pid may be
+ * another process's by then.  A live process that started after the record
+ * holds a reused pid (as for the offline sources); a gone one leaves the
+ * answer to what was learned of the pid.
+ */
+static bool pid_reused(const struct collect *C, const scl_record *rec)
+{
+	char name[32], buf[SCL_MAX_PROC_STAT];
+	uint64_t st;
+	ssize_t n;
+	int fd;
+
+	if (!(rec->fields & SCL_F_TIME))
+		return false;
+	snprintf(name, sizeof(name), "%u/stat", rec->pid);
+	fd = openat(C->proc_fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0 || scl_container_parse_stat_starttime(buf, (size_t)n, rec->pid, &st) < 0)
+		return false;
+	return !scl_container_may_have_made(st, C->btime, C->clk_tck, rec->time_sec);
+}
+
 static int on_record(void *ud, const scl_record *rec)
 {
 	struct collect *C = ud;
@@ -1426,6 +1453,10 @@ static int on_record(void *ud, const scl_record *rec)
 		c = m->c;
 		fresh = false;
 		goto found;
+	}
+	if (C->audisp && pid_reused(C, rec)) {
+		C->gone++;
+		return 0;
 	}
 	if (C->uncertain && uncertain(C, rec->pid)) {
 		/* only a live process is read; the cache would answer with what the fork taught */
@@ -2742,7 +2773,7 @@ int cmd_collect(int argc, char **argv)
 	if (scl_container_cache_new(C.proc_fd, C.flags, 0, &C.cache) < 0 || scl_mapper_new(&C.mapper) < 0)
 		goto oom;
 	C.offline = C.journal || n_follows;
-	if (C.offline) {
+	if (C.offline || C.audisp) {
 		long tck = sysconf(_SC_CLK_TCK);
 		r = scl_container_read_btime(C.proc_fd, &C.btime);
 		if (r < 0 || tck <= 0) {
