@@ -241,5 +241,9 @@ if [ "$devlog_ours" = 1 ]; then
 	grep -a 'scmplog\[' "$TMP/syslog" | grep -q 'warning: lost: [0-9]* record.* never reached this plugin' ||
 		{ grep -a scmplog "$TMP/syslog"; fail "the loss is not in syslog"; }
 fi
+# a build with -fsanitize (SCMPLOG=build-asan/scmplog) says nothing either
+lacks "$TMP/plugin.err" "ERROR: AddressSanitizer"
+lacks "$TMP/plugin.err" "ERROR: LeakSanitizer"
+lacks "$TMP/plugin.err" "runtime error"
 check_tree_loads "$TMP/prof"
 exit 0
