@@ -72,8 +72,10 @@ mkdir -p "$TMP/conf" "$TMP/plugins" "$TMP/log"
 chmod 0750 "$TMP/conf" "$TMP/plugins"
 # the plugin: the shipped configuration, active, pointing at a wrapper that adds the test's
 # options (auditd before 4.0.1 passes at most two args, and no environment)
+# (and SCMPLOG_SELF_CONFINE of the test's, for tests/self/learn.sh)
 cat >"$TMP/plugin" <<EOF
 #!/bin/sh
+${SCMPLOG_SELF_CONFINE:+export SCMPLOG_SELF_CONFINE='$SCMPLOG_SELF_CONFINE'}
 exec "$SCMPLOG" "\$@" --out-dir "$TMP/prof" --plain-runc --cgroup /scmplogaudisp --interval 3600 -v 2>>"$TMP/plugin.err"
 EOF
 chmod 0750 "$TMP/plugin"
