@@ -7,6 +7,8 @@ DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# auditd reads its plugins' configuration there, whatever the prefix
+AUDITPLUGINDIR ?= /etc/audit/plugins.d
 DESTDIR    ?=
 
 CC         ?= cc
@@ -302,6 +304,7 @@ lint:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/scmplog/profiles \
 		$(DESTDIR)$(DATADIR)/scmplog/ci $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -d -m 0750 $(DESTDIR)$(AUDITPLUGINDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/scmplog
 	for m in packaging/man/*.1; do \
 		sed 's/@VERSION@/$(VERSION)/g' $$m >$(DESTDIR)$(MANDIR)/man1/$${m##*/} && \
@@ -312,12 +315,15 @@ install: all
 	sed 's|@BINDIR@|$(BINDIR)|g' packaging/systemd/scmplog-collect.service \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/scmplog-collect.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/scmplog-collect.service
+	sed 's|@BINDIR@|$(BINDIR)|g' packaging/audit/scmplog.conf >$(DESTDIR)$(AUDITPLUGINDIR)/scmplog.conf
+	chmod 0640 $(DESTDIR)$(AUDITPLUGINDIR)/scmplog.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/scmplog
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard packaging/man/*.1)))
 	rm -rf $(DESTDIR)$(DATADIR)/scmplog
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/scmplog $(DESTDIR)$(SYSTEMDUNITDIR)/scmplog-collect.service
+	rm -f $(DESTDIR)$(AUDITPLUGINDIR)/scmplog.conf
 
 # Packages, built from `make install DESTDIR=`: packaging/tools/build-*.sh.
 deb:

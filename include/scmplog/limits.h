@@ -31,6 +31,8 @@
 #define SCL_MAX_PROFILE_STRING 64
 /* Distinct groups for --split-by (build; collect --split-by host: hosts). */
 #define SCL_MAX_GROUPS 100000
+/* node= names whose serials collect --source audisp counts for loss (its stream.h). */
+#define SCL_MAX_STREAM_NODES 64
 /* Containers scmplog collect knows at once, selected or left out (gone ones are forgotten). */
 #define SCL_MAX_CONTAINERS 100000
 /* Live container processes scmplog collect counts from the process events (SCL_PID_MAX_LIMIT). */

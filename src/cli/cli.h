@@ -21,6 +21,13 @@
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * From now on, a copy of every message also goes to syslog (/dev/log,
+ * facility daemon), where auditd and its plugins report: an auditd plugin's
+ * standard error is usually /dev/null.  The socket is connected now (before
+ * self-confinement); -errno when there is no syslog daemon to take it.
+ */
+int cli_log_syslog_open(void);
 extern int cli_verbose;
 extern int cli_quiet;
 

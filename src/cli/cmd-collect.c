@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -30,8 +31,12 @@
 #include "scmplog/proc-connector.h"
 #include "scmplog/profile-io.h"
 #include "scmplog/profile.h"
+#include "scmplog/stream.h"
 #include "scmplog/sysset.h"
 #include "lib/util.h"
+
+/* --source audisp without --out-dir: auditd starts its plugins with an empty environment and, before 4.0.1, at most two arguments */
+#define AUDISP_DIR "/var/lib/scmplog/audisp"
 
 static void help(void)
 {
@@ -75,7 +80,10 @@ static void help(void)
 	       "Collecting:\n"
 	       "      --source SOURCE      auto (default), daemon, multicast or kmsg, as for run (the\n"
 	       "                           daemon slot watched: lost, multicast from then on);\n"
-	       "                           or journal: the system journal, followed from its end\n"
+	       "                           or journal: the system journal, followed from its end;\n"
+	       "                           or audisp: as an auditd plugin, the records auditd passes\n"
+	       "                           on standard input (format = string; DIR defaults to\n"
+	       "                           " AUDISP_DIR ")\n"
 	       "      --journal-dir DIR    follow the journal files in DIR (from the start)\n"
 	       "      --cursor-file FILE   journal: resume after the cursor saved in FILE, and save\n"
 	       "                           the last one there whenever the profiles are written\n"
@@ -90,7 +98,8 @@ static void help(void)
 	       CLI_CONFINE_HELP
 	       "Once its sources are open, collect keeps only the capabilities it still needs\n"
 	       "(live sources: CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, CAP_SYSLOG for\n"
-	       "the /dev/kmsg fallback, CAP_NET_ADMIN for the process events; all:\n"
+	       "the /dev/kmsg fallback, CAP_NET_ADMIN for the process events; audisp:\n"
+	       "CAP_AUDIT_CONTROL for the lost counter, CAP_NET_ADMIN; all:\n"
 	       "CAP_DAC_READ_SEARCH, and CAP_DAC_OVERRIDE if DIR is not its own) and runs under\n"
 	       "its own seccomp allowlist.\n\n"
 	       "With NOTIFY_SOCKET set (systemd Type=notify) it reports READY=1 and a STATUS= line;\n"
@@ -102,6 +111,11 @@ static void help(void)
 	       "journal files vacuumed before they were read (the collector was behind, stopped,\n"
 	       "or its --cursor-file's entry is gone) are reported, \"up to N\" records counted as\n"
 	       "lost (N: the journal entries of every kind missing).\n\n"
+	       "As an auditd plugin (--source audisp; /etc/audit/plugins.d/scmplog.conf, inactive\n"
+	       "as installed) it writes every message to syslog too.  SIGHUP (auditd reloading)\n"
+	       "writes the profiles; the end of the input (auditd stopped) writes them and exits\n"
+	       "0.  Records auditd did not pass on (its plugin queue full: q_depth and\n"
+	       "overflow_action in auditd.conf) are found by their serials and counted as lost.\n\n"
 	       "Exit status: 0 after a signal, once every profile was written; 1 on errors (a\n"
 	       "profile that could not be written or read); 2 usage.\n");
 }
@@ -209,7 +223,8 @@ struct collect {
 	uint64_t *exited;
 	/* journal and log files: no live process behind a record; the journal has two copies of each */
 	bool journal, offline;
-	uint64_t btime, clk_tck;  /* offline: to tell a record's process from a later one of its pid */
+	bool audisp;              /* an auditd plugin: the records on standard input */
+	uint64_t btime, clk_tck;  /* offline, audisp: to tell a record's process from a later one of its pid */
 	bool split_host;          /* group by the record's hostname */
 	scl_dedup *dedup;         /* journald's two copies of a record */
 	volatile sig_atomic_t scan_stop;
@@ -1336,6 +1351,33 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 	return 0;
 }
 
+/*
+ * --source audisp: records come through auditd's queue, seconds late when
+ * auditd or the plugin fell behind, and on a busy machine the pid may be
+ * another process's by then.  A live process that started after the record
+ * holds a reused pid (as for the offline sources); a gone one leaves the
+ * answer to what was learned of the pid.
+ */
+static bool pid_reused(const struct collect *C, const scl_record *rec)
+{
+	char name[32], buf[SCL_MAX_PROC_STAT];
+	uint64_t st;
+	ssize_t n;
+	int fd;
+
+	if (!(rec->fields & SCL_F_TIME))
+		return false;
+	snprintf(name, sizeof(name), "%u/stat", rec->pid);
+	fd = openat(C->proc_fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0 || scl_container_parse_stat_starttime(buf, (size_t)n, rec->pid, &st) < 0)
+		return false;
+	return !scl_container_may_have_made(st, C->btime, C->clk_tck, rec->time_sec);
+}
+
 static int on_record(void *ud, const scl_record *rec)
 {
 	struct collect *C = ud;
@@ -1403,6 +1445,10 @@ static int on_record(void *ud, const scl_record *rec)
 		c = m->c;
 		fresh = false;
 		goto found;
+	}
+	if (C->audisp && pid_reused(C, rec)) {
+		C->gone++;
+		return 0;
 	}
 	if (C->uncertain && uncertain(C, rec->pid)) {
 		/* only a live process is read; the cache would answer with what the fork taught */
@@ -2281,6 +2327,187 @@ static int collect_files(struct collect *C, struct follow *fs, size_t n, bool fr
 	}
 }
 
+/* ---- an auditd plugin: what auditd passes on standard input ---- */
+
+/*
+ * One collector per DIR: auditd starts a plugin again while the one before
+ * may still be writing its profiles (a restart of auditd: SIGTERM and the end
+ * of its input, then a new auditd and a new plugin), and the new one must
+ * resume from what that one wrote.  Waits up to 30 s.
+ */
+static int audisp_lock(struct collect *C)
+{
+	for (int i = 0; i < 300; i++) {
+		if (flock(C->dfd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			break;
+		if (i == 0 && cli_verbose)
+			log_info("waiting for the collector that writes to '%s' to exit", C->dir);
+		(void)poll(NULL, 0, 100);
+	}
+	log_error("cannot lock output directory '%s': %s", C->dir,
+		  errno == EWOULDBLOCK ? "another collector writes to it" : strerror(errno));
+	return -1;
+}
+
+/*
+ * Records missing for an interval are said as they are found, in syslog where
+ * auditd says its queue to the plugins overflowed (a hole younger than that
+ * may still be a record arriving late, out of serial order).
+ */
+static void audisp_say_loss(const scl_live_stats *st, uint64_t *prev, uint64_t *said)
+{
+	uint64_t settled = st->serial_gaps < *prev ? st->serial_gaps : *prev;
+
+	if (settled > *said) {
+		log_warn("lost: %llu record%s never reached this plugin (serial gaps; %llu in all): auditd's queue to its "
+			 "plugins overflowed (q_depth, overflow_action in auditd.conf) or the kernel dropped them: the "
+			 "profiles may be incomplete",
+			 (unsigned long long)(settled - *said), settled - *said == 1 ? "" : "s",
+			 (unsigned long long)settled);
+		*said = settled;
+	}
+	*prev = st->serial_gaps;
+}
+
+/*
+ * Read standard input until its end (auditd stopped or dropped the plugin),
+ * or 3 s after SIGTERM, SIGINT or SIGQUIT (auditd sends SIGTERM before it
+ * closes the socket: what it passed is read first); SIGHUP (auditd
+ * reconfigured) writes the profiles.  Returns as collect_journal().
+ */
+static int collect_audisp(struct collect *C, scl_stream *in, uint64_t interval)
+{
+	scl_live_ops ops = { .record = on_record };
+	uint64_t prev = 0, said = 0;
+	int64_t deadline = 0;
+	scl_live_stats st;
+	int r;
+
+	C->next_flush = now_ms() + (int64_t)interval * 1000;
+	for (;;) {
+		struct pollfd pf[3] = {
+			{ STDIN_FILENO, POLLIN, 0 },
+			{ C->sig_fd, POLLIN, 0 },
+			{ C->conn ? scl_proc_conn_fd(C->conn) : -1, POLLIN, 0 },
+		};
+		struct signalfd_siginfo si;
+		int64_t now = now_ms(), timeout = C->next_flush - now;
+		bool hup = false, ended;
+
+		if (C->next_gone && C->next_gone - now < timeout)
+			timeout = C->next_gone - now;
+		if (C->watchdog_ms && C->next_watchdog - now < timeout)
+			timeout = C->next_watchdog - now;
+		if (deadline && deadline - now < timeout)
+			timeout = deadline - now;
+		if (timeout < 0)
+			timeout = 0;
+		if (poll(pf, 3, (int)timeout) < 0 && errno != EINTR) {
+			log_error("poll: %m");
+			return -1;
+		}
+		/* process events first: a record's fork event was queued before the record */
+		drain_proc_events(C);
+		if (C->oom)
+			return -ENOMEM;
+		C->memo_gen++;
+		r = scl_stream_dispatch(in, &ops, C);
+		if (r == -ENOMEM)
+			return r;
+		if (r == -EPROTO) {
+			log_error("standard input is not auditd's string format: set 'format = string' in the plugin's "
+				  "configuration (/etc/audit/plugins.d/scmplog.conf)");
+			return -1;
+		}
+		if (r < 0) {
+			log_error("cannot read standard input: %s", strerror(-r));
+			return -1;
+		}
+		ended = r == 1;
+		while (read(C->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo == SIGHUP)
+				hup = true;
+			else if (si.ssi_signo != SIGCHLD && !deadline)
+				deadline = now_ms() + 3000;
+		}
+		now = now_ms();
+		if (ended || (deadline && now >= deadline)) {
+			if (cli_verbose)
+				log_info(ended ? "end of the input (auditd stopped), writing the profiles"
+					       : "stopped by a signal before the end of the input, writing the profiles");
+			break;
+		}
+		if (hup || now >= C->next_flush) {
+			r = flush(C, false);
+			if (r == -ENOMEM)
+				return r;
+			forget_idle(C, now);
+			/* not the kernel's lost counter: AUDIT_GET would wait while auditd is behind */
+			scl_stream_stats(in, false, &st);
+			audisp_say_loss(&st, &prev, &said);
+			notify_status(C, scl_live_stats_lost(&st));
+			C->next_flush = now + (int64_t)interval * 1000;
+		}
+		if (C->next_gone && now >= C->next_gone) {
+			r = write_gone(C, now);
+			if (r == -ENOMEM)
+				return r;
+		}
+		watchdog_kick(C, now);
+	}
+	return flush(C, true);
+}
+
+/* Set up, confine, collect, report: the exit status, or -ENOMEM, or -1 after an error was logged. */
+static int run_audisp(struct collect *C, enum cli_confine_mode confine, uint64_t interval)
+{
+	scl_stream *in = NULL;
+	scl_live_stats st;
+	int r;
+
+	r = cli_log_syslog_open();
+	if (r < 0 && cli_verbose)
+		log_info("no syslog to write to (/dev/log: %s): messages go to standard error only", strerror(-r));
+	/* the kernel's lost counter: AUDIT_GET needs CAP_AUDIT_CONTROL, kept for it */
+	r = scl_stream_new(STDIN_FILENO, true, &in);
+	if (r < 0)
+		return r;
+	/* standard input is open already: nothing to keep but reading /proc and DIR */
+	if (cli_confine(confine, "collect",
+			CLI_CAP(CAP_DAC_READ_SEARCH) | CLI_CAP(CAP_AUDIT_CONTROL) | (C->conn ? CLI_CAP(CAP_NET_ADMIN) : 0),
+			C->dfd) < 0) {
+		scl_stream_free(in);
+		return -1;
+	}
+	if (cli_verbose)
+		log_info("collecting the records auditd passes on standard input into '%s', writing every %llu s", C->dir,
+			 (unsigned long long)interval);
+	(void)cli_notify("READY=1");
+	notify_status(C, 0);
+	r = collect_audisp(C, in, interval);
+	if (r < 0) {
+		scl_stream_free(in);
+		return r;
+	}
+	(void)cli_notify("STOPPING=1");
+	scl_stream_stats(in, true, &st);
+	if (!cli_quiet)
+		summary(C, "from auditd", &st);
+	if (st.serial_gaps)
+		log_warn("lost: %llu record%s never reached this plugin (serial gaps): auditd drops what its queue to the "
+			 "plugins cannot take (q_depth, overflow_action in auditd.conf; it logs 'queue to plugins is "
+			 "full - dropping event'), or the kernel dropped them",
+			 (unsigned long long)st.serial_gaps, st.serial_gaps == 1 ? "" : "s");
+	if (scl_stream_untracked(in))
+		log_warn("%llu records of nodes past SCL_MAX_STREAM_NODES (%d): their serials were not counted, loss "
+			 "among them unknown",
+			 (unsigned long long)scl_stream_untracked(in), SCL_MAX_STREAM_NODES);
+	scl_stream_free(in);
+	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
+}
+
 int cmd_collect(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -2403,11 +2630,10 @@ int cmd_collect(int argc, char **argv)
 			break;
 		case OPT_SOURCE:
 			source_set = true;
-			if (!strcmp(optarg, "journal")) {
-				C.journal = true;
+			C.journal = !strcmp(optarg, "journal");
+			C.audisp = !strcmp(optarg, "audisp");
+			if (C.journal || C.audisp)
 				break;
-			}
-			C.journal = false;
 			if (cli_source_parse(optarg, &source) < 0) {
 				rc = EXIT_USAGE;
 				goto out;
@@ -2509,6 +2735,10 @@ int cmd_collect(int argc, char **argv)
 		if (sd && sd[0] == '/' && !strchr(sd, ':'))
 			C.dir = sd;
 	}
+	if (!C.dir && C.audisp) {
+		C.dir = AUDISP_DIR;
+		(void)mkdir("/var/lib/scmplog", 0755);
+	}
 	if (!C.dir) {
 		log_error("collect: no --out-dir given (scmplog collect --out-dir DIR [OPTIONS])");
 		rc = EXIT_USAGE;
@@ -2524,6 +2754,8 @@ int cmd_collect(int argc, char **argv)
 		log_error("cannot open output directory '%s': %m", C.dir);
 		goto out;
 	}
+	if (C.audisp && audisp_lock(&C) < 0)
+		goto out;
 	C.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (C.proc_fd < 0) {
 		log_error("cannot open '/proc': %m");
@@ -2532,7 +2764,7 @@ int cmd_collect(int argc, char **argv)
 	if (scl_container_cache_new(C.proc_fd, C.flags, 0, &C.cache) < 0 || scl_mapper_new(&C.mapper) < 0)
 		goto oom;
 	C.offline = C.journal || n_follows;
-	if (C.offline) {
+	if (C.offline || C.audisp) {
 		long tck = sysconf(_SC_CLK_TCK);
 		r = scl_container_read_btime(C.proc_fd, &C.btime);
 		if (r < 0 || tck <= 0) {
@@ -2628,6 +2860,15 @@ int cmd_collect(int argc, char **argv)
 					 (unsigned long long)C.duplicates);
 		}
 		rc = r > 0 || C.errors ? EXIT_RUNTIME : EXIT_OK;
+		goto out;
+	}
+	if (C.audisp) {
+		r = run_audisp(&C, confine, interval);
+		if (r == -ENOMEM)
+			goto oom;
+		if (r < 0)
+			goto out;
+		rc = r;
 		goto out;
 	}
 	if (cli_live_open(&lv, source, 0) < 0)

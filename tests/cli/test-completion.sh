@@ -26,7 +26,7 @@ accepts() { "$S" "$1" "$2" "$3" --help >/dev/null 2>&1; }
 
 # every value any command takes for these options, and some no command takes
 superset="oci k8s systemd json text yaml exe comm host arch container pod pid workload auto daemon multicast kmsg
-journal netlink file SCMP_ACT_ERRNO SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD SCMP_ACT_KILL
+journal audisp netlink file SCMP_ACT_ERRNO SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD SCMP_ACT_KILL
 SCMP_ACT_TRAP SCMP_ACT_LOG SCMP_ACT_ALLOW SCMP_ACT_TRACE SCMP_ACT_NOTIFY v1 v1beta1 v1alpha1
 enforce learn off on runc docker crun podman none"
 arches=$("$S" resolve --arches | awk '{ print $1 }')
@@ -60,7 +60,7 @@ done
 [ "$checked" -ge 20 ] || fail "only $checked command/option pairs checked"
 
 # the ones users asked for, spelled out
-[ "$(candidates collect --source '' | tr '\n' ' ')" = "auto daemon journal kmsg multicast " ] || fail "collect --source"
+[ "$(candidates collect --source '' | tr '\n' ' ')" = "audisp auto daemon journal kmsg multicast " ] || fail "collect --source"
 [ "$(candidates collect --split-by '' | tr '\n' ' ')" = "container host " ] || fail "collect --split-by"
 [ "$(candidates collect -f '' | tr '\n' ' ')" = "k8s oci " ] || fail "collect -f"
 [ "$(candidates build --split-by '' | tr '\n' ' ')" = "arch comm exe host " ] || fail "build --split-by"

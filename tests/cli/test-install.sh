@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make install DESTDIR= PREFIX=/usr puts every file where the packages expect
 # it (the binary under test, man pages with the version, profiles, the CI
-# script, bash completion, the systemd unit), and make uninstall removes each
+# script, bash completion, the systemd unit, the auditd plugin's configuration),
+# and make uninstall removes each
 # one again.  Nothing is built: BUILD is a scratch directory holding only a
 # link to $SCMPLOG, and make is told (-o) never to remake the binary or the
 # library, so the source tree and the real build directory stay as they are.
@@ -19,7 +20,7 @@ cd "$TMP" || exit 1
 # (check-cli runs under one) or the environment, and nothing to rebuild.
 mk() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u DESTDIR -u BINDIR \
-		-u DATADIR -u MANDIR -u BASHCOMPDIR -u SYSTEMDUNITDIR \
+		-u DATADIR -u MANDIR -u BASHCOMPDIR -u SYSTEMDUNITDIR -u AUDITPLUGINDIR \
 		make --no-print-directory -C "$TOP" BUILD="$B" -o "$B/scmplog" -o "$B/libscmplog.a" \
 		DESTDIR="$R" PREFIX=/usr "$1"
 }
@@ -84,6 +85,18 @@ if command -v systemd-analyze >/dev/null; then
 else
 	echo "NOTE: no systemd-analyze, the unit is not verified"
 fi
+
+# the auditd plugin: where auditd looks whatever the prefix, root's only as auditd's own,
+# inactive, and a configuration auditd 3.0.9 takes (at most two args, format string)
+a=$R/etc/audit/plugins.d/scmplog.conf
+mode "$a" 640
+[ "$(stat -c %a "$R/etc/audit/plugins.d")" = 750 ] || fail "etc/audit/plugins.d is not 0750"
+lacks "$a" "@BINDIR@"
+for l in 'active = no' 'direction = out' 'path = /usr/bin/scmplog' 'type = always' 'args = collect --source=audisp' \
+	'format = string'; do
+	grep -qx "$l" "$a" || fail "$a lacks the line '$l'"
+done
+[ "$(grep -c '^[a-z_]* = ' "$a")" -eq 6 ] || fail "$a: other settings than the six"
 
 # uninstall removes every file install put there
 expect_rc 0 mk uninstall

@@ -12,7 +12,7 @@ skipped=()
 # nothing inherited from a calling make: check-asan's BUILD, SANITIZE and OPT
 # are in MAKEFLAGS and, as command-line variables, in the environment too
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES BUILD SANITIZE OPT WERROR V PREFIX DESTDIR \
-	BINDIR DATADIR MANDIR BASHCOMPDIR SYSTEMDUNITDIR
+	BINDIR DATADIR MANDIR BASHCOMPDIR SYSTEMDUNITDIR AUDITPLUGINDIR
 
 # --- make without Check: a pkg-config that does not know it
 cat >pkg-config-nocheck <<'EOF'
@@ -60,6 +60,12 @@ if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null; then
 	grep -q ' \./lib/systemd/system/scmplog-collect\.service$' deb.files ||
 		{ grep service deb.files; fail "the .deb's unit is not in lib/systemd/system"; }
 	dpkg-deb -e "$deb" ctl
+	# the auditd plugin's configuration: a conffile, root's only as auditd's package has it
+	grep -q '^-rw-r----- root/root .* \./etc/audit/plugins\.d/scmplog\.conf$' deb.files ||
+		{ grep audit deb.files; fail "the .deb lacks etc/audit/plugins.d/scmplog.conf (0640)"; }
+	grep -q '^drwxr-x--- root/root .* \./etc/audit/plugins\.d/$' deb.files ||
+		{ grep audit deb.files; fail "the .deb's etc/audit/plugins.d is not 0750"; }
+	grep -qx '/etc/audit/plugins.d/scmplog.conf' ctl/conffiles || fail "scmplog.conf is not a conffile"
 	u="'scmplog-collect.service'"
 	# stopped on removal, restarted on upgrade only if enabled or running,
 	# never enabled, forgotten on purge
@@ -89,6 +95,10 @@ if command -v rpmbuild >/dev/null; then
 	rpm -qpl "$TMP"/rpm/RPMS/*/scmplog-[0-9]*.rpm >rpm.files
 	grep -q '/LICENSE$' rpm.files || fail "the RPM has no LICENSE"
 	grep -qx '/usr/lib/systemd/system/scmplog-collect.service' rpm.files || fail "the RPM's unit"
+	rpm -qp --configfiles "$TMP"/rpm/RPMS/*/scmplog-[0-9]*.rpm >rpm.conf
+	grep -qx '/etc/audit/plugins.d/scmplog.conf' rpm.conf || { cat rpm.conf; fail "the RPM's auditd plugin configuration"; }
+	rpm -qp --dump "$TMP"/rpm/RPMS/*/scmplog-[0-9]*.rpm | grep -q '^/etc/audit/plugins.d/scmplog.conf [0-9]* [0-9]* [0-9a-f]* 0100640 root root 1 ' ||
+		fail "the RPM's scmplog.conf is not a 0640 config file of root"
 else
 	skipped+=("the RPM (rpmbuild missing: sudo sh tests/install-deps.sh --package)")
 fi

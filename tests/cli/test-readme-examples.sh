@@ -37,6 +37,7 @@ sudo scmplog collect --all --format k8s --out-dir /var/lib/scmplog/k8s	collect: 
 sudo scmplog collect --out-dir /var/lib/scmplog	collect: root, live, runs until a signal
 sudo scmplog collect --out-dir profiles --plain-runc --container web --interval 10	collect: root, live, runs until a signal
 scmplog collect --journal-dir /var/log/journal/remote --split-by host --out-dir profiles --cursor-file profiles.cursor	collect: follows a journal until a signal
+scmplog collect --source=audisp	collect: an auditd plugin, reads what auditd passes on standard input until it ends
 sudo scmplog explain --follow --exe /usr/bin/app	explain --follow: root, live
 sudo scmplog listen --socket /run/scmplog/listen.sock --out-dir profiles/ &	listen: a seccomp listener, runs until a signal
 scmplog listen --socket /run/scmplog/listen.sock --out-dir /var/lib/scmplog &	listen: a seccomp listener, runs until a signal
