@@ -75,6 +75,9 @@ for _ in $(seq 300); do [ -f "$TMP/coll/$sane.json" ] && break; sleep 0.2; done
 stop_pid "$collector"
 collector=
 [ -f "$TMP/coll/$sane.json" ] || { cat "$TMP/coll.err"; fail "collect --journal-dir wrote no profile for '$host'"; }
+# its summary says what the journal lost on the way (its sequence numbers): nothing here
+grep -E "SECCOMP records read from the journal directory: .* 0 lost$" "$TMP/coll.err" >/dev/null ||
+	{ cat "$TMP/coll.err"; fail "collect --journal-dir reports a loss, or none"; }
 # it learns every record of the host (all programs): /bin/true's syscalls are among them
 for s in $(profile_names "$TMP/cent/$sane.json"); do
 	profile_names "$TMP/coll/$sane.json" | grep -x "$s" >/dev/null || fail "collect's host profile lacks $s"
