@@ -193,31 +193,6 @@ int main(int argc, char **argv)
 C
 gcc -O2 -Wall -o "$work/burst" "$work/burst.c" -lseccomp 2>"$work/gcc.err" || { cat "$work/gcc.err"; exit 1; }
 
-# sampler SOCKET PIDFILE OUT: the collector's NOTIFY_SOCKET; on each STATUS,
-# one line: seconds, its STATUS, VmRSS and VmHWM (KiB), user+system CPU (s).
-cat >"$work/sampler.py" <<'PY'
-import os, socket, sys, time
-sock, pidfile, out = sys.argv[1:]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sock)
-t0 = time.monotonic()
-tck = os.sysconf("SC_CLK_TCK")
-with open(out, "w", buffering=1) as o:
-    while True:
-        msg = s.recv(4096).decode(errors="replace")
-        st = [l[7:] for l in msg.split("\n") if l.startswith("STATUS=")]
-        if not st:
-            continue
-        try:
-            pid = open(pidfile).read().strip()
-            kv = dict(l.split(":", 1) for l in open(f"/proc/{pid}/status") if ":" in l)
-            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        except (OSError, ValueError):
-            continue
-        rss, hwm = (int(kv[k].split()[0]) for k in ("VmRSS", "VmHWM"))
-        cpu = (int(f[11]) + int(f[12])) / tck
-        o.write(f"{time.monotonic() - t0:.1f}\t{st[-1]}\t{rss}\t{hwm}\t{cpu:.2f}\n")
-PY
 
 printf 'bench-collect: %s s a count, counts: %s, cgroups under %s\n' "$secs" "${counts[*]}" "$v1 $v2"
 printf '\n%10s %10s %12s %10s %10s %10s %10s %12s %14s\n' containers records records/s lost cpu_s rec/cpu_s idle_kib peak_hwm_kib rss_first/last
@@ -228,7 +203,7 @@ for n in "${counts[@]}"; do
 		if [ -n "$v1" ] && { [ -z "$v2" ] || [ $((i % 2)) = 1 ]; }; then mkdir "$v1/c$i"; else mkdir "$v2/c$i"; fi
 	done
 	rm -rf "$work/out" "$work/notify" "$work/samples" "$work/pid"
-	python3 "$work/sampler.py" "$work/notify" "$work/pid" "$work/samples" & sampler=$!
+	python3 "$(dirname "$0")/notify-sampler.py" "$work/notify" "$work/pid" "$work/samples" & sampler=$!
 	for _ in $(seq 50); do [ -S "$work/notify" ] && break; sleep 0.1; done
 	forks0=$(awk '$1 == "processes" { print $2 }' /proc/stat)
 	# shellcheck disable=SC2086
@@ -266,6 +241,9 @@ import re, sys
 n, secs, idle, nfiles, forks = (int(float(x)) for x in sys.argv[1:6])
 samples, errlog = sys.argv[6:8]
 rows = [l.rstrip("\n").split("\t") for l in open(samples)]
+t0 = float(rows[0][0]) if rows else 0.0
+for r in rows:  # seconds since the first sample
+    r[0] = f"{float(r[0]) - t0:.1f}"
 summ = open(errlog).read()
 m = re.search(r"(\d+) SECCOMP records read .*?: (\d+) attributed to (\d+) containers?.*?(\d+) lost", summ)
 if not m or not rows:

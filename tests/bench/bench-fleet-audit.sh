@@ -43,23 +43,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "bench-fleet-audit: $nodes nodes x $records records, through audisp-remote to a central auditd"
-python3 - "$work" "$nodes" "$records" <<'PY'
-import random, sys
-work, nodes, records = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-for n in range(nodes):
-    rng = random.Random(n)
-    own = [0, 1, 3, 5, 8, 9, 10, 11, 12, 13, 14, 16, 17, 21, 39, 60, 72, 202, 228, 231] + \
-          [100 + (20 * n + k) % 230 for k in range(20)]
-    with open(f"{work}/node-{n}.log", "w") as f:
-        for i in range(records):
-            nr = own[i % len(own)] if i < len(own) else rng.choice(own)
-            t = 1795710754 + i // 1000
-            f.write(f"node=node-{n} type=SECCOMP msg=audit({t}.{i % 1000:03d}:{1000 + i}): auid=4294967295 "
-                    f"uid=0 gid=0 ses=4294967295 pid={2000 + i % 500} comm=\"app\" exe=\"/usr/bin/app\" sig=0 "
-                    f"arch=c000003e syscall={nr} compat=0 ip=0x7f0000001000 code=0x7ffc0000\n")
-    with open(f"{work}/node-{n}.want", "w") as f:
-        f.write("\n".join(str(x) for x in sorted(set(own))) + "\n")
-PY
+python3 "$(dirname "$0")/fleet-nodes.py" gen log "$work" "$nodes" "$records"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$work/conf" "$work/plugins" "$work/log" "$work/spool"
@@ -106,28 +90,7 @@ startup_failure_action = warn_once_continue
 EOF
 chmod 0640 "$work/ar.conf"
 
-# sampler: on each STATUS of the plugin, monotonic seconds, STATUS, VmHWM (KiB), CPU (s)
-cat >"$work/sampler.py" <<'PY'
-import os, socket, sys, time
-sock, pidfile, out = sys.argv[1:]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sock)
-tck = os.sysconf("SC_CLK_TCK")
-with open(out, "w", buffering=1) as o:
-    while True:
-        msg = s.recv(4096).decode(errors="replace")
-        st = [l[7:] for l in msg.split("\n") if l.startswith("STATUS=")]
-        if not st:
-            continue
-        try:
-            pid = open(pidfile).read().strip()
-            kv = dict(l.split(":", 1) for l in open(f"/proc/{pid}/status") if ":" in l)
-            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        except (OSError, ValueError):
-            continue
-        o.write(f"{time.monotonic():.3f}\t{st[-1]}\t{kv['VmHWM'].split()[0]}\t{(int(f[11]) + int(f[12])) / tck:.2f}\n")
-PY
-python3 "$work/sampler.py" "$work/notify" "$work/pid" "$work/samples" & sampler=$!
+python3 "$(dirname "$0")/notify-sampler.py" "$work/notify" "$work/pid" "$work/samples" & sampler=$!
 for _ in $(seq 50); do [ -S "$work/notify" ] && break; sleep 0.1; done
 
 # the central auditd in a mount namespace of its own: /run a tmpfs for its pid file
@@ -168,7 +131,7 @@ senders=()
 acpu=$(awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$apid/stat")
 ahwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$apid/status")
 last=$(tail -n 1 "$work/samples")
-pcpu=$(printf '%s' "$last" | cut -f 4) phwm=$(printf '%s' "$last" | cut -f 3)
+pcpu=$(printf '%s' "$last" | cut -f 5) phwm=$(printf '%s' "$last" | cut -f 4)
 kill -TERM "$central"
 wait "$central"
 central=
@@ -180,15 +143,7 @@ bad=0
 for n in $(seq 0 $((nodes - 1))); do
 	f=$work/out/node-$n.json
 	[ -f "$f" ] || { echo "bench-fleet-audit: no profile for node-$n" >&2; bad=$((bad + 1)); continue; }
-	python3 - "$f" "$work/node-$n.want" <<'PY' || bad=$((bad + 1))
-import json, os, subprocess, sys
-names = sorted(n for s in json.load(open(sys.argv[1]))["syscalls"] for n in s["names"])
-want = sorted(subprocess.run([os.environ["SCMPLOG"], "resolve", *open(sys.argv[2]).read().split()],
-                             capture_output=True, text=True).stdout.split())
-if names != want:
-    print(f"bench-fleet-audit: {sys.argv[1]}: {len(names)} syscalls, want {len(want)}", file=sys.stderr)
-    sys.exit(1)
-PY
+	python3 "$(dirname "$0")/fleet-nodes.py" check "$f" "$work/node-$n.want" || bad=$((bad + 1))
 done
 if [ -z "$done_at" ]; then
 	tail -n 5 "$work/plugin.err" "$work"/ar-*.err >&2

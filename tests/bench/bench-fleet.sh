@@ -42,29 +42,7 @@ trap 'exit 130' INT TERM
 
 echo "bench-fleet: $nodes nodes x $records records, through systemd-journal-upload to systemd-journal-remote"
 # the nodes' streams, in journal export format, and their journal files
-python3 - "$work" "$nodes" "$records" <<'PY'
-import random, sys
-work, nodes, records = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-for n in range(nodes):
-    rng = random.Random(n)
-    # 20 syscalls every node makes, 20 of its own (numbers 100 + 20n ...), x86_64
-    own = [0, 1, 3, 5, 8, 9, 10, 11, 12, 13, 14, 16, 17, 21, 39, 60, 72, 202, 228, 231] + \
-          [100 + (20 * n + k) % 230 for k in range(20)]
-    with open(f"{work}/node-{n}.export", "w") as f:
-        t0 = 1795710754000000 + n
-        for i in range(records):
-            nr = own[i % len(own)] if i < len(own) else rng.choice(own)
-            t = t0 + i * 10
-            f.write(f"__REALTIME_TIMESTAMP={t}\n__MONOTONIC_TIMESTAMP={4000000000 + i * 10}\n"
-                    f"_BOOT_ID={n:032x}\n_MACHINE_ID={n + 1:032x}\n_HOSTNAME=node-{n}\n"
-                    f"_TRANSPORT=audit\n_SOURCE_REALTIME_TIMESTAMP={t - 3}\n_AUDIT_TYPE=1326\n"
-                    f"_AUDIT_ID={1000 + i}\nSYSLOG_IDENTIFIER=audit\n"
-                    f"MESSAGE=SECCOMP auid=4294967295 uid=0 gid=0 ses=4294967295 pid={2000 + i % 500} "
-                    f"comm=\"app\" exe=\"/usr/bin/app\" sig=0 arch=c000003e syscall={nr} compat=0 "
-                    f"ip=0x7f0000001000 code=0x7ffc0000\n\n")
-    with open(f"{work}/node-{n}.want", "w") as f:
-        f.write("\n".join(str(x) for x in sorted(set(own))) + "\n")
-PY
+python3 "$(dirname "$0")/fleet-nodes.py" gen export "$work" "$nodes" "$records"
 # journal-remote rotates a big file (node-N@....journal beside it): a directory per node
 for n in $(seq 0 $((nodes - 1))); do
 	mkdir -p "$work/node-$n"
@@ -73,27 +51,6 @@ for n in $(seq 0 $((nodes - 1))); do
 	rm -f "$work/node-$n.export"
 done
 
-# sampler SOCKET PIDFILE OUT: on each collect STATUS, seconds, STATUS, VmHWM (KiB), CPU (s)
-cat >"$work/sampler.py" <<'PY'
-import os, socket, sys, time
-sock, pidfile, out = sys.argv[1:]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sock)
-tck = os.sysconf("SC_CLK_TCK")
-with open(out, "w", buffering=1) as o:
-    while True:
-        msg = s.recv(4096).decode(errors="replace")
-        st = [l[7:] for l in msg.split("\n") if l.startswith("STATUS=")]
-        if not st:
-            continue
-        try:
-            pid = open(pidfile).read().strip()
-            kv = dict(l.split(":", 1) for l in open(f"/proc/{pid}/status") if ":" in l)
-            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        except (OSError, ValueError):
-            continue
-        o.write(f"{time.monotonic():.3f}\t{st[-1]}\t{kv['VmHWM'].split()[0]}\t{(int(f[11]) + int(f[12])) / tck:.2f}\n")
-PY
 cpu_of() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$1/stat"; }
 hwm_of() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$1/status"; }
 
@@ -101,7 +58,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 mkdir -p "$work/central"
 "$JR" --listen-http="127.0.0.1:$port" --output="$work/central/" 2>"$work/remote.err" & remote=$!
 for _ in $(seq 100); do ss -ltn "sport = :$port" | grep -q LISTEN && break; sleep 0.1; done
-python3 "$work/sampler.py" "$work/notify" "$work/pid" "$work/samples" & sampler=$!
+python3 "$(dirname "$0")/notify-sampler.py" "$work/notify" "$work/pid" "$work/samples" & sampler=$!
 for _ in $(seq 50); do [ -S "$work/notify" ] && break; sleep 0.1; done
 NOTIFY_SOCKET=$work/notify "$SCMPLOG" collect --journal-dir "$work/central" --split-by host --out-dir "$work/out" \
 	--interval 1 >/dev/null 2>"$work/c.err" & collector=$!
@@ -135,7 +92,7 @@ kill "$sampler" 2>/dev/null
 wait "$sampler" 2>/dev/null
 sampler=
 last=$(tail -n 1 "$work/samples")
-ccpu=$(printf '%s' "$last" | cut -f 4) chwm=$(printf '%s' "$last" | cut -f 3)
+ccpu=$(printf '%s' "$last" | cut -f 5) chwm=$(printf '%s' "$last" | cut -f 4)
 got=$(printf '%s' "$last" | awk -F'\t' '{ split($2, a, " "); print a[1] }')
 lost=$(printf '%s' "$last" | awk -F'\t' '{ n = split($2, a, " "); print a[n - 1] }')
 
@@ -144,15 +101,7 @@ bad=0
 for n in $(seq 0 $((nodes - 1))); do
 	f=$work/out/node-$n.json
 	if [ ! -f "$f" ]; then echo "bench-fleet: no profile for node-$n" >&2; bad=$((bad + 1)); continue; fi
-	python3 - "$f" "$work/node-$n.want" <<'PY' || bad=$((bad + 1))
-import json, subprocess, sys, os
-names = sorted(n for s in json.load(open(sys.argv[1]))["syscalls"] for n in s["names"])
-want = open(sys.argv[2]).read().split()
-wn = sorted(subprocess.run([os.environ["SCMPLOG"], "resolve", *want], capture_output=True, text=True).stdout.split())
-if names != wn:
-    print(f"bench-fleet: {sys.argv[1]}: {len(names)} syscalls, want {len(wn)}", file=sys.stderr)
-    sys.exit(1)
-PY
+	python3 "$(dirname "$0")/fleet-nodes.py" check "$f" "$work/node-$n.want" || bad=$((bad + 1))
 done
 if [ -z "$done_at" ]; then
 	echo "bench-fleet: collect counted $got of $total records in 10 minutes" >&2

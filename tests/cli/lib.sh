@@ -134,3 +134,22 @@ collect_ready() {
 	cat "$2"
 	fail "process $1 did not block SIGTERM after $3 s"
 }
+
+# fleet_journal FILE: journal export text of a central journal (systemd-journal-remote's
+# files) holding three nodes' records with the same audit(T:S): node-a's and node-b's
+# each twice (journald's audit and kernel copies), node-c's once.  Three records.
+fleet_journal() {
+	local h t n=0
+	for h in node-a:audit node-a:kernel node-b:audit node-b:kernel node-c:audit; do
+		t=${h#*:}
+		[ "$t" = audit ] && n=$((n + 1))
+		printf '__REALTIME_TIMESTAMP=1795710754967603\n__MONOTONIC_TIMESTAMP=4537291730\n_BOOT_ID=%032x\n_HOSTNAME=%s\n_TRANSPORT=%s\n' \
+			"$n" "${h%%:*}" "$t"
+		if [ "$t" = audit ]; then
+			printf '_SOURCE_REALTIME_TIMESTAMP=1795710754960000\n_AUDIT_TYPE=1326\n_AUDIT_ID=4242\nSYSLOG_IDENTIFIER=audit\n'
+			printf 'MESSAGE=SECCOMP auid=0 uid=0 gid=0 ses=1 pid=7 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n\n' "$((n - 1))"
+		else
+			printf 'SYSLOG_IDENTIFIER=kernel\nMESSAGE=audit: type=1326 audit(1795710754.960:4242): auid=0 uid=0 gid=0 ses=1 pid=7 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n\n' "$((n - 1))"
+		fi
+	done >"$1"
+}

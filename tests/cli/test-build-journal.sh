@@ -111,16 +111,7 @@ same out journal.json
 # whose serials and times are their own: two nodes' records with the same
 # audit(T:S) are two records, while a node's two copies of one (audit and
 # kernel transport) are one.
-entry() { # entry HOST TRANSPORT SYSCALL
-	printf '__REALTIME_TIMESTAMP=1795710754967603\n_HOSTNAME=%s\n_TRANSPORT=%s\n' "$1" "$2"
-	if [ "$2" = audit ]; then
-		printf '_SOURCE_REALTIME_TIMESTAMP=1795710754960000\n_AUDIT_TYPE=1326\n_AUDIT_ID=4242\nSYSLOG_IDENTIFIER=audit\n'
-		printf 'MESSAGE=SECCOMP auid=0 uid=0 gid=0 ses=1 pid=7 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n\n' "$3"
-	else
-		printf 'SYSLOG_IDENTIFIER=kernel\nMESSAGE=audit: type=1326 audit(1795710754.960:4242): auid=0 uid=0 gid=0 ses=1 pid=7 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n\n' "$3"
-	fi
-}
-{ entry node-a audit 0; entry node-a kernel 0; entry node-b audit 1; entry node-b kernel 1; entry node-c audit 2; } >fleet.txt
+fleet_journal fleet.txt
 expect_rc 0 "$SCMPLOG" build --split-by host --out-dir fleet fleet.txt
 contains err "3 SECCOMP records read (3 selected), 3 profiles written to 'fleet'"
 for h in a b c; do [ -f "fleet/node-$h.json" ] || fail "no profile of node-$h: its records taken for another node's copies"; done

@@ -118,16 +118,7 @@ contains err "--split-by host excludes --container and --cgroup"
 # audit(T:S) are each node's own: the same (T, S) on two hosts are two records, a
 # node's audit and kernel copies of one record are one.
 if [ -x /lib/systemd/systemd-journal-remote ]; then
-	entry() { # entry HOST TRANSPORT SYSCALL
-		printf '__REALTIME_TIMESTAMP=1795710754967603\n__MONOTONIC_TIMESTAMP=4537291730\n_BOOT_ID=%032x\n_HOSTNAME=%s\n_TRANSPORT=%s\n' "$3" "$1" "$2"
-		if [ "$2" = audit ]; then
-			printf '_SOURCE_REALTIME_TIMESTAMP=1795710754960000\n_AUDIT_TYPE=1326\n_AUDIT_ID=4242\nSYSLOG_IDENTIFIER=audit\n'
-			printf 'MESSAGE=SECCOMP auid=0 uid=0 gid=0 ses=1 pid=7 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n\n' "$3"
-		else
-			printf 'SYSLOG_IDENTIFIER=kernel\nMESSAGE=audit: type=1326 audit(1795710754.960:4242): auid=0 uid=0 gid=0 ses=1 pid=7 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n\n' "$3"
-		fi
-	}
-	{ entry node-a audit 0; entry node-a kernel 0; entry node-b audit 1; entry node-b kernel 1; entry node-c audit 2; } >fleet.txt
+	fleet_journal fleet.txt
 	mkdir fleetj
 	/lib/systemd/systemd-journal-remote --output=fleetj/remote.journal fleet.txt 2>jr.err || { cat jr.err; fail "journal-remote"; }
 	collect_start fleet --journal-dir fleetj --split-by host --out-dir fleet --interval 1
