@@ -65,29 +65,7 @@ printf '%s\n' "active = yes" "direction = out" "path = $work/plugin" "type = alw
 	"args = collect --source=audisp" "format = string" >"$work/plugins/scmplog.conf"
 chmod 0640 "$work/conf/auditd.conf" "$work/plugins/scmplog.conf"
 chmod 0750 "$work/plugin"
-cat >"$work/ar.conf" <<EOF
-remote_server = 127.0.0.1
-port = $port
-transport = tcp
-queue_file = $work/spool/remote.log
-mode = immediate
-queue_depth = 200000
-format = managed
-network_retry_time = 1
-max_tries_per_record = 3
-max_time_per_record = 5
-heartbeat_timeout = 0
-network_failure_action = syslog
-disk_low_action = ignore
-disk_full_action = warn_once
-disk_error_action = warn_once
-remote_ending_action = reconnect
-generic_error_action = syslog
-generic_warning_action = syslog
-queue_error_action = stop
-overflow_action = syslog
-startup_failure_action = warn_once_continue
-EOF
+sed -e "s|@PORT@|$port|" -e "s|@SPOOL@|$work/spool|" -e "s|@QUEUE@|200000|" "$(dirname "$0")/../data/fleet/audisp-remote.conf.in" >"$work/ar.conf"
 chmod 0640 "$work/ar.conf"
 
 python3 "$(dirname "$0")/notify-sampler.py" "$work/notify" "$work/pid" "$work/samples" & sampler=$!

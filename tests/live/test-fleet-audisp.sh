@@ -71,29 +71,7 @@ sed -e 's/^active = no$/active = yes/' -e "s|^path = .*|path = $TMP/cplugin|" "$
 	>"$TMP/cplugins/scmplog.conf"
 # the node: the audit daemon, its records named node-a, passed on to audisp-remote
 conf "$TMP/nlog" "$TMP/nplugins" "local_events = yes" "name_format = user" "name = node-a" >"$TMP/nconf/auditd.conf"
-cat >"$TMP/ar.conf" <<EOF
-remote_server = 127.0.0.1
-port = $port
-transport = tcp
-queue_file = $TMP/spool/remote.log
-mode = immediate
-queue_depth = 10240
-format = managed
-network_retry_time = 1
-max_tries_per_record = 3
-max_time_per_record = 5
-heartbeat_timeout = 0
-network_failure_action = syslog
-disk_low_action = ignore
-disk_full_action = warn_once
-disk_error_action = warn_once
-remote_ending_action = reconnect
-generic_error_action = syslog
-generic_warning_action = syslog
-queue_error_action = stop
-overflow_action = syslog
-startup_failure_action = warn_once_continue
-EOF
+sed -e "s|@PORT@|$port|" -e "s|@SPOOL@|$TMP/spool|" -e "s|@QUEUE@|10240|" "$DATA/fleet/audisp-remote.conf.in" >"$TMP/ar.conf"
 cat >"$TMP/arplugin" <<EOF
 #!/bin/sh
 exec unshare -m sh -c 'mount --bind "\$0" /etc/audit/audisp-remote.conf && exec $AR' "$TMP/ar.conf" 2>>"$TMP/ar.err"
