@@ -44,7 +44,7 @@ if [ "${SCMPLOG_LIVE_LOCKED:-}" != 1 ]; then
 fi
 
 work=$(mktemp -d)
-collector='' reader='' learner='' image=''
+collector='' reader='' learner='' image='' dockerd_pid=''
 ids=()
 cleanup() {
 	local id d
@@ -59,6 +59,12 @@ cleanup() {
 		done
 	done
 	[ -n "$image" ] && docker rmi -f "$image" >/dev/null 2>&1
+	if [ -n "$dockerd_pid" ]; then
+		# the dockerd this run started, and only that one
+		kill -TERM "$dockerd_pid" 2>/dev/null
+		for _ in $(seq 300); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.1; done
+		wait "$dockerd_pid" 2>/dev/null
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -195,7 +201,7 @@ learn_runc() {
 for k in $(seq "$learns"); do learn_runc "$k"; done
 for m in $modes; do enforce runc "$m" runc_start; done
 
-# Docker: dockerd if none runs (left running, as the live tests leave it)
+# Docker: dockerd if none runs (started here, stopped at the end)
 docker_start() { docker run --rm --network none --security-opt "seccomp=$1" "$image" sh -c "$JOB"; }
 learn_docker() {
 	local id=''
@@ -226,7 +232,16 @@ if ! command -v docker >/dev/null; then
 	results+=("docker  -            0       -  docker is not installed: not measured")
 else
 	if ! docker info >/dev/null 2>&1 && ! pgrep -x dockerd >/dev/null; then
-		dockerd >/dev/null 2>&1 </dev/null &
+		# stopped again at the end; without the descriptors above 2 (the live
+		# tests' locks among them: a dockerd holding one would stop every later test)
+		(
+			for fd in /proc/self/fd/*; do
+				fd=${fd##*/}
+				[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+			done 2>/dev/null
+			exec dockerd >"$work/dockerd.log" 2>&1 </dev/null
+		) &
+		dockerd_pid=$!
 	fi
 	for _ in $(seq 240); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
 	docker info >/dev/null 2>&1 || cannot "dockerd does not start here"

@@ -138,7 +138,15 @@ docker_need() {
 	fi
 	docker info >/dev/null 2>&1 && return 0
 	if ! pgrep -x dockerd >/dev/null; then
-		dockerd >"$TMP/dockerd.log" 2>&1 </dev/null &
+		# without the descriptors above 2: a dockerd holding the live tests' lock
+		# would stop every later test, should docker_done not run
+		(
+			for fd in /proc/self/fd/*; do
+				fd=${fd##*/}
+				[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+			done 2>/dev/null
+			exec dockerd >"$TMP/dockerd.log" 2>&1 </dev/null
+		) &
 		DOCKERD_PID=$!
 	fi
 	for i in $(seq 240); do
