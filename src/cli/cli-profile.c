@@ -505,11 +505,6 @@ abort:
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p)
 {
-	static const char *const ext[] = {
-		[SCL_FORMAT_OCI] = ".json",
-		[SCL_FORMAT_K8S] = ".yaml",
-		[SCL_FORMAT_SYSTEMD] = ".conf",
-	};
 	struct write_ctx c = { .o = o, .p = p, .k8s_name = base };
 	char fname[SCL_MAX_FILE_NAME + 16], what[4400];
 	int r;
@@ -518,7 +513,7 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 		log_error("out of memory");
 		return -ENOMEM;
 	}
-	snprintf(fname, sizeof(fname), "%s%s", base, ext[o->format]);
+	snprintf(fname, sizeof(fname), "%s%s", base, scl_format_ext(o->format));
 	r = scl_write_atomic(dfd, fname, write_cb, &c, 0644);
 	if (r < 0) {
 		snprintf(what, sizeof(what), "profile '%s/%s'", dir, fname);

@@ -52,6 +52,19 @@ const char *scl_format_name(scl_format f)
 	return "unknown";
 }
 
+const char *scl_format_ext(scl_format f)
+{
+	switch (f) {
+	case SCL_FORMAT_OCI:
+		return ".json";
+	case SCL_FORMAT_K8S:
+		return ".yaml";
+	case SCL_FORMAT_SYSTEMD:
+		return ".conf";
+	}
+	return "";
+}
+
 int scl_pfmt_strv_addf(scl_pfmt_strv *s, const char *fmt, ...)
 {
 	va_list ap;
