@@ -128,7 +128,7 @@ typedef struct scl_collector_stats {
 
 /*
  * Make a collector.  The config's strings and ops must outlive it.
- * 0 with *ret; -ENOMEM; -EINVAL for a zero limit or no ops.bind.
+ * 0 with *ret; -ENOMEM; -EINVAL without ops.bind or a proc_fd.
  */
 int scl_collector_new(const scl_collector_config *cfg, scl_collector **ret);
 void scl_collector_free(scl_collector *col);

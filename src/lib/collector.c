@@ -996,6 +996,7 @@ int scl_collector_new(const scl_collector_config *cfg, scl_collector **ret)
 {
 	scl_collector_limits def;
 	scl_collector *col;
+	int r;
 
 	if (!cfg->ops || !cfg->ops->bind)
 		return -EINVAL;
@@ -1015,8 +1016,11 @@ int scl_collector_new(const scl_collector_config *cfg, scl_collector **ret)
 		col->lim.forget_delay_ms = def.forget_delay_ms;
 	if (!col->lim.gone_delay_ms)
 		col->lim.gone_delay_ms = def.gone_delay_ms;
-	if (scl_container_cache_new(cfg->proc_fd, cfg->cgroup_flags, 0, &col->cache) < 0)
-		goto oom;
+	r = scl_container_cache_new(cfg->proc_fd, cfg->cgroup_flags, 0, &col->cache);
+	if (r < 0) {
+		scl_collector_free(col);
+		return r;
+	}
 	if (cfg->proc_events && !cfg->offline &&
 	    (!(col->uncertain = calloc(PID_BITS / 64, sizeof(uint64_t))) ||
 	     !(col->exited = calloc(PID_BITS / 64, sizeof(uint64_t)))))
