@@ -803,10 +803,12 @@ static int on_record(void *ud, const scl_record *rec)
 	 * that the exec's fresh read (or its doubt) is what the cache answers
 	 * with, and so that a short-lived child's fork is known.
 	 */
-	if (!C->offline) {
-		drain_proc_events(C);
+	if (C->conn) {
+		drain_proc_events(C); /* sets the collector's time */
 		if (C->oom)
 			return -ENOMEM;
+	} else {
+		scl_collector_set_time(C->col, now_ms());
 	}
 	r = scl_collector_attribute(C->col, rec, &hit);
 	if (r <= 0)

@@ -25,6 +25,7 @@ struct ctr {
 	uint32_t live;            /* its processes known to be alive (struct pidslot) */
 	int64_t gone_at;          /* its slot is due then (ms), 0 if not due */
 	int64_t idle_since;       /* its last counted process exited then (ms), 0 while it has one */
+	int64_t seen;             /* its last record or counted process came then (ms) */
 };
 
 /* A live process counted in a container's live count. */
@@ -45,6 +46,7 @@ struct scl_collector {
 	/* forgotten slots, for reuse: the first (+1; 0: none), each keeping the next in its slot */
 	size_t free_ctr, n_free_ctrs;
 	size_t n_unselected;      /* slots of containers decided not to be learned */
+	size_t n_undecided;       /* slots of containers not decided yet (their processes gone before) */
 	uint32_t *index;          /* find_ctr()'s hash table */
 	size_t index_cap;
 	int oom;
@@ -260,6 +262,8 @@ static struct ctr *add_ctr(scl_collector *col, const scl_container *c)
 	memcpy(n->id, c->id, sizeof(n->id));
 	n->id[sizeof(n->id) - 1] = '\0';
 	n->selected = SEL_UNDECIDED;
+	n->seen = col->now;
+	col->n_undecided++;
 	if (k < col->n_ctrs) {
 		index_put(col, k);
 		return n;
@@ -290,6 +294,8 @@ static void forget_ctr(scl_collector *col, size_t k)
 	}
 	if (t->selected == SEL_NO)
 		col->n_unselected--;
+	if (t->selected == SEL_UNDECIDED)
+		col->n_undecided--;
 	index_remove(col, k);
 	memset(t, 0, sizeof(*t));
 	t->slot = col->free_ctr;
@@ -333,29 +339,45 @@ static int decide(scl_collector *col, struct ctr *t, const scl_container *c, uin
 		say(col, &ev);
 	}
 	t->selected = sel;
+	col->n_undecided--;
 	if (sel == SEL_NO)
 		col->n_unselected++;
 	return sel;
 }
 
 /*
- * Room for one more container: a slot is free, or one of a container that
- * is not learned is given up (forget_ctr(); it holds nothing but that
- * decision, made again if it comes back).  Without this, every leaf cgroup
- * with a process (a host's services, each command of a CI runner) would
- * take a slot for good and leave none to the containers asked for.
+ * A container that holds nothing but a decision: not learned, or not
+ * decided yet (its processes were gone before /proc could say), with no
+ * counted process.  Its place may be given up, the decision made again if
+ * it comes back.
+ */
+static bool holds_nothing(const struct ctr *t)
+{
+	return t->id[0] && (t->selected == SEL_NO || (t->selected == SEL_UNDECIDED && !t->live));
+}
+
+/*
+ * Room for one more container: a place is free, or one that holds nothing
+ * is given up (forget_ctr()), a container not learned first.  Without
+ * this, every leaf cgroup with a process (a host's services, each command
+ * of a CI runner) would take a place for good and leave none to the
+ * containers asked for; and so would each one whose short-lived processes
+ * were gone before their container was decided (a runner's commands on a
+ * busy machine), none of them ever counted as alive.
  */
 static bool ctr_room(scl_collector *col)
 {
 	if (ctrs_in_use(col) < col->lim.max_containers)
 		return true;
-	if (!col->n_unselected)
-		return false;
-	for (size_t k = 0; k < col->n_ctrs; k++)
-		if (col->ctrs[k].id[0] && col->ctrs[k].selected == SEL_NO) {
-			forget_ctr(col, k);
-			return true;
-		}
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 0 ? !col->n_unselected : !col->n_undecided)
+			continue;
+		for (size_t k = 0; k < col->n_ctrs; k++)
+			if (holds_nothing(&col->ctrs[k]) && (pass == 1 || col->ctrs[k].selected == SEL_NO)) {
+				forget_ctr(col, k);
+				return true;
+			}
+	}
 	return false;
 }
 
@@ -531,6 +553,7 @@ static int track(scl_collector *col, uint32_t pid, size_t k)
 		col->pids[i].ctr = (uint32_t)k;
 		col->ctrs[k].live++;
 		col->ctrs[k].idle_since = 0;
+		col->ctrs[k].seen = col->now;
 		ctr_release(col, old);
 		return 0;
 	}
@@ -548,6 +571,7 @@ static int track(scl_collector *col, uint32_t pid, size_t k)
 	col->pids_n++;
 	col->ctrs[k].live++;
 	col->ctrs[k].idle_since = 0;
+	col->ctrs[k].seen = col->now;
 	return 0;
 }
 
@@ -853,6 +877,7 @@ found:
 	}
 	if (!t && !(t = add_ctr(col, &c)))
 		return -ENOMEM;
+	t->seen = col->now;
 	if (t->selected == SEL_UNDECIDED && decide(col, t, &c, rec->pid) == SEL_UNDECIDED) {
 		if (col->oom)
 			return -ENOMEM;
@@ -935,6 +960,24 @@ int64_t scl_collector_next_due(const scl_collector *col)
 	return col->next_gone;
 }
 
+/*
+ * How long ctrs[k] has been idle at now, or -1 while it is not: a learned
+ * container from its last counted process's exit (one never counted, as
+ * without process events, stays); one that holds nothing from its last
+ * record or process, whichever came last.
+ */
+static int64_t idle_for(const struct ctr *t, int64_t now)
+{
+	int64_t since;
+
+	if (!t->id[0] || t->live || t->gone_at)
+		return -1;
+	since = t->idle_since;
+	if (holds_nothing(t) && t->seen > since)
+		since = t->seen;
+	return since ? now - since : -1;
+}
+
 size_t scl_collector_forget_idle(scl_collector *col, int64_t now)
 {
 	size_t n = 0;
@@ -942,16 +985,16 @@ size_t scl_collector_forget_idle(scl_collector *col, int64_t now)
 	col->now = now;
 	for (size_t k = 0; k < col->n_ctrs; k++) {
 		struct ctr *t = &col->ctrs[k];
+		int64_t idle = idle_for(t, now);
 
-		if (!t->id[0] || t->live || !t->idle_since || t->gone_at || now - t->idle_since < col->lim.forget_delay_ms)
+		if (idle < col->lim.forget_delay_ms)
 			continue;
 		/* written first: a failed write is tried again at the next interval */
 		if (t->selected == SEL_YES && col->cfg.ops->busy && col->cfg.ops->busy(col->cfg.ud, t->slot))
 			continue;
 		{
 			scl_collector_event ev = { .type = SCL_COLLECTOR_FORGOTTEN, .id = t->id,
-						   .selected = t->selected == SEL_YES,
-						   .idle_ms = now - t->idle_since };
+						   .selected = t->selected == SEL_YES, .idle_ms = idle };
 			say(col, &ev);
 		}
 		forget_ctr(col, k);
@@ -978,7 +1021,7 @@ void scl_collector_foreach(const scl_collector *col, scl_collector_each_fn fn, v
 		const struct ctr *t = &col->ctrs[k];
 
 		if (t->id[0])
-			fn(ud, t->id, t->selected, t->live, t->idle_since ? col->now - t->idle_since : -1);
+			fn(ud, t->id, t->selected, t->live, idle_for(t, col->now));
 	}
 }
 

@@ -383,6 +383,68 @@ START_TEST(test_forget_comeback)
 }
 END_TEST
 
+/*
+ * A process gone before its container could be decided (--cgroup reads
+ * its /proc/PID/cgroup): a host command's short-lived child, its container
+ * known from its parent, seen while the process table was full.  The place
+ * it takes holds nothing: it must not keep a container asked for out, nor
+ * stay for good (tests/live/test-collect-limits.sh failed so under load:
+ * "over SCL_MAX_CONTAINERS" while c2 ran after c1 was forgotten).
+ */
+START_TEST(test_undecided)
+{
+	struct naming nm;
+	scl_collector *col;
+
+	proc_setup();
+	proc_add(1, "/");
+	proc_add(60, "/process_api/h2");
+	proc_add(70, "/process_api/h3");
+	for (uint32_t p = 100; p < 103; p++)
+		proc_add(p, "/scmpliml/c1");
+	col = small(&nm, 3);
+	/* c1 with three live processes, learned: the process table is full */
+	for (uint32_t p = 100; p < 103; p++)
+		fork_ev(col, 1, p);
+	ck_assert_int_eq(record(col, 100, NULL), 1);
+	ck_assert_uint_eq(stats(col).tracked_pids, 3);
+	/* h2: a child forked and gone before its fork event was read, and a record of it */
+	fork_ev(col, 60, 61);
+	ck_assert_int_eq(record(col, 61, NULL), 0);
+	ck_assert_uint_eq(stats(col).undecided, 1);
+	exit_ev(col, 61);
+	ck_assert_uint_eq(stats(col).containers, 2);
+	/* c1 goes and is forgotten */
+	scl_collector_set_time(col, 2000);
+	for (uint32_t p = 100; p < 103; p++) {
+		proc_remove(p);
+		exit_ev(col, p);
+	}
+	(void)scl_collector_tick(col, 3000);
+	(void)scl_collector_forget_idle(col, 4000);
+	ck_assert_ptr_nonnull(strstr(nm.forgotten, "c1 "));
+	/* h3: the same, with room in the process table */
+	scl_collector_set_time(col, 4000);
+	fork_ev(col, 70, 71);
+	exit_ev(col, 71);
+	/* c2 comes: it gets a place */
+	proc_add(103, "/scmpliml/c2");
+	fork_ev(col, 1, 103);
+	ck_assert_int_eq(record(col, 103, NULL), 1);
+	ck_assert_uint_eq(stats(col).over_containers, 0);
+	ck_assert_uint_eq(nm.events[SCL_COLLECTOR_OVER_CONTAINERS], 0);
+	/* nothing is held for good: once all are gone, all are forgotten */
+	scl_collector_set_time(col, 5000);
+	proc_remove(103);
+	exit_ev(col, 103);
+	(void)scl_collector_tick(col, 6000);
+	(void)scl_collector_forget_idle(col, 60000);
+	ck_assert_uint_eq(stats(col).containers, 0);
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
 /* Limits of zero are the defaults; no bind is refused. */
 START_TEST(test_config)
 {
@@ -421,6 +483,7 @@ int main(void)
 	tcase_add_test(tc, test_limit_containers);
 	tcase_add_test(tc, test_limit_pids);
 	tcase_add_test(tc, test_forget_comeback);
+	tcase_add_test(tc, test_undecided);
 	tcase_add_test(tc, test_config);
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
