@@ -1765,6 +1765,31 @@ static int run_audisp(struct collect *C, enum cli_confine_mode confine, uint64_t
 	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
 }
 
+/* What a struct collect owns (cmd_collect()'s _cleanup_). */
+static void collect_done(struct collect *C)
+{
+	scl_proc_conn_free(C->conn);
+	scl_journal_files_free(C->jfiles);
+	scl_collector_free(C->col);
+	scl_mapper_free(C->mapper);
+	for (size_t i = 0; i < C->n_files; i++) {
+		scl_profile_free(C->files[i].prev);
+		scl_sysset_free(C->files[i].set);
+		free(C->files[i].key);
+	}
+	free(C->files);
+	free(C->file_by_key);
+	free(C->file_by_base);
+	free(C->want_ids);
+	free(C->want_cgroups);
+	scl_dedup_free(C->dedup);
+	if (C->dfd >= 0)
+		close(C->dfd);
+	if (C->proc_fd >= 0)
+		close(C->proc_fd);
+	cli_profile_out_free(&C->out);
+}
+
 /* --max-containers, --max-pids, --max-hosts, --forget-after: 0, or -EINVAL (logged). */
 static int limit_option(scl_collector_limits *l, int opt, const char *arg)
 {
@@ -1831,8 +1856,8 @@ int cmd_collect(int argc, char **argv)
 		CLI_CONFINE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct collect C = { .proc_fd = -1, .dfd = -1, .pods_dir = "/var/log/pods",
-			     .containers_dir = "/var/log/containers" };
+	_cleanup_(collect_done) struct collect C = { .proc_fd = -1, .dfd = -1, .pods_dir = "/var/log/pods",
+						     .containers_dir = "/var/log/containers" };
 	struct cli_signals sig = { .fd = -1 };
 	struct cli_live lv = { 0 };
 	enum cli_source source = CLI_SOURCE_AUTO;
@@ -2323,31 +2348,11 @@ out:
 		cli_live_close(&lv);
 	cli_signals_restore(&sig);
 	cli_notify_close();
-	scl_proc_conn_free(C.conn);
-	scl_journal_files_free(C.jfiles);
-	scl_collector_free(C.col);
-	scl_mapper_free(C.mapper);
-	for (size_t i = 0; i < C.n_files; i++) {
-		scl_profile_free(C.files[i].prev);
-		scl_sysset_free(C.files[i].set);
-		free(C.files[i].key);
-	}
-	free(C.files);
-	free(C.file_by_key);
-	free(C.file_by_base);
-	free(C.want_ids);
-	free(C.want_cgroups);
-	scl_dedup_free(C.dedup);
 	for (size_t i = 0; i < n_follows; i++) {
 		if (follows[i].fd >= 0)
 			close(follows[i].fd);
 		free(follows[i].buf);
 	}
 	free(follows);
-	if (C.dfd >= 0)
-		close(C.dfd);
-	if (C.proc_fd >= 0)
-		close(C.proc_fd);
-	cli_profile_out_free(&C.out);
 	return rc;
 }
