@@ -282,9 +282,25 @@ static struct ctr *add_ctr(scl_collector *col, const scl_container *c)
  * comes makes it new again (decided again: by its id, a live process, or,
  * with the process gone, ops.had: only selected containers were bound).
  */
+static void pid_remove_slot(scl_collector *col, size_t i);
+
 static void forget_ctr(scl_collector *col, size_t k)
 {
 	struct ctr *t = &col->ctrs[k];
+
+	/*
+	 * Processes still counted in it (a container not learned may have
+	 * some, counted while it was undecided): out of the table, or their
+	 * exits would be counted against the next container in its place.
+	 */
+	for (size_t i = 0; t->live && i < col->pids_cap;) {
+		if (col->pids[i].pid && col->pids[i].ctr == k) {
+			pid_remove_slot(col, i); /* an entry from further on may move into i */
+			t->live--;
+			continue;
+		}
+		i++;
+	}
 
 	if (t->selected == SEL_YES) {
 		if (t->records)

@@ -445,6 +445,38 @@ START_TEST(test_undecided)
 }
 END_TEST
 
+/*
+ * A container not learned that still has processes counted (counted while
+ * it was undecided) gives its place up to another: their exits are not
+ * counted against the container that takes the place.
+ */
+START_TEST(test_place_reused)
+{
+	struct naming nm;
+	scl_collector *col;
+
+	proc_setup();
+	proc_add(1, "/");
+	proc_add(60, "/process_api/h1");
+	proc_add(62, "/process_api/h1");
+	proc_add(100, "/scmpliml/c1");
+	proc_add(101, "/scmpliml/c2");
+	col = small(&nm, 8);
+	fork_ev(col, 60, 61);  /* gone: h1 undecided, 61 counted in it */
+	fork_ev(col, 60, 62);  /* alive: h1 is not learned */
+	ck_assert_uint_eq(stats(col).tracked_pids, 1);
+	fork_ev(col, 1, 100);
+	fork_ev(col, 1, 101);  /* h1 gives its place to c2 */
+	ck_assert_uint_eq(stats(col).containers, 2);
+	ck_assert_uint_eq(stats(col).tracked_pids, 2);
+	exit_ev(col, 61);
+	ck_assert_int_eq(scl_collector_next_due(col), 0); /* c2 still has its process */
+	ck_assert_int_eq(record(col, 101, NULL), 1);
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
 /* Limits of zero are the defaults; no bind is refused. */
 START_TEST(test_config)
 {
@@ -484,6 +516,7 @@ int main(void)
 	tcase_add_test(tc, test_limit_pids);
 	tcase_add_test(tc, test_forget_comeback);
 	tcase_add_test(tc, test_undecided);
+	tcase_add_test(tc, test_place_reused);
 	tcase_add_test(tc, test_config);
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
