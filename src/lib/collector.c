@@ -598,7 +598,11 @@ static int track(scl_collector *col, uint32_t pid, size_t k)
  */
 static long ctr_for(scl_collector *col, const scl_container *c)
 {
-	struct ctr *t = find_ctr(col, c->id);
+	struct ctr *t;
+
+	if (!c->id[0])
+		return -1; /* not a container (an empty id marks a free place) */
+	t = find_ctr(col, c->id);
 
 	if (!t) {
 		if (col->cfg.n_ids && !col->cfg.n_cgroups && !id_wanted(col, c->id))
@@ -744,9 +748,18 @@ int scl_collector_proc_event(scl_collector *col, const scl_proc_event *ev)
 		 */
 		if (!zombie(col, ev->pid) &&
 		    (r = scl_container_read_proc(col->cfg.proc_fd, ev->pid, col->cfg.cgroup_flags, &c, NULL)) >= 0) {
+			scl_container fresh;
+
 			set_pid_bit(col->uncertain, ev->pid, false);
+			/*
+			 * The cache reads it again; its answer is not the one
+			 * acted on: the process may be gone by then, and the
+			 * cache answers with what its fork taught (the host, no
+			 * id), which once made a container without an id that
+			 * held a place for good.
+			 */
 			(void)scl_container_cache_invalidate(col->cache, ev->pid);
-			(void)scl_container_cache_lookup(col->cache, ev->pid, &c);
+			(void)scl_container_cache_lookup(col->cache, ev->pid, &fresh);
 			if (r == 1 && !c.conmon)
 				return live_in(col, ev->pid, &c);
 			untrack(col, ev->pid);
@@ -878,6 +891,10 @@ int scl_collector_attribute(scl_collector *col, const scl_record *rec, scl_colle
 found:
 	if (r == 0 || c.conmon) {
 		col->st.host++;
+		return 0;
+	}
+	if (!c.id[0]) {
+		col->st.host++; /* cannot be: a container has an id */
 		return 0;
 	}
 	t = find_ctr(col, c.id);
