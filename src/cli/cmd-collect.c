@@ -631,7 +631,6 @@ static void drain_proc_events(struct collect *C)
 {
 	if (!C->conn)
 		return;
-	scl_collector_set_time(C->col, now_ms());
 	if (scl_proc_conn_dispatch(C->conn, on_proc_event, C) == -ENOMEM)
 		C->oom = 1;
 	if (scl_proc_conn_overflows(C->conn) != C->overflows_seen) {
@@ -804,7 +803,7 @@ static int on_record(void *ud, const scl_record *rec)
 	 * with, and so that a short-lived child's fork is known.
 	 */
 	if (C->conn) {
-		drain_proc_events(C); /* sets the collector's time */
+		drain_proc_events(C); /* the loop set the collector's time for the round */
 		if (C->oom)
 			return -ENOMEM;
 	} else {
@@ -1665,6 +1664,7 @@ static int collect_audisp(struct collect *C, scl_stream *in, uint64_t interval)
 			log_error("poll: %m");
 			return -1;
 		}
+		scl_collector_set_time(C->col, now_ms());
 		/* process events first: a record's fork event was queued before the record */
 		drain_proc_events(C);
 		if (C->oom)
@@ -2261,6 +2261,7 @@ int cmd_collect(int argc, char **argv)
 			log_error("poll: %m");
 			goto out;
 		}
+		scl_collector_set_time(C.col, now_ms());
 		/* process events first: a record's fork event was queued before the record */
 		drain_proc_events(&C);
 		if (C.oom)
@@ -2318,6 +2319,7 @@ int cmd_collect(int argc, char **argv)
 		while (!cli_live_drained(&lv) && now_ms() < deadline) {
 			struct pollfd pf = { cli_live_fd(&lv), POLLIN, 0 };
 			(void)poll(&pf, 1, 200);
+			scl_collector_set_time(C.col, now_ms());
 			drain_proc_events(&C);
 			scl_collector_new_batch(C.col);
 			r = cli_live_dispatch(&lv, &ops, &C);
