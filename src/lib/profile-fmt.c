@@ -506,3 +506,24 @@ fail:
 	scl_pfmt_strv_done(&w);
 	return r;
 }
+
+const char *scl_pfmt_op_name(scl_cmp op)
+{
+	switch (op) {
+	case SCL_CMP_NE:
+		return "SCMP_CMP_NE";
+	case SCL_CMP_LT:
+		return "SCMP_CMP_LT";
+	case SCL_CMP_LE:
+		return "SCMP_CMP_LE";
+	case SCL_CMP_EQ:
+		return "SCMP_CMP_EQ";
+	case SCL_CMP_GE:
+		return "SCMP_CMP_GE";
+	case SCL_CMP_GT:
+		return "SCMP_CMP_GT";
+	case SCL_CMP_MASKED_EQ:
+		return "SCMP_CMP_MASKED_EQ";
+	}
+	return "SCMP_CMP_EQ";
+}
