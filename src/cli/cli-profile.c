@@ -276,31 +276,28 @@ int cli_profile_read_notes(const char *path, scl_profile **ret, bool kept_notes)
 	return 0;
 }
 
+void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_name, scl_profile_write_options *ret)
+{
+	*ret = (scl_profile_write_options){
+		.k8s = {
+			.name = k8s_name,
+			.v1beta1 = o->v1beta1,
+			.coverage_annotation = o->coverage_annotation,
+		},
+	};
+}
+
 struct write_ctx {
 	const struct cli_profile_out *o;
 	const scl_profile *p;
-	const char *k8s_name;
+	scl_profile_write_options w;
 };
 
 static int write_cb(FILE *f, void *userdata)
 {
 	const struct write_ctx *c = userdata;
 
-	switch (c->o->format) {
-	case SCL_FORMAT_K8S: {
-		scl_k8s_options k = {
-			.name = c->k8s_name,
-			.v1beta1 = c->o->v1beta1,
-			.coverage_annotation = c->o->coverage_annotation,
-		};
-		return scl_profile_write_k8s(c->p, &k, f);
-	}
-	case SCL_FORMAT_SYSTEMD:
-		return scl_profile_write_systemd(c->p, f);
-	case SCL_FORMAT_OCI:
-	default:
-		return scl_profile_write_oci(c->p, f);
-	}
+	return scl_profile_write(c->p, c->o->format, &c->w, f);
 }
 
 /* Say what the format loses; returns -ENOMEM only. */
@@ -440,16 +437,15 @@ static int prepare_stats(const char *path, const scl_profile *p, scl_atomic_file
 int cli_profile_write_with_stats(const struct cli_profile_out *o, const scl_profile *p, const char *stats)
 {
 	_cleanup_free_ char *derived = NULL;
-	struct write_ctx c = { .o = o, .p = p, .k8s_name = o->name };
+	struct write_ctx c = { .o = o, .p = p };
 	scl_atomic_file f[2] = { { .dirfd = -1 }, { .dirfd = -1 } };
 	size_t nf = 0, failed = 0;
 	char what[4200];
 	int r;
 
-	if (!c.k8s_name) {
+	if (!o->name)
 		derived = name_from_path(o->output);
-		c.k8s_name = derived;
-	}
+	cli_profile_write_options(o, o->name ? o->name : derived, &c.w);
 	if (report_losses(o, p) < 0) {
 		log_error("out of memory");
 		return -ENOMEM;
@@ -505,12 +501,7 @@ abort:
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p)
 {
-	static const char *const ext[] = {
-		[SCL_FORMAT_OCI] = ".json",
-		[SCL_FORMAT_K8S] = ".yaml",
-		[SCL_FORMAT_SYSTEMD] = ".conf",
-	};
-	struct write_ctx c = { .o = o, .p = p, .k8s_name = base };
+	struct write_ctx c = { .o = o, .p = p };
 	char fname[SCL_MAX_FILE_NAME + 16], what[4400];
 	int r;
 
@@ -518,7 +509,8 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 		log_error("out of memory");
 		return -ENOMEM;
 	}
-	snprintf(fname, sizeof(fname), "%s%s", base, ext[o->format]);
+	cli_profile_write_options(o, base, &c.w);
+	snprintf(fname, sizeof(fname), "%s%s", base, scl_format_ext(o->format));
 	r = scl_write_atomic(dfd, fname, write_cb, &c, 0644);
 	if (r < 0) {
 		snprintf(what, sizeof(what), "profile '%s/%s'", dir, fname);

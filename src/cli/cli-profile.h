@@ -128,6 +128,9 @@ int cli_profile_read_base_stats(const char *path, scl_profile *base);
  */
 int cli_profile_read_notes(const char *path, scl_profile **ret, bool kept_notes);
 
+/* The library's write options of o's format, with k8s_name as metadata.name (NULL: the default). */
+void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_name, scl_profile_write_options *ret);
+
 /*
  * Write p in the chosen format to o->output (atomically) or stdout.  Logs
  * what the format cannot express as warnings (unless cli_quiet) and errors.

@@ -52,6 +52,38 @@ const char *scl_format_name(scl_format f)
 	return "unknown";
 }
 
+const char *scl_format_ext(scl_format f)
+{
+	switch (f) {
+	case SCL_FORMAT_OCI:
+		return ".json";
+	case SCL_FORMAT_K8S:
+		return ".yaml";
+	case SCL_FORMAT_SYSTEMD:
+		return ".conf";
+	}
+	return "";
+}
+
+int scl_profile_write(const scl_profile *p, scl_format fmt, const scl_profile_write_options *o, FILE *f)
+{
+	static const scl_profile_write_options defaults;
+
+	if (!p || !f)
+		return -EINVAL;
+	if (!o)
+		o = &defaults;
+	switch (fmt) {
+	case SCL_FORMAT_OCI:
+		return scl_profile_write_oci(p, f);
+	case SCL_FORMAT_K8S:
+		return scl_profile_write_k8s(p, &o->k8s, f);
+	case SCL_FORMAT_SYSTEMD:
+		return scl_profile_write_systemd(p, f);
+	}
+	return -EINVAL;
+}
+
 int scl_pfmt_strv_addf(scl_pfmt_strv *s, const char *fmt, ...)
 {
 	va_list ap;
