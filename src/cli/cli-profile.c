@@ -519,6 +519,26 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 	return r;
 }
 
+int cli_profile_write_outdir(const struct cli_profile_out *o, const scl_outdir *d, const char *base,
+			     const scl_profile *p)
+{
+	scl_profile_write_options w;
+	char what[4400];
+	int r;
+
+	if (report_losses(o, p) < 0) {
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	cli_profile_write_options(o, base, &w);
+	r = scl_outdir_write(d, base, p, o->format, &w);
+	if (r < 0) {
+		snprintf(what, sizeof(what), "profile '%s/%s%s'", scl_outdir_path(d), base, scl_format_ext(o->format));
+		write_error(o, what, r);
+	}
+	return r;
+}
+
 void cli_arch_list(const uint32_t *v, size_t n, char *buf, size_t size)
 {
 	size_t off = 0;

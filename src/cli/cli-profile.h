@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scmplog/outdir.h"
 #include "scmplog/profile-io.h"
 #include "scmplog/profile.h"
 
@@ -144,6 +145,10 @@ int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p);
  */
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p);
+
+/* The same in an output directory (scl_outdir_write()): BASE.EXT, metadata.name from base. */
+int cli_profile_write_outdir(const struct cli_profile_out *o, const scl_outdir *d, const char *base,
+			     const scl_profile *p);
 
 /*
  * cli_profile_write() and, when stats is not NULL, the per-syscall
