@@ -141,7 +141,8 @@ int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p);
 /*
  * Write p to dfd/BASE.EXT (.json, .yaml or .conf by format) atomically, for
  * one-profile-per-group output.  base must be a sanitised file name; dir is
- * only used in messages.  The k8s metadata.name comes from base.
+ * only used in messages.  The k8s metadata.name comes from base.  (collect's,
+ * until it writes through scl_outdir: cli_profile_write_outdir().)
  */
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p);
