@@ -3,13 +3,15 @@
 #define SCL_PROFILE_INTERNAL_H
 
 /*
- * The profile model's representation, shared by profile.c (the model) and
- * profile-stats.c (the statistics files, which read and set its counts).
+ * The profile model's representation, shared by profile.c (the model),
+ * profile-rules.c (its other rules) and profile-stats.c (the statistics
+ * files, which read and set its counts).
  * Not installed; nothing else looks inside a profile.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "scmplog/limits.h"
 #include "scmplog/profile.h"
@@ -62,6 +64,17 @@ struct scl_profile {
 	size_t n_infos, cap_infos;
 	bool runs_unknown;
 };
+
+/* Free memory we own but hand out as const. */
+static inline void scl_prof_free_const(const void *p)
+{
+	free((void *)(uintptr_t)p);
+}
+
+/* *p, an array of *cap elements of size bytes, made room for need (doubling).  -ENOMEM. */
+int scl_prof_grow(void **p, size_t *cap, size_t need, size_t size);
+/* Free what a rule owns (profile-rules.c). */
+void scl_prof_rule_free(scl_profile_rule *r);
 
 /* The entry of name s[0..n), or NULL. */
 struct entry *scl_prof_lookup(const scl_profile *p, const char *s, size_t n);

@@ -15,13 +15,7 @@
 #include "scmplog/profile.h"
 #include "scmplog/record.h"
 
-/* Free memory we own but hand out as const. */
-static void free_const(const void *p)
-{
-	free((void *)(uintptr_t)p);
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
+int scl_prof_grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	size_t n;
 	void *q;
@@ -70,28 +64,6 @@ int scl_profile_new(scl_profile **ret)
 	return 0;
 }
 
-static void cond_free(scl_profile_cond *c)
-{
-	for (size_t i = 0; i < c->n_arches; i++)
-		free_const(c->arches[i]);
-	free_const(c->arches);
-	for (size_t i = 0; i < c->n_caps; i++)
-		free_const(c->caps[i]);
-	free_const(c->caps);
-	free_const(c->min_kernel);
-}
-
-static void rule_free(scl_profile_rule *r)
-{
-	for (size_t i = 0; i < r->n_names; i++)
-		free_const(r->names[i]);
-	free_const(r->names);
-	free_const(r->args);
-	cond_free(&r->includes);
-	cond_free(&r->excludes);
-	free_const(r->comment);
-}
-
 void scl_profile_free(scl_profile *p)
 {
 	if (!p)
@@ -99,7 +71,7 @@ void scl_profile_free(scl_profile *p)
 	for (size_t i = 0; i < p->n_entries; i++)
 		free(p->entries[i].arches);
 	for (size_t i = 0; i < p->n_rules; i++)
-		rule_free(&p->rules[i]);
+		scl_prof_rule_free(&p->rules[i]);
 	free(p->rules);
 	free(p->entries);
 	free(p->table);
@@ -222,7 +194,7 @@ int scl_profile_add_arch(scl_profile *p, uint32_t token)
 		return -EAFNOSUPPORT;
 	if (scl_u32_in(p->arches, p->n_arches, token))
 		return 0;
-	r = grow((void **)&p->arches, &p->cap_arches, p->n_arches + 1, sizeof(uint32_t));
+	r = scl_prof_grow((void **)&p->arches, &p->cap_arches, p->n_arches + 1, sizeof(uint32_t));
 	if (r < 0)
 		return r;
 	p->arches[p->n_arches++] = token;
@@ -249,7 +221,7 @@ int scl_profile_add_arch_map(scl_profile *p, uint32_t arch, const uint32_t *subs
 		if (p->map[i].arch == arch)
 			m = &p->map[i];
 	if (!m) {
-		r = grow((void **)&p->map, &p->cap_map, p->n_map + 1, sizeof(*p->map));
+		r = scl_prof_grow((void **)&p->map, &p->cap_map, p->n_map + 1, sizeof(*p->map));
 		if (r < 0)
 			return r;
 		m = &p->map[p->n_map++];
@@ -473,7 +445,7 @@ static int get_entry(scl_profile *p, const char *s, size_t n, struct entry **ret
 		*created = false;
 		return 0;
 	}
-	r = grow((void **)&p->entries, &p->cap_entries, p->n_entries + 1, sizeof(struct entry));
+	r = scl_prof_grow((void **)&p->entries, &p->cap_entries, p->n_entries + 1, sizeof(struct entry));
 	if (r < 0)
 		return r;
 	r = table_reserve(p, p->n_entries + 1);
@@ -606,7 +578,7 @@ int scl_prof_add_runs(scl_profile *p, const scl_profile_run *v, size_t n, uint64
 	for (size_t i = 0; i < n; i++)
 		want += !run_info_empty(&v[i]);
 	if (want) {
-		int r = grow((void **)&p->infos, &p->cap_infos, p->n_infos + want, sizeof(*p->infos));
+		int r = scl_prof_grow((void **)&p->infos, &p->cap_infos, p->n_infos + want, sizeof(*p->infos));
 
 		if (r < 0)
 			return r;
@@ -762,198 +734,6 @@ int scl_profile_syscalls(const scl_profile *p, scl_profile_syscall **ret, size_t
 	return 0;
 }
 
-/* --- other rules --- */
-
-static bool cond_string_valid(const char *s)
-{
-	size_t n;
-
-	if (!s)
-		return false;
-	n = strlen(s);
-	if (n == 0 || n > SCL_MAX_PROFILE_STRING)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			return false;
-	return true;
-}
-
-static int strv_copy(const char *const *v, size_t n, bool names, const char *const **ret)
-{
-	const char **out;
-
-	if (n == 0) {
-		*ret = NULL;
-		return 0;
-	}
-	if (!v)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (names ? !(v[i] && scl_profile_name_valid(v[i], strlen(v[i])))
-			  : !cond_string_valid(v[i]))
-			return -EINVAL;
-	}
-	out = calloc(n, sizeof(char *));
-	if (!out)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		out[i] = strdup(v[i]);
-		if (!out[i]) {
-			for (size_t k = 0; k < i; k++)
-				free_const(out[k]);
-			free(out);
-			return -ENOMEM;
-		}
-	}
-	*ret = out;
-	return 0;
-}
-
-static int cond_copy(const scl_profile_cond *c, scl_profile_cond *out)
-{
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	r = strv_copy(c->arches, c->n_arches, false, &out->arches);
-	if (r < 0)
-		return r;
-	out->n_arches = c->n_arches;
-	r = strv_copy(c->caps, c->n_caps, false, &out->caps);
-	if (r < 0)
-		goto fail;
-	out->n_caps = c->n_caps;
-	if (c->min_kernel) {
-		if (!cond_string_valid(c->min_kernel)) {
-			r = -EINVAL;
-			goto fail;
-		}
-		out->min_kernel = strdup(c->min_kernel);
-		if (!out->min_kernel) {
-			r = -ENOMEM;
-			goto fail;
-		}
-	}
-	return 0;
-fail:
-	cond_free(out);
-	memset(out, 0, sizeof(*out));
-	return r;
-}
-
-int scl_profile_add_rule(scl_profile *p, const scl_profile_rule *in)
-{
-	scl_profile_rule r = { 0 };
-	int k;
-
-	if (in->n_names == 0 || !scl_profile_action_valid(in->action) ||
-	    (in->has_errno_ret && in->errno_ret > SCL_MAX_ACTION_DATA))
-		return -EINVAL;
-	if (in->n_args > 0 && !in->args)
-		return -EINVAL;
-	for (size_t i = 0; i < in->n_args; i++)
-		if (in->args[i].index > SCL_MAX_ARG_INDEX || in->args[i].op < SCL_CMP_NE ||
-		    in->args[i].op > SCL_CMP_MASKED_EQ)
-			return -EINVAL;
-	k = grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(scl_profile_rule));
-	if (k < 0)
-		return k;
-
-	r.action = in->action;
-	r.has_errno_ret = in->has_errno_ret;
-	r.errno_ret = in->has_errno_ret ? in->errno_ret : 0;
-	k = strv_copy(in->names, in->n_names, true, &r.names);
-	if (k < 0)
-		return k;
-	r.n_names = in->n_names;
-	if (in->n_args > 0) {
-		scl_profile_arg *a = reallocarray(NULL, in->n_args, sizeof(*a));
-		if (!a) {
-			k = -ENOMEM;
-			goto fail;
-		}
-		memcpy(a, in->args, in->n_args * sizeof(*a));
-		r.args = a;
-		r.n_args = in->n_args;
-	}
-	k = cond_copy(&in->includes, &r.includes);
-	if (k < 0)
-		goto fail;
-	k = cond_copy(&in->excludes, &r.excludes);
-	if (k < 0)
-		goto fail;
-	if (in->comment && in->comment[0]) {
-		r.comment = strdup(in->comment);
-		if (!r.comment) {
-			k = -ENOMEM;
-			goto fail;
-		}
-	}
-	p->rules[p->n_rules++] = r;
-	return 0;
-fail:
-	rule_free(&r);
-	return k;
-}
-
-size_t scl_profile_rule_count(const scl_profile *p)
-{
-	return p->n_rules;
-}
-
-const scl_profile_rule *scl_profile_rule_at(const scl_profile *p, size_t i)
-{
-	return i < p->n_rules ? &p->rules[i] : NULL;
-}
-
-int scl_profile_remove_rule(scl_profile *p, size_t i)
-{
-	if (i >= p->n_rules)
-		return -ENOENT;
-	rule_free(&p->rules[i]);
-	memmove(&p->rules[i], &p->rules[i + 1], (p->n_rules - i - 1) * sizeof(p->rules[0]));
-	p->n_rules--;
-	return 0;
-}
-
-static bool strv_equal(const char *const *a, size_t na, const char *const *b, size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (strcmp(a[i], b[i]))
-			return false;
-	return true;
-}
-
-static bool str_equal(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
-}
-
-static bool cond_equal(const scl_profile_cond *a, const scl_profile_cond *b)
-{
-	return strv_equal(a->arches, a->n_arches, b->arches, b->n_arches) &&
-	       strv_equal(a->caps, a->n_caps, b->caps, b->n_caps) &&
-	       str_equal(a->min_kernel, b->min_kernel);
-}
-
-bool scl_profile_rule_equal(const scl_profile_rule *a, const scl_profile_rule *b)
-{
-	if (a->action != b->action || a->has_errno_ret != b->has_errno_ret ||
-	    (a->has_errno_ret && a->errno_ret != b->errno_ret) || a->n_args != b->n_args)
-		return false;
-	for (size_t i = 0; i < a->n_args; i++)
-		if (a->args[i].index != b->args[i].index || a->args[i].value != b->args[i].value ||
-		    a->args[i].value_two != b->args[i].value_two || a->args[i].op != b->args[i].op)
-			return false;
-	return strv_equal(a->names, a->n_names, b->names, b->n_names) &&
-	       cond_equal(&a->includes, &b->includes) && cond_equal(&a->excludes, &b->excludes) &&
-	       str_equal(a->comment, b->comment);
-}
-
 /* --- merge and diff --- */
 
 int scl_profile_merge(scl_profile *dst, const scl_profile *src)
@@ -1074,7 +854,7 @@ int scl_profile_diff(const scl_profile *old, const scl_profile *new_, scl_profil
 			bool in_new = n && n_arch && view_allows_on(n, arch);
 			if (in_old == in_new)
 				continue;
-			r = grow((void **)&out, &cap_out, n_out + 1, sizeof(*out));
+			r = scl_prof_grow((void **)&out, &cap_out, n_out + 1, sizeof(*out));
 			if (r < 0)
 				return r;
 			out[n_out].arch = arch;
