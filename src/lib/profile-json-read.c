@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* OCI JSON profiles: the reader (json-c).  The writer: profile-json-write.c. */
+/*
+ * OCI JSON profiles: the reader (json-c): the document, its architectures,
+ * the files; one rule: profile-json-rule.c.  The writer: profile-json-write.c.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -12,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "lib/profile-fmt.h"
+#include "lib/profile-json.h"
 #include "lib/util.h"
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
@@ -31,27 +35,7 @@ static inline void tokener_freep(json_tokener **t)
 		json_tokener_free(*t);
 }
 
-static int op_parse(const char *s, size_t n, scl_cmp *ret)
-{
-	for (int op = SCL_CMP_NE; op <= SCL_CMP_MASKED_EQ; op++) {
-		const char *name = scl_pfmt_op_name((scl_cmp)op);
-		if (strlen(name) == n && !memcmp(name, s, n)) {
-			*ret = (scl_cmp)op;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-struct reader {
-	scl_profile *p;
-	scl_pfmt_strv warnings;
-	char *err;
-	size_t errlen;
-};
-
-static void fail_msg(struct reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail_msg(struct reader *rd, const char *fmt, ...)
+void scl_pjson_fail_msg(struct reader *rd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -62,29 +46,7 @@ static void fail_msg(struct reader *rd, const char *fmt, ...)
 	}
 }
 
-/*
- * The message, then r.  A macro so that r stays visible at the call: the
- * static analyzer does not follow a variadic function's return, and took
- * every "return fail(rd, -EINVAL, ...)" for a possible success.
- */
-#define fail(rd, r, ...)                      \
-	({                                    \
-		int _fr = (r);                \
-		fail_msg((rd), __VA_ARGS__);  \
-		_fr;                          \
-	})
-
-#define warn(rd, ...)                                                    \
-	({                                                               \
-		int _r = scl_pfmt_strv_addf(&(rd)->warnings, __VA_ARGS__); \
-		_r < 0 ? fail((rd), _r, "out of memory") : 0;            \
-	})
-
-/* Excerpt of a JSON string for messages. */
-#define EXCERPT_MAX 48
-#define EXCERPT_SIZE (EXCERPT_MAX * 4 + 4)
-
-static void excerpt(json_object *o, char *buf)
+void scl_pjson_excerpt(json_object *o, char *buf)
 {
 	scl_pfmt_excerpt(json_object_get_string(o), (size_t)json_object_get_string_len(o),
 			 EXCERPT_MAX, buf, EXCERPT_SIZE);
@@ -172,20 +134,20 @@ static const char *type_name(json_object *o)
 	return "unknown";
 }
 
-static int want(struct reader *rd, json_object *o, json_type t, const char *where, const char *what)
+int scl_pjson_want(struct reader *rd, json_object *o, json_type t, const char *where, const char *what)
 {
 	if (json_object_is_type(o, t))
 		return 0;
 	return fail(rd, -EINVAL, "%s: expected %s, got %s", where, what, type_name(o));
 }
 
-static int get_uint(struct reader *rd, json_object *o, uint64_t max, const char *where,
+int scl_pjson_get_uint(struct reader *rd, json_object *o, uint64_t max, const char *where,
 		    uint64_t *ret)
 {
 	uint64_t v;
 	int r;
 
-	r = want(rd, o, json_type_int, where, "a non-negative integer");
+	r = scl_pjson_want(rd, o, json_type_int, where, "a non-negative integer");
 	if (r < 0)
 		return r;
 	if (json_object_get_int64(o) < 0)
@@ -200,14 +162,14 @@ static int get_uint(struct reader *rd, json_object *o, uint64_t max, const char 
 }
 
 /* A string without embedded NUL. */
-static int get_str(struct reader *rd, json_object *o, const char *where, const char **ret,
+int scl_pjson_get_str(struct reader *rd, json_object *o, const char *where, const char **ret,
 		   size_t *ret_n)
 {
 	const char *s;
 	size_t n;
 	int r;
 
-	r = want(rd, o, json_type_string, where, "a string");
+	r = scl_pjson_want(rd, o, json_type_string, where, "a string");
 	if (r < 0)
 		return r;
 	s = json_object_get_string(o);
@@ -221,7 +183,7 @@ static int get_str(struct reader *rd, json_object *o, const char *where, const c
 }
 
 /* Warn about keys of an object not in `known` (NULL-terminated). */
-static int check_keys(struct reader *rd, json_object *o, const char *where,
+int scl_pjson_check_keys(struct reader *rd, json_object *o, const char *where,
 		      const char *const *known, const char *const *unsupported)
 {
 	json_object_object_foreach(o, key, val) {
@@ -250,7 +212,7 @@ static int check_keys(struct reader *rd, json_object *o, const char *where,
 }
 
 /* Look a key up; absent and null are the same. */
-static json_object *get_key(json_object *o, const char *key)
+json_object *scl_pjson_get_key(json_object *o, const char *key)
 {
 	json_object *v = NULL;
 
@@ -268,12 +230,12 @@ static int arch_token(struct reader *rd, json_object *o, const char *where, uint
 	int r;
 
 	*ret = 0;
-	r = get_str(rd, o, where, &s, NULL);
+	r = scl_pjson_get_str(rd, o, where, &s, NULL);
 	if (r < 0)
 		return r;
 	a = scl_pfmt_arch_lookup(s);
 	if (!a) {
-		excerpt(o, ex);
+		scl_pjson_excerpt(o, ex);
 		return warn(rd, "%s: unknown architecture \"%s\", ignored", where, ex);
 	}
 	*ret = a->token;
@@ -294,13 +256,13 @@ static int read_arch_name(struct reader *rd, json_object *o, const char *where)
 
 static int read_arches(struct reader *rd, json_object *root)
 {
-	json_object *a = get_key(root, "architectures");
-	json_object *m = get_key(root, "archMap");
+	json_object *a = scl_pjson_get_key(root, "architectures");
+	json_object *m = scl_pjson_get_key(root, "archMap");
 	char where[96];
 	int r;
 
 	if (a) {
-		r = want(rd, a, json_type_array, "architectures", "an array");
+		r = scl_pjson_want(rd, a, json_type_array, "architectures", "an array");
 		if (r < 0)
 			return r;
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
@@ -312,7 +274,7 @@ static int read_arches(struct reader *rd, json_object *root)
 	}
 	if (m) {
 		static const char *const known[] = { "architecture", "subArchitectures", NULL };
-		r = want(rd, m, json_type_array, "archMap", "an array");
+		r = scl_pjson_want(rd, m, json_type_array, "archMap", "an array");
 		if (r < 0)
 			return r;
 		for (size_t i = 0; i < json_object_array_length(m); i++) {
@@ -322,23 +284,23 @@ static int read_arches(struct reader *rd, json_object *root)
 			uint32_t t;
 
 			snprintf(where, sizeof(where), "archMap[%zu]", i);
-			r = want(rd, e, json_type_object, where, "an object");
+			r = scl_pjson_want(rd, e, json_type_object, where, "an object");
 			if (r < 0)
 				return r;
-			r = check_keys(rd, e, where, known, NULL);
+			r = scl_pjson_check_keys(rd, e, where, known, NULL);
 			if (r < 0)
 				return r;
-			arch = get_key(e, "architecture");
+			arch = scl_pjson_get_key(e, "architecture");
 			if (!arch)
 				return fail(rd, -EINVAL, "%s: missing \"architecture\"", where);
 			snprintf(where, sizeof(where), "archMap[%zu].architecture", i);
 			r = arch_token(rd, arch, where, &t);
 			if (r < 0)
 				return r;
-			subs = get_key(e, "subArchitectures");
+			subs = scl_pjson_get_key(e, "subArchitectures");
 			if (subs) {
 				snprintf(where, sizeof(where), "archMap[%zu].subArchitectures", i);
-				r = want(rd, subs, json_type_array, where, "an array");
+				r = scl_pjson_want(rd, subs, json_type_array, where, "an array");
 				if (r < 0)
 					return r;
 				sub_tokens = calloc(json_object_array_length(subs) + 1, sizeof(uint32_t));
@@ -361,504 +323,6 @@ static int read_arches(struct reader *rd, json_object *root)
 	return 0;
 }
 
-/* Storage for one rule being read; strings point into the JSON tree. */
-struct rule_buf {
-	scl_profile_rule r;
-	const char **names;
-	const char **inc_arches, **inc_caps, **exc_arches, **exc_caps;
-	scl_profile_arg *args;
-};
-
-static void rule_buf_done(struct rule_buf *b)
-{
-	free(b->names);
-	free(b->inc_arches);
-	free(b->inc_caps);
-	free(b->exc_arches);
-	free(b->exc_caps);
-	free(b->args);
-}
-
-static int read_strv(struct reader *rd, json_object *o, const char *where, bool names,
-		     const char ***ret, size_t *ret_n)
-{
-	size_t n;
-	const char **v;
-	char w[160];
-	int r;
-
-	r = want(rd, o, json_type_array, where, "an array of strings");
-	if (r < 0)
-		return r;
-	n = json_object_array_length(o);
-	v = calloc(n + 1, sizeof(char *));
-	if (!v)
-		return fail(rd, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		json_object *e = json_object_array_get_idx(o, i);
-		char ex[EXCERPT_SIZE];
-		size_t len;
-		bool ok;
-
-		snprintf(w, sizeof(w), "%s[%zu]", where, i);
-		r = get_str(rd, e, w, &v[i], &len);
-		if (r < 0) {
-			free(v);
-			return r;
-		}
-		if (!names && len > SCL_MAX_PROFILE_STRING) {
-			free(v);
-			return fail(rd, -EINVAL, "%s: over SCL_MAX_PROFILE_STRING (%d bytes)", w, SCL_MAX_PROFILE_STRING);
-		}
-		if (names) {
-			ok = scl_profile_name_valid(v[i], len);
-		} else {
-			ok = len > 0;
-			for (size_t k = 0; k < len && ok; k++)
-				ok = (unsigned char)v[i][k] > 0x20 && (unsigned char)v[i][k] < 0x7f;
-		}
-		if (!ok) {
-			excerpt(e, ex);
-			free(v);
-			if (names)
-				return fail(rd, -EINVAL, "%s: invalid syscall name \"%s\"", w, ex);
-			return fail(rd, -EINVAL, "%s: invalid value \"%s\"", w, ex);
-		}
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
-}
-
-static int read_cond(struct reader *rd, json_object *o, const char *where, scl_profile_cond *c,
-		     const char ***arches, const char ***caps)
-{
-	static const char *const known[] = { "arches", "caps", "minKernel", NULL };
-	json_object *v;
-	char w[128];
-	int r;
-
-	r = want(rd, o, json_type_object, where, "an object");
-	if (r < 0)
-		return r;
-	r = check_keys(rd, o, where, known, NULL);
-	if (r < 0)
-		return r;
-	if ((v = get_key(o, "arches"))) {
-		snprintf(w, sizeof(w), "%s.arches", where);
-		r = read_strv(rd, v, w, false, arches, &c->n_arches);
-		if (r < 0)
-			return r;
-		c->arches = *arches;
-	}
-	if ((v = get_key(o, "caps"))) {
-		snprintf(w, sizeof(w), "%s.caps", where);
-		r = read_strv(rd, v, w, false, caps, &c->n_caps);
-		if (r < 0)
-			return r;
-		c->caps = *caps;
-	}
-	if ((v = get_key(o, "minKernel"))) {
-		size_t len;
-		bool ok;
-		snprintf(w, sizeof(w), "%s.minKernel", where);
-		r = get_str(rd, v, w, &c->min_kernel, &len);
-		if (r < 0)
-			return r;
-		/* "" is what Go's omitempty-less encoders write for "none". */
-		if (len == 0) {
-			c->min_kernel = NULL;
-		} else {
-			if (len > SCL_MAX_PROFILE_STRING)
-				return fail(rd, -EINVAL, "%s: over SCL_MAX_PROFILE_STRING (%d bytes)", w,
-					    SCL_MAX_PROFILE_STRING);
-			ok = true;
-			for (size_t k = 0; k < len && ok; k++)
-				ok = (unsigned char)c->min_kernel[k] > 0x20 &&
-				     (unsigned char)c->min_kernel[k] < 0x7f;
-			if (!ok)
-				return fail(rd, -EINVAL, "%s: invalid value", w);
-		}
-	}
-	return 0;
-}
-
-static int read_args(struct reader *rd, json_object *o, const char *where, struct rule_buf *b)
-{
-	static const char *const known[] = { "index", "value", "valueTwo", "op", NULL };
-	size_t n;
-	char w[128];
-	int r;
-
-	r = want(rd, o, json_type_array, where, "an array");
-	if (r < 0)
-		return r;
-	n = json_object_array_length(o);
-	if (n == 0)
-		return 0;
-	b->args = calloc(n, sizeof(*b->args));
-	if (!b->args)
-		return fail(rd, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		json_object *a = json_object_array_get_idx(o, i), *v;
-		scl_profile_arg *arg = &b->args[i];
-		uint64_t x;
-
-		snprintf(w, sizeof(w), "%s[%zu]", where, i);
-		r = want(rd, a, json_type_object, w, "an object");
-		if (r < 0)
-			return r;
-		r = check_keys(rd, a, w, known, NULL);
-		if (r < 0)
-			return r;
-		if (!(v = get_key(a, "index")))
-			return fail(rd, -EINVAL, "%s: missing \"index\"", w);
-		snprintf(w, sizeof(w), "%s[%zu].index", where, i);
-		r = get_uint(rd, v, SCL_MAX_ARG_INDEX, w, &x);
-		if (r < 0)
-			return r;
-		arg->index = (uint32_t)x;
-		if ((v = get_key(a, "value"))) {
-			snprintf(w, sizeof(w), "%s[%zu].value", where, i);
-			r = get_uint(rd, v, UINT64_MAX, w, &arg->value);
-			if (r < 0)
-				return r;
-		}
-		if ((v = get_key(a, "valueTwo"))) {
-			snprintf(w, sizeof(w), "%s[%zu].valueTwo", where, i);
-			r = get_uint(rd, v, UINT64_MAX, w, &arg->value_two);
-			if (r < 0)
-				return r;
-		}
-		snprintf(w, sizeof(w), "%s[%zu].op", where, i);
-		if (!(v = get_key(a, "op")))
-			return fail(rd, -EINVAL, "%s: missing", w);
-		{
-			const char *s;
-			size_t len;
-			char ex[EXCERPT_SIZE];
-
-			r = get_str(rd, v, w, &s, &len);
-			if (r < 0)
-				return r;
-			if (op_parse(s, len, &arg->op) < 0) {
-				excerpt(v, ex);
-				return fail(rd, -EINVAL, "%s: unknown operator \"%s\"", w, ex);
-			}
-		}
-	}
-	b->r.args = b->args;
-	b->r.n_args = n;
-	return 0;
-}
-
-static int read_errno_name(struct reader *rd, json_object *o, const char *where, bool *has,
-			   uint32_t *ret)
-{
-	const char *s;
-	size_t len;
-	char ex[EXCERPT_SIZE];
-	int r;
-
-	r = get_str(rd, o, where, &s, &len);
-	if (r < 0)
-		return r;
-	if (len == 0)
-		return 0;
-	if (scl_pfmt_errno_parse(s, len, ret) < 0) {
-		excerpt(o, ex);
-		return warn(rd, "%s: unknown errno \"%s\", ignored", where, ex);
-	}
-	*has = true;
-	return 0;
-}
-
-/* Tokens of an includes/excludes arch list; -ENOENT with the name's index if one is unknown. */
-static int cond_tokens(const scl_profile_cond *c, uint32_t *out, size_t *n_out, size_t *unknown)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->n_arches; i++) {
-		const scl_arch_info *a = scl_pfmt_arch_lookup(c->arches[i]);
-		bool dup = false;
-		if (!a) {
-			*unknown = i;
-			return -ENOENT;
-		}
-		for (size_t k = 0; k < n; k++)
-			dup |= out[k] == a->token;
-		if (!dup)
-			out[n++] = a->token;
-	}
-	*n_out = n;
-	return 0;
-}
-
-static int reason_add(char *buf, size_t size, const char *what)
-{
-	size_t len = strlen(buf);
-
-	snprintf(buf + len, size - len, "%s%s", len ? ", " : "", what);
-	return 0;
-}
-
-/* Add the rule's names as allowed on the architectures of tokens (all when n == 0). */
-static int allow_names(struct reader *rd, const struct rule_buf *b, const uint32_t *tokens,
-		       size_t n)
-{
-	for (size_t i = 0; i < b->r.n_names; i++) {
-		int r;
-		if (n == 0) {
-			r = scl_profile_allow(rd->p, b->r.names[i], 0);
-		} else {
-			r = 0;
-			for (size_t k = 0; k < n && r >= 0; k++)
-				r = scl_profile_allow_on_arch(rd->p, b->r.names[i], tokens[k], 0);
-		}
-		if (r < 0)
-			return fail(rd, r, "out of memory");
-	}
-	return 0;
-}
-
-/* Every architecture a rule with excludes.arches would apply to. */
-static int excludes_complement(const scl_profile *p, const uint32_t *ex, size_t n_ex,
-			       uint32_t **ret, size_t *ret_n)
-{
-	_cleanup_free_ uint32_t *exp = NULL;
-	uint32_t *out;
-	size_t n_exp = 0, n = 0;
-	int r;
-
-	r = scl_profile_arches(p, &exp, &n_exp);
-	if (r < 0)
-		return r;
-	if (n_exp == 0) {
-		while (scl_arch_at(n_exp))
-			n_exp++;
-		free(exp);
-		exp = calloc(n_exp + 1, sizeof(uint32_t));
-		if (!exp)
-			return -ENOMEM;
-		for (size_t i = 0; i < n_exp; i++)
-			exp[i] = scl_arch_at(i)->token;
-	}
-	out = calloc(n_exp + 1, sizeof(uint32_t));
-	if (!out)
-		return -ENOMEM;
-	for (size_t i = 0; i < n_exp; i++) {
-		bool skip = false;
-		for (size_t k = 0; k < n_ex; k++)
-			skip |= exp[i] == ex[k];
-		if (!skip)
-			out[n++] = exp[i];
-	}
-	*ret = out;
-	*ret_n = n;
-	return 0;
-}
-
-static int read_rule(struct reader *rd, json_object *o, size_t idx)
-{
-	static const char *const known[] = { "names", "name", "action", "args", "errnoRet",
-					     "errno", "comment", "includes", "excludes", NULL };
-	struct rule_buf b = { 0 };
-	json_object *v;
-	char where[64], w[96], label[96], reasons[320] = "";
-	_cleanup_free_ uint32_t *tokens = NULL;
-	size_t n_tokens = 0;
-	bool has_errno_name = false;
-	uint32_t errno_from_name = 0;
-	int r;
-
-	snprintf(where, sizeof(where), "syscalls[%zu]", idx);
-	r = want(rd, o, json_type_object, where, "an object");
-	if (r < 0)
-		return r;
-	r = check_keys(rd, o, where, known, NULL);
-	if (r < 0)
-		return r;
-
-	if ((v = get_key(o, "names"))) {
-		snprintf(w, sizeof(w), "%s.names", where);
-		r = read_strv(rd, v, w, true, &b.names, &b.r.n_names);
-		if (r < 0)
-			goto out;
-	} else if ((v = get_key(o, "name"))) {
-		const char *s;
-		size_t len;
-		char ex[EXCERPT_SIZE];
-
-		snprintf(w, sizeof(w), "%s.name", where);
-		r = get_str(rd, v, w, &s, &len);
-		if (r < 0)
-			goto out;
-		if (!scl_profile_name_valid(s, len)) {
-			excerpt(v, ex);
-			r = fail(rd, -EINVAL, "%s: invalid syscall name \"%s\"", w, ex);
-			goto out;
-		}
-		b.names = calloc(2, sizeof(char *));
-		if (!b.names) {
-			r = fail(rd, -ENOMEM, "out of memory");
-			goto out;
-		}
-		b.names[0] = s;
-		b.r.n_names = 1;
-	}
-	b.r.names = b.names;
-
-	snprintf(w, sizeof(w), "%s.action", where);
-	if (!(v = get_key(o, "action"))) {
-		r = fail(rd, -EINVAL, "%s: missing", w);
-		goto out;
-	} else {
-		const char *s;
-		size_t len;
-		char ex[EXCERPT_SIZE];
-
-		r = get_str(rd, v, w, &s, &len);
-		if (r < 0)
-			goto out;
-		if (scl_profile_action_parse(s, len, &b.r.action) < 0) {
-			excerpt(v, ex);
-			r = fail(rd, -EINVAL, "%s: unknown action \"%s\"", w, ex);
-			goto out;
-		}
-	}
-	if ((v = get_key(o, "errnoRet"))) {
-		uint64_t x;
-		snprintf(w, sizeof(w), "%s.errnoRet", where);
-		r = get_uint(rd, v, SCL_MAX_ACTION_DATA, w, &x);
-		if (r < 0)
-			goto out;
-		b.r.has_errno_ret = true;
-		b.r.errno_ret = (uint32_t)x;
-	}
-	if ((v = get_key(o, "errno"))) {
-		snprintf(w, sizeof(w), "%s.errno", where);
-		r = read_errno_name(rd, v, w, &has_errno_name, &errno_from_name);
-		if (r < 0)
-			goto out;
-		if (has_errno_name && !b.r.has_errno_ret) {
-			b.r.has_errno_ret = true;
-			b.r.errno_ret = errno_from_name;
-		} else if (has_errno_name && b.r.errno_ret != errno_from_name) {
-			r = warn(rd, "%s: errno and errnoRet disagree, errnoRet used", where);
-			if (r < 0)
-				goto out;
-		}
-	}
-	if ((v = get_key(o, "args"))) {
-		snprintf(w, sizeof(w), "%s.args", where);
-		r = read_args(rd, v, w, &b);
-		if (r < 0)
-			goto out;
-	}
-	if ((v = get_key(o, "comment"))) {
-		size_t len;
-		snprintf(w, sizeof(w), "%s.comment", where);
-		r = get_str(rd, v, w, &b.r.comment, &len);
-		if (r < 0)
-			goto out;
-		if (len == 0)
-			b.r.comment = NULL;
-	}
-	if ((v = get_key(o, "includes"))) {
-		snprintf(w, sizeof(w), "%s.includes", where);
-		r = read_cond(rd, v, w, &b.r.includes, &b.inc_arches, &b.inc_caps);
-		if (r < 0)
-			goto out;
-	}
-	if ((v = get_key(o, "excludes"))) {
-		snprintf(w, sizeof(w), "%s.excludes", where);
-		r = read_cond(rd, v, w, &b.r.excludes, &b.exc_arches, &b.exc_caps);
-		if (r < 0)
-			goto out;
-	}
-
-	if (b.r.n_names == 0) {
-		r = warn(rd, "rule %zu: no syscall names, ignored", idx);
-		goto out;
-	}
-	scl_pfmt_rule_label(&b.r, label, sizeof(label));
-
-	/* Can it be plain allowed names? */
-	if (b.r.action != SCL_ACT_ALLOW && b.r.action != SCL_ACT_LOG)
-		reason_add(reasons, sizeof(reasons), scl_profile_action_name(b.r.action));
-	if (b.r.n_args)
-		reason_add(reasons, sizeof(reasons), "args conditions");
-	if (b.r.includes.n_caps)
-		reason_add(reasons, sizeof(reasons), "includes.caps");
-	if (b.r.includes.min_kernel)
-		reason_add(reasons, sizeof(reasons), "includes.minKernel");
-	if (b.r.excludes.n_caps)
-		reason_add(reasons, sizeof(reasons), "excludes.caps");
-	if (b.r.excludes.min_kernel)
-		reason_add(reasons, sizeof(reasons), "excludes.minKernel");
-	if (b.r.includes.n_arches && b.r.excludes.n_arches)
-		reason_add(reasons, sizeof(reasons), "both includes.arches and excludes.arches");
-	if (!reasons[0] && (b.r.includes.n_arches || b.r.excludes.n_arches)) {
-		const scl_profile_cond *c =
-			b.r.includes.n_arches ? &b.r.includes : &b.r.excludes;
-		tokens = calloc(c->n_arches + 1, sizeof(uint32_t));
-		if (!tokens) {
-			r = fail(rd, -ENOMEM, "out of memory");
-			goto out;
-		}
-		size_t bad = 0;
-		if (cond_tokens(c, tokens, &n_tokens, &bad) < 0) {
-			char ex[EXCERPT_SIZE], what[EXCERPT_SIZE + 64];
-			scl_pfmt_excerpt(c->arches[bad], strlen(c->arches[bad]), EXCERPT_MAX, ex,
-					 sizeof(ex));
-			snprintf(what, sizeof(what), "unknown architecture \"%s\" in %s", ex,
-				 c == &b.r.includes ? "includes.arches" : "excludes.arches");
-			reason_add(reasons, sizeof(reasons), what);
-		} else if (c == &b.r.excludes) {
-			uint32_t *in;
-			r = excludes_complement(rd->p, tokens, n_tokens, &in, &n_tokens);
-			if (r < 0) {
-				r = fail(rd, r, "out of memory");
-				goto out;
-			}
-			free(tokens);
-			tokens = in;
-			if (n_tokens == 0)
-				reason_add(reasons, sizeof(reasons), "excludes every architecture");
-		}
-	}
-
-	if (reasons[0]) {
-		r = warn(rd, "rule %zu (%s): %s kept as-is", idx, label, reasons);
-		if (r < 0)
-			goto out;
-		r = scl_profile_add_rule(rd->p, &b.r);
-		if (r < 0)
-			r = fail(rd, r, "%s: %s", where,
-				 r == -ENOMEM ? "out of memory" : "invalid rule");
-		goto out;
-	}
-	if (b.r.action == SCL_ACT_LOG) {
-		r = warn(rd, "rule %zu (%s): SCMP_ACT_LOG read as SCMP_ACT_ALLOW", idx, label);
-		if (r < 0)
-			goto out;
-	}
-	if (b.r.has_errno_ret) {
-		r = warn(rd, "rule %zu (%s): errnoRet of an allow rule ignored", idx, label);
-		if (r < 0)
-			goto out;
-	}
-	if (b.r.comment) {
-		r = warn(rd, "rule %zu (%s): comment dropped", idx, label);
-		if (r < 0)
-			goto out;
-	}
-	r = allow_names(rd, &b, tokens, n_tokens);
-out:
-	rule_buf_done(&b);
-	return r;
-}
-
 static int read_root(struct reader *rd, json_object *root)
 {
 	static const char *const known[] = { "defaultAction", "defaultErrnoRet", "defaultErrno",
@@ -870,37 +334,37 @@ static int read_root(struct reader *rd, json_object *root)
 	bool has_ret = false, has_name = false;
 	int r;
 
-	r = want(rd, root, json_type_object, "top level", "an object");
+	r = scl_pjson_want(rd, root, json_type_object, "top level", "an object");
 	if (r < 0)
 		return r;
-	r = check_keys(rd, root, "", known, unsupported);
+	r = scl_pjson_check_keys(rd, root, "", known, unsupported);
 	if (r < 0)
 		return r;
-	if (!(v = get_key(root, "defaultAction")))
+	if (!(v = scl_pjson_get_key(root, "defaultAction")))
 		return fail(rd, -EINVAL, "defaultAction: missing");
 	{
 		const char *s;
 		size_t len;
 		char ex[EXCERPT_SIZE];
 
-		r = get_str(rd, v, "defaultAction", &s, &len);
+		r = scl_pjson_get_str(rd, v, "defaultAction", &s, &len);
 		if (r < 0)
 			return r;
 		if (scl_profile_action_parse(s, len, &action) < 0) {
-			excerpt(v, ex);
+			scl_pjson_excerpt(v, ex);
 			return fail(rd, -EINVAL, "defaultAction: unknown action \"%s\"", ex);
 		}
 	}
-	if ((v = get_key(root, "defaultErrnoRet"))) {
+	if ((v = scl_pjson_get_key(root, "defaultErrnoRet"))) {
 		uint64_t x;
-		r = get_uint(rd, v, SCL_MAX_ACTION_DATA, "defaultErrnoRet", &x);
+		r = scl_pjson_get_uint(rd, v, SCL_MAX_ACTION_DATA, "defaultErrnoRet", &x);
 		if (r < 0)
 			return r;
 		errno_ret = (uint32_t)x;
 		has_ret = true;
 	}
-	if ((v = get_key(root, "defaultErrno"))) {
-		r = read_errno_name(rd, v, "defaultErrno", &has_name, &errno_name);
+	if ((v = scl_pjson_get_key(root, "defaultErrno"))) {
+		r = scl_pjson_read_errno_name(rd, v, "defaultErrno", &has_name, &errno_name);
 		if (r < 0)
 			return r;
 		if (has_name && !has_ret)
@@ -924,12 +388,12 @@ static int read_root(struct reader *rd, json_object *root)
 	if (r < 0)
 		return r;
 
-	if ((sys = get_key(root, "syscalls"))) {
-		r = want(rd, sys, json_type_array, "syscalls", "an array");
+	if ((sys = scl_pjson_get_key(root, "syscalls"))) {
+		r = scl_pjson_want(rd, sys, json_type_array, "syscalls", "an array");
 		if (r < 0)
 			return r;
 		for (size_t i = 0; i < json_object_array_length(sys); i++) {
-			r = read_rule(rd, json_object_array_get_idx(sys, i), i);
+			r = scl_pjson_read_rule(rd, json_object_array_get_idx(sys, i), i);
 			if (r < 0)
 				return r;
 		}
@@ -1021,7 +485,7 @@ int scl_profile_read_oci(const char *buf, size_t n, scl_profile **ret, char ***r
 	/* The JSON form of a security-profiles-operator SeccompProfile: read its spec. */
 	top = root;
 	if (json_object_is_type(root, json_type_object)) {
-		json_object *kind = get_key(root, "kind"), *spec = get_key(root, "spec");
+		json_object *kind = scl_pjson_get_key(root, "kind"), *spec = scl_pjson_get_key(root, "spec");
 		if (kind && spec && json_object_is_type(kind, json_type_string) &&
 		    !strcmp(json_object_get_string(kind), "SeccompProfile"))
 			top = spec;
