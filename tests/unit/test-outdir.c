@@ -470,7 +470,37 @@ START_TEST(test_write_keeps_mode)
 	ck_assert_int_eq(scl_outdir_write(d, "m", p, SCL_FORMAT_OCI, NULL), 0);
 	ck_assert_int_eq(stat(path_in("m.json"), &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 0600);
+	/* and its owner, where this process may give it (root) */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(path_in("m.json"), 4321, 4322), 0);
+		ck_assert_int_eq(scl_outdir_write(d, "m", p, SCL_FORMAT_OCI, NULL), 0);
+		ck_assert_int_eq(stat(path_in("m.json"), &st), 0);
+		ck_assert_int_eq(st.st_uid, 4321);
+		ck_assert_int_eq(st.st_gid, 4322);
+		ck_assert_int_eq(st.st_mode & 07777, 0600);
+	}
 	umask(um);
+}
+END_TEST
+
+/* scl_profile_write(): one entry point, the format's writer; defaults without options. */
+START_TEST(test_profile_write_entry)
+{
+	_cleanup_(scl_profile_freep) scl_profile *p = small_profile();
+	char *mem = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&mem, &n);
+
+	ck_assert_str_eq(scl_format_ext(SCL_FORMAT_OCI), ".json");
+	ck_assert_str_eq(scl_format_ext(SCL_FORMAT_K8S), ".yaml");
+	ck_assert_str_eq(scl_format_ext(SCL_FORMAT_SYSTEMD), ".conf");
+	ck_assert(f != NULL);
+	ck_assert_int_eq(scl_profile_write(p, SCL_FORMAT_K8S, NULL, f), 0);
+	ck_assert_int_eq(scl_profile_write(p, (scl_format)42, NULL, f), -EINVAL);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert(strstr(mem, "kind: SeccompProfile\n") != NULL);
+	ck_assert(strstr(mem, "  name: scmplog-profile\n") != NULL);
+	free(mem);
 }
 END_TEST
 
@@ -492,6 +522,7 @@ static Suite *outdir_suite(void)
 	tcase_add_loop_test(tc, test_write_byte_stable, 0, 3);
 	tcase_add_test(tc, test_write_failure_leaves_nothing);
 	tcase_add_test(tc, test_write_keeps_mode);
+	tcase_add_test(tc, test_profile_write_entry);
 	suite_add_tcase(s, tc);
 	return s;
 }
