@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "scmplog/container.h"
 #include "scmplog/limits.h"
 #include "scmplog/profile-io.h"
 #include "scmplog/profile.h"
@@ -93,6 +94,17 @@ long scl_outdir_find(const scl_outdir *d, const char *key, size_t n);
 size_t scl_outdir_count(const scl_outdir *d);
 const char *scl_outdir_base(const scl_outdir *d, size_t index);
 const char *scl_outdir_key(const scl_outdir *d, size_t index, size_t *ret_n);
+
+/* Room for a container's key, NUL included: "NAMESPACE_POD_CONTAINER". */
+#define SCL_OUTDIR_CONTAINER_KEY_MAX (SCL_MAX_K8S_LABEL * 2 + SCL_MAX_K8S_NAME + 3)
+/*
+ * A container's key (collect's file per container): "NAMESPACE_POD_CONTAINER"
+ * when kubelet's directories name its container (scl_container_k8s_names()
+ * with pods_dir and containers_dir, from its pod_uid), else its id.
+ * Returns buf, or c->id.
+ */
+const char *scl_outdir_container_key(const scl_container *c, const char *pods_dir, const char *containers_dir,
+				     char buf[SCL_OUTDIR_CONTAINER_KEY_MAX]);
 
 /*
  * Read back the OCI JSON profile BASE.json an earlier run left (resume).

@@ -269,6 +269,19 @@ int scl_outdir_file(scl_outdir *d, const char *key, size_t key_n, scl_outdir_nam
 	return 0;
 }
 
+const char *scl_outdir_container_key(const scl_container *c, const char *pods_dir, const char *containers_dir,
+				     char buf[SCL_OUTDIR_CONTAINER_KEY_MAX])
+{
+	scl_k8s_names k;
+
+	if (c->pod_uid[0] && scl_container_k8s_names(pods_dir, containers_dir, c->pod_uid, c->id, &k) == 0 &&
+	    k.container[0]) {
+		snprintf(buf, SCL_OUTDIR_CONTAINER_KEY_MAX, "%s_%s_%s", k.namespace_, k.pod, k.container);
+		return buf;
+	}
+	return c->id;
+}
+
 static void set_err(char *err, size_t errlen, const char *msg)
 {
 	if (err && errlen)

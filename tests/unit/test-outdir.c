@@ -323,6 +323,36 @@ START_TEST(test_name_resumed_alternative)
 }
 END_TEST
 
+/* A container's key: its Kubernetes names when kubelet's directories have them (fixtures of test-container.c), else its id. */
+static const struct ckey_case {
+	const char *uid, *id, *want;
+} ckey_cases[] = {
+	/* POD1 and D1: kube-proxy */
+	{ "6b0f1c2e-3d4a-4b5c-8d9e-0f1a2b3c4d5e", "3f4e1a9c2b7d8e6f0a1b2c3d4e5f60718293a4b5c6d7e8f90123456789abcdef",
+	  "kube-system_kube-proxy-x7k2p_kube-proxy" },
+	/* no pod uid: the id, even where the link would name it */
+	{ "", "3f4e1a9c2b7d8e6f0a1b2c3d4e5f60718293a4b5c6d7e8f90123456789abcdef",
+	  "3f4e1a9c2b7d8e6f0a1b2c3d4e5f60718293a4b5c6d7e8f90123456789abcdef" },
+	/* POD2 and D2 (pause: no link): the pod alone does not name a container, so the id */
+	{ "0d1e2f3a-4b5c-4d6e-9f70-8192a3b4c5d6", "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c",
+	  "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c" },
+};
+
+START_TEST(test_container_key)
+{
+	const struct ckey_case *t = &ckey_cases[_i];
+	char pods[4096], conts[4096], buf[SCL_OUTDIR_CONTAINER_KEY_MAX];
+	scl_container c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "%s", t->id);
+	snprintf(c.pod_uid, sizeof(c.pod_uid), "%s", t->uid);
+	snprintf(pods, sizeof(pods), "%s", unit_data_path("pods/log/pods"));
+	snprintf(conts, sizeof(conts), "%s", unit_data_path("pods/log/containers"));
+	ck_assert_str_eq(scl_outdir_container_key(&c, pods, conts, buf), t->want);
+}
+END_TEST
+
 /* ------------------------------------------------------------ resume */
 
 START_TEST(test_read_back)
@@ -517,6 +547,7 @@ static Suite *outdir_suite(void)
 	tcase_add_test(tc, test_name_case_folding);
 	tcase_add_test(tc, test_name_many);
 	tcase_add_loop_test(tc, test_name_resumed_alternative, 0, 2);
+	tcase_add_loop_test(tc, test_container_key, 0, (int)(sizeof(ckey_cases) / sizeof(ckey_cases[0])));
 	tcase_add_test(tc, test_read_back);
 	tcase_add_test(tc, test_read_refuses);
 	tcase_add_loop_test(tc, test_write_byte_stable, 0, 3);
