@@ -44,7 +44,7 @@ typedef struct scl_outdir scl_outdir;
 /*
  * Open the directory path, creating it (mode 0755 minus the umask) when it
  * does not exist.  Its last component must not be a symbolic link: -ELOOP
- * (not followed); not a directory: -ENOTDIR.  The descriptor is O_RDONLY,
+ * (not followed, with or without a trailing '/'); not a directory: -ENOTDIR.  The descriptor is O_RDONLY,
  * close-on-exec (it may be flock()ed or fsynced).
  *
  * ext is the extension of the file that holds a key's profile between runs

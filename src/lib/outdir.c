@@ -34,6 +34,7 @@ struct scl_outdir {
 int scl_outdir_open(const char *path, const char *ext, scl_outdir **ret)
 {
 	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *plain = NULL;
 	scl_outdir *d;
 
 	if (!path || !path[0] || !ret)
@@ -42,16 +43,22 @@ int scl_outdir_open(const char *path, const char *ext, scl_outdir **ret)
 		ext = ".json";
 	if (strlen(ext) >= sizeof(d->ext))
 		return -EINVAL;
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+	/* "link/" would resolve the link: the last component without its trailing slashes */
+	plain = strdup(path);
+	if (!plain)
+		return -ENOMEM;
+	for (size_t n = strlen(plain); n > 1 && plain[n - 1] == '/'; n--)
+		plain[n - 1] = '\0';
+	if (mkdir(plain, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	/* O_NOFOLLOW: a link planted where the directory should be is not followed (ELOOP) */
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(plain, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		struct stat st;
 		int r = -errno;
 
 		/* with O_DIRECTORY the kernel says ENOTDIR for a link, before O_NOFOLLOW's ELOOP */
-		if (r == -ENOTDIR && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		if (r == -ENOTDIR && lstat(plain, &st) == 0 && S_ISLNK(st.st_mode))
 			r = -ELOOP;
 		return r;
 	}

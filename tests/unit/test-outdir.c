@@ -152,6 +152,12 @@ START_TEST(test_open_refuses_symlink)
 	ck_assert_int_eq(symlink("real", link), 0);
 	ck_assert_int_eq(scl_outdir_open(link, NULL, &d), -ELOOP);
 	ck_assert(d == (scl_outdir *)(uintptr_t)1); /* untouched */
+	/* a trailing slash would resolve it: refused the same */
+	strcat(link, "//");
+	ck_assert_int_eq(scl_outdir_open(link, NULL, &d), -ELOOP);
+	strcat(real, "/");
+	ck_assert_int_eq(scl_outdir_open(real, NULL, &d), 0);
+	scl_outdir_free(d);
 	/* a dangling link is not followed to create its target either */
 	ck_assert_int_eq(symlink("nowhere", path_in("dangling")), 0);
 	ck_assert_int_eq(scl_outdir_open(path_in("dangling"), NULL, &d), -ELOOP);
