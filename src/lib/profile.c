@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <unistd.h>
 
 #include "lib/profile-internal.h"
 #include "lib/util.h"
 #include "scmplog/arch.h"
 #include "scmplog/limits.h"
-#include "scmplog/num.h"
 #include "scmplog/profile.h"
 #include "scmplog/record.h"
 
