@@ -36,7 +36,7 @@ static inline void scl_strv_freep(char ***v)
 int scl_format_parse(const char *s, scl_format *ret);
 /* "oci", "k8s", "systemd". */
 const char *scl_format_name(scl_format f);
-/* The file name extension of a format's files: ".json", ".yaml", ".conf". */
+/* The file name extension of a profile in format f: ".json", ".yaml", ".conf". */
 const char *scl_format_ext(scl_format f);
 
 /*

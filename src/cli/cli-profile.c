@@ -14,6 +14,7 @@
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
 #include "scmplog/arch.h"
+#include "scmplog/outdir.h"
 #include "scmplog/output.h"
 #include "scmplog/portable.h"
 #include "scmplog/runtime.h"
@@ -290,14 +291,16 @@ void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_
 struct write_ctx {
 	const struct cli_profile_out *o;
 	const scl_profile *p;
-	scl_profile_write_options w;
+	const char *k8s_name;
 };
 
 static int write_cb(FILE *f, void *userdata)
 {
 	const struct write_ctx *c = userdata;
+	scl_profile_write_options w;
 
-	return scl_profile_write(c->p, c->o->format, &c->w, f);
+	cli_profile_write_options(c->o, c->k8s_name, &w);
+	return scl_profile_write(c->p, c->o->format, &w, f);
 }
 
 /* Say what the format loses; returns -ENOMEM only. */
@@ -437,15 +440,16 @@ static int prepare_stats(const char *path, const scl_profile *p, scl_atomic_file
 int cli_profile_write_with_stats(const struct cli_profile_out *o, const scl_profile *p, const char *stats)
 {
 	_cleanup_free_ char *derived = NULL;
-	struct write_ctx c = { .o = o, .p = p };
+	struct write_ctx c = { .o = o, .p = p, .k8s_name = o->name };
 	scl_atomic_file f[2] = { { .dirfd = -1 }, { .dirfd = -1 } };
 	size_t nf = 0, failed = 0;
 	char what[4200];
 	int r;
 
-	if (!o->name)
+	if (!c.k8s_name) {
 		derived = name_from_path(o->output);
-	cli_profile_write_options(o, o->name ? o->name : derived, &c.w);
+		c.k8s_name = derived;
+	}
 	if (report_losses(o, p) < 0) {
 		log_error("out of memory");
 		return -ENOMEM;
@@ -501,7 +505,7 @@ abort:
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p)
 {
-	struct write_ctx c = { .o = o, .p = p };
+	struct write_ctx c = { .o = o, .p = p, .k8s_name = base };
 	char fname[SCL_MAX_FILE_NAME + 16], what[4400];
 	int r;
 
@@ -509,7 +513,6 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 		log_error("out of memory");
 		return -ENOMEM;
 	}
-	cli_profile_write_options(o, base, &c.w);
 	snprintf(fname, sizeof(fname), "%s%s", base, scl_format_ext(o->format));
 	r = scl_write_atomic(dfd, fname, write_cb, &c, 0644);
 	if (r < 0) {
@@ -519,7 +522,7 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 	return r;
 }
 
-int cli_profile_write_outdir(const struct cli_profile_out *o, const scl_outdir *d, const char *base,
+int cli_profile_write_outdir(const struct cli_profile_out *o, const struct scl_outdir *d, const char *base,
 			     const scl_profile *p)
 {
 	scl_profile_write_options w;

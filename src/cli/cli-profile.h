@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scmplog/outdir.h"
 #include "scmplog/profile-io.h"
 #include "scmplog/profile.h"
 
@@ -148,7 +147,8 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 			 const char *base, const scl_profile *p);
 
 /* The same in an output directory (scl_outdir_write()): BASE.EXT, metadata.name from base. */
-int cli_profile_write_outdir(const struct cli_profile_out *o, const scl_outdir *d, const char *base,
+struct scl_outdir;
+int cli_profile_write_outdir(const struct cli_profile_out *o, const struct scl_outdir *d, const char *base,
 			     const scl_profile *p);
 
 /*

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "cli/cli-input.h"
 #include "cli/cli-learn.h"
@@ -13,6 +16,7 @@
 #include "scmplog/learn.h"
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
+#include "scmplog/output.h"
 #include "scmplog/profile.h"
 #include "scmplog/profile-io.h"
 #include "lib/util.h"

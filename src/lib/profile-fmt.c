@@ -65,25 +65,6 @@ const char *scl_format_ext(scl_format f)
 	return "";
 }
 
-int scl_profile_write(const scl_profile *p, scl_format fmt, const scl_profile_write_options *o, FILE *f)
-{
-	static const scl_profile_write_options defaults;
-
-	if (!p || !f)
-		return -EINVAL;
-	if (!o)
-		o = &defaults;
-	switch (fmt) {
-	case SCL_FORMAT_OCI:
-		return scl_profile_write_oci(p, f);
-	case SCL_FORMAT_K8S:
-		return scl_profile_write_k8s(p, &o->k8s, f);
-	case SCL_FORMAT_SYSTEMD:
-		return scl_profile_write_systemd(p, f);
-	}
-	return -EINVAL;
-}
-
 int scl_pfmt_strv_addf(scl_pfmt_strv *s, const char *fmt, ...)
 {
 	va_list ap;
@@ -558,4 +539,23 @@ const char *scl_pfmt_op_name(scl_cmp op)
 		return "SCMP_CMP_MASKED_EQ";
 	}
 	return "SCMP_CMP_EQ";
+}
+
+int scl_profile_write(const scl_profile *p, scl_format fmt, const scl_profile_write_options *o, FILE *f)
+{
+	static const scl_profile_write_options defaults;
+
+	if (!p || !f)
+		return -EINVAL;
+	if (!o)
+		o = &defaults;
+	switch (fmt) {
+	case SCL_FORMAT_OCI:
+		return scl_profile_write_oci(p, f);
+	case SCL_FORMAT_K8S:
+		return scl_profile_write_k8s(p, &o->k8s, f);
+	case SCL_FORMAT_SYSTEMD:
+		return scl_profile_write_systemd(p, f);
+	}
+	return -EINVAL;
 }
