@@ -15,6 +15,8 @@
 
 #include "cli/cli-input.h"
 #include "cli/cli-learn.h"
+#include "cli/cli-live.h"
+#include "cli/cli-spawn.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "cli/self-confine.h"
