@@ -131,7 +131,7 @@ int cli_loop_run(struct cli_loop *L)
 
 int cli_loop_drain(struct cli_loop *L, int64_t hard_ms, bool *unconfirmed, int64_t *ms)
 {
-	int64_t start = scl_now_ms(), now = start, hard, deadline, resend;
+	int64_t start = scl_now_ms(), now, hard, deadline, resend;
 	bool blind = false, cut = false;
 	int r;
 
