@@ -141,6 +141,17 @@ typedef struct scl_k8s_options {
 int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *f);
 
 /*
+ * One entry point for every format: scl_profile_write_oci(), _k8s() or
+ * _systemd() as fmt says, with the options that format takes (o may be
+ * NULL: every option off, k8s metadata.name "scmplog-profile").  Same
+ * returns as those; -EINVAL for an unknown format.
+ */
+typedef struct scl_profile_write_options {
+	scl_k8s_options k8s;  /* SCL_FORMAT_K8S */
+} scl_profile_write_options;
+int scl_profile_write(const scl_profile *p, scl_format fmt, const scl_profile_write_options *o, FILE *f);
+
+/*
  * A DNS-1123 label from any bytes, for metadata.name: ASCII letters
  * lower-cased, [a-z0-9] kept, runs of anything else become one '-', no '-' at
  * either end, at most 63 bytes; "scmplog-profile" if nothing is left.  Distinct

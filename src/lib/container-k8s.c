@@ -72,12 +72,6 @@ static int open_dir(const char *path, DIR **ret)
 	return 0;
 }
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-
 struct span {
 	const char *p;
 	size_t n;
@@ -215,7 +209,7 @@ int scl_container_k8s_names(const char *pods_dir, const char *containers_dir, co
 	}
 
 	if (containers_dir && have_id) {
-		_cleanup_(closedirp) DIR *d = NULL;
+		_cleanup_closedir_ DIR *d = NULL;
 		r = open_dir(containers_dir, &d);
 		if (r < 0 && r != -ENOENT)
 			return r;
@@ -239,7 +233,7 @@ int scl_container_k8s_names(const char *pods_dir, const char *containers_dir, co
 	}
 
 	if (!found && pods_dir && have_uid) {
-		_cleanup_(closedirp) DIR *d = NULL;
+		_cleanup_closedir_ DIR *d = NULL;
 		r = open_dir(pods_dir, &d);
 		if (r < 0 && r != -ENOENT)
 			return r;
