@@ -102,9 +102,10 @@ static void help(void)
 	       "      --max-containers N   containers known at once, learned or not (default %d)\n"
 	       "      --max-pids N         live container processes counted (default %d)\n"
 	       "      --max-hosts N        --split-by host: hosts (default %d)\n"
-	       "      --forget-after SEC   forget a container without a process (or record) for SEC\n"
-	       "                           seconds once its profile is written, 1..86400 (default\n"
-	       "                           60); it resumes from its file if it comes back\n\n"
+	       "      --forget-after SEC   forget a container without a process for SEC seconds\n"
+	       "                           once its profile is written (one not learned: without\n"
+	       "                           a process or record), 1..86400 (default 60); it\n"
+	       "                           resumes from its file if it comes back\n\n"
 	       "Confinement:\n"
 	       CLI_CONFINE_HELP
 	       "Once its sources are open, collect keeps only the capabilities it still needs\n"
