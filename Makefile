@@ -85,8 +85,6 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libscmplog.a
 BIN      := $(BUILD)/scmplog
-# Tests only: collect built with SCL_SMALL_LIMITS (limits.h), to reach its limits.
-SMALL_BIN := $(BUILD)/tests/scmplog-small-limits
 
 .PHONY: check-load self-profile check-self-profile deps all check check-unit check-cli check-live check-demo check-asan check-valgrind install uninstall clean fuzz bench help demo lint deb rpm
 all: $(BIN) $(LIBA)
@@ -126,15 +124,6 @@ $(BIN): $(CLI_OBJ) $(SELF_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(SELF_OBJ) $(LIBA) $(DEP_LIBS)
 
-$(BUILD)/tests/cmd-collect-small-limits.o: src/cli/cmd-collect.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CPPFLAGS) -DSCL_SMALL_LIMITS $(DEP_CFLAGS) $(CFLAGS) -c -o $@ $<
-
-$(SMALL_BIN): $(filter-out %/cmd-collect.o,$(CLI_OBJ)) $(BUILD)/tests/cmd-collect-small-limits.o $(SELF_OBJ) $(LIBA)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(DEP_LIBS)
-
 # Tests only: loads OCI profiles with libseccomp as runc and Docker do; every
 # profile the CLI tests write goes through it (tests/cli/lib.sh).
 LOAD_BIN := $(BUILD)/tests/load-profile
@@ -167,11 +156,11 @@ check-unit: $(UNIT_BIN) $(BIN)
 	@set -e; for t in $(UNIT_BIN); do \
 		echo "== $$t"; SCL_TEST_DATA=tests/data CK_DEFAULT_TIMEOUT=60 $$t; done
 
-check-cli: $(BIN) $(SMALL_BIN) $(LOAD_BIN)
-	@SCMPLOG=$(abspath $(BIN)) SCMPLOG_SMALL_LIMITS=$(abspath $(SMALL_BIN)) LOAD_PROFILE=$(abspath $(LOAD_BIN)) bash tests/cli/run.sh
+check-cli: $(BIN) $(LOAD_BIN)
+	@SCMPLOG=$(abspath $(BIN)) LOAD_PROFILE=$(abspath $(LOAD_BIN)) bash tests/cli/run.sh
 
-check-live: $(BIN) $(SMALL_BIN) $(LOAD_BIN)
-	@SCMPLOG=$(abspath $(BIN)) SCMPLOG_SMALL_LIMITS=$(abspath $(SMALL_BIN)) LOAD_PROFILE=$(abspath $(LOAD_BIN)) bash tests/live/run.sh
+check-live: $(BIN) $(LOAD_BIN)
+	@SCMPLOG=$(abspath $(BIN)) LOAD_PROFILE=$(abspath $(LOAD_BIN)) bash tests/live/run.sh
 
 # The CI recipe's steps on tests/demo's vulnerable service: learn, gate,
 # enforce, attack.  Root and the real kernel; skipped loudly (77) otherwise.
@@ -341,4 +330,4 @@ help:
 	@echo "  self-profile learns profiles/scmplog-self.json (root); check-self-profile checks it (CI)"
 	@echo "variables: PREFIX DESTDIR BASHCOMPDIR SYSTEMDUNITDIR WERROR=1 SANITIZE=address,undefined V=1"
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(BUILD)/tests/cmd-collect-small-limits.d
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -80,18 +80,4 @@
 #define SCL_MAX_SYSSET_LANES 64
 #define SCL_MAX_SYSSET_COUNTED 1024
 
-/*
- * Tests only: the small-limits test binary (make check-cli builds
- * build/tests/scmplog-small-limits) compiles scmplog collect with these, to
- * reach its limits with a few hosts, containers and processes.
- */
-#ifdef SCL_SMALL_LIMITS
-#undef SCL_MAX_GROUPS
-#define SCL_MAX_GROUPS 3
-#undef SCL_MAX_CONTAINERS
-#define SCL_MAX_CONTAINERS 2
-#undef SCL_MAX_TRACKED_PIDS
-#define SCL_MAX_TRACKED_PIDS 3
-#endif
-
 #endif

@@ -20,6 +20,7 @@
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "cli/self-confine.h"
+#include "scmplog/collector.h"
 #include "scmplog/container.h"
 #include "scmplog/dedup.h"
 #include "scmplog/journal.h"
@@ -34,6 +35,8 @@
 #include "scmplog/stream.h"
 #include "scmplog/sysset.h"
 #include "lib/util.h"
+
+#define now_ms scl_now_ms /* lib/util.h */
 
 /* --source audisp without --out-dir: auditd starts its plugins with an empty environment and, before 4.0.1, at most two arguments */
 #define AUDISP_DIR "/var/lib/scmplog/audisp"
@@ -92,8 +95,17 @@ static void help(void)
 	       "      --from-start         --follow-file: read what the files already hold first\n"
 	       "      --no-proc-events     do not follow fork/exec/exit through the proc connector\n"
 	       "  -q, --quiet              no status line or summary on stderr\n"
-	       "  -v, --verbose            say which source is used and why\n"
+	       "  -v, --verbose            say which source is used and why, which container goes\n"
+	       "                           where, and which containers hold the slots at a limit\n"
 	       "  -h, --help               this text\n\n"
+	       "Limits (memory bounds; past one, records are counted, not learned, and said once):\n"
+	       "      --max-containers N   containers known at once, learned or not (default %d)\n"
+	       "      --max-pids N         live container processes counted (default %d)\n"
+	       "      --max-hosts N        --split-by host: hosts (default %d)\n"
+	       "      --forget-after SEC   forget a container without a process for SEC seconds\n"
+	       "                           once its profile is written (one not learned: without\n"
+	       "                           a process or record), 1..86400 (default 60); it\n"
+	       "                           resumes from its file if it comes back\n\n"
 	       "Confinement:\n"
 	       CLI_CONFINE_HELP
 	       "Once its sources are open, collect keeps only the capabilities it still needs\n"
@@ -117,13 +129,15 @@ static void help(void)
 	       "0.  Records auditd did not pass on (its plugin queue full: q_depth and\n"
 	       "overflow_action in auditd.conf) are found by their serials and counted as lost.\n\n"
 	       "Exit status: 0 after a signal, once every profile was written; 1 on errors (a\n"
-	       "profile that could not be written or read); 2 usage.\n");
+	       "profile that could not be written or read); 2 usage.\n",
+	       SCL_MAX_CONTAINERS, SCL_MAX_TRACKED_PIDS, SCL_MAX_GROUPS);
 }
 
 enum {
 	OPT_OUT_DIR = 1300, OPT_ALL, OPT_CONTAINER, OPT_CGROUP, OPT_PLAIN_RUNC, OPT_PODS_DIR,
 	OPT_CONTAINERS_DIR, OPT_INTERVAL, OPT_SOURCE, OPT_NO_PROC_EVENTS, OPT_SPLIT_BY, OPT_JOURNAL_DIR,
-	OPT_CURSOR_FILE, OPT_FOLLOW_FILE, OPT_FROM_START,
+	OPT_CURSOR_FILE, OPT_FOLLOW_FILE, OPT_FROM_START, OPT_MAX_CONTAINERS, OPT_MAX_PIDS, OPT_MAX_HOSTS,
+	OPT_FORGET_AFTER,
 };
 
 /*
@@ -154,24 +168,6 @@ struct outfile {
 	scl_sysset *set;
 };
 
-enum { SEL_UNDECIDED = -1, SEL_NO = 0, SEL_YES = 1 };
-
-struct ctr {
-	char id[SCL_MAX_CONTAINER_ID + 1];
-	uint64_t records;
-	int selected;
-	size_t file;              /* index into files, when selected */
-	uint32_t live;            /* its processes known to be alive (struct pidslot) */
-	int64_t gone_at;          /* write its file then (ms, now_ms()), 0 if not due */
-	int64_t idle_since;       /* its last counted process exited then (ms), 0 while it has one */
-};
-
-/* A live process counted in a container's live count. */
-struct pidslot {
-	uint32_t pid;             /* 0: empty */
-	uint32_t ctr;             /* index into ctrs */
-};
-
 struct collect {
 	int proc_fd, dfd;
 	const char *dir;
@@ -182,17 +178,10 @@ struct collect {
 	char **want_cgroups;
 	size_t n_want_cgroups;
 	const char *pods_dir, *containers_dir;
-	scl_container_cache *cache;
 	scl_proc_conn *conn;
+	scl_collector *col;       /* containers, their selection and processes (collector.h) */
+	scl_collector_limits lim;
 	scl_mapper *mapper;       /* names a set's new keys once, for the unknown-syscall report */
-	struct ctr *ctrs;
-	size_t n_ctrs;            /* slots, forgotten ones included */
-	/* forgotten slots, for reuse: the first (+1; 0: none), each keeping the next in its file */
-	size_t free_ctr, n_free_ctrs;
-	size_t n_unselected;      /* slots of containers decided not to be learned */
-	uint64_t forgotten_selected; /* learned containers forgotten since */
-	uint32_t *index;          /* find_ctr()'s hash table */
-	size_t index_cap;
 	struct outfile *files;
 	size_t n_files, files_cap;
 	/* files by key and by base name (folded to lower case): indexes (+1; 0 is empty), at most half full */
@@ -200,27 +189,6 @@ struct collect {
 	size_t file_index_cap;
 	int oom;
 	int errors;
-	/*
-	 * Recent lookups, direct-mapped by pid, for the records of a few busy
-	 * processes in a read batch: valid for the batch (memo_gen) until an
-	 * event of that pid comes.
-	 */
-	struct memo {
-		uint64_t gen;
-		uint32_t pid;
-		int r;
-		scl_container c;
-	} memo[256];
-	uint64_t memo_gen;
-	/*
-	 * Processes whose cgroup is unknown since their last exec: it was
-	 * processed after they were gone, and a runtime may have moved them
-	 * between fork and exec.  Bit per pid (PID_MAX_LIMIT bits, 512 KiB).
-	 */
-	uint64_t *uncertain;
-	uint64_t n_uncertain;
-	/* pids whose exit event came, until a fork reuses them (bit per pid, as uncertain) */
-	uint64_t *exited;
 	/* journal and log files: no live process behind a record; the journal has two copies of each */
 	bool journal, offline;
 	bool audisp;              /* an auditd plugin: the records on standard input */
@@ -231,16 +199,7 @@ struct collect {
 	bool terminate;
 	int sig_fd;
 	int64_t next_flush;
-	/*
-	 * Live processes per container, from the process events: a table of
-	 * live pids (open addressing, at most half full), the earliest
-	 * ctr.gone_at, and the overflows seen (an overflow may have hidden
-	 * exits: the table is checked against /proc then).
-	 */
-	struct pidslot *pids;
-	size_t pids_cap, pids_n;
-	int64_t next_gone;
-	uint64_t overflows_seen;
+	uint64_t overflows_seen;  /* of the process events, handed to the collector */
 	/* systemd's watchdog: WATCHDOG=1 every watchdog_ms (half of WATCHDOG_USEC), 0 if off */
 	int64_t watchdog_ms, next_watchdog;
 	/*
@@ -256,142 +215,16 @@ struct collect {
 	const char *cursor_file;
 	bool jfirst; /* the first scan: a gap at its start is the cursor file's */
 	/* counters */
-	uint64_t records, attributed, host, not_selected, gone, no_pid, unreadable, undecided;
-	uint64_t no_host, duplicates, malformed, over_limit;
-	/* records past SCL_MAX_CONTAINERS or SCL_MAX_GROUPS, processes past SCL_MAX_TRACKED_PIDS */
-	uint64_t over_groups, over_pids;
-	bool over_groups_said, over_pids_said;
+	uint64_t records, attributed, no_host, duplicates, malformed, over_limit;
+	/* records of hosts past the group limit (--split-by host) */
+	uint64_t over_groups;
+	bool over_groups_said;
 };
 
-static size_t id_hash(const char *id, size_t mask)
+/* The extension of the profiles written (the format table's). */
+static const char *out_ext(const struct collect *C)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 0x100000001b3ULL;
-	return (size_t)(h ^ (h >> 29)) & mask;
-}
-
-/* Open addressing over indexes into ctrs (+1; 0 is empty), kept at most half full. */
-static struct ctr *find_ctr(struct collect *C, const char *id)
-{
-	if (!C->index_cap)
-		return NULL;
-	for (size_t i = id_hash(id, C->index_cap - 1); C->index[i]; i = (i + 1) & (C->index_cap - 1))
-		if (!strcmp(C->ctrs[C->index[i] - 1].id, id))
-			return &C->ctrs[C->index[i] - 1];
-	return NULL;
-}
-
-static void index_put(struct collect *C, size_t k)
-{
-	size_t i;
-
-	for (i = id_hash(C->ctrs[k].id, C->index_cap - 1); C->index[i]; i = (i + 1) & (C->index_cap - 1))
-		;
-	C->index[i] = (uint32_t)k + 1;
-}
-
-/* Index ctrs[k], growing the table first when it would be more than half full. */
-static int index_ctr(struct collect *C, size_t k)
-{
-	if ((k + 1) * 2 > C->index_cap) {
-		size_t cap = C->index_cap ? C->index_cap * 2 : 64;
-		uint32_t *ni = calloc(cap, sizeof(*ni));
-
-		if (!ni)
-			return -ENOMEM;
-		free(C->index);
-		C->index = ni;
-		C->index_cap = cap;
-		for (size_t j = 0; j < k; j++)
-			if (C->ctrs[j].id[0]) /* not a forgotten slot */
-				index_put(C, j);
-	}
-	index_put(C, k);
-	return 0;
-}
-
-/* Take ctrs[k] out of the index; the entries after it in its probe run move back, so no tombstones. */
-static void index_remove(struct collect *C, size_t k)
-{
-	size_t mask = C->index_cap - 1, i;
-
-	for (i = id_hash(C->ctrs[k].id, mask); C->index[i] && C->index[i] != k + 1; i = (i + 1) & mask)
-		;
-	if (!C->index[i])
-		return;
-	for (size_t j = (i + 1) & mask; C->index[j]; j = (j + 1) & mask) {
-		size_t home = id_hash(C->ctrs[C->index[j] - 1].id, mask);
-
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			C->index[i] = C->index[j];
-			i = j;
-		}
-	}
-	C->index[i] = 0;
-}
-
-static size_t ctrs_in_use(const struct collect *C)
-{
-	return C->n_ctrs - C->n_free_ctrs;
-}
-
-/* Read /proc/PID/cgroup and look for a path below one of the --cgroup prefixes. */
-static int cgroup_selected(struct collect *C, uint32_t pid)
-{
-	char name[16], buf[SCL_MAX_PROC_CGROUP_FILE];
-	_cleanup_close_ int dfd = -1, fd = -1;
-	size_t n = 0;
-
-	snprintf(name, sizeof(name), "%u", pid);
-	dfd = openat(C->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	fd = openat(dfd, "cgroup", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t k = read(fd, buf + n, sizeof(buf) - n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == ESRCH ? -ENOENT : -errno;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-		if (n == sizeof(buf))
-			return -E2BIG;
-	}
-	for (const char *p = buf, *end = buf + n; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *c1, *c2;
-
-		c1 = memchr(p, ':', (size_t)(le - p));
-		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
-		if (c2) {
-			const char *path = c2 + 1;
-			size_t pn = (size_t)(le - path);
-			for (size_t i = 0; i < C->n_want_cgroups; i++) {
-				const char *w = C->want_cgroups[i];
-				size_t wn = strlen(w);
-				/* a prefix ends at a component boundary ("/a" is not a prefix of "/ab") */
-				if (pn >= wn && !memcmp(path, w, wn) &&
-				    (pn == wn || path[wn] == '/' || (wn > 0 && w[wn - 1] == '/')))
-					return 1;
-			}
-		}
-		p = le + 1;
-	}
-	return 0;
-}
-
-static bool id_wanted(const struct collect *C, const char *id)
-{
-	for (size_t i = 0; i < C->n_want_ids; i++)
-		if (!strcmp(C->want_ids[i], id))
-			return true;
-	return false;
+	return scl_format_ext(C->out.format);
 }
 
 /*
@@ -536,7 +369,7 @@ static int files_reserve(struct collect *C)
 static void put_collision(const struct collect *C, const char *what, const struct outfile *other, const char *key,
 			  size_t key_n, const char *taken, const char *base)
 {
-	const char *ext = C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml";
+	const char *ext = out_ext(C);
 
 	fprintf(stderr, "scmplog: warning: %ss '", what);
 	cli_put_escaped(stderr, other->key, other->key_n);
@@ -629,7 +462,7 @@ static int file_for_key(struct collect *C, const char *what, const char *key, si
 		fprintf(stderr, "scmplog: %s '", what);
 		cli_put_escaped(stderr, key, key_n);
 		fprintf(stderr, "' is written to '%s/%s%s', the alternative name an earlier run gave it (its own "
-			"collides with another's)\n", C->dir, base, C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
+			"collides with another's)\n", C->dir, base, out_ext(C));
 	}
 	load_prev(C, nf);
 	file_index_put(C, C->n_files);
@@ -670,532 +503,129 @@ static bool had_file(const struct collect *C, const scl_container *c)
 	return file_find(C, false, key, strlen(key)) >= 0;
 }
 
-static struct ctr *add_ctr(struct collect *C, const scl_container *c)
-{
-	struct ctr *n;
-	size_t k;
+/* ---- the naming side of the collector (collector.h's ops) ---- */
 
-	if (C->free_ctr) {
-		/* a forgotten slot: nothing refers to it any more, and the index has room for every slot */
-		k = C->free_ctr - 1;
-		C->free_ctr = C->ctrs[k].file;
-		C->n_free_ctrs--;
-	} else {
-		n = realloc(C->ctrs, (C->n_ctrs + 1) * sizeof(*n));
-		if (!n)
-			return NULL;
-		C->ctrs = n;
-		k = C->n_ctrs;
-	}
-	n = &C->ctrs[k];
-	memset(n, 0, sizeof(*n));
-	memcpy(n->id, c->id, sizeof(n->id));
-	n->id[sizeof(n->id) - 1] = '\0';
-	n->selected = SEL_UNDECIDED;
-	if (k < C->n_ctrs) {
-		index_put(C, k);
-		return n;
-	}
-	if (index_ctr(C, k) < 0)
-		return NULL;
-	C->n_ctrs++;
-	return n;
+static int ops_bind(void *ud, const scl_container *c, size_t *ret)
+{
+	struct collect *C = ud;
+	size_t fi;
+	int r = pick_file(C, c, &fi);
+
+	if (r < 0)
+		return r;
+	if (C->oom)
+		return -ENOMEM;
+	C->files[fi].users++;
+	C->files[fi].orphan = false;
+	*ret = fi;
+	return 0;
 }
 
-/*
- * A container without a process for FORGET_DELAY_MS whose file is written
- * (or that has none) is forgotten (forget_idle()), so that a node collector
- * running for months is neither stopped by SCL_MAX_CONTAINERS nor grows
- * with every container it ever saw.  A record of it that still comes makes
- * it new again (decided again: by its id, a live process, or, with the
- * process gone, its file: only selected containers have one), and its file
- * is read back from DIR (load_prev()): the profile is the same, one more
- * run.  A file no container uses any more has its syscalls freed
- * (unloaded) once written, unless it counts syscalls libseccomp cannot
- * name (kept for the report at the end).
- */
-static void forget_ctr(struct collect *C, size_t k)
+static bool ops_had(void *ud, const scl_container *c)
 {
-	struct ctr *t = &C->ctrs[k];
-
-	if (t->selected == SEL_YES) {
-		struct outfile *f = &C->files[t->file];
-
-		if (t->records)
-			C->forgotten_selected++;
-		if (f->users && --f->users == 0)
-			f->orphan = true;
-	}
-	if (t->selected == SEL_NO)
-		C->n_unselected--;
-	index_remove(C, k);
-	memset(t, 0, sizeof(*t));
-	t->file = C->free_ctr;
-	C->free_ctr = k + 1;
-	C->n_free_ctrs++;
+	return had_file(ud, c);
 }
 
-static int decide(struct collect *C, struct ctr *t, const scl_container *c, uint32_t pid)
+/* A container of file slot was forgotten: with no user left, its syscalls may be freed once written. */
+static void ops_release(void *ud, size_t slot)
 {
-	bool any_filter = C->n_want_ids || C->n_want_cgroups;
-	int sel = any_filter ? SEL_NO : SEL_YES;
-	int r;
+	struct collect *C = ud;
+	struct outfile *f = &C->files[slot];
 
-	if (id_wanted(C, t->id))
-		sel = SEL_YES;
-	if (sel != SEL_YES && C->n_want_cgroups) {
-		r = cgroup_selected(C, pid);
-		/* its process is gone: a container forgotten once selected is selected again */
-		if (r < 0 && !had_file(C, c))
-			return SEL_UNDECIDED;
-		if (r != 0)
-			sel = SEL_YES;
+	if (f->users && --f->users == 0)
+		f->orphan = true;
+}
+
+static bool ops_busy(void *ud, size_t slot)
+{
+	const struct collect *C = ud;
+
+	return C->files[slot].dirty || C->files[slot].due;
+}
+
+static bool ops_gone(void *ud, size_t slot, const char *id)
+{
+	struct collect *C = ud;
+	struct outfile *f = &C->files[slot];
+
+	if (!f->dirty || f->broken)
+		return false;
+	f->due = true;
+	if (cli_verbose) {
+		fprintf(stderr, "scmplog: container ");
+		cli_put_escaped(stderr, id, strlen(id));
+		fprintf(stderr, " has no process left: writing %s/%s%s\n", C->dir, f->base, out_ext(C));
 	}
-	if (sel == SEL_YES) {
-		r = pick_file(C, c, &t->file);
-		if (r == -ENOMEM) {
-			C->oom = 1;
-			return SEL_UNDECIDED;
-		}
-		if (r < 0)
-			sel = SEL_NO; /* no file name of its own (logged) */
-		else {
-			C->files[t->file].users++;
-			C->files[t->file].orphan = false;
-		}
-	}
-	if (sel == SEL_YES) {
+	return true;
+}
+
+static void put_holder(void *ud, const char *id, int selected, uint32_t live, int64_t idle_ms)
+{
+	(void)ud;
+	fputs("scmplog:   ", stderr);
+	cli_put_escaped(stderr, id, strlen(id));
+	fprintf(stderr, " (%s, %u live process%s", selected > 0 ? "learned" : selected == 0 ? "not learned" : "undecided",
+		live, live == 1 ? "" : "es");
+	if (idle_ms >= 0)
+		fprintf(stderr, ", idle %lld ms", (long long)idle_ms);
+	fputs(")\n", stderr);
+}
+
+static void ops_event(void *ud, const scl_collector_event *ev)
+{
+	struct collect *C = ud;
+
+	switch (ev->type) {
+	case SCL_COLLECTOR_SELECTED:
 		if (cli_verbose) {
 			fprintf(stderr, "scmplog: container ");
-			cli_put_escaped(stderr, t->id, strlen(t->id));
-			fprintf(stderr, " (%s) -> %s/%s%s\n", scl_container_runtime_str(c->runtime), C->dir,
-				C->files[t->file].base, C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
+			cli_put_escaped(stderr, ev->id, strlen(ev->id));
+			fprintf(stderr, " (%s) -> %s/%s%s\n", scl_container_runtime_str(ev->runtime), C->dir,
+				C->files[ev->slot].base, out_ext(C));
 		}
-	}
-	t->selected = sel;
-	if (sel == SEL_NO)
-		C->n_unselected++;
-	return sel;
-}
-
-/*
- * Room for one more container: a slot is free, or one of a container that
- * is not learned is given up (forget_ctr(); it holds nothing but that
- * decision, made again if it comes back).  Without this, every leaf cgroup
- * with a process (a host's services, each command of a CI runner) would
- * take a slot for good and leave none to the containers asked for.
- */
-static bool ctr_room(struct collect *C)
-{
-	if (ctrs_in_use(C) < SCL_MAX_CONTAINERS)
-		return true;
-	if (!C->n_unselected)
-		return false;
-	for (size_t k = 0; k < C->n_ctrs; k++)
-		if (C->ctrs[k].id[0] && C->ctrs[k].selected == SEL_NO) {
-			forget_ctr(C, k);
-			return true;
+		break;
+	case SCL_COLLECTOR_FORGOTTEN:
+		if (cli_verbose) {
+			fprintf(stderr, "scmplog: container ");
+			cli_put_escaped(stderr, ev->id, strlen(ev->id));
+			fprintf(stderr, " forgotten: no process for %lld s%s\n", (long long)(C->lim.forget_delay_ms / 1000),
+				ev->selected ? ", its profile written" : "");
 		}
-	return false;
-}
-
-#define PID_BITS SCL_PID_MAX_LIMIT
-
-static bool pid_bit(const uint64_t *map, uint32_t pid)
-{
-	return pid < PID_BITS && (map[pid / 64] >> (pid % 64) & 1);
-}
-
-static void set_pid_bit(uint64_t *map, uint32_t pid, bool on)
-{
-	if (pid >= PID_BITS)
-		return;
-	if (on)
-		map[pid / 64] |= 1ULL << (pid % 64);
-	else
-		map[pid / 64] &= ~(1ULL << (pid % 64));
-}
-
-static bool uncertain(const struct collect *C, uint32_t pid)
-{
-	return pid_bit(C->uncertain, pid);
-}
-
-static void set_uncertain(struct collect *C, uint32_t pid, bool on)
-{
-	set_pid_bit(C->uncertain, pid, on);
-}
-
-/*
- * A process that exited but was not reaped yet.  Its /proc/PID/cgroup is no
- * answer: the v1 hierarchies say "/" for an exiting task, but the v2 line
- * keeps its cgroup (proc_cgroup_show()), so a container's zombie init still
- * reads as in the container.  Any error reads as "gone" too.
- */
-static bool zombie(const struct collect *C, uint32_t pid)
-{
-	char name[32], buf[SCL_MAX_PROC_STAT];
-	const char *rp;
-	ssize_t n;
-	int fd;
-
-	snprintf(name, sizeof(name), "%u/stat", pid);
-	fd = openat(C->proc_fd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n <= 0)
-		return true;
-	/* "pid (comm) S ...": comm may hold ')', the state follows the last one */
-	rp = memrchr(buf, ')', (size_t)n);
-	if (!rp || buf + n - rp < 3)
-		return true;
-	return rp[2] == 'Z' || rp[2] == 'X';
-}
-
-#define now_ms scl_now_ms /* lib/util.h */
-
-/* ---- live processes per container ---- */
-
-/*
- * A container's file is written soon after its last process exits, not at
- * the exit event: the last records (exit_group) pass through the kernel's
- * audit queue and may reach us after the exit event, which the proc
- * connector sends from the exiting task itself.  So the file is due
- * GONE_DELAY_MS after the count dropped to zero, and written in the loop
- * round that reaches that time, after reading the records queued by then.
- * A record that comes later still makes the file dirty again: it is
- * written at the next --interval, nothing is lost.
- */
-#define GONE_DELAY_MS 1000
-/* A container without a process is forgotten after this long (forget_ctr()); tests: 2 s. */
-#ifdef SCL_SMALL_LIMITS
-#define FORGET_DELAY_MS 2000
-#else
-#define FORGET_DELAY_MS 60000
-#endif
-
-static size_t pid_home(uint32_t pid, size_t mask)
-{
-	return (size_t)scl_mix64(pid) & mask;
-}
-
-/* The slot holding pid, or the empty one where it would go (pids_cap > 0). */
-static size_t pid_slot(const struct collect *C, uint32_t pid)
-{
-	size_t mask = C->pids_cap - 1, i;
-
-	for (i = pid_home(pid, mask); C->pids[i].pid && C->pids[i].pid != pid; i = (i + 1) & mask)
-		;
-	return i;
-}
-
-static int pids_grow(struct collect *C)
-{
-	size_t cap = C->pids_cap ? C->pids_cap * 2 : 1024, old_cap = C->pids_cap;
-	struct pidslot *old = C->pids, *np = calloc(cap, sizeof(*np));
-
-	if (!np)
-		return -ENOMEM;
-	C->pids = np;
-	C->pids_cap = cap;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i].pid)
-			C->pids[pid_slot(C, old[i].pid)] = old[i];
-	free(old);
-	return 0;
-}
-
-/* Empty slot i; the entries after it in its probe run move back, so no tombstones. */
-static void pid_remove_slot(struct collect *C, size_t i)
-{
-	size_t mask = C->pids_cap - 1;
-
-	for (size_t j = (i + 1) & mask; C->pids[j].pid; j = (j + 1) & mask) {
-		/* the entry at j may fill the hole when the hole is on its probe path (home .. j) */
-		if (((j - pid_home(C->pids[j].pid, mask)) & mask) >= ((j - i) & mask)) {
-			C->pids[i] = C->pids[j];
-			i = j;
+		break;
+	case SCL_COLLECTOR_OVER_CONTAINERS:
+		log_warn("over SCL_MAX_CONTAINERS (%zu containers): the records of further containers are counted, "
+			 "not learned",
+			 C->lim.max_containers);
+		if (cli_verbose) {
+			fprintf(stderr, "scmplog: container ");
+			cli_put_escaped(stderr, ev->id, strlen(ev->id));
+			fputs(" refused; the containers known:\n", stderr);
+			scl_collector_foreach(C->col, put_holder, C);
 		}
-	}
-	C->pids[i].pid = 0;
-	C->pids_n--;
-}
-
-/* ctrs[k] lost a live process; with none left, its file is due GONE_DELAY_MS from now. */
-static void ctr_release(struct collect *C, uint32_t k)
-{
-	struct ctr *t = &C->ctrs[k];
-
-	if (t->live && --t->live == 0) {
-		t->idle_since = now_ms();
-		t->gone_at = t->idle_since + GONE_DELAY_MS;
-		if (!C->next_gone || t->gone_at < C->next_gone)
-			C->next_gone = t->gone_at;
+		break;
+	case SCL_COLLECTOR_OVER_PIDS:
+		log_warn("over SCL_MAX_TRACKED_PIDS (%zu live container processes): further processes are not "
+			 "counted, and a container's profile may be written before its last process exits (and "
+			 "again at every --interval)",
+			 C->lim.max_tracked_pids);
+		break;
 	}
 }
 
-/*
- * A record of ctrs[k] with no process of it counted: one read after the
- * file was due (on a busy machine the kernel's audit queue may run more
- * than GONE_DELAY_MS behind the exit events), or of a container whose
- * processes were all gone before their events were read.  Its file is due
- * again GONE_DELAY_MS from now, not only at the next --interval.  Not when
- * processes are not counted (no proc connector, or past
- * SCL_MAX_TRACKED_PIDS): a container's count is 0 while it runs then.
- */
-static void late_record(struct collect *C, struct ctr *t)
-{
-	if (t->live || t->gone_at || !C->conn || C->offline || C->over_pids)
-		return;
-	if (!t->idle_since)
-		t->idle_since = now_ms();
-	t->gone_at = now_ms() + GONE_DELAY_MS;
-	if (!C->next_gone || t->gone_at < C->next_gone)
-		C->next_gone = t->gone_at;
-}
-
-/* The index into ctrs of the container pid is counted in, or -1. */
-static long tracked(const struct collect *C, uint32_t pid)
-{
-	size_t i;
-
-	if (!C->pids_cap || pid == 0)
-		return -1;
-	i = pid_slot(C, pid);
-	return C->pids[i].pid ? (long)C->pids[i].ctr : -1;
-}
-
-static void untrack(struct collect *C, uint32_t pid)
-{
-	size_t i;
-	uint32_t k;
-
-	if (!C->pids_cap || pid == 0)
-		return;
-	i = pid_slot(C, pid);
-	if (!C->pids[i].pid)
-		return;
-	k = C->pids[i].ctr;
-	pid_remove_slot(C, i);
-	ctr_release(C, k);
-}
-
-/* Count pid as a live process of ctrs[k], moving it from another container's count. */
-static int track(struct collect *C, uint32_t pid, size_t k)
-{
-	size_t i;
-
-	if (pid == 0)
-		return 0;
-	if ((C->pids_n + 1) * 2 > C->pids_cap && C->pids_n < SCL_MAX_TRACKED_PIDS && pids_grow(C) < 0)
-		return -ENOMEM;
-	i = pid_slot(C, pid);
-	if (C->pids[i].pid) {
-		uint32_t old = C->pids[i].ctr;
-
-		if (old == k)
-			return 0;
-		C->pids[i].ctr = (uint32_t)k;
-		C->ctrs[k].live++;
-		C->ctrs[k].idle_since = 0;
-		ctr_release(C, old);
-		return 0;
-	}
-	if (C->pids_n >= SCL_MAX_TRACKED_PIDS) {
-		C->over_pids++;
-		if (!C->over_pids_said)
-			log_warn("over SCL_MAX_TRACKED_PIDS (%d live container processes): further processes are not "
-				 "counted, and a container's profile may be written before its last process exits (and "
-				 "again at every --interval)",
-				 SCL_MAX_TRACKED_PIDS);
-		C->over_pids_said = true;
-		return 0;
-	}
-	C->pids[i].pid = pid;
-	C->pids[i].ctr = (uint32_t)k;
-	C->pids_n++;
-	C->ctrs[k].live++;
-	C->ctrs[k].idle_since = 0;
-	return 0;
-}
-
-/*
- * The index into ctrs of container c, added at first sight; -1 past the
- * group limit or for a container that can never be selected (--container
- * alone, another id); -ENOMEM.
- */
-static long ctr_for(struct collect *C, const scl_container *c)
-{
-	struct ctr *t = find_ctr(C, c->id);
-
-	if (!t) {
-		if (C->n_want_ids && !C->n_want_cgroups && !id_wanted(C, c->id))
-			return -1;
-		if (!ctr_room(C))
-			return -1; /* its records are counted (over_groups()) when they come */
-		if (!(t = add_ctr(C, c)))
-			return -ENOMEM;
-	}
-	return (long)(t - C->ctrs);
-}
-
-/* pid, read from /proc just now, is alive in container c: count it there. */
-static int live_in(struct collect *C, uint32_t pid, const scl_container *c)
-{
-	long k = ctr_for(C, c);
-	struct ctr *t;
-
-	if (k == -ENOMEM)
-		return -ENOMEM;
-	if (k < 0) {
-		untrack(C, pid);
-		return 0;
-	}
-	t = &C->ctrs[k];
-	/* --cgroup is decided on a live process of the container: now, as its records may be read after it is gone */
-	if (t->selected == SEL_UNDECIDED && C->n_want_cgroups) {
-		(void)decide(C, t, c, pid);
-		if (C->oom)
-			return -ENOMEM;
-	}
-	if (t->selected == SEL_NO) {
-		untrack(C, pid);
-		return 0;
-	}
-	return track(C, pid, (size_t)k);
-}
-
-/*
- * The container processes alive when we start: their forks and execs came
- * before us.  The proc connector is open already, so the events of anything
- * that changes meanwhile are queued and applied after this read.
- */
-static int seed_live(struct collect *C)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd, r = 0;
-
-	fd = openat(C->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	while ((errno = 0, de = readdir(d))) {
-		scl_container c;
-		uint64_t pid;
-
-		/* a zombie's exit event came before us: not counted */
-		if (scl_parse_u64_str(de->d_name, PID_BITS - 1, &pid) < 0 || pid == 0 || zombie(C, (uint32_t)pid))
-			continue;
-		r = scl_container_read_proc(C->proc_fd, (uint32_t)pid, C->flags, &c, NULL);
-		if (r == -ENOMEM)
-			break;
-		if (r != 1 || c.conmon) {
-			r = 0;
-			continue;
-		}
-		r = live_in(C, (uint32_t)pid, &c);
-		if (r < 0)
-			break;
-	}
-	if (r == 0 && errno)
-		r = -errno;
-	closedir(d);
-	return r;
-}
-
-/* After an overflow of the process events some exits may be lost: drop the counted pids that are gone. */
-static void sweep_live(struct collect *C)
-{
-	for (size_t i = 0; i < C->pids_cap;) {
-		if (C->pids[i].pid && zombie(C, C->pids[i].pid)) {
-			uint32_t k = C->pids[i].ctr;
-
-			/* an entry from further on may move into slot i: look at it again */
-			pid_remove_slot(C, i);
-			ctr_release(C, k);
-			continue;
-		}
-		i++;
-	}
-}
+static const scl_collector_ops collector_ops = {
+	.bind = ops_bind,
+	.had = ops_had,
+	.release = ops_release,
+	.busy = ops_busy,
+	.gone = ops_gone,
+	.event = ops_event,
+};
 
 static int on_proc_event(void *ud, const scl_proc_event *ev)
 {
 	struct collect *C = ud;
-	scl_container c;
-	int r;
 
-	if (C->memo[ev->pid % ELEMENTSOF(C->memo)].pid == ev->pid)
-		C->memo[ev->pid % ELEMENTSOF(C->memo)].gen = 0;
-	switch (ev->type) {
-	case SCL_PROC_FORK:
-		/*
-		 * The child of a process whose cgroup is unknown inherits the
-		 * doubt; otherwise it gets the parent's container (read now if
-		 * the parent still lives).
-		 */
-		set_uncertain(C, ev->pid, uncertain(C, ev->parent_pid));
-		set_pid_bit(C->exited, ev->pid, false);
-		(void)scl_container_cache_fork(C->cache, ev->parent_pid, ev->pid);
-		/* a child forked inside a container is one of its processes (a new pid: any old count was a lost exit) */
-		{
-			long k = tracked(C, ev->parent_pid);
-			if (k >= 0)
-				return track(C, ev->pid, (size_t)k);
-			untrack(C, ev->pid);
-		}
-		/*
-		 * A parent not counted in a container may still have forked
-		 * into one: runc clones its init with CLONE_PARENT, so the
-		 * fork names the runtime on the host, and what the cache
-		 * inherited from it is the host.  Read the child itself now:
-		 * on a busy machine its exec event may be read only after it
-		 * is gone, and then this is all that is known of it.  (Gone
-		 * already: the parent's answer; its exit event is still to
-		 * come and ends any count.)
-		 */
-		r = scl_container_cache_lookup(C->cache, ev->pid, &c);
-		if (r == -ENOMEM)
-			return r;
-		if (r == 1 && !c.conmon)
-			return live_in(C, ev->pid, &c);
-		break;
-	case SCL_PROC_EXEC:
-		/*
-		 * A runtime moves its init into the container's cgroup between
-		 * fork and exec (runc; systemd does the same with units), so
-		 * what the fork taught us may be the runtime's cgroup: read it
-		 * again now.  When the process is already gone, the fork's
-		 * answer stands only if it was a container (a process forked
-		 * inside a container stays there); a child of a host process
-		 * (a runtime) is not attributed by guess.
-		 */
-		if (!zombie(C, ev->pid) && (r = scl_container_read_proc(C->proc_fd, ev->pid, C->flags, &c, NULL)) >= 0) {
-			set_uncertain(C, ev->pid, false);
-			(void)scl_container_cache_invalidate(C->cache, ev->pid);
-			(void)scl_container_cache_lookup(C->cache, ev->pid, &c);
-			if (r == 1 && !c.conmon)
-				return live_in(C, ev->pid, &c);
-			untrack(C, ev->pid);
-		} else if (scl_container_cache_lookup(C->cache, ev->pid, &c) != 1) {
-			set_uncertain(C, ev->pid, true);
-		}
-		break;
-	case SCL_PROC_EXIT:
-		(void)scl_container_cache_exit(C->cache, ev->pid);
-		set_pid_bit(C->exited, ev->pid, true);
-		untrack(C, ev->pid);
-		break;
-	}
-	return 0;
+	return scl_collector_proc_event(C->col, ev);
 }
 
 static void drain_proc_events(struct collect *C)
@@ -1206,7 +636,7 @@ static void drain_proc_events(struct collect *C)
 		C->oom = 1;
 	if (scl_proc_conn_overflows(C->conn) != C->overflows_seen) {
 		C->overflows_seen = scl_proc_conn_overflows(C->conn);
-		sweep_live(C);
+		scl_collector_proc_overflow(C->col);
 	}
 }
 
@@ -1227,7 +657,7 @@ static int set_over_limit(struct collect *C, struct outfile *f, const char *limi
 	C->over_limit++;
 	if (!f->over_limit_said)
 		log_warn("profile '%s/%s%s': over %s (%u %s), records past it are not learned", C->dir, f->base,
-			 C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml", limit, value, what);
+			 out_ext(C), limit, value, what);
 	f->over_limit_said = true;
 	return 0;
 }
@@ -1291,17 +721,13 @@ static int learn_record(struct collect *C, struct outfile *f, const scl_record *
 	return r;
 }
 
-/* A record of a container or host past SCL_MAX_CONTAINERS or SCL_MAX_GROUPS: counted, said once. */
+/* A record of a host past the group limit: counted, said once. */
 static void over_groups(struct collect *C)
 {
 	C->over_groups++;
-	if (!C->over_groups_said && C->split_host)
-		log_warn("over SCL_MAX_GROUPS (%d hosts): the records of further hosts are counted, not learned",
-			 SCL_MAX_GROUPS);
-	else if (!C->over_groups_said)
-		log_warn("over SCL_MAX_CONTAINERS (%d containers): the records of further containers are counted, "
-			 "not learned",
-			 SCL_MAX_CONTAINERS);
+	if (!C->over_groups_said)
+		log_warn("over SCL_MAX_GROUPS (%zu hosts): the records of further hosts are counted, not learned",
+			 C->lim.max_groups);
 	C->over_groups_said = true;
 }
 
@@ -1321,7 +747,7 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 	if (k >= 0) {
 		fi = (size_t)k;
 	} else {
-		if (C->n_files >= SCL_MAX_GROUPS) {
+		if (C->n_files >= C->lim.max_groups) {
 			over_groups(C);
 			return 0;
 		}
@@ -1338,7 +764,7 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 			fputs("scmplog: host ", stderr);
 			cli_put_escaped(stderr, rec->host.p, rec->host.n);
 			fprintf(stderr, " -> %s/%s%s\n", C->dir, C->files[fi].base,
-				C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
+				out_ext(C));
 		}
 	}
 	f = &C->files[fi];
@@ -1351,40 +777,10 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 	return 0;
 }
 
-/*
- * --source audisp: records come through auditd's queue, seconds late when
- * auditd or the plugin fell behind, and on a busy machine the pid may be
- * another process's by then.  A live process that started after the record
- * holds a reused pid (as for the offline sources); a gone one leaves the
- * answer to what was learned of the pid.
- */
-static bool pid_reused(const struct collect *C, const scl_record *rec)
-{
-	char name[32], buf[SCL_MAX_PROC_STAT];
-	uint64_t st;
-	ssize_t n;
-	int fd;
-
-	if (!(rec->fields & SCL_F_TIME))
-		return false;
-	snprintf(name, sizeof(name), "%u/stat", rec->pid);
-	fd = openat(C->proc_fd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n <= 0 || scl_container_parse_stat_starttime(buf, (size_t)n, rec->pid, &st) < 0)
-		return false;
-	return !scl_container_may_have_made(st, C->btime, C->clk_tck, rec->time_sec);
-}
-
 static int on_record(void *ud, const scl_record *rec)
 {
 	struct collect *C = ud;
-	bool fresh = true, learned;
-	scl_container c;
-	struct memo *m;
-	struct ctr *t;
+	scl_collector_hit hit;
 	int r;
 
 	if (C->journal) {
@@ -1399,37 +795,6 @@ static int on_record(void *ud, const scl_record *rec)
 	C->records++;
 	if (C->split_host)
 		return on_record_host(C, rec);
-	if (!(rec->fields & SCL_F_PID) || rec->pid == 0) {
-		C->no_pid++;
-		return 0;
-	}
-	if (C->offline) {
-		/*
-		 * The record may be old: its pid counts only while a process of
-		 * that pid lives that had started by the record's time (a later
-		 * one holds a reused pid; one that came and went between the
-		 * record and now cannot be told apart from it, and stays a risk
-		 * of offline attribution).
-		 */
-		uint64_t st = 0;
-
-		r = zombie(C, rec->pid) ? -ENOENT : scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &c, &st);
-		if (r == -ENOMEM)
-			return r;
-		/* a live process that started after the record holds a reused pid */
-		if (r >= 0 && (!(rec->fields & SCL_F_TIME) ||
-			       !scl_container_may_have_made(st, C->btime, C->clk_tck, rec->time_sec)))
-			r = -ENOENT;
-		if (r == -ENOENT || r == -ESRCH) {
-			C->gone++;
-			return 0;
-		}
-		if (r < 0) {
-			C->unreadable++;
-			return 0;
-		}
-		goto found;
-	}
 	/*
 	 * The cache knows a live process by (pid, start time), but a process
 	 * may change cgroups and keep both (a runtime moves its init, or a
@@ -1438,95 +803,25 @@ static int on_record(void *ud, const scl_record *rec)
 	 * that the exec's fresh read (or its doubt) is what the cache answers
 	 * with, and so that a short-lived child's fork is known.
 	 */
-	drain_proc_events(C);
-	m = &C->memo[rec->pid % ELEMENTSOF(C->memo)];
-	if (m->gen == C->memo_gen && m->pid == rec->pid) {
-		r = m->r;
-		c = m->c;
-		fresh = false;
-		goto found;
-	}
-	if (C->audisp && pid_reused(C, rec)) {
-		C->gone++;
-		return 0;
-	}
-	if (C->uncertain && uncertain(C, rec->pid)) {
-		/* only a live process is read; the cache would answer with what the fork taught */
-		r = zombie(C, rec->pid) ? -ENOENT : scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &c, NULL);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0) {
-			C->n_uncertain++;
-			return 0;
-		}
-	} else {
-		r = scl_container_cache_lookup(C->cache, rec->pid, &c);
-		if (r == -ENOMEM)
-			return r;
-		if (r == -ENOENT) {
-			C->gone++;
-			return 0;
-		}
-		if (r < 0) {
-			C->unreadable++;
-			return 0;
-		}
-	}
-	m->gen = C->memo_gen;
-	m->pid = rec->pid;
-	m->r = r;
-	m->c = c;
-found:
-	if (r == 0 || c.conmon) {
-		C->host++;
-		return 0;
-	}
-	t = find_ctr(C, c.id);
-	if (!t && !ctr_room(C)) {
-		over_groups(C);
-		return 0;
-	}
-	if (!t && !(t = add_ctr(C, &c)))
-		return -ENOMEM;
-	if (t->selected == SEL_UNDECIDED && decide(C, t, &c, rec->pid) == SEL_UNDECIDED) {
+	if (C->conn) {
+		drain_proc_events(C); /* the loop set the collector's time for the round */
 		if (C->oom)
 			return -ENOMEM;
-		C->undecided++;
-		return 0;
+	} else {
+		scl_collector_set_time(C->col, now_ms());
 	}
-	if (t->selected == SEL_NO) {
-		C->not_selected++;
-		return 0;
-	}
-	r = learn_record(C, &C->files[t->file], rec);
+	r = scl_collector_attribute(C->col, rec, &hit);
+	if (r <= 0)
+		return r;
+	r = learn_record(C, &C->files[hit.slot], rec);
 	if (r < 0)
 		return r;
 	if (r > 0) {
 		C->attributed++;
-		t->records++;
-		C->files[t->file].records++;
-		C->files[t->file].dirty = true;
+		C->files[hit.slot].records++;
+		C->files[hit.slot].dirty = true;
 	}
-	learned = r > 0;
-	if (C->conn && !C->offline && fresh && !pid_bit(C->exited, rec->pid) && tracked(C, rec->pid) < 0) {
-		/*
-		 * A process no event counted: runc's init before its exec (it is
-		 * cloned with CLONE_PARENT, so its fork event names the runtime
-		 * on the host as its parent).  Whatever lives under this pid now
-		 * is counted where it lives; not after its exit event, which
-		 * can come while /proc still shows the process in its cgroup.
-		 */
-		scl_container lc;
-
-		r = scl_container_read_proc(C->proc_fd, rec->pid, C->flags, &lc, NULL);
-		if (r == -ENOMEM)
-			return r;
-		if (r == 1 && !lc.conmon && (r = live_in(C, rec->pid, &lc)) < 0)
-			return r;
-	}
-	if (learned)
-		late_record(C, t);
-	return 0;
+	return scl_collector_learned(C->col, rec, &hit, r > 0);
 }
 
 /*
@@ -1617,28 +912,13 @@ static int flush(struct collect *C, bool final)
 }
 
 /*
- * After a write: forget the containers without a process for
- * FORGET_DELAY_MS whose files are written (forget_ctr()), then free the
- * files none uses any more.
+ * After a write: forget the containers gone for a while whose files are
+ * written (scl_collector_forget_idle()), then free the files none uses any
+ * more.
  */
 static void forget_idle(struct collect *C, int64_t now)
 {
-	for (size_t k = 0; k < C->n_ctrs; k++) {
-		struct ctr *t = &C->ctrs[k];
-
-		if (!t->id[0] || t->live || !t->idle_since || t->gone_at || now - t->idle_since < FORGET_DELAY_MS)
-			continue;
-		/* written first: a failed write is tried again at the next interval */
-		if (t->selected == SEL_YES && (C->files[t->file].dirty || C->files[t->file].due))
-			continue;
-		if (cli_verbose) {
-			fprintf(stderr, "scmplog: container ");
-			cli_put_escaped(stderr, t->id, strlen(t->id));
-			fprintf(stderr, " forgotten: no process for %d s%s\n", FORGET_DELAY_MS / 1000,
-				t->selected == SEL_YES ? ", its profile written" : "");
-		}
-		forget_ctr(C, k);
-	}
+	(void)scl_collector_forget_idle(C->col, now);
 	for (size_t i = 0; i < C->n_files; i++) {
 		struct outfile *f = &C->files[i];
 
@@ -1654,43 +934,12 @@ static void forget_idle(struct collect *C, int64_t now)
 }
 
 /*
- * Write the files of the containers whose last process exited
- * GONE_DELAY_MS ago or more (see GONE_DELAY_MS).  Returns as flush().
+ * Write the files of the containers whose last process exited a while ago
+ * (scl_collector_tick(): the gone delay).  Returns as flush().
  */
 static int write_gone(struct collect *C, int64_t now)
 {
-	int64_t next = 0;
-	bool any = false;
-
-	for (size_t k = 0; k < C->n_ctrs; k++) {
-		struct ctr *t = &C->ctrs[k];
-		struct outfile *f;
-
-		if (!t->gone_at)
-			continue;
-		if (t->gone_at > now) {
-			if (!next || t->gone_at < next)
-				next = t->gone_at;
-			continue;
-		}
-		t->gone_at = 0;
-		/* a process came back (a restart under the same id): its exit will make the file due */
-		if (t->live || t->selected != SEL_YES)
-			continue;
-		f = &C->files[t->file];
-		if (!f->dirty || f->broken)
-			continue;
-		f->due = true;
-		any = true;
-		if (cli_verbose) {
-			fprintf(stderr, "scmplog: container ");
-			cli_put_escaped(stderr, t->id, strlen(t->id));
-			fprintf(stderr, " has no process left: writing %s/%s%s\n", C->dir, f->base,
-				C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml");
-		}
-	}
-	C->next_gone = next;
-	return any ? flush_files(C, false, true) : 0;
+	return scl_collector_tick(C->col, now) ? flush_files(C, false, true) : 0;
 }
 
 /*
@@ -1720,7 +969,11 @@ static void watchdog_kick(struct collect *C, int64_t now)
 
 static uint64_t unattributed(const struct collect *C)
 {
-	return C->gone + C->n_uncertain + C->no_pid + C->unreadable + C->undecided + C->no_host + C->over_groups;
+	scl_collector_stats s;
+
+	scl_collector_stats_get(C->col, &s);
+	return s.gone + s.uncertain + s.no_pid + s.unreadable + s.undecided + s.over_containers + C->no_host +
+	       C->over_groups;
 }
 
 static size_t n_selected(const struct collect *C)
@@ -1732,9 +985,10 @@ static size_t n_selected(const struct collect *C)
 			n += C->files[i].records > 0;
 		return n;
 	}
-	for (size_t i = 0; i < C->n_ctrs; i++)
-		n += C->ctrs[i].selected == SEL_YES && C->ctrs[i].records > 0;
-	return n + C->forgotten_selected;
+	scl_collector_stats s;
+
+	scl_collector_stats_get(C->col, &s);
+	return s.selected;
 }
 
 /* Records the journal lost before they were read: up to this many (an unknown-sized gap counts one). */
@@ -1769,6 +1023,9 @@ static int add_str(char ***v, size_t *n, char *s)
 static void summary(const struct collect *C, const char *name, const scl_live_stats *st)
 {
 	uint64_t lost = scl_live_stats_lost(st);
+	scl_collector_stats cs;
+
+	scl_collector_stats_get(C->col, &cs);
 
 	if (C->split_host) {
 		log_info("%llu SECCOMP records read %s: %llu attributed to %zu host%s, %llu without a hostname, "
@@ -1782,15 +1039,15 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 			 "%llu without pid, %llu unreadable, %llu undecided, %llu past SCL_MAX_CONTAINERS), "
 			 "%llu of host processes, %llu of other containers, %llu lost",
 			 (unsigned long long)C->records, name, (unsigned long long)C->attributed, n_selected(C),
-			 n_selected(C) == 1 ? "" : "s", (unsigned long long)unattributed(C), (unsigned long long)C->gone,
-			 (unsigned long long)C->n_uncertain, (unsigned long long)C->no_pid, (unsigned long long)C->unreadable, (unsigned long long)C->undecided,
-			 (unsigned long long)C->over_groups,
-			 (unsigned long long)C->host, (unsigned long long)C->not_selected,
+			 n_selected(C) == 1 ? "" : "s", (unsigned long long)unattributed(C), (unsigned long long)cs.gone,
+			 (unsigned long long)cs.uncertain, (unsigned long long)cs.no_pid, (unsigned long long)cs.unreadable,
+			 (unsigned long long)cs.undecided, (unsigned long long)cs.over_containers,
+			 (unsigned long long)cs.host, (unsigned long long)cs.not_selected,
 			 (unsigned long long)(lost + journal_lost(C)));
 	}
 	for (size_t i = 0; i < C->n_files; i++) {
 		const struct outfile *f = &C->files[i];
-		const char *ext = C->out.format == SCL_FORMAT_OCI ? ".json" : ".yaml";
+		const char *ext = out_ext(C);
 
 		if (f->broken)
 			log_info("  %s%s: not written (the existing file could not be read), %llu records", f->base, ext,
@@ -1817,9 +1074,9 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 			 (unsigned long long)scl_proc_conn_overflows(C->conn),
 			 scl_proc_conn_overflows(C->conn) == 1 ? "" : "s",
 			 (unsigned long long)scl_proc_conn_malformed(C->conn));
-	if (C->over_pids)
-		log_warn("%llu container process%s not counted: over SCL_MAX_TRACKED_PIDS (%d)",
-			 (unsigned long long)C->over_pids, C->over_pids == 1 ? "" : "es", SCL_MAX_TRACKED_PIDS);
+	if (cs.over_pids)
+		log_warn("%llu container process%s not counted: over SCL_MAX_TRACKED_PIDS (%zu)",
+			 (unsigned long long)cs.over_pids, cs.over_pids == 1 ? "" : "es", C->lim.max_tracked_pids);
 	if (C->over_limit)
 		log_warn("%llu SECCOMP record%s not learned: over a syscall set limit (see above)",
 			 (unsigned long long)C->over_limit, C->over_limit == 1 ? "" : "s");
@@ -2435,8 +1692,8 @@ static int collect_audisp(struct collect *C, scl_stream *in, uint64_t interval)
 		int64_t now = now_ms(), timeout = C->next_flush - now;
 		bool hup = false, ended;
 
-		if (C->next_gone && C->next_gone - now < timeout)
-			timeout = C->next_gone - now;
+		if (scl_collector_next_due(C->col) && scl_collector_next_due(C->col) - now < timeout)
+			timeout = scl_collector_next_due(C->col) - now;
 		if (C->watchdog_ms && C->next_watchdog - now < timeout)
 			timeout = C->next_watchdog - now;
 		if (deadline && deadline - now < timeout)
@@ -2447,11 +1704,12 @@ static int collect_audisp(struct collect *C, scl_stream *in, uint64_t interval)
 			log_error("poll: %m");
 			return -1;
 		}
+		scl_collector_set_time(C->col, now_ms());
 		/* process events first: a record's fork event was queued before the record */
 		drain_proc_events(C);
 		if (C->oom)
 			return -ENOMEM;
-		C->memo_gen++;
+		scl_collector_new_batch(C->col);
 		r = scl_stream_dispatch(in, &ops, C);
 		if (r == -ENOMEM)
 			return r;
@@ -2489,7 +1747,7 @@ static int collect_audisp(struct collect *C, scl_stream *in, uint64_t interval)
 			notify_status(C, scl_live_stats_lost(&st));
 			C->next_flush = now + (int64_t)interval * 1000;
 		}
-		if (C->next_gone && now >= C->next_gone) {
+		if (scl_collector_next_due(C->col) && now >= scl_collector_next_due(C->col)) {
 			r = write_gone(C, now);
 			if (r == -ENOMEM)
 				return r;
@@ -2547,6 +1805,66 @@ static int run_audisp(struct collect *C, enum cli_confine_mode confine, uint64_t
 	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
 }
 
+/* What a struct collect owns (cmd_collect()'s _cleanup_). */
+static void collect_done(struct collect *C)
+{
+	scl_proc_conn_free(C->conn);
+	scl_journal_files_free(C->jfiles);
+	scl_collector_free(C->col);
+	scl_mapper_free(C->mapper);
+	for (size_t i = 0; i < C->n_files; i++) {
+		scl_profile_free(C->files[i].prev);
+		scl_sysset_free(C->files[i].set);
+		free(C->files[i].key);
+	}
+	free(C->files);
+	free(C->file_by_key);
+	free(C->file_by_base);
+	free(C->want_ids);
+	free(C->want_cgroups);
+	scl_dedup_free(C->dedup);
+	if (C->dfd >= 0)
+		close(C->dfd);
+	if (C->proc_fd >= 0)
+		close(C->proc_fd);
+	cli_profile_out_free(&C->out);
+}
+
+/* --max-containers, --max-pids, --max-hosts, --forget-after: 0, or -EINVAL (logged). */
+static int limit_option(scl_collector_limits *l, int opt, const char *arg)
+{
+	static const struct {
+		int opt;
+		const char *name;
+		uint64_t max;
+	} o[] = {
+		{ OPT_MAX_CONTAINERS, "max-containers", SCL_MAX_CONTAINERS },
+		{ OPT_MAX_PIDS, "max-pids", SCL_PID_MAX_LIMIT },
+		{ OPT_MAX_HOSTS, "max-hosts", SCL_MAX_GROUPS },
+		{ OPT_FORGET_AFTER, "forget-after", 86400 },
+	};
+	uint64_t v;
+
+	for (size_t i = 0; i < ELEMENTSOF(o); i++) {
+		if (o[i].opt != opt)
+			continue;
+		if (scl_parse_u64_str(arg, o[i].max, &v) < 0 || v == 0) {
+			log_error("invalid --%s '%s': expected 1..%llu", o[i].name, arg, (unsigned long long)o[i].max);
+			return -EINVAL;
+		}
+		if (opt == OPT_MAX_CONTAINERS)
+			l->max_containers = (size_t)v;
+		else if (opt == OPT_MAX_PIDS)
+			l->max_tracked_pids = (size_t)v;
+		else if (opt == OPT_MAX_HOSTS)
+			l->max_groups = (size_t)v;
+		else
+			l->forget_delay_ms = (int64_t)v * 1000;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 int cmd_collect(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -2571,11 +1889,15 @@ int cmd_collect(int argc, char **argv)
 		{ "cursor-file", required_argument, NULL, OPT_CURSOR_FILE },
 		{ "follow-file", required_argument, NULL, OPT_FOLLOW_FILE },
 		{ "from-start", no_argument, NULL, OPT_FROM_START },
+		{ "max-containers", required_argument, NULL, OPT_MAX_CONTAINERS },
+		{ "max-pids", required_argument, NULL, OPT_MAX_PIDS },
+		{ "max-hosts", required_argument, NULL, OPT_MAX_HOSTS },
+		{ "forget-after", required_argument, NULL, OPT_FORGET_AFTER },
 		CLI_CONFINE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct collect C = { .proc_fd = -1, .dfd = -1, .pods_dir = "/var/log/pods",
-			     .containers_dir = "/var/log/containers" };
+	_cleanup_(collect_done) struct collect C = { .proc_fd = -1, .dfd = -1, .pods_dir = "/var/log/pods",
+						     .containers_dir = "/var/log/containers" };
 	struct cli_signals sig = { .fd = -1 };
 	struct cli_live lv = { 0 };
 	enum cli_source source = CLI_SOURCE_AUTO;
@@ -2587,7 +1909,7 @@ int cmd_collect(int argc, char **argv)
 	size_t n_follows = 0;
 	bool from_start = false;
 	enum cli_confine_mode confine = CLI_CONFINE_UNSET;
-	int c, r, rc = EXIT_RUNTIME;
+	int c, r, rc = EXIT_RUNTIME, proc_events_r = 0;
 	int64_t next_flush, next_status;
 
 	cli_profile_out_init(&C.out);
@@ -2724,6 +2046,15 @@ int cmd_collect(int argc, char **argv)
 		case OPT_NO_PROC_EVENTS:
 			proc_events = false;
 			break;
+		case OPT_MAX_CONTAINERS:
+		case OPT_MAX_PIDS:
+		case OPT_MAX_HOSTS:
+		case OPT_FORGET_AFTER:
+			if (limit_option(&C.lim, c, optarg) < 0) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
 		default:
 			fprintf(stderr, "Try 'scmplog collect --help'.\n");
 			rc = EXIT_USAGE;
@@ -2800,7 +2131,7 @@ int cmd_collect(int argc, char **argv)
 		log_error("cannot open '/proc': %m");
 		goto out;
 	}
-	if (scl_container_cache_new(C.proc_fd, C.flags, 0, &C.cache) < 0 || scl_mapper_new(&C.mapper) < 0)
+	if (scl_mapper_new(&C.mapper) < 0)
 		goto oom;
 	C.offline = C.journal || n_follows;
 	if (C.offline || C.audisp) {
@@ -2812,17 +2143,31 @@ int cmd_collect(int argc, char **argv)
 		}
 		C.clk_tck = (uint64_t)tck;
 	}
-	if (proc_events && !C.offline) {
-		r = scl_proc_conn_open(0, &C.conn);
-		if (r == 0 && (!(C.uncertain = calloc(PID_BITS / 64, sizeof(uint64_t))) ||
-			       !(C.exited = calloc(PID_BITS / 64, sizeof(uint64_t)))))
+	if (proc_events && !C.offline)
+		proc_events_r = scl_proc_conn_open(0, &C.conn);
+	{
+		scl_collector_config cc = {
+			.proc_fd = C.proc_fd, .cgroup_flags = C.flags,
+			.ids = (const char *const *)C.want_ids, .n_ids = C.n_want_ids,
+			.cgroups = (const char *const *)C.want_cgroups, .n_cgroups = C.n_want_cgroups,
+			.proc_events = C.conn != NULL, .offline = C.offline, .audisp = C.audisp,
+			.btime = C.btime, .clk_tck = C.clk_tck, .limits = C.lim,
+			.ops = &collector_ops, .ud = &C,
+		};
+
+		if (scl_collector_new(&cc, &C.col) < 0)
 			goto oom;
+		C.lim = *scl_collector_get_limits(C.col);
+		scl_collector_set_time(C.col, now_ms());
+	}
+	if (proc_events && !C.offline) {
+		r = proc_events_r;
 		if (r < 0 && !cli_quiet)
 			log_warn("cannot follow process events (%s): records of processes that exit before they are "
 				 "read cannot be attributed, and profiles are written only every --interval",
 				 strerror(-r));
 		if (r == 0) {
-			r = seed_live(&C);
+			r = scl_collector_seed(C.col);
 			if (r == -ENOMEM || C.oom)
 				goto oom;
 			if (r < 0 && !cli_quiet)
@@ -2942,8 +2287,8 @@ int cmd_collect(int argc, char **argv)
 
 		if (tty && next_status - now < timeout)
 			timeout = next_status - now;
-		if (C.next_gone && C.next_gone - now < timeout)
-			timeout = C.next_gone - now;
+		if (scl_collector_next_due(C.col) && scl_collector_next_due(C.col) - now < timeout)
+			timeout = scl_collector_next_due(C.col) - now;
 		if (C.watchdog_ms && C.next_watchdog - now < timeout)
 			timeout = C.next_watchdog - now;
 		if (cli_live_poll_ms(&lv) >= 0 && timeout > cli_live_poll_ms(&lv))
@@ -2954,11 +2299,12 @@ int cmd_collect(int argc, char **argv)
 			log_error("poll: %m");
 			goto out;
 		}
+		scl_collector_set_time(C.col, now_ms());
 		/* process events first: a record's fork event was queued before the record */
 		drain_proc_events(&C);
 		if (C.oom)
 			goto oom;
-		C.memo_gen++;
+		scl_collector_new_batch(C.col);
 		r = cli_live_dispatch(&lv, &ops, &C);
 		if (r < 0) {
 			if (r == -ENOMEM)
@@ -2983,7 +2329,7 @@ int cmd_collect(int argc, char **argv)
 			next_flush = now + (int64_t)interval * 1000;
 		}
 		/* after this round's read: the records queued before the due time are in */
-		if (C.next_gone && now >= C.next_gone) {
+		if (scl_collector_next_due(C.col) && now >= scl_collector_next_due(C.col)) {
 			r = write_gone(&C, now);
 			if (r == -ENOMEM)
 				goto oom;
@@ -3011,8 +2357,9 @@ int cmd_collect(int argc, char **argv)
 		while (!cli_live_drained(&lv) && now_ms() < deadline) {
 			struct pollfd pf = { cli_live_fd(&lv), POLLIN, 0 };
 			(void)poll(&pf, 1, 200);
+			scl_collector_set_time(C.col, now_ms());
 			drain_proc_events(&C);
-			C.memo_gen++;
+			scl_collector_new_batch(C.col);
 			r = cli_live_dispatch(&lv, &ops, &C);
 			if (r == -ENOMEM)
 				goto oom;
@@ -3041,36 +2388,11 @@ out:
 		cli_live_close(&lv);
 	cli_signals_restore(&sig);
 	cli_notify_close();
-	scl_proc_conn_free(C.conn);
-	scl_journal_files_free(C.jfiles);
-	scl_container_cache_free(C.cache);
-	scl_mapper_free(C.mapper);
-	for (size_t i = 0; i < C.n_files; i++) {
-		scl_profile_free(C.files[i].prev);
-		scl_sysset_free(C.files[i].set);
-		free(C.files[i].key);
-	}
-	free(C.files);
-	free(C.file_by_key);
-	free(C.file_by_base);
-	free(C.ctrs);
-	free(C.index);
-	free(C.want_ids);
-	free(C.want_cgroups);
-	free(C.uncertain);
-	free(C.exited);
-	free(C.pids);
-	scl_dedup_free(C.dedup);
 	for (size_t i = 0; i < n_follows; i++) {
 		if (follows[i].fd >= 0)
 			close(follows[i].fd);
 		scl_scanner_free(follows[i].scan);
 	}
 	free(follows);
-	if (C.dfd >= 0)
-		close(C.dfd);
-	if (C.proc_fd >= 0)
-		close(C.proc_fd);
-	cli_profile_out_free(&C.out);
 	return rc;
 }

@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
-# scmplog collect's group limit is enforced and reported: the small-limits test binary
-# (make check-cli builds it: SCL_SMALL_LIMITS in limits.h, SCL_MAX_GROUPS 3) keeps the
+# scmplog collect's group limit is enforced and reported: --max-hosts 3 keeps the
 # first three hosts, counts the records of the others, and says so once, naming the
 # limit.  No root.
 . "$CLI_DIR/lib.sh"
 unset STATE_DIRECTORY NOTIFY_SOCKET
-[ -n "${SCMPLOG_SMALL_LIMITS:-}" ] && [ -x "$SCMPLOG_SMALL_LIMITS" ] ||
-	{ echo "SCMPLOG_SMALL_LIMITS is not set (make check-cli sets it)"; exit 77; }
 cd "$TMP" || exit 1
 
 rec() {
@@ -32,18 +29,23 @@ collect_briefly() {
 	kill -TERM "$pid" 2>/dev/null || { cat "$err"; fail "collect exited early"; }
 	wait "$pid" || { cat "$err"; fail "collect failed"; }
 }
-collect_briefly run.err "$SCMPLOG_SMALL_LIMITS" collect --split-by host --follow-file app.log --from-start \
+collect_briefly run.err "$SCMPLOG" collect --split-by host --max-hosts 3 --follow-file app.log --from-start \
 	--out-dir prof --interval 1
 [ "$(ls prof | tr '\n' ' ')" = "h1.json h2.json h3.json " ] || fail "expected the first three hosts: $(ls prof)"
 grep -q '"stat"' prof/h1.json || fail "h1.json lacks the record after the limit was hit"
 contains run.err "scmplog: warning: over SCL_MAX_GROUPS (3 hosts): the records of further hosts are counted, not learned"
 [ "$(grep -c 'over SCL_MAX_GROUPS' run.err)" -eq 1 ] || fail "the limit was said more than once"
+# a limit is 1 or more
+"$SCMPLOG" collect --max-hosts 0 --out-dir x 2>bad.err && fail "--max-hosts 0 accepted"
+contains bad.err "scmplog: invalid --max-hosts '0': expected 1..100000"
+"$SCMPLOG" collect --forget-after 1x --out-dir x 2>bad.err && fail "--forget-after 1x accepted"
+contains bad.err "scmplog: invalid --forget-after '1x': expected 1..86400"
 contains run.err "7 SECCOMP records read from the log files: 4 attributed to 3 hosts, 0 without a hostname, 3 past SCL_MAX_GROUPS"
 
-# The production binary has the real limit: all five hosts get a profile.
+# Without --max-hosts, the default limit (SCL_MAX_GROUPS): all five hosts get a profile.
 collect_briefly full.err "$SCMPLOG" collect --split-by host --follow-file app.log --from-start --out-dir full \
 	--interval 1
-[ "$(ls full | wc -l)" -eq 5 ] || fail "the production binary has a small limit: $(ls full)"
+[ "$(ls full | wc -l)" -eq 5 ] || fail "the default limit is small: $(ls full)"
 lacks full.err "SCL_MAX_GROUPS ("
 # every profile the collector wrote loads as runc and Docker load it
 check_tree_loads "$TMP"

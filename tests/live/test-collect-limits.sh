@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# scmplog collect's container and process limits are enforced and reported, with the
-# small-limits test binary (SCL_SMALL_LIMITS in limits.h: SCL_MAX_CONTAINERS 2,
-# SCL_MAX_TRACKED_PIDS 3).  Plain leaf cgroups stand for containers (--plain-runc):
+# scmplog collect's container and process limits are enforced and reported, with small
+# runtime limits (--max-containers 2, --max-pids 3, --forget-after 2).  Plain leaf
+# cgroups stand for containers (--plain-runc):
 # records of processes in three of them, read from a log file, give two profiles and
 # the third container's records counted past the limit; of four live processes in one
 # container, seen at start through /proc with the process events, three are counted;
@@ -9,8 +9,7 @@
 # and processes in leaf cgroups not asked for (a host's services) take no slot from them.
 # No fixed waits: the machine may be busy (each step waits for what it needs, bounded).
 . "$(dirname "$0")/lib.sh"
-[ -n "${SCMPLOG_SMALL_LIMITS:-}" ] && [ -x "$SCMPLOG_SMALL_LIMITS" ] ||
-	skip "SCMPLOG_SMALL_LIMITS is not set (make check-live sets it)"
+small=("$SCMPLOG" collect --max-containers 2 --max-pids 3 --forget-after 2)
 [ -d /sys/fs/cgroup/pids ] || skip "no cgroup v1 pids hierarchy"
 P=/sys/fs/cgroup/pids/scmpliml
 X=/sys/fs/cgroup/pids/scmplimx
@@ -56,7 +55,7 @@ for p in $p1 $p2 $p3 $p3; do
 		"$now" "$serial" "$p" "$serial"
 	serial=$((serial + 1))
 done >"$TMP/c.log"
-"$SCMPLOG_SMALL_LIMITS" collect --plain-runc --cgroup /scmpliml --follow-file "$TMP/c.log" --from-start \
+"${small[@]}" --plain-runc --cgroup /scmpliml --follow-file "$TMP/c.log" --from-start \
 	--out-dir "$TMP/out" --interval 1 >/dev/null 2>"$TMP/c.err" &
 collector=$!
 # once it handles SIGTERM, its last round reads the file to its end
@@ -73,7 +72,7 @@ contains "$TMP/c.err" "0 undecided, 2 past SCL_MAX_CONTAINERS)"
 # Processes: four alive in c4 when the collector starts (with the process events).  Only
 # --container keeps the host's own leaf cgroups (services) out of the container table.
 for i in 1 2 3 4; do in_cg "$P/c4"; done
-"$SCMPLOG_SMALL_LIMITS" collect --plain-runc --container c4 --out-dir "$TMP/out2" --interval 1 \
+"${small[@]}" --plain-runc --container c4 --out-dir "$TMP/out2" --interval 1 \
 	>/dev/null 2>"$TMP/p.err" &
 collector=$!
 # the live processes are read before its loop reads SIGTERM
@@ -90,9 +89,8 @@ contains "$TMP/p.err" "scmplog: warning: over SCL_MAX_TRACKED_PIDS (3 live conta
 contains "$TMP/p.err" "scmplog: warning: 1 container process not counted: over SCL_MAX_TRACKED_PIDS (3)"
 
 # Forgetting: four containers one after another, each gone before the next starts, all
-# get their profile with SCL_MAX_CONTAINERS 2: each is forgotten (FORGET_DELAY_MS, 2 s
-# in this binary) once its last process exited and its file is written, and its file's
-# syscalls are freed.  c1 coming back afterwards resumes from its file: the profile has
+# get their profile with --max-containers 2: each is forgotten (--forget-after 2) once
+# its last process exited and its file is written, and its file's syscalls are freed.  c1 coming back afterwards resumes from its file: the profile has
 # what both of its runs did.
 for p in "${sleepers[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 sleepers=()
@@ -102,7 +100,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # learned; they once kept both slots for good, and c1 was counted past the limit.
 in_cg "$X/n1"
 in_cg "$X/n2"
-"$SCMPLOG_SMALL_LIMITS" collect -v --plain-runc --cgroup /scmpliml --out-dir "$TMP/out3" --interval 1 \
+"${small[@]}" -v --plain-runc --cgroup /scmpliml --out-dir "$TMP/out3" --interval 1 \
 	>/dev/null 2>"$TMP/f.err" &
 collector=$!
 wait_contains "$TMP/f.err" "collecting" 30
@@ -130,6 +128,6 @@ grep -qx execve <<<"$(profile_names "$TMP/out3/c1.json")" ||
 	{ cat "$TMP/f.err"; profile_names "$TMP/out3/c1.json"; fail "c1.json lacks the execve of its second run"; }
 lacks "$TMP/f.err" "over SCL_MAX_CONTAINERS"
 contains "$TMP/f.err" "0 past SCL_MAX_CONTAINERS)"
-echo "forgetting: 4 containers and a comeback with SCL_MAX_CONTAINERS 2"
+echo "forgetting: 4 containers and a comeback with --max-containers 2"
 audit_check
 exit 0

@@ -1,0 +1,1127 @@
+/*
+ * The node collector's engine: containers, their selection and live
+ * processes, record attribution, gone and forget timing (collector.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scmplog/collector.h"
+#include "scmplog/limits.h"
+#include "scmplog/num.h"
+#include "util.h"
+
+enum { SEL_UNDECIDED = -1, SEL_NO = 0, SEL_YES = 1 };
+
+struct ctr {
+	char id[SCL_MAX_CONTAINER_ID + 1];
+	uint64_t records;
+	int selected;
+	size_t slot;              /* the caller's output slot, when selected; the next free slot's index when forgotten */
+	uint32_t live;            /* its processes known to be alive (struct pidslot) */
+	int64_t gone_at;          /* its slot is due then (ms), 0 if not due */
+	int64_t idle_since;       /* its last counted process exited then (ms), 0 while it has one */
+	int64_t seen;             /* its last record or counted process came then (ms) */
+};
+
+/* A live process counted in a container's live count. */
+struct pidslot {
+	uint32_t pid;             /* 0: empty */
+	uint32_t ctr;             /* index into ctrs */
+};
+
+#define PID_BITS SCL_PID_MAX_LIMIT
+
+struct scl_collector {
+	scl_collector_config cfg;
+	scl_collector_limits lim;
+	int64_t now;
+	scl_container_cache *cache;
+	struct ctr *ctrs;
+	size_t n_ctrs;            /* slots, forgotten ones included */
+	/* forgotten slots, for reuse: the first (+1; 0: none), each keeping the next in its slot */
+	size_t free_ctr, n_free_ctrs;
+	size_t n_unselected;      /* slots of containers decided not to be learned */
+	size_t n_undecided;       /* slots of containers not decided yet (their processes gone before) */
+	uint32_t *index;          /* find_ctr()'s hash table */
+	size_t index_cap;
+	int oom;
+	/*
+	 * Recent lookups, direct-mapped by pid, for the records of a few busy
+	 * processes in a read batch: valid for the batch (memo_gen) until an
+	 * event of that pid comes.
+	 */
+	struct memo {
+		uint64_t gen;
+		uint32_t pid;
+		int r;
+		scl_container c;
+	} memo[256];
+	uint64_t memo_gen;
+	/*
+	 * Processes whose cgroup is unknown since their last exec: it was
+	 * processed after they were gone, and a runtime may have moved them
+	 * between fork and exec.  Bit per pid (PID_MAX_LIMIT bits, 512 KiB).
+	 */
+	uint64_t *uncertain;
+	/* pids whose exit event came, until a fork reuses them (bit per pid, as uncertain) */
+	uint64_t *exited;
+	/*
+	 * Live processes per container, from the process events: a table of
+	 * live pids (open addressing, at most half full) and the earliest
+	 * ctr.gone_at.
+	 */
+	struct pidslot *pids;
+	size_t pids_cap, pids_n;
+	int64_t next_gone;
+	scl_collector_stats st;
+	bool over_containers_said, over_pids_said;
+};
+
+void scl_collector_limits_default(scl_collector_limits *ret)
+{
+	ret->max_containers = SCL_MAX_CONTAINERS;
+	ret->max_groups = SCL_MAX_GROUPS;
+	ret->max_tracked_pids = SCL_MAX_TRACKED_PIDS;
+	ret->forget_delay_ms = 60000;
+	/*
+	 * A container's profile is due soon after its last process exits, not
+	 * at the exit event: the last records (exit_group) pass through the
+	 * kernel's audit queue and may reach us after the exit event, which the
+	 * proc connector sends from the exiting task itself.  So it is due
+	 * gone_delay_ms after the count dropped to zero, and written in the
+	 * loop round that reaches that time, after reading the records queued
+	 * by then.  A record that comes later still is written at the next
+	 * interval: nothing is lost.
+	 */
+	ret->gone_delay_ms = 1000;
+}
+
+static void say(scl_collector *col, const scl_collector_event *ev)
+{
+	if (col->cfg.ops->event)
+		col->cfg.ops->event(col->cfg.ud, ev);
+}
+
+/* ---- the container table ---- */
+
+static size_t id_hash(const char *id, size_t mask)
+{
+	uint64_t h = SCL_FNV_OFFSET;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 0x100000001b3ULL;
+	return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+/* Open addressing over indexes into ctrs (+1; 0 is empty), kept at most half full. */
+static struct ctr *find_ctr(scl_collector *col, const char *id)
+{
+	if (!col->index_cap)
+		return NULL;
+	for (size_t i = id_hash(id, col->index_cap - 1); col->index[i]; i = (i + 1) & (col->index_cap - 1))
+		if (!strcmp(col->ctrs[col->index[i] - 1].id, id))
+			return &col->ctrs[col->index[i] - 1];
+	return NULL;
+}
+
+static void index_put(scl_collector *col, size_t k)
+{
+	size_t i;
+
+	for (i = id_hash(col->ctrs[k].id, col->index_cap - 1); col->index[i]; i = (i + 1) & (col->index_cap - 1))
+		;
+	col->index[i] = (uint32_t)k + 1;
+}
+
+/* Index ctrs[k], growing the table first when it would be more than half full. */
+static int index_ctr(scl_collector *col, size_t k)
+{
+	if ((k + 1) * 2 > col->index_cap) {
+		size_t cap = col->index_cap ? col->index_cap * 2 : 64;
+		uint32_t *ni = calloc(cap, sizeof(*ni));
+
+		if (!ni)
+			return -ENOMEM;
+		free(col->index);
+		col->index = ni;
+		col->index_cap = cap;
+		for (size_t j = 0; j < k; j++)
+			if (col->ctrs[j].id[0]) /* not a forgotten slot */
+				index_put(col, j);
+	}
+	index_put(col, k);
+	return 0;
+}
+
+/* Take ctrs[k] out of the index; the entries after it in its probe run move back, so no tombstones. */
+static void index_remove(scl_collector *col, size_t k)
+{
+	size_t mask = col->index_cap - 1, i;
+
+	for (i = id_hash(col->ctrs[k].id, mask); col->index[i] && col->index[i] != k + 1; i = (i + 1) & mask)
+		;
+	if (!col->index[i])
+		return;
+	for (size_t j = (i + 1) & mask; col->index[j]; j = (j + 1) & mask) {
+		size_t home = id_hash(col->ctrs[col->index[j] - 1].id, mask);
+
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			col->index[i] = col->index[j];
+			i = j;
+		}
+	}
+	col->index[i] = 0;
+}
+
+static size_t ctrs_in_use(const scl_collector *col)
+{
+	return col->n_ctrs - col->n_free_ctrs;
+}
+
+/* Read /proc/PID/cgroup and look for a path below one of the --cgroup prefixes. */
+static int cgroup_selected(scl_collector *col, uint32_t pid)
+{
+	char name[16], buf[SCL_MAX_PROC_CGROUP_FILE];
+	_cleanup_close_ int dfd = -1, fd = -1;
+	size_t n = 0;
+
+	snprintf(name, sizeof(name), "%u", pid);
+	dfd = openat(col->cfg.proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	fd = openat(dfd, "cgroup", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t k = read(fd, buf + n, sizeof(buf) - n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == ESRCH ? -ENOENT : -errno;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+		if (n == sizeof(buf))
+			return -E2BIG;
+	}
+	for (const char *p = buf, *end = buf + n; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *c1, *c2;
+
+		c1 = memchr(p, ':', (size_t)(le - p));
+		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
+		if (c2) {
+			const char *path = c2 + 1;
+			size_t pn = (size_t)(le - path);
+			for (size_t i = 0; i < col->cfg.n_cgroups; i++) {
+				const char *w = col->cfg.cgroups[i];
+				size_t wn = strlen(w);
+				/* a prefix ends at a component boundary ("/a" is not a prefix of "/ab") */
+				if (pn >= wn && !memcmp(path, w, wn) &&
+				    (pn == wn || path[wn] == '/' || (wn > 0 && w[wn - 1] == '/')))
+					return 1;
+			}
+		}
+		p = le + 1;
+	}
+	return 0;
+}
+
+static bool id_wanted(const scl_collector *col, const char *id)
+{
+	for (size_t i = 0; i < col->cfg.n_ids; i++)
+		if (!strcmp(col->cfg.ids[i], id))
+			return true;
+	return false;
+}
+
+static struct ctr *add_ctr(scl_collector *col, const scl_container *c)
+{
+	struct ctr *n;
+	size_t k;
+
+	if (col->free_ctr) {
+		/* a forgotten slot: nothing refers to it any more, and the index has room for every slot */
+		k = col->free_ctr - 1;
+		col->free_ctr = col->ctrs[k].slot;
+		col->n_free_ctrs--;
+	} else {
+		n = realloc(col->ctrs, (col->n_ctrs + 1) * sizeof(*n));
+		if (!n)
+			return NULL;
+		col->ctrs = n;
+		k = col->n_ctrs;
+	}
+	n = &col->ctrs[k];
+	memset(n, 0, sizeof(*n));
+	memcpy(n->id, c->id, sizeof(n->id));
+	n->id[sizeof(n->id) - 1] = '\0';
+	n->selected = SEL_UNDECIDED;
+	n->seen = col->now;
+	col->n_undecided++;
+	if (k < col->n_ctrs) {
+		index_put(col, k);
+		return n;
+	}
+	if (index_ctr(col, k) < 0)
+		return NULL;
+	col->n_ctrs++;
+	return n;
+}
+
+/*
+ * A container without a process for forget_delay_ms whose slot is written
+ * (or that has none) is forgotten (scl_collector_forget_idle()), so that a
+ * node collector running for months is neither stopped by max_containers
+ * nor grows with every container it ever saw.  A record of it that still
+ * comes makes it new again (decided again: by its id, a live process, or,
+ * with the process gone, ops.had: only selected containers were bound).
+ */
+static void pid_remove_slot(scl_collector *col, size_t i);
+
+static void forget_ctr(scl_collector *col, size_t k)
+{
+	struct ctr *t = &col->ctrs[k];
+
+	/*
+	 * Processes still counted in it (a container not learned may have
+	 * some, counted while it was undecided): out of the table, or their
+	 * exits would be counted against the next container in its place.
+	 */
+	for (size_t i = 0; t->live && i < col->pids_cap;) {
+		if (col->pids[i].pid && col->pids[i].ctr == k) {
+			pid_remove_slot(col, i); /* an entry from further on may move into i */
+			t->live--;
+			continue;
+		}
+		i++;
+	}
+
+	if (t->selected == SEL_YES) {
+		if (t->records)
+			col->st.forgotten_selected++;
+		if (col->cfg.ops->release)
+			col->cfg.ops->release(col->cfg.ud, t->slot);
+	}
+	if (t->selected == SEL_NO)
+		col->n_unselected--;
+	if (t->selected == SEL_UNDECIDED)
+		col->n_undecided--;
+	index_remove(col, k);
+	memset(t, 0, sizeof(*t));
+	t->slot = col->free_ctr;
+	col->free_ctr = k + 1;
+	col->n_free_ctrs++;
+}
+
+static bool had_slot(scl_collector *col, const scl_container *c)
+{
+	return col->cfg.ops->had && col->cfg.ops->had(col->cfg.ud, c);
+}
+
+static int decide(scl_collector *col, struct ctr *t, const scl_container *c, uint32_t pid)
+{
+	bool any_filter = col->cfg.n_ids || col->cfg.n_cgroups;
+	int sel = any_filter ? SEL_NO : SEL_YES;
+	int r;
+
+	if (id_wanted(col, t->id))
+		sel = SEL_YES;
+	if (sel != SEL_YES && col->cfg.n_cgroups) {
+		r = cgroup_selected(col, pid);
+		/* its process is gone: a container forgotten once selected is selected again */
+		if (r < 0 && !had_slot(col, c))
+			return SEL_UNDECIDED;
+		if (r != 0)
+			sel = SEL_YES;
+	}
+	if (sel == SEL_YES) {
+		r = col->cfg.ops->bind(col->cfg.ud, c, &t->slot);
+		if (r == -ENOMEM) {
+			col->oom = 1;
+			return SEL_UNDECIDED;
+		}
+		if (r < 0)
+			sel = SEL_NO; /* no slot of its own (the caller said why) */
+	}
+	if (sel == SEL_YES) {
+		scl_collector_event ev = { .type = SCL_COLLECTOR_SELECTED, .id = t->id, .runtime = c->runtime,
+					   .slot = t->slot };
+		say(col, &ev);
+	}
+	t->selected = sel;
+	col->n_undecided--;
+	if (sel == SEL_NO)
+		col->n_unselected++;
+	return sel;
+}
+
+/*
+ * A container that holds nothing but a decision: not learned, or not
+ * decided yet (its processes were gone before /proc could say), with no
+ * counted process.  Its place may be given up, the decision made again if
+ * it comes back.
+ */
+static bool holds_nothing(const struct ctr *t)
+{
+	return t->id[0] && (t->selected == SEL_NO || (t->selected == SEL_UNDECIDED && !t->live));
+}
+
+/*
+ * Room for one more container: a place is free, or one that holds nothing
+ * is given up (forget_ctr()), a container not learned first.  Without
+ * this, every leaf cgroup with a process (a host's services, each command
+ * of a CI runner) would take a place for good and leave none to the
+ * containers asked for; and so would each one whose short-lived processes
+ * were gone before their container was decided (a runner's commands on a
+ * busy machine), none of them ever counted as alive.
+ */
+static bool ctr_room(scl_collector *col)
+{
+	if (ctrs_in_use(col) < col->lim.max_containers)
+		return true;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 0 ? !col->n_unselected : !col->n_undecided)
+			continue;
+		for (size_t k = 0; k < col->n_ctrs; k++)
+			if (holds_nothing(&col->ctrs[k]) && (pass == 1 || col->ctrs[k].selected == SEL_NO)) {
+				forget_ctr(col, k);
+				return true;
+			}
+	}
+	return false;
+}
+
+/* ---- pids ---- */
+
+static bool pid_bit(const uint64_t *map, uint32_t pid)
+{
+	return map && pid < PID_BITS && (map[pid / 64] >> (pid % 64) & 1);
+}
+
+static void set_pid_bit(uint64_t *map, uint32_t pid, bool on)
+{
+	if (!map || pid >= PID_BITS)
+		return;
+	if (on)
+		map[pid / 64] |= 1ULL << (pid % 64);
+	else
+		map[pid / 64] &= ~(1ULL << (pid % 64));
+}
+
+/*
+ * A process that exited but was not reaped yet.  Its /proc/PID/cgroup is no
+ * answer: the v1 hierarchies say "/" for an exiting task, but the v2 line
+ * keeps its cgroup (proc_cgroup_show()), so a container's zombie init still
+ * reads as in the container.  Any error reads as "gone" too.
+ */
+static bool zombie(const scl_collector *col, uint32_t pid)
+{
+	char name[32], buf[SCL_MAX_PROC_STAT];
+	const char *rp;
+	ssize_t n;
+	int fd;
+
+	snprintf(name, sizeof(name), "%u/stat", pid);
+	fd = openat(col->cfg.proc_fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return true;
+	/* "pid (comm) S ...": comm may hold ')', the state follows the last one */
+	rp = memrchr(buf, ')', (size_t)n);
+	if (!rp || buf + n - rp < 3)
+		return true;
+	return rp[2] == 'Z' || rp[2] == 'X';
+}
+
+static size_t pid_home(uint32_t pid, size_t mask)
+{
+	return (size_t)scl_mix64(pid) & mask;
+}
+
+/* The slot holding pid, or the empty one where it would go (pids_cap > 0). */
+static size_t pid_slot(const scl_collector *col, uint32_t pid)
+{
+	size_t mask = col->pids_cap - 1, i;
+
+	for (i = pid_home(pid, mask); col->pids[i].pid && col->pids[i].pid != pid; i = (i + 1) & mask)
+		;
+	return i;
+}
+
+static int pids_grow(scl_collector *col)
+{
+	size_t cap = col->pids_cap ? col->pids_cap * 2 : 1024, old_cap = col->pids_cap;
+	struct pidslot *old = col->pids, *np = calloc(cap, sizeof(*np));
+
+	if (!np)
+		return -ENOMEM;
+	col->pids = np;
+	col->pids_cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].pid)
+			col->pids[pid_slot(col, old[i].pid)] = old[i];
+	free(old);
+	return 0;
+}
+
+/* Empty slot i; the entries after it in its probe run move back, so no tombstones. */
+static void pid_remove_slot(scl_collector *col, size_t i)
+{
+	size_t mask = col->pids_cap - 1;
+
+	for (size_t j = (i + 1) & mask; col->pids[j].pid; j = (j + 1) & mask) {
+		/* the entry at j may fill the hole when the hole is on its probe path (home .. j) */
+		if (((j - pid_home(col->pids[j].pid, mask)) & mask) >= ((j - i) & mask)) {
+			col->pids[i] = col->pids[j];
+			i = j;
+		}
+	}
+	col->pids[i].pid = 0;
+	col->pids_n--;
+}
+
+static void set_gone_at(scl_collector *col, struct ctr *t, int64_t at)
+{
+	t->gone_at = at;
+	if (!col->next_gone || at < col->next_gone)
+		col->next_gone = at;
+}
+
+/* ctrs[k] lost a live process; with none left, its slot is due gone_delay_ms from now. */
+static void ctr_release(scl_collector *col, uint32_t k)
+{
+	struct ctr *t = &col->ctrs[k];
+
+	if (t->live && --t->live == 0) {
+		t->idle_since = col->now;
+		set_gone_at(col, t, col->now + col->lim.gone_delay_ms);
+	}
+}
+
+/*
+ * A record of ctrs[k] with no process of it counted: one read after the
+ * slot was due (on a busy machine the kernel's audit queue may run more
+ * than gone_delay_ms behind the exit events), or of a container whose
+ * processes were all gone before their events were read.  Its slot is due
+ * again gone_delay_ms from now, not only at the next interval.  Not when
+ * processes are not counted (no process events, or past max_tracked_pids):
+ * a container's count is 0 while it runs then.
+ */
+static void late_record(scl_collector *col, struct ctr *t)
+{
+	if (t->live || t->gone_at || !col->cfg.proc_events || col->cfg.offline || col->st.over_pids)
+		return;
+	if (!t->idle_since)
+		t->idle_since = col->now;
+	set_gone_at(col, t, col->now + col->lim.gone_delay_ms);
+}
+
+/* The index into ctrs of the container pid is counted in, or -1. */
+static long tracked(const scl_collector *col, uint32_t pid)
+{
+	size_t i;
+
+	if (!col->pids_cap || pid == 0)
+		return -1;
+	i = pid_slot(col, pid);
+	return col->pids[i].pid ? (long)col->pids[i].ctr : -1;
+}
+
+static void untrack(scl_collector *col, uint32_t pid)
+{
+	size_t i;
+	uint32_t k;
+
+	if (!col->pids_cap || pid == 0)
+		return;
+	i = pid_slot(col, pid);
+	if (!col->pids[i].pid)
+		return;
+	k = col->pids[i].ctr;
+	pid_remove_slot(col, i);
+	ctr_release(col, k);
+}
+
+/* Count pid as a live process of ctrs[k], moving it from another container's count. */
+static int track(scl_collector *col, uint32_t pid, size_t k)
+{
+	size_t i;
+
+	if (pid == 0)
+		return 0;
+	if ((col->pids_n + 1) * 2 > col->pids_cap && col->pids_n < col->lim.max_tracked_pids && pids_grow(col) < 0)
+		return -ENOMEM;
+	i = pid_slot(col, pid);
+	if (col->pids[i].pid) {
+		uint32_t old = col->pids[i].ctr;
+
+		if (old == k)
+			return 0;
+		col->pids[i].ctr = (uint32_t)k;
+		col->ctrs[k].live++;
+		col->ctrs[k].idle_since = 0;
+		col->ctrs[k].seen = col->now;
+		ctr_release(col, old);
+		return 0;
+	}
+	if (col->pids_n >= col->lim.max_tracked_pids) {
+		col->st.over_pids++;
+		if (!col->over_pids_said) {
+			scl_collector_event ev = { .type = SCL_COLLECTOR_OVER_PIDS };
+			say(col, &ev);
+		}
+		col->over_pids_said = true;
+		return 0;
+	}
+	col->pids[i].pid = pid;
+	col->pids[i].ctr = (uint32_t)k;
+	col->pids_n++;
+	col->ctrs[k].live++;
+	col->ctrs[k].idle_since = 0;
+	col->ctrs[k].seen = col->now;
+	return 0;
+}
+
+/*
+ * The index into ctrs of container c, added at first sight; -1 past the
+ * container limit or for a container that can never be selected
+ * (--container alone, another id); -ENOMEM.
+ */
+static long ctr_for(scl_collector *col, const scl_container *c)
+{
+	struct ctr *t;
+
+	if (!c->id[0])
+		return -1; /* not a container (an empty id marks a free place) */
+	t = find_ctr(col, c->id);
+
+	if (!t) {
+		if (col->cfg.n_ids && !col->cfg.n_cgroups && !id_wanted(col, c->id))
+			return -1;
+		if (!ctr_room(col))
+			return -1; /* its records are counted (over_containers) when they come */
+		if (!(t = add_ctr(col, c)))
+			return -ENOMEM;
+	}
+	return (long)(t - col->ctrs);
+}
+
+/* pid, read from /proc just now, is alive in container c: count it there. */
+static int live_in(scl_collector *col, uint32_t pid, const scl_container *c)
+{
+	long k = ctr_for(col, c);
+	struct ctr *t;
+
+	if (k == -ENOMEM)
+		return -ENOMEM;
+	if (k < 0) {
+		untrack(col, pid);
+		return 0;
+	}
+	t = &col->ctrs[k];
+	/* --cgroup is decided on a live process of the container: now, as its records may be read after it is gone */
+	if (t->selected == SEL_UNDECIDED && col->cfg.n_cgroups) {
+		(void)decide(col, t, c, pid);
+		if (col->oom)
+			return -ENOMEM;
+	}
+	if (t->selected == SEL_NO) {
+		untrack(col, pid);
+		return 0;
+	}
+	return track(col, pid, (size_t)k);
+}
+
+int scl_collector_seed(scl_collector *col)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, r = 0;
+
+	fd = openat(col->cfg.proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		scl_container c;
+		uint64_t pid;
+
+		/* a zombie's exit event came before us: not counted */
+		if (scl_parse_u64_str(de->d_name, PID_BITS - 1, &pid) < 0 || pid == 0 || zombie(col, (uint32_t)pid))
+			continue;
+		r = scl_container_read_proc(col->cfg.proc_fd, (uint32_t)pid, col->cfg.cgroup_flags, &c, NULL);
+		if (r == -ENOMEM)
+			break;
+		if (r != 1 || c.conmon) {
+			r = 0;
+			continue;
+		}
+		r = live_in(col, (uint32_t)pid, &c);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && errno)
+		r = -errno;
+	closedir(d);
+	return r < 0 ? r : col->oom ? -ENOMEM : 0;
+}
+
+void scl_collector_proc_overflow(scl_collector *col)
+{
+	for (size_t i = 0; i < col->pids_cap;) {
+		if (col->pids[i].pid && zombie(col, col->pids[i].pid)) {
+			uint32_t k = col->pids[i].ctr;
+
+			/* an entry from further on may move into slot i: look at it again */
+			pid_remove_slot(col, i);
+			ctr_release(col, k);
+			continue;
+		}
+		i++;
+	}
+}
+
+int scl_collector_proc_event(scl_collector *col, const scl_proc_event *ev)
+{
+	struct memo *m = &col->memo[ev->pid % ELEMENTSOF(col->memo)];
+	scl_container c;
+	int r;
+
+	if (m->pid == ev->pid)
+		m->gen = 0;
+	switch (ev->type) {
+	case SCL_PROC_FORK:
+		/*
+		 * The child of a process whose cgroup is unknown inherits the
+		 * doubt; otherwise it gets the parent's container (read now if
+		 * the parent still lives).
+		 */
+		set_pid_bit(col->uncertain, ev->pid, pid_bit(col->uncertain, ev->parent_pid));
+		set_pid_bit(col->exited, ev->pid, false);
+		(void)scl_container_cache_fork(col->cache, ev->parent_pid, ev->pid);
+		/* a child forked inside a container is one of its processes (a new pid: any old count was a lost exit) */
+		{
+			long k = tracked(col, ev->parent_pid);
+			if (k >= 0)
+				return track(col, ev->pid, (size_t)k);
+			untrack(col, ev->pid);
+		}
+		/*
+		 * A parent not counted in a container may still have forked
+		 * into one: runc clones its init with CLONE_PARENT, so the
+		 * fork names the runtime on the host, and what the cache
+		 * inherited from it is the host.  Read the child itself now:
+		 * on a busy machine its exec event may be read only after it
+		 * is gone, and then this is all that is known of it.  (Gone
+		 * already: the parent's answer; its exit event is still to
+		 * come and ends any count.)
+		 */
+		r = scl_container_cache_lookup(col->cache, ev->pid, &c);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 1 && !c.conmon)
+			return live_in(col, ev->pid, &c);
+		break;
+	case SCL_PROC_EXEC:
+		/*
+		 * A runtime moves its init into the container's cgroup between
+		 * fork and exec (runc; systemd does the same with units), so
+		 * what the fork taught us may be the runtime's cgroup: read it
+		 * again now.  When the process is already gone, the fork's
+		 * answer stands only if it was a container (a process forked
+		 * inside a container stays there); a child of a host process
+		 * (a runtime) is not attributed by guess.
+		 */
+		if (!zombie(col, ev->pid) &&
+		    (r = scl_container_read_proc(col->cfg.proc_fd, ev->pid, col->cfg.cgroup_flags, &c, NULL)) >= 0) {
+			scl_container fresh;
+
+			set_pid_bit(col->uncertain, ev->pid, false);
+			/*
+			 * The cache reads it again; its answer is not the one
+			 * acted on: the process may be gone by then, and the
+			 * cache answers with what its fork taught (the host, no
+			 * id), which once made a container without an id that
+			 * held a place for good.
+			 */
+			(void)scl_container_cache_invalidate(col->cache, ev->pid);
+			(void)scl_container_cache_lookup(col->cache, ev->pid, &fresh);
+			if (r == 1 && !c.conmon)
+				return live_in(col, ev->pid, &c);
+			untrack(col, ev->pid);
+		} else if (scl_container_cache_lookup(col->cache, ev->pid, &c) != 1) {
+			set_pid_bit(col->uncertain, ev->pid, true);
+		}
+		break;
+	case SCL_PROC_EXIT:
+		(void)scl_container_cache_exit(col->cache, ev->pid);
+		set_pid_bit(col->exited, ev->pid, true);
+		untrack(col, ev->pid);
+		break;
+	}
+	return col->oom ? -ENOMEM : 0;
+}
+
+void scl_collector_new_batch(scl_collector *col)
+{
+	col->memo_gen++;
+}
+
+/*
+ * --source audisp: records come through auditd's queue, seconds late when
+ * auditd or the plugin fell behind, and on a busy machine the pid may be
+ * another process's by then.  A live process that started after the record
+ * holds a reused pid (as for the offline sources); a gone one leaves the
+ * answer to what was learned of the pid.
+ */
+static bool pid_reused(const scl_collector *col, const scl_record *rec)
+{
+	char name[32], buf[SCL_MAX_PROC_STAT];
+	uint64_t st;
+	ssize_t n;
+	int fd;
+
+	if (!(rec->fields & SCL_F_TIME))
+		return false;
+	snprintf(name, sizeof(name), "%u/stat", rec->pid);
+	fd = openat(col->cfg.proc_fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0 || scl_container_parse_stat_starttime(buf, (size_t)n, rec->pid, &st) < 0)
+		return false;
+	return !scl_container_may_have_made(st, col->cfg.btime, col->cfg.clk_tck, rec->time_sec);
+}
+
+int scl_collector_attribute(scl_collector *col, const scl_record *rec, scl_collector_hit *ret)
+{
+	bool fresh = true;
+	scl_container c;
+	struct memo *m;
+	struct ctr *t;
+	int r;
+
+	if (!(rec->fields & SCL_F_PID) || rec->pid == 0) {
+		col->st.no_pid++;
+		return 0;
+	}
+	if (col->cfg.offline) {
+		/*
+		 * The record may be old: its pid counts only while a process of
+		 * that pid lives that had started by the record's time (a later
+		 * one holds a reused pid; one that came and went between the
+		 * record and now cannot be told apart from it, and stays a risk
+		 * of offline attribution).
+		 */
+		uint64_t st = 0;
+
+		r = zombie(col, rec->pid) ? -ENOENT
+					  : scl_container_read_proc(col->cfg.proc_fd, rec->pid, col->cfg.cgroup_flags,
+								    &c, &st);
+		if (r == -ENOMEM)
+			return r;
+		/* a live process that started after the record holds a reused pid */
+		if (r >= 0 && (!(rec->fields & SCL_F_TIME) ||
+			       !scl_container_may_have_made(st, col->cfg.btime, col->cfg.clk_tck, rec->time_sec)))
+			r = -ENOENT;
+		if (r == -ENOENT || r == -ESRCH) {
+			col->st.gone++;
+			return 0;
+		}
+		if (r < 0) {
+			col->st.unreadable++;
+			return 0;
+		}
+		goto found;
+	}
+	m = &col->memo[rec->pid % ELEMENTSOF(col->memo)];
+	if (m->gen == col->memo_gen && m->pid == rec->pid) {
+		r = m->r;
+		c = m->c;
+		fresh = false;
+		goto found;
+	}
+	if (col->cfg.audisp && pid_reused(col, rec)) {
+		col->st.gone++;
+		return 0;
+	}
+	if (pid_bit(col->uncertain, rec->pid)) {
+		/* only a live process is read; the cache would answer with what the fork taught */
+		r = zombie(col, rec->pid) ? -ENOENT
+					  : scl_container_read_proc(col->cfg.proc_fd, rec->pid, col->cfg.cgroup_flags,
+								    &c, NULL);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			col->st.uncertain++;
+			return 0;
+		}
+	} else {
+		r = scl_container_cache_lookup(col->cache, rec->pid, &c);
+		if (r == -ENOMEM)
+			return r;
+		if (r == -ENOENT) {
+			col->st.gone++;
+			return 0;
+		}
+		if (r < 0) {
+			col->st.unreadable++;
+			return 0;
+		}
+	}
+	m->gen = col->memo_gen;
+	m->pid = rec->pid;
+	m->r = r;
+	m->c = c;
+found:
+	if (r == 0 || c.conmon) {
+		col->st.host++;
+		return 0;
+	}
+	if (!c.id[0]) {
+		col->st.host++; /* cannot be: a container has an id */
+		return 0;
+	}
+	t = find_ctr(col, c.id);
+	if (!t && !ctr_room(col)) {
+		/* counted, said once */
+		col->st.over_containers++;
+		if (!col->over_containers_said) {
+			scl_collector_event ev = { .type = SCL_COLLECTOR_OVER_CONTAINERS, .id = c.id };
+			say(col, &ev);
+		}
+		col->over_containers_said = true;
+		return 0;
+	}
+	if (!t && !(t = add_ctr(col, &c)))
+		return -ENOMEM;
+	t->seen = col->now;
+	if (t->selected == SEL_UNDECIDED && decide(col, t, &c, rec->pid) == SEL_UNDECIDED) {
+		if (col->oom)
+			return -ENOMEM;
+		col->st.undecided++;
+		return 0;
+	}
+	if (t->selected == SEL_NO) {
+		col->st.not_selected++;
+		return 0;
+	}
+	ret->slot = t->slot;
+	ret->ctr = (uint32_t)(t - col->ctrs);
+	ret->fresh = fresh;
+	return 1;
+}
+
+int scl_collector_learned(scl_collector *col, const scl_record *rec, const scl_collector_hit *hit, bool learned)
+{
+	struct ctr *t = &col->ctrs[hit->ctr];
+	int r;
+
+	if (learned) {
+		col->st.attributed++;
+		t->records++;
+	}
+	if (col->cfg.proc_events && !col->cfg.offline && hit->fresh && !pid_bit(col->exited, rec->pid) &&
+	    tracked(col, rec->pid) < 0) {
+		/*
+		 * A process no event counted: runc's init before its exec (it is
+		 * cloned with CLONE_PARENT, so its fork event names the runtime
+		 * on the host as its parent).  Whatever lives under this pid now
+		 * is counted where it lives; not after its exit event, which
+		 * can come while /proc still shows the process in its cgroup.
+		 */
+		scl_container lc;
+
+		r = scl_container_read_proc(col->cfg.proc_fd, rec->pid, col->cfg.cgroup_flags, &lc, NULL);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 1 && !lc.conmon && (r = live_in(col, rec->pid, &lc)) < 0)
+			return r;
+		t = &col->ctrs[hit->ctr]; /* live_in() may have grown ctrs */
+	}
+	if (learned)
+		late_record(col, t);
+	return 0;
+}
+
+size_t scl_collector_tick(scl_collector *col, int64_t now)
+{
+	int64_t next = 0;
+	size_t any = 0;
+
+	col->now = now;
+	if (!col->next_gone || now < col->next_gone)
+		return 0;
+	for (size_t k = 0; k < col->n_ctrs; k++) {
+		struct ctr *t = &col->ctrs[k];
+
+		if (!t->gone_at)
+			continue;
+		if (t->gone_at > now) {
+			if (!next || t->gone_at < next)
+				next = t->gone_at;
+			continue;
+		}
+		t->gone_at = 0;
+		/* a process came back (a restart under the same id): its exit will make the slot due */
+		if (t->live || t->selected != SEL_YES)
+			continue;
+		if (col->cfg.ops->gone && col->cfg.ops->gone(col->cfg.ud, t->slot, t->id))
+			any++;
+	}
+	col->next_gone = next;
+	return any;
+}
+
+int64_t scl_collector_next_due(const scl_collector *col)
+{
+	return col->next_gone;
+}
+
+/*
+ * How long ctrs[k] has been idle at now, or -1 while it is not: a learned
+ * container from its last counted process's exit (one never counted, as
+ * without process events, stays); one that holds nothing from its last
+ * record or process, whichever came last.
+ */
+static int64_t idle_for(const struct ctr *t, int64_t now)
+{
+	int64_t since;
+
+	if (!t->id[0] || t->live || t->gone_at)
+		return -1;
+	since = t->idle_since;
+	if (holds_nothing(t) && t->seen > since)
+		since = t->seen;
+	return since ? now - since : -1;
+}
+
+size_t scl_collector_forget_idle(scl_collector *col, int64_t now)
+{
+	size_t n = 0;
+
+	col->now = now;
+	for (size_t k = 0; k < col->n_ctrs; k++) {
+		struct ctr *t = &col->ctrs[k];
+		int64_t idle = idle_for(t, now);
+
+		if (idle < col->lim.forget_delay_ms)
+			continue;
+		/* written first: a failed write is tried again at the next interval */
+		if (t->selected == SEL_YES && col->cfg.ops->busy && col->cfg.ops->busy(col->cfg.ud, t->slot))
+			continue;
+		{
+			scl_collector_event ev = { .type = SCL_COLLECTOR_FORGOTTEN, .id = t->id,
+						   .selected = t->selected == SEL_YES, .idle_ms = idle };
+			say(col, &ev);
+		}
+		forget_ctr(col, k);
+		n++;
+	}
+	return n;
+}
+
+void scl_collector_stats_get(const scl_collector *col, scl_collector_stats *ret)
+{
+	size_t n = 0;
+
+	*ret = col->st;
+	for (size_t i = 0; i < col->n_ctrs; i++)
+		n += col->ctrs[i].id[0] && col->ctrs[i].selected == SEL_YES && col->ctrs[i].records > 0;
+	ret->selected = n + col->st.forgotten_selected;
+	ret->containers = ctrs_in_use(col);
+	ret->tracked_pids = col->pids_n;
+}
+
+void scl_collector_foreach(const scl_collector *col, scl_collector_each_fn fn, void *ud)
+{
+	for (size_t k = 0; k < col->n_ctrs; k++) {
+		const struct ctr *t = &col->ctrs[k];
+
+		if (t->id[0])
+			fn(ud, t->id, t->selected, t->live, idle_for(t, col->now));
+	}
+}
+
+const scl_collector_limits *scl_collector_get_limits(const scl_collector *col)
+{
+	return &col->lim;
+}
+
+void scl_collector_set_time(scl_collector *col, int64_t now)
+{
+	col->now = now;
+}
+
+int scl_collector_new(const scl_collector_config *cfg, scl_collector **ret)
+{
+	scl_collector_limits def;
+	scl_collector *col;
+	int r;
+
+	if (!cfg->ops || !cfg->ops->bind)
+		return -EINVAL;
+	col = calloc(1, sizeof(*col));
+	if (!col)
+		return -ENOMEM;
+	col->cfg = *cfg;
+	scl_collector_limits_default(&def);
+	col->lim = cfg->limits;
+	if (!col->lim.max_containers)
+		col->lim.max_containers = def.max_containers;
+	if (!col->lim.max_groups)
+		col->lim.max_groups = def.max_groups;
+	if (!col->lim.max_tracked_pids)
+		col->lim.max_tracked_pids = def.max_tracked_pids;
+	if (!col->lim.forget_delay_ms)
+		col->lim.forget_delay_ms = def.forget_delay_ms;
+	if (!col->lim.gone_delay_ms)
+		col->lim.gone_delay_ms = def.gone_delay_ms;
+	r = scl_container_cache_new(cfg->proc_fd, cfg->cgroup_flags, 0, &col->cache);
+	if (r < 0) {
+		scl_collector_free(col);
+		return r;
+	}
+	if (cfg->proc_events && !cfg->offline &&
+	    (!(col->uncertain = calloc(PID_BITS / 64, sizeof(uint64_t))) ||
+	     !(col->exited = calloc(PID_BITS / 64, sizeof(uint64_t)))))
+		goto oom;
+	*ret = col;
+	return 0;
+oom:
+	scl_collector_free(col);
+	return -ENOMEM;
+}
+
+void scl_collector_free(scl_collector *col)
+{
+	if (!col)
+		return;
+	scl_container_cache_free(col->cache);
+	free(col->ctrs);
+	free(col->index);
+	free(col->uncertain);
+	free(col->exited);
+	free(col->pids);
+	free(col);
+}
+
+void scl_collector_freep(scl_collector **col)
+{
+	scl_collector_free(*col);
+}

@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The node collector's engine without root: synthetic records and process
+ * events, a /proc tree made in a temporary directory (processes appear and
+ * go) or the fixture one in tests/data/proc, and an injected clock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scmplog/collector.h"
+#include "unit-util.h"
+
+/* ---- a /proc tree that changes ---- */
+
+static char proc_dir[64];
+static int proc_fd = -1;
+
+static void proc_setup(void)
+{
+	snprintf(proc_dir, sizeof(proc_dir), "/tmp/scl-collector-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(proc_dir));
+	proc_fd = open(proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(proc_fd, 0);
+}
+
+static void put(const char *name, const char *text)
+{
+	int fd = openat(proc_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* A process pid in v1 memory cgroup path (a host command's, or a plain container's: the leaf is its id). */
+static void proc_add(uint32_t pid, const char *path)
+{
+	char name[64], text[512];
+
+	snprintf(name, sizeof(name), "%u", pid);
+	ck_assert(mkdirat(proc_fd, name, 0755) == 0 || errno == EEXIST);
+	snprintf(name, sizeof(name), "%u/cgroup", pid);
+	snprintf(text, sizeof(text), "9:name=systemd:/\n8:pids:/\n4:memory:%s\n0::/\n", path);
+	put(name, text);
+	snprintf(name, sizeof(name), "%u/stat", pid);
+	snprintf(text, sizeof(text),
+		 "%u (sleep) S 1 %u %u 0 -1 4194560 120 0 0 0 3 1 0 0 20 0 1 0 %u 7364608 512 "
+		 "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n",
+		 pid, pid, pid, 1000 + pid);
+	put(name, text);
+}
+
+static void proc_remove(uint32_t pid)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%u/cgroup", pid);
+	(void)unlinkat(proc_fd, name, 0);
+	snprintf(name, sizeof(name), "%u/stat", pid);
+	(void)unlinkat(proc_fd, name, 0);
+	snprintf(name, sizeof(name), "%u", pid);
+	(void)unlinkat(proc_fd, name, AT_REMOVEDIR);
+}
+
+static void proc_teardown(void)
+{
+	char cmd[128];
+
+	close(proc_fd);
+	proc_fd = -1;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", proc_dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* ---- the naming side: slots by id ---- */
+
+struct naming {
+	char ids[8][SCL_MAX_CONTAINER_ID + 1];
+	size_t n;
+	bool busy[8];
+	unsigned released[8], gone[8];
+	unsigned events[8];          /* by scl_collector_event_type */
+	char forgotten[256];         /* ids, each followed by a space */
+	int refuse;                  /* bind answers this when < 0 */
+};
+
+static long slot_of(const struct naming *nm, const char *id)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		if (!strcmp(nm->ids[i], id))
+			return (long)i;
+	return -1;
+}
+
+static int t_bind(void *ud, const scl_container *c, size_t *ret)
+{
+	struct naming *nm = ud;
+	long k = slot_of(nm, c->id);
+
+	if (nm->refuse < 0)
+		return nm->refuse;
+	if (k < 0) {
+		ck_assert_uint_lt(nm->n, 8);
+		snprintf(nm->ids[nm->n], sizeof(nm->ids[0]), "%s", c->id);
+		k = (long)nm->n++;
+	}
+	*ret = (size_t)k;
+	return 0;
+}
+
+static bool t_had(void *ud, const scl_container *c)
+{
+	return slot_of(ud, c->id) >= 0;
+}
+
+static void t_release(void *ud, size_t slot)
+{
+	((struct naming *)ud)->released[slot]++;
+}
+
+static bool t_busy(void *ud, size_t slot)
+{
+	return ((struct naming *)ud)->busy[slot];
+}
+
+static bool t_gone(void *ud, size_t slot, const char *id)
+{
+	struct naming *nm = ud;
+
+	ck_assert_str_eq(nm->ids[slot], id);
+	nm->gone[slot]++;
+	return true;
+}
+
+static void t_event(void *ud, const scl_collector_event *ev)
+{
+	struct naming *nm = ud;
+
+	nm->events[ev->type]++;
+	if (ev->type == SCL_COLLECTOR_FORGOTTEN) {
+		size_t n = strlen(nm->forgotten);
+
+		snprintf(nm->forgotten + n, sizeof(nm->forgotten) - n, "%s ", ev->id);
+	}
+}
+
+static const scl_collector_ops ops = { t_bind, t_had, t_release, t_busy, t_gone, t_event };
+
+static const char *const scmpliml[] = { "/scmpliml" };
+
+/* A collector as `collect --plain-runc --cgroup /scmpliml --max-containers 2 --max-pids 3 --forget-after 2`. */
+static scl_collector *small(struct naming *nm, size_t max_pids)
+{
+	scl_collector_config cfg = {
+		.proc_fd = proc_fd,
+		.cgroup_flags = SCL_CGROUP_PLAIN_LEAF,
+		.cgroups = scmpliml,
+		.n_cgroups = 1,
+		.proc_events = true,
+		.limits = { .max_containers = 2, .max_tracked_pids = max_pids, .forget_delay_ms = 2000,
+			    .gone_delay_ms = 1000 },
+		.ops = &ops,
+		.ud = nm,
+	};
+	scl_collector *col = NULL;
+
+	memset(nm, 0, sizeof(*nm));
+	ck_assert_int_eq(scl_collector_new(&cfg, &col), 0);
+	scl_collector_set_time(col, 1000);
+	return col;
+}
+
+static void fork_ev(scl_collector *col, uint32_t parent, uint32_t pid)
+{
+	scl_proc_event ev = { .type = SCL_PROC_FORK, .pid = pid, .parent_pid = parent };
+
+	ck_assert_int_eq(scl_collector_proc_event(col, &ev), 0);
+}
+
+static void exit_ev(scl_collector *col, uint32_t pid)
+{
+	scl_proc_event ev = { .type = SCL_PROC_EXIT, .pid = pid };
+
+	ck_assert_int_eq(scl_collector_proc_event(col, &ev), 0);
+}
+
+/* A record of pid: 1 with its slot when learned, else 0. */
+static int record(scl_collector *col, uint32_t pid, size_t *slot)
+{
+	scl_record rec;
+	scl_collector_hit hit;
+	int r;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.fields = SCL_F_PID;
+	rec.pid = pid;
+	scl_collector_new_batch(col);
+	r = scl_collector_attribute(col, &rec, &hit);
+	ck_assert_int_ge(r, 0);
+	if (r == 1) {
+		ck_assert_int_eq(scl_collector_learned(col, &rec, &hit, true), 0);
+		if (slot)
+			*slot = hit.slot;
+	}
+	return r;
+}
+
+static scl_collector_stats stats(const scl_collector *col)
+{
+	scl_collector_stats s;
+
+	scl_collector_stats_get(col, &s);
+	return s;
+}
+
+/* ---- tests ---- */
+
+/* --cgroup: a container below the prefix is learned, one elsewhere counted as not selected. */
+START_TEST(test_select_cgroup)
+{
+	struct naming nm;
+	scl_collector *col;
+	size_t slot = 99;
+
+	proc_setup();
+	proc_add(1, "/");
+	proc_add(100, "/scmpliml/c1");
+	proc_add(101, "/other/n1");
+	col = small(&nm, 3);
+	fork_ev(col, 1, 100);
+	fork_ev(col, 1, 101);
+	ck_assert_uint_eq(nm.events[SCL_COLLECTOR_SELECTED], 1);
+	ck_assert_int_eq(record(col, 100, &slot), 1);
+	ck_assert_uint_eq(slot, 0);
+	ck_assert_str_eq(nm.ids[0], "c1");
+	ck_assert_int_eq(record(col, 101, NULL), 0);
+	ck_assert_int_eq(record(col, 1, NULL), 0); /* the host */
+	ck_assert_uint_eq(stats(col).not_selected, 1);
+	ck_assert_uint_eq(stats(col).host, 1);
+	ck_assert_uint_eq(stats(col).attributed, 1);
+	ck_assert_uint_eq(stats(col).tracked_pids, 1); /* n1's process is not counted */
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
+/* --container: by id, from the fixture /proc tree (a docker container, cgroupfs driver). */
+START_TEST(test_select_id)
+{
+	static const char *const ids[] = { "3f4e1a9c2b7d8e6f0a1b2c3d4e5f60718293a4b5c6d7e8f90123456789abcdef" };
+	struct naming nm = { 0 };
+	scl_collector_config cfg = { .ids = ids, .n_ids = 1, .proc_events = true, .ops = &ops, .ud = &nm };
+	scl_collector *col = NULL;
+	size_t slot = 99;
+	int fd = open(unit_data_path("proc"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	cfg.proc_fd = fd;
+	ck_assert_int_eq(scl_collector_new(&cfg, &col), 0);
+	ck_assert_int_eq(scl_collector_seed(col), 0);
+	/* the fixture processes in it that read as alive (1001 ...); 1002's container is not asked for: never known */
+	ck_assert_uint_eq(stats(col).tracked_pids, 6);
+	ck_assert_uint_eq(stats(col).containers, 1);
+	ck_assert_int_eq(record(col, 1001, &slot), 1);
+	ck_assert_uint_eq(slot, 0);
+	ck_assert_int_eq(record(col, 1002, NULL), 0);
+	ck_assert_uint_eq(stats(col).not_selected, 1);
+	ck_assert_int_eq(record(col, 4000, NULL), 0); /* no such process */
+	ck_assert_uint_eq(stats(col).gone, 1);
+	scl_collector_free(col);
+	close(fd);
+}
+END_TEST
+
+/* max_containers: the third container's records are counted, said once; a bind refused is not learned. */
+START_TEST(test_limit_containers)
+{
+	struct naming nm;
+	scl_collector *col;
+
+	proc_setup();
+	proc_add(1, "/");
+	proc_add(100, "/scmpliml/c1");
+	proc_add(101, "/scmpliml/c2");
+	proc_add(102, "/scmpliml/c3");
+	col = small(&nm, 3);
+	ck_assert_int_eq(record(col, 100, NULL), 1);
+	ck_assert_int_eq(record(col, 101, NULL), 1);
+	ck_assert_int_eq(record(col, 102, NULL), 0);
+	ck_assert_int_eq(record(col, 102, NULL), 0);
+	ck_assert_uint_eq(stats(col).over_containers, 2);
+	ck_assert_uint_eq(nm.events[SCL_COLLECTOR_OVER_CONTAINERS], 1);
+	ck_assert_uint_eq(stats(col).selected, 2);
+	ck_assert_int_eq(record(col, 100, NULL), 1); /* a known one still is */
+	scl_collector_free(col);
+
+	/* the naming side cannot bind (every name taken): not learned, and it gives its place up */
+	col = small(&nm, 3);
+	nm.refuse = -EEXIST;
+	ck_assert_int_eq(record(col, 100, NULL), 0);
+	ck_assert_uint_eq(stats(col).not_selected, 1);
+	nm.refuse = 0;
+	ck_assert_int_eq(record(col, 101, NULL), 1);
+	ck_assert_int_eq(record(col, 102, NULL), 1);
+	ck_assert_uint_eq(stats(col).over_containers, 0);
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
+/* max_tracked_pids: the fourth live process is not counted, said once. */
+START_TEST(test_limit_pids)
+{
+	struct naming nm;
+	scl_collector *col;
+
+	proc_setup();
+	proc_add(1, "/");
+	for (uint32_t p = 100; p < 104; p++)
+		proc_add(p, "/scmpliml/c1");
+	col = small(&nm, 3);
+	ck_assert_int_eq(scl_collector_seed(col), 0);
+	ck_assert_uint_eq(stats(col).tracked_pids, 3);
+	ck_assert_uint_eq(stats(col).over_pids, 1);
+	fork_ev(col, 100, 104);
+	ck_assert_uint_eq(stats(col).over_pids, 2);
+	ck_assert_uint_eq(nm.events[SCL_COLLECTOR_OVER_PIDS], 1);
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
+/*
+ * Gone and forgotten: due gone_delay_ms after the last exit, forgotten
+ * forget_delay_ms after it once written (not while busy); a record that
+ * comes after, of a process gone, asks the naming side (had) and resumes
+ * into the same slot.
+ */
+START_TEST(test_forget_comeback)
+{
+	struct naming nm;
+	scl_collector *col;
+	size_t slot = 99;
+
+	proc_setup();
+	proc_add(1, "/");
+	proc_add(100, "/scmpliml/c1");
+	col = small(&nm, 3);
+	fork_ev(col, 1, 100);
+	ck_assert_int_eq(record(col, 100, &slot), 1);
+	ck_assert_uint_eq(slot, 0);
+	scl_collector_set_time(col, 5000);
+	proc_remove(100);
+	exit_ev(col, 100);
+	ck_assert_int_eq(scl_collector_next_due(col), 6000);
+	ck_assert_uint_eq(scl_collector_tick(col, 5999), 0);
+	ck_assert_uint_eq(scl_collector_tick(col, 6000), 1);
+	ck_assert_uint_eq(nm.gone[0], 1);
+	ck_assert_int_eq(scl_collector_next_due(col), 0);
+	ck_assert_uint_eq(scl_collector_forget_idle(col, 6999), 0);
+	nm.busy[0] = true; /* not written yet */
+	ck_assert_uint_eq(scl_collector_forget_idle(col, 7000), 0);
+	nm.busy[0] = false;
+	ck_assert_uint_eq(scl_collector_forget_idle(col, 7000), 1);
+	ck_assert_str_eq(nm.forgotten, "c1 ");
+	ck_assert_uint_eq(nm.released[0], 1);
+	ck_assert_uint_eq(stats(col).containers, 0);
+	ck_assert_uint_eq(stats(col).selected, 1);
+	/* a late record of c1: its process is gone, the cache still knows its container: the same slot */
+	slot = 99;
+	ck_assert_int_eq(record(col, 100, &slot), 1);
+	ck_assert_uint_eq(slot, 0);
+	ck_assert_uint_eq(nm.n, 1);
+	ck_assert_uint_eq(nm.events[SCL_COLLECTOR_SELECTED], 2);
+	ck_assert_uint_eq(stats(col).selected, 2); /* as the summary counts: once forgotten, once back */
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
+/*
+ * A process gone before its container could be decided (--cgroup reads
+ * its /proc/PID/cgroup): a host command's short-lived child, its container
+ * known from its parent, seen while the process table was full.  The place
+ * it takes holds nothing: it must not keep a container asked for out, nor
+ * stay for good (tests/live/test-collect-limits.sh failed so under load:
+ * "over SCL_MAX_CONTAINERS" while c2 ran after c1 was forgotten).
+ */
+START_TEST(test_undecided)
+{
+	struct naming nm;
+	scl_collector *col;
+
+	proc_setup();
+	proc_add(1, "/");
+	proc_add(60, "/process_api/h2");
+	proc_add(70, "/process_api/h3");
+	for (uint32_t p = 100; p < 103; p++)
+		proc_add(p, "/scmpliml/c1");
+	col = small(&nm, 3);
+	/* c1 with three live processes, learned: the process table is full */
+	for (uint32_t p = 100; p < 103; p++)
+		fork_ev(col, 1, p);
+	ck_assert_int_eq(record(col, 100, NULL), 1);
+	ck_assert_uint_eq(stats(col).tracked_pids, 3);
+	/* h2: a child forked and gone before its fork event was read, and a record of it */
+	fork_ev(col, 60, 61);
+	ck_assert_int_eq(record(col, 61, NULL), 0);
+	ck_assert_uint_eq(stats(col).undecided, 1);
+	exit_ev(col, 61);
+	ck_assert_uint_eq(stats(col).containers, 2);
+	/* c1 goes and is forgotten */
+	scl_collector_set_time(col, 2000);
+	for (uint32_t p = 100; p < 103; p++) {
+		proc_remove(p);
+		exit_ev(col, p);
+	}
+	(void)scl_collector_tick(col, 3000);
+	(void)scl_collector_forget_idle(col, 4000);
+	ck_assert_ptr_nonnull(strstr(nm.forgotten, "c1 "));
+	/* h3: the same, with room in the process table */
+	scl_collector_set_time(col, 4000);
+	fork_ev(col, 70, 71);
+	exit_ev(col, 71);
+	/* c2 comes: it gets a place */
+	proc_add(103, "/scmpliml/c2");
+	fork_ev(col, 1, 103);
+	ck_assert_int_eq(record(col, 103, NULL), 1);
+	ck_assert_uint_eq(stats(col).over_containers, 0);
+	ck_assert_uint_eq(nm.events[SCL_COLLECTOR_OVER_CONTAINERS], 0);
+	/* nothing is held for good: once all are gone, all are forgotten */
+	scl_collector_set_time(col, 5000);
+	proc_remove(103);
+	exit_ev(col, 103);
+	(void)scl_collector_tick(col, 6000);
+	(void)scl_collector_forget_idle(col, 60000);
+	ck_assert_uint_eq(stats(col).containers, 0);
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
+/*
+ * A container not learned that still has processes counted (counted while
+ * it was undecided) gives its place up to another: their exits are not
+ * counted against the container that takes the place.
+ */
+START_TEST(test_place_reused)
+{
+	struct naming nm;
+	scl_collector *col;
+
+	proc_setup();
+	proc_add(1, "/");
+	proc_add(60, "/process_api/h1");
+	proc_add(62, "/process_api/h1");
+	proc_add(100, "/scmpliml/c1");
+	proc_add(101, "/scmpliml/c2");
+	col = small(&nm, 8);
+	fork_ev(col, 60, 61);  /* gone: h1 undecided, 61 counted in it */
+	fork_ev(col, 60, 62);  /* alive: h1 is not learned */
+	ck_assert_uint_eq(stats(col).tracked_pids, 1);
+	fork_ev(col, 1, 100);
+	fork_ev(col, 1, 101);  /* h1 gives its place to c2 */
+	ck_assert_uint_eq(stats(col).containers, 2);
+	ck_assert_uint_eq(stats(col).tracked_pids, 2);
+	exit_ev(col, 61);
+	ck_assert_int_eq(scl_collector_next_due(col), 0); /* c2 still has its process */
+	ck_assert_int_eq(record(col, 101, NULL), 1);
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
+/* Limits of zero are the defaults; no bind is refused. */
+START_TEST(test_config)
+{
+	struct naming nm = { 0 };
+	int fd = open(unit_data_path("proc"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	scl_collector_config cfg = { .proc_fd = fd, .ops = &ops, .ud = &nm };
+	scl_collector_ops none = { 0 };
+	scl_collector *col = NULL;
+	scl_collector_limits def;
+
+	ck_assert_int_ge(fd, 0);
+	scl_collector_limits_default(&def);
+	ck_assert_int_eq(scl_collector_new(&cfg, &col), 0);
+	ck_assert_uint_eq(scl_collector_get_limits(col)->max_containers, def.max_containers);
+	ck_assert_int_eq(scl_collector_get_limits(col)->forget_delay_ms, 60000);
+	scl_collector_free(col);
+	col = NULL;
+	cfg.ops = &none;
+	ck_assert_int_eq(scl_collector_new(&cfg, &col), -EINVAL);
+	ck_assert_ptr_null(col);
+	cfg.ops = &ops;
+	cfg.proc_fd = -1;
+	ck_assert_int_eq(scl_collector_new(&cfg, &col), -EINVAL);
+	ck_assert_ptr_null(col);
+	close(fd);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("collector");
+	TCase *tc = tcase_create("collector");
+
+	tcase_add_test(tc, test_select_cgroup);
+	tcase_add_test(tc, test_select_id);
+	tcase_add_test(tc, test_limit_containers);
+	tcase_add_test(tc, test_limit_pids);
+	tcase_add_test(tc, test_forget_comeback);
+	tcase_add_test(tc, test_undecided);
+	tcase_add_test(tc, test_place_reused);
+	tcase_add_test(tc, test_config);
+	suite_add_tcase(s, tc);
+	return unit_run_suite(s);
+}
