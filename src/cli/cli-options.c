@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli-options.h"
@@ -19,6 +20,7 @@ static bool takes_value(const struct cli_option *o)
 {
 	switch (o->kind) {
 	case CLI_OPTION_STRING:
+	case CLI_OPTION_STRING_LIST:
 	case CLI_OPTION_UINT:
 	case CLI_OPTION_ENUM:
 		return true;
@@ -95,6 +97,19 @@ static int set_enum(const struct cli_option *o, const char *arg)
 	return STEP_USAGE;
 }
 
+static int push_string(struct cli_string_list *l, const char *arg)
+{
+	const char **v = reallocarray(l->v, l->n + 1, sizeof(*v));
+
+	if (!v) {
+		log_error("out of memory");
+		return STEP_USAGE;
+	}
+	v[l->n++] = arg;
+	l->v = v;
+	return STEP_OK;
+}
+
 static int apply(const struct cli_command_options *cmd, const struct cli_option *o, const char *arg)
 {
 	switch (o->kind) {
@@ -104,11 +119,13 @@ static int apply(const struct cli_command_options *cmd, const struct cli_option 
 		*(bool *)o->value = true;
 		return STEP_OK;
 	case CLI_OPTION_COUNT:
-		*(int *)o->value = 1;
+		++*(int *)o->value;
 		return STEP_OK;
 	case CLI_OPTION_STRING:
 		*(const char **)o->value = arg;
 		return STEP_OK;
+	case CLI_OPTION_STRING_LIST:
+		return push_string(o->value, arg);
 	case CLI_OPTION_UINT:
 		return set_uint(o, arg);
 	case CLI_OPTION_ENUM:

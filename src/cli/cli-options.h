@@ -32,8 +32,9 @@ enum cli_option_kind {
 	CLI_OPTION_TEXT,     /* help only: help printed as it is */
 	CLI_OPTION_HELP,     /* -h/--help: prints the command's help, the command exits */
 	CLI_OPTION_FLAG,     /* no value: *(bool *)value = true */
-	CLI_OPTION_COUNT,    /* no value: *(int *)value = 1 (cli_quiet, cli_verbose) */
+	CLI_OPTION_COUNT,    /* no value: ++*(int *)value (cli_quiet, cli_verbose) */
 	CLI_OPTION_STRING,   /* *(const char **)value = the argument (argv's own) */
+	CLI_OPTION_STRING_LIST, /* repeatable: the arguments appended to a struct cli_string_list */
 	CLI_OPTION_UINT,     /* a decimal number in min..max into an unsigned of value_size bytes */
 	CLI_OPTION_ENUM,     /* one of choices' names: *(int *)value (an int or an enum) = its value */
 	CLI_OPTION_CALLBACK, /* cb(opt, arg); arg NULL when takes_arg is false */
@@ -45,6 +46,12 @@ struct cli_option;
 struct cli_option_choice {
 	const char *name;
 	int value;
+};
+
+/* What a CLI_OPTION_STRING_LIST collects: argv's own strings, in order; the caller frees v. */
+struct cli_string_list {
+	const char **v;
+	size_t n;
 };
 
 /* Returns 0, or -1 after logging why the value is wrong (a usage error). */
@@ -65,6 +72,10 @@ struct cli_option {
 	int id;                     /* CALLBACK: which option, for a callback shared by several */
 };
 
+/* A number macro as help text: "fewer than " CLI_STR(SCL_COVERAGE_MIN_RUNS) " runs" */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
+
 /* The column of the help text unless a CLI_OPT_GROUP says another one. */
 #define CLI_OPTIONS_HELP_COLUMN 27
 
@@ -72,18 +83,29 @@ struct cli_option {
 #define CLI_OPT_GROUP(title, column) { .kind = CLI_OPTION_GROUP, .help = (title), .min = (column) }
 #define CLI_OPT_TEXT(text) { .kind = CLI_OPTION_TEXT, .help = (text) }
 #define CLI_OPT_HELP() { .kind = CLI_OPTION_HELP, .short_name = 'h', .long_name = "help", .help = "this text" }
-#define CLI_OPT_QUIET(h) { .kind = CLI_OPTION_COUNT, .short_name = 'q', .long_name = "quiet", .value = &cli_quiet, .help = (h) }
+#define CLI_OPT_QUIET(h) \
+	{ .kind = CLI_OPTION_COUNT, .short_name = 'q', .long_name = "quiet", .value = &cli_quiet, .help = (h) }
 #define CLI_OPT_VERBOSE(h) \
 	{ .kind = CLI_OPTION_COUNT, .short_name = 'v', .long_name = "verbose", .value = &cli_verbose, .help = (h) }
-#define CLI_OPT_FLAG(s, l, v, h) { .kind = CLI_OPTION_FLAG, .short_name = (s), .long_name = (l), .value = (v), .help = (h) }
-#define CLI_OPT_STRING(s, l, v, a, h) \
-	{ .kind = CLI_OPTION_STRING, .short_name = (s), .long_name = (l), .value = (v), .argh = (a), .help = (h) }
-#define CLI_OPT_UINT(s, l, v, lo, hi, u, a, h)                                                              \
-	{ .kind = CLI_OPTION_UINT, .short_name = (s), .long_name = (l), .value = (v), .value_size = sizeof(*(v)), \
-	  .min = (lo), .max = (hi), .unit = (u), .argh = (a), .help = (h) }
-#define CLI_OPT_ENUM(s, l, v, c, a, h)                                                             \
-	{ .kind = CLI_OPTION_ENUM, .short_name = (s), .long_name = (l), .value = (v), .choices = (c), \
+/* The targets' types are checked: a table that stores into the wrong type does not compile. */
+#define CLI_OPT_FLAG(s, l, v, h) \
+	{ .kind = CLI_OPTION_FLAG, .short_name = (s), .long_name = (l), .value = _Generic((v), bool *: (v)), .help = (h) }
+#define CLI_OPT_STRING(s, l, v, a, h)                                                                   \
+	{ .kind = CLI_OPTION_STRING, .short_name = (s), .long_name = (l), .value = _Generic((v), const char **: (v)), \
 	  .argh = (a), .help = (h) }
+#define CLI_OPT_STRING_LIST(s, l, v, a, h)                                                \
+	{ .kind = CLI_OPTION_STRING_LIST, .short_name = (s), .long_name = (l),             \
+	  .value = _Generic((v), struct cli_string_list *: (v)), .argh = (a), .help = (h) }
+/* v: an unsigned, uint64_t or int (hi at most INT_MAX) */
+#define CLI_OPT_UINT(s, l, v, lo, hi, u, a, h)                                                           \
+	{ .kind = CLI_OPTION_UINT, .short_name = (s), .long_name = (l),                                  \
+	  .value = _Generic((v), unsigned *: (v), uint64_t *: (v), int *: (v)), .value_size = sizeof(*(v)), \
+	  .min = (lo), .max = (hi), .unit = (u), .argh = (a), .help = (h) }
+/* v: an int or an enum (of an int's size) */
+#define CLI_OPT_ENUM(s, l, v, c, a, h)                                                                        \
+	{ .kind = CLI_OPTION_ENUM, .short_name = (s), .long_name = (l),                                       \
+	  .value = (v) + 0 * sizeof(char[sizeof(*(v)) == sizeof(int) ? 1 : -1]), .choices = (c), .argh = (a), \
+	  .help = (h) }
 #define CLI_OPT_CALLBACK(s, l, f, v, i, a, h)                                                            \
 	{ .kind = CLI_OPTION_CALLBACK, .short_name = (s), .long_name = (l), .cb = (f), .value = (v), .id = (i), \
 	  .argh = (a), .help = (h) }
