@@ -186,8 +186,8 @@ static int parse_long(const struct cli_command_options *cmd, int argc, char **ar
 	int r;
 
 	r = find_long(cmd, name, len, &o);
-	if (r < 0)
-		return r;
+	if (r < 0 || !o)
+		return STEP_USAGE;
 	if (!takes_value(o)) {
 		if (eq)
 			return usage_error(cmd, "option '--%s' takes no value", o->long_name);
@@ -311,7 +311,7 @@ void cli_options_help(FILE *f, const struct cli_option *options)
 			const char *nl = strchr(s, '\n');
 			size_t len = nl ? (size_t)(nl - s) : strlen(s);
 
-			fwrite(s, 1, len, f);
+			(void)fwrite(s, 1, len, f);
 			fputc('\n', f);
 			if (!nl || !nl[1])
 				break;

@@ -87,24 +87,31 @@ struct cli_option {
 	{ .kind = CLI_OPTION_COUNT, .short_name = 'q', .long_name = "quiet", .value = &cli_quiet, .help = (h) }
 #define CLI_OPT_VERBOSE(h) \
 	{ .kind = CLI_OPTION_COUNT, .short_name = 'v', .long_name = "verbose", .value = &cli_verbose, .help = (h) }
-/* The targets' types are checked: a table that stores into the wrong type does not compile. */
+/*
+ * The targets' types are checked: a table that stores into the wrong type
+ * does not compile ("comparison of distinct pointer types", an error with
+ * WERROR=1), nor one whose number or enum has a size the parser does not
+ * write.  Not _Generic: cppcheck cannot parse it in an initializer.
+ */
+#define CLI_TYPED(v, type) ((v) + 0 * sizeof((v) == (type)0))
+#define CLI_SIZED(v, ok) ((v) + 0 * sizeof(char[(ok) ? 1 : -1]))
 #define CLI_OPT_FLAG(s, l, v, h) \
-	{ .kind = CLI_OPTION_FLAG, .short_name = (s), .long_name = (l), .value = _Generic((v), bool *: (v)), .help = (h) }
+	{ .kind = CLI_OPTION_FLAG, .short_name = (s), .long_name = (l), .value = CLI_TYPED(v, bool *), .help = (h) }
 #define CLI_OPT_STRING(s, l, v, a, h)                                                                   \
-	{ .kind = CLI_OPTION_STRING, .short_name = (s), .long_name = (l), .value = _Generic((v), const char **: (v)), \
+	{ .kind = CLI_OPTION_STRING, .short_name = (s), .long_name = (l), .value = CLI_TYPED(v, const char **), \
 	  .argh = (a), .help = (h) }
 #define CLI_OPT_STRING_LIST(s, l, v, a, h)                                                \
 	{ .kind = CLI_OPTION_STRING_LIST, .short_name = (s), .long_name = (l),             \
-	  .value = _Generic((v), struct cli_string_list *: (v)), .argh = (a), .help = (h) }
-/* v: an unsigned, uint64_t or int (hi at most INT_MAX) */
+	  .value = CLI_TYPED(v, struct cli_string_list *), .argh = (a), .help = (h) }
+/* v: an unsigned, uint32_t or uint64_t (or an int, hi at most INT_MAX) */
 #define CLI_OPT_UINT(s, l, v, lo, hi, u, a, h)                                                           \
 	{ .kind = CLI_OPTION_UINT, .short_name = (s), .long_name = (l),                                  \
-	  .value = _Generic((v), unsigned *: (v), uint64_t *: (v), int *: (v)), .value_size = sizeof(*(v)), \
+	  .value = CLI_SIZED(v, sizeof(*(v)) == 4 || sizeof(*(v)) == 8), .value_size = sizeof(*(v)), \
 	  .min = (lo), .max = (hi), .unit = (u), .argh = (a), .help = (h) }
 /* v: an int or an enum (of an int's size) */
 #define CLI_OPT_ENUM(s, l, v, c, a, h)                                                                        \
 	{ .kind = CLI_OPTION_ENUM, .short_name = (s), .long_name = (l),                                       \
-	  .value = (v) + 0 * sizeof(char[sizeof(*(v)) == sizeof(int) ? 1 : -1]), .choices = (c), .argh = (a), \
+	  .value = CLI_SIZED(v, sizeof(*(v)) == sizeof(int)), .choices = (c), .argh = (a), \
 	  .help = (h) }
 #define CLI_OPT_CALLBACK(s, l, f, v, i, a, h)                                                            \
 	{ .kind = CLI_OPTION_CALLBACK, .short_name = (s), .long_name = (l), .cb = (f), .value = (v), .id = (i), \

@@ -230,10 +230,8 @@ static int scan_dir(const char *path, entry_fn *fn, const struct wanted *w, scl_
 	size_t count = 0;
 	int r = open_dir(path, &d);
 
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return r;
+	if (r < 0 || !d)
+		return r == -ENOENT ? 0 : r;
 	for (;;) {
 		scl_k8s_names cand;
 		struct dirent *de;
