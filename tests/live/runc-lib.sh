@@ -9,19 +9,14 @@ command -v runc >/dev/null || skip "runc is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
 STATE=$TMP/runc-state
-# What ctr_cleanup undoes at exit, in this order, set by the test as it goes:
-STOP=""        # names of the variables holding background pids: SIGTERM, waited for
-RUNC_IDS=""    # every runc container id the test may create (runc_cleanup)
-DOCKER_CTRS="" # Docker containers, removed
-WAIT=""        # names of the variables holding pids waited for then (docker run clients)
+# What ctr_cleanup undoes at exit (lib.sh's live_cleanup calls it, after the
+# processes of STOP and the test's cleanup_test), in this order, set by the test:
+RUNC_IDS=""     # every runc container id the test may create (runc_cleanup)
+DOCKER_CTRS=""  # Docker containers, removed
+WAIT=""         # names of the variables holding pids waited for then (docker run clients)
 DOCKER_IMAGE="" # the image docker_image made, removed; then a dockerd docker_need started stops
-# A test with more to undo defines cleanup_test: it runs once the STOP processes are gone.
 ctr_cleanup() {
-	local rc=$? v
-	for v in $STOP; do
-		[ -n "${!v:-}" ] && kill -TERM "${!v}" 2>/dev/null && wait "${!v}" 2>/dev/null
-	done
-	declare -F cleanup_test >/dev/null && cleanup_test
+	local v
 	runc_cleanup
 	# shellcheck disable=SC2086 # a list of names
 	[ -z "$DOCKER_CTRS" ] || docker rm -f $DOCKER_CTRS >/dev/null 2>&1
@@ -30,10 +25,7 @@ ctr_cleanup() {
 	done
 	[ -z "$DOCKER_IMAGE" ] || docker rmi -f "$DOCKER_IMAGE" >/dev/null 2>&1
 	docker_done
-	rm -rf "$TMP"
-	exit $rc
 }
-trap ctr_cleanup EXIT
 
 # rootfs DIR: busybox and the applets the jobs use
 rootfs() {
