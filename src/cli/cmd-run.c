@@ -40,8 +40,7 @@ static void help(const struct cli_option *options)
 	       "own (pam_loginuid: login, su -l) is followed only while audit is enabled\n"
 	       "(auditctl -e 1), as the kernel logs the change only then.\n\n");
 	cli_options_help(stdout, options);
-	printf(
-	       "Once CMD is started, scmplog keeps CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
+	printf("Once CMD is started, scmplog keeps CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
 	       "CAP_AUDIT_WRITE, CAP_SYSLOG (the /dev/kmsg fallback), CAP_KILL and\n"
 	       "CAP_DAC_READ_SEARCH (and CAP_DAC_OVERRIDE if the output's directory is not its\n"
 	       "own) and runs under its own seccomp allowlist.\n\n"
