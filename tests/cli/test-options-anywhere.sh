@@ -87,4 +87,14 @@ contains "$TMP/err" "scmplog build: option '--out' is ambiguous; possibilities: 
 expect_rc 2 $S build --split-by pid --help
 contains "$TMP/err" "invalid --split-by 'pid': expected exe, comm, host or arch"
 expect_rc 0 $S build --help --split-by pid
+# collect spells --portable, --runtime and --self-confine by hand until it
+# moves onto the option table: the same lines as the table prints
+entry() { awk -v o="      $1 " 'index($0, o) == 1 { on = 1; print; next } on && /^                           / { print; next } { on = 0 }'; }
+for o in --portable --runtime --self-confine --no-self-confine; do
+	from=build
+	case $o in *self-confine) from=run ;; esac
+	a=$("$S" $from --help | entry "$o")
+	b=$("$S" collect --help | entry "$o")
+	[ -n "$a" ] && [ "$a" = "$b" ] || fail "collect --help's $o is not $from's: '$b' / '$a'"
+done
 exit 0
