@@ -36,6 +36,8 @@ static inline void scl_strv_freep(char ***v)
 int scl_format_parse(const char *s, scl_format *ret);
 /* "oci", "k8s", "systemd". */
 const char *scl_format_name(scl_format f);
+/* The file name extension of a profile in format f: ".json", ".yaml", ".conf". */
+const char *scl_format_ext(scl_format f);
 
 /*
  * OCI JSON, two-space indentation, keys in this order:
@@ -137,6 +139,17 @@ typedef struct scl_k8s_options {
 	bool coverage_annotation;
 } scl_k8s_options;
 int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *f);
+
+/*
+ * One entry point for every format: scl_profile_write_oci(), _k8s() or
+ * _systemd() as fmt says, with the options that format takes (o may be
+ * NULL: every option off, k8s metadata.name "scmplog-profile").  Same
+ * returns as those; -EINVAL for an unknown format.
+ */
+typedef struct scl_profile_write_options {
+	scl_k8s_options k8s;  /* SCL_FORMAT_K8S */
+} scl_profile_write_options;
+int scl_profile_write(const scl_profile *p, scl_format fmt, const scl_profile_write_options *o, FILE *f);
 
 /*
  * A DNS-1123 label from any bytes, for metadata.name: ASCII letters

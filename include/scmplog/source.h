@@ -3,6 +3,7 @@
 #define SCMPLOG_SOURCE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "scmplog/record.h"
@@ -56,5 +57,31 @@ typedef struct scl_scan_ops {
 } scl_scan_ops;
 
 int scl_scan(scl_reader *r, const scl_scan_ops *ops, void *ud);
+
+/*
+ * The same scan fed bytes as they come (a followed file): every form
+ * scl_scan() reads, with lines and journal export entries (binary fields
+ * included) cut anywhere between two calls.  Lines over SCL_MAX_LINE are cut
+ * as the reader cuts them.  Line numbers count from 1 for the scanner's life.
+ *
+ * scl_scanner_feed() scans n bytes; a partial line or entry is kept for the
+ * next call.  Returns 0, -ENOMEM, or a callback's negative return (the rest of
+ * the bytes are then not scanned).  scl_scanner_end() is the end of an input
+ * (a rotated file read to its end): a last line without its newline is
+ * scanned and an open entry finished; scl_scanner_reset() drops them (a
+ * truncated file).  Either way the scanner is ready for the next input.
+ */
+typedef struct scl_scanner scl_scanner;
+
+int scl_scanner_new(scl_scanner **ret);
+void scl_scanner_free(scl_scanner *s);
+static inline void scl_scanner_freep(scl_scanner **s)
+{
+	scl_scanner_free(*s);
+}
+int scl_scanner_feed(scl_scanner *s, const char *p, size_t n, const scl_scan_ops *ops, void *ud);
+int scl_scanner_end(scl_scanner *s, const scl_scan_ops *ops, void *ud);
+void scl_scanner_reset(scl_scanner *s);
+uint64_t scl_scanner_lineno(const scl_scanner *s);
 
 #endif

@@ -14,6 +14,7 @@
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
 #include "scmplog/arch.h"
+#include "scmplog/outdir.h"
 #include "scmplog/output.h"
 #include "scmplog/portable.h"
 #include "scmplog/runtime.h"
@@ -301,6 +302,17 @@ int cli_profile_read_notes(const char *path, scl_profile **ret, bool kept_notes)
 	return 0;
 }
 
+void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_name, scl_profile_write_options *ret)
+{
+	*ret = (scl_profile_write_options){
+		.k8s = {
+			.name = k8s_name,
+			.v1beta1 = o->v1beta1,
+			.coverage_annotation = o->coverage_annotation,
+		},
+	};
+}
+
 struct write_ctx {
 	const struct cli_profile_out *o;
 	const scl_profile *p;
@@ -310,22 +322,10 @@ struct write_ctx {
 static int write_cb(FILE *f, void *userdata)
 {
 	const struct write_ctx *c = userdata;
+	scl_profile_write_options w;
 
-	switch (c->o->format) {
-	case SCL_FORMAT_K8S: {
-		scl_k8s_options k = {
-			.name = c->k8s_name,
-			.v1beta1 = c->o->v1beta1,
-			.coverage_annotation = c->o->coverage_annotation,
-		};
-		return scl_profile_write_k8s(c->p, &k, f);
-	}
-	case SCL_FORMAT_SYSTEMD:
-		return scl_profile_write_systemd(c->p, f);
-	case SCL_FORMAT_OCI:
-	default:
-		return scl_profile_write_oci(c->p, f);
-	}
+	cli_profile_write_options(c->o, c->k8s_name, &w);
+	return scl_profile_write(c->p, c->o->format, &w, f);
 }
 
 /* Say what the format loses; returns -ENOMEM only. */
@@ -530,11 +530,6 @@ abort:
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p)
 {
-	static const char *const ext[] = {
-		[SCL_FORMAT_OCI] = ".json",
-		[SCL_FORMAT_K8S] = ".yaml",
-		[SCL_FORMAT_SYSTEMD] = ".conf",
-	};
 	struct write_ctx c = { .o = o, .p = p, .k8s_name = base };
 	char fname[SCL_MAX_FILE_NAME + 16], what[4400];
 	int r;
@@ -543,10 +538,30 @@ int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *d
 		log_error("out of memory");
 		return -ENOMEM;
 	}
-	snprintf(fname, sizeof(fname), "%s%s", base, ext[o->format]);
+	snprintf(fname, sizeof(fname), "%s%s", base, scl_format_ext(o->format));
 	r = scl_write_atomic(dfd, fname, write_cb, &c, 0644);
 	if (r < 0) {
 		snprintf(what, sizeof(what), "profile '%s/%s'", dir, fname);
+		write_error(o, what, r);
+	}
+	return r;
+}
+
+int cli_profile_write_outdir(const struct cli_profile_out *o, const struct scl_outdir *d, const char *base,
+			     const scl_profile *p)
+{
+	scl_profile_write_options w;
+	char what[4400];
+	int r;
+
+	if (report_losses(o, p) < 0) {
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	cli_profile_write_options(o, base, &w);
+	r = scl_outdir_write(d, base, p, o->format, &w);
+	if (r < 0) {
+		snprintf(what, sizeof(what), "profile '%s/%s%s'", scl_outdir_path(d), base, scl_format_ext(o->format));
 		write_error(o, what, r);
 	}
 	return r;

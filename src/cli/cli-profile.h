@@ -157,6 +157,9 @@ int cli_profile_read_base_stats(const char *path, scl_profile *base);
  */
 int cli_profile_read_notes(const char *path, scl_profile **ret, bool kept_notes);
 
+/* The library's write options of o's format, with k8s_name as metadata.name (NULL: the default). */
+void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_name, scl_profile_write_options *ret);
+
 /*
  * Write p in the chosen format to o->output (atomically) or stdout.  Logs
  * what the format cannot express as warnings (unless cli_quiet) and errors.
@@ -166,10 +169,16 @@ int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p);
 /*
  * Write p to dfd/BASE.EXT (.json, .yaml or .conf by format) atomically, for
  * one-profile-per-group output.  base must be a sanitised file name; dir is
- * only used in messages.  The k8s metadata.name comes from base.
+ * only used in messages.  The k8s metadata.name comes from base.  (collect's,
+ * until it writes through scl_outdir: cli_profile_write_outdir().)
  */
 int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
 			 const char *base, const scl_profile *p);
+
+/* The same in an output directory (scl_outdir_write()): BASE.EXT, metadata.name from base. */
+struct scl_outdir;
+int cli_profile_write_outdir(const struct cli_profile_out *o, const struct scl_outdir *d, const char *base,
+			     const scl_profile *p);
 
 /*
  * cli_profile_write() and, when stats is not NULL, the per-syscall

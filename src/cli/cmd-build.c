@@ -9,6 +9,7 @@
 #include "cli/cli-input.h"
 #include "cli/cli-learn.h"
 #include "cli/cli-options.h"
+#include "cli/cli-outdir.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "scmplog/arch.h"
@@ -36,65 +37,42 @@ static void help(const struct cli_option *options)
 }
 
 
-struct group_file {
-	char name[SCL_MAX_FILE_NAME + 1];
-	uint32_t group;
-};
-
-static int cmp_group_file(const void *a, const void *b)
+static const char *group_what(enum cli_group_by g)
 {
-	return strcasecmp(((const struct group_file *)a)->name, ((const struct group_file *)b)->name);
+	switch (g) {
+	case GROUP_EXE:
+		return "exe";
+	case GROUP_COMM:
+		return "comm";
+	case GROUP_HOST:
+		return "host";
+	case GROUP_ARCH:
+		return "arch";
+	default:
+		return "group";
+	}
 }
 
 /*
- * --split-by: every group's file name, before anything is written.  The
- * sanitiser keeps distinct names distinct but for its 32-bit hash suffix:
- * two groups on one file would silently lose one of them, so that is an
- * error naming both.  Returns 0, -ENOMEM, or -EEXIST (logged).
+ * --split-by: the file of a group with a profile, named by collect's rules
+ * (scl_outdir): the sanitised group, or, when another group has that name
+ * (the sanitiser's hash collided, or the names differ only in case), an
+ * alternative, said once.  Groups are named in the order they were first
+ * seen, as collect names its keys.  Returns the file's index, -ENOMEM or
+ * -EEXIST (logged).
  */
-static int check_file_names(struct cli_input *in, const scl_learn_entry *ent, size_t n, const char *out_dir)
+static long group_file(const struct cli_input *in, scl_outdir *od, const char *g, size_t gn, scl_format fmt)
 {
-	_cleanup_free_ struct group_file *gf = NULL;
-	size_t ng = 0;
+	const char *what = group_what(in->group_by);
+	scl_outdir_name nm;
+	int r = scl_outdir_file(od, g, gn, &nm);
 
-	for (size_t i = 0; i < n; i++)
-		ng += i == 0 || ent[i].key.group != ent[i - 1].key.group;
-	if (ng < 2)
-		return 0;
-	gf = calloc(ng, sizeof(*gf));
-	if (!gf)
-		return -ENOMEM;
-	ng = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t gn;
-		const char *g;
-
-		if (i > 0 && ent[i].key.group == ent[i - 1].key.group)
-			continue;
-		g = scl_learn_group(in->learn, ent[i].key.group, &gn);
-		if (scl_sanitize_filename(g, gn, gf[ng].name, sizeof(gf[ng].name)) < 0)
-			return -ENOMEM; /* cannot happen: the buffer is always large enough */
-		gf[ng++].group = ent[i].key.group;
-	}
-	qsort(gf, ng, sizeof(*gf), cmp_group_file);
-	for (size_t i = 1; i < ng; i++) {
-		size_t an, bn;
-		const char *a, *b;
-
-		/* names that differ only in case are one file on a case-insensitive file system */
-		if (strcasecmp(gf[i - 1].name, gf[i].name))
-			continue;
-		a = scl_learn_group(in->learn, gf[i - 1].group, &an);
-		b = scl_learn_group(in->learn, gf[i].group, &bn);
-		fputs("scmplog: groups '", stderr);
-		cli_put_escaped(stderr, a, an);
-		fputs("' and '", stderr);
-		cli_put_escaped(stderr, b, bn);
-		fprintf(stderr, "' would both be written to '%s/%s.json' (file name hash collision): nothing written\n",
-			out_dir, gf[i].name);
-		return -EEXIST;
-	}
-	return 0;
+	if (r == -EEXIST)
+		cli_outdir_say_full(what, g, gn, "its profile is not written");
+	if (r < 0)
+		return r;
+	cli_outdir_say(od, what, g, gn, &nm, scl_format_ext(fmt));
+	return (long)nm.index;
 }
 
 static int cmp_arch_name(const void *a, const void *b)
@@ -457,22 +435,10 @@ int cmd_build(int argc, char **argv)
 				 (unsigned long long)in.records, (unsigned long long)in.selected, scl_profile_count(p),
 				 merge ? " (with --merge)" : "");
 	} else {
-		_cleanup_close_ int dfd = -1;
+		_cleanup_(scl_outdir_freep) scl_outdir *od = NULL;
 		size_t start = 0, written = 0;
 
-		if (mkdir(out_dir, 0755) < 0 && errno != EEXIST) {
-			log_error("cannot create directory '%s': %m", out_dir);
-			goto out;
-		}
-		dfd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0) {
-			log_error("cannot open directory '%s': %m", out_dir);
-			goto out;
-		}
-		r = check_file_names(&in, ent, (size_t)n_ent, out_dir);
-		if (r == -ENOMEM)
-			goto oom;
-		if (r < 0)
+		if (cli_outdir_open(out_dir, scl_format_ext(out.format), &od) < 0)
 			goto out;
 		if (in.strict) {
 			/* the unmappable records are found while mapping: before anything is written */
@@ -496,7 +462,7 @@ int cmd_build(int argc, char **argv)
 			uint32_t g = ent[start].key.group;
 			size_t end = start, gn;
 			const char *gname = scl_learn_group(in.learn, g, &gn);
-			char fname[SCL_MAX_FILE_NAME + 64];
+			long fi;
 
 			const char *why;
 			uint32_t target;
@@ -539,11 +505,12 @@ int cmd_build(int argc, char **argv)
 			r = cli_profile_finish(&out, p, arch.tokens, arch.n);
 			if (r < 0)
 				goto fail_r;
-			if (scl_sanitize_filename(gname, gn, fname, SCL_MAX_FILE_NAME + 1) < 0) {
-				log_error("cannot derive a file name for group");
+			fi = group_file(&in, od, gname, gn, out.format);
+			if (fi == -ENOMEM)
+				goto oom;
+			if (fi < 0)
 				goto out;
-			}
-			if (cli_profile_write_at(&out, dfd, out_dir, fname, p) < 0)
+			if (cli_profile_write_outdir(&out, od, scl_outdir_base(od, (size_t)fi), p) < 0)
 				goto out;
 			written++;
 		}

@@ -2131,41 +2131,89 @@ static int collect_journal(struct collect *C, const char *jdir, const char *curs
 
 /* ---- text log files, followed like tail -F ---- */
 
+/*
+ * Each file is read through the library's scanner, fed as bytes are
+ * appended: every form `build` reads, journal export entries assembled across
+ * reads, printk's "callbacks suppressed" counted as lost.
+ */
 struct follow {
 	const char *path;
 	int fd;                   /* -1 while the file is missing */
 	dev_t dev;
 	ino_t ino;
 	off_t off;                /* bytes read from fd */
-	char *buf;                /* a line in progress, SCL_MAX_LINE bytes */
-	size_t n;
-	bool overlong;            /* discarding the rest of a line over SCL_MAX_LINE */
+	scl_scanner *scan;        /* a line or export entry in progress */
+	uint64_t suppressed;      /* records printk dropped, as its lines said */
 };
 
-static void follow_line(struct collect *C, const char *line, size_t n)
+struct follow_ud {
+	struct collect *C;
+	struct follow *f;
+};
+
+static int follow_record(void *ud, const scl_record *rec, uint64_t lineno)
 {
-	scl_skip_reason why;
-	scl_record rec;
-	uint64_t sup;
+	struct collect *C = ((struct follow_ud *)ud)->C;
 	int r;
 
-	r = scl_record_parse_line(line, n, &rec, &why, &sup);
-	if (r == SCL_LINE_RECORD) {
-		if (on_record(C, &rec) == -ENOMEM)
-			C->oom = 1;
-	} else if (r == -EBADMSG) {
-		C->malformed++;
+	(void)lineno;
+	/* journald's two copies of a record, as build drops them (the journal source drops its own) */
+	if (!C->journal && (rec->framing == SCL_FRAME_JOURNAL_EXPORT || rec->framing == SCL_FRAME_JOURNAL_JSON ||
+			    rec->framing == SCL_FRAME_JOURNAL)) {
+		r = duplicate(C, rec);
+		if (r < 0)
+			return r;
+		if (r > 0) {
+			C->duplicates++;
+			return 0;
+		}
 	}
+	r = on_record(C, rec);
+	return r == -ENOMEM ? r : 0;
 }
 
-/* Read what was appended; complete lines are parsed, a partial one is kept for later. */
+static int follow_skip(void *ud, scl_skip_reason why, uint64_t lineno)
+{
+	(void)why;
+	(void)lineno;
+	((struct follow_ud *)ud)->C->malformed++;
+	return 0;
+}
+
+static int follow_suppressed(void *ud, uint64_t count, uint64_t lineno)
+{
+	struct follow *f = ((struct follow_ud *)ud)->f;
+
+	(void)lineno;
+	f->suppressed = scl_sat_add(f->suppressed, count);
+	return 0;
+}
+
+static const scl_scan_ops follow_ops = {
+	.record = follow_record,
+	.skip = follow_skip,
+	.suppressed = follow_suppressed,
+};
+
+/* Records printk dropped, as the followed files said. */
+static uint64_t follow_suppressed_total(const struct follow *fs, size_t n)
+{
+	uint64_t t = 0;
+
+	for (size_t i = 0; i < n; i++)
+		t = scl_sat_add(t, fs[i].suppressed);
+	return t;
+}
+
+/* Read what was appended and scan it; a partial line or entry waits in the scanner. */
 static int follow_read(struct collect *C, struct follow *f)
 {
+	struct follow_ud ud = { C, f };
 	char chunk[65536];
 
 	for (;;) {
 		ssize_t k = read(f->fd, chunk, sizeof(chunk));
-		const char *p, *end;
+		int r;
 
 		if (k < 0) {
 			if (errno == EINTR)
@@ -2175,31 +2223,20 @@ static int follow_read(struct collect *C, struct follow *f)
 		if (k == 0)
 			return 0;
 		f->off += k;
-		for (p = chunk, end = chunk + k; p < end;) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t m = (size_t)((nl ? nl : end) - p);
-
-			if (f->overlong) {
-				/* the rest of a line over the limit, counted once when it began */
-			} else if (f->n + m > SCL_MAX_LINE) {
-				f->overlong = true;
-				f->n = 0;
-				C->malformed++;
-			} else if (!nl || f->n) {
-				memcpy(f->buf + f->n, p, m);
-				f->n += m;
-			}
-			if (!nl)
-				break;
-			if (!f->overlong)
-				follow_line(C, f->n ? f->buf : p, f->n ? f->n : m);
-			f->n = 0;
-			f->overlong = false;
-			p = nl + 1;
-		}
+		r = scl_scanner_feed(f->scan, chunk, (size_t)k, &follow_ops, &ud);
+		if (r < 0)
+			return r;
 		if (C->oom)
 			return -ENOMEM;
 	}
+}
+
+/* The end of a file's content (rotated away): its last line without a newline, an entry not closed. */
+static int follow_end(struct collect *C, struct follow *f)
+{
+	struct follow_ud ud = { C, f };
+
+	return scl_scanner_end(f->scan, &follow_ops, &ud);
 }
 
 /* Open f->path; at_end: skip what it holds now. */
@@ -2208,6 +2245,8 @@ static int follow_open(struct follow *f, bool at_end)
 	struct stat st;
 	int fd, r;
 
+	if (!f->scan && (r = scl_scanner_new(&f->scan)) < 0)
+		return r;
 	fd = open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -2224,8 +2263,7 @@ static int follow_open(struct follow *f, bool at_end)
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->off = 0;
-	f->n = 0;
-	f->overlong = false;
+	scl_scanner_reset(f->scan);
 	if (at_end) {
 		off_t o = lseek(fd, 0, SEEK_END);
 		if (o > 0)
@@ -2259,10 +2297,10 @@ static int follow_poll(struct collect *C, struct follow *f)
 	if (st.st_dev != f->dev || st.st_ino != f->ino) {
 		/* what was written to the old file after the read above, and a last line without its newline */
 		r = follow_read(C, f);
+		if (r == 0)
+			r = follow_end(C, f);
 		if (r < 0)
 			return r;
-		if (f->n && !f->overlong)
-			follow_line(C, f->buf, f->n);
 		close(f->fd);
 		f->fd = -1;
 		if (cli_verbose)
@@ -2278,8 +2316,7 @@ static int follow_poll(struct collect *C, struct follow *f)
 		if (lseek(f->fd, 0, SEEK_SET) < 0)
 			return -errno;
 		f->off = 0;
-		f->n = 0;
-		f->overlong = false;
+		scl_scanner_reset(f->scan);
 		return follow_read(C, f);
 	}
 	return 0;
@@ -2292,6 +2329,8 @@ static int collect_files(struct collect *C, struct follow *fs, size_t n, bool fr
 
 	for (size_t i = 0; i < n; i++) {
 		r = follow_open(&fs[i], !from_start);
+		if (r == -ENOMEM)
+			return r;
 		if (r == -ENOENT) {
 			if (!cli_quiet)
 				log_warn("cannot open log file '%s': %s, waiting for it", fs[i].path, strerror(-r));
@@ -2318,7 +2357,7 @@ static int collect_files(struct collect *C, struct follow *fs, size_t n, bool fr
 			r = flush(C, C->terminate);
 			if (r < 0 || C->terminate)
 				return r;
-			notify_status(C, 0);
+			notify_status(C, follow_suppressed_total(fs, n));
 			C->next_flush = now_ms() + (int64_t)interval * 1000;
 		}
 		watchdog_kick(C, now_ms());
@@ -2773,9 +2812,6 @@ int cmd_collect(int argc, char **argv)
 		}
 		C.clk_tck = (uint64_t)tck;
 	}
-	for (size_t i = 0; i < n_follows; i++)
-		if (!(follows[i].buf = malloc(SCL_MAX_LINE)))
-			goto oom;
 	if (proc_events && !C.offline) {
 		r = scl_proc_conn_open(0, &C.conn);
 		if (r == 0 && (!(C.uncertain = calloc(PID_BITS / 64, sizeof(uint64_t))) ||
@@ -2831,6 +2867,7 @@ int cmd_collect(int argc, char **argv)
 		(void)cli_notify("STOPPING=1");
 		if (!cli_quiet) {
 			memset(&st, 0, sizeof(st));
+			st.suppressed = follow_suppressed_total(follows, n_follows);
 			summary(&C, "from the log files", &st);
 		}
 		rc = r > 0 || C.errors ? EXIT_RUNTIME : EXIT_OK;
@@ -3027,7 +3064,7 @@ out:
 	for (size_t i = 0; i < n_follows; i++) {
 		if (follows[i].fd >= 0)
 			close(follows[i].fd);
-		free(follows[i].buf);
+		scl_scanner_free(follows[i].scan);
 	}
 	free(follows);
 	if (C.dfd >= 0)

@@ -4,10 +4,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli-learn.h"
 #include "cli/cli-options.h"
 #include "cli/cli-profile.h"
+#include "cli/cli-spawn.h"
 #include "cli/cli.h"
+#include "scmplog/arch.h"
 #include "scmplog/filter.h"
 #include "scmplog/profile-io.h"
 #include "scmplog/profile.h"

@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "cli/cli-input.h"
-#include "cli/cli-learn.h"
+#include "cli/cli-live.h"
+#include "cli/cli-loop.h"
 #include "cli/cli-options.h"
 #include "cli/cli.h"
 #include "cli/self-confine.h"

@@ -12,8 +12,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "cli/cli-learn.h"
 #include "cli/cli-options.h"
+#include "cli/cli-spawn.h"
 #include "cli/cli.h"
 #include "lib/util.h"
 #include "scmplog/limits.h"

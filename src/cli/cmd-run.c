@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <linux/capability.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -14,7 +13,10 @@
 
 #include "cli/cli-input.h"
 #include "cli/cli-learn.h"
+#include "cli/cli-live.h"
+#include "cli/cli-loop.h"
 #include "cli/cli-options.h"
+#include "cli/cli-spawn.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "cli/self-confine.h"
@@ -105,6 +107,13 @@ struct run {
 	const struct cli_filter *select; /* --exe, --comm: NULL if none */
 	struct keyset distinct;
 	int oom;
+	/* the loop's view */
+	struct cli_loop *loop;
+	struct cli_live *live;
+	bool tty, child_alive, tree_done;
+	int child_status;
+	int64_t last_status, next_status;
+	uint64_t last_records;
 };
 
 static bool ses_known_id(const struct run *R, uint32_t ses)
@@ -206,6 +215,66 @@ static void status_line(const struct run *R, uint64_t rate, uint64_t lost, bool 
 	fflush(stderr);
 }
 
+/* ---- run's configuration of the live loop (cli-loop.h) ---- */
+
+/* Signals go to the command while it lives, then to what is left of its session. */
+static int run_signal(void *ud, const struct signalfd_siginfo *si)
+{
+	struct run *R = ud;
+
+	if (poll_child(R) < 0)
+		return -ENOMEM;
+	cli_forward_signal(&R->child, R->child_alive, R->ses_known ? R->ses[0] : UINT32_MAX, (int)si->ssi_signo,
+			   si->ssi_code);
+	return 0;
+}
+
+/* The child's pipe, reaping, the status line; the loop stops once the whole tree is gone. */
+static int run_round(void *ud, int64_t now)
+{
+	struct run *R = ud;
+
+	if (poll_child(R) < 0)
+		return -ENOMEM;
+	/* Reap everything that exited; ECHILD: the whole tree is gone. */
+	while (!R->tree_done) {
+		int ws;
+		pid_t w = waitpid(-1, &ws, WNOHANG);
+
+		if (w > 0) {
+			if (w == R->child.pid) {
+				R->child_status = ws;
+				R->child_alive = false;
+			}
+			continue;
+		}
+		if (w < 0 && errno == ECHILD)
+			R->tree_done = true;
+		break;
+	}
+	if (R->tty && now >= R->next_status) {
+		scl_live_stats st;
+		uint64_t lost = 0;
+
+		if (cli_live_stats(R->live, &st) == 0)
+			lost = scl_live_stats_lost_new_tasks(&st);
+		status_line(R, (R->records - R->last_records) * 1000 / (uint64_t)(now > R->last_status ? now - R->last_status : 1),
+			    lost, R->loop->draining);
+		R->last_records = R->records;
+		R->last_status = now;
+		R->next_status = now + 500;
+	}
+	return R->tree_done ? CLI_LOOP_STOP : 0;
+}
+
+static int64_t run_due(void *ud, int64_t now)
+{
+	const struct run *R = ud;
+
+	(void)now;
+	return R->tty ? R->next_status : INT64_MAX;
+}
+
 /* The directory the profile goes to (O_PATH), -1 for stdout or if it cannot be opened. */
 static int out_dirfd(const struct cli_profile_out *o)
 {
@@ -260,12 +329,12 @@ int cmd_run(int argc, char **argv)
 	struct cli_filter sel = { 0 };
 	enum cli_confine_mode confine = CLI_CONFINE_UNSET;
 	bool no_filter = false;
-	bool allow_loss = false, tty, child_alive = false, tree_done = false, draining = false;
-	bool drain_failed = false, spawned = false;
-	int child_status = 0, first, r, rc = EXIT_RUNTIME;
-	int64_t last_status = 0, drain_started = 0, drain_deadline = 0, drain_hard = 0, drain_resend = 0, next_status = 0, last_progress = 0;
-	int64_t drain_ms = -1;
-	uint64_t last_records = 0, lost = 0, window_first = 0, window_last = 0;
+	static const struct cli_loop_ops loop_ops = { .round = run_round, .signal = run_signal, .due = run_due };
+	struct cli_loop L;
+	bool allow_loss = false, drain_failed = false, spawned = false, incomplete;
+	int first, r, rc = EXIT_RUNTIME;
+	int64_t drain_ms = 0;
+	uint64_t lost = 0, window_first = 0, window_last = 0;
 	const struct cli_option options[] = {
 		CLI_OPT_GROUP("Output:", 0),
 		CLI_OPTS_PROFILE_OUT(&out),
@@ -363,7 +432,7 @@ int cmd_run(int argc, char **argv)
 			 fst.unknown == 1 ? "" : "s", allow_known);
 	if (scl_learn_new(&R.learn) < 0 || cli_learn_init(&lb) < 0)
 		goto oom;
-	tty = isatty(STDERR_FILENO) && !cli_quiet;
+	R.tty = isatty(STDERR_FILENO) && !cli_quiet;
 
 	if (cli_signals_setup(&sig) < 0) {
 		log_error("cannot set up signal handling: %m");
@@ -382,7 +451,7 @@ int cmd_run(int argc, char **argv)
 		log_error("cannot start '%s': %s", argv[first], strerror(-r));
 		goto out;
 	}
-	spawned = child_alive = true;
+	spawned = R.child_alive = true;
 	/*
 	 * CMD runs: from here on we read records, wait, pass signals on and
 	 * write the profile.  Confinement failing stops CMD (see out:).
@@ -399,129 +468,30 @@ int cmd_run(int argc, char **argv)
 		if (r < 0)
 			goto out;
 	}
-	last_progress = scl_now_ms();
-	last_status = last_progress;
-	next_status = last_progress + 500;
-
-	for (;;) {
-		scl_live_ops ops = { .record = on_record, .session = on_session };
-		struct pollfd pf[3] = {
-			{ cli_live_fd(&lv), POLLIN, 0 },
-			{ sig.fd, POLLIN, 0 },
-			{ R.child.msg_fd, POLLIN, 0 },
-		};
-		struct signalfd_siginfo si;
-		int64_t now, timeout = -1;
-
-		now = scl_now_ms();
-		if (tty)
-			timeout = next_status > now ? next_status - now : 0;
-		if (draining) {
-			int64_t d = (drain_resend < drain_deadline ? drain_resend : drain_deadline) - now;
-			if (d < 0)
-				d = 0;
-			if (timeout < 0 || d < timeout)
-				timeout = d;
-		}
-		if (cli_live_poll_ms(&lv) >= 0 && (timeout < 0 || timeout > cli_live_poll_ms(&lv)))
-			timeout = cli_live_poll_ms(&lv);
-		if (poll(pf, R.child.msg_fd >= 0 ? 3 : 2, (int)(timeout > 60000 ? 60000 : timeout)) < 0 &&
-		    errno != EINTR) {
-			log_error("poll: %m");
-			goto out;
-		}
-		r = cli_live_dispatch(&lv, &ops, &R);
-		if (r < 0) {
-			log_error("cannot read audit records: %s", strerror(-r));
-			goto out;
-		}
-		if (r > 0)
-			last_progress = scl_now_ms();
-		if (poll_child(&R) < 0)
+	cli_loop_init(&L, &lv, sig.fd, &loop_ops, &R);
+	L.live_ops = (scl_live_ops){ .record = on_record, .session = on_session };
+	if (cli_loop_watch(&L, &R.child.msg_fd) < 0)
+		goto out;
+	R.loop = &L;
+	R.live = &lv;
+	R.last_status = scl_now_ms();
+	R.next_status = R.last_status + 500;
+	r = cli_loop_run(&L);
+	if (r == -ENOMEM)
+		goto oom;
+	if (r < 0)
+		goto out;
+	window_last = realtime_ms();
+	/* Drain: our marker comes back behind every record queued before it. */
+	if (!R.child_error) {
+		(void)poll_child(&R);
+		r = cli_loop_drain(&L, CLI_DRAIN_END_MS, &drain_failed, &drain_ms);
+		if (r == -ENOMEM)
 			goto oom;
-
-		while (read(sig.fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (si.ssi_signo == SIGCHLD)
-				continue;
-			cli_forward_signal(&R.child, child_alive, R.ses_known ? R.ses[0] : UINT32_MAX,
-					   (int)si.ssi_signo, si.ssi_code);
-		}
-		/* Reap everything that exited; ECHILD: the whole tree is gone. */
-		while (!tree_done) {
-			int ws;
-			pid_t w = waitpid(-1, &ws, WNOHANG);
-
-			if (w > 0) {
-				if (w == R.child.pid) {
-					child_status = ws;
-					child_alive = false;
-				}
-				continue;
-			}
-			if (w < 0 && errno == ECHILD)
-				tree_done = true;
-			break;
-		}
-		now = scl_now_ms();
-		if (tree_done && !draining) {
-			drain_started = now;
-			window_last = realtime_ms();
-			/* Drain: our marker comes back behind every record queued before it. */
-			if (R.child_error)
-				break;
-			(void)poll_child(&R);
-			r = cli_live_drain_start(&lv);
-			if (r < 0) {
-				if (!cli_quiet || r != -EOPNOTSUPP)
-					log_warn("cannot send the drain marker (%s): waiting 2 s instead", strerror(-r));
-				drain_failed = true;
-				draining = true;
-				drain_deadline = drain_hard = now + 2000;
-				drain_resend = INT64_MAX;
-			} else {
-				draining = true;
-				drain_deadline = now + 10000;
-				drain_hard = now + 120000;
-				/*
-				 * Sent again each second: printk may eat a kmsg marker,
-				 * a socket overflow a netlink one; a later copy also
-				 * closes the serial-gap count over the records after
-				 * the last one read.
-				 */
-				drain_resend = now + 1000;
-			}
-		}
-		if (draining) {
-			if (!drain_failed && cli_live_drained(&lv)) {
-				drain_ms = now - drain_started;
-				break;
-			}
-			/* Keep waiting while records still come, up to the hard limit. */
-			if (last_progress + 10000 > drain_deadline)
-				drain_deadline = last_progress + 10000 < drain_hard ? last_progress + 10000 : drain_hard;
-			if (now >= drain_deadline) {
-				if (!drain_failed)
-					log_warn("the drain marker did not come back within %lld s",
-						 (long long)((now - drain_started) / 1000));
-				drain_failed = true;
-				break;
-			}
-			if (now >= drain_resend) {
-				(void)cli_live_drain_start(&lv);
-				drain_resend = now + 1000;
-			}
-		}
-		if (tty && now >= next_status) {
-			if (cli_live_stats(&lv, &st) == 0)
-				lost = scl_live_stats_lost_new_tasks(&st);
-			status_line(&R, (R.records - last_records) * 1000 / (uint64_t)(now > last_status ? now - last_status : 1),
-				    lost, draining);
-			last_records = R.records;
-			last_status = now;
-			next_status = now + 500;
-		}
+		if (r < 0)
+			goto out;
 	}
-	if (tty)
+	if (R.tty)
 		fputs("\r\033[K", stderr);
 	if (cli_live_stats(&lv, &st) < 0)
 		memset(&st, 0, sizeof(st));
@@ -595,7 +565,7 @@ int cmd_run(int argc, char **argv)
 				 (unsigned long long)lost, drain_failed ? " (end not confirmed)" : "");
 		}
 	}
-	if (cli_verbose && drain_ms >= 0)
+	if (cli_verbose && !R.child_error && !drain_failed)
 		log_info("drained %lld ms after the command's end (the drain marker back, late records below it awaited)",
 			 (long long)drain_ms);
 	if (cli_verbose) {
@@ -609,9 +579,6 @@ int cmd_run(int argc, char **argv)
 	if (lb.denied && !cli_quiet)
 		log_info("left out %llu denial record%s of the command's own filters", (unsigned long long)lb.denied,
 			 lb.denied == 1 ? "" : "s");
-	if (st.malformed && !cli_quiet)
-		log_warn("%llu SECCOMP record%s could not be parsed (not attributed)", (unsigned long long)st.malformed,
-			 st.malformed == 1 ? "" : "s");
 	cli_learn_report_unknown(&lb, false);
 	if (scl_live_kernel_lost_not_ours(&st) && !cli_quiet) {
 		if (!st.serial_gaps)
@@ -625,21 +592,10 @@ int cmd_run(int argc, char **argv)
 				 "the backlog",
 				 (unsigned long long)st.kernel_lost);
 	}
-	if (lost || drain_failed || st.malformed) {
-		log_warn("records were lost or may be missing: the profile may be incomplete%s",
-			 allow_loss ? "" : " (exit status 1; --allow-loss to accept)");
-		if (lost)
-			log_warn("lost: kernel lost counter +%llu%s, %llu serial gap%s, %llu receive "
-				 "overflow%s, %llu suppressed by printk",
-				 (unsigned long long)st.kernel_lost,
-				 !st.lost_known ? " (unknown)" : scl_live_kernel_lost_not_ours(&st) ? " (system-wide, not ours)" : " (system-wide)",
-				 (unsigned long long)st.serial_gaps, st.serial_gaps == 1 ? "" : "s",
-				 (unsigned long long)st.overflows, st.overflows == 1 ? "" : "s",
-				 (unsigned long long)st.suppressed);
-	}
-	cli_live_report_slot(&st);
-	rc = cli_exit_code(child_status);
-	if ((lost || drain_failed || st.malformed) && !allow_loss && rc == 0)
+	incomplete = cli_loop_report_loss(&st, true, drain_failed, "the profile",
+					  allow_loss ? "" : " (exit status 1; --allow-loss to accept)");
+	rc = cli_exit_code(R.child_status);
+	if (incomplete && !allow_loss && rc == 0)
 		rc = EXIT_RUNTIME;
 	goto out;
 
@@ -652,7 +608,7 @@ oom:
 	log_error("out of memory");
 	rc = EXIT_RUNTIME;
 out:
-	if (spawned && child_alive) {
+	if (spawned && R.child_alive) {
 		/* An error while the command runs: stop it rather than leave it unwatched. */
 		kill(R.child.pid, SIGTERM);
 	}

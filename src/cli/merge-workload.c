@@ -16,13 +16,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "cli/cli-outdir.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "cli/merge-workload.h"
@@ -113,7 +111,7 @@ static bool ends_with(const char *s, const char *t)
  */
 static int list_dir(const char *dir, char ***ret, size_t *ret_n)
 {
-	DIR *d = opendir(dir);
+	_cleanup_closedir_ DIR *d = opendir(dir);
 	char **v = NULL;
 	size_t n = 0;
 	struct dirent *e;
@@ -140,20 +138,17 @@ static int list_dir(const char *dir, char ***ret, size_t *ret_n)
 	}
 	if (errno) {
 		log_error("cannot read directory '%s': %m", dir);
-		closedir(d);
 		for (size_t i = 0; i < n; i++)
 			free(v[i]);
 		free(v);
 		return -EIO;
 	}
-	closedir(d);
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_str);
 	*ret = v;
 	*ret_n = n;
 	return 0;
 oom:
-	closedir(d);
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
@@ -353,7 +348,7 @@ int merge_by_workload(struct cli_profile_out *out, const char *out_dir, char **d
 	struct node *nodes = calloc(n_dirs, sizeof(*nodes));
 	struct pod *pods = NULL;
 	size_t n_pods = 0, skipped = 0, written = 0, n_nodes = 0, n_nodes_used = 0;
-	_cleanup_close_ int dfd = -1;
+	_cleanup_(scl_outdir_freep) scl_outdir *od = NULL;
 	bool le = false, be = false;
 	int r = -ENOMEM, rc = EXIT_RUNTIME;
 
@@ -423,15 +418,8 @@ int merge_by_workload(struct cli_profile_out *out, const char *out_dir, char **d
 		if (one_run(pods[i].p) < 0)
 			goto oom;
 
-	if (mkdir(out_dir, 0755) < 0 && errno != EEXIST) {
-		log_error("cannot create directory '%s': %m", out_dir);
+	if (cli_outdir_open(out_dir, scl_format_ext(out->format), &od) < 0)
 		goto out;
-	}
-	dfd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		log_error("cannot open directory '%s': %m", out_dir);
-		goto out;
-	}
 	for (size_t start = 0; start < n_pods;) {
 		_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 		size_t end = start, n_kinds = 0;
@@ -469,18 +457,17 @@ int merge_by_workload(struct cli_profile_out *out, const char *out_dir, char **d
 			log_error("'%s': the workload's name is too long for a file name", pods[start].group);
 			goto out;
 		}
-		snprintf(fname, sizeof(fname), "%s", pods[start].group);
-		if (cli_profile_write_at(out, dfd, out_dir, fname, p) < 0)
+		if (cli_profile_write_outdir(out, od, pods[start].group, p) < 0)
 			goto out;
 		scl_k8s_name_split(pods[start].group, strlen(pods[start].group), &k);
 		doc = (struct workload_doc){ .pods = pods + start, .n = end - start, .nodes = nodes, .n_nodes = n_nodes,
 					     .p = p, .ns = k.ns, .ns_n = k.ns_n, .workload = k.pod, .workload_n = k.pod_n,
 					     .container = k.container, .container_n = k.container_n };
 		snprintf(fname, sizeof(fname), "%s.stats.json", pods[start].group);
-		r = scl_write_atomic(dfd, fname, write_stats, p, 0644);
+		r = scl_write_atomic(scl_outdir_fd(od), fname, write_stats, p, 0644);
 		if (r >= 0) {
 			snprintf(fname, sizeof(fname), "%s.workload.json", pods[start].group);
-			r = scl_write_atomic(dfd, fname, write_workload_doc, &doc, 0644);
+			r = scl_write_atomic(scl_outdir_fd(od), fname, write_workload_doc, &doc, 0644);
 		}
 		if (r < 0) {
 			log_error("cannot write '%s/%s': %s", out_dir, fname, strerror(-r));

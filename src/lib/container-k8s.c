@@ -72,12 +72,6 @@ static int open_dir(const char *path, DIR **ret)
 	return 0;
 }
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-
 struct span {
 	const char *p;
 	size_t n;
@@ -226,7 +220,7 @@ static int pod_entry(int dfd, const char *name, const struct wanted *w, scl_k8s_
  */
 static int scan_dir(const char *path, entry_fn *fn, const struct wanted *w, scl_k8s_names *best, bool *found)
 {
-	_cleanup_(closedirp) DIR *d = NULL;
+	_cleanup_closedir_ DIR *d = NULL;
 	size_t count = 0;
 	int r = open_dir(path, &d);
 

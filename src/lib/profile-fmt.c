@@ -52,6 +52,19 @@ const char *scl_format_name(scl_format f)
 	return "unknown";
 }
 
+const char *scl_format_ext(scl_format f)
+{
+	switch (f) {
+	case SCL_FORMAT_OCI:
+		return ".json";
+	case SCL_FORMAT_K8S:
+		return ".yaml";
+	case SCL_FORMAT_SYSTEMD:
+		return ".conf";
+	}
+	return "";
+}
+
 int scl_pfmt_strv_addf(scl_pfmt_strv *s, const char *fmt, ...)
 {
 	va_list ap;
@@ -505,4 +518,44 @@ int scl_profile_format_losses(const scl_profile *p, scl_format fmt, char ***ret_
 fail:
 	scl_pfmt_strv_done(&w);
 	return r;
+}
+
+const char *scl_pfmt_op_name(scl_cmp op)
+{
+	switch (op) {
+	case SCL_CMP_NE:
+		return "SCMP_CMP_NE";
+	case SCL_CMP_LT:
+		return "SCMP_CMP_LT";
+	case SCL_CMP_LE:
+		return "SCMP_CMP_LE";
+	case SCL_CMP_EQ:
+		return "SCMP_CMP_EQ";
+	case SCL_CMP_GE:
+		return "SCMP_CMP_GE";
+	case SCL_CMP_GT:
+		return "SCMP_CMP_GT";
+	case SCL_CMP_MASKED_EQ:
+		return "SCMP_CMP_MASKED_EQ";
+	}
+	return "SCMP_CMP_EQ";
+}
+
+int scl_profile_write(const scl_profile *p, scl_format fmt, const scl_profile_write_options *o, FILE *f)
+{
+	static const scl_profile_write_options defaults;
+
+	if (!p || !f)
+		return -EINVAL;
+	if (!o)
+		o = &defaults;
+	switch (fmt) {
+	case SCL_FORMAT_OCI:
+		return scl_profile_write_oci(p, f);
+	case SCL_FORMAT_K8S:
+		return scl_profile_write_k8s(p, &o->k8s, f);
+	case SCL_FORMAT_SYSTEMD:
+		return scl_profile_write_systemd(p, f);
+	}
+	return -EINVAL;
 }

@@ -3,8 +3,9 @@
 #define SCL_PROFILE_FMT_H
 
 /*
- * Private helpers shared by the profile formats (profile-json.c,
- * profile-k8s.c, profile-systemd.c).  Not part of the public API.
+ * Private helpers shared by the profile formats (profile-json-write.c,
+ * profile-json-read.c, profile-stats.c, profile-k8s.c, profile-systemd.c).
+ * Not part of the public API.
  */
 
 #include <stdbool.h>
@@ -84,5 +85,8 @@ void scl_pfmt_json_string(FILE *f, const char *s);
 
 /* Return for a writer: 0, or the stream's error. */
 int scl_pfmt_stream_result(FILE *f);
+
+/* "SCMP_CMP_NE" ... for an operator (libseccomp's and OCI's names). */
+const char *scl_pfmt_op_name(scl_cmp op);
 
 #endif

@@ -95,15 +95,6 @@ static void put_names(FILE *f, const char *const *names, size_t n)
 	}
 }
 
-static const char *op_name(scl_cmp op)
-{
-	static const char *const names[] = { NULL, "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-					     "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-					     "SCMP_CMP_MASKED_EQ" };
-
-	return op >= SCL_CMP_NE && op <= SCL_CMP_MASKED_EQ ? names[op] : "SCMP_CMP_EQ";
-}
-
 int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *f)
 {
 	_cleanup_free_ uint32_t *arches = NULL;
@@ -203,7 +194,7 @@ int scl_profile_write_k8s(const scl_profile *p, const scl_k8s_options *o, FILE *
 					"      value: %" PRIu64 "\n"
 					"      valueTwo: %" PRIu64 "\n"
 					"      op: %s\n",
-					a->index, a->value, a->value_two, op_name(a->op));
+					a->index, a->value, a->value_two, scl_pfmt_op_name(a->op));
 			}
 		}
 	}

@@ -1,75 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <unistd.h>
 
+#include "lib/profile-internal.h"
 #include "lib/util.h"
 #include "scmplog/arch.h"
 #include "scmplog/limits.h"
-#include "scmplog/num.h"
 #include "scmplog/profile.h"
 #include "scmplog/record.h"
 
-struct entry {
-	char name[SCL_MAX_SYSCALL_NAME + 1];
-	uint64_t records;
-	uint64_t runs;
-	uint32_t *arches;  /* sorted restriction, NULL = every architecture */
-	size_t n_arches;
-};
-
-/* An archMap entry: a machine's architecture and its sub-architectures (known tokens, no duplicates). */
-#define MAP_SUBS 24
-struct arch_map {
-	uint32_t arch;
-	uint32_t subs[MAP_SUBS];
-	size_t n_subs;
-};
-
-struct scl_profile {
-	uint32_t default_action;
-	uint32_t default_errno;
-
-	uint32_t *arches;
-	size_t n_arches, cap_arches;
-	struct arch_map *map;
-	size_t n_map, cap_map;
-
-	struct entry *entries;
-	size_t n_entries, cap_entries;
-	/*
-	 * Open addressing over entries: slot holds index + 1, 0 is empty.  The
-	 * hash is seeded per profile, so a hostile profile cannot be built to
-	 * collide; iteration order never depends on it (we sort).
-	 */
-	size_t *table;
-	size_t table_size;
-	uint64_t seed;
-
-	scl_profile_rule *rules;
-	size_t n_rules, cap_rules;
-
-	/* how a runtime reports denials: OCI flags, listenerPath, listenerMetadata */
-	bool flag_log;
-	char *listener_path, *listener_metadata;
-	/* runs counted: n_plain with nothing known, infos[] with something */
-	uint64_t n_plain;
-	scl_profile_run *infos;
-	size_t n_infos, cap_infos;
-	bool runs_unknown;
-};
-
-/* Free memory we own but hand out as const. */
-static void free_const(const void *p)
-{
-	free((void *)(uintptr_t)p);
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
+int scl_prof_grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	size_t n;
 	void *q;
@@ -118,28 +61,6 @@ int scl_profile_new(scl_profile **ret)
 	return 0;
 }
 
-static void cond_free(scl_profile_cond *c)
-{
-	for (size_t i = 0; i < c->n_arches; i++)
-		free_const(c->arches[i]);
-	free_const(c->arches);
-	for (size_t i = 0; i < c->n_caps; i++)
-		free_const(c->caps[i]);
-	free_const(c->caps);
-	free_const(c->min_kernel);
-}
-
-static void rule_free(scl_profile_rule *r)
-{
-	for (size_t i = 0; i < r->n_names; i++)
-		free_const(r->names[i]);
-	free_const(r->names);
-	free_const(r->args);
-	cond_free(&r->includes);
-	cond_free(&r->excludes);
-	free_const(r->comment);
-}
-
 void scl_profile_free(scl_profile *p)
 {
 	if (!p)
@@ -147,7 +68,7 @@ void scl_profile_free(scl_profile *p)
 	for (size_t i = 0; i < p->n_entries; i++)
 		free(p->entries[i].arches);
 	for (size_t i = 0; i < p->n_rules; i++)
-		rule_free(&p->rules[i]);
+		scl_prof_rule_free(&p->rules[i]);
 	free(p->rules);
 	free(p->entries);
 	free(p->table);
@@ -270,7 +191,7 @@ int scl_profile_add_arch(scl_profile *p, uint32_t token)
 		return -EAFNOSUPPORT;
 	if (scl_u32_in(p->arches, p->n_arches, token))
 		return 0;
-	r = grow((void **)&p->arches, &p->cap_arches, p->n_arches + 1, sizeof(uint32_t));
+	r = scl_prof_grow((void **)&p->arches, &p->cap_arches, p->n_arches + 1, sizeof(uint32_t));
 	if (r < 0)
 		return r;
 	p->arches[p->n_arches++] = token;
@@ -297,7 +218,7 @@ int scl_profile_add_arch_map(scl_profile *p, uint32_t arch, const uint32_t *subs
 		if (p->map[i].arch == arch)
 			m = &p->map[i];
 	if (!m) {
-		r = grow((void **)&p->map, &p->cap_map, p->n_map + 1, sizeof(*p->map));
+		r = scl_prof_grow((void **)&p->map, &p->cap_map, p->n_map + 1, sizeof(*p->map));
 		if (r < 0)
 			return r;
 		m = &p->map[p->n_map++];
@@ -456,7 +377,7 @@ static uint64_t hash_name(const scl_profile *p, const char *s, size_t n)
 	return scl_mix64(scl_fnv1a(SCL_FNV_OFFSET ^ p->seed, s, n));
 }
 
-static struct entry *lookup(const scl_profile *p, const char *s, size_t n)
+struct entry *scl_prof_lookup(const scl_profile *p, const char *s, size_t n)
 {
 	size_t mask, i;
 
@@ -513,7 +434,7 @@ static int table_reserve(scl_profile *p, size_t n_entries)
 /* Find or create; *created tells which.  The name must be valid. */
 static int get_entry(scl_profile *p, const char *s, size_t n, struct entry **ret, bool *created)
 {
-	struct entry *e = lookup(p, s, n);
+	struct entry *e = scl_prof_lookup(p, s, n);
 	int r;
 
 	if (e) {
@@ -521,7 +442,7 @@ static int get_entry(scl_profile *p, const char *s, size_t n, struct entry **ret
 		*created = false;
 		return 0;
 	}
-	r = grow((void **)&p->entries, &p->cap_entries, p->n_entries + 1, sizeof(struct entry));
+	r = scl_prof_grow((void **)&p->entries, &p->cap_entries, p->n_entries + 1, sizeof(struct entry));
 	if (r < 0)
 		return r;
 	r = table_reserve(p, p->n_entries + 1);
@@ -633,7 +554,7 @@ int scl_profile_add_stats(scl_profile *p, const char *name, uint64_t records, ui
 
 	if (!name || !scl_profile_name_valid(name, strlen(name)))
 		return -EINVAL;
-	e = lookup(p, name, strlen(name));
+	e = scl_prof_lookup(p, name, strlen(name));
 	if (!e)
 		return -ENOENT;
 	e->records = scl_sat_add(e->records, records);
@@ -647,14 +568,14 @@ static bool run_info_empty(const scl_profile_run *r)
 }
 
 /* Append run infos (those with something known) or count plain runs. */
-static int add_runs(scl_profile *p, const scl_profile_run *v, size_t n, uint64_t plain)
+int scl_prof_add_runs(scl_profile *p, const scl_profile_run *v, size_t n, uint64_t plain)
 {
 	size_t want = 0;
 
 	for (size_t i = 0; i < n; i++)
 		want += !run_info_empty(&v[i]);
 	if (want) {
-		int r = grow((void **)&p->infos, &p->cap_infos, p->n_infos + want, sizeof(*p->infos));
+		int r = scl_prof_grow((void **)&p->infos, &p->cap_infos, p->n_infos + want, sizeof(*p->infos));
 
 		if (r < 0)
 			return r;
@@ -684,7 +605,7 @@ int scl_profile_mark_run_info(scl_profile *p, const scl_profile_run *info)
 		info = &none;
 	if (info->has_window && info->first_ms > info->last_ms)
 		return -EINVAL;
-	r = add_runs(p, info, 1, 0);
+	r = scl_prof_add_runs(p, info, 1, 0);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < p->n_entries; i++)
@@ -736,7 +657,7 @@ static const struct entry *find(const scl_profile *p, const char *name)
 	n = strlen(name);
 	if (!scl_profile_name_valid(name, n))
 		return NULL;
-	return lookup(p, name, n);
+	return scl_prof_lookup(p, name, n);
 }
 
 bool scl_profile_allows(const scl_profile *p, const char *name)
@@ -773,7 +694,7 @@ int scl_profile_get(const scl_profile *p, const char *name, scl_profile_syscall 
 
 	if (!name || !scl_profile_name_valid(name, strlen(name)))
 		return -EINVAL;
-	e = lookup(p, name, strlen(name));
+	e = scl_prof_lookup(p, name, strlen(name));
 	if (!e)
 		return -ENOENT;
 	entry_view(e, ret);
@@ -808,207 +729,6 @@ int scl_profile_syscalls(const scl_profile *p, scl_profile_syscall **ret, size_t
 	*ret = v;
 	*ret_n = p->n_entries;
 	return 0;
-}
-
-/* --- other rules --- */
-
-static bool cond_string_valid(const char *s)
-{
-	size_t n;
-
-	if (!s)
-		return false;
-	n = strlen(s);
-	if (n == 0 || n > SCL_MAX_PROFILE_STRING)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			return false;
-	return true;
-}
-
-static int strv_copy(const char *const *v, size_t n, bool names, const char *const **ret)
-{
-	const char **out;
-
-	if (n == 0) {
-		*ret = NULL;
-		return 0;
-	}
-	if (!v)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (names ? !(v[i] && scl_profile_name_valid(v[i], strlen(v[i])))
-			  : !cond_string_valid(v[i]))
-			return -EINVAL;
-	}
-	out = calloc(n, sizeof(char *));
-	if (!out)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		out[i] = strdup(v[i]);
-		if (!out[i]) {
-			for (size_t k = 0; k < i; k++)
-				free_const(out[k]);
-			free(out);
-			return -ENOMEM;
-		}
-	}
-	*ret = out;
-	return 0;
-}
-
-static int cond_copy(const scl_profile_cond *c, scl_profile_cond *out)
-{
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	r = strv_copy(c->arches, c->n_arches, false, &out->arches);
-	if (r < 0)
-		return r;
-	out->n_arches = c->n_arches;
-	r = strv_copy(c->caps, c->n_caps, false, &out->caps);
-	if (r < 0)
-		goto fail;
-	out->n_caps = c->n_caps;
-	if (c->min_kernel) {
-		if (!cond_string_valid(c->min_kernel)) {
-			r = -EINVAL;
-			goto fail;
-		}
-		out->min_kernel = strdup(c->min_kernel);
-		if (!out->min_kernel) {
-			r = -ENOMEM;
-			goto fail;
-		}
-	}
-	return 0;
-fail:
-	cond_free(out);
-	memset(out, 0, sizeof(*out));
-	return r;
-}
-
-int scl_profile_add_rule(scl_profile *p, const scl_profile_rule *in)
-{
-	scl_profile_rule r = { 0 };
-	int k;
-
-	if (in->n_names == 0 || !scl_profile_action_valid(in->action) ||
-	    (in->has_errno_ret && in->errno_ret > SCL_MAX_ACTION_DATA))
-		return -EINVAL;
-	if (in->n_args > 0 && !in->args)
-		return -EINVAL;
-	for (size_t i = 0; i < in->n_args; i++)
-		if (in->args[i].index > SCL_MAX_ARG_INDEX || in->args[i].op < SCL_CMP_NE ||
-		    in->args[i].op > SCL_CMP_MASKED_EQ)
-			return -EINVAL;
-	k = grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(scl_profile_rule));
-	if (k < 0)
-		return k;
-
-	r.action = in->action;
-	r.has_errno_ret = in->has_errno_ret;
-	r.errno_ret = in->has_errno_ret ? in->errno_ret : 0;
-	k = strv_copy(in->names, in->n_names, true, &r.names);
-	if (k < 0)
-		return k;
-	r.n_names = in->n_names;
-	if (in->n_args > 0) {
-		scl_profile_arg *a = reallocarray(NULL, in->n_args, sizeof(*a));
-		if (!a) {
-			k = -ENOMEM;
-			goto fail;
-		}
-		memcpy(a, in->args, in->n_args * sizeof(*a));
-		r.args = a;
-		r.n_args = in->n_args;
-	}
-	k = cond_copy(&in->includes, &r.includes);
-	if (k < 0)
-		goto fail;
-	k = cond_copy(&in->excludes, &r.excludes);
-	if (k < 0)
-		goto fail;
-	if (in->comment && in->comment[0]) {
-		r.comment = strdup(in->comment);
-		if (!r.comment) {
-			k = -ENOMEM;
-			goto fail;
-		}
-	}
-	p->rules[p->n_rules++] = r;
-	return 0;
-fail:
-	rule_free(&r);
-	return k;
-}
-
-size_t scl_profile_rule_count(const scl_profile *p)
-{
-	return p->n_rules;
-}
-
-const scl_profile_rule *scl_profile_rule_at(const scl_profile *p, size_t i)
-{
-	return i < p->n_rules ? &p->rules[i] : NULL;
-}
-
-bool scl_profile_rules_name(const scl_profile *p, const char *name)
-{
-	for (size_t i = 0; i < p->n_rules; i++)
-		for (size_t k = 0; k < p->rules[i].n_names; k++)
-			if (!strcmp(p->rules[i].names[k], name))
-				return true;
-	return false;
-}
-
-int scl_profile_remove_rule(scl_profile *p, size_t i)
-{
-	if (i >= p->n_rules)
-		return -ENOENT;
-	rule_free(&p->rules[i]);
-	memmove(&p->rules[i], &p->rules[i + 1], (p->n_rules - i - 1) * sizeof(p->rules[0]));
-	p->n_rules--;
-	return 0;
-}
-
-static bool strv_equal(const char *const *a, size_t na, const char *const *b, size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (strcmp(a[i], b[i]))
-			return false;
-	return true;
-}
-
-static bool str_equal(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
-}
-
-static bool cond_equal(const scl_profile_cond *a, const scl_profile_cond *b)
-{
-	return strv_equal(a->arches, a->n_arches, b->arches, b->n_arches) &&
-	       strv_equal(a->caps, a->n_caps, b->caps, b->n_caps) &&
-	       str_equal(a->min_kernel, b->min_kernel);
-}
-
-bool scl_profile_rule_equal(const scl_profile_rule *a, const scl_profile_rule *b)
-{
-	if (a->action != b->action || a->has_errno_ret != b->has_errno_ret ||
-	    (a->has_errno_ret && a->errno_ret != b->errno_ret) || a->n_args != b->n_args)
-		return false;
-	for (size_t i = 0; i < a->n_args; i++)
-		if (a->args[i].index != b->args[i].index || a->args[i].value != b->args[i].value ||
-		    a->args[i].value_two != b->args[i].value_two || a->args[i].op != b->args[i].op)
-			return false;
-	return strv_equal(a->names, a->n_names, b->names, b->n_names) &&
-	       cond_equal(&a->includes, &b->includes) && cond_equal(&a->excludes, &b->excludes) &&
-	       str_equal(a->comment, b->comment);
 }
 
 /* --- merge and diff --- */
@@ -1050,7 +770,7 @@ int scl_profile_merge(scl_profile *dst, const scl_profile *src)
 		d->records = scl_sat_add(d->records, s->records);
 		d->runs = scl_sat_add(d->runs, s->runs);
 	}
-	r = add_runs(dst, src->infos, src->n_infos, src->n_plain);
+	r = scl_prof_add_runs(dst, src->infos, src->n_infos, src->n_plain);
 	if (r < 0)
 		return r;
 	dst->runs_unknown |= src->runs_unknown;
@@ -1131,7 +851,7 @@ int scl_profile_diff(const scl_profile *old, const scl_profile *new_, scl_profil
 			bool in_new = n && n_arch && view_allows_on(n, arch);
 			if (in_old == in_new)
 				continue;
-			r = grow((void **)&out, &cap_out, n_out + 1, sizeof(*out));
+			r = scl_prof_grow((void **)&out, &cap_out, n_out + 1, sizeof(*out));
 			if (r < 0)
 				return r;
 			out[n_out].arch = arch;
@@ -1143,390 +863,4 @@ int scl_profile_diff(const scl_profile *old, const scl_profile *new_, scl_profil
 	*ret = TAKE_PTR(out);
 	*ret_n = n_out;
 	return 0;
-}
-
-/* ------------------------------------------------------------ statistics files */
-
-/*
- * A statistics file is the fixed shape scl_profile_write_stats() writes, so
- * it is read here with a small parser for exactly that shape rather than a
- * general JSON reader: no nesting beyond it, no escapes (syscall names have
- * none), integer counts only.  Any JSON whitespace and member order is
- * accepted, so a file reformatted by jq still reads.
- */
-struct stats_parser {
-	const char *s;
-	size_t n, i;
-	char *err;
-	size_t errlen;
-};
-
-static int stats_fail(struct stats_parser *sp, const char *what)
-{
-	uint64_t line = 1;
-
-	for (size_t k = 0; k < sp->i && k < sp->n; k++)
-		line += sp->s[k] == '\n';
-	if (sp->err && sp->errlen)
-		snprintf(sp->err, sp->errlen, "line %llu: %s", (unsigned long long)line, what);
-	return -EBADMSG;
-}
-
-static void stats_ws(struct stats_parser *sp)
-{
-	while (sp->i < sp->n && (sp->s[sp->i] == ' ' || sp->s[sp->i] == '\t' || sp->s[sp->i] == '\n' ||
-				 sp->s[sp->i] == '\r'))
-		sp->i++;
-}
-
-/* Skip whitespace, then consume c if it is next. */
-static bool stats_take(struct stats_parser *sp, char c)
-{
-	stats_ws(sp);
-	if (sp->i < sp->n && sp->s[sp->i] == c) {
-		sp->i++;
-		return true;
-	}
-	return false;
-}
-
-/* A string without escapes: its bytes in [*ret, *ret + *ret_n). */
-static int stats_string(struct stats_parser *sp, const char **ret, size_t *ret_n)
-{
-	size_t start;
-
-	if (!stats_take(sp, '"'))
-		return stats_fail(sp, "expected a string");
-	start = sp->i;
-	while (sp->i < sp->n && sp->s[sp->i] != '"') {
-		unsigned char c = (unsigned char)sp->s[sp->i];
-		if (c == '\\' || c < 0x20)
-			return stats_fail(sp, "unexpected escape or control byte in a string");
-		sp->i++;
-	}
-	if (sp->i >= sp->n)
-		return stats_fail(sp, "unterminated string");
-	*ret = sp->s + start;
-	*ret_n = sp->i - start;
-	sp->i++;
-	return 0;
-}
-
-static int stats_count(struct stats_parser *sp, uint64_t *ret)
-{
-	size_t start;
-
-	stats_ws(sp);
-	start = sp->i;
-	while (sp->i < sp->n && sp->s[sp->i] >= '0' && sp->s[sp->i] <= '9')
-		sp->i++;
-	if (sp->i == start || (sp->i - start > 1 && sp->s[start] == '0') ||
-	    (sp->i < sp->n && (sp->s[sp->i] == '.' || sp->s[sp->i] == 'e' || sp->s[sp->i] == 'E')) ||
-	    scl_parse_u64(sp->s + start, sp->i - start, UINT64_MAX, ret) < 0) {
-		sp->i = start;
-		return stats_fail(sp, "expected a count (an integer from 0 to 18446744073709551615)");
-	}
-	return 0;
-}
-
-/* A count or null: *ret_has false for null. */
-static int stats_count_or_null(struct stats_parser *sp, uint64_t *ret, bool *ret_has)
-{
-	stats_ws(sp);
-	if (sp->n - sp->i >= 4 && !memcmp(sp->s + sp->i, "null", 4)) {
-		sp->i += 4;
-		*ret = 0;
-		*ret_has = false;
-		return 0;
-	}
-	*ret_has = true;
-	return stats_count(sp, ret);
-}
-
-/* { "lost": N|null, "first": N|null, "last": N|null }, counted in p */
-static int stats_run(struct stats_parser *sp, scl_profile *p)
-{
-	static const char *const keys[] = { "lost", "first", "last" };
-	uint64_t v[3] = { 0 };
-	bool has[3] = { false }, seen[3] = { false };
-	scl_profile_run run = { 0 };
-	size_t start;
-	int r;
-
-	stats_ws(sp);
-	start = sp->i;
-	if (!stats_take(sp, '{'))
-		return stats_fail(sp, "expected '{' for a run");
-	if (!stats_take(sp, '}')) {
-		do {
-			const char *k = NULL;
-			size_t kn = 0, at, which = ELEMENTSOF(keys);
-
-			stats_ws(sp);
-			at = sp->i;
-			if ((r = stats_string(sp, &k, &kn)) < 0)
-				return r;
-			for (size_t i = 0; i < ELEMENTSOF(keys); i++)
-				if (kn == strlen(keys[i]) && !memcmp(k, keys[i], kn) && !seen[i])
-					which = i;
-			if (which == ELEMENTSOF(keys)) {
-				sp->i = at;
-				return stats_fail(sp, "expected \"lost\", \"first\" or \"last\", once each");
-			}
-			if (!stats_take(sp, ':'))
-				return stats_fail(sp, "expected ':'");
-			seen[which] = true;
-			if ((r = stats_count_or_null(sp, &v[which], &has[which])) < 0)
-				return r;
-		} while (stats_take(sp, ','));
-		if (!stats_take(sp, '}'))
-			return stats_fail(sp, "expected ',' or '}'");
-	}
-	if (!seen[0] || !seen[1] || !seen[2]) {
-		sp->i = start;
-		return stats_fail(sp, "a run needs \"lost\", \"first\" and \"last\"");
-	}
-	if (has[1] != has[2] || (has[1] && v[1] > v[2])) {
-		sp->i = start;
-		return stats_fail(sp, "a run's \"first\" and \"last\" are both null or first <= last");
-	}
-	run.has_lost = has[0];
-	run.lost = v[0];
-	run.has_window = has[1];
-	run.first_ms = v[1];
-	run.last_ms = v[2];
-	return add_runs(p, &run, 1, 0);
-}
-
-/* [ run, ... ] */
-static int stats_runs(struct stats_parser *sp, scl_profile *p)
-{
-	int r;
-
-	if (!stats_take(sp, '['))
-		return stats_fail(sp, "expected '[' after \"runs\"");
-	if (stats_take(sp, ']'))
-		return 0;
-	do {
-		if ((r = stats_run(sp, p)) < 0)
-			return r;
-	} while (stats_take(sp, ','));
-	if (!stats_take(sp, ']'))
-		return stats_fail(sp, "expected ',' or ']'");
-	return 0;
-}
-
-/* { "records": N, "runs": N } for syscall name[0..nn) */
-static int stats_entry(struct stats_parser *sp, scl_profile *p, const char *name, size_t nn)
-{
-	uint64_t records = 0, runs = 0;
-	bool has_records = false, has_runs = false;
-	const char *k = NULL;
-	size_t kn = 0;
-	int r;
-
-	if (!stats_take(sp, '{'))
-		return stats_fail(sp, "expected '{' after a syscall name");
-	if (!stats_take(sp, '}')) {
-		do {
-			size_t at;
-
-			stats_ws(sp);
-			at = sp->i;
-			if ((r = stats_string(sp, &k, &kn)) < 0)
-				return r;
-			if (!stats_take(sp, ':'))
-				return stats_fail(sp, "expected ':'");
-			if (kn == 7 && !memcmp(k, "records", 7) && !has_records) {
-				has_records = true;
-				r = stats_count(sp, &records);
-			} else if (kn == 4 && !memcmp(k, "runs", 4) && !has_runs) {
-				has_runs = true;
-				r = stats_count(sp, &runs);
-			} else {
-				sp->i = at;
-				return stats_fail(sp, "expected \"records\" or \"runs\", once each");
-			}
-			if (r < 0)
-				return r;
-		} while (stats_take(sp, ','));
-		if (!stats_take(sp, '}'))
-			return stats_fail(sp, "expected ',' or '}'");
-	}
-	if (!has_records || !has_runs)
-		return stats_fail(sp, "a syscall needs both \"records\" and \"runs\"");
-	r = scl_profile_allow_n(p, name, nn, records);
-	if (r < 0)
-		return r;
-	lookup(p, name, nn)->runs = runs;
-	return 0;
-}
-
-static int stats_body(struct stats_parser *sp, scl_profile *p)
-{
-	const char *k = NULL;
-	size_t kn = 0;
-	bool seen = false, seen_runs = false;
-	int r;
-
-	if (!stats_take(sp, '{'))
-		return stats_fail(sp, "expected '{': not a statistics file of scmplog");
-	if (!stats_take(sp, '}')) {
-		do {
-			if ((r = stats_string(sp, &k, &kn)) < 0)
-				return r;
-			if (kn == 4 && !memcmp(k, "runs", 4) && !seen_runs) {
-				seen_runs = true;
-				if (!stats_take(sp, ':'))
-					return stats_fail(sp, "expected ':' after \"runs\"");
-				if ((r = stats_runs(sp, p)) < 0)
-					return r;
-				continue;
-			}
-			if (kn != 8 || memcmp(k, "syscalls", 8) || seen)
-				return stats_fail(sp, "expected the keys \"syscalls\" and \"runs\", once each: not a statistics file of scmplog");
-			seen = true;
-			if (!stats_take(sp, ':') || !stats_take(sp, '{'))
-				return stats_fail(sp, "expected ': {' after \"syscalls\"");
-			if (stats_take(sp, '}'))
-				continue;
-			do {
-				size_t at;
-
-				stats_ws(sp);
-				at = sp->i;
-				if ((r = stats_string(sp, &k, &kn)) < 0)
-					return r;
-				if (!scl_profile_name_valid(k, kn)) {
-					sp->i = at;
-					return stats_fail(sp, "invalid syscall name (1..64 of a-z, 0-9, _)");
-				}
-				if (lookup(p, k, kn)) {
-					sp->i = at;
-					return stats_fail(sp, "a syscall is listed twice");
-				}
-				if (!stats_take(sp, ':'))
-					return stats_fail(sp, "expected ':'");
-				if ((r = stats_entry(sp, p, k, kn)) < 0)
-					return r;
-			} while (stats_take(sp, ','));
-			if (!stats_take(sp, '}'))
-				return stats_fail(sp, "expected ',' or '}'");
-		} while (stats_take(sp, ','));
-		if (!stats_take(sp, '}'))
-			return stats_fail(sp, "expected '}'");
-	}
-	if (!seen)
-		return stats_fail(sp, "no \"syscalls\": not a statistics file of scmplog");
-	p->runs_unknown = !seen_runs;
-	stats_ws(sp);
-	if (sp->i != sp->n)
-		return stats_fail(sp, "trailing data after the statistics");
-	return 0;
-}
-
-int scl_profile_parse_stats(const char *buf, size_t n, scl_profile **ret, char *err, size_t errlen)
-{
-	struct stats_parser sp = { .s = buf, .n = n, .err = err, .errlen = errlen };
-	scl_profile *p = NULL;
-	int r;
-
-	if (n > SCL_MAX_PROFILE_SIZE) {
-		if (err && errlen)
-			snprintf(err, errlen, "larger than SCL_MAX_PROFILE_SIZE (%d bytes)", SCL_MAX_PROFILE_SIZE);
-		return -EFBIG;
-	}
-	r = scl_profile_new(&p);
-	if (r < 0)
-		return r;
-	r = stats_body(&sp, p);
-	if (r < 0) {
-		if (r == -ENOMEM && err && errlen)
-			snprintf(err, errlen, "out of memory");
-		scl_profile_free(p);
-		return r;
-	}
-	*ret = p;
-	return 0;
-}
-
-int scl_profile_read_stats_file(const char *path, scl_profile **ret, char *err, size_t errlen)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t n = 0, cap = 0;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		r = -errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s", strerror(-r));
-		return r;
-	}
-	for (;;) {
-		ssize_t k;
-
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *nb;
-
-			if (ncap > SCL_MAX_PROFILE_SIZE + 1)
-				ncap = SCL_MAX_PROFILE_SIZE + 1;
-			if (n == ncap) {
-				close(fd);
-				return scl_profile_parse_stats(buf, n, ret, err, errlen); /* -EFBIG */
-			}
-			nb = realloc(buf, ncap);
-			if (!nb) {
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		k = read(fd, buf + n, cap - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			r = -errno;
-			close(fd);
-			if (err && errlen)
-				snprintf(err, errlen, "%s", strerror(-r));
-			return r;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	close(fd);
-	return scl_profile_parse_stats(buf ? buf : "", n, ret, err, errlen);
-}
-
-long scl_profile_set_stats_from(scl_profile *p, const scl_profile *stats)
-{
-	scl_profile_run *infos = NULL;
-	long set = 0;
-
-	if (stats->n_infos) {
-		infos = malloc(stats->n_infos * sizeof(*infos));
-		if (!infos)
-			return -ENOMEM;
-		memcpy(infos, stats->infos, stats->n_infos * sizeof(*infos));
-	}
-	free(p->infos);
-	p->infos = infos;
-	p->n_infos = p->cap_infos = stats->n_infos;
-	p->n_plain = stats->n_plain;
-	p->runs_unknown = stats->runs_unknown;
-	for (size_t i = 0; i < p->n_entries; i++) {
-		struct entry *e = &p->entries[i];
-		const struct entry *s = lookup(stats, e->name, strlen(e->name));
-
-		if (!s)
-			continue;
-		e->records = s->records;
-		e->runs = s->runs;
-		set++;
-	}
-	return set;
 }

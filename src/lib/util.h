@@ -2,6 +2,7 @@
 #ifndef SCL_UTIL_H
 #define SCL_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,10 +20,12 @@ static inline void scl_freep(void *p) { free(*(void **)p); }
 /* for streams only read from: one written to is closed, and checked, explicitly */
 static inline void scl_fclosep(FILE **f) { if (*f) (void)fclose(*f); }
 static inline void scl_closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void scl_closedirp(DIR **d) { if (*d) (void)closedir(*d); }
 
 #define _cleanup_free_ _cleanup_(scl_freep)
 #define _cleanup_fclose_ _cleanup_(scl_fclosep)
 #define _cleanup_close_ _cleanup_(scl_closep)
+#define _cleanup_closedir_ _cleanup_(scl_closedirp)
 
 /* Take ownership out of a cleanup variable. */
 #define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })

@@ -131,22 +131,64 @@ $S build --split-by comm --out-dir "$TMP/out.d" "$TMP/p.log" >/dev/null 2>&1
 [ -L "$TMP/out.d/planted.json" ] || fail "the planted symlink was replaced"
 expect_rc 2 $S build --split-by comm "$TMP/h.log"
 
-# 10b. file names never collide silently: an empty comm is not "unknown"; two comms whose
-# sanitised names share the 32-bit hash (found by search: 63 92 DA ED and 63 B1 90 80,
-# both "c___-" plus the same suffix) stop the run before anything is written.
+# 10b. file names never collide silently, by collect's rules (scl_outdir, test-collect-names.sh):
+# an empty comm is not "unknown"; of two comms whose sanitised names share the 32-bit hash
+# (found by search: 63 92 DA ED and 63 B1 90 80, both "c___-" plus the same suffix) the
+# first seen keeps the name, the second gets an alternative of its own, said once.
 {
 	rec 1.001 5 0 14 '' /e 4
 	rec 1.001 6 0 15 unknown /f 5
 } >"$TMP/e.log"
 expect_rc 0 $S build --split-by comm --out-dir "$TMP/e.d" "$TMP/e.log"
 [ "$(ls "$TMP/e.d" | wc -l)" -eq 2 ] || { ls -la "$TMP/e.d"; fail "comm=\"\" and comm=\"unknown\" share a file"; }
-for c in 6392DAED 63B19080; do
-	printf 'type=SECCOMP msg=audit(1.001:7): auid=0 uid=0 gid=0 ses=1 pid=9 comm=%s exe="/a" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000\n' "$c"
+for c in 6392DAED:13 63B19080:14; do
+	printf 'type=SECCOMP msg=audit(1.001:7): auid=0 uid=0 gid=0 ses=1 pid=9 comm=%s exe="/a" sig=0 arch=c000003e syscall=%s compat=0 ip=0x1 code=0x7ffc0000\n' "${c%:*}" "${c#*:}"
 done >"$TMP/c.log"
-expect_rc 1 $S build --split-by comm --out-dir "$TMP/c.d" "$TMP/c.log"
-contains "$TMP/err" "(file name hash collision): nothing written"
-contains "$TMP/err" "scmplog: groups 'c\\x92\\xda\\xed' and 'c\\xb1\\x90\\x80' would both be written to '$TMP/c.d/c___-"
-[ -z "$(ls "$TMP/c.d")" ] || fail "a profile was written despite the collision: $(ls "$TMP/c.d")"
+expect_rc 0 $S build --split-by comm --out-dir "$TMP/c.d" "$TMP/c.log"
+calt=$(ls "$TMP/c.d" | grep '^c___-feb1ae8f-[0-9a-f]\{8\}\.json$')
+[ -n "$calt" ] || fail "no alternative file for the second colliding comm: $(ls "$TMP/c.d")"
+[ "$(ls "$TMP/c.d" | wc -l)" -eq 2 ] || fail "expected 2 profiles: $(ls "$TMP/c.d")"
+contains "$TMP/err" "scmplog: warning: comms 'c\\x92\\xda\\xed' and 'c\\xb1\\x90\\x80' would both be written to '$TMP/c.d/c___-feb1ae8f.json' (file name hash collision): the second is written to '$TMP/c.d/$calt'"
+[ "$(grep -c 'would both be written' "$TMP/err")" -eq 1 ] || fail "the collision was not said exactly once"
+contains "$TMP/c.d/c___-feb1ae8f.json" '"rt_sigaction"' # syscall 13: the first comm's
+contains "$TMP/c.d/$calt" '"rt_sigprocmask"'           # syscall 14: the second's
+lacks "$TMP/c.d/c___-feb1ae8f.json" '"rt_sigprocmask"'
+# again, in the other order: each keeps its file (the alternative in the directory is taken again)
+tac "$TMP/c.log" >"$TMP/c2.log"
+expect_rc 0 $S build --split-by comm --out-dir "$TMP/c.d" "$TMP/c2.log"
+[ "$(ls "$TMP/c.d" | wc -l)" -eq 2 ] || fail "the second run made other files: $(ls "$TMP/c.d")"
+contains "$TMP/c.d/$calt" '"rt_sigprocmask"'
+lacks "$TMP/c.d/$calt" '"rt_sigaction"'
+contains "$TMP/err" "scmplog: comm 'c\\xb1\\x90\\x80' is written to '$TMP/c.d/$calt', the alternative name an earlier run gave it"
+lacks "$TMP/err" "would both be written"
+
+# 10c. names that differ only in case are one file on a case-insensitive file system: two
+# exes whose sanitised names (upper case is hashed) differ only in case (found by search)
+e1=/AbCdeFgHIJklmnOPqRStuvwxYZabcdEfgHiJKlmn
+e2=/ABCDEFGhijkLMnOpQRSTuVWXYzAbCdeFghIJKlmN
+{ rec 1.001 8 0 16 x "$e1" 0; rec 1.001 9 0 17 x "$e2" 1; } >"$TMP/case.log"
+expect_rc 0 $S build --split-by exe --out-dir "$TMP/case.d" "$TMP/case.log"
+[ "$(ls "$TMP/case.d" | wc -l)" -eq 2 ] || fail "expected 2 profiles: $(ls "$TMP/case.d")"
+[ "$(ls "$TMP/case.d" | tr '[:upper:]' '[:lower:]' | sort -u | wc -l)" -eq 2 ] || fail "two files differ only in case: $(ls "$TMP/case.d")"
+contains "$TMP/err" "scmplog: warning: exes '$e1' and '$e2' would both be written to '$TMP/case.d/_ABCDEFGhijkLMnOpQRSTuVWXYzAbCdeFghIJKlmN-"
+contains "$TMP/err" "(file names that differ only in case): the second is written to '$TMP/case.d/_ABCDEFGhijkLMnOpQRSTuVWXYzAbCdeFghIJKlmN-"
+
+# 10d. a symbolic link planted in the output directory is refused, never followed: nothing
+# written through it, the link stays, the run fails naming it; an output directory that is
+# itself a link is refused too
+mkdir "$TMP/pl.d"
+echo secret >"$TMP/target"
+ln -s ../target "$TMP/pl.d/planted.json"
+printf 'type=SECCOMP msg=audit(1.001:2): auid=0 uid=0 gid=0 ses=1 pid=9 comm="planted" exe="/a" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000\n' >"$TMP/p.log"
+expect_rc 1 $S build --split-by comm --out-dir "$TMP/pl.d" "$TMP/p.log"
+contains "$TMP/err" "scmplog: cannot write profile '$TMP/pl.d/planted.json': it is a symbolic link, refusing to replace it"
+[ -L "$TMP/pl.d/planted.json" ] || fail "the planted link was replaced"
+[ "$(cat "$TMP/target")" = secret ] || fail "the link's target was written"
+[ "$(ls -A "$TMP/pl.d")" = planted.json ] || fail "a temporary file was left: $(ls -A "$TMP/pl.d")"
+ln -s pl.d "$TMP/pl.link"
+expect_rc 1 $S build --split-by comm --out-dir "$TMP/pl.link" "$TMP/p.log"
+contains "$TMP/err" "scmplog: cannot open directory '$TMP/pl.link': it is a symbolic link, not followed"
+[ "$(ls -A "$TMP/pl.d")" = planted.json ] || fail "written through a linked directory: $(ls -A "$TMP/pl.d")"
 
 # 11. formats and stats
 expect_rc 0 $S build -f systemd "$DATA/audit-raw.log"

@@ -112,4 +112,11 @@ echo '{"defaultAction": ' >nodes/node-b/shop_web-7d9f8c5b46-bad22_nginx.json
 expect_rc 1 "$SCMPLOG" merge --by workload --out-dir x nodes/node-a nodes/node-b
 contains err "nodes/node-b/shop_web-7d9f8c5b46-bad22_nginx.json"
 [ -e x ] && fail "a broken input left a directory behind"
+# an --out-dir that is a symbolic link is refused, as build --split-by's (one opener: scl_outdir)
+rm nodes/node-b/shop_web-7d9f8c5b46-bad22_nginx.json
+mkdir real
+ln -s real linked
+expect_rc 1 "$SCMPLOG" merge --by workload --out-dir linked nodes/node-a nodes/node-b
+contains err "scmplog: cannot open directory 'linked': it is a symbolic link, not followed"
+[ -z "$(ls -A real)" ] || fail "written through a linked directory: $(ls -A real)"
 echo ok

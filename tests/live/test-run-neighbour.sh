@@ -54,7 +54,7 @@ for r in $(seq "$FOLLOWS"); do
 	kill -TERM "$fpid"
 	rc=0
 	wait "$fpid" || rc=$?
-	if [ "$rc" != 0 ] || grep -q "may have been lost\|could not be confirmed" "$TMP/follow.err"; then
+	if [ "$rc" != 0 ] || grep -q "may be incomplete\|lost:\|not confirmed" "$TMP/follow.err"; then
 		alarms=$((alarms + 1))
 		echo "explain --follow $r: exit $rc"
 		cat "$TMP/follow.err"

@@ -372,6 +372,134 @@ START_TEST(test_capture)
 }
 END_TEST
 
+/*
+ * The scanner fed bytes as a followed file gives them (scl_scanner_feed):
+ * the same records, skips and printk suppressions as scl_scan() of the whole
+ * file, wherever the pieces are cut (export entries and their binary fields
+ * included), and a last line without its newline at the end.
+ */
+struct digest {
+	uint64_t records, skipped, suppressed, sum;
+};
+
+static uint64_t mix64(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 0x100000001b3ULL + (v << 7);
+}
+
+static int d_rec(void *ud, const scl_record *r, uint64_t ln)
+{
+	struct digest *d = ud;
+
+	d->records++;
+	d->sum = mix64(d->sum, ln);
+	d->sum = mix64(d->sum, r->serial);
+	d->sum = mix64(d->sum, (uint64_t)r->arch << 32 | r->syscall);
+	d->sum = mix64(d->sum, r->fields);
+	if (r->fields & SCL_F_HOST)
+		for (size_t i = 0; i < r->host.n; i++)
+			d->sum = mix64(d->sum, (unsigned char)r->host.p[i]);
+	return 0;
+}
+
+static int d_skip(void *ud, scl_skip_reason w, uint64_t ln)
+{
+	struct digest *d = ud;
+
+	d->skipped++;
+	d->sum = mix64(d->sum, ln << 8 | (uint64_t)w);
+	return 0;
+}
+
+static int d_supp(void *ud, uint64_t count, uint64_t ln)
+{
+	struct digest *d = ud;
+
+	d->suppressed += count;
+	d->sum = mix64(d->sum, ln);
+	return 0;
+}
+
+static const size_t feed_sizes[] = { 1, 2, 7, 9, 64, 4093, 1 << 20 };
+
+START_TEST(test_capture_fed)
+{
+	const char *rel = captures[_i / (sizeof(feed_sizes) / sizeof(feed_sizes[0]))];
+	size_t step = feed_sizes[_i % (sizeof(feed_sizes) / sizeof(feed_sizes[0]))], len;
+	char *buf = unit_read_file(rel, &len);
+	const scl_scan_ops ops = { d_rec, d_skip, d_supp, NULL };
+	struct digest whole = { 0 }, fed = { 0 };
+	scl_reader *r = NULL;
+	scl_scanner *sc = NULL;
+
+	ck_assert_int_eq(scl_reader_open(unit_data_path(rel), &r), 0);
+	ck_assert_int_eq(scl_scan(r, &ops, &whole), 0);
+	scl_reader_free(r);
+	ck_assert_int_eq(scl_scanner_new(&sc), 0);
+	/* without its last newline: the end says the last line is whole */
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (size_t off = 0; off < len; off += step)
+		ck_assert_int_eq(scl_scanner_feed(sc, buf + off, len - off < step ? len - off : step, &ops, &fed), 0);
+	ck_assert_int_eq(scl_scanner_end(sc, &ops, &fed), 0);
+	scl_scanner_free(sc);
+	free(buf);
+	ck_assert_msg(whole.records > 0, "%s: no records", rel);
+	ck_assert_msg(fed.records == whole.records && fed.skipped == whole.skipped &&
+			      fed.suppressed == whole.suppressed && fed.sum == whole.sum,
+		      "%s fed by %zu: %llu records, %llu skipped, %llu suppressed; whole: %llu, %llu, %llu", rel, step,
+		      (unsigned long long)fed.records, (unsigned long long)fed.skipped,
+		      (unsigned long long)fed.suppressed, (unsigned long long)whole.records,
+		      (unsigned long long)whole.skipped, (unsigned long long)whole.suppressed);
+}
+END_TEST
+
+/* Lines over SCL_MAX_LINE, an export entry cut in its binary field at the end, reset and reuse. */
+START_TEST(test_scanner_edges)
+{
+	const scl_scan_ops ops = { d_rec, d_skip, d_supp, NULL };
+	static const char rec[] = "type=SECCOMP msg=audit(1700000000.000:5): auid=0 uid=0 gid=0 ses=1 pid=7 "
+				  "comm=\"x\" exe=\"/x\" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000\n";
+	static const char entry[] = "__CURSOR=c\n_HOSTNAME=h\nMESSAGE=audit: type=1326 audit(1700000000.000:6): "
+				    "auid=0 uid=0 gid=0 ses=1 pid=7 comm=\"x\" exe=\"/x\" sig=0 arch=c000003e "
+				    "syscall=1 compat=0 ip=0x1 code=0x7ffc0000\n_COMM\n";
+	struct digest d = { 0 };
+	scl_scanner *sc = NULL;
+	char *big = malloc(SCL_MAX_LINE + 100);
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', SCL_MAX_LINE + 100);
+	memcpy(big, "type=SECCOMP ", 13);
+	ck_assert_int_eq(scl_scanner_new(&sc), 0);
+	/* a line over the limit in two pieces, then a record: one skip, one record */
+	ck_assert_int_eq(scl_scanner_feed(sc, big, SCL_MAX_LINE - 10, &ops, &d), 0);
+	ck_assert_int_eq(scl_scanner_feed(sc, big, 110, &ops, &d), 0);
+	ck_assert_int_eq(scl_scanner_feed(sc, "\n", 1, &ops, &d), 0);
+	ck_assert_int_eq(scl_scanner_feed(sc, rec, sizeof(rec) - 1, &ops, &d), 0);
+	ck_assert_uint_eq(d.skipped, 1);
+	ck_assert_uint_eq(d.records, 1);
+	ck_assert_uint_eq(scl_scanner_lineno(sc), 2);
+	/* an entry whose binary field is cut short by the end: the entry is bad, not a record */
+	ck_assert_int_eq(scl_scanner_feed(sc, entry, sizeof(entry) - 1, &ops, &d), 0);
+	ck_assert_int_eq(scl_scanner_feed(sc, "\x05\0\0\0", 4, &ops, &d), 0);
+	ck_assert_int_eq(scl_scanner_end(sc, &ops, &d), 0);
+	ck_assert_uint_eq(d.records, 1);
+	ck_assert_uint_eq(d.skipped, 2);
+	/* the same entry whole: a record with its host */
+	ck_assert_int_eq(scl_scanner_feed(sc, entry, sizeof(entry) - 1, &ops, &d), 0);
+	ck_assert_int_eq(scl_scanner_feed(sc, "\x02\0\0\0\0\0\0\0ab\n\n", 12, &ops, &d), 0);
+	ck_assert_uint_eq(d.records, 2);
+	/* a partial line dropped by a reset (a truncated file) */
+	ck_assert_int_eq(scl_scanner_feed(sc, rec, 40, &ops, &d), 0);
+	scl_scanner_reset(sc);
+	ck_assert_int_eq(scl_scanner_end(sc, &ops, &d), 0);
+	ck_assert_uint_eq(d.records, 2);
+	ck_assert_uint_eq(d.skipped, 2);
+	scl_scanner_free(sc);
+	free(big);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fixtures");
@@ -381,6 +509,8 @@ int main(void)
 	tcase_add_test(tc, test_foreign);
 	tcase_add_loop_test(tc, test_forms, 0, sizeof(forms) / sizeof(forms[0]));
 	tcase_add_loop_test(tc, test_capture, 0, sizeof(captures) / sizeof(captures[0]));
+	tcase_add_loop_test(tc, test_capture_fed, 0, (int)((sizeof(captures) / sizeof(captures[0])) * (sizeof(feed_sizes) / sizeof(feed_sizes[0]))));
+	tcase_add_test(tc, test_scanner_edges);
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
 }
