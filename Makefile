@@ -141,6 +141,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/unit-util.o $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit-util.o $(LIBA) $(DEP_LIBS) $(CHECK_LIBS)
 
+# The option parser is the CLI's: its suite links the parser and the log it writes to.
+$(BUILD)/tests/test-options: $(BUILD)/tests/test-options.o $(BUILD)/tests/unit-util.o \
+		$(BUILD)/src/cli/cli-options.o $(BUILD)/src/cli/log.o $(LIBA)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(DEP_LIBS) $(CHECK_LIBS)
+
 $(BUILD)/tests/unit-util.o: tests/unit/unit-util.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<

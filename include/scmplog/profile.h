@@ -283,6 +283,8 @@ const scl_profile_rule *scl_profile_rule_at(const scl_profile *p, size_t i);
 int scl_profile_remove_rule(scl_profile *p, size_t i);
 /* Structural equality of two rules (same names in the same order, etc.). */
 bool scl_profile_rule_equal(const scl_profile_rule *a, const scl_profile_rule *b);
+/* Does any other rule (of any action) name the syscall name? */
+bool scl_profile_rules_name(const scl_profile *p, const char *name);
 
 /*
  * Union of src into dst: architectures (and archMap entries) added; syscalls added with records

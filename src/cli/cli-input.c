@@ -169,6 +169,11 @@ int cli_filter_option(struct cli_filter *f, int opt, const char *arg)
 	return 1;
 }
 
+int cli_filter_option_cb(const struct cli_option *opt, const char *arg)
+{
+	return cli_filter_option(opt->value, opt->id, arg) < 0 ? -1 : 0;
+}
+
 static void free_strv(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

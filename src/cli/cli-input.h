@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/cli-options.h"
 #include "scmplog/dedup.h"
 #include "scmplog/learn.h"
 #include "scmplog/record.h"
@@ -74,42 +75,40 @@ struct cli_input {
 };
 
 /*
- * Option handling: returns 1 if the option was a filter option and consumed,
- * 0 if not ours, -1 after logging a usage error.
+ * Handle one of the options below (opt: OPT_PID...): returns 1 if the option
+ * was a filter option and consumed, 0 if not ours, -1 after logging a usage error.
  */
 int cli_filter_option(struct cli_filter *f, int opt, const char *arg);
 void cli_filter_free(struct cli_filter *f);
 /* Whether rec passes the selection (every option given, one of its values). */
 bool cli_filter_selected(const struct cli_filter *f, const scl_record *rec);
 
-/* Long options (getopt values) for the filter, to splice into a command's table. */
+/* Which option a cli_filter_option() call handles. */
 enum {
 	OPT_PID = 1000, OPT_EXE, OPT_COMM, OPT_UID, OPT_HOST, OPT_SINCE, OPT_UNTIL, OPT_ASSUME_ARCH,
 	OPT_FILTER_LAST,
 };
-#define CLI_FILTER_LONGOPTS                                    \
-	{ "pid", required_argument, NULL, OPT_PID },           \
-	{ "exe", required_argument, NULL, OPT_EXE },           \
-	{ "comm", required_argument, NULL, OPT_COMM },         \
-	{ "uid", required_argument, NULL, OPT_UID },           \
-	{ "host", required_argument, NULL, OPT_HOST },         \
-	{ "since", required_argument, NULL, OPT_SINCE },       \
-	{ "until", required_argument, NULL, OPT_UNTIL },       \
-	{ "assume-arch", required_argument, NULL, OPT_ASSUME_ARCH }
-#define CLI_FILTER_HELP                                                                  \
-	"Selecting records (repeat an option for OR; different options AND):\n"         \
-	"      --pid PID          records of this process id\n"                         \
-	"      --exe PATH         records whose exe= is PATH\n"                         \
-	"      --comm NAME        records whose comm= is NAME\n"                        \
-	"      --uid UID          records of this uid\n"                                \
-	"      --host NAME        records from this host (syslog, journal, node=)\n"     \
-	"      --since TIME       records at or after TIME (audit timestamp)\n"         \
-	"      --until TIME       records before TIME\n"                                \
-	"  TIME is epoch seconds (1795706294 or @1795706294.5), or local time\n"       \
-	"  'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DDTHH:MM[:SS]'.\n\n"     \
-	"Reading records:\n"                                                             \
-	"      --assume-arch ARCH records without arch= (kernels before 3.16) are from\n" \
-	"                         ARCH (x86_64, aarch64, ...; compat=1: its 32-bit arch)\n"
+/* The same as an option table's callback: opt->value is the struct cli_filter, opt->id the option. */
+int cli_filter_option_cb(const struct cli_option *opt, const char *arg);
+
+/* Option table entries (cli-options.h) for a struct cli_filter *f, with their help groups. */
+#define CLI_OPTS_FILTER(f)                                                                                  \
+	CLI_OPT_GROUP("Selecting records (repeat an option for OR; different options AND):", 25),           \
+	CLI_OPT_CALLBACK(0, "pid", cli_filter_option_cb, (f), OPT_PID, "PID", "records of this process id"),  \
+	CLI_OPT_CALLBACK(0, "exe", cli_filter_option_cb, (f), OPT_EXE, "PATH", "records whose exe= is PATH"), \
+	CLI_OPT_CALLBACK(0, "comm", cli_filter_option_cb, (f), OPT_COMM, "NAME", "records whose comm= is NAME"), \
+	CLI_OPT_CALLBACK(0, "uid", cli_filter_option_cb, (f), OPT_UID, "UID", "records of this uid"),        \
+	CLI_OPT_CALLBACK(0, "host", cli_filter_option_cb, (f), OPT_HOST, "NAME",                             \
+			 "records from this host (syslog, journal, node=)"),                                \
+	CLI_OPT_CALLBACK(0, "since", cli_filter_option_cb, (f), OPT_SINCE, "TIME",                           \
+			 "records at or after TIME (audit timestamp)"),                                     \
+	CLI_OPT_CALLBACK(0, "until", cli_filter_option_cb, (f), OPT_UNTIL, "TIME", "records before TIME"),   \
+	CLI_OPT_TEXT("  TIME is epoch seconds (1795706294 or @1795706294.5), or local time\n"               \
+		     "  'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY-MM-DDTHH:MM[:SS]'.\n"),             \
+	CLI_OPT_GROUP("Reading records:", 25),                                                              \
+	CLI_OPT_CALLBACK(0, "assume-arch", cli_filter_option_cb, (f), OPT_ASSUME_ARCH, "ARCH",               \
+			 "records without arch= (kernels before 3.16) are from\n"                           \
+			 "ARCH (x86_64, aarch64, ...; compat=1: its 32-bit arch)")
 
 /* Read every file ("-" or none: stdin) into in->learn.  Returns 0 or an exit code. */
 int cli_input_read(struct cli_input *in, char **files, int nfiles);

@@ -143,6 +143,31 @@ int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg)
 	return 1;
 }
 
+int cli_arch_list_cb(const struct cli_option *opt, const char *arg)
+{
+	struct cli_arch_list *l = opt->value;
+	const scl_arch_info *a = scl_arch_by_name(arg);
+	uint32_t *t;
+
+	if (!a) {
+		log_error("unknown architecture '%s'", arg);
+		return -1;
+	}
+	t = reallocarray(l->tokens, l->n + 1, sizeof(*t));
+	if (!t) {
+		log_error("out of memory");
+		return -1;
+	}
+	t[l->n++] = a->token;
+	l->tokens = t;
+	return 0;
+}
+
+int cli_profile_out_cb(const struct cli_option *opt, const char *arg)
+{
+	return cli_profile_out_option(opt->value, opt->id, arg) < 0 ? -1 : 0;
+}
+
 static const char *role_text(scl_portable_role role)
 {
 	switch (role) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli/cli-options.h"
 #include "scmplog/profile-io.h"
 #include "scmplog/profile.h"
 
@@ -17,7 +18,7 @@
  * (except cli_profile_finish(), see there).
  */
 
-/* getopt_long values of the long-only options below (clear of cli-input.h's 1000..). */
+/* Which option a cli_profile_out_option() call handles ('o' and 'f' for -o, -f). */
 enum {
 	CLI_OPT_PROFILE_NAME = 1100,
 	CLI_OPT_PROFILE_NAMESPACE,
@@ -28,32 +29,52 @@ enum {
 	CLI_OPT_PROFILE_RUNTIME,
 };
 
-/* Splice into a command's option table (with "o:f:" in its short options). */
-#define CLI_PROFILE_OUT_LONGOPTS                                                   \
-	{ "output", required_argument, NULL, 'o' },                                 \
-	{ "format", required_argument, NULL, 'f' },                                 \
-	{ "name", required_argument, NULL, CLI_OPT_PROFILE_NAME },                  \
-	/* refused with a reason (SeccompProfile is cluster-scoped) */              \
-	{ "namespace", required_argument, NULL, CLI_OPT_PROFILE_NAMESPACE },        \
-	{ "k8s-api", required_argument, NULL, CLI_OPT_PROFILE_K8S_API }
-#define CLI_PROFILE_OUT_HELP                                                                   \
-	"  -o, --output FILE        write to FILE atomically ('-': stdout, the default)\n"        \
-	"  -f, --format FORMAT      oci (default), k8s (SeccompProfile YAML) or systemd\n"         \
-	"      --name NAME          metadata.name for k8s (default: from FILE, or\n"               \
-	"                           scmplog-profile), made a DNS-1123 label\n"                     \
-	"      --k8s-api VERSION    v1 (default; security-profiles-operator v1.0.0 on) or\n"       \
-	"                           v1beta1 (v0.9.0 on)\n"
+/* Option table entries (cli-options.h) for a struct cli_profile_out *o: where and how it is written. */
+#define CLI_OPTS_PROFILE_OUT(o)                                                                          \
+	CLI_OPT_CALLBACK('o', "output", cli_profile_out_cb, (o), 'o', "FILE",                            \
+			 "write to FILE atomically ('-': stdout, the default)"),                           \
+	CLI_OPT_CALLBACK('f', "format", cli_profile_out_cb, (o), 'f', "FORMAT",                          \
+			 "oci (default), k8s (SeccompProfile YAML) or systemd"),                           \
+	CLI_OPT_CALLBACK(0, "name", cli_profile_out_cb, (o), CLI_OPT_PROFILE_NAME, "NAME",                \
+			 "metadata.name for k8s (default: from FILE, or\n"                                  \
+			 "scmplog-profile), made a DNS-1123 label"),                                       \
+	/* refused with a reason (SeccompProfile is cluster-scoped); not listed */                       \
+	CLI_OPT_CALLBACK(0, "namespace", cli_profile_out_cb, (o), CLI_OPT_PROFILE_NAMESPACE, "NAMESPACE", \
+			 NULL),                                                                            \
+	CLI_OPT_CALLBACK(0, "k8s-api", cli_profile_out_cb, (o), CLI_OPT_PROFILE_K8S_API, "VERSION",       \
+			 "v1 (default; security-profiles-operator v1.0.0 on) or\n"                          \
+			 "v1beta1 (v0.9.0 on)")
 
 /* For commands that let the user choose the default action. */
-#define CLI_PROFILE_ACTION_LONGOPTS                                                 \
-	{ "default-action", required_argument, NULL, CLI_OPT_PROFILE_DEFAULT_ACTION }, \
-	{ "errno", required_argument, NULL, CLI_OPT_PROFILE_ERRNO }
-#define CLI_PROFILE_ACTION_HELP                                                                \
-	"      --default-action A   SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, SCMP_ACT_LOG, ...\n"    \
-	"                           (the SCMP_ACT_ prefix and case are optional)\n"               \
-	"      --errno E            errno of SCMP_ACT_ERRNO: 1..4095 or a name (EPERM)\n"
+#define CLI_OPTS_PROFILE_ACTION(o)                                                                    \
+	CLI_OPT_CALLBACK(0, "default-action", cli_profile_out_cb, (o), CLI_OPT_PROFILE_DEFAULT_ACTION, "A", \
+			 "SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, SCMP_ACT_LOG, ...\n"                     \
+			 "(the SCMP_ACT_ prefix and case are optional)"),                                \
+	CLI_OPT_CALLBACK(0, "errno", cli_profile_out_cb, (o), CLI_OPT_PROFILE_ERRNO, "E",                 \
+			 "errno of SCMP_ACT_ERRNO: 1..4095 or a name (EPERM)")
 
 /* For commands that write learned profiles: build, run, collect, merge. */
+#define CLI_OPTS_PROFILE_PORTABLE(o)                                                           \
+	CLI_OPT_CALLBACK(0, "portable", cli_profile_out_cb, (o), CLI_OPT_PROFILE_PORTABLE, NULL, \
+			 "also allow what another kernel or C library takes for the\n"             \
+			 "syscalls seen (open for openat, clone for clone3, ...) and\n"            \
+			 "answer ENOSYS, not EPERM, for a newer one not seen (clone3),\n"          \
+			 "so that the library falls back; the summary names each\n"               \
+			 "(the table: profiles/README.md, Portable profiles)")
+
+/* For commands that write container profiles: build, collect, merge. */
+#define CLI_OPTS_PROFILE_RUNTIME(o)                                                            \
+	CLI_OPT_CALLBACK(0, "runtime", cli_profile_out_cb, (o), CLI_OPT_PROFILE_RUNTIME, "NAME", \
+			 "also allow what the container runtime's own init does after\n"           \
+			 "it has loaded the filter, which one learning run may miss:\n"            \
+			 "runc, docker (runc and docker-init) or crun (from its\n"                 \
+			 "source, untested); the summary names each (the baselines:\n"             \
+			 "profiles/README.md, Runtime baselines)")
+
+/*
+ * cmd-collect.c's getopt_long table and help text for --portable and
+ * --runtime, until it moves onto the option table (then these go).
+ */
 #define CLI_PROFILE_PORTABLE_LONGOPTS \
 	{ "portable", no_argument, NULL, CLI_OPT_PROFILE_PORTABLE }
 #define CLI_PROFILE_PORTABLE_HELP                                                              \
@@ -62,8 +83,6 @@ enum {
 	"                           answer ENOSYS, not EPERM, for a newer one not seen (clone3),\n" \
 	"                           so that the library falls back; the summary names each\n"    \
 	"                           (the table: profiles/README.md, Portable profiles)\n"
-
-/* For commands that write container profiles: build, collect, merge. */
 #define CLI_PROFILE_RUNTIME_LONGOPTS \
 	{ "runtime", required_argument, NULL, CLI_OPT_PROFILE_RUNTIME }
 #define CLI_PROFILE_RUNTIME_HELP                                                               \
@@ -72,6 +91,14 @@ enum {
 	"                           runc, docker (runc and docker-init) or crun (from its\n"     \
 	"                           source, untested); the summary names each (the baselines:\n" \
 	"                           profiles/README.md, Runtime baselines)\n"
+
+/* --arch ARCH (repeatable): the architectures' audit tokens, in order; the caller frees tokens. */
+struct cli_arch_list {
+	uint32_t *tokens;
+	size_t n;
+};
+/* An option table's callback: opt->value is the struct cli_arch_list. */
+int cli_arch_list_cb(const struct cli_option *opt, const char *arg);
 
 struct cli_profile_out {
 	const char *output;       /* NULL or "-": stdout */
@@ -93,10 +120,12 @@ void cli_profile_out_init(struct cli_profile_out *o);
 void cli_profile_out_free(struct cli_profile_out *o);
 
 /*
- * Handle one getopt_long result if it is one of the options above: returns
- * 1 if consumed, 0 if not ours, -1 after logging a usage error.
+ * Handle one of the options above (opt: 'o', 'f' or a CLI_OPT_PROFILE_*):
+ * returns 1 if consumed, 0 if not ours, -1 after logging a usage error.
  */
 int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg);
+/* The same as an option table's callback: opt->value is the struct cli_profile_out, opt->id the option. */
+int cli_profile_out_cb(const struct cli_option *opt, const char *arg);
 
 /*
  * Apply the options to a profile about to be written: --default-action and

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -9,6 +8,7 @@
 
 #include "cli/cli-input.h"
 #include "cli/cli-learn.h"
+#include "cli/cli-options.h"
 #include "cli/cli-outdir.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
@@ -21,49 +21,21 @@
 #include "scmplog/profile-io.h"
 #include "lib/util.h"
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog build [OPTIONS] [FILE...]\n\n"
 	       "Build a seccomp allowlist profile from SECCOMP audit records (type 1326) in\n"
 	       "FILEs (stdin when none or '-'): dmesg, dmesg -r, /dev/kmsg, audit.log (RAW,\n"
 	       "ENRICHED, node=), syslog (RFC 3339 or traditional), journalctl -o short*/export/json,\n"
-	       "gzip-compressed or plain, detected line by line.\n\n"
-	       "Output:\n"
-	       CLI_PROFILE_OUT_HELP
-	       CLI_PROFILE_ACTION_HELP
-	       CLI_PROFILE_PORTABLE_HELP
-	       CLI_PROFILE_RUNTIME_HELP
-	       "      --arch ARCH          list ARCH (and its sub-architectures); repeatable, of one\n"
-	       "                           byte order (default: the architectures seen in the records)\n"
-	       "      --merge PROFILE      start from an existing profile (incremental learning)\n"
-	       "      --stats FILE         write per-syscall record and run counts to FILE; with\n"
-	       "                           --merge, an existing FILE's counts are added to\n"
-	       "      --include-denied     also allow syscalls that an enforcing profile denied\n"
-	       "      --split-by KEY       one profile per exe, comm, host or arch (the machine's\n"
-	       "                           architecture), written to --out-dir\n"
-	       "      --out-dir DIR        directory for --split-by profiles (NAME.json, sanitised)\n"
-	       "      --allow-empty        write a profile even when no record was found\n"
-	       "      --strict             fail, writing nothing, on the first malformed record, lost\n"
-	       "                           record, unknown architecture or unknown syscall\n"
-	       "  -j, --jobs N             threads for large plain files (default: one per CPU, at most 8)\n"
-	       "  -q, --quiet              no summary on stderr\n"
-	       "  -v, --verbose            list every skipped record (FILE:LINE: reason, expected\n"
-	       "                           form (key=value)), the first few in full\n"
-	       "  -h, --help               this text\n\n"
-	       "%s\n"
-	       "One seccomp filter holds architectures of one byte order: records of both (a\n"
+	       "gzip-compressed or plain, detected line by line.\n\n");
+	cli_options_help(stdout, options);
+	printf("\nOne seccomp filter holds architectures of one byte order: records of both (a\n"
 	       "central log of x86_64 and s390x machines) give the profile of this machine's\n"
 	       "byte order, or --arch's; the others are left out and counted (--split-by arch\n"
 	       "writes one profile per machine architecture).\n\n"
-	       "Exit status: 0 success; 1 error, no records, or (--strict) anything skipped; 2 usage.\n",
-	       CLI_FILTER_HELP);
+	       "Exit status: 0 success; 1 error, no records, or (--strict) anything skipped; 2 usage.\n");
 }
 
-enum {
-	OPT_ARCH = OPT_FILTER_LAST + 1, OPT_MERGE, OPT_STATS, OPT_INCLUDE_DENIED, OPT_SPLIT_BY, OPT_OUT_DIR, OPT_STRICT,
-	OPT_ALLOW_EMPTY,
-	OPT_JOBS,
-};
 
 static const char *group_what(enum cli_group_by g)
 {
@@ -304,132 +276,59 @@ static int narrow_base(scl_profile *p, uint32_t target, const char *merge)
 
 int cmd_build(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		CLI_PROFILE_OUT_LONGOPTS,
-		CLI_PROFILE_ACTION_LONGOPTS,
-		CLI_PROFILE_PORTABLE_LONGOPTS,
-		CLI_PROFILE_RUNTIME_LONGOPTS,
-		{ "arch", required_argument, NULL, OPT_ARCH },
-		{ "merge", required_argument, NULL, OPT_MERGE },
-		{ "stats", required_argument, NULL, OPT_STATS },
-		{ "include-denied", no_argument, NULL, OPT_INCLUDE_DENIED },
-		{ "split-by", required_argument, NULL, OPT_SPLIT_BY },
-		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
-		{ "jobs", required_argument, NULL, 'j' },
-		CLI_FILTER_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_option_choice split_keys[] = {
+		{ "exe", GROUP_EXE }, { "comm", GROUP_COMM }, { "host", GROUP_HOST }, { "arch", GROUP_ARCH }, { NULL, 0 },
 	};
 	struct cli_input in = { 0 };
 	struct cli_profile_out out;
 	struct cli_learn b = { 0 };
 	_cleanup_(scl_profile_freep) scl_profile *base = NULL;
 	const char *merge = NULL, *stats = NULL, *out_dir = NULL;
-	uint32_t *arches = NULL;
-	size_t n_arches = 0;
+	struct cli_arch_list arch = { 0 };
 	scl_learn_entry *ent = NULL;
 	long n_ent = 0;
 	bool allow_empty = false;
-	int c, rc = EXIT_RUNTIME, r;
+	int first, rc = EXIT_RUNTIME, r;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Output:", 0),
+		CLI_OPTS_PROFILE_OUT(&out),
+		CLI_OPTS_PROFILE_ACTION(&out),
+		CLI_OPTS_PROFILE_PORTABLE(&out),
+		CLI_OPTS_PROFILE_RUNTIME(&out),
+		CLI_OPT_CALLBACK(0, "arch", cli_arch_list_cb, &arch, 0, "ARCH",
+				 "list ARCH (and its sub-architectures); repeatable, of one\n"
+				 "byte order (default: the architectures seen in the records)"),
+		CLI_OPT_STRING(0, "merge", &merge, "PROFILE", "start from an existing profile (incremental learning)"),
+		CLI_OPT_STRING(0, "stats", &stats, "FILE",
+			       "write per-syscall record and run counts to FILE; with\n"
+			       "--merge, an existing FILE's counts are added to"),
+		CLI_OPT_FLAG(0, "include-denied", &b.include_denied, "also allow syscalls that an enforcing profile denied"),
+		CLI_OPT_ENUM(0, "split-by", &in.group_by, split_keys, "KEY",
+			     "one profile per exe, comm, host or arch (the machine's\n"
+			     "architecture), written to --out-dir"),
+		CLI_OPT_STRING(0, "out-dir", &out_dir, "DIR", "directory for --split-by profiles (NAME.json, sanitised)"),
+		CLI_OPT_FLAG(0, "allow-empty", &allow_empty, "write a profile even when no record was found"),
+		CLI_OPT_FLAG(0, "strict", &in.strict,
+			     "fail, writing nothing, on the first malformed record, lost\n"
+			     "record, unknown architecture or unknown syscall"),
+		CLI_OPT_UINT('j', "jobs", &in.jobs, 1, 1024, NULL, "N",
+			     "threads for large plain files (default: one per CPU, at most 8)"),
+		CLI_OPT_QUIET("no summary on stderr"),
+		CLI_OPT_VERBOSE("list every skipped record (FILE:LINE: reason, expected\n"
+				"form (key=value)), the first few in full"),
+		CLI_OPT_HELP(),
+		CLI_OPTS_FILTER(&in.filter),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "build", options, help, 0 };
 
 	cli_profile_out_init(&out);
 	if (cli_learn_init(&b) < 0) /* clears b: before the options set it */
 		goto oom;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "ho:f:qvj:", opts, NULL)) != -1) {
-		r = cli_filter_option(&in.filter, c, optarg);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
-		r = cli_profile_out_option(&out, c, optarg);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			help();
-			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
-			goto out;
-		case 'q':
-			cli_quiet = 1;
-			break;
-		case 'v':
-			cli_verbose = 1;
-			break;
-		case OPT_ARCH: {
-			const scl_arch_info *a = scl_arch_by_name(optarg);
-			uint32_t *na;
-			if (!a) {
-				log_error("unknown architecture '%s'", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			na = realloc(arches, (n_arches + 1) * sizeof(*na));
-			if (!na)
-				goto oom;
-			arches = na;
-			arches[n_arches++] = a->token;
-			break;
-		}
-		case OPT_MERGE:
-			merge = optarg;
-			break;
-		case OPT_STATS:
-			stats = optarg;
-			break;
-		case OPT_INCLUDE_DENIED:
-			b.include_denied = true;
-			break;
-		case OPT_SPLIT_BY:
-			if (!strcmp(optarg, "exe"))
-				in.group_by = GROUP_EXE;
-			else if (!strcmp(optarg, "comm"))
-				in.group_by = GROUP_COMM;
-			else if (!strcmp(optarg, "host"))
-				in.group_by = GROUP_HOST;
-			else if (!strcmp(optarg, "arch"))
-				in.group_by = GROUP_ARCH;
-			else {
-				log_error("invalid --split-by '%s': expected exe, comm, host or arch", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case OPT_OUT_DIR:
-			out_dir = optarg;
-			break;
-		case OPT_STRICT:
-			in.strict = true;
-			break;
-		case OPT_ALLOW_EMPTY:
-			allow_empty = true;
-			break;
-		case 'j': {
-			uint64_t j;
-			if (scl_parse_u64_str(optarg, 1024, &j) < 0 || j == 0) {
-				log_error("invalid --jobs '%s': expected 1..1024", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			in.jobs = (unsigned)j;
-			break;
-		}
-		default:
-			fprintf(stderr, "Try 'scmplog build --help'.\n");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		goto out;
+	rc = EXIT_RUNTIME;
 	if ((in.group_by != GROUP_NONE) != (out_dir != NULL)) {
 		log_error("--split-by and --out-dir go together");
 		rc = EXIT_USAGE;
@@ -444,8 +343,8 @@ int cmd_build(int argc, char **argv)
 		/* what is written never replaces what is read, but for --merge P -o P (the update in place) */
 		static char dash[] = "-";
 		char *stdin_only[] = { dash };
-		char **files = optind < argc ? argv + optind : stdin_only;
-		int nfiles = optind < argc ? argc - optind : 1;
+		char **files = first < argc ? argv + first : stdin_only;
+		int nfiles = first < argc ? argc - first : 1;
 
 		for (int i = 0; i < nfiles; i++)
 			if (cli_refuse_same_file(out.output, "-o", files[i], "the input file") < 0 ||
@@ -459,11 +358,11 @@ int cmd_build(int argc, char **argv)
 			goto out;
 		}
 	}
-	for (size_t i = 1; i < n_arches && out.format != SCL_FORMAT_SYSTEMD; i++)
-		if (scl_arch_little_endian(arches[i]) != scl_arch_little_endian(arches[0])) {
+	for (size_t i = 1; i < arch.n && out.format != SCL_FORMAT_SYSTEMD; i++)
+		if (scl_arch_little_endian(arch.tokens[i]) != scl_arch_little_endian(arch.tokens[0])) {
 			log_error("--arch %s and --arch %s: a seccomp filter holds architectures of one byte order; "
 				  "build one profile per byte order",
-				  scl_arch_by_token(arches[0])->name, scl_arch_by_token(arches[i])->name);
+				  scl_arch_by_token(arch.tokens[0])->name, scl_arch_by_token(arch.tokens[i])->name);
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -476,7 +375,7 @@ int cmd_build(int argc, char **argv)
 	}
 
 
-	rc = cli_input_read(&in, argv + optind, argc - optind);
+	rc = cli_input_read(&in, argv + first, argc - first);
 	if (rc)
 		goto out;
 	rc = EXIT_RUNTIME;
@@ -488,7 +387,7 @@ int cmd_build(int argc, char **argv)
 	if (!out_dir) {
 		_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 		const char *why;
-		uint32_t target = pick_target(ent, (size_t)n_ent, b.include_denied, arches, n_arches, base, &why);
+		uint32_t target = pick_target(ent, (size_t)n_ent, b.include_denied, arch.tokens, arch.n, base, &why);
 
 		if (out.format != SCL_FORMAT_SYSTEMD)
 			n_ent = (long)leave_out_other_order(ent, (size_t)n_ent, target, why, b.include_denied, NULL);
@@ -521,12 +420,12 @@ int cmd_build(int argc, char **argv)
 			if (r < 0)
 				goto fail_r;
 		}
-		if (out.format != SCL_FORMAT_SYSTEMD && !n_arches &&
+		if (out.format != SCL_FORMAT_SYSTEMD && !arch.n &&
 		    (scl_profile_has_arch_map(p) || cli_profile_mixed(p)) && narrow_base(p, target, merge) < 0)
 			goto out;
-		if (warn_unseen_arches(arches, n_arches, ent, (size_t)n_ent, b.include_denied, base) < 0)
+		if (warn_unseen_arches(arch.tokens, arch.n, ent, (size_t)n_ent, b.include_denied, base) < 0)
 			goto oom;
-		r = cli_profile_finish(&out, p, arches, n_arches);
+		r = cli_profile_finish(&out, p, arch.tokens, arch.n);
 		if (r < 0)
 			goto fail_r;
 		if (cli_profile_write_with_stats(&out, p, stats) < 0)
@@ -556,7 +455,7 @@ int cmd_build(int argc, char **argv)
 			}
 			b.denied = 0; /* counted again below */
 		}
-		if (warn_unseen_arches(arches, n_arches, ent, (size_t)n_ent, b.include_denied, base) < 0)
+		if (warn_unseen_arches(arch.tokens, arch.n, ent, (size_t)n_ent, b.include_denied, base) < 0)
 			goto oom;
 		while (start < (size_t)n_ent) {
 			_cleanup_(scl_profile_freep) scl_profile *p = NULL;
@@ -571,7 +470,7 @@ int cmd_build(int argc, char **argv)
 
 			while (end < (size_t)n_ent && ent[end].key.group == g)
 				end++;
-			target = pick_target(ent + start, end - start, b.include_denied, arches, n_arches, base, &why);
+			target = pick_target(ent + start, end - start, b.include_denied, arch.tokens, arch.n, base, &why);
 			kept = end - start;
 			if (out.format != SCL_FORMAT_SYSTEMD) {
 				char label[4 * 256 + 1];
@@ -600,10 +499,10 @@ int cmd_build(int argc, char **argv)
 			scl_profile_mark_run(p);
 			if (base && (r = scl_profile_merge(p, base)) < 0)
 				goto fail_r;
-			if (out.format != SCL_FORMAT_SYSTEMD && !n_arches &&
+			if (out.format != SCL_FORMAT_SYSTEMD && !arch.n &&
 			    (scl_profile_has_arch_map(p) || cli_profile_mixed(p)) && narrow_base(p, target, merge) < 0)
 				goto out;
-			r = cli_profile_finish(&out, p, arches, n_arches);
+			r = cli_profile_finish(&out, p, arch.tokens, arch.n);
 			if (r < 0)
 				goto fail_r;
 			fi = group_file(&in, od, gname, gn, out.format);
@@ -637,7 +536,7 @@ oom:
 	rc = EXIT_RUNTIME;
 out:
 	free(ent);
-	free(arches);
+	free(arch.tokens);
 	cli_learn_done(&b);
 	cli_input_free(&in);
 	cli_profile_out_free(&out);

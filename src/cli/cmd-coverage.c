@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/cli-options.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "lib/util.h"
@@ -19,24 +19,15 @@
 #define COV_FAIL 1
 #define COV_TROUBLE 2
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog coverage [OPTIONS] PROFILE\n\n"
 	       "Is learning done?  From the statistics of the runs PROFILE was learned from\n"
 	       "('build', 'run' or 'merge' --stats FILE): the runs, their observation window,\n"
 	       "the records each run lost, the syscalls seen in only one or two runs, and an\n"
-	       "estimate of the chance that the next run needs a syscall PROFILE lacks.\n\n"
-	       "Options:\n"
-	       "      --stats FILE         the statistics file of PROFILE (without it PROFILE\n"
-	       "                           counts as one run: no estimate)\n"
-	       "      --format FORMAT      text (default) or json\n"
-	       "      --max-miss P         fail (exit 1) when the estimated chance that the next\n"
-	       "                           run needs a syscall PROFILE lacks is above P (0 to 1),\n"
-	       "                           or when there is no estimate (fewer than %d runs,\n"
-	       "                           statistics without a run list)\n"
-	       "      --fail-on-loss       fail (exit 1) when a run lost records\n"
-	       "  -q, --quiet              print nothing, only set the exit status\n"
-	       "  -h, --help               this text\n\n"
+	       "estimate of the chance that the next run needs a syscall PROFILE lacks.\n\n");
+	cli_options_help(stdout, options);
+	printf("\n"
 	       "The estimate: Chao2 for the syscalls no run showed; (1 - C) U / T, from Chao\n"
 	       "and Jost's sample coverage C for incidence data, for the new syscalls the next\n"
 	       "run needs; and the gate's number, Good-Turing's Q1/T (Q1: syscalls seen in one\n"
@@ -44,8 +35,7 @@ static void help(void)
 	       "(scmplog-coverage(1) says which, why, and the limits).  Runs must be\n"
 	       "comparable: the same workload, tests or pods of one deployment.\n\n"
 	       "Exit status: 0 no gate, or the gates passed; 1 a gate failed; 2 usage error\n"
-	       "or a file could not be read.\n",
-	       SCL_COVERAGE_MIN_RUNS);
+	       "or a file could not be read.\n");
 }
 
 /*
@@ -353,67 +343,52 @@ static void print_json(const struct cov *v)
 	       v->miss_failed || v->loss_failed ? "false" : "true");
 }
 
+/* --max-miss P: opt->value is the struct cov */
+static int max_miss_cb(const struct cli_option *opt, const char *arg)
+{
+	struct cov *v = opt->value;
+
+	if (parse_fraction(arg, &v->max_miss) < 0) {
+		log_error("invalid --max-miss '%s': expected a fraction from 0 to 1 (0.05)", arg);
+		return -1;
+	}
+	v->has_max_miss = true;
+	return 0;
+}
+
 int cmd_coverage(int argc, char **argv)
 {
-	enum { OPT_FORMAT = 0x100, OPT_STATS, OPT_MAX_MISS, OPT_FAIL_ON_LOSS };
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "stats", required_argument, NULL, OPT_STATS },
-		{ "max-miss", required_argument, NULL, OPT_MAX_MISS },
-		{ "fail-on-loss", no_argument, NULL, OPT_FAIL_ON_LOSS },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct cli_option_choice formats[] = { { "text", 0 }, { "json", 1 }, { NULL, 0 } };
 	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 	_cleanup_(scl_profile_freep) scl_profile *st = NULL;
 	struct cov v = { 0 };
-	bool json = false, quiet = false;
-	int c, r, rc = COV_TROUBLE;
+	int json = 0, first, r, rc = COV_TROUBLE;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Options:", 0),
+		CLI_OPT_STRING(0, "stats", &v.stats_path, "FILE",
+			       "the statistics file of PROFILE (without it PROFILE\n"
+			       "counts as one run: no estimate)"),
+		CLI_OPT_ENUM(0, "format", &json, formats, "FORMAT", "text (default) or json"),
+		CLI_OPT_CALLBACK(0, "max-miss", max_miss_cb, &v, 0, "P",
+				 "fail (exit 1) when the estimated chance that the next\n"
+				 "run needs a syscall PROFILE lacks is above P (0 to 1),\n"
+				 "or when there is no estimate (fewer than " CLI_STR(SCL_COVERAGE_MIN_RUNS) " runs,\n"
+				 "statistics without a run list)"),
+		CLI_OPT_FLAG(0, "fail-on-loss", &v.fail_on_loss, "fail (exit 1) when a run lost records"),
+		CLI_OPT_QUIET("print nothing, only set the exit status"),
+		CLI_OPT_HELP(),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "coverage", options, help, 0 };
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help();
-			return cli_finish_stdout() < 0 ? COV_TROUBLE : EXIT_OK;
-		case 'q':
-			quiet = true;
-			cli_quiet = 1;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text")) {
-				json = false;
-			} else if (!strcmp(optarg, "json")) {
-				json = true;
-			} else {
-				log_error("invalid --format '%s': expected text or json", optarg);
-				return COV_TROUBLE;
-			}
-			break;
-		case OPT_STATS:
-			v.stats_path = optarg;
-			break;
-		case OPT_MAX_MISS:
-			if (parse_fraction(optarg, &v.max_miss) < 0) {
-				log_error("invalid --max-miss '%s': expected a fraction from 0 to 1 (0.05)", optarg);
-				return COV_TROUBLE;
-			}
-			v.has_max_miss = true;
-			break;
-		case OPT_FAIL_ON_LOSS:
-			v.fail_on_loss = true;
-			break;
-		default:
-			fprintf(stderr, "Try 'scmplog coverage --help'.\n");
-			return COV_TROUBLE;
-		}
-	}
-	if (argc - optind != 1) {
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		return rc == EXIT_OK ? EXIT_OK : COV_TROUBLE;
+	if (argc - first != 1) {
 		log_error("coverage needs one profile; see 'scmplog coverage --help'");
 		return COV_TROUBLE;
 	}
-	v.profile_path = argv[optind];
+	v.profile_path = argv[first];
 	if (cli_profile_read(v.profile_path, &p) < 0)
 		return COV_TROUBLE;
 	v.profile = p;
@@ -438,7 +413,7 @@ int cmd_coverage(int argc, char **argv)
 	/* No estimate is no pass: a gate that cannot tell fails. */
 	v.miss_failed = v.has_max_miss && (v.c.status != SCL_COVERAGE_OK || v.c.miss > v.max_miss);
 	v.loss_failed = v.fail_on_loss && v.c.runs_lossy > 0;
-	if (!quiet) {
+	if (!cli_quiet) {
 		if (json)
 			print_json(&v);
 		else

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli-options.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "lib/util.h"
@@ -18,17 +18,14 @@
 #define DIFF_DIFFERENT 1
 #define DIFF_TROUBLE 2
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog diff [OPTIONS] OLD.json NEW.json\n\n"
 	       "Compare two OCI JSON profiles: per architecture (of either profile, with\n"
 	       "sub-architectures), the syscalls NEW allows that OLD does not (+) and the\n"
-	       "other way round (-); also the default action and the other rules.\n\n"
-	       "Options:\n"
-	       "      --format FORMAT      text (default) or json\n"
-	       "  -q, --quiet              print nothing, only set the exit status\n"
-	       "  -h, --help               this text\n\n"
-	       "Text output, for people and CI logs: per architecture a header line, then\n"
+	       "other way round (-); also the default action and the other rules.\n\n");
+	cli_options_help(stdout, options);
+	printf("\nText output, for people and CI logs: per architecture a header line, then\n"
 	       "'+ ARCH: NAME' and '- ARCH: NAME' lines grouped by systemd's syscall groups\n"
 	       "(@mount, @privileged, @network-io, @file-system, ...; risky groups first;\n"
 	       "see systemd-analyze syscall-filter), sorted by name.  An architecture with\n"
@@ -347,50 +344,30 @@ static int print_json(const scl_profile *old, const scl_profile *new_, const scl
 
 int cmd_diff(int argc, char **argv)
 {
-	enum { OPT_FORMAT = 0x100 };
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct cli_option_choice formats[] = { { "text", 0 }, { "json", 1 }, { NULL, 0 } };
 	_cleanup_(scl_profile_freep) scl_profile *old = NULL;
 	_cleanup_(scl_profile_freep) scl_profile *new_ = NULL;
 	_cleanup_free_ scl_profile_change *ch = NULL;
-	bool json = false, quiet = false, action_differs, rules_differ;
+	bool action_differs, rules_differ;
+	int json = 0, first, rc, r;
 	size_t n;
-	int c, r;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Options:", 0),
+		CLI_OPT_ENUM(0, "format", &json, formats, "FORMAT", "text (default) or json"),
+		CLI_OPT_QUIET("print nothing, only set the exit status"),
+		CLI_OPT_HELP(),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "diff", options, help, 0 };
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help();
-			return cli_finish_stdout() < 0 ? DIFF_TROUBLE : EXIT_OK;
-		case 'q':
-			quiet = true;
-			cli_quiet = 1;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text")) {
-				json = false;
-			} else if (!strcmp(optarg, "json")) {
-				json = true;
-			} else {
-				log_error("invalid --format '%s': expected text or json", optarg);
-				return DIFF_TROUBLE;
-			}
-			break;
-		default:
-			fprintf(stderr, "Try 'scmplog diff --help'.\n");
-			return DIFF_TROUBLE;
-		}
-	}
-	if (argc - optind != 2) {
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		return rc == EXIT_OK ? EXIT_OK : DIFF_TROUBLE;
+	if (argc - first != 2) {
 		log_error("diff needs two profiles, OLD and NEW; see 'scmplog diff --help'");
 		return DIFF_TROUBLE;
 	}
-	if (cli_profile_read(argv[optind], &old) < 0 || cli_profile_read(argv[optind + 1], &new_) < 0)
+	if (cli_profile_read(argv[first], &old) < 0 || cli_profile_read(argv[first + 1], &new_) < 0)
 		return DIFF_TROUBLE;
 	r = scl_profile_diff(old, new_, &ch, &n);
 	if (r < 0) {
@@ -401,7 +378,7 @@ int cmd_diff(int argc, char **argv)
 			 (scl_profile_default_action(old) == SCL_ACT_ERRNO &&
 			  scl_profile_default_errno(old) != scl_profile_default_errno(new_));
 	rules_differ = !rules_equal(old, new_);
-	if (!quiet) {
+	if (!cli_quiet) {
 		if (json)
 			r = print_json(old, new_, ch, n, action_differs, rules_differ);
 		else

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli-options.h"
 #include "cli/cli-profile.h"
 #include "cli/cli-spawn.h"
 #include "cli/cli.h"
@@ -14,7 +14,7 @@
 #include "scmplog/profile.h"
 #include "lib/util.h"
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog exec --profile PROFILE [OPTIONS] -- CMD [ARGS...]\n\n"
 	       "Run CMD under a seccomp profile, without a container runtime: the OCI JSON that\n"
@@ -24,68 +24,45 @@ static void help(void)
 	       "the native ones when the profile lists none; of an archMap, this machine's),\n"
 	       "allowed names, other rules with their argument conditions; includes/excludes\n"
 	       "are checked per architecture, against this process's capability bounding set\n"
-	       "and the running kernel.\n\n"
-	       "Options:\n"
-	       "  -p, --profile PROFILE    the profile (required; '-' reads stdin)\n"
-	       "      --log-denied         load with SECCOMP_FILTER_FLAG_LOG: ERRNO, TRAP and TRACE\n"
-	       "                           denials are audited too ('scmplog explain' shows them)\n"
-	       "      --dump-pfc           print libseccomp's pseudo filter code and exit\n"
-	       "  -q, --quiet              no warnings about the profile\n"
-	       "  -h, --help               this text\n\n"
+	       "and the running kernel.\n\n");
+	cli_options_help(stdout, options);
+	printf("\n"
 	       "scmplog execs CMD in its own place (like env(1)): CMD keeps the pid, the\n"
 	       "terminal and the signals, and its exit status is CMD's own (a shell shows 128+N\n"
 	       "for signal N; SIGSYS (159) is the usual sign of a KILL action).\n\n"
 	       "Exit status: CMD's; 126/127 if it could not be executed; 1 on errors; 2 usage.\n");
 }
 
-enum { OPT_LOG_DENIED = 1300, OPT_DUMP_PFC };
-
 int cmd_exec(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "log-denied", no_argument, NULL, OPT_LOG_DENIED },
-		{ "dump-pfc", no_argument, NULL, OPT_DUMP_PFC },
-		{ NULL, 0, NULL, 0 },
-	};
 	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 	_cleanup_(scl_filter_freep) scl_filter *f = NULL;
 	_cleanup_(scl_strv_freep) char **warn = NULL;
 	_cleanup_free_ char *prog = NULL;
 	const char *profile = NULL;
 	bool log_denied = false, dump = false;
-	int c, r;
+	int first, rc, r;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Options:", 0),
+		CLI_OPT_STRING('p', "profile", &profile, "PROFILE", "the profile (required; '-' reads stdin)"),
+		CLI_OPT_FLAG(0, "log-denied", &log_denied,
+			     "load with SECCOMP_FILTER_FLAG_LOG: ERRNO, TRAP and TRACE\n"
+			     "denials are audited too ('scmplog explain' shows them)"),
+		CLI_OPT_FLAG(0, "dump-pfc", &dump, "print libseccomp's pseudo filter code and exit"),
+		CLI_OPT_QUIET("no warnings about the profile"),
+		CLI_OPT_HELP(),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "exec", options, help, CLI_OPTIONS_STOP_AT_OPERAND };
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hqp:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help();
-			return cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
-		case 'q':
-			cli_quiet = 1;
-			break;
-		case 'p':
-			profile = optarg;
-			break;
-		case OPT_LOG_DENIED:
-			log_denied = true;
-			break;
-		case OPT_DUMP_PFC:
-			dump = true;
-			break;
-		default:
-			fprintf(stderr, "Try 'scmplog exec --help'.\n");
-			return EXIT_USAGE;
-		}
-	}
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		return rc;
 	if (!profile) {
 		log_error("exec: --profile is required");
 		return EXIT_USAGE;
 	}
-	if (optind >= argc && !dump) {
+	if (first >= argc && !dump) {
 		log_error("exec: no command given (scmplog exec --profile PROFILE -- CMD [ARGS...])");
 		return EXIT_USAGE;
 	}
@@ -118,9 +95,9 @@ int cmd_exec(int argc, char **argv)
 		return EXIT_OK;
 	}
 
-	r = cli_find_program(argv[optind], &prog);
+	r = cli_find_program(argv[first], &prog);
 	if (r < 0) {
-		log_error("cannot execute '%s': %s", argv[optind], strerror(-r));
+		log_error("cannot execute '%s': %s", argv[first], strerror(-r));
 		return r == -ENOENT ? 127 : 126;
 	}
 	/*
@@ -137,10 +114,10 @@ int cmd_exec(int argc, char **argv)
 		log_error("cannot install the seccomp filter: %s", strerror(-r));
 		return EXIT_RUNTIME;
 	}
-	execv(prog, argv + optind);
+	execv(prog, argv + first);
 	/* Under the filter now: this message needs write(2) to be allowed. */
 	r = errno;
-	log_error("cannot execute '%s': %s%s", argv[optind], strerror(r),
+	log_error("cannot execute '%s': %s%s", argv[first], strerror(r),
 		  r == EPERM || r == EACCES ? " (does the profile allow execve?)" : "");
 	return r == ENOENT ? 127 : 126;
 }

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli-input.h"
 #include "cli/cli-live.h"
 #include "cli/cli-loop.h"
+#include "cli/cli-options.h"
 #include "cli/cli.h"
 #include "cli/self-confine.h"
 #include "scmplog/arch.h"
@@ -14,7 +14,7 @@
 #include "scmplog/limits.h"
 #include "lib/util.h"
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog explain [OPTIONS] [FILE...]\n\n"
 	       "List the syscalls that an enforcing seccomp profile denied (KILL_PROCESS,\n"
@@ -22,25 +22,20 @@ static void help(void)
 	       "(exe and comm) with counts: the answer to \"why does my program get\n"
 	       "'Operation not permitted' under seccomp\".  ERRNO, TRAP and TRACE denials are\n"
 	       "logged only when the filter was loaded with SECCOMP_FILTER_FLAG_LOG\n"
-	       "(scmplog exec --log-denied).  Input as for 'scmplog build'.\n\n"
-	       "Options:\n"
-	       "      --all              also list logged (allowed) syscalls\n"
-	       "  -f, --follow           read live from the kernel (root) until Ctrl-C, printing\n"
-	       "                         each denial as it happens, then the table\n"
-	       "      --source SOURCE    with --follow: auto (default), daemon, multicast, kmsg\n"
-	       "  -v, --verbose          list every skipped record (FILE:LINE: reason, expected\n"
-	       "                         form (key=value)), the first few in full; with\n"
-	       "                         --follow: say which source is used and why, once it\n"
-	       "                         reads\n"
-	       "      --strict           fail on the first malformed record\n"
-	       "  -q, --quiet            no summary on stderr\n"
-	       "  -h, --help             this text\n\n"
-	       "Confinement (with --follow; kept: CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
-	       "CAP_AUDIT_WRITE, CAP_SYSLOG):\n"
-	       "%s\n"
-	       "%s\n"
-	       "Exit status: 0 success (denials found or not); 1 error; 2 usage.\n",
-	       CLI_CONFINE_HELP, CLI_FILTER_HELP);
+	       "(scmplog exec --log-denied).  Input as for 'scmplog build'.\n\n");
+	cli_options_help(stdout, options);
+	printf("\nExit status: 0 success (denials found or not); 1 error; 2 usage.\n");
+}
+
+/* --source: checked now, used by --follow */
+static int source_cb(const struct cli_option *opt, const char *arg)
+{
+	enum cli_source s;
+
+	if (cli_source_parse(arg, &s) < 0)
+		return -1;
+	*(const char **)opt->value = arg;
+	return 0;
 }
 
 struct follow_ctx {
@@ -110,19 +105,6 @@ static int cmp_row(const void *a, const void *b)
 
 int cmd_explain(int argc, char **argv)
 {
-	enum { OPT_ALL = OPT_FILTER_LAST + 1, OPT_STRICT, OPT_SOURCE };
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "follow", no_argument, NULL, 'f' },
-		{ "source", required_argument, NULL, OPT_SOURCE },
-		CLI_CONFINE_LONGOPTS,
-		CLI_FILTER_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_input in = { .group_by = GROUP_EXPLAIN };
 	scl_mapper *m = NULL;
 	scl_learn_entry *ent = NULL;
@@ -133,58 +115,37 @@ int cmd_explain(int argc, char **argv)
 	enum cli_confine_mode confine = CLI_CONFINE_UNSET;
 	const char *source = NULL;
 	long n;
-	int c, rc = EXIT_RUNTIME;
+	int first, rc = EXIT_RUNTIME;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Options:", 25),
+		CLI_OPT_FLAG(0, "all", &all, "also list logged (allowed) syscalls"),
+		CLI_OPT_FLAG('f', "follow", &follow,
+			     "read live from the kernel (root) until Ctrl-C, printing\n"
+			     "each denial as it happens, then the table"),
+		CLI_OPT_CALLBACK(0, "source", source_cb, &source, 0, "SOURCE",
+				 "with --follow: auto (default), daemon, multicast, kmsg"),
+		CLI_OPT_VERBOSE("list every skipped record (FILE:LINE: reason, expected\n"
+				"form (key=value)), the first few in full; with\n"
+				"--follow: say which source is used and why, once it\n"
+				"reads"),
+		CLI_OPT_FLAG(0, "strict", &in.strict, "fail on the first malformed record"),
+		CLI_OPT_QUIET("no summary on stderr"),
+		CLI_OPT_HELP(),
+		CLI_OPT_GROUP("Confinement (with --follow; kept: CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
+			      "CAP_AUDIT_WRITE, CAP_SYSLOG):", 0),
+		CLI_OPTS_CONFINE(&confine),
+		CLI_OPTS_FILTER(&in.filter),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "explain", options, help, 0 };
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "hqvf", opts, NULL)) != -1) {
-		int r = cli_filter_option(&in.filter, c, optarg);
-		if (r == 0)
-			r = cli_confine_option(&confine, c, optarg);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			help();
-			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
-			goto out;
-		case 'q':
-			cli_quiet = 1;
-			break;
-		case 'v':
-			cli_verbose = 1;
-			break;
-		case OPT_ALL:
-			all = true;
-			break;
-		case OPT_STRICT:
-			in.strict = true;
-			break;
-		case 'f':
-			follow = true;
-			break;
-		case OPT_SOURCE: {
-			enum cli_source s;
-
-			if (cli_source_parse(optarg, &s) < 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			source = optarg;
-			break;
-		}
-		default:
-			fprintf(stderr, "Try 'scmplog explain --help'.\n");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		goto out;
+	rc = EXIT_RUNTIME;
 	if (scl_mapper_new(&m) < 0)
 		goto oom;
-	if (follow && optind < argc) {
+	if (follow && first < argc) {
 		log_error("--follow reads from the kernel; it takes no FILE");
 		rc = EXIT_USAGE;
 		goto out;
@@ -199,7 +160,7 @@ int cmd_explain(int argc, char **argv)
 		rc = cli_follow_records(follow_cb, &fc, source, confine);
 	}
 	else
-		rc = cli_input_read(&in, argv + optind, argc - optind);
+		rc = cli_input_read(&in, argv + first, argc - first);
 	if (rc)
 		goto out;
 	if (!in.learn && scl_learn_new(&in.learn) < 0)

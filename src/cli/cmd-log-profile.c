@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli-options.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "lib/util.h"
@@ -12,30 +12,15 @@
 #include "scmplog/notify.h"
 #include "scmplog/profile.h"
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog log-profile [OPTIONS]\n\n"
 	       "Print the profile for learning: default action SCMP_ACT_LOG, so the kernel\n"
 	       "allows every syscall and logs it as a SECCOMP record.  With --allow-known,\n"
 	       "a complain-mode profile: the syscalls PROFILE allows (and its conditional\n"
-	       "allow rules) run silently, everything else is logged.\n\n"
-	       "Options:\n"
-	       "  -a, --arch ARCH          list ARCH and its sub-architectures; repeatable\n"
-	       "                           (default: --allow-known's architectures, of an\n"
-	       "                           archMap this machine's entry, else the native one)\n"
-	       "      --allow-known PROFILE\n"
-	       "                           OCI JSON profile whose allowed syscalls are not logged\n"
-	       "      --enforce PROFILE    not a learning profile: PROFILE (OCI JSON, default action\n"
-	       "                           SCMP_ACT_ERRNO) made to report its denials, with\n"
-	       "                           \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"] (the kernel audits\n"
-	       "                           them; runc 1.2 on, crun; runc 1.1 refuses any flags)\n"
-	       "      --listener SOCKET    with --enforce: for runc 1.1, every syscall PROFILE denies\n"
-	       "                           as SCMP_ACT_NOTIFY to the listener on SOCKET ('scmplog\n"
-	       "                           listen'), which answers it with PROFILE's errno and\n"
-	       "                           records it\n"
-	       CLI_PROFILE_OUT_HELP
-	       "  -q, --quiet              no warnings\n"
-	       "  -h, --help               this text\n\n"
+	       "allow rules) run silently, everything else is logged.\n\n");
+	cli_options_help(stdout, options);
+	printf("\n"
 	       "A denial of an enforcing profile is audited only when its filter was loaded\n"
 	       "with SECCOMP_FILTER_FLAG_LOG, or when the action is a kill.  runc 1.1\n"
 	       "(Debian 12's 1.1.5) refuses \"flags\" (\"seccomp flags are not yet supported\n"
@@ -165,85 +150,57 @@ static int enforce_profile(struct cli_profile_out *out, const char *path, const 
 	return cli_profile_write(out, q) < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
+/* --listener SOCKET: opt->value is the const char * */
+static int listener_cb(const struct cli_option *opt, const char *arg)
+{
+	if (arg[0] != '/') {
+		log_error("--listener '%s': the socket path must be absolute (the runtime connects "
+			  "to it from its own directory)", arg);
+		return -1;
+	}
+	*(const char **)opt->value = arg;
+	return 0;
+}
+
 int cmd_log_profile(int argc, char **argv)
 {
-	enum { OPT_ALLOW_KNOWN = 0x100, OPT_ENFORCE, OPT_LISTENER };
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "allow-known", required_argument, NULL, OPT_ALLOW_KNOWN },
-		{ "enforce", required_argument, NULL, OPT_ENFORCE },
-		{ "listener", required_argument, NULL, OPT_LISTENER },
-		CLI_PROFILE_OUT_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 	_cleanup_(scl_profile_freep) scl_profile *known = NULL;
-	_cleanup_free_ uint32_t *arches = NULL;
+	struct cli_arch_list arch = { 0 };
 	struct cli_profile_out out;
 	const char *known_path = NULL, *enforce_path = NULL, *listener = NULL;
-	size_t n_arches = 0;
-	int c, r, rc = EXIT_RUNTIME;
+	int first, r, rc = EXIT_RUNTIME;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Options:", 0),
+		CLI_OPT_CALLBACK('a', "arch", cli_arch_list_cb, &arch, 0, "ARCH",
+				 "list ARCH and its sub-architectures; repeatable\n"
+				 "(default: --allow-known's architectures, of an\n"
+				 "archMap this machine's entry, else the native one)"),
+		CLI_OPT_STRING(0, "allow-known", &known_path, "PROFILE",
+			       "OCI JSON profile whose allowed syscalls are not logged"),
+		CLI_OPT_STRING(0, "enforce", &enforce_path, "PROFILE",
+			       "not a learning profile: PROFILE (OCI JSON, default action\n"
+			       "SCMP_ACT_ERRNO) made to report its denials, with\n"
+			       "\"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"] (the kernel audits\n"
+			       "them; runc 1.2 on, crun; runc 1.1 refuses any flags)"),
+		CLI_OPT_CALLBACK(0, "listener", listener_cb, &listener, 0, "SOCKET",
+				 "with --enforce: for runc 1.1, every syscall PROFILE denies\n"
+				 "as SCMP_ACT_NOTIFY to the listener on SOCKET ('scmplog\n"
+				 "listen'), which answers it with PROFILE's errno and\n"
+				 "records it"),
+		CLI_OPTS_PROFILE_OUT(&out),
+		CLI_OPT_QUIET("no warnings"),
+		CLI_OPT_HELP(),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "log-profile", options, help, 0 };
 
 	cli_profile_out_init(&out);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "hqa:o:f:", opts, NULL)) != -1) {
-		r = cli_profile_out_option(&out, c, optarg);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			help();
-			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
-			goto out;
-		case 'q':
-			cli_quiet = 1;
-			break;
-		case 'a': {
-			const scl_arch_info *a = scl_arch_by_name(optarg);
-			uint32_t *t;
-
-			if (!a) {
-				log_error("unknown architecture '%s'", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			t = reallocarray(arches, n_arches + 1, sizeof(*t));
-			if (!t) {
-				log_error("out of memory");
-				goto out;
-			}
-			arches = t;
-			arches[n_arches++] = a->token;
-			break;
-		}
-		case OPT_ALLOW_KNOWN:
-			known_path = optarg;
-			break;
-		case OPT_ENFORCE:
-			enforce_path = optarg;
-			break;
-		case OPT_LISTENER:
-			if (optarg[0] != '/') {
-				log_error("--listener '%s': the socket path must be absolute (the runtime connects "
-					  "to it from its own directory)", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			listener = optarg;
-			break;
-		default:
-			fprintf(stderr, "Try 'scmplog log-profile --help'.\n");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (optind < argc) {
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		goto out;
+	rc = EXIT_RUNTIME;
+	if (first < argc) {
 		log_error("log-profile takes no arguments; see 'scmplog log-profile --help'");
 		rc = EXIT_USAGE;
 		goto out;
@@ -253,7 +210,7 @@ int cmd_log_profile(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (enforce_path && (known_path || n_arches)) {
+	if (enforce_path && (known_path || arch.n)) {
 		log_error("--enforce takes the profile's own architectures and allowlist: not with %s",
 			  known_path ? "--allow-known" : "--arch");
 		rc = EXIT_USAGE;
@@ -271,7 +228,7 @@ int cmd_log_profile(int argc, char **argv)
 	if (known_path && cli_profile_read(known_path, &known) < 0)
 		goto out;
 	/* its architectures are the default: one machine's (of an archMap, this one's entry), one byte order */
-	if (known && n_arches == 0 && (scl_profile_has_arch_map(known) || cli_profile_mixed(known))) {
+	if (known && arch.n == 0 && (scl_profile_has_arch_map(known) || cli_profile_mixed(known))) {
 		char what[4200];
 
 		snprintf(what, sizeof(what), "'%s'", !strcmp(known_path, "-") ? "stdin" : known_path);
@@ -285,18 +242,18 @@ int cmd_log_profile(int argc, char **argv)
 	r = scl_profile_set_default_action(p, SCL_ACT_LOG, 0);
 	if (r < 0)
 		goto fail;
-	if (n_arches == 0 && known && scl_profile_arch_count(known) > 0) {
+	if (arch.n == 0 && known && scl_profile_arch_count(known) > 0) {
 		for (size_t i = 0; i < scl_profile_arch_count(known) && r >= 0; i++)
 			r = scl_profile_add_arch(p, scl_profile_arch_at(known, i));
-	} else if (n_arches == 0) {
+	} else if (arch.n == 0) {
 		r = scl_profile_add_arch(p, scl_arch_native());
 		if (r == -EAFNOSUPPORT) {
 			log_error("the native architecture is unknown; use --arch");
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < n_arches && r >= 0; i++)
-		r = scl_profile_add_arch(p, arches[i]);
+	for (size_t i = 0; i < arch.n && r >= 0; i++)
+		r = scl_profile_add_arch(p, arch.tokens[i]);
 	if (r < 0)
 		goto fail;
 	if (known) {
@@ -312,6 +269,7 @@ int cmd_log_profile(int argc, char **argv)
 fail:
 	log_error("cannot build the log profile: %s", strerror(-r));
 out:
+	free(arch.tokens);
 	cli_profile_out_free(&out);
 	return rc;
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli-options.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "cli/merge-workload.h"
@@ -11,9 +11,7 @@
 #include "scmplog/arch.h"
 #include "scmplog/profile.h"
 
-enum { OPT_STATS = 1200, OPT_STATS_IN, OPT_ARCH, OPT_BY, OPT_OUT_DIR };
-
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog merge [OPTIONS] PROFILE.json...\n"
 	       "       scmplog merge --by workload --out-dir OUT [OPTIONS] DIR...\n\n"
@@ -34,117 +32,61 @@ static void help(void)
 	       "CronJob, StatefulSet: told by the pod name) become OUT/NAMESPACE_WORKLOAD_\n"
 	       "CONTAINER.json (or .yaml), with NAME.stats.json (each pod a run: 'scmplog\n"
 	       "coverage' reads it) and NAME.workload.json (its pods and nodes, and how many\n"
-	       "of each saw every syscall).  A pod found twice is taken once.\n\n"
-	       "Options:\n"
-	       CLI_PROFILE_OUT_HELP
-	       CLI_PROFILE_ACTION_HELP
-	       "      --arch ARCH          the machine the profile is for (default: this one)\n"
-	       CLI_PROFILE_PORTABLE_HELP
-	       CLI_PROFILE_RUNTIME_HELP
-	       "      --stats FILE         write per-syscall record and run counts of the union to FILE\n"
-	       "      --stats-in FILE      the counts of the PROFILE in the same position (from\n"
-	       "                           'build --stats'); once per PROFILE, or not at all\n"
-	       "                           (then each PROFILE counts as one run, no records)\n"
-	       "      --by workload        one profile per Kubernetes workload (see above)\n"
-	       "      --out-dir OUT        where --by writes its profiles\n"
-	       "  -q, --quiet              no warnings about the inputs or the output format\n"
-	       "  -v, --verbose            name the files --by skips and the pods it finds twice\n"
-	       "  -h, --help               this text\n\n"
+	       "of each saw every syscall).  A pod found twice is taken once.\n\n");
+	cli_options_help(stdout, options);
+	printf("\n"
 	       "Exit status: 0 success; 1 a profile or statistics file could not be read or written;\n"
 	       "2 usage.\n");
 }
 
 int cmd_merge(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		CLI_PROFILE_OUT_LONGOPTS,
-		CLI_PROFILE_ACTION_LONGOPTS,
-		CLI_PROFILE_PORTABLE_LONGOPTS,
-		CLI_PROFILE_RUNTIME_LONGOPTS,
-		{ "stats", required_argument, NULL, OPT_STATS },
-		{ "stats-in", required_argument, NULL, OPT_STATS_IN },
-		{ "arch", required_argument, NULL, OPT_ARCH },
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct cli_option_choice by_keys[] = { { "workload", 1 }, { NULL, 0 } };
 	_cleanup_(scl_profile_freep) scl_profile *dst = NULL;
-	_cleanup_free_ const char **stats_in = NULL;
 	_cleanup_free_ scl_profile **ps = NULL;
+	struct cli_string_list stats_in_list = { 0 };
+	struct cli_arch_list arch = { 0 };
 	size_t n_stats_in = 0, n_ps = 0;
+	const char **stats_in;
 	uint32_t target = scl_arch_native();
-	bool has_target = false, le = false, be = false;
+	bool has_target, le = false, be = false;
 	const char *stats = NULL, *out_dir = NULL;
-	bool by_workload = false;
+	int by_workload = 0;
 	struct cli_profile_out out;
-	int c, r, rc = EXIT_RUNTIME;
+	int first, r, rc = EXIT_RUNTIME;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Options:", 0),
+		CLI_OPTS_PROFILE_OUT(&out),
+		CLI_OPTS_PROFILE_ACTION(&out),
+		CLI_OPT_CALLBACK(0, "arch", cli_arch_list_cb, &arch, 0, "ARCH",
+				 "the machine the profile is for (default: this one)"),
+		CLI_OPTS_PROFILE_PORTABLE(&out),
+		CLI_OPTS_PROFILE_RUNTIME(&out),
+		CLI_OPT_STRING(0, "stats", &stats, "FILE", "write per-syscall record and run counts of the union to FILE"),
+		CLI_OPT_STRING_LIST(0, "stats-in", &stats_in_list, "FILE",
+				    "the counts of the PROFILE in the same position (from\n"
+				    "'build --stats'); once per PROFILE, or not at all\n"
+				    "(then each PROFILE counts as one run, no records)"),
+		CLI_OPT_ENUM(0, "by", &by_workload, by_keys, "workload", "one profile per Kubernetes workload (see above)"),
+		CLI_OPT_STRING(0, "out-dir", &out_dir, "OUT", "where --by writes its profiles"),
+		CLI_OPT_QUIET("no warnings about the inputs or the output format"),
+		CLI_OPT_VERBOSE("name the files --by skips and the pods it finds twice"),
+		CLI_OPT_HELP(),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "merge", options, help, 0 };
 
 	cli_profile_out_init(&out);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "hqvo:f:", opts, NULL)) != -1) {
-		r = cli_profile_out_option(&out, c, optarg);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			help();
-			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
-			goto out;
-		case 'q':
-			cli_quiet = 1;
-			break;
-		case 'v':
-			cli_verbose++;
-			break;
-		case OPT_BY:
-			if (strcmp(optarg, "workload")) {
-				log_error("invalid --by '%s': expected workload", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			by_workload = true;
-			break;
-		case OPT_OUT_DIR:
-			out_dir = optarg;
-			break;
-		case OPT_STATS:
-			stats = optarg;
-			break;
-		case OPT_ARCH: {
-			const scl_arch_info *a = scl_arch_by_name(optarg);
-
-			if (!a) {
-				log_error("unknown architecture '%s'", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			target = a->token;
-			has_target = true;
-			break;
-		}
-		case OPT_STATS_IN: {
-			const char **v = realloc(stats_in, (n_stats_in + 1) * sizeof(*v));
-			if (!v) {
-				log_error("out of memory");
-				goto out;
-			}
-			stats_in = v;
-			stats_in[n_stats_in++] = optarg;
-			break;
-		}
-		default:
-			fprintf(stderr, "Try 'scmplog merge --help'.\n");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		goto out;
+	rc = EXIT_RUNTIME;
+	stats_in = stats_in_list.v;
+	n_stats_in = stats_in_list.n;
+	/* --arch names one machine: the last one given */
+	has_target = arch.n > 0;
+	if (has_target)
+		target = arch.tokens[arch.n - 1];
 	if (by_workload != (out_dir != NULL)) {
 		log_error("--by and --out-dir go together");
 		rc = EXIT_USAGE;
@@ -161,23 +103,23 @@ int cmd_merge(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (optind >= argc) {
+		if (first >= argc) {
 			log_error("merge --by workload needs at least one directory; see 'scmplog merge --help'");
 			rc = EXIT_USAGE;
 			goto out;
 		}
 		out.coverage_annotation = true; /* the pods of a workload, as the operator's merger of partial profiles */
-		rc = merge_by_workload(&out, out_dir, argv + optind, (size_t)(argc - optind), target, has_target);
+		rc = merge_by_workload(&out, out_dir, argv + first, (size_t)(argc - first), target, has_target);
 		goto out;
 	}
-	if (optind >= argc) {
+	if (first >= argc) {
 		log_error("merge needs at least one profile; see 'scmplog merge --help'");
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (n_stats_in && n_stats_in != (size_t)(argc - optind)) {
+	if (n_stats_in && n_stats_in != (size_t)(argc - first)) {
 		log_error("--stats-in given %zu time%s for %d profile%s: give it once per profile, in the same order",
-			  n_stats_in, n_stats_in == 1 ? "" : "s", argc - optind, argc - optind == 1 ? "" : "s");
+			  n_stats_in, n_stats_in == 1 ? "" : "s", argc - first, argc - first == 1 ? "" : "s");
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -187,23 +129,23 @@ int cmd_merge(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	for (int i = optind; i < argc; i++)
+	for (int i = first; i < argc; i++)
 		if (cli_refuse_same_file(stats, "--stats", argv[i], "the profile") < 0 ||
-		    (n_stats_in && cli_refuse_same_file(out.output, "-o", stats_in[i - optind], "the --stats-in file") < 0)) {
+		    (n_stats_in && cli_refuse_same_file(out.output, "-o", stats_in[i - first], "the --stats-in file") < 0)) {
 			rc = EXIT_USAGE;
 			goto out;
 		}
-	ps = calloc((size_t)(argc - optind), sizeof(scl_profile *));
+	ps = calloc((size_t)(argc - first), sizeof(scl_profile *));
 	if (!ps) {
 		log_error("out of memory");
 		goto out;
 	}
-	for (int i = optind; i < argc; i++, n_ps++) {
+	for (int i = first; i < argc; i++, n_ps++) {
 		if (cli_profile_read(argv[i], &ps[n_ps]) < 0)
 			goto out;
 		if (n_stats_in) {
 			_cleanup_(scl_profile_freep) scl_profile *st = NULL;
-			const char *sp = stats_in[i - optind];
+			const char *sp = stats_in[i - first];
 			char err[512] = "";
 
 			r = scl_profile_read_stats_file(sp, &st, err, sizeof(err));
@@ -227,7 +169,7 @@ int cmd_merge(int argc, char **argv)
 	for (size_t i = 0; i < n_ps; i++) {
 		char what[4200];
 
-		snprintf(what, sizeof(what), "'%s'", !strcmp(argv[optind + (int)i], "-") ? "stdin" : argv[optind + (int)i]);
+		snprintf(what, sizeof(what), "'%s'", !strcmp(argv[first + (int)i], "-") ? "stdin" : argv[first + (int)i]);
 		if (scl_profile_has_arch_map(ps[i]) && cli_profile_narrow(ps[i], target, what, true) < 0)
 			goto out;
 		for (size_t k = 0; k < scl_profile_arch_count(ps[i]); k++) {
@@ -240,13 +182,13 @@ int cmd_merge(int argc, char **argv)
 	for (size_t i = 0; i < n_ps && out.format != SCL_FORMAT_SYSTEMD && (has_target || (le && be)); i++) {
 		char what[4200];
 
-		snprintf(what, sizeof(what), "'%s'", !strcmp(argv[optind + (int)i], "-") ? "stdin" : argv[optind + (int)i]);
+		snprintf(what, sizeof(what), "'%s'", !strcmp(argv[first + (int)i], "-") ? "stdin" : argv[first + (int)i]);
 		if (cli_profile_narrow(ps[i], target, what, true) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < n_ps; i++) {
 		scl_profile *p = ps[i];
-		const char *path = argv[optind + (int)i];
+		const char *path = argv[first + (int)i];
 
 		if (!dst) {
 			dst = TAKE_PTR(ps[i]);
@@ -278,6 +220,8 @@ int cmd_merge(int argc, char **argv)
 out:
 	for (size_t i = 0; ps && i < n_ps; i++)
 		scl_profile_free(ps[i]);
+	free(stats_in_list.v);
+	free(arch.tokens);
 	cli_profile_out_free(&out);
 	return rc;
 }

@@ -1,27 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
 
+#include "cli/cli-options.h"
 #include "cli/cli.h"
 #include "scmplog/arch.h"
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog resolve [--arch ARCH] NUMBER|NAME...\n"
 	       "       scmplog resolve [--arch ARCH] --all\n"
 	       "       scmplog resolve --arches\n\n"
 	       "Map syscall numbers to names and names to numbers for an architecture\n"
 	       "(default: this machine's), strictly: an unknown number or name is an error.\n"
-	       "x32 numbers carry bit 0x40000000 (1073741824) as the kernel logs them.\n\n"
-	       "Options:\n"
-	       "  -a, --arch ARCH   x86_64, x86, x32, aarch64, arm, ppc64le, s390x, riscv64, mips, ...\n"
-	       "                    (also audit hex tokens such as c000003e)\n"
-	       "      --all         list every syscall of ARCH as NUMBER<TAB>NAME\n"
-	       "      --arches      list the known architectures (name, audit token, OCI name)\n"
-	       "  -h, --help        this text\n\n"
+	       "x32 numbers carry bit 0x40000000 (1073741824) as the kernel logs them.\n\n");
+	cli_options_help(stdout, options);
+	printf("\n"
 	       "Exit status: 0 all resolved; 1 something unknown; 2 usage.\n");
 }
 
@@ -37,20 +33,36 @@ static const scl_arch_info *arch_arg(const char *s)
 	return NULL;
 }
 
+/* -a ARCH: a name or an audit token; opt->value is the const scl_arch_info * */
+static int arch_cb(const struct cli_option *opt, const char *arg)
+{
+	const scl_arch_info *a = arch_arg(arg);
+
+	if (!a) {
+		log_error("unknown architecture '%s'", arg);
+		return -1;
+	}
+	*(const scl_arch_info **)opt->value = a;
+	return 0;
+}
+
 int cmd_resolve(int argc, char **argv)
 {
-	enum { OPT_ALL = 1000, OPT_ARCHES };
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "arches", no_argument, NULL, OPT_ARCHES },
-		{ NULL, 0, NULL, 0 },
-	};
 	const scl_arch_info *arch = scl_arch_by_token(scl_arch_native());
 	scl_mapper *m = NULL;
 	bool all = false, arches = false;
-	int c, rc = EXIT_OK;
+	int first, rc = EXIT_OK;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Options:", 20),
+		CLI_OPT_CALLBACK('a', "arch", arch_cb, &arch, 0, "ARCH",
+				 "x86_64, x86, x32, aarch64, arm, ppc64le, s390x, riscv64, mips, ...\n"
+				 "(also audit hex tokens such as c000003e)"),
+		CLI_OPT_FLAG(0, "all", &all, "list every syscall of ARCH as NUMBER<TAB>NAME"),
+		CLI_OPT_FLAG(0, "arches", &arches, "list the known architectures (name, audit token, OCI name)"),
+		CLI_OPT_HELP(),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "resolve", options, help, 0 };
 
 	/*
 	 * Options may come after the operands (GNU getopt), so "-1" would be
@@ -61,30 +73,9 @@ int cmd_resolve(int argc, char **argv)
 			log_error("invalid syscall number '%s': syscall numbers are not negative", argv[i]);
 			return EXIT_USAGE;
 		}
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "ha:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help();
-			return cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
-		case 'a':
-			arch = arch_arg(optarg);
-			if (!arch) {
-				log_error("unknown architecture '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_ALL:
-			all = true;
-			break;
-		case OPT_ARCHES:
-			arches = true;
-			break;
-		default:
-			fprintf(stderr, "Try 'scmplog resolve --help'.\n");
-			return EXIT_USAGE;
-		}
-	}
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		return rc;
 	if (arches) {
 		for (size_t i = 0; scl_arch_at(i); i++) {
 			const scl_arch_info *a = scl_arch_at(i);
@@ -96,7 +87,7 @@ int cmd_resolve(int argc, char **argv)
 		log_error("unknown native architecture; use --arch");
 		return EXIT_USAGE;
 	}
-	if (!all && optind >= argc) {
+	if (!all && first >= argc) {
 		log_error("nothing to resolve; see 'scmplog resolve --help'");
 		return EXIT_USAGE;
 	}
@@ -123,7 +114,7 @@ int cmd_resolve(int argc, char **argv)
 		}
 		(void)found;
 	}
-	for (int i = optind; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		const char *a = argv[i], *name;
 		uint64_t nr;
 		uint32_t out;

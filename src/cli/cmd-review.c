@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli-input.h"
+#include "cli/cli-options.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "cli/review.h"
@@ -17,7 +17,7 @@
 #include "scmplog/profile.h"
 #include "scmplog/syscall-groups.h"
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog review [OPTIONS] OLD.json NEW.json\n"
 	       "       scmplog review [OPTIONS] --since-profile PROFILE.json [FILE...]\n\n"
@@ -46,18 +46,10 @@ static void help(void)
 	       "Questions go to standard error.\n\n"
 	       "The profile written is OLD (or PROFILE) with the allowed syscalls added\n"
 	       "(on the architectures NEW allows them on) and the denied ones in the\n"
-	       "review rule; OLD's default action, other rules and counts are kept.\n\n"
-	       "Options:\n"
-	       "      --since-profile PROFILE\n"
-	       "                           review the records in FILEs against PROFILE\n"
-	       CLI_PROFILE_OUT_HELP
-	       "      --strict             fail on the first malformed record\n"
-	       "  -q, --quiet              no summary on stderr\n"
-	       "  -h, --help               this text\n\n"
-	       "%s\n"
-	       "Exit status: 0 the profile was written; 1 an error, or quit without writing;\n"
-	       "2 usage error.\n",
-	       CLI_FILTER_HELP);
+	       "review rule; OLD's default action, other rules and counts are kept.\n\n");
+	cli_options_help(stdout, options);
+	printf("\nExit status: 0 the profile was written; 1 an error, or quit without writing;\n"
+	       "2 usage error.\n");
 }
 
 /* ------------------------------------------------------------ the command */
@@ -90,18 +82,15 @@ static int narrow_inputs(scl_profile *a, const char *a_path, scl_profile *b, con
 	return 0;
 }
 
+/* Was any record selection (or --assume-arch) given? */
+static bool filter_given(const struct cli_filter *f)
+{
+	return f->n_pids || f->n_exes || f->n_comms || f->n_uids || f->n_hosts || f->has_since || f->has_until ||
+	       f->assume_arch;
+}
+
 int cmd_review(int argc, char **argv)
 {
-	enum { OPT_SINCE_PROFILE = OPT_FILTER_LAST + 1, OPT_STRICT };
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "since-profile", required_argument, NULL, OPT_SINCE_PROFILE },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		CLI_PROFILE_OUT_LONGOPTS,
-		CLI_FILTER_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_input in = { .group_by = GROUP_EXPLAIN };
 	struct cli_profile_out out;
 	struct review rv = { 0 };
@@ -111,51 +100,29 @@ int cmd_review(int argc, char **argv)
 	_cleanup_(scl_profile_freep) scl_profile *result = NULL;
 	scl_mapper *m = NULL;
 	const char *since = NULL;
-	bool records_on_stdin = false, filtered = false;
+	bool records_on_stdin = false, filtered;
 	uint64_t unknown = 0;
 	size_t counts[4] = { 0 };
-	int c, r, rc = EXIT_RUNTIME;
+	int first, r, rc = EXIT_RUNTIME;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Options:", 0),
+		CLI_OPT_STRING(0, "since-profile", &since, "PROFILE", "review the records in FILEs against PROFILE"),
+		CLI_OPTS_PROFILE_OUT(&out),
+		CLI_OPT_FLAG(0, "strict", &in.strict, "fail on the first malformed record"),
+		CLI_OPT_QUIET("no summary on stderr"),
+		CLI_OPT_HELP(),
+		CLI_OPTS_FILTER(&in.filter),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "review", options, help, 0 };
 
 	cli_profile_out_init(&out);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "hqo:f:", opts, NULL)) != -1) {
-		r = cli_filter_option(&in.filter, c, optarg);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0) {
-			filtered = true;
-			continue;
-		}
-		r = cli_profile_out_option(&out, c, optarg);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			help();
-			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
-			goto out;
-		case 'q':
-			cli_quiet = 1;
-			break;
-		case OPT_SINCE_PROFILE:
-			since = optarg;
-			break;
-		case OPT_STRICT:
-			in.strict = true;
-			break;
-		default:
-			fprintf(stderr, "Try 'scmplog review --help'.\n");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (!since && argc - optind != 2) {
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		goto out;
+	rc = EXIT_RUNTIME;
+	filtered = filter_given(&in.filter);
+	if (!since && argc - first != 2) {
 		log_error("review needs OLD and NEW profiles, or --since-profile PROFILE and logs; see 'scmplog review --help'");
 		rc = EXIT_USAGE;
 		goto out;
@@ -166,31 +133,31 @@ int cmd_review(int argc, char **argv)
 		goto out;
 	}
 	if (since) {
-		records_on_stdin = argc == optind;
-		for (int i = optind; i < argc; i++)
+		records_on_stdin = argc == first;
+		for (int i = first; i < argc; i++)
 			if (!strcmp(argv[i], "-"))
 				records_on_stdin = true;
 		/* -o over OLD or --since-profile is the update in place; over a log it is a mistake */
-		for (int i = optind; i < argc; i++)
+		for (int i = first; i < argc; i++)
 			if (cli_refuse_same_file(out.output, "-o", argv[i], "the input file") < 0) {
 				rc = EXIT_USAGE;
 				goto out;
 			}
-		if (records_on_stdin && argc == optind &&
+		if (records_on_stdin && argc == first &&
 		    cli_refuse_same_file(out.output, "-o", "-", "the input file") < 0) {
 			rc = EXIT_USAGE;
 			goto out;
 		}
 	}
 
-	if (cli_profile_read(since ? since : argv[optind], &base) < 0)
+	if (cli_profile_read(since ? since : argv[first], &base) < 0)
 		goto out;
 	rv.base = base;
 	if (!since) {
-		if (cli_profile_read(argv[optind + 1], &new_) < 0)
+		if (cli_profile_read(argv[first + 1], &new_) < 0)
 			goto out;
 		/* the result is one machine's: of an archMap this one's entry, one byte order (merge's rule) */
-		if (narrow_inputs(base, argv[optind], new_, argv[optind + 1]) < 0)
+		if (narrow_inputs(base, argv[first], new_, argv[first + 1]) < 0)
 			goto out;
 		r = review_collect_profiles(&rv, base, new_);
 	} else {
@@ -198,7 +165,7 @@ int cmd_review(int argc, char **argv)
 			goto out;
 		if (scl_mapper_new(&m) < 0)
 			goto oom;
-		rc = cli_input_read(&in, argv + optind, argc - optind);
+		rc = cli_input_read(&in, argv + first, argc - first);
 		if (rc)
 			goto out;
 		rc = EXIT_RUNTIME;

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/resource.h>
-#include <getopt.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "cli/cli-learn.h"
 #include "cli/cli-live.h"
 #include "cli/cli-loop.h"
+#include "cli/cli-options.h"
 #include "cli/cli-spawn.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
@@ -27,7 +27,7 @@
 #include "scmplog/profile.h"
 #include "lib/util.h"
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog run [OPTIONS] -- CMD [ARGS...]\n\n"
 	       "Learn CMD's seccomp profile live from the kernel.  CMD runs with no_new_privs under\n"
@@ -40,45 +40,9 @@ static void help(void)
 	       "tree to exit, then makes sure every record the kernel queued was read before it\n"
 	       "writes the profile.  A process of the tree that starts an audit session of its\n"
 	       "own (pam_loginuid: login, su -l) is followed only while audit is enabled\n"
-	       "(auditctl -e 1), as the kernel logs the change only then.\n\n"
-	       "Output:\n"
-	       "%s"
-	       "%s"
-	       "      --merge PROFILE      union with an existing profile (incremental learning)\n"
-	       "      --allow-known PROFILE\n"
-	       "                           complain mode: PROFILE's syscalls are allowed without\n"
-	       "                           logging, the rest logged; the output is PROFILE plus\n"
-	       "                           what is new\n"
-	       "      --stats FILE         write per-syscall record and run counts to FILE; with\n"
-	       "                           --merge, an existing FILE is read first (the counts add up)\n\n"
-	       "Collecting:\n"
-	       "      --source SOURCE      auto (default), daemon, multicast or kmsg:\n"
-	       "                           daemon registers as the audit daemon (only when none is\n"
-	       "                           registered; raises the backlog limit and wait time for\n"
-	       "                           the run) and loses nothing, but slows CMD down when it\n"
-	       "                           logs faster than we read; multicast reads beside auditd\n"
-	       "                           or journald; kmsg follows /dev/kmsg where neither works\n"
-	       "                           (printk drops most records of a burst). auto: daemon if\n"
-	       "                           the slot is free, else multicast, else kmsg.  The slot\n"
-	       "                           is watched: a refused registration of another daemon is\n"
-	       "                           reported; a slot lost mid-run means multicast from then\n"
-	       "                           on (kmsg if that fails), the gap counted as lost\n"
-	       "      --allow-loss         exit with CMD's status even if records were lost (serial\n"
-	       "                           gaps, receive overflows, printk suppression, a lost daemon\n"
-	       "                           slot, the kernel's lost counter unless none of it can\n"
-	       "                           have been CMD's)\n"
-	       "      --rcvbuf BYTES       netlink receive buffer (default 64 MiB; the kernel doubles it)\n"
-	       "      --no-filter          install no filter: CMD (or its runtime) installs its own\n"
-	       "                           SCMP_ACT_LOG filter, and its tree's records are learned\n"
-	       "      --exe PATH           learn only records whose exe= is PATH (repeatable)\n"
-	       "      --comm NAME          learn only records whose comm= is NAME (repeatable)\n"
-	       "  -q, --quiet              no status line or summary on stderr\n"
-	       "  -v, --verbose            say which source is used and why, the receive buffer\n"
-	       "                           the kernel set, the collector's CPU time\n"
-	       "  -h, --help               this text\n\n"
-	       "Confinement:\n"
-	       CLI_CONFINE_HELP
-	       "Once CMD is started, scmplog keeps CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
+	       "(auditctl -e 1), as the kernel logs the change only then.\n\n");
+	cli_options_help(stdout, options);
+	printf("Once CMD is started, scmplog keeps CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
 	       "CAP_AUDIT_WRITE, CAP_SYSLOG (the /dev/kmsg fallback), CAP_KILL and\n"
 	       "CAP_DAC_READ_SEARCH (and CAP_DAC_OVERRIDE if the output's directory is not its\n"
 	       "own) and runs under its own seccomp allowlist.\n\n"
@@ -88,13 +52,14 @@ static void help(void)
 	       "passed on to CMD.  Needs root (CAP_AUDIT_CONTROL, CAP_AUDIT_READ,\n"
 	       "CAP_AUDIT_WRITE) and /proc/sys/kernel/seccomp/actions_logged to contain 'log'.\n\n"
 	       "Exit status: CMD's (128+N if killed by signal N); 1 if records were lost (without\n"
-	       "--allow-loss) or on errors; 2 usage; 126/127 if CMD could not be executed.\n",
-	       CLI_PROFILE_OUT_HELP CLI_PROFILE_PORTABLE_HELP, CLI_PROFILE_ACTION_HELP);
+	       "--allow-loss) or on errors; 2 usage; 126/127 if CMD could not be executed.\n");
 }
 
-enum {
-	OPT_MERGE = 1200, OPT_ALLOW_KNOWN, OPT_STATS, OPT_SOURCE, OPT_ALLOW_LOSS, OPT_RCVBUF, OPT_NO_FILTER,
-};
+/* --source: opt->value is the enum cli_source */
+static int source_cb(const struct cli_option *opt, const char *arg)
+{
+	return cli_source_parse(arg, opt->value);
+}
 
 /* Distinct (arch, nr) for the status line. */
 struct keyset {
@@ -344,25 +309,6 @@ static size_t count_new(const scl_profile *p, const scl_profile *base)
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		CLI_PROFILE_OUT_LONGOPTS,
-		CLI_PROFILE_ACTION_LONGOPTS,
-		CLI_PROFILE_PORTABLE_LONGOPTS,
-		{ "merge", required_argument, NULL, OPT_MERGE },
-		{ "allow-known", required_argument, NULL, OPT_ALLOW_KNOWN },
-		{ "stats", required_argument, NULL, OPT_STATS },
-		{ "source", required_argument, NULL, OPT_SOURCE },
-		{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
-		{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
-		{ "no-filter", no_argument, NULL, OPT_NO_FILTER },
-		{ "exe", required_argument, NULL, OPT_EXE },
-		{ "comm", required_argument, NULL, OPT_COMM },
-		CLI_CONFINE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_profile_out out;
 	struct cli_signals sig = { .fd = -1 };
 	struct cli_live lv = { 0 };
@@ -386,73 +332,65 @@ int cmd_run(int argc, char **argv)
 	static const struct cli_loop_ops loop_ops = { .round = run_round, .signal = run_signal, .due = run_due };
 	struct cli_loop L;
 	bool allow_loss = false, drain_failed = false, spawned = false, incomplete;
-	int c, r, rc = EXIT_RUNTIME;
+	int first, r, rc = EXIT_RUNTIME;
 	int64_t drain_ms = 0;
 	uint64_t lost = 0, window_first = 0, window_last = 0;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Output:", 0),
+		CLI_OPTS_PROFILE_OUT(&out),
+		CLI_OPTS_PROFILE_PORTABLE(&out),
+		CLI_OPTS_PROFILE_ACTION(&out),
+		CLI_OPT_STRING(0, "merge", &merge, "PROFILE", "union with an existing profile (incremental learning)"),
+		CLI_OPT_STRING(0, "allow-known", &allow_known, "PROFILE",
+			       "complain mode: PROFILE's syscalls are allowed without\n"
+			       "logging, the rest logged; the output is PROFILE plus\n"
+			       "what is new"),
+		CLI_OPT_STRING(0, "stats", &stats, "FILE",
+			       "write per-syscall record and run counts to FILE; with\n"
+			       "--merge, an existing FILE is read first (the counts add up)"),
+		CLI_OPT_GROUP("Collecting:", 0),
+		CLI_OPT_CALLBACK(0, "source", source_cb, &source, 0, "SOURCE",
+				 "auto (default), daemon, multicast or kmsg:\n"
+				 "daemon registers as the audit daemon (only when none is\n"
+				 "registered; raises the backlog limit and wait time for\n"
+				 "the run) and loses nothing, but slows CMD down when it\n"
+				 "logs faster than we read; multicast reads beside auditd\n"
+				 "or journald; kmsg follows /dev/kmsg where neither works\n"
+				 "(printk drops most records of a burst). auto: daemon if\n"
+				 "the slot is free, else multicast, else kmsg.  The slot\n"
+				 "is watched: a refused registration of another daemon is\n"
+				 "reported; a slot lost mid-run means multicast from then\n"
+				 "on (kmsg if that fails), the gap counted as lost"),
+		CLI_OPT_FLAG(0, "allow-loss", &allow_loss,
+			     "exit with CMD's status even if records were lost (serial\n"
+			     "gaps, receive overflows, printk suppression, a lost daemon\n"
+			     "slot, the kernel's lost counter unless none of it can\n"
+			     "have been CMD's)"),
+		CLI_OPT_UINT(0, "rcvbuf", &rcvbuf, 1, INT32_MAX / 2, "bytes", "BYTES",
+			     "netlink receive buffer (default 64 MiB; the kernel doubles it)"),
+		CLI_OPT_FLAG(0, "no-filter", &no_filter,
+			     "install no filter: CMD (or its runtime) installs its own\n"
+			     "SCMP_ACT_LOG filter, and its tree's records are learned"),
+		CLI_OPT_CALLBACK(0, "exe", cli_filter_option_cb, &sel, OPT_EXE, "PATH",
+				 "learn only records whose exe= is PATH (repeatable)"),
+		CLI_OPT_CALLBACK(0, "comm", cli_filter_option_cb, &sel, OPT_COMM, "NAME",
+				 "learn only records whose comm= is NAME (repeatable)"),
+		CLI_OPT_QUIET("no status line or summary on stderr"),
+		CLI_OPT_VERBOSE("say which source is used and why, the receive buffer\n"
+				"the kernel set, the collector's CPU time"),
+		CLI_OPT_HELP(),
+		CLI_OPT_GROUP("Confinement:", 0),
+		CLI_OPTS_CONFINE(&confine),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "run", options, help, CLI_OPTIONS_STOP_AT_OPERAND };
 
 	cli_profile_out_init(&out);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hqvo:f:", opts, NULL)) != -1) {
-		r = cli_profile_out_option(&out, c, optarg);
-		if (r == 0)
-			r = cli_confine_option(&confine, c, optarg);
-		if (r == 0 && (c == OPT_EXE || c == OPT_COMM))
-			r = cli_filter_option(&sel, c, optarg);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			help();
-			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
-			goto out;
-		case 'q':
-			cli_quiet = 1;
-			break;
-		case 'v':
-			cli_verbose = 1;
-			break;
-		case OPT_MERGE:
-			merge = optarg;
-			break;
-		case OPT_ALLOW_KNOWN:
-			allow_known = optarg;
-			break;
-		case OPT_STATS:
-			stats = optarg;
-			break;
-		case OPT_SOURCE:
-			if (cli_source_parse(optarg, &source) < 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case OPT_ALLOW_LOSS:
-			allow_loss = true;
-			break;
-		case OPT_NO_FILTER:
-			no_filter = true;
-			break;
-		case OPT_RCVBUF: {
-			uint64_t v;
-			if (scl_parse_u64_str(optarg, INT32_MAX / 2, &v) < 0 || v == 0) {
-				log_error("invalid --rcvbuf '%s': expected bytes, 1..%d", optarg, INT32_MAX / 2);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			rcvbuf = (int)v;
-			break;
-		}
-		default:
-			fprintf(stderr, "Try 'scmplog run --help'.\n");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (optind >= argc) {
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		goto out;
+	rc = EXIT_RUNTIME;
+	if (first >= argc) {
 		log_error("run: no command given (scmplog run [OPTIONS] -- CMD [ARGS...])");
 		rc = EXIT_USAGE;
 		goto out;
@@ -470,9 +408,9 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (allow_known && (cli_profile_read(allow_known, &known) < 0 || cli_profile_narrow_native(known, allow_known, false) < 0))
 		goto out;
-	r = cli_find_program(argv[optind], &prog);
+	r = cli_find_program(argv[first], &prog);
 	if (r < 0) {
-		log_error("cannot execute '%s': %s", argv[optind], strerror(-r));
+		log_error("cannot execute '%s': %s", argv[first], strerror(-r));
 		rc = r == -ENOENT ? 127 : 126;
 		goto out;
 	}
@@ -508,9 +446,9 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	window_first = realtime_ms();
-	r = cli_spawn(filter, prog, argv + optind, true, &sig, &R.child);
+	r = cli_spawn(filter, prog, argv + first, true, &sig, &R.child);
 	if (r < 0) {
-		log_error("cannot start '%s': %s", argv[optind], strerror(-r));
+		log_error("cannot start '%s': %s", argv[first], strerror(-r));
 		goto out;
 	}
 	spawned = R.child_alive = true;
@@ -562,7 +500,7 @@ int cmd_run(int argc, char **argv)
 	cli_signals_restore(&sig);
 
 	if (R.child_error) {
-		rc = cli_child_report(&R.error_msg, argv[optind]);
+		rc = cli_child_report(&R.error_msg, argv[first]);
 		goto out;
 	}
 
@@ -606,7 +544,7 @@ int cmd_run(int argc, char **argv)
 			goto fail_r;
 		if (scl_profile_count(p) == 0) {
 			log_error("no SECCOMP records of '%s' were received (is 'log' in /proc/sys/kernel/seccomp/actions_logged?)",
-				  argv[optind]);
+				  argv[first]);
 			goto out;
 		}
 		r = cli_profile_finish(&out, p, NULL, 0);
@@ -623,7 +561,7 @@ int cmd_run(int argc, char **argv)
 				snprintf(extra, sizeof(extra), " (%zu new since %s)", fresh,
 					 known && base ? "--allow-known/--merge" : known ? "--allow-known" : "--merge");
 			log_info("%llu records of '%s' read %s, %zu syscalls in the profile%s, %llu lost%s",
-				 (unsigned long long)R.records, argv[optind], cli_live_name(&lv), scl_profile_count(p), extra,
+				 (unsigned long long)R.records, argv[first], cli_live_name(&lv), scl_profile_count(p), extra,
 				 (unsigned long long)lost, drain_failed ? " (end not confirmed)" : "");
 		}
 	}
@@ -647,7 +585,7 @@ int cmd_run(int argc, char **argv)
 			log_info("note: the kernel's lost counter grew by %llu during the run, by no record of '%s': "
 				 "every audit serial number arrived and no task waited out the backlog (an audit daemon "
 				 "that stalls loses records that multicast still delivers)",
-				 (unsigned long long)st.kernel_lost, argv[optind]);
+				 (unsigned long long)st.kernel_lost, argv[first]);
 		else
 			log_info("note: the kernel's lost counter grew by %llu during the run; not added to the loss: "
 				 "a record lost after getting its serial number is a serial gap, and no task waited out "

@@ -81,6 +81,11 @@ int cli_confine_option(enum cli_confine_mode *mode, int opt, const char *arg)
 	}
 }
 
+int cli_confine_option_cb(const struct cli_option *opt, const char *arg)
+{
+	return cli_confine_option(opt->value, opt->id, arg) < 0 ? -1 : 0;
+}
+
 static int resolve_mode(enum cli_confine_mode *mode)
 {
 	const char *e;

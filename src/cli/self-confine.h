@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "cli/cli-options.h"
+
 /*
  * scmplog confines itself once its sources are open: it drops every
  * capability it does not need from then on (effective, permitted,
@@ -41,10 +43,20 @@ enum {
 	CLI_OPT_NO_SELF_CONFINE,
 };
 
+/* Option table entries (cli-options.h) for an enum cli_confine_mode *m. */
+#define CLI_OPTS_CONFINE(m)                                                                            \
+	CLI_OPT_CALLBACK(0, "self-confine", cli_confine_option_cb, (m), CLI_OPT_SELF_CONFINE, "MODE",    \
+			 "enforce (default): once the sources are open, drop the\n"                      \
+			 "capabilities no longer needed and install scmplog's own\n"                     \
+			 "seccomp allowlist (no execve, no new sockets); learn: log\n"                   \
+			 "what it does not allow instead (make self-profile); off"),                     \
+	CLI_OPT_CALLBACK(0, "no-self-confine", cli_confine_option_cb, (m), CLI_OPT_NO_SELF_CONFINE, NULL, \
+			 "the same as --self-confine off (debugging)")
+
+/* cmd-collect.c's getopt_long entries and help text, until it moves onto the option table (then these go). */
 #define CLI_CONFINE_LONGOPTS                                                          \
 	{ "self-confine", required_argument, NULL, CLI_OPT_SELF_CONFINE },            \
 	{ "no-self-confine", no_argument, NULL, CLI_OPT_NO_SELF_CONFINE }
-
 #define CLI_CONFINE_HELP                                                                          \
 	"      --self-confine MODE  enforce (default): once the sources are open, drop the\n"        \
 	"                           capabilities no longer needed and install scmplog's own\n"        \
@@ -57,6 +69,8 @@ int cli_confine_parse(const char *s, enum cli_confine_mode *ret);
 
 /* 1: opt was a confinement option (consumed), 0: not ours, -1: bad value (reported). */
 int cli_confine_option(enum cli_confine_mode *mode, int opt, const char *arg);
+/* The same as an option table's callback: opt->value is the mode, opt->id the option. */
+int cli_confine_option_cb(const struct cli_option *opt, const char *arg);
 
 /* Syscalls the self-profile may never allow (NULL-terminated). */
 extern const char *const cli_confine_forbidden[];

@@ -190,12 +190,67 @@ static int container_link(int dfd, const char *name, const char *id, const char 
 	return 1;
 }
 
+/* What the entries are matched against: the container id, the pod uid (NULL: any). */
+struct wanted {
+	const char *id, *uid;
+};
+
+/* One directory entry: 1 with *cand, 0 not ours, -errno. */
+typedef int entry_fn(int dfd, const char *name, const struct wanted *w, scl_k8s_names *cand);
+
+static int container_entry(int dfd, const char *name, const struct wanted *w, scl_k8s_names *cand)
+{
+	return container_link(dfd, name, w->id, w->uid, cand);
+}
+
+/* A pod's log directory "<ns>_<pod>_<uid>" (a directory, not a link to one). */
+static int pod_entry(int dfd, const char *name, const struct wanted *w, scl_k8s_names *cand)
+{
+	struct stat st;
+
+	if (!pod_dir_name(name, strlen(name), w->uid, cand))
+		return 0;
+	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * Offer every entry fn takes of the directory path (none if it does not
+ * exist), at most SCL_MAX_K8S_LOG_ENTRIES of them (-E2BIG): -ENOTUNIQ when
+ * two differ.
+ */
+static int scan_dir(const char *path, entry_fn *fn, const struct wanted *w, scl_k8s_names *best, bool *found)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	size_t count = 0;
+	int r = open_dir(path, &d);
+
+	if (r < 0 || !d)
+		return r == -ENOENT ? 0 : r;
+	for (;;) {
+		scl_k8s_names cand;
+		struct dirent *de;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			return errno ? -errno : 0;
+		if (++count > SCL_MAX_K8S_LOG_ENTRIES)
+			return -E2BIG;
+		r = fn(dirfd(d), de->d_name, w, &cand);
+		if (r > 0)
+			r = offer(&cand, best, found);
+		if (r < 0)
+			return r;
+	}
+}
+
 int scl_container_k8s_names(const char *pods_dir, const char *containers_dir, const char *pod_uid_s,
 			    const char *container_id, scl_k8s_names *ret)
 {
-	scl_k8s_names best, cand;
-	bool found = false;
 	bool have_uid = pod_uid_s && pod_uid_s[0], have_id = container_id && container_id[0];
+	const struct wanted w = { container_id, have_uid ? pod_uid_s : NULL };
+	scl_k8s_names best;
+	bool found = false;
 	int r;
 
 	if (!have_uid && !have_id)
@@ -209,53 +264,14 @@ int scl_container_k8s_names(const char *pods_dir, const char *containers_dir, co
 	}
 
 	if (containers_dir && have_id) {
-		_cleanup_closedir_ DIR *d = NULL;
-		r = open_dir(containers_dir, &d);
-		if (r < 0 && r != -ENOENT)
+		r = scan_dir(containers_dir, container_entry, &w, &best, &found);
+		if (r < 0)
 			return r;
-		for (size_t count = 0; d;) {
-			struct dirent *de;
-			errno = 0;
-			de = readdir(d);
-			if (!de) {
-				if (errno)
-					return -errno;
-				break;
-			}
-			if (++count > SCL_MAX_K8S_LOG_ENTRIES)
-				return -E2BIG;
-			r = container_link(dirfd(d), de->d_name, container_id, have_uid ? pod_uid_s : NULL, &cand);
-			if (r < 0)
-				return r;
-			if (r > 0 && (r = offer(&cand, &best, &found)) < 0)
-				return r;
-		}
 	}
-
 	if (!found && pods_dir && have_uid) {
-		_cleanup_closedir_ DIR *d = NULL;
-		r = open_dir(pods_dir, &d);
-		if (r < 0 && r != -ENOENT)
+		r = scan_dir(pods_dir, pod_entry, &w, &best, &found);
+		if (r < 0)
 			return r;
-		for (size_t count = 0; d;) {
-			struct dirent *de;
-			struct stat st;
-			errno = 0;
-			de = readdir(d);
-			if (!de) {
-				if (errno)
-					return -errno;
-				break;
-			}
-			if (++count > SCL_MAX_K8S_LOG_ENTRIES)
-				return -E2BIG;
-			if (!pod_dir_name(de->d_name, strlen(de->d_name), pod_uid_s, &cand))
-				continue;
-			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
-				continue;
-			if ((r = offer(&cand, &best, &found)) < 0)
-				return r;
-		}
 	}
 	if (!found)
 		return -ENOENT;

@@ -26,17 +26,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool in_other_rule(const scl_profile *p, const char *name)
-{
-	for (size_t i = 0; i < scl_profile_rule_count(p); i++) {
-		const scl_profile_rule *r = scl_profile_rule_at(p, i);
-		for (size_t k = 0; k < r->n_names; k++)
-			if (!strcmp(r->names[k], name))
-				return true;
-	}
-	return false;
-}
-
 /* Every name libseccomp knows on the arches, sorted, unique (pointers into m). */
 static int known_names(scl_mapper *m, const uint32_t *arches, size_t n_arches, const char ***ret,
 		       size_t *ret_n)
@@ -134,7 +123,7 @@ int scl_notify_profile(const scl_profile *p, const char *listener_path, scl_prof
 		return r;
 	r = known_names(m, arches, n_arches, &names, &n);
 	for (size_t i = 0; r >= 0 && i < n; i++)
-		if (strcmp(names[i], "write") && !scl_profile_allows(p, names[i]) && !in_other_rule(p, names[i]))
+		if (strcmp(names[i], "write") && !scl_profile_allows(p, names[i]) && !scl_profile_rules_name(p, names[i]))
 			names[k++] = names[i];
 	if (r >= 0 && k > 0) {
 		scl_profile_rule rule = {

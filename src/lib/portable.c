@@ -60,17 +60,6 @@ static bool is_ours(const scl_profile_rule *r)
 	return r->comment && !strncmp(r->comment, SCL_PORTABLE_COMMENT_PREFIX, strlen(SCL_PORTABLE_COMMENT_PREFIX));
 }
 
-static bool rule_names(const scl_profile *p, const char *name)
-{
-	for (size_t i = 0; i < scl_profile_rule_count(p); i++) {
-		const scl_profile_rule *r = scl_profile_rule_at(p, i);
-		for (size_t k = 0; k < r->n_names; k++)
-			if (!strcmp(r->names[k], name))
-				return true;
-	}
-	return false;
-}
-
 /*
  * Does the default action refuse what is not listed?  Under ALLOW or LOG
  * (a learning or complain-mode profile) an unseen syscall runs: an ENOSYS
@@ -186,7 +175,7 @@ static int apply_families(scl_profile *p, bool arch32, struct changes *allow, st
 		for (size_t i = 0; i < f->n_members; i++) {
 			const scl_portable_member *m = &f->members[i];
 
-			if (m->role != SCL_PORTABLE_NEWER || allowed(p, m->name) || rule_names(p, m->name) || !refuses(p))
+			if (m->role != SCL_PORTABLE_NEWER || allowed(p, m->name) || scl_profile_rules_name(p, m->name) || !refuses(p))
 				continue;
 			r = add_enosys(p, m->name, seen);
 			if (r >= 0)

@@ -179,6 +179,15 @@ const scl_profile_rule *scl_profile_rule_at(const scl_profile *p, size_t i)
 	return i < p->n_rules ? &p->rules[i] : NULL;
 }
 
+bool scl_profile_rules_name(const scl_profile *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t k = 0; k < p->rules[i].n_names; k++)
+			if (!strcmp(p->rules[i].names[k], name))
+				return true;
+	return false;
+}
+
 int scl_profile_remove_rule(scl_profile *p, size_t i)
 {
 	if (i >= p->n_rules)

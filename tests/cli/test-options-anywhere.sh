@@ -57,4 +57,44 @@ expect_rc 0 $S exec --profile allow.json -- sh -c 'printf "%s\n" "$@"' sh --help
 # --help is its own, not run's
 expect_rc 127 $S run ./no-such-command --help
 contains "$TMP/err" "cannot execute './no-such-command'"
+
+# usage errors: the command's name and a hint to its --help, exit 2 (diff's and
+# coverage's 'trouble' too)
+for c in build coverage diff exec explain listen log-profile merge resolve review run; do
+	expect_rc 2 $S $c --no-such-option
+	contains "$TMP/err" "scmplog $c: unknown option '--no-such-option'"
+	contains "$TMP/err" "Try 'scmplog $c --help'."
+	expect_rc 2 $S $c -Z
+	contains "$TMP/err" "scmplog $c: unknown option '-Z'"
+done
+expect_rc 2 $S build a.log -o
+contains "$TMP/err" "scmplog build: option '-o' needs a value"
+expect_rc 2 $S merge before.json --stats
+contains "$TMP/err" "scmplog merge: option '--stats' needs a value"
+expect_rc 2 $S build --allow-empty=yes a.log
+contains "$TMP/err" "scmplog build: option '--allow-empty' takes no value"
+# a bad number says which option and why
+expect_rc 2 $S build -j 0 a.log
+contains "$TMP/err" "scmplog: invalid --jobs '0': expected 1..1024"
+expect_rc 2 $S run --rcvbuf 1073741824 -- true
+contains "$TMP/err" "scmplog: invalid --rcvbuf '1073741824': expected bytes, 1..1073741823"
+# abbreviations, as getopt_long took them: a unique prefix; an ambiguous one is refused
+expect_rc 0 $S build a.log --outp abbrev.json --ex /usr/bin/true
+same before.json abbrev.json
+expect_rc 2 $S build a.log --out x.json
+contains "$TMP/err" "scmplog build: option '--out' is ambiguous; possibilities: '--output' '--out-dir'"
+# values are checked in order, before --help prints (test-completion relies on it)
+expect_rc 2 $S build --split-by pid --help
+contains "$TMP/err" "invalid --split-by 'pid': expected exe, comm, host or arch"
+expect_rc 0 $S build --help --split-by pid
+# collect spells --portable, --runtime and --self-confine by hand until it
+# moves onto the option table: the same lines as the table prints
+entry() { awk -v o="      $1 " 'index($0, o) == 1 { on = 1; print; next } on && /^                           / { print; next } { on = 0 }'; }
+for o in --portable --runtime --self-confine --no-self-confine; do
+	from=build
+	case $o in *self-confine) from=run ;; esac
+	a=$("$S" $from --help | entry "$o")
+	b=$("$S" collect --help | entry "$o")
+	[ -n "$a" ] && [ "$a" = "$b" ] || fail "collect --help's $o is not $from's: '$b' / '$a'"
+done
 exit 0

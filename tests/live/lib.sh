@@ -54,7 +54,23 @@ audit_check() {
 	echo "--- audit status before"; echo "$AUDIT_BEFORE"; echo "--- after"; echo "$after"
 	fail "the kernel's audit status was not restored"
 }
-trap 'rc=$?; rm -rf "$TMP"; exit $rc' EXIT
+# The test's cleanup at exit, in this order: the background processes named
+# in STOP (the names of the variables holding their pids; a test empties the
+# variable of one it has waited for itself) get SIGTERM and are waited for;
+# cleanup_test runs, if the test defines it; the containers of runc-lib.sh's
+# tests go (ctr_cleanup); $TMP goes.
+STOP=""
+live_cleanup() {
+	local rc=$? v
+	for v in $STOP; do
+		[ -n "${!v:-}" ] && kill -TERM "${!v}" 2>/dev/null && wait "${!v}" 2>/dev/null
+	done
+	declare -F cleanup_test >/dev/null && cleanup_test
+	declare -F ctr_cleanup >/dev/null && ctr_cleanup
+	rm -rf "$TMP"
+	exit $rc
+}
+trap live_cleanup EXIT
 # wait_contains FILE TEXT SECS: up to SECS seconds for TEXT to appear in FILE (a
 # running process's messages); else FILE is shown and the test fails
 wait_contains() {

@@ -1,6 +1,7 @@
-# Sourced after lib.sh by the live tests that run runc containers: bundles
-# with a busybox-static rootfs under a given seccomp profile, and their
-# cleanup (containers and the cgroups runc leaves behind).
+# Sourced after lib.sh by the live tests that run runc or Docker containers:
+# bundles with a busybox-static rootfs under a given seccomp profile, a Docker
+# image of that rootfs, and the test's cleanup at exit (its background
+# processes, containers and the cgroups runc leaves behind, the image).
 # shellcheck shell=bash
 command -v runc >/dev/null || skip "runc is not installed"
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
@@ -8,13 +9,39 @@ command -v runc >/dev/null || skip "runc is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
 STATE=$TMP/runc-state
-RUNC_IDS=""   # every container id a test may create, deleted by runc_cleanup
+# What ctr_cleanup undoes at exit (lib.sh's live_cleanup calls it, after the
+# processes of STOP and the test's cleanup_test), in this order, set by the test:
+RUNC_IDS=""     # every runc container id the test may create (runc_cleanup)
+DOCKER_CTRS=""  # Docker containers, removed
+WAIT=""         # names of the variables holding pids waited for then (docker run clients)
+DOCKER_IMAGE="" # the image docker_image made, removed; then a dockerd docker_need started stops
+ctr_cleanup() {
+	local v
+	runc_cleanup
+	# shellcheck disable=SC2086 # a list of names
+	[ -z "$DOCKER_CTRS" ] || docker rm -f $DOCKER_CTRS >/dev/null 2>&1
+	for v in $WAIT; do
+		[ -n "${!v:-}" ] && wait "${!v}" 2>/dev/null
+	done
+	[ -z "$DOCKER_IMAGE" ] || docker rmi -f "$DOCKER_IMAGE" >/dev/null 2>&1
+	docker_done
+}
 
 # rootfs DIR: busybox and the applets the jobs use
 rootfs() {
 	mkdir -p "$1/bin" "$1/tmp" "$1/etc"
 	cp /bin/busybox "$1/bin/busybox"
 	for a in sh ls cat mkdir rmdir sleep echo nc mount; do ln -sf busybox "$1/bin/$a"; done
+}
+
+# docker_image IMAGE: a dockerd (docker_need), and IMAGE made of a busybox
+# rootfs by docker import (no registry), removed at exit
+docker_image() {
+	docker_need
+	rootfs "$TMP/rootfs"
+	tar -C "$TMP/rootfs" -c . | docker import - "$1" >"$TMP/import.out" 2>&1 ||
+		{ cat "$TMP/import.out"; fail "docker import failed"; }
+	DOCKER_IMAGE=$1
 }
 
 # bundle NAME JOB PROFILE [CAP...]: $TMP/NAME runs sh -c JOB under the OCI

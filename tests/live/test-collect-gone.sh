@@ -13,15 +13,7 @@ OUT=$TMP/profiles
 RUNC_IDS="gone-quick gone-slow"
 collector=
 slow=
-cleanup() {
-	local rc=$?
-	[ -n "$slow" ] && kill "$slow" 2>/dev/null && wait "$slow" 2>/dev/null
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
-	runc_cleanup
-	rm -rf "$TMP"
-	exit $rc
-}
-trap cleanup EXIT
+STOP="slow collector"
 
 # wait_file FILE SECONDS: 0 once FILE exists and holds exit_group, 1 after
 # SECONDS without.  On a busy machine the kernel's audit queue may deliver the

@@ -10,15 +10,11 @@ journald_need
 build_helper noise -lseccomp
 P=/sys/fs/cgroup/pids/scmplogjournal
 collector=
-cleanup() {
-	local rc=$? i
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+STOP=collector
+cleanup_test() {
 	journald_stop
 	cgroups_remove "$P"
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 [ -e "$P" ] && skip "$P exists already"
 mkdir -p "$P/c1" || skip "cannot create $P/c1"
 

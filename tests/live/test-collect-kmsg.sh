@@ -9,14 +9,8 @@
 build_helper noise -lseccomp
 P=/sys/fs/cgroup/pids/scmplogkmsg
 collector=
-cleanup() {
-	local rc=$?
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
-	cgroups_remove "$P"
-	rm -rf "$TMP"
-	exit $rc
-}
-trap cleanup EXIT
+STOP=collector
+cleanup_test() { cgroups_remove "$P"; }
 [ -e "$P" ] && skip "$P exists already"
 mkdir -p "$P/c1" || skip "cannot create $P/c1"
 

@@ -18,9 +18,9 @@ collector=
 image=
 # cgroup directories podman makes below each hierarchy on its first run
 cg_before=$(ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent 2>/dev/null)
-cleanup() {
-	local rc=$? c d
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+STOP=collector
+cleanup_test() {
+	local c d
 	for c in $CTRS; do
 		podman rm -f "$c" >/dev/null 2>&1
 	done
@@ -31,10 +31,7 @@ cleanup() {
 			rmdir "$d"/conmon "$d" 2>/dev/null
 		done
 	fi
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 
 rootfs "$TMP/rootfs"
 echo from-the-image >"$TMP/rootfs/etc/motd"

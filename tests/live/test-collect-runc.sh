@@ -15,15 +15,7 @@ OUT=$TMP/profiles
 RUNC_IDS="ctrA ctrB ctrA2 ctrB2 n-mkdir-log n-mkdir-enf n-mkdir-one n-socket-log n-socket-enf n-socket-one n-mount-log n-mount-enf n-mount-one"
 collector=
 reader=
-cleanup() {
-	local rc=$?
-	[ -n "$reader" ] && kill -TERM "$reader" 2>/dev/null && wait "$reader" 2>/dev/null
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
-	runc_cleanup
-	rm -rf "$TMP"
-	exit $rc
-}
-trap cleanup EXIT
+STOP="reader collector"
 
 JOB_A='mkdir /tmp/d && rmdir /tmp/d; ls / >/dev/null; echo A-done; sleep 1'
 JOB_B='cat /etc/hostname; ls /; echo B-done; sleep 1'

@@ -16,24 +16,10 @@ runner=
 IMAGE=scmplog-test-denials:$$
 RUN=scmplog-denials-$$
 DETACHED=scmplog-denials-d-$$
-image_made=
-cleanup() {
-	local rc=$?
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
-	exec 7>&-
-	docker rm -f "$RUN" "$DETACHED" >/dev/null 2>&1
-	[ -n "$runner" ] && wait "$runner" 2>/dev/null
-	[ -n "$image_made" ] && docker rmi -f "$IMAGE" >/dev/null 2>&1
-	docker_done
-	rm -rf "$TMP"
-	exit $rc
-}
-trap cleanup EXIT
-docker_need
+STOP=collector DOCKER_CTRS="$RUN $DETACHED" WAIT=runner
+cleanup_test() { exec 7>&-; }
+docker_image "$IMAGE"
 cd "$TMP" || exit 1
-rootfs "$TMP/rootfs"
-tar -C "$TMP/rootfs" -c . | docker import - "$IMAGE" >import.out 2>&1 || { cat import.out; fail "docker import failed"; }
-image_made=1
 
 # an enforcing profile that allows every x86_64 syscall but mkdir and mkdirat
 "$SCMPLOG" resolve --all >all.tsv || fail "resolve --all"

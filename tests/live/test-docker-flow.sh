@@ -17,24 +17,10 @@ collector=
 learner=
 IMAGE=scmplog-test-busybox:$$
 LEARN=scmplog-flow-learn-$$
-image_made=
-cleanup() {
-	local rc=$?
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
-	exec 7>&-
-	docker rm -f "$LEARN" >/dev/null 2>&1
-	[ -n "$learner" ] && wait "$learner" 2>/dev/null
-	[ -n "$image_made" ] && docker rmi -f "$IMAGE" >/dev/null 2>&1
-	docker_done
-	rm -rf "$TMP"
-	exit $rc
-}
-trap cleanup EXIT
-docker_need
+STOP=collector DOCKER_CTRS=$LEARN WAIT=learner
+cleanup_test() { exec 7>&-; }
+docker_image "$IMAGE"
 cd "$TMP" || exit 1
-rootfs "$TMP/rootfs"
-tar -C "$TMP/rootfs" -c . | docker import - "$IMAGE" >import.out 2>&1 || { cat import.out; fail "docker import failed"; }
-image_made=1
 # in_docker PROFILE CMD...: docker run under PROFILE; output in $TMP/d.out, d.err
 in_docker() {
 	local prof=$1; shift

@@ -13,13 +13,6 @@
 . "$(dirname "$0")/lib.sh"
 command -v runc >/dev/null || fail "runc is not installed: sudo sh tests/install-deps.sh"
 . "$(dirname "$0")/runc-lib.sh"
-cleanup() {
-	local rc=$?
-	runc_cleanup
-	rm -rf "$TMP"
-	exit $rc
-}
-trap cleanup EXIT
 
 build_helper enosys-exec -lseccomp
 build_helper portable-work -lpthread

@@ -10,15 +10,7 @@
 RUNC_IDS=ctr-noise
 follower=
 ctr=
-cleanup() {
-	local rc=$?
-	[ -n "$follower" ] && kill "$follower" 2>/dev/null && wait "$follower" 2>/dev/null
-	runc_cleanup
-	[ -n "$ctr" ] && wait "$ctr" 2>/dev/null
-	rm -rf "$TMP"
-	exit $rc
-}
-trap cleanup EXIT
+STOP=follower WAIT=ctr
 
 "$SCMPLOG" log-profile >"$TMP/log.json" || fail "log-profile"
 bundle noise 'echo started; while :; do mkdir /tmp/d; rmdir /tmp/d; sleep 0.05; done' "$TMP/log.json"

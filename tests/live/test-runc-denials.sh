@@ -16,15 +16,7 @@ SOCK=$TMP/listen.sock
 RUNC_IDS="dn1 dn-kill dn-flags dn-nolistener"
 collector=
 listener=
-cleanup() {
-	local rc=$?
-	[ -n "$listener" ] && kill -TERM "$listener" 2>/dev/null && wait "$listener" 2>/dev/null
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
-	runc_cleanup
-	rm -rf "$TMP"
-	exit $rc
-}
-trap cleanup EXIT
+STOP="listener collector"
 mkdir -p "$OUT"
 
 # listen_start: the listener on $SOCK, writing to $OUT; returns once it listens

@@ -546,6 +546,26 @@ START_TEST(test_rule_equal)
 }
 END_TEST
 
+START_TEST(test_rules_name)
+{
+	static const char *const two[] = { "bind", "connect" };
+	const scl_profile_rule r = { .names = two, .n_names = 2, .action = SCL_ACT_ERRNO };
+	scl_profile *p = new_profile();
+
+	ck_assert(!scl_profile_rules_name(p, "bind"));
+	ck_assert_int_eq(scl_profile_add_rule(p, &rule_cases[1].r), 0);
+	ck_assert_int_eq(scl_profile_add_rule(p, &r), 0);
+	ck_assert(scl_profile_rules_name(p, "socket"));
+	ck_assert(scl_profile_rules_name(p, "bind"));
+	ck_assert(scl_profile_rules_name(p, "connect"));
+	ck_assert(!scl_profile_rules_name(p, "conn"));
+	/* an allowed syscall is not a rule's */
+	ck_assert_int_eq(scl_profile_allow(p, "read", 4), 0);
+	ck_assert(!scl_profile_rules_name(p, "read"));
+	scl_profile_free(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------ merge */
 
 START_TEST(test_merge)
@@ -712,6 +732,7 @@ static Suite *profile_suite(void)
 	tcase_add_test(tc, test_many);
 	tcase_add_loop_test(tc, test_rules, 0, (int)(sizeof(rule_cases) / sizeof(rule_cases[0])));
 	tcase_add_test(tc, test_rule_equal);
+	tcase_add_test(tc, test_rules_name);
 	tcase_add_test(tc, test_merge);
 	tcase_add_loop_test(tc, test_diff, 0, (int)(sizeof(diff_cases) / sizeof(diff_cases[0])));
 	suite_add_tcase(s, tc);
