@@ -44,7 +44,9 @@ check_whole() {
 # Reference: one collector for the whole workload.
 start "$TMP/ref" "$TMP/ref.err"
 workload "$P/ref" || fail "workload failed"
-kill -TERM "$collector" # it reads what the kernel queued before the signal; wait "$collector" || { cat "$TMP/ref.err"; fail "collect failed"; }
+# it reads what the kernel queued before the signal
+kill -TERM "$collector"
+wait "$collector" || { cat "$TMP/ref.err"; fail "collect failed"; }
 collector=
 [ -f "$TMP/ref/ref.json" ] || { cat "$TMP/ref.err"; fail "no reference profile"; }
 check_whole "$TMP/ref/ref.json"
