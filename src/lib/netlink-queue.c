@@ -13,6 +13,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -277,10 +278,30 @@ static void drop_privileges(void)
 	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
+/*
+ * Ahead of the workloads that make the records, as auditd's priority_boost
+ * (4 by default): on a busy machine a reader kept off the CPU for a fraction
+ * of a second lets the socket's buffer fill and the kernel drop records
+ * (ENOBUFS).  Relative to the process's nice value, so `nice scmplog ...` is
+ * kept; best effort: it needs CAP_SYS_NICE, which the thread drops next.
+ */
+static void boost_priority(void)
+{
+	id_t tid = (id_t)syscall(SYS_gettid);
+	int cur;
+
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, tid);
+	if (cur == -1 && errno)
+		return;
+	(void)setpriority(PRIO_PROCESS, tid, cur - SCL_NLQ_PRIORITY_BOOST);
+}
+
 static void *reader(void *arg)
 {
 	scl_nlq *q = arg;
 
+	boost_priority();
 	drop_privileges();
 	/* glibc's start of a thread (rseq, robust list) is done: the caller may confine the process */
 	pthread_mutex_lock(&q->mu);

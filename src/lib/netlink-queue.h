@@ -34,6 +34,12 @@ typedef struct scl_nlq scl_nlq;
 			       the one given to scl_nlq_switch(); aux is the old socket */
 
 /*
+ * The reader thread runs this much ahead of the process's nice value (as
+ * auditd's priority_boost), when it may (CAP_SYS_NICE); see boost_priority().
+ */
+#define SCL_NLQ_PRIORITY_BOOST 4
+
+/*
  * Start the thread reading fd (its owner stays the caller), buffering at
  * most max_bytes.  buf_size: the largest datagram.  Returns 0 or -errno.
  */

@@ -6,12 +6,14 @@
  * and an end (shutdown) the same way.  The sender port of such a datagram
  * is 0, as the kernel's is.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -337,6 +339,71 @@ START_TEST(test_bad_args)
 }
 END_TEST
 
+/* The nice value of task tid of this process (field 19 of its stat), or 100. */
+static int task_nice(const char *tid)
+{
+	char path[64], line[1024];
+	const char *p;
+	int nice = 100;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/stat", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return nice;
+	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')'))) {
+		/* after "pid (comm)": state is field 3, nice field 19 */
+		if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %d", &nice) != 1)
+			nice = 100;
+	}
+	fclose(f);
+	return nice;
+}
+
+/*
+ * The reader thread runs SCL_NLQ_PRIORITY_BOOST ahead of the process when it
+ * may (root: CAP_SYS_NICE), as auditd's priority_boost; otherwise as the
+ * process.  The other tasks keep the process's nice value.
+ */
+START_TEST(test_priority)
+{
+	int sv[2], base, boosted = 0, others = 0, want;
+	scl_nlq *q = NULL;
+	DIR *d;
+	struct dirent *e;
+	char self[32];
+
+	errno = 0;
+	base = getpriority(PRIO_PROCESS, 0);
+	ck_assert_int_eq(errno, 0);
+	want = base - SCL_NLQ_PRIORITY_BOOST < -20 ? -20 : base - SCL_NLQ_PRIORITY_BOOST;
+	if (geteuid() != 0)
+		want = base;
+	pair(sv);
+	ck_assert_int_eq(scl_nlq_start(sv[0], BUF, 1024 * 1024, &q), 0);
+	snprintf(self, sizeof(self), "%d", (int)getpid());
+	ck_assert_ptr_nonnull(d = opendir("/proc/self/task"));
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (strcmp(e->d_name, self) == 0) {
+			ck_assert_int_eq(task_nice(e->d_name), base);
+			continue;
+		}
+		if (task_nice(e->d_name) == want)
+			boosted++;
+		else
+			others++;
+	}
+	closedir(d);
+	scl_nlq_stop(q);
+	close(sv[0]);
+	close(sv[1]);
+	ck_assert_int_eq(boosted, 1);
+	ck_assert_int_eq(others, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("netlink-queue");
@@ -350,6 +417,7 @@ int main(void)
 	tcase_add_test(tc, test_end);
 	tcase_add_test(tc, test_stop_full);
 	tcase_add_test(tc, test_bad_args);
+	tcase_add_test(tc, test_priority);
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
 }
