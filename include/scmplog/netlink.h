@@ -238,6 +238,18 @@ int scl_netlink_poll_ms(const scl_netlink *nl);
 int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret);
 
 /*
+ * For progress reports while collecting (a status line, STATUS=, each
+ * interval): as scl_netlink_stats(), but as the registered daemon with
+ * records arriving since the last read, the kernel's lost counter is the one
+ * read last, not asked for again.  A request while records flow can hold the
+ * caller in the kernel's audit_receive() for up to backlog_wait_time, the
+ * backlog being over its limit, while its queue fills and the socket
+ * overflows (tests/data/KERNEL-NOTES.md, "The daemon's own requests under
+ * load").  The final account is scl_netlink_stats()'s.
+ */
+int scl_netlink_progress(scl_netlink *nl, scl_live_stats *ret);
+
+/*
  * Undo what opening changed: unregister as the daemon (only while the
  * kernel's audit pid is still ours: a daemon that took the slot after us
  * keeps it), put back the backlog limit and wait time (each only if it still

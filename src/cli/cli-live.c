@@ -533,14 +533,14 @@ bool cli_live_drained(const struct cli_live *lv)
 	return lv->km ? scl_kmsg_drained(lv->km) : scl_netlink_drained(lv->nl);
 }
 
-int cli_live_stats(struct cli_live *lv, scl_live_stats *ret)
+static int live_stats(struct cli_live *lv, scl_live_stats *ret, bool progress)
 {
 	scl_live_stats k;
 	int r;
 
 	if (!lv->nl)
 		return scl_kmsg_stats(lv->km, ret);
-	r = scl_netlink_stats(lv->nl, ret);
+	r = progress ? scl_netlink_progress(lv->nl, ret) : scl_netlink_stats(lv->nl, ret);
 	if (r < 0 || !lv->km)
 		return r;
 	/*
@@ -558,6 +558,16 @@ int cli_live_stats(struct cli_live *lv, scl_live_stats *ret)
 	ret->suppressed = scl_sat_add(ret->suppressed, k.suppressed);
 	ret->serials_tracked = false;
 	return 0;
+}
+
+int cli_live_stats(struct cli_live *lv, scl_live_stats *ret)
+{
+	return live_stats(lv, ret, false);
+}
+
+int cli_live_progress(struct cli_live *lv, scl_live_stats *ret)
+{
+	return live_stats(lv, ret, true);
 }
 
 int cli_live_close(struct cli_live *lv)

@@ -54,6 +54,8 @@ int cli_live_dispatch(struct cli_live *lv, const scl_live_ops *ops, void *ud);
 int cli_live_drain_start(struct cli_live *lv);
 bool cli_live_drained(const struct cli_live *lv);
 int cli_live_stats(struct cli_live *lv, scl_live_stats *ret);
+/* for a progress report while collecting: scl_netlink_progress() */
+int cli_live_progress(struct cli_live *lv, scl_live_stats *ret);
 /* Warn about a daemon slot lost during the collection (nothing if it was not). */
 void cli_live_report_slot(const scl_live_stats *st);
 /* Restore the kernel's settings and close; logs a failed restore.  Returns 0 or -errno. */

@@ -2323,7 +2323,7 @@ int cmd_collect(int argc, char **argv)
 			if (r == -ENOMEM)
 				goto oom;
 			forget_idle(&C, now);
-			if (cli_live_stats(&lv, &st) == 0)
+			if (cli_live_progress(&lv, &st) == 0)
 				lost = scl_live_stats_lost(&st);
 			notify_status(&C, lost);
 			next_flush = now + (int64_t)interval * 1000;
@@ -2336,7 +2336,7 @@ int cmd_collect(int argc, char **argv)
 		}
 		watchdog_kick(&C, now);
 		if (tty && now >= next_status) {
-			if (cli_live_stats(&lv, &st) == 0)
+			if (cli_live_progress(&lv, &st) == 0)
 				lost = scl_live_stats_lost(&st);
 			fprintf(stderr, "\r\033[Kscmplog: %llu records, %zu containers, %llu unattributed, %llu lost",
 				(unsigned long long)C.records, n_selected(&C), (unsigned long long)unattributed(&C),

@@ -256,7 +256,7 @@ static int run_round(void *ud, int64_t now)
 		scl_live_stats st;
 		uint64_t lost = 0;
 
-		if (cli_live_stats(R->live, &st) == 0)
+		if (cli_live_progress(R->live, &st) == 0)
 			lost = scl_live_stats_lost_new_tasks(&st);
 		status_line(R, (R->records - R->last_records) * 1000 / (uint64_t)(now > R->last_status ? now - R->last_status : 1),
 			    lost, R->loop->draining);

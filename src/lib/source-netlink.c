@@ -59,6 +59,8 @@ struct scl_netlink {
 	int64_t next_check_ms;
 	bool unicast_seen;        /* daemon: the kernel sent us a record since the last check */
 	bool check_now;           /* a record says the slot changed hands: ask anyway */
+	bool unicast_since_stats; /* daemon: the kernel sent us a record since the last AUDIT_GET for stats */
+	bool stats_read;          /* st has the kernel's lost counter of an earlier read */
 	bool daemon_pid_known;    /* multicast: the holder seen last */
 	uint32_t daemon_pid;
 	bool switch_pending;      /* lost the slot, no record by multicast yet */
@@ -536,7 +538,7 @@ static int read_queued(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 		if (aux != 0)
 			continue; /* only the kernel speaks here */
 		if (nl->undo.registered && !nl->switching)
-			nl->unicast_seen = true;
+			nl->unicast_seen = nl->unicast_since_stats = true;
 		if (flags & SCL_NLQ_TRUNC) {
 			count(&nl->st.malformed);
 			continue;
@@ -750,14 +752,30 @@ int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
 	nl->st.lost_known = false;
 	nl->st.kernel_lost = 0;
 	nl->st.no_unseen_loss = false;
+	nl->unicast_since_stats = false;
 	if (nl->lost_known && scl_actl_get_status(nl->ctl, &st, &wait_known) == 0) {
 		nl->st.lost_known = true;
 		/* A counter below its start was reset (auditctl --reset-lost): what it has came since. */
 		nl->st.kernel_lost = st.lost >= nl->lost_start ? st.lost - nl->lost_start : st.lost;
 		nl->st.no_unseen_loss = no_unseen_loss(nl, &st, wait_known);
+		nl->stats_read = true;
 	}
 	*ret = nl->st;
 	return 0;
+}
+
+int scl_netlink_progress(scl_netlink *nl, scl_live_stats *ret)
+{
+	/* the kernel's counter as last read: a request now could hold us in audit_receive() (check_slot()) */
+	if (nl->info.mode == SCL_NETLINK_DAEMON && nl->undo.registered && nl->unicast_since_stats && nl->stats_read) {
+		nl->unicast_since_stats = false;
+		nl->st.serial_gaps = scl_serials_gaps(&nl->serials);
+		if (nl->q)
+			scl_nlq_counters(nl->q, &nl->st.overflows, NULL);
+		*ret = nl->st;
+		return 0;
+	}
+	return scl_netlink_stats(nl, ret);
 }
 
 int scl_netlink_restore(scl_netlink *nl)
