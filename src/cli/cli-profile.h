@@ -167,15 +167,10 @@ void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_
 int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p);
 
 /*
- * Write p to dfd/BASE.EXT (.json, .yaml or .conf by format) atomically, for
- * one-profile-per-group output.  base must be a sanitised file name; dir is
- * only used in messages.  The k8s metadata.name comes from base.  (collect's,
- * until it writes through scl_outdir: cli_profile_write_outdir().)
+ * Write p in an output directory (scl_outdir_write()) as BASE.EXT (.json,
+ * .yaml or .conf by format) atomically, for one-profile-per-group output;
+ * the k8s metadata.name comes from base.
  */
-int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
-			 const char *base, const scl_profile *p);
-
-/* The same in an output directory (scl_outdir_write()): BASE.EXT, metadata.name from base. */
 struct scl_outdir;
 int cli_profile_write_outdir(const struct cli_profile_out *o, const struct scl_outdir *d, const char *base,
 			     const scl_profile *p);

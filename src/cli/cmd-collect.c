@@ -17,6 +17,7 @@
 
 #include "cli/cli-learn.h"
 #include "cli/cli-notify.h"
+#include "cli/cli-outdir.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
 #include "cli/self-confine.h"
@@ -28,6 +29,7 @@
 #include "scmplog/limits.h"
 #include "scmplog/notify.h"
 #include "scmplog/num.h"
+#include "scmplog/outdir.h"
 #include "scmplog/output.h"
 #include "scmplog/proc-connector.h"
 #include "scmplog/profile-io.h"
@@ -143,12 +145,10 @@ enum {
 /*
  * One output file, for one key: a container's Kubernetes name or id, or a
  * hostname.  Several containers may share it (a restarted Kubernetes
- * container keeps its name).
+ * container keeps its name).  Its name and key are the output directory's
+ * (scl_outdir): files[i] is scl_outdir_base(od, i).
  */
 struct outfile {
-	char base[SCL_MAX_FILE_NAME + 1];
-	char *key;                /* the unsanitised key, key_n bytes (any bytes) */
-	size_t key_n;
 	scl_profile *prev;        /* read from DIR at first sight, NULL if none */
 	bool broken;              /* an existing file we could not read: never overwritten */
 	bool dirty;               /* records since the last write */
@@ -169,8 +169,9 @@ struct outfile {
 };
 
 struct collect {
-	int proc_fd, dfd;
+	int proc_fd;
 	const char *dir;
+	scl_outdir *od;           /* DIR: the files' names, resume, atomic writes (outdir.h) */
 	unsigned flags;
 	struct cli_profile_out out;
 	char **want_ids;
@@ -182,11 +183,8 @@ struct collect {
 	scl_collector *col;       /* containers, their selection and processes (collector.h) */
 	scl_collector_limits lim;
 	scl_mapper *mapper;       /* names a set's new keys once, for the unknown-syscall report */
-	struct outfile *files;
+	struct outfile *files;    /* parallel to od's files */
 	size_t n_files, files_cap;
-	/* files by key and by base name (folded to lower case): indexes (+1; 0 is empty), at most half full */
-	uint32_t *file_by_key, *file_by_base;
-	size_t file_index_cap;
 	int oom;
 	int errors;
 	/* journal and log files: no live process behind a record; the journal has two copies of each */
@@ -227,6 +225,17 @@ static const char *out_ext(const struct collect *C)
 	return scl_format_ext(C->out.format);
 }
 
+/* The base name of f's files in DIR (no extension). */
+static const char *fbase(const struct collect *C, const struct outfile *f)
+{
+	return scl_outdir_base(C->od, (size_t)(f - C->files));
+}
+
+static int dfd(const struct collect *C)
+{
+	return scl_outdir_fd(C->od);
+}
+
 /*
  * Read DIR/base.json if it exists, for the union.  With --format k8s the
  * OCI JSON is written beside the YAML (flush()): it is what learning
@@ -234,104 +243,35 @@ static const char *out_ext(const struct collect *C)
  */
 static void load_prev(struct collect *C, struct outfile *f)
 {
-	char fname[SCL_MAX_FILE_NAME + 8], err[256] = "", path[4200];
-	_cleanup_close_ int fd = -1;
+	char err[256] = "", path[4200];
 	_cleanup_(scl_strv_freep) char **warnings = NULL;
-	struct stat st;
 	int r;
 
-	snprintf(fname, sizeof(fname), "%s.json", f->base);
-	fd = openat(C->dfd, fname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return;
-		r = -errno;
-		if (r == -ELOOP)
-			snprintf(err, sizeof(err), "a symbolic link, not followed");
-		goto broken;
+	r = scl_outdir_read(C->od, fbase(C, f), &f->prev, &warnings, err, sizeof(err));
+	if (r == -ENOMEM) {
+		C->oom = 1;
+		return;
 	}
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto broken;
+	if (r < 0) {
+		f->broken = true;
+		C->errors++;
+		log_error("cannot read profile '%s/%s.json': %s; it will not be overwritten", C->dir, fbase(C, f),
+			  err[0] ? err : strerror(-r));
+		return;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		snprintf(err, sizeof(err), "not a regular file");
-		goto broken;
-	}
-	r = scl_profile_read_oci_fd(fd, &f->prev, &warnings, err, sizeof(err));
-	if (r < 0)
-		goto broken;
+	if (!f->prev)
+		return;
 	/* one byte order, or it would not load: of an archMap this machine's entry (a --split-by host file may be another machine's) */
-	snprintf(path, sizeof(path), "%s/%s", C->dir, fname);
+	snprintf(path, sizeof(path), "%s/%s.json", C->dir, fbase(C, f));
 	if (cli_profile_narrow_native(f->prev, path, true) < 0) {
 		C->oom = 1;
 		return;
 	}
 	if (cli_verbose)
-		log_info("resuming from '%s/%s' (%zu syscalls)", C->dir, fname, scl_profile_count(f->prev));
-	return;
-broken:
-	if (r == -ENOMEM) {
-		C->oom = 1;
-		return;
-	}
-	f->broken = true;
-	C->errors++;
-	log_error("cannot read profile '%s/%s': %s; it will not be overwritten", C->dir, fname,
-		  err[0] ? err : strerror(-r));
+		log_info("resuming from '%s/%s.json' (%zu syscalls)", C->dir, fbase(C, f), scl_profile_count(f->prev));
 }
 
-static uint64_t file_hash(const char *s, size_t n, bool fold)
-{
-	uint64_t h = SCL_FNV_OFFSET;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (fold && c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		h = (h ^ c) * 0x100000001b3ULL;
-	}
-	return scl_mix64(h);
-}
-
-/*
- * The index into files of the file with key s (by_base false), or whose base
- * name equals s but for case (by_base true: two names that differ only in
- * case are one file on a case-insensitive file system); -1 if none.
- */
-static long file_find(const struct collect *C, bool by_base, const char *s, size_t n)
-{
-	const uint32_t *x = by_base ? C->file_by_base : C->file_by_key;
-	size_t mask = C->file_index_cap - 1;
-
-	if (!C->file_index_cap)
-		return -1;
-	for (size_t i = file_hash(s, n, by_base) & mask; x[i]; i = (i + 1) & mask) {
-		const struct outfile *f = &C->files[x[i] - 1];
-
-		if (by_base ? strlen(f->base) == n && !strncasecmp(f->base, s, n)
-			    : f->key_n == n && !memcmp(f->key, s, n))
-			return (long)x[i] - 1;
-	}
-	return -1;
-}
-
-static void file_index_put(struct collect *C, size_t k)
-{
-	const struct outfile *f = &C->files[k];
-	size_t mask = C->file_index_cap - 1, i;
-
-	for (i = file_hash(f->key, f->key_n, false) & mask; C->file_by_key[i]; i = (i + 1) & mask)
-		;
-	C->file_by_key[i] = (uint32_t)k + 1;
-	for (i = file_hash(f->base, strlen(f->base), true) & mask; C->file_by_base[i]; i = (i + 1) & mask)
-		;
-	C->file_by_base[i] = (uint32_t)k + 1;
-}
-
-/* Room for one more file in files and its indexes. */
+/* Room for one more file. */
 static int files_reserve(struct collect *C)
 {
 	if (C->n_files == C->files_cap) {
@@ -343,153 +283,45 @@ static int files_reserve(struct collect *C)
 		C->files = nf;
 		C->files_cap = cap;
 	}
-	if ((C->n_files + 1) * 2 > C->file_index_cap) {
-		size_t cap = C->file_index_cap ? C->file_index_cap * 2 : 64;
-		uint32_t *bk = calloc(cap, sizeof(*bk)), *bb = calloc(cap, sizeof(*bb));
-
-		if (!bk || !bb) {
-			free(bk);
-			free(bb);
-			return -ENOMEM;
-		}
-		free(C->file_by_key);
-		free(C->file_by_base);
-		C->file_by_key = bk;
-		C->file_by_base = bb;
-		C->file_index_cap = cap;
-		for (size_t k = 0; k < C->n_files; k++)
-			file_index_put(C, k);
-	}
 	return 0;
-}
-
-/* Alternative names tried for a key whose sanitised name another key has (a collision needs 2^32 tries each). */
-#define FILE_NAME_ATTEMPTS 16
-
-static void put_collision(const struct collect *C, const char *what, const struct outfile *other, const char *key,
-			  size_t key_n, const char *taken, const char *base)
-{
-	const char *ext = out_ext(C);
-
-	fprintf(stderr, "scmplog: warning: %ss '", what);
-	cli_put_escaped(stderr, other->key, other->key_n);
-	fputs("' and '", stderr);
-	cli_put_escaped(stderr, key, key_n);
-	fprintf(stderr, "' would both be written to '%s/%s%s' (%s): the second is written to '%s/%s%s'\n", C->dir,
-		taken, ext, strcmp(taken, other->base) ? "file names that differ only in case" : "file name hash collision",
-		C->dir, base, ext);
-}
-
-/* DIR/base.json exists (or is something we will refuse): a profile of an earlier run. */
-static bool on_disk(const struct collect *C, const char *base)
-{
-	char fname[SCL_MAX_FILE_NAME + 8];
-	struct stat st;
-
-	snprintf(fname, sizeof(fname), "%s.json", base);
-	return fstatat(C->dfd, fname, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
 }
 
 /*
  * The output file of key (what: "container" or "host"), added and its old
- * profile read at first sight.  Its name is the sanitised key; when another
- * key has that name already (the sanitiser's hash collided, or the names
- * differ only in case), the first of scl_sanitize_filename_alt()'s
- * alternatives no other key has, said once: keys never share a file.
- *
- * Only names the sanitiser hashed can collide.  Of two colliding keys, the
- * one seen first keeps the plain name (and the profile an earlier run left
- * under it); the other's alternative depends on its key only, and a key
- * whose alternative is in DIR from an earlier run takes it again at once, so
- * a restart that sees the two in the other order keeps both names.
+ * profile read at first sight; its name is the output directory's
+ * (scl_outdir_file(): keys never share a file, a collision is said once).
  * -ENOMEM, or -EEXIST when every alternative is taken (logged).
  */
 static int file_for_key(struct collect *C, const char *what, const char *key, size_t key_n, size_t *ret)
 {
-	char base[SCL_MAX_FILE_NAME + 1], taken[SCL_MAX_FILE_NAME + 1] = "";
-	long k = file_find(C, false, key, key_n), other = -1;
-	bool resumed = false;
-	struct outfile *nf;
-	unsigned attempt;
-	int len;
+	scl_outdir_name nm;
+	int r;
 
-	if (k >= 0) {
-		*ret = (size_t)k;
-		return 0;
-	}
-	len = scl_sanitize_filename_alt(key, key_n, 0, base, sizeof(base));
-	if (len < 0)
-		return len; /* cannot happen: the buffer is always large enough */
-	if ((size_t)len != key_n || memcmp(base, key, key_n)) {
-		for (attempt = 1; attempt < FILE_NAME_ATTEMPTS && !resumed; attempt++) {
-			len = scl_sanitize_filename_alt(key, key_n, attempt, base, sizeof(base));
-			resumed = len > 0 && file_find(C, true, base, (size_t)len) < 0 && on_disk(C, base);
-		}
-	}
-	for (attempt = 0; !resumed && attempt < FILE_NAME_ATTEMPTS; attempt++) {
-		len = scl_sanitize_filename_alt(key, key_n, attempt, base, sizeof(base));
-		if (len < 0)
-			return len;
-		k = file_find(C, true, base, (size_t)len);
-		if (k < 0)
-			break;
-		if (other < 0) {
-			other = k;
-			memcpy(taken, base, (size_t)len + 1);
-		}
-	}
-	if (!resumed && attempt == FILE_NAME_ATTEMPTS) {
-		fprintf(stderr, "scmplog: %s '", what);
-		cli_put_escaped(stderr, key, key_n);
-		fprintf(stderr, "': %d file names tried, all taken by others: its records are not learned\n",
-			(int)FILE_NAME_ATTEMPTS);
-		C->errors++;
-		return -EEXIST;
-	}
 	if (files_reserve(C) < 0)
 		return -ENOMEM;
-	nf = &C->files[C->n_files];
-	memset(nf, 0, sizeof(*nf));
-	nf->key = malloc(key_n ? key_n : 1);
-	if (!nf->key)
-		return -ENOMEM;
-	memcpy(nf->key, key, key_n);
-	nf->key_n = key_n;
-	memcpy(nf->base, base, strlen(base) + 1);
-	if (other >= 0) {
-		put_collision(C, what, &C->files[other], key, key_n, taken, base);
-	} else if (resumed && !cli_quiet) {
-		fprintf(stderr, "scmplog: %s '", what);
-		cli_put_escaped(stderr, key, key_n);
-		fprintf(stderr, "' is written to '%s/%s%s', the alternative name an earlier run gave it (its own "
-			"collides with another's)\n", C->dir, base, out_ext(C));
+	r = scl_outdir_file(C->od, key, key_n, &nm);
+	if (r == -EEXIST) {
+		cli_outdir_say_full(what, key, key_n, "its records are not learned");
+		C->errors++;
+		return r;
 	}
-	load_prev(C, nf);
-	file_index_put(C, C->n_files);
-	*ret = C->n_files++;
+	if (r < 0)
+		return r;
+	cli_outdir_say(C->od, what, key, key_n, &nm, scl_format_ext(C->out.format));
+	if (nm.is_new) {
+		memset(&C->files[nm.index], 0, sizeof(C->files[nm.index]));
+		C->n_files = nm.index + 1;
+		load_prev(C, &C->files[nm.index]);
+	}
+	*ret = nm.index;
 	return 0;
-}
-
-#define CONTAINER_KEY_MAX (SCL_MAX_K8S_LABEL * 2 + SCL_MAX_K8S_NAME + 3)
-
-/* A container's file key: its Kubernetes names when kubelet's directories have them, else its id. */
-static const char *container_key(const struct collect *C, const scl_container *c, char name[CONTAINER_KEY_MAX])
-{
-	scl_k8s_names k;
-
-	if (c->pod_uid[0] && scl_container_k8s_names(C->pods_dir, C->containers_dir, c->pod_uid, c->id, &k) == 0 &&
-	    k.container[0]) {
-		snprintf(name, CONTAINER_KEY_MAX, "%s_%s_%s", k.namespace_, k.pod, k.container);
-		return name;
-	}
-	return c->id;
 }
 
 /* The file of a container (made at first sight). */
 static int pick_file(struct collect *C, const scl_container *c, size_t *ret)
 {
-	char name[CONTAINER_KEY_MAX];
-	const char *key = container_key(C, c, name);
+	char name[SCL_OUTDIR_CONTAINER_KEY_MAX];
+	const char *key = scl_outdir_container_key(c, C->pods_dir, C->containers_dir, name);
 
 	return file_for_key(C, "container", key, strlen(key), ret);
 }
@@ -497,10 +329,10 @@ static int pick_file(struct collect *C, const scl_container *c, size_t *ret)
 /* A container was selected before (its file exists): one forgotten since (forget_ctr()). */
 static bool had_file(const struct collect *C, const scl_container *c)
 {
-	char name[CONTAINER_KEY_MAX];
-	const char *key = container_key(C, c, name);
+	char name[SCL_OUTDIR_CONTAINER_KEY_MAX];
+	const char *key = scl_outdir_container_key(c, C->pods_dir, C->containers_dir, name);
 
-	return file_find(C, false, key, strlen(key)) >= 0;
+	return scl_outdir_find(C->od, key, strlen(key)) >= 0;
 }
 
 /* ---- the naming side of the collector (collector.h's ops) ---- */
@@ -554,7 +386,7 @@ static bool ops_gone(void *ud, size_t slot, const char *id)
 	if (cli_verbose) {
 		fprintf(stderr, "scmplog: container ");
 		cli_put_escaped(stderr, id, strlen(id));
-		fprintf(stderr, " has no process left: writing %s/%s%s\n", C->dir, f->base, out_ext(C));
+		fprintf(stderr, " has no process left: writing %s/%s%s\n", C->dir, fbase(C, f), out_ext(C));
 	}
 	return true;
 }
@@ -581,7 +413,7 @@ static void ops_event(void *ud, const scl_collector_event *ev)
 			fprintf(stderr, "scmplog: container ");
 			cli_put_escaped(stderr, ev->id, strlen(ev->id));
 			fprintf(stderr, " (%s) -> %s/%s%s\n", scl_container_runtime_str(ev->runtime), C->dir,
-				C->files[ev->slot].base, out_ext(C));
+				scl_outdir_base(C->od, ev->slot), out_ext(C));
 		}
 		break;
 	case SCL_COLLECTOR_FORGOTTEN:
@@ -656,7 +488,7 @@ static int set_over_limit(struct collect *C, struct outfile *f, const char *limi
 {
 	C->over_limit++;
 	if (!f->over_limit_said)
-		log_warn("profile '%s/%s%s': over %s (%u %s), records past it are not learned", C->dir, f->base,
+		log_warn("profile '%s/%s%s': over %s (%u %s), records past it are not learned", C->dir, fbase(C, f),
 			 out_ext(C), limit, value, what);
 	f->over_limit_said = true;
 	return 0;
@@ -669,9 +501,9 @@ static void note_denial(struct collect *C, const struct outfile *f, const scl_re
 	int r = scl_notify_from_record(rec, &d);
 
 	if (r >= 0)
-		r = scl_notify_append(C->dfd, f->base, &d);
+		r = scl_notify_append(dfd(C), fbase(C, f), &d);
 	if (r < 0)
-		log_error("cannot append a denial to '%s/%s.denied.log': %s", C->dir, f->base, strerror(-r));
+		log_error("cannot append a denial to '%s/%s.denied.log': %s", C->dir, fbase(C, f), strerror(-r));
 }
 
 /*
@@ -743,7 +575,7 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 		C->no_host++;
 		return 0;
 	}
-	k = file_find(C, false, rec->host.p, rec->host.n);
+	k = scl_outdir_find(C->od, rec->host.p, rec->host.n);
 	if (k >= 0) {
 		fi = (size_t)k;
 	} else {
@@ -763,7 +595,7 @@ static int on_record_host(struct collect *C, const scl_record *rec)
 		if (cli_verbose) {
 			fputs("scmplog: host ", stderr);
 			cli_put_escaped(stderr, rec->host.p, rec->host.n);
-			fprintf(stderr, " -> %s/%s%s\n", C->dir, C->files[fi].base,
+			fprintf(stderr, " -> %s/%s%s\n", C->dir, scl_outdir_base(C->od, fi),
 				out_ext(C));
 		}
 	}
@@ -868,17 +700,17 @@ static int flush_files(struct collect *C, bool final, bool due_only)
 		if (f->prev && scl_profile_merge(ps[i], f->prev) < 0)
 			goto oom;
 		C->out.portable_silent = !final;
-		C->out.label = f->base;
+		C->out.label = fbase(C, f);
 		r = cli_profile_finish(&C->out, ps[i], NULL, 0);
 		if (r == 0 && C->out.format != SCL_FORMAT_OCI) {
 			/* the state a restart resumes from, first: a failed YAML is made again from it */
 			struct cli_profile_out json = C->out;
 
 			json.format = SCL_FORMAT_OCI;
-			r = cli_profile_write_at(&json, C->dfd, C->dir, f->base, ps[i]);
+			r = cli_profile_write_outdir(&json, C->od, fbase(C, f), ps[i]);
 		}
 		if (r == 0)
-			r = cli_profile_write_at(&C->out, C->dfd, C->dir, f->base, ps[i]);
+			r = cli_profile_write_outdir(&C->out, C->od, fbase(C, f), ps[i]);
 		if (r < 0) {
 			failed++;
 			continue;
@@ -1050,10 +882,10 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 		const char *ext = out_ext(C);
 
 		if (f->broken)
-			log_info("  %s%s: not written (the existing file could not be read), %llu records", f->base, ext,
+			log_info("  %s%s: not written (the existing file could not be read), %llu records", fbase(C, f), ext,
 				 (unsigned long long)f->records);
 		else if (f->written)
-			log_info("  %s%s: %zu syscalls, %llu records", f->base, ext, f->syscalls,
+			log_info("  %s%s: %zu syscalls, %llu records", fbase(C, f), ext, f->syscalls,
 				 (unsigned long long)f->records);
 	}
 	if (lost)
@@ -1634,7 +1466,7 @@ static int collect_files(struct collect *C, struct follow *fs, size_t n, bool fr
 static int audisp_lock(struct collect *C)
 {
 	for (int i = 0; i < 300; i++) {
-		if (flock(C->dfd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(dfd(C), LOCK_EX | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			break;
@@ -1774,7 +1606,7 @@ static int run_audisp(struct collect *C, enum cli_confine_mode confine, uint64_t
 	/* standard input is open already: nothing to keep but reading /proc and DIR */
 	if (cli_confine(confine, "collect",
 			CLI_CAP(CAP_DAC_READ_SEARCH) | CLI_CAP(CAP_AUDIT_CONTROL) | (C->conn ? CLI_CAP(CAP_NET_ADMIN) : 0),
-			C->dfd) < 0) {
+			dfd(C)) < 0) {
 		scl_stream_free(in);
 		return -1;
 	}
@@ -1815,16 +1647,12 @@ static void collect_done(struct collect *C)
 	for (size_t i = 0; i < C->n_files; i++) {
 		scl_profile_free(C->files[i].prev);
 		scl_sysset_free(C->files[i].set);
-		free(C->files[i].key);
 	}
 	free(C->files);
-	free(C->file_by_key);
-	free(C->file_by_base);
 	free(C->want_ids);
 	free(C->want_cgroups);
 	scl_dedup_free(C->dedup);
-	if (C->dfd >= 0)
-		close(C->dfd);
+	scl_outdir_free(C->od);
 	if (C->proc_fd >= 0)
 		close(C->proc_fd);
 	cli_profile_out_free(&C->out);
@@ -1896,7 +1724,7 @@ int cmd_collect(int argc, char **argv)
 		CLI_CONFINE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	_cleanup_(collect_done) struct collect C = { .proc_fd = -1, .dfd = -1, .pods_dir = "/var/log/pods",
+	_cleanup_(collect_done) struct collect C = { .proc_fd = -1, .pods_dir = "/var/log/pods",
 						     .containers_dir = "/var/log/containers" };
 	struct cli_signals sig = { .fd = -1 };
 	struct cli_live lv = { 0 };
@@ -2115,15 +1943,8 @@ int cmd_collect(int argc, char **argv)
 		goto out;
 	}
 
-	if (mkdir(C.dir, 0755) < 0 && errno != EEXIST) {
-		log_error("cannot create output directory '%s': %m", C.dir);
+	if (cli_outdir_open(C.dir, NULL, &C.od) < 0)
 		goto out;
-	}
-	C.dfd = open(C.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (C.dfd < 0) {
-		log_error("cannot open output directory '%s': %m", C.dir);
-		goto out;
-	}
 	if (C.audisp && audisp_lock(&C) < 0)
 		goto out;
 	C.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -2198,7 +2019,7 @@ int cmd_collect(int argc, char **argv)
 	}
 	if (n_follows || C.journal) {
 		/* files and the journal are opened (and reopened) by path: nothing to keep but reading */
-		if (cli_confine(confine, "collect", CLI_CAP(CAP_DAC_READ_SEARCH), C.dfd) < 0)
+		if (cli_confine(confine, "collect", CLI_CAP(CAP_DAC_READ_SEARCH), dfd(&C)) < 0)
 			goto out;
 	}
 	if (n_follows) {
@@ -2264,7 +2085,7 @@ int cmd_collect(int argc, char **argv)
 	if (cli_confine(confine, "collect",
 			CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) | CLI_CAP(CAP_SYSLOG) |
 				CLI_CAP(CAP_DAC_READ_SEARCH) | (C.conn ? CLI_CAP(CAP_NET_ADMIN) : 0),
-			C.dfd) < 0)
+			dfd(&C)) < 0)
 		goto out;
 	if (cli_verbose)
 		log_info("collecting %s into '%s', writing every %llu s", cli_live_name(&lv), C.dir,
