@@ -2,7 +2,6 @@
 #ifndef SCL_CLI_PROFILE_H
 #define SCL_CLI_PROFILE_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,27 +69,6 @@ enum {
 			 "runc, docker (runc and docker-init) or crun (from its\n"                 \
 			 "source, untested); the summary names each (the baselines:\n"             \
 			 "profiles/README.md, Runtime baselines)")
-
-/*
- * cmd-collect.c's getopt_long table and help text for --portable and
- * --runtime, until it moves onto the option table (then these go).
- */
-#define CLI_PROFILE_PORTABLE_LONGOPTS \
-	{ "portable", no_argument, NULL, CLI_OPT_PROFILE_PORTABLE }
-#define CLI_PROFILE_PORTABLE_HELP                                                              \
-	"      --portable           also allow what another kernel or C library takes for the\n"  \
-	"                           syscalls seen (open for openat, clone for clone3, ...) and\n" \
-	"                           answer ENOSYS, not EPERM, for a newer one not seen (clone3),\n" \
-	"                           so that the library falls back; the summary names each\n"    \
-	"                           (the table: profiles/README.md, Portable profiles)\n"
-#define CLI_PROFILE_RUNTIME_LONGOPTS \
-	{ "runtime", required_argument, NULL, CLI_OPT_PROFILE_RUNTIME }
-#define CLI_PROFILE_RUNTIME_HELP                                                               \
-	"      --runtime NAME       also allow what the container runtime's own init does after\n" \
-	"                           it has loaded the filter, which one learning run may miss:\n" \
-	"                           runc, docker (runc and docker-init) or crun (from its\n"     \
-	"                           source, untested); the summary names each (the baselines:\n" \
-	"                           profiles/README.md, Runtime baselines)\n"
 
 /* --arch ARCH (repeatable): the architectures' audit tokens, in order; the caller frees tokens. */
 struct cli_arch_list {

@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 
 #include "cli/cli-learn.h"
 #include "cli/cli-notify.h"
+#include "cli/cli-options.h"
 #include "cli/cli-outdir.h"
 #include "cli/cli-profile.h"
 #include "cli/cli.h"
@@ -43,7 +43,7 @@
 /* --source audisp without --out-dir: auditd starts its plugins with an empty environment and, before 4.0.1, at most two arguments */
 #define AUDISP_DIR "/var/lib/scmplog/audisp"
 
-static void help(void)
+static void help(const struct cli_option *options)
 {
 	printf("Usage: scmplog collect --out-dir DIR [OPTIONS]\n\n"
 	       "The node collector: read SECCOMP records live, attribute each record's process to\n"
@@ -61,56 +61,9 @@ static void help(void)
 	       "no container) are counted, never guessed into a profile.  A denial of an\n"
 	       "enforcing profile (a record with another action than LOG) is appended to\n"
 	       "DIR/ID.denied.log, as 'scmplog listen' writes it, which 'scmplog review'\n"
-	       "reads against DIR/ID.json to propose the next profile.\n\n"
-	       "Containers:\n"
-	       "      --out-dir DIR        write the profiles here (default: $STATE_DIRECTORY)\n"
-	       "      --all                every container (the default)\n"
-	       "      --container ID       only this container, by its full id (repeatable)\n"
-	       "      --cgroup PREFIX      only containers whose cgroup path starts with PREFIX,\n"
-	       "                           decided when a container is first seen (repeatable)\n"
-	       "      --plain-runc         also take a plain leaf cgroup name as a container id (runc\n"
-	       "                           without cgroupsPath); any leaf then looks like one, so\n"
-	       "                           combine with --container or --cgroup\n"
-	       "      --pods-dir DIR       kubelet's pod log directories (default /var/log/pods)\n"
-	       "      --containers-dir DIR kubelet's container log links (default /var/log/containers)\n\n"
-	       "Output:\n"
-	       "  -f, --format FORMAT      oci (default) or k8s (SeccompProfile YAML, DIR/NAME.yaml,\n"
-	       "                           with DIR/NAME.json beside it: learning resumes from that)\n"
-	       CLI_PROFILE_PORTABLE_HELP
-	       CLI_PROFILE_RUNTIME_HELP
-	       "      --interval SEC       write every SEC seconds, 1..86400 (default 30)\n"
-	       "      --split-by KEY       container (default) or host: one profile per record\n"
-	       "                           hostname, DIR/HOST.json (a server receiving many nodes'\n"
-	       "                           logs); records without a hostname are unattributed\n\n"
-	       "Collecting:\n"
-	       "      --source SOURCE      auto (default), daemon, multicast or kmsg, as for run (the\n"
-	       "                           daemon slot watched: lost, multicast from then on);\n"
-	       "                           or journal: the system journal, followed from its end;\n"
-	       "                           or audisp: as an auditd plugin, the records auditd passes\n"
-	       "                           on standard input (format = string; DIR defaults to\n"
-	       "                           " AUDISP_DIR ")\n"
-	       "      --journal-dir DIR    follow the journal files in DIR (from the start)\n"
-	       "      --cursor-file FILE   journal: resume after the cursor saved in FILE, and save\n"
-	       "                           the last one there whenever the profiles are written\n"
-	       "      --follow-file FILE   follow a text log file like tail -F, reopening it when it\n"
-	       "                           is rotated or truncated (repeatable; plain text only)\n"
-	       "      --from-start         --follow-file: read what the files already hold first\n"
-	       "      --no-proc-events     do not follow fork/exec/exit through the proc connector\n"
-	       "  -q, --quiet              no status line or summary on stderr\n"
-	       "  -v, --verbose            say which source is used and why, which container goes\n"
-	       "                           where, and which containers hold the slots at a limit\n"
-	       "  -h, --help               this text\n\n"
-	       "Limits (memory bounds; past one, records are counted, not learned, and said once):\n"
-	       "      --max-containers N   containers known at once, learned or not (default %d)\n"
-	       "      --max-pids N         live container processes counted (default %d)\n"
-	       "      --max-hosts N        --split-by host: hosts (default %d)\n"
-	       "      --forget-after SEC   forget a container without a process for SEC seconds\n"
-	       "                           once its profile is written (one not learned: without\n"
-	       "                           a process or record), 1..86400 (default 60); it\n"
-	       "                           resumes from its file if it comes back\n\n"
-	       "Confinement:\n"
-	       CLI_CONFINE_HELP
-	       "Once its sources are open, collect keeps only the capabilities it still needs\n"
+	       "reads against DIR/ID.json to propose the next profile.\n\n");
+	cli_options_help(stdout, options);
+	printf("Once its sources are open, collect keeps only the capabilities it still needs\n"
 	       "(live sources: CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, CAP_SYSLOG for\n"
 	       "the /dev/kmsg fallback, CAP_NET_ADMIN for the process events; audisp:\n"
 	       "CAP_AUDIT_CONTROL for the lost counter, CAP_NET_ADMIN; all:\n"
@@ -131,16 +84,8 @@ static void help(void)
 	       "0.  Records auditd did not pass on (its plugin queue full: q_depth and\n"
 	       "overflow_action in auditd.conf) are found by their serials and counted as lost.\n\n"
 	       "Exit status: 0 after a signal, once every profile was written; 1 on errors (a\n"
-	       "profile that could not be written or read); 2 usage.\n",
-	       SCL_MAX_CONTAINERS, SCL_MAX_TRACKED_PIDS, SCL_MAX_GROUPS);
+	       "profile that could not be written or read); 2 usage.\n");
 }
-
-enum {
-	OPT_OUT_DIR = 1300, OPT_ALL, OPT_CONTAINER, OPT_CGROUP, OPT_PLAIN_RUNC, OPT_PODS_DIR,
-	OPT_CONTAINERS_DIR, OPT_INTERVAL, OPT_SOURCE, OPT_NO_PROC_EVENTS, OPT_SPLIT_BY, OPT_JOURNAL_DIR,
-	OPT_CURSOR_FILE, OPT_FOLLOW_FILE, OPT_FROM_START, OPT_MAX_CONTAINERS, OPT_MAX_PIDS, OPT_MAX_HOSTS,
-	OPT_FORGET_AFTER,
-};
 
 /*
  * One output file, for one key: a container's Kubernetes name or id, or a
@@ -168,15 +113,30 @@ struct outfile {
 	scl_sysset *set;
 };
 
+/*
+ * Each file is read through the library's scanner, fed as bytes are
+ * appended: every form `build` reads, journal export entries assembled across
+ * reads, printk's "callbacks suppressed" counted as lost.
+ */
+struct follow {
+	const char *path;
+	int fd;                   /* -1 while the file is missing */
+	dev_t dev;
+	ino_t ino;
+	off_t off;                /* bytes read from fd */
+	scl_scanner *scan;        /* a line or export entry in progress */
+	uint64_t suppressed;      /* records printk dropped, as its lines said */
+};
+
 struct collect {
 	int proc_fd;
 	const char *dir;
 	scl_outdir *od;           /* DIR: the files' names, resume, atomic writes (outdir.h) */
 	unsigned flags;
 	struct cli_profile_out out;
-	char **want_ids;
+	const char **want_ids;
 	size_t n_want_ids;
-	char **want_cgroups;
+	const char **want_cgroups;
 	size_t n_want_cgroups;
 	const char *pods_dir, *containers_dir;
 	scl_proc_conn *conn;
@@ -189,6 +149,10 @@ struct collect {
 	int errors;
 	/* journal and log files: no live process behind a record; the journal has two copies of each */
 	bool journal, offline;
+	enum cli_source source;   /* --source: a live source (neither journal nor audisp) */
+	bool source_set;
+	struct follow *follows;   /* --follow-file */
+	size_t n_follows;
 	bool audisp;              /* an auditd plugin: the records on standard input */
 	uint64_t btime, clk_tck;  /* offline, audisp: to tell a record's process from a later one of its pid */
 	bool split_host;          /* group by the record's hostname */
@@ -841,17 +805,6 @@ static void notify_status(const struct collect *C, uint64_t lost)
 	(void)cli_notify(s);
 }
 
-static int add_str(char ***v, size_t *n, char *s)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	nv[(*n)++] = s; /* argv strings live as long as we run */
-	return 0;
-}
-
 static void summary(const struct collect *C, const char *name, const scl_live_stats *st)
 {
 	uint64_t lost = scl_live_stats_lost(st);
@@ -1219,21 +1172,6 @@ static int collect_journal(struct collect *C, const char *jdir, const char *curs
 }
 
 /* ---- text log files, followed like tail -F ---- */
-
-/*
- * Each file is read through the library's scanner, fed as bytes are
- * appended: every form `build` reads, journal export entries assembled across
- * reads, printk's "callbacks suppressed" counted as lost.
- */
-struct follow {
-	const char *path;
-	int fd;                   /* -1 while the file is missing */
-	dev_t dev;
-	ino_t ino;
-	off_t off;                /* bytes read from fd */
-	scl_scanner *scan;        /* a line or export entry in progress */
-	uint64_t suppressed;      /* records printk dropped, as its lines said */
-};
 
 struct follow_ud {
 	struct collect *C;
@@ -1652,272 +1590,230 @@ static void collect_done(struct collect *C)
 	free(C->want_ids);
 	free(C->want_cgroups);
 	scl_dedup_free(C->dedup);
+	for (size_t i = 0; i < C->n_follows; i++) {
+		if (C->follows[i].fd >= 0)
+			close(C->follows[i].fd);
+		scl_scanner_free(C->follows[i].scan);
+	}
+	free(C->follows);
 	scl_outdir_free(C->od);
 	if (C->proc_fd >= 0)
 		close(C->proc_fd);
 	cli_profile_out_free(&C->out);
 }
 
-/* --max-containers, --max-pids, --max-hosts, --forget-after: 0, or -EINVAL (logged). */
-static int limit_option(scl_collector_limits *l, int opt, const char *arg)
-{
-	static const struct {
-		int opt;
-		const char *name;
-		uint64_t max;
-	} o[] = {
-		{ OPT_MAX_CONTAINERS, "max-containers", SCL_MAX_CONTAINERS },
-		{ OPT_MAX_PIDS, "max-pids", SCL_PID_MAX_LIMIT },
-		{ OPT_MAX_HOSTS, "max-hosts", SCL_MAX_GROUPS },
-		{ OPT_FORGET_AFTER, "forget-after", 86400 },
-	};
-	uint64_t v;
+/* ---- the options ---- */
 
-	for (size_t i = 0; i < ELEMENTSOF(o); i++) {
-		if (o[i].opt != opt)
-			continue;
-		if (scl_parse_u64_str(arg, o[i].max, &v) < 0 || v == 0) {
-			log_error("invalid --%s '%s': expected 1..%llu", o[i].name, arg, (unsigned long long)o[i].max);
-			return -EINVAL;
-		}
-		if (opt == OPT_MAX_CONTAINERS)
-			l->max_containers = (size_t)v;
-		else if (opt == OPT_MAX_PIDS)
-			l->max_tracked_pids = (size_t)v;
-		else if (opt == OPT_MAX_HOSTS)
-			l->max_groups = (size_t)v;
-		else
-			l->forget_delay_ms = (int64_t)v * 1000;
-		return 0;
+enum { OPT_CONTAINER = 1, OPT_CGROUP, OPT_FOLLOW_FILE, OPT_CURSOR_FILE };
+
+/* -f, --format: oci or k8s (the format table also has json, docker and systemd). */
+static int format_cb(const struct cli_option *opt, const char *arg)
+{
+	struct cli_profile_out *o = opt->value;
+	scl_format f;
+
+	if (scl_format_parse(arg, &f) < 0 || (f != SCL_FORMAT_OCI && f != SCL_FORMAT_K8S)) {
+		log_error("invalid --format '%s': expected oci or k8s", arg);
+		return -1;
 	}
-	return -EINVAL;
+	o->format = f;
+	return 0;
+}
+
+/* --source: journal, audisp, or a live source (cli_source_parse()). */
+static int source_cb(const struct cli_option *opt, const char *arg)
+{
+	struct collect *C = opt->value;
+
+	C->source_set = true;
+	C->journal = !strcmp(arg, "journal");
+	C->audisp = !strcmp(arg, "audisp");
+	if (C->journal || C->audisp)
+		return 0;
+	return cli_source_parse(arg, &C->source) < 0 ? -1 : 0;
+}
+
+static int add_str(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = s; /* argv strings live as long as we run */
+	return 0;
+}
+
+static int add_follow(struct collect *C, const char *path)
+{
+	struct follow *nf = realloc(C->follows, (C->n_follows + 1) * sizeof(*nf));
+
+	if (!nf)
+		return -ENOMEM;
+	C->follows = nf;
+	nf[C->n_follows++] = (struct follow){ .path = path, .fd = -1 };
+	return 0;
+}
+
+/* --container, --cgroup, --follow-file, --cursor-file: checked, then kept (in argv). */
+static int value_cb(const struct cli_option *opt, const char *arg)
+{
+	struct collect *C = opt->value;
+	int r = 0;
+
+	switch (opt->id) {
+	case OPT_CONTAINER:
+		if (!arg[0] || strlen(arg) > SCL_MAX_CONTAINER_ID) {
+			log_error("invalid --container '%s': expected 1..%d bytes", arg, SCL_MAX_CONTAINER_ID);
+			return -1;
+		}
+		r = add_str(&C->want_ids, &C->n_want_ids, arg);
+		break;
+	case OPT_CGROUP:
+		if (arg[0] != '/' || strlen(arg) > SCL_MAX_CGROUP_PATH) {
+			log_error("invalid --cgroup '%s': expected an absolute cgroup path", arg);
+			return -1;
+		}
+		r = add_str(&C->want_cgroups, &C->n_want_cgroups, arg);
+		break;
+	case OPT_FOLLOW_FILE:
+	case OPT_CURSOR_FILE:
+		if (!arg[0]) {
+			log_error("invalid --%s '': expected a file name", opt->long_name);
+			return -1;
+		}
+		if (opt->id == OPT_CURSOR_FILE)
+			C->cursor_file = arg;
+		else
+			r = add_follow(C, arg);
+		break;
+	}
+	if (r < 0)
+		log_error("out of memory");
+	return r < 0 ? -1 : 0;
 }
 
 int cmd_collect(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "format", required_argument, NULL, 'f' },
-		CLI_PROFILE_PORTABLE_LONGOPTS,
-		CLI_PROFILE_RUNTIME_LONGOPTS,
-		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "container", required_argument, NULL, OPT_CONTAINER },
-		{ "cgroup", required_argument, NULL, OPT_CGROUP },
-		{ "plain-runc", no_argument, NULL, OPT_PLAIN_RUNC },
-		{ "pods-dir", required_argument, NULL, OPT_PODS_DIR },
-		{ "containers-dir", required_argument, NULL, OPT_CONTAINERS_DIR },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "source", required_argument, NULL, OPT_SOURCE },
-		{ "no-proc-events", no_argument, NULL, OPT_NO_PROC_EVENTS },
-		{ "split-by", required_argument, NULL, OPT_SPLIT_BY },
-		{ "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
-		{ "cursor-file", required_argument, NULL, OPT_CURSOR_FILE },
-		{ "follow-file", required_argument, NULL, OPT_FOLLOW_FILE },
-		{ "from-start", no_argument, NULL, OPT_FROM_START },
-		{ "max-containers", required_argument, NULL, OPT_MAX_CONTAINERS },
-		{ "max-pids", required_argument, NULL, OPT_MAX_PIDS },
-		{ "max-hosts", required_argument, NULL, OPT_MAX_HOSTS },
-		{ "forget-after", required_argument, NULL, OPT_FORGET_AFTER },
-		CLI_CONFINE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct cli_option_choice split_keys[] = { { "container", 0 }, { "host", 1 }, { NULL, 0 } };
 	_cleanup_(collect_done) struct collect C = { .proc_fd = -1, .pods_dir = "/var/log/pods",
 						     .containers_dir = "/var/log/containers" };
 	struct cli_signals sig = { .fd = -1 };
 	struct cli_live lv = { 0 };
-	enum cli_source source = CLI_SOURCE_AUTO;
 	scl_live_stats st = { 0 };
-	uint64_t interval = 30, lost = 0;
-	bool all = false, proc_events = true, tty, opened = false, source_set = false;
-	const char *journal_dir = NULL, *cursor_file = NULL;
-	struct follow *follows = NULL;
-	size_t n_follows = 0;
+	uint64_t interval = 30, lost = 0, forget_after = 0;
+	bool all = false, no_proc_events = false, plain_runc = false, tty, opened = false;
+	const char *journal_dir = NULL;
 	bool from_start = false;
+	int split_host = 0;
 	enum cli_confine_mode confine = CLI_CONFINE_UNSET;
-	int c, r, rc = EXIT_RUNTIME, proc_events_r = 0;
+	int first, r, rc = EXIT_RUNTIME, proc_events_r = 0;
 	int64_t next_flush, next_status;
+	const struct cli_option options[] = {
+		CLI_OPT_GROUP("Containers:", 0),
+		CLI_OPT_STRING(0, "out-dir", &C.dir, "DIR", "write the profiles here (default: $STATE_DIRECTORY)"),
+		CLI_OPT_FLAG(0, "all", &all, "every container (the default)"),
+		CLI_OPT_CALLBACK(0, "container", value_cb, &C, OPT_CONTAINER, "ID",
+				 "only this container, by its full id (repeatable)"),
+		CLI_OPT_CALLBACK(0, "cgroup", value_cb, &C, OPT_CGROUP, "PREFIX",
+				 "only containers whose cgroup path starts with PREFIX,\n"
+				 "decided when a container is first seen (repeatable)"),
+		CLI_OPT_FLAG(0, "plain-runc", &plain_runc,
+			     "also take a plain leaf cgroup name as a container id (runc\n"
+			     "without cgroupsPath); any leaf then looks like one, so\n"
+			     "combine with --container or --cgroup"),
+		CLI_OPT_STRING(0, "pods-dir", &C.pods_dir, "DIR", "kubelet's pod log directories (default /var/log/pods)"),
+		CLI_OPT_STRING(0, "containers-dir", &C.containers_dir, "DIR",
+			       "kubelet's container log links (default /var/log/containers)"),
+		CLI_OPT_GROUP("Output:", 0),
+		CLI_OPT_CALLBACK('f', "format", format_cb, &C.out, 0, "FORMAT",
+				 "oci (default) or k8s (SeccompProfile YAML, DIR/NAME.yaml,\n"
+				 "with DIR/NAME.json beside it: learning resumes from that)"),
+		CLI_OPTS_PROFILE_PORTABLE(&C.out),
+		CLI_OPTS_PROFILE_RUNTIME(&C.out),
+		CLI_OPT_UINT(0, "interval", &interval, 1, 86400, "seconds", "SEC",
+			     "write every SEC seconds, 1..86400 (default 30)"),
+		CLI_OPT_ENUM(0, "split-by", &split_host, split_keys, "KEY",
+			     "container (default) or host: one profile per record\n"
+			     "hostname, DIR/HOST.json (a server receiving many nodes'\n"
+			     "logs); records without a hostname are unattributed"),
+		CLI_OPT_GROUP("Collecting:", 0),
+		CLI_OPT_CALLBACK(0, "source", source_cb, &C, 0, "SOURCE",
+				 "auto (default), daemon, multicast or kmsg, as for run (the\n"
+				 "daemon slot watched: lost, multicast from then on);\n"
+				 "or journal: the system journal, followed from its end;\n"
+				 "or audisp: as an auditd plugin, the records auditd passes\n"
+				 "on standard input (format = string; DIR defaults to\n" AUDISP_DIR ")"),
+		CLI_OPT_STRING(0, "journal-dir", &journal_dir, "DIR", "follow the journal files in DIR (from the start)"),
+		CLI_OPT_CALLBACK(0, "cursor-file", value_cb, &C, OPT_CURSOR_FILE, "FILE",
+				 "journal: resume after the cursor saved in FILE, and save\n"
+				 "the last one there whenever the profiles are written"),
+		CLI_OPT_CALLBACK(0, "follow-file", value_cb, &C, OPT_FOLLOW_FILE, "FILE",
+				 "follow a text log file like tail -F, reopening it when it\n"
+				 "is rotated or truncated (repeatable; plain text only)"),
+		CLI_OPT_FLAG(0, "from-start", &from_start, "--follow-file: read what the files already hold first"),
+		CLI_OPT_FLAG(0, "no-proc-events", &no_proc_events, "do not follow fork/exec/exit through the proc connector"),
+		CLI_OPT_QUIET("no status line or summary on stderr"),
+		CLI_OPT_VERBOSE("say which source is used and why, which container goes\n"
+				"where, and which containers hold the slots at a limit"),
+		CLI_OPT_HELP(),
+		CLI_OPT_GROUP("Limits (memory bounds; past one, records are counted, not learned, and said once):", 0),
+		CLI_OPT_UINT(0, "max-containers", &C.lim.max_containers, 1, SCL_MAX_CONTAINERS, NULL, "N",
+			     "containers known at once, learned or not (default " CLI_STR(SCL_MAX_CONTAINERS) ")"),
+		CLI_OPT_UINT(0, "max-pids", &C.lim.max_tracked_pids, 1, SCL_PID_MAX_LIMIT, NULL, "N",
+			     "live container processes counted (default " CLI_STR(SCL_MAX_TRACKED_PIDS) ")"),
+		CLI_OPT_UINT(0, "max-hosts", &C.lim.max_groups, 1, SCL_MAX_GROUPS, NULL, "N",
+			     "--split-by host: hosts (default " CLI_STR(SCL_MAX_GROUPS) ")"),
+		CLI_OPT_UINT(0, "forget-after", &forget_after, 1, 86400, NULL, "SEC",
+			     "forget a container without a process for SEC seconds\n"
+			     "once its profile is written (one not learned: without\n"
+			     "a process or record), 1..86400 (default 60); it\n"
+			     "resumes from its file if it comes back"),
+		CLI_OPT_GROUP("Confinement:", 0),
+		CLI_OPTS_CONFINE(&confine),
+		CLI_OPT_END(),
+	};
+	const struct cli_command_options cmd = { "collect", options, help, 0 };
 
 	cli_profile_out_init(&C.out);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "hqvf:", opts, NULL)) != -1) {
-		r = cli_confine_option(&confine, c, optarg);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			help();
-			rc = cli_finish_stdout() < 0 ? EXIT_RUNTIME : EXIT_OK;
-			goto out;
-		case 'q':
-			cli_quiet = 1;
-			break;
-		case 'v':
-			cli_verbose = 1;
-			break;
-		case 'f':
-			if (scl_format_parse(optarg, &C.out.format) < 0 || C.out.format == SCL_FORMAT_SYSTEMD) {
-				log_error("invalid --format '%s': expected oci or k8s", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case CLI_OPT_PROFILE_PORTABLE:
-			C.out.portable = true;
-			break;
-		case CLI_OPT_PROFILE_RUNTIME:
-			if (cli_profile_out_option(&C.out, c, optarg) < 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case OPT_OUT_DIR:
-			C.dir = optarg;
-			break;
-		case OPT_ALL:
-			all = true;
-			break;
-		case OPT_CONTAINER:
-			if (!optarg[0] || strlen(optarg) > SCL_MAX_CONTAINER_ID) {
-				log_error("invalid --container '%s': expected 1..%d bytes", optarg, SCL_MAX_CONTAINER_ID);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			if (add_str(&C.want_ids, &C.n_want_ids, optarg) < 0)
-				goto oom;
-			break;
-		case OPT_CGROUP:
-			if (optarg[0] != '/' || strlen(optarg) > SCL_MAX_CGROUP_PATH) {
-				log_error("invalid --cgroup '%s': expected an absolute cgroup path", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			if (add_str(&C.want_cgroups, &C.n_want_cgroups, optarg) < 0)
-				goto oom;
-			break;
-		case OPT_PLAIN_RUNC:
-			C.flags |= SCL_CGROUP_PLAIN_LEAF;
-			break;
-		case OPT_PODS_DIR:
-			C.pods_dir = optarg;
-			break;
-		case OPT_CONTAINERS_DIR:
-			C.containers_dir = optarg;
-			break;
-		case OPT_INTERVAL:
-			if (scl_parse_u64_str(optarg, 86400, &interval) < 0 || interval == 0) {
-				log_error("invalid --interval '%s': expected seconds, 1..86400", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case OPT_SOURCE:
-			source_set = true;
-			C.journal = !strcmp(optarg, "journal");
-			C.audisp = !strcmp(optarg, "audisp");
-			if (C.journal || C.audisp)
-				break;
-			if (cli_source_parse(optarg, &source) < 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case OPT_SPLIT_BY:
-			if (!strcmp(optarg, "host")) {
-				C.split_host = true;
-			} else if (!strcmp(optarg, "container")) {
-				C.split_host = false;
-			} else {
-				log_error("invalid --split-by '%s': expected container or host", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case OPT_JOURNAL_DIR:
-			journal_dir = optarg;
-			break;
-		case OPT_FOLLOW_FILE: {
-			struct follow *nf;
-
-			if (!optarg[0]) {
-				log_error("invalid --follow-file '': expected a file name");
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			nf = realloc(follows, (n_follows + 1) * sizeof(*nf));
-			if (!nf)
-				goto oom;
-			follows = nf;
-			memset(&nf[n_follows], 0, sizeof(*nf));
-			nf[n_follows].path = optarg;
-			nf[n_follows].fd = -1;
-			n_follows++;
-			break;
-		}
-		case OPT_FROM_START:
-			from_start = true;
-			break;
-		case OPT_CURSOR_FILE:
-			if (!optarg[0]) {
-				log_error("invalid --cursor-file '': expected a file name");
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			cursor_file = optarg;
-			break;
-		case OPT_NO_PROC_EVENTS:
-			proc_events = false;
-			break;
-		case OPT_MAX_CONTAINERS:
-		case OPT_MAX_PIDS:
-		case OPT_MAX_HOSTS:
-		case OPT_FORGET_AFTER:
-			if (limit_option(&C.lim, c, optarg) < 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		default:
-			fprintf(stderr, "Try 'scmplog collect --help'.\n");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		log_error("collect: unexpected argument '%s'", argv[optind]);
+	first = cli_options_parse(&cmd, argc, argv, &rc);
+	if (!first)
+		goto out;
+	rc = EXIT_RUNTIME;
+	if (first < argc) {
+		log_error("collect: unexpected argument '%s'", argv[first]);
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	C.split_host = split_host;
+	if (plain_runc)
+		C.flags |= SCL_CGROUP_PLAIN_LEAF;
+	if (forget_after)
+		C.lim.forget_delay_ms = (int64_t)forget_after * 1000;
 	if (all && (C.n_want_ids || C.n_want_cgroups)) {
 		log_error("collect: --all excludes --container and --cgroup");
 		rc = EXIT_USAGE;
 		goto out;
 	}
 	if (journal_dir) {
-		if (source_set && !C.journal) {
+		if (C.source_set && !C.journal) {
 			log_error("collect: --journal-dir reads the journal; it excludes other --source values");
 			rc = EXIT_USAGE;
 			goto out;
 		}
 		C.journal = true;
 	}
-	if (n_follows && (source_set || journal_dir)) {
+	if (C.n_follows && (C.source_set || journal_dir)) {
 		log_error("collect: --follow-file excludes --source and --journal-dir");
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (from_start && !n_follows) {
+	if (from_start && !C.n_follows) {
 		log_error("collect: --from-start goes with --follow-file");
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (cursor_file && !C.journal) {
+	if (C.cursor_file && !C.journal) {
 		log_error("collect: --cursor-file goes with --source journal or --journal-dir");
 		rc = EXIT_USAGE;
 		goto out;
@@ -1954,7 +1850,7 @@ int cmd_collect(int argc, char **argv)
 	}
 	if (scl_mapper_new(&C.mapper) < 0)
 		goto oom;
-	C.offline = C.journal || n_follows;
+	C.offline = C.journal || C.n_follows;
 	if (C.offline || C.audisp) {
 		long tck = sysconf(_SC_CLK_TCK);
 		r = scl_container_read_btime(C.proc_fd, &C.btime);
@@ -1964,7 +1860,7 @@ int cmd_collect(int argc, char **argv)
 		}
 		C.clk_tck = (uint64_t)tck;
 	}
-	if (proc_events && !C.offline)
+	if (!no_proc_events && !C.offline)
 		proc_events_r = scl_proc_conn_open(0, &C.conn);
 	{
 		scl_collector_config cc = {
@@ -1981,7 +1877,7 @@ int cmd_collect(int argc, char **argv)
 		C.lim = *scl_collector_get_limits(C.col);
 		scl_collector_set_time(C.col, now_ms());
 	}
-	if (proc_events && !C.offline) {
+	if (!no_proc_events && !C.offline) {
 		r = proc_events_r;
 		if (r < 0 && !cli_quiet)
 			log_warn("cannot follow process events (%s): records of processes that exit before they are "
@@ -2017,15 +1913,15 @@ int cmd_collect(int argc, char **argv)
 		if (r < 0 && !cli_quiet)
 			log_warn("cannot check the journal files in '%s' for damage: %s", journal_dir, strerror(-r));
 	}
-	if (n_follows || C.journal) {
+	if (C.n_follows || C.journal) {
 		/* files and the journal are opened (and reopened) by path: nothing to keep but reading */
 		if (cli_confine(confine, "collect", CLI_CAP(CAP_DAC_READ_SEARCH), dfd(&C)) < 0)
 			goto out;
 	}
-	if (n_follows) {
+	if (C.n_follows) {
 		(void)cli_notify("READY=1");
 		notify_status(&C, 0);
-		r = collect_files(&C, follows, n_follows, from_start, interval);
+		r = collect_files(&C, C.follows, C.n_follows, from_start, interval);
 		if (r == -ENOMEM)
 			goto oom;
 		if (r < 0)
@@ -2033,7 +1929,7 @@ int cmd_collect(int argc, char **argv)
 		(void)cli_notify("STOPPING=1");
 		if (!cli_quiet) {
 			memset(&st, 0, sizeof(st));
-			st.suppressed = follow_suppressed_total(follows, n_follows);
+			st.suppressed = follow_suppressed_total(C.follows, C.n_follows);
 			summary(&C, "from the log files", &st);
 		}
 		rc = r > 0 || C.errors ? EXIT_RUNTIME : EXIT_OK;
@@ -2049,7 +1945,7 @@ int cmd_collect(int argc, char **argv)
 				 (unsigned long long)interval);
 		(void)cli_notify("READY=1");
 		notify_status(&C, 0);
-		r = collect_journal(&C, journal_dir, cursor_file, interval);
+		r = collect_journal(&C, journal_dir, C.cursor_file, interval);
 		if (r == -ENOMEM)
 			goto oom;
 		if (r < 0)
@@ -2074,7 +1970,7 @@ int cmd_collect(int argc, char **argv)
 		rc = r;
 		goto out;
 	}
-	if (cli_live_open(&lv, source, 0) < 0)
+	if (cli_live_open(&lv, C.source, 0) < 0)
 		goto out;
 	opened = true;
 	/*
@@ -2209,11 +2105,5 @@ out:
 		cli_live_close(&lv);
 	cli_signals_restore(&sig);
 	cli_notify_close();
-	for (size_t i = 0; i < n_follows; i++) {
-		if (follows[i].fd >= 0)
-			close(follows[i].fd);
-		scl_scanner_free(follows[i].scan);
-	}
-	free(follows);
 	return rc;
 }
