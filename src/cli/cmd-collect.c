@@ -23,7 +23,6 @@
 #include "cli/self-confine.h"
 #include "scmplog/collector.h"
 #include "scmplog/container.h"
-#include "scmplog/dedup.h"
 #include "scmplog/journal.h"
 #include "scmplog/learn.h"
 #include "scmplog/limits.h"
@@ -99,18 +98,11 @@ struct outfile {
 	bool dirty;               /* records since the last write */
 	bool written;
 	bool due;                 /* a container of it has no process left: write it now */
-	bool over_limit_said;     /* a syscall set limit was hit and reported */
 	uint64_t records;
 	size_t syscalls;          /* in the last profile written */
 	uint32_t users;           /* containers selected into it and not forgotten (forget_ctr()) */
 	bool unloaded;            /* written, then prev and set freed: the file on disk has it all */
-	bool has_unknown;         /* counts syscalls libseccomp cannot name: kept for the final report */
 	bool orphan;              /* its last user was forgotten: free it once written (forget_idle()) */
-	/*
-	 * What its containers (or host) did: the syscalls seen, a bitset per
-	 * architecture (NULL until the first record), flat in the records.
-	 */
-	scl_sysset *set;
 };
 
 /*
@@ -140,9 +132,8 @@ struct collect {
 	size_t n_want_cgroups;
 	const char *pods_dir, *containers_dir;
 	scl_proc_conn *conn;
-	scl_collector *col;       /* containers, their selection and processes (collector.h) */
+	scl_collector *col;       /* containers, selection, processes, the files' syscall sets (collector.h) */
 	scl_collector_limits lim;
-	scl_mapper *mapper;       /* names a set's new keys once, for the unknown-syscall report */
 	struct outfile *files;    /* parallel to od's files */
 	size_t n_files, files_cap;
 	int oom;
@@ -156,7 +147,6 @@ struct collect {
 	bool audisp;              /* an auditd plugin: the records on standard input */
 	uint64_t btime, clk_tck;  /* offline, audisp: to tell a record's process from a later one of its pid */
 	bool split_host;          /* group by the record's hostname */
-	scl_dedup *dedup;         /* journald's two copies of a record */
 	volatile sig_atomic_t scan_stop;
 	bool terminate;
 	int sig_fd;
@@ -176,17 +166,22 @@ struct collect {
 	size_t jremoved_n, jremoved_named;
 	const char *cursor_file;
 	bool jfirst; /* the first scan: a gap at its start is the cursor file's */
-	/* counters */
-	uint64_t records, attributed, no_host, duplicates, malformed, over_limit;
-	/* records of hosts past the group limit (--split-by host) */
-	uint64_t over_groups;
-	bool over_groups_said;
+	uint64_t calls;           /* records handed to on_record() */
+	uint64_t malformed;
+	/* which limits an option set: its warnings name the option, not the SCL_MAX_* default */
+	bool opt_containers, opt_pids, opt_hosts;
 };
 
 /* The extension of the profiles written (the format table's). */
 static const char *out_ext(const struct collect *C)
 {
 	return scl_format_ext(C->out.format);
+}
+
+/* The name of a limit in its warnings: the option's when one set it, else the SCL_MAX_* default. */
+static const char *limit_name(bool opt, const char *option, const char *def)
+{
+	return opt ? option : def;
 }
 
 /* The base name of f's files in DIR (no extension). */
@@ -389,9 +384,8 @@ static void ops_event(void *ud, const scl_collector_event *ev)
 		}
 		break;
 	case SCL_COLLECTOR_OVER_CONTAINERS:
-		log_warn("over SCL_MAX_CONTAINERS (%zu containers): the records of further containers are counted, "
-			 "not learned",
-			 C->lim.max_containers);
+		log_warn("over %s (%zu containers): the records of further containers are counted, not learned",
+			 limit_name(C->opt_containers, "--max-containers", "SCL_MAX_CONTAINERS"), C->lim.max_containers);
 		if (cli_verbose) {
 			fprintf(stderr, "scmplog: container ");
 			cli_put_escaped(stderr, ev->id, strlen(ev->id));
@@ -400,16 +394,58 @@ static void ops_event(void *ud, const scl_collector_event *ev)
 		}
 		break;
 	case SCL_COLLECTOR_OVER_PIDS:
-		log_warn("over SCL_MAX_TRACKED_PIDS (%zu live container processes): further processes are not "
-			 "counted, and a container's profile may be written before its last process exits (and "
-			 "again at every --interval)",
-			 C->lim.max_tracked_pids);
+		log_warn("over %s (%zu live container processes): further processes are not counted, and a "
+			 "container's profile may be written before its last process exits (and again at every "
+			 "--interval)",
+			 limit_name(C->opt_pids, "--max-pids", "SCL_MAX_TRACKED_PIDS"), C->lim.max_tracked_pids);
+		break;
+	case SCL_COLLECTOR_OVER_GROUPS:
+		log_warn("over %s (%zu hosts): the records of further hosts are counted, not learned",
+			 limit_name(C->opt_hosts, "--max-hosts", "SCL_MAX_GROUPS"), C->lim.max_groups);
+		break;
+	case SCL_COLLECTOR_SET_LIMIT:
+		if (ev->limit == SCL_COLLECTOR_LIMIT_LANES)
+			log_warn("profile '%s/%s%s': over SCL_MAX_SYSSET_LANES (%u ranges of 65536 syscall numbers by "
+				 "architecture and action), records past it are not learned",
+				 C->dir, scl_outdir_base(C->od, ev->slot), out_ext(C), (unsigned)SCL_MAX_SYSSET_LANES);
+		else
+			log_warn("profile '%s/%s%s': over SCL_MAX_SYSSET_COUNTED (%u syscall numbers libseccomp cannot "
+				 "name), records past it are not learned",
+				 C->dir, scl_outdir_base(C->od, ev->slot), out_ext(C), (unsigned)SCL_MAX_SYSSET_COUNTED);
 		break;
 	}
 }
 
+/* --split-by host: a host's file (add: made at first sight). */
+static int ops_bind_host(void *ud, const char *host, size_t n, bool add, size_t *ret)
+{
+	struct collect *C = ud;
+	long k;
+	int r;
+
+	if (!add) {
+		k = scl_outdir_find(C->od, host, n);
+		if (k < 0)
+			return -ENOENT;
+		*ret = (size_t)k;
+		return 0;
+	}
+	r = file_for_key(C, "host", host, n, ret);
+	if (r < 0)
+		return r;
+	if (C->oom)
+		return -ENOMEM;
+	if (cli_verbose) {
+		fputs("scmplog: host ", stderr);
+		cli_put_escaped(stderr, host, n);
+		fprintf(stderr, " -> %s/%s%s\n", C->dir, scl_outdir_base(C->od, *ret), out_ext(C));
+	}
+	return 0;
+}
+
 static const scl_collector_ops collector_ops = {
 	.bind = ops_bind,
+	.bind_host = ops_bind_host,
 	.had = ops_had,
 	.release = ops_release,
 	.busy = ops_busy,
@@ -436,28 +472,6 @@ static void drain_proc_events(struct collect *C)
 	}
 }
 
-/* journald's two copies of a record (scmplog/dedup.h): 1 a copy, 0 not, -ENOMEM */
-static int duplicate(struct collect *C, const scl_record *rec)
-{
-	if (!C->dedup) {
-		int r = scl_dedup_new(&C->dedup);
-		if (r < 0)
-			return r;
-	}
-	return scl_dedup_seen(C->dedup, rec);
-}
-
-/* A record a syscall set cannot take: counted, and said once per file. */
-static int set_over_limit(struct collect *C, struct outfile *f, const char *limit, unsigned value, const char *what)
-{
-	C->over_limit++;
-	if (!f->over_limit_said)
-		log_warn("profile '%s/%s%s': over %s (%u %s), records past it are not learned", C->dir, fbase(C, f),
-			 out_ext(C), limit, value, what);
-	f->over_limit_said = true;
-	return 0;
-}
-
 /* A denial (an enforcing profile's, audited): appended to DIR/NAME.denied.log beside the profile. */
 static void note_denial(struct collect *C, const struct outfile *f, const scl_record *rec)
 {
@@ -471,126 +485,18 @@ static void note_denial(struct collect *C, const struct outfile *f, const scl_re
 }
 
 /*
- * Add a record to its file's syscall set.  A key is named the first time it
- * is seen; one libseccomp cannot name (only SCMP_ACT_LOG keys go into a
- * profile: the others are never named) keeps its own count, so that the
- * report of unknown syscalls at the end gives its records.  Returns 1 when
- * learned, 0 when a set limit refused the record, -ENOMEM.
+ * The records: each goes through the collector (journald's copies dropped,
+ * attributed, learned into its file's syscall set); what is left is the
+ * file's: its profile read again if it was freed, a denial appended.
  */
-static int learn_record(struct collect *C, struct outfile *f, const scl_record *rec)
-{
-	const char *name;
-	scl_learn_key k;
-	uint32_t eff;
-	int r;
-
-	if (f->unloaded) {
-		/* a container of it came back after it was written and freed: on from the file */
-		f->unloaded = false;
-		load_prev(C, f);
-		if (C->oom)
-			return -ENOMEM;
-	}
-	if (!f->set && scl_sysset_new(&f->set) < 0)
-		return -ENOMEM;
-	if (scl_record_action(rec) != SCL_ACT_LOG)
-		note_denial(C, f, rec);
-	r = scl_sysset_add_record(f->set, rec, &k);
-	if (r == -E2BIG)
-		return set_over_limit(C, f, "SCL_MAX_SYSSET_LANES", SCL_MAX_SYSSET_LANES,
-				      "ranges of 65536 syscall numbers by architecture and action");
-	if (r <= 0 || k.action != SCL_ACT_LOG)
-		return r < 0 ? r : 1;
-	r = scl_mapper_name(C->mapper, k.arch, k.nr, &name, &eff);
-	if (r == 0)
-		return 1;
-	if (r != -ENOMEM)
-		r = scl_sysset_count_key(f->set, &k);
-	if (r == 0) {
-		f->has_unknown = true;
-		return 1;
-	}
-	(void)scl_sysset_remove(f->set, &k); /* as if it never came */
-	if (r == -E2BIG)
-		return set_over_limit(C, f, "SCL_MAX_SYSSET_COUNTED", SCL_MAX_SYSSET_COUNTED,
-				      "syscall numbers libseccomp cannot name");
-	return r;
-}
-
-/* A record of a host past the group limit: counted, said once. */
-static void over_groups(struct collect *C)
-{
-	C->over_groups++;
-	if (!C->over_groups_said)
-		log_warn("over SCL_MAX_GROUPS (%zu hosts): the records of further hosts are counted, not learned",
-			 C->lim.max_groups);
-	C->over_groups_said = true;
-}
-
-/* --split-by host: the record's hostname names its profile. */
-static int on_record_host(struct collect *C, const scl_record *rec)
-{
-	struct outfile *f;
-	long k;
-	size_t fi;
-	int r;
-
-	if (!(rec->fields & SCL_F_HOST) || rec->host.n == 0 || rec->host.n > SCL_MAX_HOST) {
-		C->no_host++;
-		return 0;
-	}
-	k = scl_outdir_find(C->od, rec->host.p, rec->host.n);
-	if (k >= 0) {
-		fi = (size_t)k;
-	} else {
-		if (C->n_files >= C->lim.max_groups) {
-			over_groups(C);
-			return 0;
-		}
-		r = file_for_key(C, "host", rec->host.p, rec->host.n, &fi);
-		if (r == -EEXIST) {
-			C->no_host++;
-			return 0;
-		}
-		if (r < 0)
-			return r;
-		if (C->oom)
-			return -ENOMEM;
-		if (cli_verbose) {
-			fputs("scmplog: host ", stderr);
-			cli_put_escaped(stderr, rec->host.p, rec->host.n);
-			fprintf(stderr, " -> %s/%s%s\n", C->dir, scl_outdir_base(C->od, fi),
-				out_ext(C));
-		}
-	}
-	f = &C->files[fi];
-	r = learn_record(C, f, rec);
-	if (r <= 0)
-		return r;
-	C->attributed++;
-	f->records++;
-	f->dirty = true;
-	return 0;
-}
-
 static int on_record(void *ud, const scl_record *rec)
 {
 	struct collect *C = ud;
-	scl_collector_hit hit;
+	scl_collector_result res;
+	struct outfile *f;
 	int r;
 
-	if (C->journal) {
-		r = duplicate(C, rec);
-		if (r < 0)
-			return r;
-		if (r > 0) {
-			C->duplicates++;
-			return 0;
-		}
-	}
-	C->records++;
-	if (C->split_host)
-		return on_record_host(C, rec);
+	C->calls++;
 	/*
 	 * The cache knows a live process by (pid, start time), but a process
 	 * may change cgroups and keep both (a runtime moves its init, or a
@@ -599,25 +505,33 @@ static int on_record(void *ud, const scl_record *rec)
 	 * that the exec's fresh read (or its doubt) is what the cache answers
 	 * with, and so that a short-lived child's fork is known.
 	 */
-	if (C->conn) {
+	if (C->split_host) {
+		/* no container: nothing to take in */
+	} else if (C->conn) {
 		drain_proc_events(C); /* the loop set the collector's time for the round */
 		if (C->oom)
 			return -ENOMEM;
 	} else {
 		scl_collector_set_time(C->col, now_ms());
 	}
-	r = scl_collector_attribute(C->col, rec, &hit);
+	r = scl_collector_record(C->col, rec, &res);
 	if (r <= 0)
 		return r;
-	r = learn_record(C, &C->files[hit.slot], rec);
-	if (r < 0)
-		return r;
-	if (r > 0) {
-		C->attributed++;
-		C->files[hit.slot].records++;
-		C->files[hit.slot].dirty = true;
+	f = &C->files[res.slot];
+	if (f->unloaded) {
+		/* a container of it came back after it was written and freed: on from the file */
+		f->unloaded = false;
+		load_prev(C, f);
+		if (C->oom)
+			return -ENOMEM;
 	}
-	return scl_collector_learned(C->col, rec, &hit, r > 0);
+	if (scl_record_action(rec) != SCL_ACT_LOG)
+		note_denial(C, f, rec);
+	if (res.learned) {
+		f->records++;
+		f->dirty = true;
+	}
+	return 0;
 }
 
 /*
@@ -642,9 +556,11 @@ static int flush_files(struct collect *C, bool final, bool due_only)
 		_cleanup_free_ scl_learn_entry *ent = NULL;
 		long n;
 
-		if (!f->set || !(final || f->dirty) || f->broken || (due_only && !f->due))
+		const scl_sysset *set = scl_collector_slot_set(C->col, fi);
+
+		if (!set || !(final || f->dirty) || f->broken || (due_only && !f->due))
 			continue;
-		n = scl_sysset_entries(f->set, 0, &ent);
+		n = scl_sysset_entries(set, 0, &ent);
 		if (n < 0)
 			goto oom;
 		if (n == 0)
@@ -718,11 +634,10 @@ static void forget_idle(struct collect *C, int64_t now)
 	for (size_t i = 0; i < C->n_files; i++) {
 		struct outfile *f = &C->files[i];
 
-		if (!f->orphan || f->users || f->dirty || f->due || f->broken || f->has_unknown)
+		if (!f->orphan || f->users || f->dirty || f->due || f->broken || scl_collector_slot_unknown(C->col, i))
 			continue;
 		f->orphan = false;
-		scl_sysset_free(f->set);
-		f->set = NULL;
+		scl_collector_slot_free(C->col, i);
 		scl_profile_free(f->prev);
 		f->prev = NULL;
 		f->unloaded = true;
@@ -768,8 +683,8 @@ static uint64_t unattributed(const struct collect *C)
 	scl_collector_stats s;
 
 	scl_collector_stats_get(C->col, &s);
-	return s.gone + s.uncertain + s.no_pid + s.unreadable + s.undecided + s.over_containers + C->no_host +
-	       C->over_groups;
+	return s.gone + s.uncertain + s.no_pid + s.unreadable + s.undecided + s.over_containers + s.no_host +
+	       s.over_groups;
 }
 
 static size_t n_selected(const struct collect *C)
@@ -793,6 +708,14 @@ static uint64_t journal_lost(const struct collect *C)
 	return C->jmissing + C->junknown;
 }
 
+static uint64_t n_records(const struct collect *C)
+{
+	scl_collector_stats s;
+
+	scl_collector_stats_get(C->col, &s);
+	return s.records;
+}
+
 static void notify_status(const struct collect *C, uint64_t lost)
 {
 	char s[256];
@@ -800,7 +723,7 @@ static void notify_status(const struct collect *C, uint64_t lost)
 	if (!cli_notify_enabled())
 		return;
 	snprintf(s, sizeof(s), "STATUS=%llu records, %zu containers, %llu unattributed, %llu lost",
-		 (unsigned long long)C->records, n_selected(C), (unsigned long long)unattributed(C),
+		 (unsigned long long)n_records(C), n_selected(C), (unsigned long long)unattributed(C),
 		 (unsigned long long)lost);
 	(void)cli_notify(s);
 }
@@ -814,20 +737,21 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 
 	if (C->split_host) {
 		log_info("%llu SECCOMP records read %s: %llu attributed to %zu host%s, %llu without a hostname, "
-			 "%llu past SCL_MAX_GROUPS, %llu lost",
-			 (unsigned long long)C->records, name, (unsigned long long)C->attributed, n_selected(C),
-			 n_selected(C) == 1 ? "" : "s", (unsigned long long)C->no_host,
-			 (unsigned long long)C->over_groups, (unsigned long long)(lost + journal_lost(C)));
+			 "%llu past %s, %llu lost",
+			 (unsigned long long)cs.records, name, (unsigned long long)cs.learned, n_selected(C),
+			 n_selected(C) == 1 ? "" : "s", (unsigned long long)cs.no_host, (unsigned long long)cs.over_groups,
+			 limit_name(C->opt_hosts, "--max-hosts", "SCL_MAX_GROUPS"),
+			 (unsigned long long)(lost + journal_lost(C)));
 	} else {
 		log_info("%llu SECCOMP records read %s: %llu attributed to %zu container%s, %llu unattributed "
 			 "(%llu of gone unknown processes, %llu gone with their cgroup unknown since exec, "
-			 "%llu without pid, %llu unreadable, %llu undecided, %llu past SCL_MAX_CONTAINERS), "
+			 "%llu without pid, %llu unreadable, %llu undecided, %llu past %s), "
 			 "%llu of host processes, %llu of other containers, %llu lost",
-			 (unsigned long long)C->records, name, (unsigned long long)C->attributed, n_selected(C),
+			 (unsigned long long)cs.records, name, (unsigned long long)cs.learned, n_selected(C),
 			 n_selected(C) == 1 ? "" : "s", (unsigned long long)unattributed(C), (unsigned long long)cs.gone,
 			 (unsigned long long)cs.uncertain, (unsigned long long)cs.no_pid, (unsigned long long)cs.unreadable,
 			 (unsigned long long)cs.undecided, (unsigned long long)cs.over_containers,
-			 (unsigned long long)cs.host, (unsigned long long)cs.not_selected,
+			 limit_name(C->opt_containers, "--max-containers", "SCL_MAX_CONTAINERS"), (unsigned long long)cs.host, (unsigned long long)cs.not_selected,
 			 (unsigned long long)(lost + journal_lost(C)));
 	}
 	for (size_t i = 0; i < C->n_files; i++) {
@@ -860,11 +784,12 @@ static void summary(const struct collect *C, const char *name, const scl_live_st
 			 scl_proc_conn_overflows(C->conn) == 1 ? "" : "s",
 			 (unsigned long long)scl_proc_conn_malformed(C->conn));
 	if (cs.over_pids)
-		log_warn("%llu container process%s not counted: over SCL_MAX_TRACKED_PIDS (%zu)",
-			 (unsigned long long)cs.over_pids, cs.over_pids == 1 ? "" : "es", C->lim.max_tracked_pids);
-	if (C->over_limit)
+		log_warn("%llu container process%s not counted: over %s (%zu)", (unsigned long long)cs.over_pids,
+			 cs.over_pids == 1 ? "" : "es", limit_name(C->opt_pids, "--max-pids", "SCL_MAX_TRACKED_PIDS"),
+			 C->lim.max_tracked_pids);
+	if (cs.over_set_limit)
 		log_warn("%llu SECCOMP record%s not learned: over a syscall set limit (see above)",
-			 (unsigned long long)C->over_limit, C->over_limit == 1 ? "" : "s");
+			 (unsigned long long)cs.over_set_limit, cs.over_set_limit == 1 ? "" : "s");
 	if (st->malformed + C->malformed)
 		log_warn("%llu SECCOMP record%s could not be parsed (not attributed)",
 			 (unsigned long long)(st->malformed + C->malformed), st->malformed + C->malformed == 1 ? "" : "s");
@@ -936,7 +861,7 @@ static int on_journal_record(void *ud, const scl_record *rec, uint64_t lineno)
 		return r;
 	int64_t now = now_ms();
 
-	if ((C->records & 1023) == 0)
+	if ((C->calls & 1023) == 0)
 		check_signals(C);
 	watchdog_kick(C, now);
 	if (now >= C->next_flush)
@@ -1184,17 +1109,7 @@ static int follow_record(void *ud, const scl_record *rec, uint64_t lineno)
 	int r;
 
 	(void)lineno;
-	/* journald's two copies of a record, as build drops them (the journal source drops its own) */
-	if (!C->journal && (rec->framing == SCL_FRAME_JOURNAL_EXPORT || rec->framing == SCL_FRAME_JOURNAL_JSON ||
-			    rec->framing == SCL_FRAME_JOURNAL)) {
-		r = duplicate(C, rec);
-		if (r < 0)
-			return r;
-		if (r > 0) {
-			C->duplicates++;
-			return 0;
-		}
-	}
+	/* journald's two copies of a record are dropped as build drops them (scl_collector_record()) */
 	r = on_record(C, rec);
 	return r == -ENOMEM ? r : 0;
 }
@@ -1581,15 +1496,12 @@ static void collect_done(struct collect *C)
 	scl_proc_conn_free(C->conn);
 	scl_journal_files_free(C->jfiles);
 	scl_collector_free(C->col);
-	scl_mapper_free(C->mapper);
 	for (size_t i = 0; i < C->n_files; i++) {
 		scl_profile_free(C->files[i].prev);
-		scl_sysset_free(C->files[i].set);
 	}
 	free(C->files);
 	free(C->want_ids);
 	free(C->want_cgroups);
-	scl_dedup_free(C->dedup);
 	for (size_t i = 0; i < C->n_follows; i++) {
 		if (C->follows[i].fd >= 0)
 			close(C->follows[i].fd);
@@ -1790,6 +1702,9 @@ int cmd_collect(int argc, char **argv)
 		C.flags |= SCL_CGROUP_PLAIN_LEAF;
 	if (forget_after)
 		C.lim.forget_delay_ms = (int64_t)forget_after * 1000;
+	C.opt_containers = C.lim.max_containers != 0;
+	C.opt_pids = C.lim.max_tracked_pids != 0;
+	C.opt_hosts = C.lim.max_groups != 0;
 	if (all && (C.n_want_ids || C.n_want_cgroups)) {
 		log_error("collect: --all excludes --container and --cgroup");
 		rc = EXIT_USAGE;
@@ -1848,8 +1763,6 @@ int cmd_collect(int argc, char **argv)
 		log_error("cannot open '/proc': %m");
 		goto out;
 	}
-	if (scl_mapper_new(&C.mapper) < 0)
-		goto oom;
 	C.offline = C.journal || C.n_follows;
 	if (C.offline || C.audisp) {
 		long tck = sysconf(_SC_CLK_TCK);
@@ -1869,6 +1782,7 @@ int cmd_collect(int argc, char **argv)
 			.cgroups = (const char *const *)C.want_cgroups, .n_cgroups = C.n_want_cgroups,
 			.proc_events = C.conn != NULL, .offline = C.offline, .audisp = C.audisp,
 			.btime = C.btime, .clk_tck = C.clk_tck, .limits = C.lim,
+			.split_host = C.split_host, .journal = C.journal,
 			.ops = &collector_ops, .ud = &C,
 		};
 
@@ -1954,9 +1868,12 @@ int cmd_collect(int argc, char **argv)
 		if (!cli_quiet) {
 			memset(&st, 0, sizeof(st));
 			summary(&C, journal_dir ? "from the journal directory" : "from the system journal", &st);
-			if (C.duplicates && cli_verbose)
+			scl_collector_stats cs;
+
+			scl_collector_stats_get(C.col, &cs);
+			if (cs.duplicates && cli_verbose)
 				log_info("%llu journal copies of records already read were skipped",
-					 (unsigned long long)C.duplicates);
+					 (unsigned long long)cs.duplicates);
 		}
 		rc = r > 0 || C.errors ? EXIT_RUNTIME : EXIT_OK;
 		goto out;
@@ -2056,7 +1973,7 @@ int cmd_collect(int argc, char **argv)
 			if (cli_live_stats(&lv, &st) == 0)
 				lost = scl_live_stats_lost(&st);
 			fprintf(stderr, "\r\033[Kscmplog: %llu records, %zu containers, %llu unattributed, %llu lost",
-				(unsigned long long)C.records, n_selected(&C), (unsigned long long)unattributed(&C),
+				(unsigned long long)n_records(&C), n_selected(&C), (unsigned long long)unattributed(&C),
 				(unsigned long long)lost);
 			fflush(stderr);
 			next_status = now + 500;
