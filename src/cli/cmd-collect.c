@@ -197,22 +197,282 @@ static int value_cb(const struct cli_option *opt, const char *arg)
 	return r < 0 ? -1 : 0;
 }
 
+/* Options that exclude each other, and DIR's default: 0, or -1 after a usage error was logged. */
+static int check_options(struct collect *C, bool all, const char *journal_dir, bool from_start)
+{
+	if (all && (C->n_want_ids || C->n_want_cgroups)) {
+		log_error("collect: --all excludes --container and --cgroup");
+		return -1;
+	}
+	if (journal_dir) {
+		if (C->source_set && !C->journal) {
+			log_error("collect: --journal-dir reads the journal; it excludes other --source values");
+			return -1;
+		}
+		C->journal = true;
+	}
+	if (C->n_follows && (C->source_set || journal_dir)) {
+		log_error("collect: --follow-file excludes --source and --journal-dir");
+		return -1;
+	}
+	if (from_start && !C->n_follows) {
+		log_error("collect: --from-start goes with --follow-file");
+		return -1;
+	}
+	if (C->cursor_file && !C->journal) {
+		log_error("collect: --cursor-file goes with --source journal or --journal-dir");
+		return -1;
+	}
+	if (C->split_host && (C->n_want_ids || C->n_want_cgroups)) {
+		log_error("collect: --split-by host excludes --container and --cgroup");
+		return -1;
+	}
+	if (!C->dir) {
+		/* systemd's StateDirectory=: the first of a colon-separated list */
+		const char *sd = getenv("STATE_DIRECTORY");
+		if (sd && sd[0] == '/' && !strchr(sd, ':'))
+			C->dir = sd;
+	}
+	if (!C->dir && C->audisp) {
+		C->dir = AUDISP_DIR;
+		(void)mkdir("/var/lib/scmplog", 0755);
+	}
+	if (!C->dir) {
+		log_error("collect: no --out-dir given (scmplog collect --out-dir DIR [OPTIONS])");
+		return -1;
+	}
+	return 0;
+}
+
+/* Open DIR and /proc, the process events, the collector: 0, -ENOMEM, or -1 after an error was logged. */
+static int setup(struct collect *C, bool proc_events)
+{
+	int r, conn_r = 0;
+
+	if (cli_outdir_open(C->dir, NULL, &C->od) < 0)
+		return -1;
+	if (C->audisp && collect_audisp_lock(C) < 0)
+		return -1;
+	C->proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (C->proc_fd < 0) {
+		log_error("cannot open '/proc': %m");
+		return -1;
+	}
+	C->offline = C->journal || C->n_follows;
+	if (C->offline || C->audisp) {
+		long tck = sysconf(_SC_CLK_TCK);
+		r = scl_container_read_btime(C->proc_fd, &C->btime);
+		if (r < 0 || tck <= 0) {
+			log_error("cannot read the boot time from '/proc/stat': %s", strerror(r < 0 ? -r : EINVAL));
+			return -1;
+		}
+		C->clk_tck = (uint64_t)tck;
+	}
+	if (proc_events && !C->offline)
+		conn_r = scl_proc_conn_open(0, &C->conn);
+	{
+		scl_collector_config cc = {
+			.proc_fd = C->proc_fd, .cgroup_flags = C->flags,
+			.ids = (const char *const *)C->want_ids, .n_ids = C->n_want_ids,
+			.cgroups = (const char *const *)C->want_cgroups, .n_cgroups = C->n_want_cgroups,
+			.proc_events = C->conn != NULL, .offline = C->offline, .audisp = C->audisp,
+			.btime = C->btime, .clk_tck = C->clk_tck, .limits = C->lim,
+			.split_host = C->split_host, .journal = C->journal,
+			.ops = &collect_collector_ops, .ud = C,
+		};
+
+		if (scl_collector_new(&cc, &C->col) < 0)
+			return -ENOMEM;
+		C->lim = *scl_collector_get_limits(C->col);
+		scl_collector_set_time(C->col, now_ms());
+	}
+	if (proc_events && !C->offline) {
+		r = conn_r;
+		if (r < 0 && !cli_quiet)
+			log_warn("cannot follow process events (%s): records of processes that exit before they are "
+				 "read cannot be attributed, and profiles are written only every --interval",
+				 strerror(-r));
+		if (r == 0) {
+			r = scl_collector_seed(C->col);
+			if (r == -ENOMEM || C->oom)
+				return -ENOMEM;
+			if (r < 0 && !cli_quiet)
+				log_warn("cannot list the processes in '/proc' (%s): containers already running are "
+					 "written only every --interval",
+					 strerror(-r));
+		}
+	}
+	return 0;
+}
+
+/*
+ * The audit socket (run's sources): read until a signal, writing every
+ * interval and when a container's last process is gone, then drain what the
+ * kernel queued before it.  The exit status, -ENOMEM, or -1 after an error
+ * was logged.
+ */
+static int collect_live(struct collect *C, const struct cli_signals *sig, enum cli_confine_mode confine,
+			uint64_t interval)
+{
+	struct cli_live lv = { 0 };
+	scl_live_stats st = { 0 };
+	uint64_t lost = 0;
+	bool tty = isatty(STDERR_FILENO) && !cli_quiet, opened = false;
+	int64_t next_flush, next_status;
+	int r;
+
+	if (cli_live_open(&lv, C->source, 0) < 0)
+		return -1;
+	opened = true;
+	/*
+	 * Kept: reading and restoring the audit settings (AUDIT_GET/SET), the
+	 * multicast group, the drain marker (AUDIT_USER), reading any log file
+	 * or profile, and unsubscribing from the process events at the end.
+	 */
+	if (cli_confine(confine, "collect",
+			CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) | CLI_CAP(CAP_SYSLOG) |
+				CLI_CAP(CAP_DAC_READ_SEARCH) | (C->conn ? CLI_CAP(CAP_NET_ADMIN) : 0),
+			collect_dfd(C)) < 0) {
+		r = -1;
+		goto out;
+	}
+	if (cli_verbose)
+		log_info("collecting %s into '%s', writing every %llu s", cli_live_name(&lv), C->dir,
+			 (unsigned long long)interval);
+	(void)cli_notify("READY=1");
+	collect_notify_status(C, 0);
+	next_flush = now_ms() + (int64_t)interval * 1000;
+	next_status = now_ms() + 500;
+
+	for (;;) {
+		scl_live_ops ops = { .record = collect_on_record };
+		struct pollfd pf[3] = {
+			{ cli_live_fd(&lv), POLLIN, 0 },
+			{ sig->fd, POLLIN, 0 },
+			{ C->conn ? scl_proc_conn_fd(C->conn) : -1, POLLIN, 0 },
+		};
+		struct signalfd_siginfo si;
+		bool stop = false;
+		int64_t now = now_ms(), timeout = next_flush - now;
+
+		if (tty && next_status - now < timeout)
+			timeout = next_status - now;
+		if (scl_collector_next_due(C->col) && scl_collector_next_due(C->col) - now < timeout)
+			timeout = scl_collector_next_due(C->col) - now;
+		if (C->watchdog_ms && C->next_watchdog - now < timeout)
+			timeout = C->next_watchdog - now;
+		if (cli_live_poll_ms(&lv) >= 0 && timeout > cli_live_poll_ms(&lv))
+			timeout = cli_live_poll_ms(&lv);
+		if (timeout < 0)
+			timeout = 0;
+		if (poll(pf, 3, (int)timeout) < 0 && errno != EINTR) {
+			log_error("poll: %m");
+			r = -1;
+			goto out;
+		}
+		scl_collector_set_time(C->col, now_ms());
+		/* process events first: a record's fork event was queued before the record */
+		collect_drain_proc_events(C);
+		if (C->oom) {
+			r = -ENOMEM;
+			goto out;
+		}
+		scl_collector_new_batch(C->col);
+		r = cli_live_dispatch(&lv, &ops, C);
+		if (r < 0) {
+			if (r == -ENOMEM)
+				goto out;
+			log_error("cannot read audit records: %s", strerror(-r));
+			r = -1;
+			goto out;
+		}
+		while (read(sig->fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			if (si.ssi_signo != SIGCHLD)
+				stop = true;
+		if (stop)
+			break;
+		now = now_ms();
+		if (now >= next_flush) {
+			r = collect_flush(C, false);
+			if (r == -ENOMEM)
+				goto out;
+			collect_forget_idle(C, now);
+			if (cli_live_stats(&lv, &st) == 0)
+				lost = scl_live_stats_lost(&st);
+			collect_notify_status(C, lost);
+			next_flush = now + (int64_t)interval * 1000;
+		}
+		/* after this round's read: the records queued before the due time are in */
+		if (scl_collector_next_due(C->col) && now >= scl_collector_next_due(C->col)) {
+			r = collect_write_gone(C, now);
+			if (r == -ENOMEM)
+				goto out;
+		}
+		collect_watchdog_kick(C, now);
+		if (tty && now >= next_status) {
+			if (cli_live_stats(&lv, &st) == 0)
+				lost = scl_live_stats_lost(&st);
+			fprintf(stderr, "\r\033[Kscmplog: %llu records, %zu containers, %llu unattributed, %llu lost",
+				(unsigned long long)collect_n_records(C), collect_n_selected(C),
+				(unsigned long long)collect_unattributed(C), (unsigned long long)lost);
+			fflush(stderr);
+			next_status = now + 500;
+		}
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	(void)cli_notify("STOPPING=1");
+
+	/* Read what the kernel queued before the signal: our marker comes back behind it. */
+	if (cli_live_drain_start(&lv) == 0) {
+		int64_t deadline = now_ms() + 3000;
+		scl_live_ops ops = { .record = collect_on_record };
+
+		while (!cli_live_drained(&lv) && now_ms() < deadline) {
+			struct pollfd pf = { cli_live_fd(&lv), POLLIN, 0 };
+			(void)poll(&pf, 1, 200);
+			scl_collector_set_time(C->col, now_ms());
+			collect_drain_proc_events(C);
+			scl_collector_new_batch(C->col);
+			r = cli_live_dispatch(&lv, &ops, C);
+			if (r == -ENOMEM)
+				goto out;
+			if (r < 0)
+				break;
+		}
+	}
+	r = collect_flush(C, true);
+	if (r == -ENOMEM)
+		goto out;
+	if (cli_live_stats(&lv, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	opened = false;
+	if (cli_live_close(&lv) < 0) {
+		r = -1;
+		goto out;
+	}
+	if (!cli_quiet)
+		collect_summary(C, cli_live_name(&lv), &st);
+	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
+out:
+	if (opened)
+		cli_live_close(&lv);
+	return r;
+}
+
 int cmd_collect(int argc, char **argv)
 {
 	static const struct cli_option_choice split_keys[] = { { "container", 0 }, { "host", 1 }, { NULL, 0 } };
 	_cleanup_(collect_done) struct collect C = { .proc_fd = -1, .pods_dir = "/var/log/pods",
 						     .containers_dir = "/var/log/containers" };
 	struct cli_signals sig = { .fd = -1 };
-	struct cli_live lv = { 0 };
-	scl_live_stats st = { 0 };
-	uint64_t interval = 30, lost = 0, forget_after = 0;
-	bool all = false, no_proc_events = false, plain_runc = false, tty, opened = false;
+	uint64_t interval = 30, forget_after = 0;
+	bool all = false, no_proc_events = false, plain_runc = false;
 	const char *journal_dir = NULL;
 	bool from_start = false;
 	int split_host = 0;
 	enum cli_confine_mode confine = CLI_CONFINE_UNSET;
-	int first, r, rc = EXIT_RUNTIME, proc_events_r = 0;
-	int64_t next_flush, next_status;
+	int first, r = 0, rc = EXIT_RUNTIME;
 	const struct cli_option options[] = {
 		CLI_OPT_GROUP("Containers:", 0),
 		CLI_OPT_STRING(0, "out-dir", &C.dir, "DIR", "write the profiles here (default: $STATE_DIRECTORY)"),
@@ -297,109 +557,13 @@ int cmd_collect(int argc, char **argv)
 	C.opt_containers = C.lim.max_containers != 0;
 	C.opt_pids = C.lim.max_tracked_pids != 0;
 	C.opt_hosts = C.lim.max_groups != 0;
-	if (all && (C.n_want_ids || C.n_want_cgroups)) {
-		log_error("collect: --all excludes --container and --cgroup");
-		rc = EXIT_USAGE;
+	rc = EXIT_USAGE;
+	if (check_options(&C, all, journal_dir, from_start) < 0)
 		goto out;
-	}
-	if (journal_dir) {
-		if (C.source_set && !C.journal) {
-			log_error("collect: --journal-dir reads the journal; it excludes other --source values");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		C.journal = true;
-	}
-	if (C.n_follows && (C.source_set || journal_dir)) {
-		log_error("collect: --follow-file excludes --source and --journal-dir");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (from_start && !C.n_follows) {
-		log_error("collect: --from-start goes with --follow-file");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (C.cursor_file && !C.journal) {
-		log_error("collect: --cursor-file goes with --source journal or --journal-dir");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (C.split_host && (C.n_want_ids || C.n_want_cgroups)) {
-		log_error("collect: --split-by host excludes --container and --cgroup");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (!C.dir) {
-		/* systemd's StateDirectory=: the first of a colon-separated list */
-		const char *sd = getenv("STATE_DIRECTORY");
-		if (sd && sd[0] == '/' && !strchr(sd, ':'))
-			C.dir = sd;
-	}
-	if (!C.dir && C.audisp) {
-		C.dir = AUDISP_DIR;
-		(void)mkdir("/var/lib/scmplog", 0755);
-	}
-	if (!C.dir) {
-		log_error("collect: no --out-dir given (scmplog collect --out-dir DIR [OPTIONS])");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-
-	if (cli_outdir_open(C.dir, NULL, &C.od) < 0)
-		goto out;
-	if (C.audisp && collect_audisp_lock(&C) < 0)
-		goto out;
-	C.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (C.proc_fd < 0) {
-		log_error("cannot open '/proc': %m");
-		goto out;
-	}
-	C.offline = C.journal || C.n_follows;
-	if (C.offline || C.audisp) {
-		long tck = sysconf(_SC_CLK_TCK);
-		r = scl_container_read_btime(C.proc_fd, &C.btime);
-		if (r < 0 || tck <= 0) {
-			log_error("cannot read the boot time from '/proc/stat': %s", strerror(r < 0 ? -r : EINVAL));
-			goto out;
-		}
-		C.clk_tck = (uint64_t)tck;
-	}
-	if (!no_proc_events && !C.offline)
-		proc_events_r = scl_proc_conn_open(0, &C.conn);
-	{
-		scl_collector_config cc = {
-			.proc_fd = C.proc_fd, .cgroup_flags = C.flags,
-			.ids = (const char *const *)C.want_ids, .n_ids = C.n_want_ids,
-			.cgroups = (const char *const *)C.want_cgroups, .n_cgroups = C.n_want_cgroups,
-			.proc_events = C.conn != NULL, .offline = C.offline, .audisp = C.audisp,
-			.btime = C.btime, .clk_tck = C.clk_tck, .limits = C.lim,
-			.split_host = C.split_host, .journal = C.journal,
-			.ops = &collect_collector_ops, .ud = &C,
-		};
-
-		if (scl_collector_new(&cc, &C.col) < 0)
-			goto oom;
-		C.lim = *scl_collector_get_limits(C.col);
-		scl_collector_set_time(C.col, now_ms());
-	}
-	if (!no_proc_events && !C.offline) {
-		r = proc_events_r;
-		if (r < 0 && !cli_quiet)
-			log_warn("cannot follow process events (%s): records of processes that exit before they are "
-				 "read cannot be attributed, and profiles are written only every --interval",
-				 strerror(-r));
-		if (r == 0) {
-			r = scl_collector_seed(C.col);
-			if (r == -ENOMEM || C.oom)
-				goto oom;
-			if (r < 0 && !cli_quiet)
-				log_warn("cannot list the processes in '/proc' (%s): containers already running are "
-					 "written only every --interval",
-					 strerror(-r));
-		}
-	}
-	tty = isatty(STDERR_FILENO) && !cli_quiet;
+	rc = EXIT_RUNTIME;
+	r = setup(&C, !no_proc_events);
+	if (r < 0)
+		goto fail;
 	if (cli_signals_setup(&sig) < 0) {
 		log_error("cannot set up signal handling: %m");
 		goto out;
@@ -412,10 +576,8 @@ int cmd_collect(int argc, char **argv)
 	if (journal_dir) {
 		/* before confinement: each file is read in a child process first */
 		r = scl_journal_check_dir(journal_dir, collect_journal_damaged, &C);
-		if (r == -ENOMEM)
-			goto oom;
-		if (r == -ECANCELED)
-			goto out;
+		if (r == -ENOMEM || r == -ECANCELED)
+			goto fail;
 		if (r < 0 && !cli_quiet)
 			log_warn("cannot check the journal files in '%s' for damage: %s", journal_dir, strerror(-r));
 	}
@@ -424,194 +586,19 @@ int cmd_collect(int argc, char **argv)
 		if (cli_confine(confine, "collect", CLI_CAP(CAP_DAC_READ_SEARCH), collect_dfd(&C)) < 0)
 			goto out;
 	}
-	if (C.n_follows) {
-		(void)cli_notify("READY=1");
-		collect_notify_status(&C, 0);
-		r = collect_files(&C, C.follows, C.n_follows, from_start, interval);
-		if (r == -ENOMEM)
-			goto oom;
-		if (r < 0)
-			goto out;
-		(void)cli_notify("STOPPING=1");
-		if (!cli_quiet) {
-			memset(&st, 0, sizeof(st));
-			st.suppressed = collect_follow_suppressed(C.follows, C.n_follows);
-			collect_summary(&C, "from the log files", &st);
-		}
-		rc = r > 0 || C.errors ? EXIT_RUNTIME : EXIT_OK;
-		goto out;
-	}
-	if (C.journal) {
-		if (!cli_quiet)
-			log_warn("journald rate-limits the audit stream and drops records under load (it kept 656 "
-				 "of ~10,000 in a burst on one machine): the profiles may be incomplete");
-		if (cli_verbose)
-			log_info("collecting from %s into '%s', writing every %llu s",
-				 journal_dir ? "a journal directory" : "the system journal", C.dir,
-				 (unsigned long long)interval);
-		(void)cli_notify("READY=1");
-		collect_notify_status(&C, 0);
-		r = collect_journal(&C, journal_dir, C.cursor_file, interval);
-		if (r == -ENOMEM)
-			goto oom;
-		if (r < 0)
-			goto out;
-		(void)cli_notify("STOPPING=1");
-		if (!cli_quiet) {
-			memset(&st, 0, sizeof(st));
-			collect_summary(&C, journal_dir ? "from the journal directory" : "from the system journal", &st);
-			scl_collector_stats cs;
-
-			scl_collector_stats_get(C.col, &cs);
-			if (cs.duplicates && cli_verbose)
-				log_info("%llu journal copies of records already read were skipped",
-					 (unsigned long long)cs.duplicates);
-		}
-		rc = r > 0 || C.errors ? EXIT_RUNTIME : EXIT_OK;
-		goto out;
-	}
-	if (C.audisp) {
+	if (C.n_follows)
+		r = collect_files_run(&C, from_start, interval);
+	else if (C.journal)
+		r = collect_journal_run(&C, journal_dir, interval);
+	else if (C.audisp)
 		r = collect_audisp_run(&C, confine, interval);
-		if (r == -ENOMEM)
-			goto oom;
-		if (r < 0)
-			goto out;
-		rc = r;
-		goto out;
-	}
-	if (cli_live_open(&lv, C.source, 0) < 0)
-		goto out;
-	opened = true;
-	/*
-	 * Kept: reading and restoring the audit settings (AUDIT_GET/SET), the
-	 * multicast group, the drain marker (AUDIT_USER), reading any log file
-	 * or profile, and unsubscribing from the process events at the end.
-	 */
-	if (cli_confine(confine, "collect",
-			CLI_CAP(CAP_AUDIT_CONTROL) | CLI_CAP(CAP_AUDIT_READ) | CLI_CAP(CAP_AUDIT_WRITE) | CLI_CAP(CAP_SYSLOG) |
-				CLI_CAP(CAP_DAC_READ_SEARCH) | (C.conn ? CLI_CAP(CAP_NET_ADMIN) : 0),
-			collect_dfd(&C)) < 0)
-		goto out;
-	if (cli_verbose)
-		log_info("collecting %s into '%s', writing every %llu s", cli_live_name(&lv), C.dir,
-			 (unsigned long long)interval);
-	(void)cli_notify("READY=1");
-	collect_notify_status(&C, 0);
-	next_flush = now_ms() + (int64_t)interval * 1000;
-	next_status = now_ms() + 500;
-
-	for (;;) {
-		scl_live_ops ops = { .record = collect_on_record };
-		struct pollfd pf[3] = {
-			{ cli_live_fd(&lv), POLLIN, 0 },
-			{ sig.fd, POLLIN, 0 },
-			{ C.conn ? scl_proc_conn_fd(C.conn) : -1, POLLIN, 0 },
-		};
-		struct signalfd_siginfo si;
-		bool stop = false;
-		int64_t now = now_ms(), timeout = next_flush - now;
-
-		if (tty && next_status - now < timeout)
-			timeout = next_status - now;
-		if (scl_collector_next_due(C.col) && scl_collector_next_due(C.col) - now < timeout)
-			timeout = scl_collector_next_due(C.col) - now;
-		if (C.watchdog_ms && C.next_watchdog - now < timeout)
-			timeout = C.next_watchdog - now;
-		if (cli_live_poll_ms(&lv) >= 0 && timeout > cli_live_poll_ms(&lv))
-			timeout = cli_live_poll_ms(&lv);
-		if (timeout < 0)
-			timeout = 0;
-		if (poll(pf, 3, (int)timeout) < 0 && errno != EINTR) {
-			log_error("poll: %m");
-			goto out;
-		}
-		scl_collector_set_time(C.col, now_ms());
-		/* process events first: a record's fork event was queued before the record */
-		collect_drain_proc_events(&C);
-		if (C.oom)
-			goto oom;
-		scl_collector_new_batch(C.col);
-		r = cli_live_dispatch(&lv, &ops, &C);
-		if (r < 0) {
-			if (r == -ENOMEM)
-				goto oom;
-			log_error("cannot read audit records: %s", strerror(-r));
-			goto out;
-		}
-		while (read(sig.fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-			if (si.ssi_signo != SIGCHLD)
-				stop = true;
-		if (stop)
-			break;
-		now = now_ms();
-		if (now >= next_flush) {
-			r = collect_flush(&C, false);
-			if (r == -ENOMEM)
-				goto oom;
-			collect_forget_idle(&C, now);
-			if (cli_live_stats(&lv, &st) == 0)
-				lost = scl_live_stats_lost(&st);
-			collect_notify_status(&C, lost);
-			next_flush = now + (int64_t)interval * 1000;
-		}
-		/* after this round's read: the records queued before the due time are in */
-		if (scl_collector_next_due(C.col) && now >= scl_collector_next_due(C.col)) {
-			r = collect_write_gone(&C, now);
-			if (r == -ENOMEM)
-				goto oom;
-		}
-		collect_watchdog_kick(&C, now);
-		if (tty && now >= next_status) {
-			if (cli_live_stats(&lv, &st) == 0)
-				lost = scl_live_stats_lost(&st);
-			fprintf(stderr, "\r\033[Kscmplog: %llu records, %zu containers, %llu unattributed, %llu lost",
-				(unsigned long long)collect_n_records(&C), collect_n_selected(&C), (unsigned long long)collect_unattributed(&C),
-				(unsigned long long)lost);
-			fflush(stderr);
-			next_status = now + 500;
-		}
-	}
-	if (tty)
-		fputs("\r\033[K", stderr);
-	(void)cli_notify("STOPPING=1");
-
-	/* Read what the kernel queued before the signal: our marker comes back behind it. */
-	if (cli_live_drain_start(&lv) == 0) {
-		int64_t deadline = now_ms() + 3000;
-		scl_live_ops ops = { .record = collect_on_record };
-
-		while (!cli_live_drained(&lv) && now_ms() < deadline) {
-			struct pollfd pf = { cli_live_fd(&lv), POLLIN, 0 };
-			(void)poll(&pf, 1, 200);
-			scl_collector_set_time(C.col, now_ms());
-			collect_drain_proc_events(&C);
-			scl_collector_new_batch(C.col);
-			r = cli_live_dispatch(&lv, &ops, &C);
-			if (r == -ENOMEM)
-				goto oom;
-			if (r < 0)
-				break;
-		}
-	}
-	r = collect_flush(&C, true);
+	else
+		r = collect_live(&C, &sig, confine, interval);
+fail:
 	if (r == -ENOMEM)
-		goto oom;
-	if (cli_live_stats(&lv, &st) < 0)
-		memset(&st, 0, sizeof(st));
-	opened = false;
-	if (cli_live_close(&lv) < 0)
-		goto out;
-	if (!cli_quiet)
-		collect_summary(&C, cli_live_name(&lv), &st);
-	rc = r > 0 || C.errors ? EXIT_RUNTIME : EXIT_OK;
-	goto out;
-
-oom:
-	log_error("out of memory");
-	rc = EXIT_RUNTIME;
+		log_error("out of memory");
+	rc = r >= 0 ? r : EXIT_RUNTIME;
 out:
-	if (opened)
-		cli_live_close(&lv);
 	cli_signals_restore(&sig);
 	cli_notify_close();
 	return rc;

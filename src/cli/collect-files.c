@@ -623,7 +623,8 @@ void collect_summary(const struct collect *C, const char *name, const scl_live_s
 			 collect_n_selected(C) == 1 ? "" : "s", (unsigned long long)collect_unattributed(C), (unsigned long long)cs.gone,
 			 (unsigned long long)cs.uncertain, (unsigned long long)cs.no_pid, (unsigned long long)cs.unreadable,
 			 (unsigned long long)cs.undecided, (unsigned long long)cs.over_containers,
-			 limit_name(C->opt_containers, "--max-containers", "SCL_MAX_CONTAINERS"), (unsigned long long)cs.host, (unsigned long long)cs.not_selected,
+			 limit_name(C->opt_containers, "--max-containers", "SCL_MAX_CONTAINERS"), (unsigned long long)cs.host,
+			 (unsigned long long)cs.not_selected,
 			 (unsigned long long)(lost + collect_journal_lost(C)));
 	}
 	for (size_t i = 0; i < C->n_files; i++) {

@@ -738,3 +738,58 @@ int collect_audisp_run(struct collect *C, enum cli_confine_mode confine, uint64_
 	scl_stream_free(in);
 	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
 }
+
+/* --follow-file: ready, follow, summary.  The exit status, -ENOMEM, or -1 after an error was logged. */
+int collect_files_run(struct collect *C, bool from_start, uint64_t interval)
+{
+	scl_live_stats st;
+	int r;
+
+	(void)cli_notify("READY=1");
+	collect_notify_status(C, 0);
+	r = collect_files(C, C->follows, C->n_follows, from_start, interval);
+	if (r == -ENOMEM)
+		return -ENOMEM;
+	if (r < 0)
+		return -1;
+	(void)cli_notify("STOPPING=1");
+	if (!cli_quiet) {
+		memset(&st, 0, sizeof(st));
+		st.suppressed = collect_follow_suppressed(C->follows, C->n_follows);
+		collect_summary(C, "from the log files", &st);
+	}
+	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
+}
+
+/* The journal: ready, follow, summary.  The exit status, -ENOMEM, or -1 after an error was logged. */
+int collect_journal_run(struct collect *C, const char *journal_dir, uint64_t interval)
+{
+	scl_collector_stats cs;
+	scl_live_stats st;
+	int r;
+
+	if (!cli_quiet)
+		log_warn("journald rate-limits the audit stream and drops records under load (it kept 656 "
+			 "of ~10,000 in a burst on one machine): the profiles may be incomplete");
+	if (cli_verbose)
+		log_info("collecting from %s into '%s', writing every %llu s",
+			 journal_dir ? "a journal directory" : "the system journal", C->dir,
+			 (unsigned long long)interval);
+	(void)cli_notify("READY=1");
+	collect_notify_status(C, 0);
+	r = collect_journal(C, journal_dir, C->cursor_file, interval);
+	if (r == -ENOMEM)
+		return -ENOMEM;
+	if (r < 0)
+		return -1;
+	(void)cli_notify("STOPPING=1");
+	if (!cli_quiet) {
+		memset(&st, 0, sizeof(st));
+		collect_summary(C, journal_dir ? "from the journal directory" : "from the system journal", &st);
+		scl_collector_stats_get(C->col, &cs);
+		if (cs.duplicates && cli_verbose)
+			log_info("%llu journal copies of records already read were skipped",
+				 (unsigned long long)cs.duplicates);
+	}
+	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
+}

@@ -163,6 +163,9 @@ int collect_journal_damaged(void *ud, const scl_journal_damage *d);
 int collect_files(struct collect *C, struct follow *fs, size_t n, bool from_start, uint64_t interval);
 /* Records printk dropped, as the followed files said. */
 uint64_t collect_follow_suppressed(const struct follow *fs, size_t n);
+/* collect_files() and collect_journal() with READY=1, STOPPING=1 and the summary: the exit status, -ENOMEM, or -1. */
+int collect_files_run(struct collect *C, bool from_start, uint64_t interval);
+int collect_journal_run(struct collect *C, const char *journal_dir, uint64_t interval);
 /* One collector per DIR for auditd's plugins: wait for the one before (30 s).  0, or -1 (logged). */
 int collect_audisp_lock(struct collect *C);
 /* As an auditd plugin: set up, confine, collect standard input, report.  The exit status, -ENOMEM or -1. */
