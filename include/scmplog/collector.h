@@ -9,9 +9,13 @@
  * due (its last process gone) and forgets containers gone for a while, all
  * within runtime limits.
  *
- * It knows no file names: a container it selects is bound to an output
- * slot by the caller (ops.bind), which names and writes the profiles; the
- * collector hands out slot numbers.  It never prints and never reads the
+ * It knows no file names: a container it selects (or, with split_host, a
+ * record's hostname) is bound to an output slot by the caller (ops.bind,
+ * ops.bind_host), which names and writes the profiles.  What a slot's
+ * records did is the collector's: a syscall set per slot (sysset.h),
+ * bounded, with the syscall numbers libseccomp cannot name counted
+ * (scl_collector_record(), scl_collector_slot_set()).  journald's two
+ * copies of a record are taken once (dedup.h).  It never prints and never reads the
  * clock: the caller passes the time (scl_collector_set_time(),
  * scl_collector_tick()), so that tests drive it with an injected clock, and
  * /proc is read through the directory descriptor it is given (a fixture
@@ -28,6 +32,7 @@
 #include "scmplog/container.h"
 #include "scmplog/proc-connector.h"
 #include "scmplog/record.h"
+#include "scmplog/sysset.h"
 
 typedef struct scl_collector scl_collector;
 
@@ -56,15 +61,26 @@ typedef enum scl_collector_event_type {
 	SCL_COLLECTOR_OVER_CONTAINERS,
 	/* the first process not counted for max_tracked_pids (said once) */
 	SCL_COLLECTOR_OVER_PIDS,
+	/* split_host: the first host refused for max_groups (said once) */
+	SCL_COLLECTOR_OVER_GROUPS,
+	/* a record slot's syscall set could not take (limit; said once per slot) */
+	SCL_COLLECTOR_SET_LIMIT,
 } scl_collector_event_type;
+
+/* Which syscall set limit (SCL_COLLECTOR_SET_LIMIT). */
+typedef enum scl_collector_set_limit {
+	SCL_COLLECTOR_LIMIT_LANES = 1, /* SCL_MAX_SYSSET_LANES ranges of syscall numbers */
+	SCL_COLLECTOR_LIMIT_COUNTED,   /* SCL_MAX_SYSSET_COUNTED syscall numbers libseccomp cannot name */
+} scl_collector_set_limit;
 
 typedef struct scl_collector_event {
 	scl_collector_event_type type;
 	const char *id;                  /* the container's id (SELECTED, FORGOTTEN, OVER_CONTAINERS) */
 	scl_container_runtime runtime;   /* SELECTED */
 	bool selected;                   /* FORGOTTEN: it was learned */
-	size_t slot;                     /* SELECTED */
+	size_t slot;                     /* SELECTED, SET_LIMIT */
 	int64_t idle_ms;                 /* FORGOTTEN: how long it had no process or record */
+	scl_collector_set_limit limit;   /* SET_LIMIT */
 } scl_collector_event;
 
 /*
@@ -81,7 +97,12 @@ typedef struct scl_collector_event {
  * gone: a container of slot has had no process for gone_delay_ms: true if
  *   the caller will write the slot now (scl_collector_tick()).
  * event: something to tell (may be NULL).
- * Only bind is required.
+ * bind_host: split_host: the slot of host[0..n) (any bytes): 0 with
+ *   *ret_slot; with add false -ENOENT when it has none yet (the collector
+ *   then checks max_groups and asks again with add true); -EEXIST when it
+ *   can have none (the caller said why; its records are counted as without
+ *   a host), -ENOMEM.
+ * Only bind is required (and bind_host with split_host).
  */
 typedef struct scl_collector_ops {
 	int (*bind)(void *ud, const scl_container *c, size_t *ret_slot);
@@ -90,6 +111,7 @@ typedef struct scl_collector_ops {
 	bool (*busy)(void *ud, size_t slot);
 	bool (*gone)(void *ud, size_t slot, const char *id);
 	void (*event)(void *ud, const scl_collector_event *ev);
+	int (*bind_host)(void *ud, const char *host, size_t n, bool add, size_t *ret_slot);
 } scl_collector_ops;
 
 typedef struct scl_collector_config {
@@ -103,6 +125,9 @@ typedef struct scl_collector_config {
 	bool offline;                /* records from files or the journal: no live process behind them */
 	bool audisp;                 /* records through auditd: seconds late, a pid may be reused */
 	uint64_t btime, clk_tck;     /* offline, audisp: the boot time and clock ticks (container.h) */
+	bool split_host;             /* a slot per record hostname (ops.bind_host), no containers */
+	bool journal;                /* every record comes from the journal: its second copy is dropped (a
+	                                record framed as journal output is checked for one in any case) */
 	scl_collector_limits limits; /* zeroes: the defaults */
 	const scl_collector_ops *ops;
 	void *ud;
@@ -121,6 +146,12 @@ typedef struct scl_collector_stats {
 	uint64_t over_containers; /* records past max_containers */
 	uint64_t over_pids;       /* processes not counted past max_tracked_pids */
 	uint64_t forgotten_selected; /* learned containers (with records) forgotten */
+	uint64_t records;         /* taken by scl_collector_record(), copies not included */
+	uint64_t duplicates;      /* journald's second copies dropped */
+	uint64_t learned;         /* added to a slot's syscall set */
+	uint64_t over_set_limit;  /* attributed, refused by a syscall set limit */
+	uint64_t no_host;         /* split_host: without a hostname (or one that can have no slot) */
+	uint64_t over_groups;     /* split_host: of hosts past max_groups */
 	size_t containers;        /* known now */
 	size_t selected;          /* learned with records, the forgotten ones included */
 	size_t tracked_pids;
@@ -198,6 +229,28 @@ int64_t scl_collector_next_due(const scl_collector *col);
  * write.  Returns how many were forgotten.
  */
 size_t scl_collector_forget_idle(scl_collector *col, int64_t now_ms);
+
+/* What scl_collector_record() did with a record it returned 1 for. */
+typedef struct scl_collector_result {
+	size_t slot;   /* where it went */
+	bool learned;  /* added to the slot's syscall set (false: a set limit refused it) */
+} scl_collector_result;
+
+/*
+ * Take a record: drop journald's second copy, attribute it
+ * (scl_collector_attribute(), or by its hostname with split_host) and add
+ * it to its slot's syscall set.  1 with *ret when it went to a slot, 0
+ * when not (counted by reason in the stats), -ENOMEM.  Live callers set
+ * the time and hand in the process events queued before it first.
+ */
+int scl_collector_record(scl_collector *col, const scl_record *rec, scl_collector_result *ret);
+
+/* slot's syscall set: NULL when it has none (no record yet, or freed by scl_collector_slot_free()). */
+const scl_sysset *scl_collector_slot_set(const scl_collector *col, size_t slot);
+/* slot's set counts syscall numbers libseccomp cannot name (their records are reported at the end). */
+bool scl_collector_slot_unknown(const scl_collector *col, size_t slot);
+/* Free slot's set (its profile was written and is not needed in memory); a record makes a new one. */
+void scl_collector_slot_free(scl_collector *col, size_t slot);
 
 /* The counters. */
 void scl_collector_stats_get(const scl_collector *col, scl_collector_stats *ret);

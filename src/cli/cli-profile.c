@@ -527,26 +527,6 @@ abort:
 	return r;
 }
 
-int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
-			 const char *base, const scl_profile *p)
-{
-	struct write_ctx c = { .o = o, .p = p, .k8s_name = base };
-	char fname[SCL_MAX_FILE_NAME + 16], what[4400];
-	int r;
-
-	if (report_losses(o, p) < 0) {
-		log_error("out of memory");
-		return -ENOMEM;
-	}
-	snprintf(fname, sizeof(fname), "%s%s", base, scl_format_ext(o->format));
-	r = scl_write_atomic(dfd, fname, write_cb, &c, 0644);
-	if (r < 0) {
-		snprintf(what, sizeof(what), "profile '%s/%s'", dir, fname);
-		write_error(o, what, r);
-	}
-	return r;
-}
-
 int cli_profile_write_outdir(const struct cli_profile_out *o, const struct scl_outdir *d, const char *base,
 			     const scl_profile *p)
 {

@@ -2,7 +2,6 @@
 #ifndef SCL_CLI_PROFILE_H
 #define SCL_CLI_PROFILE_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,27 +69,6 @@ enum {
 			 "runc, docker (runc and docker-init) or crun (from its\n"                 \
 			 "source, untested); the summary names each (the baselines:\n"             \
 			 "profiles/README.md, Runtime baselines)")
-
-/*
- * cmd-collect.c's getopt_long table and help text for --portable and
- * --runtime, until it moves onto the option table (then these go).
- */
-#define CLI_PROFILE_PORTABLE_LONGOPTS \
-	{ "portable", no_argument, NULL, CLI_OPT_PROFILE_PORTABLE }
-#define CLI_PROFILE_PORTABLE_HELP                                                              \
-	"      --portable           also allow what another kernel or C library takes for the\n"  \
-	"                           syscalls seen (open for openat, clone for clone3, ...) and\n" \
-	"                           answer ENOSYS, not EPERM, for a newer one not seen (clone3),\n" \
-	"                           so that the library falls back; the summary names each\n"    \
-	"                           (the table: profiles/README.md, Portable profiles)\n"
-#define CLI_PROFILE_RUNTIME_LONGOPTS \
-	{ "runtime", required_argument, NULL, CLI_OPT_PROFILE_RUNTIME }
-#define CLI_PROFILE_RUNTIME_HELP                                                               \
-	"      --runtime NAME       also allow what the container runtime's own init does after\n" \
-	"                           it has loaded the filter, which one learning run may miss:\n" \
-	"                           runc, docker (runc and docker-init) or crun (from its\n"     \
-	"                           source, untested); the summary names each (the baselines:\n" \
-	"                           profiles/README.md, Runtime baselines)\n"
 
 /* --arch ARCH (repeatable): the architectures' audit tokens, in order; the caller frees tokens. */
 struct cli_arch_list {
@@ -167,15 +145,10 @@ void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_
 int cli_profile_write(const struct cli_profile_out *o, const scl_profile *p);
 
 /*
- * Write p to dfd/BASE.EXT (.json, .yaml or .conf by format) atomically, for
- * one-profile-per-group output.  base must be a sanitised file name; dir is
- * only used in messages.  The k8s metadata.name comes from base.  (collect's,
- * until it writes through scl_outdir: cli_profile_write_outdir().)
+ * Write p in an output directory (scl_outdir_write()) as BASE.EXT (.json,
+ * .yaml or .conf by format) atomically, for one-profile-per-group output;
+ * the k8s metadata.name comes from base.
  */
-int cli_profile_write_at(const struct cli_profile_out *o, int dfd, const char *dir,
-			 const char *base, const scl_profile *p);
-
-/* The same in an output directory (scl_outdir_write()): BASE.EXT, metadata.name from base. */
 struct scl_outdir;
 int cli_profile_write_outdir(const struct cli_profile_out *o, const struct scl_outdir *d, const char *base,
 			     const scl_profile *p);

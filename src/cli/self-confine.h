@@ -53,17 +53,6 @@ enum {
 	CLI_OPT_CALLBACK(0, "no-self-confine", cli_confine_option_cb, (m), CLI_OPT_NO_SELF_CONFINE, NULL, \
 			 "the same as --self-confine off (debugging)")
 
-/* cmd-collect.c's getopt_long entries and help text, until it moves onto the option table (then these go). */
-#define CLI_CONFINE_LONGOPTS                                                          \
-	{ "self-confine", required_argument, NULL, CLI_OPT_SELF_CONFINE },            \
-	{ "no-self-confine", no_argument, NULL, CLI_OPT_NO_SELF_CONFINE }
-#define CLI_CONFINE_HELP                                                                          \
-	"      --self-confine MODE  enforce (default): once the sources are open, drop the\n"        \
-	"                           capabilities no longer needed and install scmplog's own\n"        \
-	"                           seccomp allowlist (no execve, no new sockets); learn: log\n"       \
-	"                           what it does not allow instead (make self-profile); off\n"        \
-	"      --no-self-confine    the same as --self-confine off (debugging)\n"
-
 /* Parse a mode name.  Returns 0 or -EINVAL. */
 int cli_confine_parse(const char *s, enum cli_confine_mode *ret);
 

@@ -1,6 +1,7 @@
 /*
  * The node collector's engine: containers, their selection and live
- * processes, record attribution, gone and forget timing (collector.h).
+ * processes, record attribution, gone and forget timing, the slots'
+ * syscall sets (collector.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -10,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scmplog/arch.h"
 #include "scmplog/collector.h"
+#include "scmplog/dedup.h"
 #include "scmplog/limits.h"
 #include "scmplog/num.h"
 #include "util.h"
@@ -79,7 +82,17 @@ struct scl_collector {
 	size_t pids_cap, pids_n;
 	int64_t next_gone;
 	scl_collector_stats st;
-	bool over_containers_said, over_pids_said;
+	bool over_containers_said, over_pids_said, over_groups_said;
+	/* what each slot's records did (index: the slot) */
+	struct slotset {
+		scl_sysset *set;      /* NULL until its first record, and once freed */
+		bool has_unknown;     /* counts syscall numbers libseccomp cannot name */
+		bool limit_said;      /* a set limit refused a record (said once) */
+	} *slots;
+	size_t n_slots;
+	size_t n_hosts;           /* split_host: hosts bound to a slot */
+	scl_mapper *mapper;       /* names a set's new keys once, to count those it cannot name */
+	scl_dedup *dedup;         /* journald's two copies of a record */
 };
 
 void scl_collector_limits_default(scl_collector_limits *ret)
@@ -1036,6 +1049,189 @@ size_t scl_collector_forget_idle(scl_collector *col, int64_t now)
 	return n;
 }
 
+/* ---- the slots' syscall sets ---- */
+
+static int slots_reserve(scl_collector *col, size_t slot)
+{
+	size_t n = col->n_slots;
+	struct slotset *v;
+
+	if (slot < n)
+		return 0;
+	while (n <= slot)
+		n = n ? n * 2 : 16;
+	v = realloc(col->slots, n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	memset(v + col->n_slots, 0, (n - col->n_slots) * sizeof(*v));
+	col->slots = v;
+	col->n_slots = n;
+	return 0;
+}
+
+/* A record slot's set cannot take: counted, said once per slot. */
+static void set_limit(scl_collector *col, size_t slot, scl_collector_set_limit limit)
+{
+	col->st.over_set_limit++;
+	if (!col->slots[slot].limit_said) {
+		scl_collector_event ev = { .type = SCL_COLLECTOR_SET_LIMIT, .slot = slot, .limit = limit };
+
+		col->slots[slot].limit_said = true;
+		say(col, &ev);
+	}
+}
+
+/*
+ * Add a record to slot's set.  A key is named the first time it is seen;
+ * one libseccomp cannot name (only SCMP_ACT_LOG keys go into a profile:
+ * the others are never named) keeps its own count, so that the report of
+ * unknown syscalls at the end gives its records.  0 with *learned (false: a
+ * set limit refused it), -ENOMEM.
+ */
+static int slot_learn(scl_collector *col, size_t slot, const scl_record *rec, bool *learned)
+{
+	struct slotset *ss;
+	const char *name;
+	scl_learn_key k;
+	uint32_t eff;
+	int r;
+
+	*learned = false;
+	r = slots_reserve(col, slot);
+	if (r < 0)
+		return r;
+	ss = &col->slots[slot];
+	if (!ss->set && scl_sysset_new(&ss->set) < 0)
+		return -ENOMEM;
+	r = scl_sysset_add_record(ss->set, rec, &k);
+	if (r == -E2BIG) {
+		set_limit(col, slot, SCL_COLLECTOR_LIMIT_LANES);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	*learned = true;
+	if (r == 0 || k.action != SCL_ACT_LOG)
+		return 0;
+	if (!col->mapper && scl_mapper_new(&col->mapper) < 0)
+		return -ENOMEM;
+	r = scl_mapper_name(col->mapper, k.arch, k.nr, &name, &eff);
+	if (r == 0)
+		return 0;
+	if (r != -ENOMEM)
+		r = scl_sysset_count_key(ss->set, &k);
+	if (r == 0) {
+		ss->has_unknown = true;
+		return 0;
+	}
+	*learned = false;
+	(void)scl_sysset_remove(ss->set, &k); /* as if it never came */
+	if (r == -E2BIG) {
+		set_limit(col, slot, SCL_COLLECTOR_LIMIT_COUNTED);
+		return 0;
+	}
+	return r;
+}
+
+/* split_host: the slot of the record's hostname.  1 with *ret, 0 when none (counted), -ENOMEM. */
+static int host_slot(scl_collector *col, const scl_record *rec, size_t *ret)
+{
+	int r;
+
+	if (!(rec->fields & SCL_F_HOST) || rec->host.n == 0 || rec->host.n > SCL_MAX_HOST) {
+		col->st.no_host++;
+		return 0;
+	}
+	r = col->cfg.ops->bind_host(col->cfg.ud, rec->host.p, rec->host.n, false, ret);
+	if (r == -ENOENT) {
+		if (col->n_hosts >= col->lim.max_groups) {
+			col->st.over_groups++;
+			if (!col->over_groups_said) {
+				scl_collector_event ev = { .type = SCL_COLLECTOR_OVER_GROUPS };
+
+				col->over_groups_said = true;
+				say(col, &ev);
+			}
+			return 0;
+		}
+		r = col->cfg.ops->bind_host(col->cfg.ud, rec->host.p, rec->host.n, true, ret);
+		if (r == 0)
+			col->n_hosts++;
+	}
+	if (r == -EEXIST) {
+		col->st.no_host++;
+		return 0;
+	}
+	return r < 0 ? r : 1;
+}
+
+static bool journal_framed(const scl_record *rec)
+{
+	return rec->framing == SCL_FRAME_JOURNAL_EXPORT || rec->framing == SCL_FRAME_JOURNAL_JSON ||
+	       rec->framing == SCL_FRAME_JOURNAL;
+}
+
+int scl_collector_record(scl_collector *col, const scl_record *rec, scl_collector_result *ret)
+{
+	scl_collector_hit hit;
+	bool learned;
+	size_t slot;
+	int r;
+
+	if (col->cfg.journal || journal_framed(rec)) {
+		if (!col->dedup && (r = scl_dedup_new(&col->dedup)) < 0)
+			return r;
+		r = scl_dedup_seen(col->dedup, rec);
+		if (r < 0)
+			return r;
+		if (r > 0) {
+			col->st.duplicates++;
+			return 0;
+		}
+	}
+	col->st.records++;
+	if (col->cfg.split_host) {
+		r = host_slot(col, rec, &slot);
+		if (r <= 0)
+			return r;
+		r = slot_learn(col, slot, rec, &learned);
+		if (r < 0)
+			return r;
+	} else {
+		r = scl_collector_attribute(col, rec, &hit);
+		if (r <= 0)
+			return r;
+		slot = hit.slot;
+		r = slot_learn(col, slot, rec, &learned);
+		if (r < 0)
+			return r;
+		r = scl_collector_learned(col, rec, &hit, learned);
+		if (r < 0)
+			return r;
+	}
+	col->st.learned += learned;
+	*ret = (scl_collector_result){ .slot = slot, .learned = learned };
+	return 1;
+}
+
+const scl_sysset *scl_collector_slot_set(const scl_collector *col, size_t slot)
+{
+	return slot < col->n_slots ? col->slots[slot].set : NULL;
+}
+
+bool scl_collector_slot_unknown(const scl_collector *col, size_t slot)
+{
+	return slot < col->n_slots && col->slots[slot].has_unknown;
+}
+
+void scl_collector_slot_free(scl_collector *col, size_t slot)
+{
+	if (slot >= col->n_slots)
+		return;
+	scl_sysset_free(col->slots[slot].set);
+	col->slots[slot].set = NULL;
+}
+
 void scl_collector_stats_get(const scl_collector *col, scl_collector_stats *ret)
 {
 	size_t n = 0;
@@ -1074,7 +1270,7 @@ int scl_collector_new(const scl_collector_config *cfg, scl_collector **ret)
 	scl_collector *col;
 	int r;
 
-	if (!cfg->ops || !cfg->ops->bind)
+	if (!cfg->ops || !cfg->ops->bind || (cfg->split_host && !cfg->ops->bind_host))
 		return -EINVAL;
 	col = calloc(1, sizeof(*col));
 	if (!col)
@@ -1118,6 +1314,11 @@ void scl_collector_free(scl_collector *col)
 	free(col->uncertain);
 	free(col->exited);
 	free(col->pids);
+	for (size_t i = 0; i < col->n_slots; i++)
+		scl_sysset_free(col->slots[i].set);
+	free(col->slots);
+	scl_mapper_free(col->mapper);
+	scl_dedup_free(col->dedup);
 	free(col);
 }
 

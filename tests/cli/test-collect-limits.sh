@@ -33,14 +33,14 @@ collect_briefly run.err "$SCMPLOG" collect --split-by host --max-hosts 3 --follo
 	--out-dir prof --interval 1
 [ "$(ls prof | tr '\n' ' ')" = "h1.json h2.json h3.json " ] || fail "expected the first three hosts: $(ls prof)"
 grep -q '"stat"' prof/h1.json || fail "h1.json lacks the record after the limit was hit"
-contains run.err "scmplog: warning: over SCL_MAX_GROUPS (3 hosts): the records of further hosts are counted, not learned"
-[ "$(grep -c 'over SCL_MAX_GROUPS' run.err)" -eq 1 ] || fail "the limit was said more than once"
+contains run.err "scmplog: warning: over --max-hosts (3 hosts): the records of further hosts are counted, not learned"
+[ "$(grep -c 'over --max-hosts' run.err)" -eq 1 ] || fail "the limit was said more than once"
 # a limit is 1 or more
 "$SCMPLOG" collect --max-hosts 0 --out-dir x 2>bad.err && fail "--max-hosts 0 accepted"
 contains bad.err "scmplog: invalid --max-hosts '0': expected 1..100000"
 "$SCMPLOG" collect --forget-after 1x --out-dir x 2>bad.err && fail "--forget-after 1x accepted"
 contains bad.err "scmplog: invalid --forget-after '1x': expected 1..86400"
-contains run.err "7 SECCOMP records read from the log files: 4 attributed to 3 hosts, 0 without a hostname, 3 past SCL_MAX_GROUPS"
+contains run.err "7 SECCOMP records read from the log files: 4 attributed to 3 hosts, 0 without a hostname, 3 past --max-hosts"
 
 # Without --max-hosts, the default limit (SCL_MAX_GROUPS): all five hosts get a profile.
 collect_briefly full.err "$SCMPLOG" collect --split-by host --follow-file app.log --from-start --out-dir full \

@@ -41,5 +41,15 @@ STATE_DIRECTORY="$TMP/a:$TMP/b" expect_rc 2 "$SCMPLOG" collect
 contains "$TMP/err" "no --out-dir given"
 # an output directory that cannot be made is a runtime error, before any audit setting changes
 expect_rc 1 "$SCMPLOG" collect --out-dir /proc/scmplog-no-such/dir
-contains "$TMP/err" "cannot create output directory '/proc/scmplog-no-such/dir'"
+contains "$TMP/err" "scmplog: cannot create directory '/proc/scmplog-no-such/dir'"
+# an --out-dir that is a symbolic link is refused, not followed (with a trailing '/' too): nothing is
+# written through it
+mkdir "$TMP/real"
+ln -s real "$TMP/linked"
+for d in "$TMP/linked" "$TMP/linked/"; do
+	expect_rc 1 timeout 60 "$SCMPLOG" collect --out-dir "$d" --follow-file "$TMP/none.log"
+	contains "$TMP/err" "scmplog: cannot open directory '$d': it is a symbolic link, not followed"
+	[ -L "$TMP/linked" ] || fail "the linked --out-dir was replaced"
+	[ -z "$(ls -A "$TMP/real")" ] || fail "collect wrote through a linked --out-dir: $(ls -A "$TMP/real")"
+done
 exit 0

@@ -60,7 +60,7 @@ contains "$TMP/err" "cannot execute './no-such-command'"
 
 # usage errors: the command's name and a hint to its --help, exit 2 (diff's and
 # coverage's 'trouble' too)
-for c in build coverage diff exec explain listen log-profile merge resolve review run; do
+for c in build collect coverage diff exec explain listen log-profile merge resolve review run; do
 	expect_rc 2 $S $c --no-such-option
 	contains "$TMP/err" "scmplog $c: unknown option '--no-such-option'"
 	contains "$TMP/err" "Try 'scmplog $c --help'."
@@ -87,14 +87,4 @@ contains "$TMP/err" "scmplog build: option '--out' is ambiguous; possibilities: 
 expect_rc 2 $S build --split-by pid --help
 contains "$TMP/err" "invalid --split-by 'pid': expected exe, comm, host or arch"
 expect_rc 0 $S build --help --split-by pid
-# collect spells --portable, --runtime and --self-confine by hand until it
-# moves onto the option table: the same lines as the table prints
-entry() { awk -v o="      $1 " 'index($0, o) == 1 { on = 1; print; next } on && /^                           / { print; next } { on = 0 }'; }
-for o in --portable --runtime --self-confine --no-self-confine; do
-	from=build
-	case $o in *self-confine) from=run ;; esac
-	a=$("$S" $from --help | entry "$o")
-	b=$("$S" collect --help | entry "$o")
-	[ -n "$a" ] && [ "$a" = "$b" ] || fail "collect --help's $o is not $from's: '$b' / '$a'"
-done
 exit 0

@@ -64,10 +64,10 @@ kill -TERM "$collector"
 wait "$collector" || { cat "$TMP/c.err"; fail "collect failed"; }
 collector=
 [ "$(ls "$TMP/out" | tr '\n' ' ')" = "c1.json c2.json " ] || { cat "$TMP/c.err"; fail "expected c1 and c2: $(ls "$TMP/out")"; }
-contains "$TMP/c.err" "scmplog: warning: over SCL_MAX_CONTAINERS (2 containers): the records of further containers are counted, not learned"
-[ "$(grep -c 'over SCL_MAX_CONTAINERS' "$TMP/c.err")" -eq 1 ] || fail "the limit was said more than once"
+contains "$TMP/c.err" "scmplog: warning: over --max-containers (2 containers): the records of further containers are counted, not learned"
+[ "$(grep -c 'over --max-containers' "$TMP/c.err")" -eq 1 ] || fail "the limit was said more than once"
 contains "$TMP/c.err" "2 attributed to 2 containers, 2 unattributed ("
-contains "$TMP/c.err" "0 undecided, 2 past SCL_MAX_CONTAINERS)"
+contains "$TMP/c.err" "0 undecided, 2 past --max-containers)"
 
 # Processes: four alive in c4 when the collector starts (with the process events).  Only
 # --container keeps the host's own leaf cgroups (services) out of the container table.
@@ -84,9 +84,9 @@ if grep -q "cannot follow process events" "$TMP/p.err"; then
 	cat "$TMP/p.err"
 	fail "no process events as root"
 fi
-contains "$TMP/p.err" "scmplog: warning: over SCL_MAX_TRACKED_PIDS (3 live container processes): further processes are not counted"
-[ "$(grep -c 'over SCL_MAX_TRACKED_PIDS (3 live' "$TMP/p.err")" -eq 1 ] || fail "the limit was said more than once"
-contains "$TMP/p.err" "scmplog: warning: 1 container process not counted: over SCL_MAX_TRACKED_PIDS (3)"
+contains "$TMP/p.err" "scmplog: warning: over --max-pids (3 live container processes): further processes are not counted"
+[ "$(grep -c 'over --max-pids (3 live' "$TMP/p.err")" -eq 1 ] || fail "the limit was said more than once"
+contains "$TMP/p.err" "scmplog: warning: 1 container process not counted: over --max-pids (3)"
 
 # Forgetting: four containers one after another, each gone before the next starts, all
 # get their profile with --max-containers 2: each is forgotten (--forget-after 2) once
@@ -126,8 +126,8 @@ for i in 1 2 3 4; do
 done
 grep -qx execve <<<"$(profile_names "$TMP/out3/c1.json")" ||
 	{ cat "$TMP/f.err"; profile_names "$TMP/out3/c1.json"; fail "c1.json lacks the execve of its second run"; }
-lacks "$TMP/f.err" "over SCL_MAX_CONTAINERS"
-contains "$TMP/f.err" "0 past SCL_MAX_CONTAINERS)"
+lacks "$TMP/f.err" "over --max-containers"
+contains "$TMP/f.err" "0 past --max-containers)"
 echo "forgetting: 4 containers and a comeback with --max-containers 2"
 audit_check
 exit 0

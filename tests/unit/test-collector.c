@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "scmplog/collector.h"
+#include "scmplog/limits.h"
+#include "lib/util.h"
 #include "unit-util.h"
 
 /* ---- a /proc tree that changes ---- */
@@ -477,6 +479,261 @@ START_TEST(test_place_reused)
 }
 END_TEST
 
+/* ---- records into the slots' syscall sets; --split-by host ---- */
+
+struct hosts {
+	char names[4][16];
+	size_t n;
+	unsigned events[8];         /* by scl_collector_event_type */
+	unsigned limits[3];         /* SET_LIMIT events by scl_collector_set_limit */
+	size_t limit_slot;
+};
+
+static int h_bind(void *ud, const scl_container *c, size_t *ret)
+{
+	(void)ud;
+	(void)c;
+	(void)ret;
+	ck_abort_msg("a container was bound with split_host");
+	return -EINVAL;
+}
+
+/* Hosts get slots in order; "refused" can have none (its names all taken). */
+static int h_bind_host(void *ud, const char *host, size_t n, bool add, size_t *ret)
+{
+	struct hosts *h = ud;
+
+	for (size_t i = 0; i < h->n; i++)
+		if (strlen(h->names[i]) == n && !memcmp(h->names[i], host, n)) {
+			*ret = i;
+			return 0;
+		}
+	if (!add)
+		return -ENOENT;
+	if (n == 7 && !memcmp(host, "refused", 7))
+		return -EEXIST;
+	ck_assert_uint_lt(h->n, 4);
+	ck_assert_uint_lt(n, sizeof(h->names[0]));
+	memcpy(h->names[h->n], host, n);
+	h->names[h->n][n] = '\0';
+	*ret = h->n++;
+	return 0;
+}
+
+static void h_event(void *ud, const scl_collector_event *ev)
+{
+	struct hosts *h = ud;
+
+	h->events[ev->type]++;
+	if (ev->type == SCL_COLLECTOR_SET_LIMIT) {
+		h->limits[ev->limit]++;
+		h->limit_slot = ev->slot;
+	}
+}
+
+static const scl_collector_ops host_ops = { .bind = h_bind, .event = h_event, .bind_host = h_bind_host };
+
+/* A collector as `collect --split-by host --max-hosts max_groups` (journal: --source journal). */
+static scl_collector *by_host(struct hosts *h, size_t max_groups, bool journal)
+{
+	scl_collector_config cfg = {
+		.proc_fd = proc_fd,
+		.offline = true,
+		.split_host = true,
+		.journal = journal,
+		.limits = { .max_groups = max_groups },
+		.ops = &host_ops,
+		.ud = h,
+	};
+	scl_collector *col = NULL;
+
+	memset(h, 0, sizeof(*h));
+	ck_assert_int_eq(scl_collector_new(&cfg, &col), 0);
+	return col;
+}
+
+/* A logged x86_64 record of host (NULL: none) for syscall nr, audit(1795710574.404:serial). */
+static scl_record host_rec(const char *host, uint32_t nr, uint64_t serial)
+{
+	scl_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.fields = SCL_F_TIME | SCL_F_ARCH | SCL_F_SYSCALL | SCL_F_CODE | (host ? SCL_F_HOST : 0);
+	rec.time_sec = 1795710574;
+	rec.time_msec = 404;
+	rec.serial = serial;
+	rec.arch = 0xc000003e;
+	rec.syscall = nr;
+	rec.code = SCL_ACT_LOG;
+	if (host) {
+		rec.host.p = host;
+		rec.host.n = strlen(host);
+	}
+	return rec;
+}
+
+/* Take a record: its slot when it went to one, else -1. */
+static long take(scl_collector *col, const scl_record *rec, bool *learned)
+{
+	scl_collector_result res = { .slot = 99 };
+	int r = scl_collector_record(col, rec, &res);
+
+	ck_assert_int_ge(r, 0);
+	if (learned)
+		*learned = r == 1 && res.learned;
+	return r == 1 ? (long)res.slot : -1;
+}
+
+static long set_size(const scl_collector *col, size_t slot)
+{
+	_cleanup_free_ scl_learn_entry *ent = NULL;
+	const scl_sysset *set = scl_collector_slot_set(col, slot);
+
+	return set ? scl_sysset_entries(set, 0, &ent) : -1;
+}
+
+/* --split-by host: a slot per hostname; past max_groups counted and said once; no host, or no name left: counted. */
+START_TEST(test_host_groups)
+{
+	struct hosts h;
+	scl_collector *col;
+	scl_record rec;
+	bool learned;
+
+	proc_setup();
+	col = by_host(&h, 2, false);
+	rec = host_rec("refused", 0, 1);
+	ck_assert_int_eq(take(col, &rec, NULL), -1); /* no name: not a place taken */
+	rec = host_rec("h1", 0, 2);
+	ck_assert_int_eq(take(col, &rec, &learned), 0);
+	ck_assert(learned);
+	rec = host_rec("h2", 1, 3);
+	ck_assert_int_eq(take(col, &rec, NULL), 1);
+	rec = host_rec("h3", 2, 4);
+	ck_assert_int_eq(take(col, &rec, NULL), -1);
+	rec = host_rec("h3", 2, 5);
+	ck_assert_int_eq(take(col, &rec, NULL), -1);
+	rec = host_rec("h1", 3, 6);
+	ck_assert_int_eq(take(col, &rec, NULL), 0);
+	rec = host_rec("h1", 3, 7); /* a syscall seen before: learned, nothing new */
+	ck_assert_int_eq(take(col, &rec, &learned), 0);
+	ck_assert(learned);
+	rec = host_rec(NULL, 4, 8);
+	ck_assert_int_eq(take(col, &rec, NULL), -1);
+	ck_assert_uint_eq(h.events[SCL_COLLECTOR_OVER_GROUPS], 1);
+	ck_assert_uint_eq(h.n, 2);
+	ck_assert_int_eq(set_size(col, 0), 2); /* h1: 0 and 3 */
+	ck_assert_int_eq(set_size(col, 1), 1);
+	ck_assert_uint_eq(stats(col).records, 8);
+	ck_assert_uint_eq(stats(col).learned, 4);
+	ck_assert_uint_eq(stats(col).over_groups, 2);
+	ck_assert_uint_eq(stats(col).no_host, 2);
+	ck_assert_uint_eq(stats(col).duplicates, 0);
+	/* a written slot's set is freed; the next record makes a new one */
+	scl_collector_slot_free(col, 0);
+	ck_assert_ptr_null(scl_collector_slot_set(col, 0));
+	rec = host_rec("h1", 5, 9);
+	ck_assert_int_eq(take(col, &rec, NULL), 0);
+	ck_assert_int_eq(set_size(col, 0), 1);
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
+/*
+ * The syscall set limits: past SCL_MAX_SYSSET_LANES ranges of numbers, or
+ * SCL_MAX_SYSSET_COUNTED numbers libseccomp cannot name, a record is
+ * counted, not learned, and said once per slot; what was counted is kept
+ * for the report (scl_collector_slot_unknown()).
+ */
+START_TEST(test_set_limits)
+{
+	struct hosts h;
+	scl_collector *col;
+	scl_record rec;
+	uint64_t serial = 1;
+	bool learned;
+
+	proc_setup();
+	col = by_host(&h, 0, false);
+	for (uint32_t i = 0; i < SCL_MAX_SYSSET_LANES; i++) {
+		rec = host_rec("lanes", i << 16, serial++);
+		ck_assert_int_eq(take(col, &rec, &learned), 0);
+		ck_assert(learned);
+	}
+	ck_assert_uint_eq(h.events[SCL_COLLECTOR_SET_LIMIT], 0);
+	rec = host_rec("lanes", (uint32_t)SCL_MAX_SYSSET_LANES << 16, serial++);
+	ck_assert_int_eq(take(col, &rec, &learned), 0); /* its slot's, not learned */
+	ck_assert(!learned);
+	rec = host_rec("lanes", ((uint32_t)SCL_MAX_SYSSET_LANES + 1) << 16, serial++);
+	ck_assert_int_eq(take(col, &rec, &learned), 0);
+	ck_assert(!learned);
+	ck_assert_uint_eq(h.events[SCL_COLLECTOR_SET_LIMIT], 1);
+	ck_assert_uint_eq(h.limits[SCL_COLLECTOR_LIMIT_LANES], 1);
+	ck_assert_uint_eq(stats(col).over_set_limit, 2);
+	ck_assert(scl_collector_slot_unknown(col, 0));
+	ck_assert_int_eq(set_size(col, 0), SCL_MAX_SYSSET_LANES);
+	/* numbers it cannot name, in one lane: the counted ones' limit, said for that slot */
+	for (uint32_t i = 0; i < SCL_MAX_SYSSET_COUNTED; i++) {
+		rec = host_rec("counted", 20000 + i, serial++);
+		ck_assert_int_eq(take(col, &rec, &learned), 1);
+		ck_assert(learned);
+	}
+	rec = host_rec("counted", 20000 + SCL_MAX_SYSSET_COUNTED, serial++);
+	ck_assert_int_eq(take(col, &rec, &learned), 1);
+	ck_assert(!learned);
+	ck_assert_uint_eq(h.limits[SCL_COLLECTOR_LIMIT_COUNTED], 1);
+	ck_assert_uint_eq(h.limit_slot, 1);
+	ck_assert_int_eq(set_size(col, 1), SCL_MAX_SYSSET_COUNTED); /* the refused one taken back */
+	/* a named syscall still goes in */
+	rec = host_rec("counted", 0, serial++);
+	ck_assert_int_eq(take(col, &rec, &learned), 1);
+	ck_assert(learned);
+	ck_assert_uint_eq(stats(col).over_set_limit, 3);
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
+/*
+ * journald's two copies of a record (same host, time and serial): a record
+ * framed as journal output is checked in any case, any record when every
+ * one is the journal's (journal); other framings are taken as they come.
+ */
+START_TEST(test_duplicates)
+{
+	struct hosts h;
+	scl_collector *col;
+	scl_record rec;
+
+	proc_setup();
+	col = by_host(&h, 0, false);
+	rec = host_rec("h1", 0, 1);
+	ck_assert_int_eq(take(col, &rec, NULL), 0);
+	ck_assert_int_eq(take(col, &rec, NULL), 0); /* not journal output: a record again */
+	rec.framing = SCL_FRAME_JOURNAL_EXPORT;
+	rec.serial = 2;
+	ck_assert_int_eq(take(col, &rec, NULL), 0);
+	rec.framing = SCL_FRAME_JOURNAL;
+	ck_assert_int_eq(take(col, &rec, NULL), -1); /* the printk copy of serial 2 */
+	rec = host_rec("h2", 0, 2);               /* another host's serial 2 */
+	rec.framing = SCL_FRAME_JOURNAL;
+	ck_assert_int_eq(take(col, &rec, NULL), 1);
+	ck_assert_uint_eq(stats(col).duplicates, 1);
+	ck_assert_uint_eq(stats(col).records, 4);
+	scl_collector_free(col);
+
+	col = by_host(&h, 0, true);
+	rec = host_rec("h1", 0, 1);
+	ck_assert_int_eq(take(col, &rec, NULL), 0);
+	ck_assert_int_eq(take(col, &rec, NULL), -1);
+	ck_assert_uint_eq(stats(col).duplicates, 1);
+	ck_assert_uint_eq(stats(col).records, 1);
+	scl_collector_free(col);
+	proc_teardown();
+}
+END_TEST
+
 /* Limits of zero are the defaults; no bind is refused. */
 START_TEST(test_config)
 {
@@ -518,6 +775,9 @@ int main(void)
 	tcase_add_test(tc, test_undecided);
 	tcase_add_test(tc, test_place_reused);
 	tcase_add_test(tc, test_config);
+	tcase_add_test(tc, test_host_groups);
+	tcase_add_test(tc, test_set_limits);
+	tcase_add_test(tc, test_duplicates);
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
 }

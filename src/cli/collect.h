@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef SCL_CLI_COLLECT_H
+#define SCL_CLI_COLLECT_H
+
+/*
+ * scmplog collect, in three files: cmd-collect.c (help, options, setup, the
+ * live loop, the exit), collect-files.c (the output files: names, resume,
+ * the collector's naming side, writing, status and summary) and
+ * collect-sources.c (the journal, followed text files, auditd's plugin
+ * input).  The engine is the library's scl_collector (collector.h).
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cli/cli-learn.h"
+#include "cli/cli-profile.h"
+#include "cli/self-confine.h"
+#include "scmplog/collector.h"
+#include "scmplog/journal.h"
+#include "scmplog/live.h"
+#include "scmplog/outdir.h"
+#include "scmplog/proc-connector.h"
+#include "scmplog/stream.h"
+#include "lib/util.h"
+
+#define now_ms scl_now_ms /* lib/util.h */
+
+/* --source audisp without --out-dir: auditd starts its plugins with an empty environment and, before 4.0.1, at most two arguments */
+#define AUDISP_DIR "/var/lib/scmplog/audisp"
+
+/*
+ * One output file, for one key: a container's Kubernetes name or id, or a
+ * hostname.  Several containers may share it (a restarted Kubernetes
+ * container keeps its name).  Its name and key are the output directory's
+ * (scl_outdir): files[i] is scl_outdir_base(od, i).
+ */
+struct outfile {
+	scl_profile *prev;        /* read from DIR at first sight, NULL if none */
+	bool broken;              /* an existing file we could not read: never overwritten */
+	bool dirty;               /* records since the last write */
+	bool written;
+	bool due;                 /* a container of it has no process left: write it now */
+	uint64_t records;
+	size_t syscalls;          /* in the last profile written */
+	uint32_t users;           /* containers selected into it and not forgotten (forget_ctr()) */
+	bool unloaded;            /* written, then prev and set freed: the file on disk has it all */
+	bool orphan;              /* its last user was forgotten: free it once written (collect_forget_idle()) */
+};
+
+/*
+ * Each file is read through the library's scanner, fed as bytes are
+ * appended: every form `build` reads, journal export entries assembled across
+ * reads, printk's "callbacks suppressed" counted as lost.
+ */
+struct follow {
+	const char *path;
+	int fd;                   /* -1 while the file is missing */
+	dev_t dev;
+	ino_t ino;
+	off_t off;                /* bytes read from fd */
+	scl_scanner *scan;        /* a line or export entry in progress */
+	uint64_t suppressed;      /* records printk dropped, as its lines said */
+};
+
+struct collect {
+	int proc_fd;
+	const char *dir;
+	scl_outdir *od;           /* DIR: the files' names, resume, atomic writes (outdir.h) */
+	unsigned flags;
+	struct cli_profile_out out;
+	const char **want_ids;
+	size_t n_want_ids;
+	const char **want_cgroups;
+	size_t n_want_cgroups;
+	const char *pods_dir, *containers_dir;
+	scl_proc_conn *conn;
+	scl_collector *col;       /* containers, selection, processes, the files' syscall sets (collector.h) */
+	scl_collector_limits lim;
+	struct outfile *files;    /* parallel to od's files */
+	size_t n_files, files_cap;
+	int oom;
+	int errors;
+	/* journal and log files: no live process behind a record; the journal has two copies of each */
+	bool journal, offline;
+	enum cli_source source;   /* --source: a live source (neither journal nor audisp) */
+	bool source_set;
+	struct follow *follows;   /* --follow-file */
+	size_t n_follows;
+	bool audisp;              /* an auditd plugin: the records on standard input */
+	uint64_t btime, clk_tck;  /* offline, audisp: to tell a record's process from a later one of its pid */
+	bool split_host;          /* group by the record's hostname */
+	volatile sig_atomic_t scan_stop;
+	bool terminate;
+	int sig_fd;
+	int64_t next_flush;
+	uint64_t overflows_seen;  /* of the process events, handed to the collector */
+	/* systemd's watchdog: WATCHDOG=1 every watchdog_ms (half of WATCHDOG_USEC), 0 if off */
+	int64_t watchdog_ms, next_watchdog;
+	/*
+	 * The journal's files across scans, and its gaps: entries removed
+	 * (vacuumed) before they were read, up to jmissing of them records,
+	 * junknown gaps of unknown size.  jremoved: the files removed since the
+	 * last gap, for its message.
+	 */
+	scl_journal_files *jfiles;
+	uint64_t jgaps, jmissing, junknown;
+	char jremoved[512];
+	size_t jremoved_n, jremoved_named;
+	const char *cursor_file;
+	bool jfirst; /* the first scan: a gap at its start is the cursor file's */
+	uint64_t calls;           /* records handed to collect_on_record() */
+	uint64_t malformed;
+	/* which limits an option set: its warnings name the option, not the SCL_MAX_* default */
+	bool opt_containers, opt_pids, opt_hosts;
+};
+
+/* ---- collect-files.c: the output files ---- */
+
+/* The collector's naming side (collector.h's ops): a file per container or host key. */
+extern const scl_collector_ops collect_collector_ops;
+/* DIR's descriptor (scl_outdir_fd()). */
+int collect_dfd(const struct collect *C);
+/* Take in the process events queued (the collector's), noting an overflow. */
+void collect_drain_proc_events(struct collect *C);
+/* A record (scl_live_ops, scl_scan_ops): into the collector, then its file's part.  0 or -ENOMEM. */
+int collect_on_record(void *ud, const scl_record *rec);
+/*
+ * Write the profiles of every file with new records (final: of every file,
+ * and the report of syscalls libseccomp cannot name).  Returns the number of
+ * failed writes, or -ENOMEM.
+ */
+int collect_flush(struct collect *C, bool final);
+/* After a write: forget the containers gone for a while, free the files none uses. */
+void collect_forget_idle(struct collect *C, int64_t now);
+/* Write the files of the containers whose last process exited a while ago.  Returns as collect_flush(). */
+int collect_write_gone(struct collect *C, int64_t now);
+/* systemd's watchdog: WATCHDOG=1 at half of WATCHDOG_USEC, from the loops that read and write. */
+void collect_watchdog_init(struct collect *C);
+void collect_watchdog_kick(struct collect *C, int64_t now);
+/* The counts of the status line, STATUS= and the summary. */
+uint64_t collect_n_records(const struct collect *C);
+size_t collect_n_selected(const struct collect *C);
+uint64_t collect_unattributed(const struct collect *C);
+uint64_t collect_journal_lost(const struct collect *C);
+void collect_notify_status(const struct collect *C, uint64_t lost);
+/* The summary on stderr: name says where the records came from ("from the log files"). */
+void collect_summary(const struct collect *C, const char *name, const scl_live_stats *st);
+
+/*
+ * ---- collect-sources.c: the sources other than the audit socket ----
+ * Each reads until a signal (or its input's end), writing every interval:
+ * the failed writes of the last flush, -ENOMEM, or -1 after logging an error.
+ */
+
+/* The system journal (jdir NULL) or the journal files in jdir, resuming after and saving cursor_file's cursor. */
+int collect_journal(struct collect *C, const char *jdir, const char *cursor_file, uint64_t interval);
+/* scl_journal_check_dir()'s callback: a damaged journal file said (-ECANCELED: one that would crash the reader). */
+int collect_journal_damaged(void *ud, const scl_journal_damage *d);
+/* Text log files followed like tail -F (from_start: what they hold first). */
+int collect_files(struct collect *C, struct follow *fs, size_t n, bool from_start, uint64_t interval);
+/* Records printk dropped, as the followed files said. */
+uint64_t collect_follow_suppressed(const struct follow *fs, size_t n);
+/* collect_files() and collect_journal() with READY=1, STOPPING=1 and the summary: the exit status, -ENOMEM, or -1. */
+int collect_files_run(struct collect *C, bool from_start, uint64_t interval);
+int collect_journal_run(struct collect *C, const char *journal_dir, uint64_t interval);
+/* One collector per DIR for auditd's plugins: wait for the one before (30 s).  0, or -1 (logged). */
+int collect_audisp_lock(struct collect *C);
+/* As an auditd plugin: set up, confine, collect standard input, report.  The exit status, -ENOMEM or -1. */
+int collect_audisp_run(struct collect *C, enum cli_confine_mode confine, uint64_t interval);
+
+#endif
