@@ -223,6 +223,58 @@ int scl_journal_scan_dir(const char *dir, const scl_scan_ops *ops, void *ud, con
 int scl_journal_scan_system(const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts, char **ret_cursor);
 
 /*
+ * The same reads one step at a time, for a caller's own poll loop (the scans
+ * above are these steps with a wait in between: one code path).
+ *
+ * scl_journal_follow_open() opens the source: paths[0..n) (n > 0), else dir,
+ * else the local system journal; opts as for the scans (copied, with its
+ * pointers: *opts->stop, opts->files and the callbacks must outlive the
+ * object; opts->cursor is read at the open; wait_usec is the scans' only).
+ * The open does what a scan does first: the file listing (opts->files,
+ * file_changed) and, resuming from opts->cursor, the gap check.  A file is
+ * not read whole around damage here (that is scl_journal_scan_files()'s with
+ * one file and no cursor, tail or follow): the follow reads through
+ * sd-journal's matches, which stop at damage silently; check a directory
+ * with scl_journal_check_dir() first.  0, or the errors of the scans.
+ *
+ * scl_journal_follow_step() never blocks: it takes in what sd-journal's
+ * inotify fd says (sd_journal_process(): files came or went, told through
+ * file_changed and gap as while a scan follows), then reads the entries
+ * there are now, calling ops, at most a few thousand.  Returns
+ *   SCL_JOURNAL_STEP_IDLE  every entry there is read, opts->idle called
+ *                          (follow only): poll scl_journal_follow_fd() for
+ *                          POLLIN, at most scl_journal_follow_timeout() ms,
+ *                          then step again;
+ *   SCL_JOURNAL_STEP_MORE  entries may be left: step again soon (the
+ *                          timeout is 0), after the caller's other work;
+ *   SCL_JOURNAL_STEP_END   done: at the end without opts->follow, or
+ *                          *opts->stop set; every later step says so too;
+ * or a negative errno (sd-journal's, -ENOMEM, a callback's return).
+ *
+ * scl_journal_follow_fd(): sd-journal's inotify fd (sd_journal_get_fd()),
+ * the same for the object's life; -errno.
+ * scl_journal_follow_timeout(): how long the caller may wait on the fd
+ * before the next step, in ms for poll(): -1 (only when the fd is readable),
+ * 0 (step now: after SCL_JOURNAL_STEP_MORE or _END, or without follow), or
+ * sd-journal's own recheck time (sd_journal_get_timeout(): journal files on
+ * a network file system, which inotify does not see change).
+ * scl_journal_follow_cursor(): a malloc'd cursor to resume from, as a scan's
+ * *ret_cursor (NULL when there is none); 0 or -ENOMEM.
+ * scl_journal_follow_close(NULL) is fine.
+ */
+typedef struct scl_journal_follow scl_journal_follow;
+#define SCL_JOURNAL_STEP_IDLE 0
+#define SCL_JOURNAL_STEP_MORE 1
+#define SCL_JOURNAL_STEP_END 2
+int scl_journal_follow_open(const char *const *paths, size_t n, const char *dir, const scl_scan_ops *ops,
+			    void *ud, const scl_journal_opts *opts, scl_journal_follow **ret);
+int scl_journal_follow_step(scl_journal_follow *f);
+int scl_journal_follow_fd(scl_journal_follow *f);
+int scl_journal_follow_timeout(scl_journal_follow *f);
+int scl_journal_follow_cursor(scl_journal_follow *f, char **ret);
+void scl_journal_follow_close(scl_journal_follow *f);
+
+/*
  * One field of a journal entry as sd_journal_get_data() returns it:
  * "NAME=value", not NUL-terminated, the value any bytes.
  */

@@ -8,6 +8,8 @@
 #include "cli/cli.h"
 #include "scmplog/num.h"
 
+const struct cli_option_choice cli_report_formats[] = { { "text", 0 }, { "json", 1 }, { NULL, 0 } };
+
 /* What a parse step tells the loop. */
 enum { STEP_OK = 0, STEP_USAGE = -1, STEP_HELP = 1 };
 

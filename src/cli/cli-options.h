@@ -117,6 +117,10 @@ struct cli_option {
 	{ .kind = CLI_OPTION_CALLBACK, .short_name = (s), .long_name = (l), .cb = (f), .value = (v), .id = (i), \
 	  .argh = (a), .help = (h) }
 
+/* --format text|json, the report commands' (diff, coverage): v, an int, becomes 1 for json. */
+extern const struct cli_option_choice cli_report_formats[];
+#define CLI_OPT_REPORT_FORMAT(v) CLI_OPT_ENUM(0, "format", (v), cli_report_formats, "FORMAT", "text (default) or json")
+
 /* The first operand ends the options (getopt's "+"): for commands that run a command. */
 #define CLI_OPTIONS_STOP_AT_OPERAND 1u
 

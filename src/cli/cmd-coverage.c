@@ -358,7 +358,6 @@ static int max_miss_cb(const struct cli_option *opt, const char *arg)
 
 int cmd_coverage(int argc, char **argv)
 {
-	static const struct cli_option_choice formats[] = { { "text", 0 }, { "json", 1 }, { NULL, 0 } };
 	_cleanup_(scl_profile_freep) scl_profile *p = NULL;
 	_cleanup_(scl_profile_freep) scl_profile *st = NULL;
 	struct cov v = { 0 };
@@ -368,7 +367,7 @@ int cmd_coverage(int argc, char **argv)
 		CLI_OPT_STRING(0, "stats", &v.stats_path, "FILE",
 			       "the statistics file of PROFILE (without it PROFILE\n"
 			       "counts as one run: no estimate)"),
-		CLI_OPT_ENUM(0, "format", &json, formats, "FORMAT", "text (default) or json"),
+		CLI_OPT_REPORT_FORMAT(&json),
 		CLI_OPT_CALLBACK(0, "max-miss", max_miss_cb, &v, 0, "P",
 				 "fail (exit 1) when the estimated chance that the next\n"
 				 "run needs a syscall PROFILE lacks is above P (0 to 1),\n"

@@ -344,7 +344,6 @@ static int print_json(const scl_profile *old, const scl_profile *new_, const scl
 
 int cmd_diff(int argc, char **argv)
 {
-	static const struct cli_option_choice formats[] = { { "text", 0 }, { "json", 1 }, { NULL, 0 } };
 	_cleanup_(scl_profile_freep) scl_profile *old = NULL;
 	_cleanup_(scl_profile_freep) scl_profile *new_ = NULL;
 	_cleanup_free_ scl_profile_change *ch = NULL;
@@ -353,7 +352,7 @@ int cmd_diff(int argc, char **argv)
 	size_t n;
 	const struct cli_option options[] = {
 		CLI_OPT_GROUP("Options:", 0),
-		CLI_OPT_ENUM(0, "format", &json, formats, "FORMAT", "text (default) or json"),
+		CLI_OPT_REPORT_FORMAT(&json),
 		CLI_OPT_QUIET("print nothing, only set the exit status"),
 		CLI_OPT_HELP(),
 		CLI_OPT_END(),

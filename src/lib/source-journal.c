@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-id128.h>
@@ -547,32 +550,123 @@ static int save_cursor(sd_journal *j, char **last)
 	return 0;
 }
 
-static int scan(sd_journal *j, const struct source *src, const scl_journal_opts *o, const scl_scan_ops *ops,
-		void *ud, char **ret_cursor)
-{
-	static const scl_journal_opts none = { 0 };
-	static const scl_scan_ops no_ops = { 0 };
+/* ---- the follow: one step at a time, and the scans on top of it ---- */
+
+/* entries read in one step at most, so that a caller's loop gets its turn while the journal is far behind */
+#define STEP_MAX 4096
+
+struct scl_journal_follow {
+	sd_journal *j;
+	struct source src;  /* its strings: */
+	char **paths;       /* NULL-terminated copy, or NULL */
+	const char **view;  /* the same, for sd-journal */
+	char *dir;
+	scl_journal_opts o; /* cursor: NULL after the open */
+	scl_scan_ops ops;
+	void *ud;
 	/* last: the cursor of the last entry read (or o->cursor); unsaved: a newer one was read since */
-	_cleanup_free_ char *last = NULL;
-	bool pending = false, unsaved = false, removed = false;
-	uint64_t index = 0;
+	char *last;
+	bool unsaved;
+	bool pending;       /* the entry after o->cursor's is current, not read yet */
+	bool more;          /* the last step stopped at STEP_MAX */
+	bool ended;         /* the last step returned SCL_JOURNAL_STEP_END */
+	uint64_t index;
+};
+
+void scl_journal_follow_close(scl_journal_follow *f)
+{
+	if (!f)
+		return;
+	if (f->j)
+		sd_journal_close(f->j);
+	if (f->paths)
+		for (size_t i = 0; f->paths[i]; i++)
+			free(f->paths[i]);
+	free(f->paths);
+	free(f->view);
+	free(f->dir);
+	free(f->last);
+	free(f);
+}
+
+static void follow_closep(scl_journal_follow **f)
+{
+	scl_journal_follow_close(*f);
+}
+#define _cleanup_follow_ _cleanup_(follow_closep)
+
+/* The source's strings copied into f (the caller's may go after the open). */
+static int follow_source(scl_journal_follow *f, const char *const *paths, size_t n, const char *dir)
+{
+	if (n) {
+		if (!paths || dir || n > SIZE_MAX / sizeof(*f->paths) - 1)
+			return -EINVAL;
+		f->paths = calloc(n + 1, sizeof(*f->paths));
+		f->view = calloc(n + 1, sizeof(*f->view));
+		if (!f->paths || !f->view)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			if (!paths[i])
+				return -EINVAL;
+			f->paths[i] = strdup(paths[i]);
+			if (!f->paths[i])
+				return -ENOMEM;
+			f->view[i] = f->paths[i];
+		}
+		f->src.paths = f->view;
+	} else if (dir) {
+		f->dir = strdup(dir);
+		if (!f->dir)
+			return -ENOMEM;
+		f->src.dir = f->dir;
+	} else if (paths) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int scl_journal_follow_open(const char *const *paths, size_t n, const char *dir, const scl_scan_ops *ops,
+			    void *ud, const scl_journal_opts *opts, scl_journal_follow **ret)
+{
+	_cleanup_follow_ scl_journal_follow *f = NULL;
+	const scl_journal_opts *o;
+	bool removed = false;
 	int r;
 
-	if (!o)
-		o = &none;
-	if (!ops)
-		ops = &no_ops;
-	r = add_matches(j);
+	if (!ret)
+		return -EINVAL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	if (opts)
+		f->o = *opts;
+	if (ops)
+		f->ops = *ops;
+	f->ud = ud;
+	o = &f->o;
+	if (o->cursor && (strnlen(o->cursor, SCL_MAX_JOURNAL_CURSOR + 1) > SCL_MAX_JOURNAL_CURSOR || !o->cursor[0]))
+		return -EINVAL;
+	r = follow_source(f, paths, n, dir);
+	if (r < 0)
+		return r;
+	r = source_open(&f->src, false, &f->j);
+	if (r < 0)
+		return r;
+	r = add_matches(f->j);
 	if (r < 0)
 		return r;
 	/* big enough to tell an over-long MESSAGE from one at the limit, small enough to bound memory */
-	r = sd_journal_set_data_threshold(j, sizeof("MESSAGE=") - 1 + SCL_MAX_LINE + 1);
+	r = sd_journal_set_data_threshold(f->j, sizeof("MESSAGE=") - 1 + SCL_MAX_LINE + 1);
 	if (r < 0)
 		return r;
-	if (o->cursor && (strnlen(o->cursor, SCL_MAX_JOURNAL_CURSOR + 1) > SCL_MAX_JOURNAL_CURSOR || !o->cursor[0]))
-		return -EINVAL;
+	/* watched before the files are listed: a change after the listing is seen by a step */
+	if (o->follow) {
+		r = sd_journal_get_fd(f->j);
+		if (r < 0)
+			return r;
+	}
 	if (o->files) {
-		r = files_update(src, o, ud, &removed);
+		r = files_update(&f->src, o, ud, &removed);
 		if (r < 0)
 			return r;
 	}
@@ -580,114 +674,234 @@ static int scan(sd_journal *j, const struct source *src, const scl_journal_opts 
 	if (o->cursor) {
 		bool positioned = false;
 
-		r = sd_journal_seek_cursor(j, o->cursor);
+		r = sd_journal_seek_cursor(f->j, o->cursor);
 		if (r < 0)
 			return r;
 		/* lands on the cursor's entry, or the first after it if that one is gone */
-		r = sd_journal_next(j);
+		r = sd_journal_next(f->j);
 		if (r < 0)
 			return r;
 		if (r > 0) {
-			r = sd_journal_test_cursor(j, o->cursor);
+			r = sd_journal_test_cursor(f->j, o->cursor);
 			if (r < 0)
 				return r;
 			positioned = r > 0;
-			pending = r == 0;
+			f->pending = r == 0;
 		}
-		last = strdup(o->cursor);
-		if (!last)
+		f->last = strdup(o->cursor);
+		if (!f->last)
 			return -ENOMEM;
 		if (!positioned || removed) {
-			r = check_gap(src, &last, true, o, ud);
+			r = check_gap(&f->src, &f->last, true, o, ud);
 			if (r < 0)
 				return r;
 		}
 	} else if (o->tail) {
-		r = sd_journal_seek_tail(j);
+		r = sd_journal_seek_tail(f->j);
 		if (r < 0)
 			return r;
-		r = sd_journal_previous(j);
+		r = sd_journal_previous(f->j);
 		if (r < 0)
 			return r;
-		unsaved = r > 0;
+		f->unsaved = r > 0;
 	} else {
-		r = sd_journal_seek_head(j);
+		r = sd_journal_seek_head(f->j);
 		if (r < 0)
 			return r;
 	}
+	f->o.cursor = NULL; /* the caller's, read */
+	*ret = TAKE_PTR(f);
+	return 0;
+}
 
-	while (!stopped(o)) {
-		if (pending) {
-			pending = false;
-			r = 1;
-		} else {
-			r = sd_journal_next(j);
-		}
-		if (r < 0)
-			return r;
-		if (r > 0) {
-			int bad;
+int scl_journal_follow_fd(scl_journal_follow *f)
+{
+	if (!f)
+		return -EINVAL;
+	return sd_journal_get_fd(f->j);
+}
 
-			unsaved = true;
-			r = entry(j, false, false, &index, ops, ud, &bad);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		if (!o->follow)
-			break;
-		if (o->idle && (r = o->idle(ud)) < 0)
-			return r;
-		if (stopped(o))
-			break;
+int scl_journal_follow_timeout(scl_journal_follow *f)
+{
+	uint64_t t;
+	struct timespec ts;
+	uint64_t now;
+
+	if (!f || f->more || f->ended || !f->o.follow)
+		return 0;
+	if (sd_journal_get_timeout(f->j, &t) < 0)
+		return WAIT_USEC_DEFAULT / 1000;
+	if (t == UINT64_MAX)
+		return -1;
+	/* sd-journal's time is CLOCK_MONOTONIC usec */
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return WAIT_USEC_DEFAULT / 1000;
+	now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	if (t <= now)
+		return 0;
+	t = (t - now + 999) / 1000;
+	return t > INT_MAX ? INT_MAX : (int)t;
+}
+
+int scl_journal_follow_step(scl_journal_follow *f)
+{
+	const scl_journal_opts *o;
+	int r;
+
+	if (!f)
+		return -EINVAL;
+	o = &f->o;
+	if (f->ended || stopped(o)) {
+		f->ended = true;
+		return SCL_JOURNAL_STEP_END;
+	}
+	if (o->follow) {
 		/*
-		 * Kept before waiting: a file removed meanwhile takes the current
-		 * entry with it (no cursor then), and a gap is measured from here.
+		 * Kept before sd-journal hears of changes: a file removed
+		 * meanwhile takes the current entry with it (no cursor then), and
+		 * a gap is measured from here.
 		 */
-		if (unsaved) {
-			r = save_cursor(j, &last);
+		if (f->unsaved) {
+			r = save_cursor(f->j, &f->last);
 			if (r < 0)
 				return r;
-			unsaved = false;
+			f->unsaved = false;
 		}
-		r = sd_journal_wait(j, o->wait_usec ? o->wait_usec : WAIT_USEC_DEFAULT);
-		if (r < 0 && r != -EINTR)
+		/* what inotify said, never waiting for it (sd-journal's inotify fd is non-blocking) */
+		r = sd_journal_process(f->j);
+		if (r < 0)
 			return r;
 		if (r == SD_JOURNAL_INVALIDATE) {
 			/* files came or went: a rotation (nothing lost), or a vacuum */
-			removed = true;
+			bool removed = true;
+
 			if (o->files) {
-				r = files_update(src, o, ud, &removed);
+				r = files_update(&f->src, o, f->ud, &removed);
 				if (r < 0)
 					return r;
 			}
 			if (removed) {
-				r = check_gap(src, &last, false, o, ud);
+				r = check_gap(&f->src, &f->last, false, o, f->ud);
 				if (r < 0)
 					return r;
 			}
 		}
 	}
+	f->more = false;
+	for (size_t k = 0;; k++) {
+		int bad;
 
-	if (ret_cursor) {
-		char *c = NULL;
-		if (unsaved) {
-			r = sd_journal_get_cursor(j, &c);
-			if (r == -ENOMEM)
-				return r;
-			/*
-			 * The entry's file is gone: sd-journal dropped it at damage
-			 * (-EADDRNOTAVAIL: a collector stopped then failed), or it was
-			 * removed.  The last cursor saved, as save_cursor() keeps it.
-			 */
-			if (r < 0)
-				c = NULL;
+		if (stopped(o)) {
+			f->ended = true;
+			return SCL_JOURNAL_STEP_END;
 		}
-		if (!c && last)
-			c = TAKE_PTR(last);
-		*ret_cursor = c;
+		if (k == STEP_MAX) {
+			f->more = true;
+			return SCL_JOURNAL_STEP_MORE;
+		}
+		if (f->pending) {
+			f->pending = false;
+			r = 1;
+		} else {
+			r = sd_journal_next(f->j);
+		}
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		f->unsaved = true;
+		r = entry(f->j, false, false, &f->index, &f->ops, f->ud, &bad);
+		if (r < 0)
+			return r;
 	}
+	if (!o->follow) {
+		f->ended = true;
+		return SCL_JOURNAL_STEP_END;
+	}
+	if (o->idle && (r = o->idle(f->ud)) < 0)
+		return r;
+	if (stopped(o)) {
+		f->ended = true;
+		return SCL_JOURNAL_STEP_END;
+	}
+	if (f->unsaved) {
+		r = save_cursor(f->j, &f->last);
+		if (r < 0)
+			return r;
+		f->unsaved = false;
+	}
+	return SCL_JOURNAL_STEP_IDLE;
+}
+
+int scl_journal_follow_cursor(scl_journal_follow *f, char **ret)
+{
+	char *c = NULL;
+	int r;
+
+	if (!f || !ret)
+		return -EINVAL;
+	if (f->unsaved) {
+		r = sd_journal_get_cursor(f->j, &c);
+		if (r == -ENOMEM)
+			return r;
+		/*
+		 * The entry's file is gone: sd-journal dropped it at damage
+		 * (-EADDRNOTAVAIL: a collector stopped then failed), or it was
+		 * removed.  The last cursor saved, as save_cursor() keeps it.
+		 */
+		if (r < 0)
+			c = NULL;
+	}
+	if (!c && f->last) {
+		c = strdup(f->last);
+		if (!c)
+			return -ENOMEM;
+	}
+	*ret = c;
 	return 0;
+}
+
+/* Until the fd says something or wait_usec passed (or sd-journal's own timeout, if sooner); -errno. */
+static int follow_wait(scl_journal_follow *f, uint64_t wait_usec)
+{
+	struct pollfd p = { .events = POLLIN };
+	int ms = (int)((wait_usec + 999) / 1000), t;
+
+	p.fd = scl_journal_follow_fd(f);
+	if (p.fd < 0)
+		return p.fd;
+	t = scl_journal_follow_timeout(f);
+	if (t >= 0 && t < ms)
+		ms = t;
+	if (poll(&p, 1, ms) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A scan: the steps above, waiting in between. */
+static int scan(const char *const *paths, size_t n, const char *dir, const scl_journal_opts *o,
+		const scl_scan_ops *ops, void *ud, char **ret_cursor)
+{
+	_cleanup_follow_ scl_journal_follow *f = NULL;
+	int r;
+
+	r = scl_journal_follow_open(paths, n, dir, ops, ud, o, &f);
+	if (r < 0)
+		return r;
+	for (;;) {
+		r = scl_journal_follow_step(f);
+		if (r < 0)
+			return r;
+		if (r == SCL_JOURNAL_STEP_END)
+			break;
+		if (r == SCL_JOURNAL_STEP_MORE)
+			continue;
+		r = follow_wait(f, f->o.wait_usec ? f->o.wait_usec : WAIT_USEC_DEFAULT);
+		/* a signal ends the wait: the next step checks o->stop */
+		if (r < 0 && r != -EINTR)
+			return r;
+	}
+	return ret_cursor ? scl_journal_follow_cursor(f, ret_cursor) : 0;
 }
 
 /* ---- one whole file, read around damage ---- */
@@ -1062,53 +1276,25 @@ int scl_journal_check_dir(const char *dir, int (*damaged)(void *ud, const scl_jo
 int scl_journal_scan_files(const char *const *paths, size_t n, const scl_scan_ops *ops, void *ud,
 			   const scl_journal_opts *opts, char **ret_cursor)
 {
-	_cleanup_journal_ sd_journal *j = NULL;
-	_cleanup_free_ const char **v = NULL;
-	struct source src = { 0 };
-	int r;
-
-	if (n == 0 || !paths || n > SIZE_MAX / sizeof(*v) - 1)
+	if (n == 0 || !paths)
 		return -EINVAL;
-	v = calloc(n + 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (!paths[i])
 			return -EINVAL;
-		v[i] = paths[i];
-	}
 	if (n == 1 && (!opts || (!opts->cursor && !opts->tail && !opts->follow)))
 		return scan_whole_file(paths[0], opts, ops, ud, ret_cursor);
-	src.paths = v;
-	r = source_open(&src, false, &j);
-	if (r < 0)
-		return r;
-	return scan(j, &src, opts, ops, ud, ret_cursor);
+	return scan(paths, n, NULL, opts, ops, ud, ret_cursor);
 }
 
 int scl_journal_scan_dir(const char *dir, const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts,
 			 char **ret_cursor)
 {
-	_cleanup_journal_ sd_journal *j = NULL;
-	struct source src = { .dir = dir };
-	int r;
-
 	if (!dir)
 		return -EINVAL;
-	r = source_open(&src, false, &j);
-	if (r < 0)
-		return r;
-	return scan(j, &src, opts, ops, ud, ret_cursor);
+	return scan(NULL, 0, dir, opts, ops, ud, ret_cursor);
 }
 
 int scl_journal_scan_system(const scl_scan_ops *ops, void *ud, const scl_journal_opts *opts, char **ret_cursor)
 {
-	_cleanup_journal_ sd_journal *j = NULL;
-	struct source src = { 0 };
-	int r;
-
-	r = source_open(&src, false, &j);
-	if (r < 0)
-		return r;
-	return scan(j, &src, opts, ops, ud, ret_cursor);
+	return scan(NULL, 0, NULL, opts, ops, ud, ret_cursor);
 }

@@ -57,15 +57,16 @@ audit_check() {
 # The test's cleanup at exit, in this order: the background processes named
 # in STOP (the names of the variables holding their pids; a test empties the
 # variable of one it has waited for itself) get SIGTERM and are waited for;
-# cleanup_test runs, if the test defines it; the containers of runc-lib.sh's
-# tests go (ctr_cleanup); $TMP goes.
+# cleanup_test runs, if the test defines it, with the test's exit status as $1
+# (a fail in it exits 1 there and then); the containers of runc-lib.sh's tests
+# go (ctr_cleanup); $TMP goes.
 STOP=""
 live_cleanup() {
 	local rc=$? v
 	for v in $STOP; do
 		[ -n "${!v:-}" ] && kill -TERM "${!v}" 2>/dev/null && wait "${!v}" 2>/dev/null
 	done
-	declare -F cleanup_test >/dev/null && cleanup_test
+	declare -F cleanup_test >/dev/null && cleanup_test "$rc"
 	declare -F ctr_cleanup >/dev/null && ctr_cleanup
 	rm -rf "$TMP"
 	exit $rc

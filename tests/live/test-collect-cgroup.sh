@@ -9,15 +9,11 @@ build_helper noise -lseccomp
 P=/sys/fs/cgroup/pids/scmplogtest
 Q=/sys/fs/cgroup/pids/scmplogtestother
 collector=
-cleanup() {
-	local rc=$?
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+STOP="collector"
+cleanup_test() {
 	for d in "$P"/c* "$Q"/x*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
 	rmdir "$P" "$Q" 2>/dev/null
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 [ -e "$P" ] || [ -e "$Q" ] && skip "$P or $Q exists already"
 for i in $(seq 70); do mkdir -p "$P/c$i" || skip "cannot create $P/c$i"; done
 mkdir -p "$Q/x1"

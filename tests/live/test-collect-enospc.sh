@@ -10,15 +10,11 @@ build_helper noise -lseccomp
 P=/sys/fs/cgroup/pids/scmplogenospc
 OUT=$TMP/out
 collector=
-cleanup() {
-	local rc=$?
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+STOP="collector"
+cleanup_test() {
 	mountpoint -q "$OUT" && umount "$OUT"
 	cgroups_remove "$P"
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 [ -e "$P" ] && skip "$P exists already"
 mkdir -p "$P/c1" "$P/c2" || skip "cannot create cgroups under $P"
 mkdir "$OUT"

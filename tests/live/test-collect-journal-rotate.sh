@@ -30,15 +30,12 @@ stop_collector() {
 	rc=$?
 	[ "$rc" -eq 0 ] || { cat "$2"; fail "collect exited $rc after SIGTERM (or was gone)"; }
 }
-cleanup() {
-	local rc=$? i
+cleanup_test() {
+	local i
 	stop_pid "$A"
 	stop_pid "$B"
 	journald_stop
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 
 # small files, so that a few thousand entries rotate by size too; no vacuuming by journald itself
 journald_start 'Storage=volatile\nRuntimeMaxUse=64M\nRuntimeKeepFree=0\nRuntimeMaxFileSize=512K'

@@ -12,14 +12,10 @@ UID_=0f1e2d3c-4b5a-6978-8a9b-acbdcedf0123
 ID=$(printf '%064x' 0 | sed 's/^.\{8\}/c011ec70/')
 CG=/sys/fs/cgroup/pids/kubepods/besteffort/pod$UID_/$ID
 collector=
-cleanup() {
-	local rc=$?
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+STOP="collector"
+cleanup_test() {
 	rmdir "$CG" "${CG%/*}" /sys/fs/cgroup/pids/kubepods/besteffort /sys/fs/cgroup/pids/kubepods 2>/dev/null
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 [ -e /sys/fs/cgroup/pids/kubepods ] && skip "/sys/fs/cgroup/pids/kubepods exists: a real kubelet?"
 mkdir -p "$CG" || skip "cannot create $CG"
 

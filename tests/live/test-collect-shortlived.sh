@@ -12,17 +12,13 @@ command -v python3 >/dev/null || skip "python3 is not installed"
 
 STATE=$TMP/runc-state
 collector=
-cleanup() {
-	local rc=$?
-	[ -n "$collector" ] && kill -TERM "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
+STOP="collector"
+cleanup_test() {
 	runc --root "$STATE" delete -f ctrS >/dev/null 2>&1
 	for d in /sys/fs/cgroup/*/ctrS /sys/fs/cgroup/*/*/ctrS /sys/fs/cgroup/*/*/*/ctrS /sys/fs/cgroup/ctrS; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null
 	done
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 
 B=$TMP/b
 mkdir -p "$B/rootfs/bin" "$B/rootfs/etc"

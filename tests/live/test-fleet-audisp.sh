@@ -36,17 +36,14 @@ stop() { # stop PID: SIGTERM (again every 5 s), up to 30 s, then SIGKILL
 	wait "$1" 2>/dev/null
 	return 0
 }
-cleanup() {
-	local rc=$?
+cleanup_test() {
+	local rc=$1
 	stop "$node"
 	stop "$central"
 	[ "$started_node" = 1 ] && [ -e /run/auditd.pid ] && ! kill -0 "$(cat /run/auditd.pid)" 2>/dev/null && rm -f /run/auditd.pid
 	[ "$rc" -eq 0 ] && audit_check
 	[ "$rc" -eq 0 ] || { rm -rf /tmp/fleet-audisp.last; cp -r "$TMP" /tmp/fleet-audisp.last; }
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$TMP/nconf" "$TMP/nplugins" "$TMP/nlog" "$TMP/cconf" "$TMP/cplugins" "$TMP/clog" "$TMP/spool"

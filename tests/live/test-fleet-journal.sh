@@ -15,16 +15,12 @@ fi
 journald_need
 remote= upload= collector=
 stop_pid() { [ -n "$1" ] && kill -TERM "$1" 2>/dev/null && wait "$1" 2>/dev/null; return 0; }
-cleanup() {
-	local rc=$?
+cleanup_test() {
 	stop_pid "$collector"
 	stop_pid "$upload"
 	stop_pid "$remote"
 	journald_stop
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 
 journald_start 'Storage=volatile\nRuntimeMaxUse=64M\nRateLimitBurst=0'
 # the workload: /bin/true under the learning profile, three times

@@ -15,15 +15,11 @@ command -v rsyslogd >/dev/null || {
 [ "$(audit_pid)" = 0 ] || skip "an audit daemon runs: the kernel does not print its records"
 node= central= collector=
 stop_pid() { [ -n "$1" ] && kill -TERM "$1" 2>/dev/null && wait "$1" 2>/dev/null; return 0; }
-cleanup() {
-	local rc=$?
+cleanup_test() {
 	stop_pid "$collector"
 	stop_pid "$node"
 	stop_pid "$central"
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$TMP/cw" "$TMP/nw"

@@ -7,13 +7,9 @@
 # test-systemd-dropin) under the -f systemd drop-in: it fails without
 # --portable (glibc gets EPERM for clone3) and runs with it.
 . "$(dirname "$0")/lib.sh"
-cleanup() {
-	local rc=$?
+cleanup_test() {
 	systemd_pid1_done
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 
 build_helper enosys-exec -lseccomp
 build_helper portable-work -lpthread

@@ -17,8 +17,8 @@ old_limit=$(echo "$AUDIT_BEFORE" | awk '$1 == "backlog_limit" { print $2 }')
 # (strace), so that a note written only after the raise is seen missing.
 raised() { auditctl -s | awk -v p="$victim" -v o="$old_limit" '$1 == "pid" { r += $2 == p } $1 == "backlog_limit" { r += $2 != o } END { exit r != 2 }'; }
 # a failure leaves no run behind, nor the limit it raised and did not note
-cleanup() {
-	local rc=$? i
+cleanup_test() {
+	local rc=$1 i
 	if [ -n "${tracer:-}" ] && kill -0 "$tracer" 2>/dev/null; then
 		[ -n "${victim:-}" ] && kill -KILL "$victim" 2>/dev/null
 		kill -KILL "$tracer" 2>/dev/null
@@ -30,10 +30,7 @@ cleanup() {
 		[ ! -d "/proc/$victim" ] && { [ "$(audit_pid)" = 0 ] || [ "$(audit_pid)" = "$victim" ]; }; then
 		auditctl -b "$old_limit" >/dev/null
 	fi
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 strace -o /dev/null -e trace=sendto -e inject=sendto:delay_exit=500000 \
 	"$SCMPLOG" run -o "$TMP/k.json" -- sleep 2 >/dev/null 2>&1 &
 tracer=$!

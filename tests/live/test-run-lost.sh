@@ -25,18 +25,14 @@ build_helper getppid-loop
 kv() { auditctl -s | awk -v k="$1" '$1 == k { print $2 }'; }
 old_wait=$(kv backlog_wait_time) old_rate=$(kv rate_limit)
 stalled=
-cleanup() {
-	local rc=$?
+cleanup_test() {
 	if [ -n "$stalled" ]; then
 		kill "$stalled" 2>/dev/null
 		wait "$stalled" 2>/dev/null
 	fi
 	auditctl --backlog_wait_time "$old_wait" >/dev/null
 	auditctl -r "$old_rate" >/dev/null
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 start_stalled() {
 	"$TMP/stalled-auditd" >"$TMP/st.out" 2>"$TMP/st.err" & stalled=$!
 	for i in $(seq 50); do grep -q ready "$TMP/st.out" && break; sleep 0.1; done

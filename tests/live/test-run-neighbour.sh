@@ -13,14 +13,11 @@ RUNS=${NEIGHBOUR_RUNS:-30}
 COUNT=${NEIGHBOUR_DD_COUNT:-20000}
 FOLLOWS=${NEIGHBOUR_FOLLOWS:-20}
 pids=()
-cleanup() {
-	local rc=$? p
+cleanup_test() {
+	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 # two neighbours, each under a log-everything filter of its own, busy for the
 # whole test (killed by the cleanup)
 for i in 1 2; do

@@ -33,8 +33,8 @@ settings_back() {
 	[ ! -e /run/scmplog/audit-restore ] || fail "the restore state file was left behind"
 }
 fakes= run=
-cleanup() {
-	local rc=$? f
+cleanup_test() {
+	local f
 	if [ -n "$run" ]; then
 		kill -CONT "$run" 2>/dev/null
 		kill "$run" 2>/dev/null
@@ -46,10 +46,7 @@ cleanup() {
 	done
 	[ "$(kv backlog_limit)" = "$old_limit" ] || auditctl -b "$old_limit" >/dev/null
 	[ "$(kv backlog_wait_time)" = "$old_wait" ] || auditctl --backlog_wait_time "$old_wait" >/dev/null
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 # start_fake [ARGS]: a fake-auditd that registers; its pid in $fake
 start_fake() {
 	"$TMP/fake-auditd" "$@" >"$TMP/fake.out" 2>"$TMP/fake.err" & fake=$!

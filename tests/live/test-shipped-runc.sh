@@ -10,13 +10,9 @@ file -L "$BB" 2>/dev/null | grep -q "statically linked" || [ -x /bin/busybox ] |
 P=$(cd "$(dirname "$0")/../../profiles" && pwd)
 [ "$(uname -m)" = x86_64 ] || skip "the baseline is x86_64's; this is $(uname -m)"
 id=scmplog-shipped-$$
-cleanup() {
-	local rc=$?
+cleanup_test() {
 	runc delete -f "$id" >/dev/null 2>&1
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 B=$TMP/bundle
 mkdir -p "$B/rootfs/bin" "$B/rootfs/tmp"
 cp "$BB" "$B/rootfs/bin/busybox"

@@ -7,13 +7,9 @@
 # the [Service] header (the old output) leave the service unconfined, and
 # mkdir succeeds.
 . "$(dirname "$0")/lib.sh"
-cleanup() {
-	local rc=$?
+cleanup_test() {
 	systemd_pid1_done
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 
 expect_rc 0 "$SCMPLOG" run -q -o "$TMP/sleep.json" -- /bin/sleep 0.1
 # and write(2), for mkdir's error message

@@ -22,16 +22,12 @@ made_d=
 made_id=
 collector=
 listener=
-cleanup() {
-	local rc=$?
+cleanup_test() {
 	[ -n "$collector" ] && kill -KILL "$collector" 2>/dev/null && wait "$collector" 2>/dev/null
 	[ -n "$listener" ] && kill "$listener" 2>/dev/null && wait "$listener" 2>/dev/null
 	[ -n "$made_id" ] && rmdir "$D/$ID" 2>/dev/null
 	[ -n "$made_d" ] && rmdir "$D" 2>/dev/null
-	rm -rf "$TMP"
-	exit $rc
 }
-trap cleanup EXIT
 [ -d "$D" ] || { mkdir "$D" && made_d=1; } || skip "cannot create $D"
 [ -e "$D/$ID" ] && skip "$D/$ID exists already"
 mkdir "$D/$ID" || skip "cannot create $D/$ID"

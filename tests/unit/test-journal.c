@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1198,6 +1199,303 @@ START_TEST(test_follow_idle_error)
 }
 END_TEST
 
+/* ------------------------------------------ the step API (a caller's loop) */
+
+/*
+ * A step never waits: each is bounded by an alarm (SIGALRM kills the test
+ * process, which Check reports as an error), and 20 steps with nothing new
+ * must take less than STEP_BOUND_S together (a step that waited even a
+ * second for inotify, as sd_journal_wait() does, would not).
+ */
+#define STEP_BOUND_S 5
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static void step_blocked(int sig)
+{
+	static const char m[] = "a journal step blocked (SIGALRM after " STR(STEP_BOUND_S) " s)\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, m, sizeof(m) - 1);
+	_exit(3);
+}
+
+/* Check's own SIGALRM handler (inherited) would kill the test without a word */
+static void alarm_arm(void)
+{
+	struct sigaction sa = { .sa_handler = step_blocked };
+
+	ck_assert_int_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	alarm(STEP_BOUND_S);
+}
+
+static int step(scl_journal_follow *f)
+{
+	int r;
+
+	alarm_arm();
+	r = scl_journal_follow_step(f);
+	alarm(0);
+	return r;
+}
+
+static void assert_idle_steps_do_not_wait(scl_journal_follow *f)
+{
+	alarm_arm();
+	for (int i = 0; i < 20; i++)
+		ck_assert_int_eq(scl_journal_follow_step(f), SCL_JOURNAL_STEP_IDLE);
+	alarm(0);
+}
+
+/* Step (polling the fd in between, as a caller's loop does) until want records or 20 s. */
+static void step_until(scl_journal_follow *f, struct collect *c, size_t want)
+{
+	int fd = scl_journal_follow_fd(f);
+
+	ck_assert_int_ge(fd, 0);
+	for (int i = 0; i < 100 && c->records < want; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int t = scl_journal_follow_timeout(f), r;
+
+		/* bounded here: a test waits on a condition, at most 200 ms a round */
+		r = poll(&p, 1, t < 0 || t > 200 ? 200 : t);
+		ck_assert_int_ge(r, 0);
+		r = step(f);
+		ck_assert_msg(r == SCL_JOURNAL_STEP_IDLE || r == SCL_JOURNAL_STEP_MORE, "step: %d", r);
+	}
+	ck_assert_uint_eq(c->records, want);
+}
+
+/* The fixture to its end without blocking: the same records as the whole-file read and the blocking scan. */
+START_TEST(test_step_fixture)
+{
+	const char *paths[] = { unit_data_path(JOURNAL) };
+	struct collect whole, stepped, scanned;
+	scl_journal_opts o = { .follow = true };
+	scl_journal_follow *f = NULL;
+	char *cursor = NULL, *end = NULL;
+	int r, n = 0, fd;
+
+	collect_init(&whole);
+	collect_init(&stepped);
+	collect_init(&scanned);
+	ck_assert_int_eq(scan_path(paths[0], NULL, &whole, NULL), 0);
+	ck_assert_uint_gt(whole.records, 20);
+
+	ck_assert_int_eq(scl_journal_follow_open(paths, 1, NULL, &ops, &stepped, &o, &f), 0);
+	fd = scl_journal_follow_fd(f);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(scl_journal_follow_fd(f), fd);
+	while ((r = step(f)) == SCL_JOURNAL_STEP_MORE)
+		n++;
+	ck_assert_int_eq(r, SCL_JOURNAL_STEP_IDLE);
+	ck_assert_int_eq(n, 0); /* a few hundred entries: one step */
+	assert_same(&whole, &stepped);
+	ck_assert(stepped.index_monotonic);
+	/* an archived file on a local file system: nothing but inotify to wait for */
+	ck_assert_int_eq(scl_journal_follow_timeout(f), -1);
+	/* nothing new: the fd stays quiet a while, and the steps read nothing */
+	{
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ck_assert_int_eq(poll(&p, 1, 100), 0);
+	}
+	assert_idle_steps_do_not_wait(f);
+	ck_assert_uint_eq(stepped.records, whole.records);
+	ck_assert_int_eq(scl_journal_follow_cursor(f, &cursor), 0);
+	ck_assert_ptr_nonnull(cursor);
+	scl_journal_follow_close(f);
+	scl_journal_follow_close(NULL);
+
+	/* the blocking scan (two names of the file: not read whole) gives the same, and the same cursor */
+	{
+		const char *twice[] = { paths[0], paths[0] };
+		ck_assert_int_eq(scl_journal_scan_files(twice, 2, &ops, &scanned, NULL, &end), 0);
+	}
+	assert_same(&whole, &scanned);
+	ck_assert_str_eq(cursor, end);
+	free(end);
+
+	/* without follow: to the end, then SCL_JOURNAL_STEP_END for good, timeout 0 */
+	collect_free(&stepped);
+	collect_init(&stepped);
+	o.follow = false;
+	ck_assert_int_eq(scl_journal_follow_open(paths, 1, NULL, &ops, &stepped, &o, &f), 0);
+	ck_assert_int_eq(step(f), SCL_JOURNAL_STEP_END);
+	ck_assert_int_eq(step(f), SCL_JOURNAL_STEP_END);
+	ck_assert_int_eq(scl_journal_follow_timeout(f), 0);
+	assert_same(&whole, &stepped);
+	scl_journal_follow_close(f);
+
+	/* resumed from the end's cursor: nothing more, the cursor kept */
+	collect_free(&stepped);
+	collect_init(&stepped);
+	o.follow = true;
+	o.cursor = cursor;
+	ck_assert_int_eq(scl_journal_follow_open(paths, 1, NULL, &ops, &stepped, &o, &f), 0);
+	ck_assert_int_eq(step(f), SCL_JOURNAL_STEP_IDLE);
+	ck_assert_uint_eq(stepped.records, 0);
+	ck_assert_int_eq(scl_journal_follow_cursor(f, &end), 0);
+	ck_assert_str_eq(end, cursor);
+	free(end);
+	scl_journal_follow_close(f);
+
+	/* bad arguments */
+	ck_assert_int_eq(scl_journal_follow_open(paths, 1, "dir", &ops, NULL, NULL, &f), -EINVAL);
+	ck_assert_int_eq(scl_journal_follow_open(paths, 0, NULL, &ops, NULL, NULL, &f), -EINVAL);
+	ck_assert_int_eq(scl_journal_follow_open((const char *[]){ "/nonexistent/x.journal" }, 1, NULL, &ops, NULL, NULL,
+						 &f),
+			 -ENOENT);
+	ck_assert_int_eq(scl_journal_follow_step(NULL), -EINVAL);
+
+	free(cursor);
+	collect_free(&whole);
+	collect_free(&stepped);
+	collect_free(&scanned);
+}
+END_TEST
+
+/* *stop ends the steps, for good. */
+START_TEST(test_step_stop)
+{
+	const char *paths[] = { unit_data_path(JOURNAL) };
+	volatile sig_atomic_t stop = 0;
+	scl_journal_opts o = { .follow = true, .stop = &stop };
+	scl_journal_follow *f = NULL;
+	struct collect c;
+	char *cursor = NULL;
+
+	collect_init(&c);
+	c.stop = &stop;
+	c.stop_after = 3;
+	ck_assert_int_eq(scl_journal_follow_open(paths, 1, NULL, &ops, &c, &o, &f), 0);
+	ck_assert_int_eq(step(f), SCL_JOURNAL_STEP_END);
+	ck_assert_uint_eq(c.records, 3);
+	stop = 0;
+	ck_assert_int_eq(step(f), SCL_JOURNAL_STEP_END);
+	ck_assert_uint_eq(c.records, 3);
+	ck_assert_int_eq(scl_journal_follow_cursor(f, &cursor), 0);
+	ck_assert_ptr_nonnull(cursor);
+	free(cursor);
+	scl_journal_follow_close(f);
+	collect_free(&c);
+}
+END_TEST
+
+/* A journal-remote writing path, fed entries through the returned stream. */
+static FILE *writer(const char *remote, const char *path)
+{
+	char cmd[1024];
+	FILE *feed;
+
+	snprintf(cmd, sizeof(cmd), "exec '%s' --output='%s' --split-mode=none - 2>/dev/null", remote, path);
+	feed = popen(cmd, "w");
+	ck_assert(feed != NULL);
+	return feed;
+}
+
+static void wait_file(const char *path)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 200 && (stat(path, &st) < 0 || st.st_size == 0); i++)
+		usleep(50000);
+	ck_assert_msg(i < 200, "journal-remote did not create %s", path);
+}
+
+/*
+ * A directory followed in steps while journal-remote writes it: an entry
+ * appended between steps is read; a rotation (the file renamed to an
+ * archived name, a new one started) is told as archived + added, and the
+ * new file's entries are read; a vacuum (the archived file deleted) as
+ * removed.
+ */
+START_TEST(test_step_append_rotate)
+{
+	const char *remote = journal_remote();
+	char dir[] = "/tmp/scl-journal-XXXXXX", live[256], archived[300], cmd[600];
+	scl_journal_files *fs = scl_journal_files_new();
+	scl_journal_opts o = { 0 };
+	scl_journal_follow *f = NULL;
+	struct gaps s;
+	FILE *feed;
+
+	if (!remote) {
+		fprintf(stderr, "test_step_append_rotate: systemd-journal-remote not installed, skipped\n");
+		scl_journal_files_free(fs);
+		return;
+	}
+	ck_assert_ptr_nonnull(fs);
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(live, sizeof(live), "%s/system.journal", dir);
+	snprintf(archived, sizeof(archived), "%s/system@0123456789abcdef0123456789abcdef-0000000000000001-0005f0000000000.journal",
+		 dir);
+	memset(&s, 0, sizeof(s));
+	collect_init(&s.c);
+
+	feed = writer(remote, live);
+	put_entry(feed, 1795707650000000, E({ "_TRANSPORT", "audit" }, { "_AUDIT_TYPE", "1326" }, { "_AUDIT_ID", "700" },
+					{ "MESSAGE", "SECCOMP " BODY(30) }));
+	fflush(feed);
+	wait_file(live);
+
+	o.follow = true;
+	o.files = fs;
+	o.file_changed = on_file;
+	o.gap = on_gap;
+	ck_assert_int_eq(scl_journal_follow_open(NULL, 0, dir, &ops, &s, &o, &f), 0);
+	step_until(f, &s.c, 1);
+	ck_assert_ptr_nonnull(strstr(s.c.v[0], "syscall=30 "));
+
+	/* appended between steps */
+	put_entry(feed, 1795707651000000, E({ "_TRANSPORT", "kernel" },
+					{ "MESSAGE", "audit: type=1326 audit(1795707651.000:701): " BODY(31) }));
+	fflush(feed);
+	step_until(f, &s.c, 2);
+	ck_assert_ptr_nonnull(strstr(s.c.v[1], "syscall=31 "));
+	ck_assert_int_eq(pclose(feed), 0);
+	ck_assert_int_eq(s.added + s.removed + s.archived, 0);
+
+	/* rotated: archived under journald's name for it, a new file started */
+	ck_assert_int_eq(rename(live, archived), 0);
+	feed = writer(remote, live);
+	put_entry(feed, 1795707652000000, E({ "_TRANSPORT", "audit" }, { "_AUDIT_TYPE", "1326" }, { "_AUDIT_ID", "702" },
+					{ "MESSAGE", "SECCOMP " BODY(32) }));
+	fflush(feed);
+	wait_file(live);
+	step_until(f, &s.c, 3);
+	ck_assert_ptr_nonnull(strstr(s.c.v[2], "syscall=32 "));
+	/* the inotify events may come over more than one step: a few more rounds to hear them all */
+	for (int i = 0; i < 50 && (s.archived < 1 || s.added < 1); i++) {
+		usleep(20000);
+		ck_assert_int_eq(step(f), SCL_JOURNAL_STEP_IDLE);
+	}
+	ck_assert_int_eq(s.archived, 1);
+	ck_assert_int_eq(s.added, 1);
+	ck_assert_int_eq(s.removed, 0);
+	ck_assert_int_eq(s.n, 0);
+	ck_assert_int_eq(pclose(feed), 0);
+
+	/* vacuumed: the archived file deleted, its entries all read */
+	ck_assert_int_eq(unlink(archived), 0);
+	for (int i = 0; i < 100 && s.removed < 1; i++) {
+		struct pollfd p = { .fd = scl_journal_follow_fd(f), .events = POLLIN };
+		ck_assert_int_ge(poll(&p, 1, 200), 0);
+		ck_assert_int_eq(step(f), SCL_JOURNAL_STEP_IDLE);
+	}
+	ck_assert_int_eq(s.removed, 1);
+	ck_assert_str_eq(s.removed_path, archived);
+	ck_assert_uint_eq(s.c.records, 3);
+	assert_idle_steps_do_not_wait(f);
+
+	scl_journal_follow_close(f);
+	scl_journal_files_free(fs);
+	collect_free(&s.c);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* The live system journal opens (possibly empty on a host without journald). */
 START_TEST(test_system)
 {
@@ -1235,6 +1533,9 @@ int main(void)
 	tcase_add_test(tc, test_follow);
 	tcase_add_test(tc, test_follow_idle_error);
 	tcase_add_test(tc, test_system);
+	tcase_add_test(tc, test_step_fixture);
+	tcase_add_test(tc, test_step_stop);
+	tcase_add_test(tc, test_step_append_rotate);
 	tcase_add_loop_test(tc, test_cursor_pos, 0, sizeof(cursor_cases) / sizeof(cursor_cases[0]));
 	tcase_add_test(tc, test_cursor_pos_limits);
 	tcase_add_test(tc, test_pos_gap);
