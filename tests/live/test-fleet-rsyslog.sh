@@ -34,6 +34,10 @@ CONF
 cat >"$TMP/node.conf" <<CONF
 global(workDirectory="$TMP/nw")
 module(load="imkmsg")
+if \$msg contains "scmplog-fleet-ready" then {
+	action(type="omfile" file="$TMP/ready.log")
+	stop
+}
 if \$msg contains "type=1326" or \$msg contains "callbacks suppressed" then {
 	action(type="omfile" file="$TMP/node.log" template="RSYSLOG_FileFormat")
 	action(type="omfwd" target="127.0.0.1" port="$port" protocol="tcp" template="RSYSLOG_ForwardFormat"
@@ -61,7 +65,29 @@ for _ in $(seq 100); do
 	kill -0 "$central" 2>/dev/null || { cat "$TMP/central.out"; fail "central rsyslogd exited"; }
 	sleep 0.1
 done
-rsyslogd -n -f "$TMP/node.conf" -i "$TMP/node.pid" >"$TMP/node.out" 2>&1 & node=$!
+# imkmsg opens /dev/kmsg at the buffer's first record and then reads it once
+# (read(fd, NULL, 0)) to see that it can: when a printk overwrote that first
+# record in between (the buffer is full and something printed), the read says
+# EPIPE and rsyslogd 8.2302 runs on without its kernel input ("imkmsg: cannot
+# open kernel log ... Broken pipe").  So the node is ready when a line written
+# to /dev/kmsg comes back through it, and is started again when imkmsg gave up.
+node_ready=
+for attempt in 1 2 3 4 5; do
+	rsyslogd -n -f "$TMP/node.conf" -i "$TMP/node.pid" >"$TMP/node.out" 2>&1 & node=$!
+	for i in $(seq 120); do
+		grep -q "scmplog-fleet-ready" "$TMP/ready.log" 2>/dev/null && { node_ready=1; break; }
+		grep -q "imkmsg: cannot open kernel log" "$TMP/node.out" && break
+		kill -0 "$node" 2>/dev/null || break
+		echo "scmplog-fleet-ready $attempt.$i" >/dev/kmsg
+		sleep 0.5
+	done
+	[ -n "$node_ready" ] && break
+	echo "node rsyslogd not ready (attempt $attempt): $(tr '\n' ' ' <"$TMP/node.out")" >&2
+	stop_pid "$node"
+	node=
+	rm -f "$TMP/node.pid"
+done
+[ -n "$node_ready" ] || fail "the node's rsyslogd never read /dev/kmsg"
 
 # the workload: /bin/true under the learning profile; the kernel prints its records
 for _ in 1 2 3; do
