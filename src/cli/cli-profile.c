@@ -68,7 +68,8 @@ static int parse_errno(const char *arg, uint32_t *ret)
 	return -EINVAL;
 }
 
-int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg)
+/* One of cli-profile.h's output options: 1 consumed, 0 not ours, -1 after logging a usage error. */
+static int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'o':
@@ -302,7 +303,8 @@ int cli_profile_read_notes(const char *path, scl_profile **ret, bool kept_notes)
 	return 0;
 }
 
-void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_name, scl_profile_write_options *ret)
+/* The library's write options of o's format, with k8s_name as metadata.name (NULL: the default). */
+static void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_name, scl_profile_write_options *ret)
 {
 	*ret = (scl_profile_write_options){
 		.k8s = {
@@ -547,7 +549,8 @@ int cli_profile_write_outdir(const struct cli_profile_out *o, const struct scl_o
 	return r;
 }
 
-void cli_arch_list(const uint32_t *v, size_t n, char *buf, size_t size)
+/* "x86_64, x86, x32" into buf. */
+static void cli_arch_list(const uint32_t *v, size_t n, char *buf, size_t size)
 {
 	size_t off = 0;
 

@@ -17,7 +17,7 @@
  * (except cli_profile_finish(), see there).
  */
 
-/* Which option a cli_profile_out_option() call handles ('o' and 'f' for -o, -f). */
+/* Which option a cli_profile_out_cb() call handles ('o' and 'f' for -o, -f). */
 enum {
 	CLI_OPT_PROFILE_NAME = 1100,
 	CLI_OPT_PROFILE_NAMESPACE,
@@ -98,11 +98,10 @@ void cli_profile_out_init(struct cli_profile_out *o);
 void cli_profile_out_free(struct cli_profile_out *o);
 
 /*
- * Handle one of the options above (opt: 'o', 'f' or a CLI_OPT_PROFILE_*):
- * returns 1 if consumed, 0 if not ours, -1 after logging a usage error.
+ * An option table's callback for one of the options above (opt->id: 'o', 'f'
+ * or a CLI_OPT_PROFILE_*), opt->value the struct cli_profile_out: -1 after
+ * logging a usage error.
  */
-int cli_profile_out_option(struct cli_profile_out *o, int opt, const char *arg);
-/* The same as an option table's callback: opt->value is the struct cli_profile_out, opt->id the option. */
 int cli_profile_out_cb(const struct cli_option *opt, const char *arg);
 
 /*
@@ -134,9 +133,6 @@ int cli_profile_read_base_stats(const char *path, scl_profile *base);
  * shown (exec installs such rules as they are).
  */
 int cli_profile_read_notes(const char *path, scl_profile **ret, bool kept_notes);
-
-/* The library's write options of o's format, with k8s_name as metadata.name (NULL: the default). */
-void cli_profile_write_options(const struct cli_profile_out *o, const char *k8s_name, scl_profile_write_options *ret);
 
 /*
  * Write p in the chosen format to o->output (atomically) or stdout.  Logs
@@ -194,7 +190,5 @@ int cli_profile_narrow(scl_profile *p, uint32_t target, const char *what, bool h
 int cli_profile_narrow_native(scl_profile *p, const char *path, bool mixed_only);
 /* True if p's architectures are of both byte orders. */
 bool cli_profile_mixed(const scl_profile *p);
-/* "x86_64, x86, x32" into buf. */
-void cli_arch_list(const uint32_t *v, size_t n, char *buf, size_t size);
 
 #endif

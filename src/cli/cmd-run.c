@@ -217,11 +217,17 @@ static void status_line(const struct run *R, uint64_t rate, uint64_t lost, bool 
 
 /* ---- run's configuration of the live loop (cli-loop.h) ---- */
 
-/* Signals go to the command while it lives, then to what is left of its session. */
+/*
+ * Signals go to the command while it lives, then to what is left of its
+ * session.  The drain comes once the whole tree is gone: a signal then (a
+ * second Ctrl-C) has no one to go to and stops the waiting, unconfirmed.
+ */
 static int run_signal(void *ud, const struct signalfd_siginfo *si)
 {
 	struct run *R = ud;
 
+	if (R->loop->draining)
+		return CLI_LOOP_STOP;
 	if (poll_child(R) < 0)
 		return -ENOMEM;
 	cli_forward_signal(&R->child, R->child_alive, R->ses_known ? R->ses[0] : UINT32_MAX, (int)si->ssi_signo,

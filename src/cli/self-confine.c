@@ -36,7 +36,8 @@
 extern const char scl_self_profile_json[];
 extern const unsigned long scl_self_profile_json_len;
 
-const char *const cli_confine_forbidden[] = {
+/* Syscalls the self-profile may never allow (NULL-terminated). */
+static const char *const cli_confine_forbidden[] = {
 	"execve", "execveat", "socket", "socketpair", "fork", "vfork",
 	"ptrace", "process_vm_readv", "process_vm_writev", "bpf", "mount", "umount2",
 	"move_mount", "fsopen", "fsmount", "open_tree", "pivot_root", "chroot", "setns",
@@ -54,7 +55,8 @@ static const char *const mode_names[] = {
 	[CLI_CONFINE_OFF] = "off",
 };
 
-int cli_confine_parse(const char *s, enum cli_confine_mode *ret)
+/* Parse a mode name.  Returns 0 or -EINVAL. */
+static int cli_confine_parse(const char *s, enum cli_confine_mode *ret)
 {
 	for (int m = CLI_CONFINE_ENFORCE; m <= CLI_CONFINE_OFF; m++)
 		if (!strcasecmp(s, mode_names[m])) {
@@ -64,7 +66,8 @@ int cli_confine_parse(const char *s, enum cli_confine_mode *ret)
 	return -EINVAL;
 }
 
-int cli_confine_option(enum cli_confine_mode *mode, int opt, const char *arg)
+/* 1: opt was a confinement option (consumed), 0: not ours, -1: bad value (reported). */
+static int cli_confine_option(enum cli_confine_mode *mode, int opt, const char *arg)
 {
 	switch (opt) {
 	case CLI_OPT_SELF_CONFINE:

@@ -53,16 +53,8 @@ enum {
 	CLI_OPT_CALLBACK(0, "no-self-confine", cli_confine_option_cb, (m), CLI_OPT_NO_SELF_CONFINE, NULL, \
 			 "the same as --self-confine off (debugging)")
 
-/* Parse a mode name.  Returns 0 or -EINVAL. */
-int cli_confine_parse(const char *s, enum cli_confine_mode *ret);
-
-/* 1: opt was a confinement option (consumed), 0: not ours, -1: bad value (reported). */
-int cli_confine_option(enum cli_confine_mode *mode, int opt, const char *arg);
-/* The same as an option table's callback: opt->value is the mode, opt->id the option. */
+/* An option table's callback: opt->value is the mode, opt->id the option; -1: bad value (reported). */
 int cli_confine_option_cb(const struct cli_option *opt, const char *arg);
-
-/* Syscalls the self-profile may never allow (NULL-terminated). */
-extern const char *const cli_confine_forbidden[];
 
 /* Capabilities (CAP_* numbers) to keep, as a mask. */
 #define CLI_CAP(c) (UINT64_C(1) << (c))

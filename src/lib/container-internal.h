@@ -28,8 +28,6 @@ bool scl_ctr_pod_uid(const char *p, size_t n, char sep, char *out);
 bool scl_dns_label(const char *p, size_t n, size_t max);
 bool scl_dns_subdomain(const char *p, size_t n);
 
-/* ENOENT and ESRCH (the process is gone) as -ENOENT, other errnos negated. */
-int scl_ctr_gone(int err);
 /* /proc/PID under proc_fd, opened as a directory; -EINVAL for pid 0 or over SCL_PID_MAX_LIMIT. */
 int scl_ctr_open_pid_dir(int proc_fd, uint32_t pid);
 /* starttime from dfd's stat, container from its cgroup (dfd: /proc/PID). */

@@ -29,7 +29,8 @@ static size_t fmt_u32(uint32_t v, char buf[static 11])
 	return i;
 }
 
-int scl_ctr_gone(int err)
+/* ENOENT and ESRCH (the process is gone) as -ENOENT, other errnos negated. */
+static int scl_ctr_gone(int err)
 {
 	return err == ENOENT || err == ESRCH ? -ENOENT : -err;
 }

@@ -4,9 +4,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/profile-fmt.h"
 #include "lib/util.h"
+#include "scmplog/limits.h"
 #include "scmplog/profile-io.h"
 
 void scl_strv_free(char **v)
@@ -376,6 +378,56 @@ void scl_pfmt_json_string(FILE *f, const char *s)
 int scl_pfmt_stream_result(FILE *f)
 {
 	return ferror(f) ? -EIO : 0;
+}
+
+int scl_pfmt_read_fd(int fd, char **ret, size_t *ret_n)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	for (;;) {
+		ssize_t k;
+
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *t;
+
+			if (ncap > SCL_MAX_PROFILE_SIZE + 1)
+				ncap = SCL_MAX_PROFILE_SIZE + 1;
+			if (ncap == cap)
+				return -EFBIG;
+			t = realloc(buf, ncap + 1);
+			if (!t)
+				return -ENOMEM;
+			buf = t;
+			cap = ncap;
+		}
+		k = read(fd, buf + len, cap - len);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	if (!buf) {
+		buf = malloc(1);
+		if (!buf)
+			return -ENOMEM;
+	}
+	buf[len] = '\0';
+	*ret = TAKE_PTR(buf);
+	*ret_n = len;
+	return 0;
+}
+
+int scl_pfmt_too_large(char *err, size_t errlen)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "larger than SCL_MAX_PROFILE_SIZE (%d bytes)", SCL_MAX_PROFILE_SIZE);
+	return -EFBIG;
 }
 
 /* Restricted names that a format without per-architecture allows changes. */

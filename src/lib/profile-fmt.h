@@ -86,6 +86,15 @@ void scl_pfmt_json_string(FILE *f, const char *s);
 /* Return for a writer: 0, or the stream's error. */
 int scl_pfmt_stream_result(FILE *f);
 
+/*
+ * A profile or statistics file's text from fd, to its end: at most
+ * SCL_MAX_PROFILE_SIZE bytes (-EFBIG past that), -errno of a failed read,
+ * -ENOMEM.  *ret (NUL-terminated, also when empty) is the caller's.
+ */
+int scl_pfmt_read_fd(int fd, char **ret, size_t *ret_n);
+/* "larger than SCL_MAX_PROFILE_SIZE (N bytes)" into err (when given); -EFBIG. */
+int scl_pfmt_too_large(char *err, size_t errlen);
+
 /* "SCMP_CMP_NE" ... for an operator (libseccomp's and OCI's names). */
 const char *scl_pfmt_op_name(scl_cmp op);
 

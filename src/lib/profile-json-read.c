@@ -211,6 +211,13 @@ int scl_pjson_check_keys(struct reader *rd, json_object *o, const char *where,
 	return 0;
 }
 
+int scl_pjson_want_object(struct reader *rd, json_object *o, const char *where, const char *const *known)
+{
+	int r = scl_pjson_want(rd, o, json_type_object, where, "an object");
+
+	return r < 0 ? r : scl_pjson_check_keys(rd, o, where, known, NULL);
+}
+
 /* Look a key up; absent and null are the same. */
 json_object *scl_pjson_get_key(json_object *o, const char *key)
 {
@@ -219,6 +226,34 @@ json_object *scl_pjson_get_key(json_object *o, const char *key)
 	if (!json_object_object_get_ex(o, key, &v))
 		return NULL;
 	return json_object_is_type(v, json_type_null) ? NULL : v;
+}
+
+json_object *scl_pjson_member(json_object *o, const char *key, const char *where, char *w, size_t wsize)
+{
+	snprintf(w, wsize, "%s%s%s", where, where[0] ? "." : "", key);
+	return scl_pjson_get_key(o, key);
+}
+
+int scl_pjson_read_enum(struct reader *rd, json_object *o, const char *key, const char *where, char *w,
+			size_t wsize, int (*parse)(const char *s, size_t n, uint32_t *ret), const char *what,
+			uint32_t *ret)
+{
+	json_object *v = scl_pjson_member(o, key, where, w, wsize);
+	const char *s;
+	size_t len;
+	char ex[EXCERPT_SIZE];
+	int r;
+
+	if (!v)
+		return fail(rd, -EINVAL, "%s: missing", w);
+	r = scl_pjson_get_str(rd, v, w, &s, &len);
+	if (r < 0)
+		return r;
+	if (parse(s, len, ret) < 0) {
+		scl_pjson_excerpt(v, ex);
+		return fail(rd, -EINVAL, "%s: unknown %s \"%s\"", w, what, ex);
+	}
+	return 0;
 }
 
 /* An architecture name: its token in *ret (0 when unknown: warned about, ignored). */
@@ -258,7 +293,7 @@ static int read_arches(struct reader *rd, json_object *root)
 {
 	json_object *a = scl_pjson_get_key(root, "architectures");
 	json_object *m = scl_pjson_get_key(root, "archMap");
-	char where[96];
+	char where[96], w[128];
 	int r;
 
 	if (a) {
@@ -284,23 +319,18 @@ static int read_arches(struct reader *rd, json_object *root)
 			uint32_t t;
 
 			snprintf(where, sizeof(where), "archMap[%zu]", i);
-			r = scl_pjson_want(rd, e, json_type_object, where, "an object");
+			r = scl_pjson_want_object(rd, e, where, known);
 			if (r < 0)
 				return r;
-			r = scl_pjson_check_keys(rd, e, where, known, NULL);
-			if (r < 0)
-				return r;
-			arch = scl_pjson_get_key(e, "architecture");
+			arch = scl_pjson_member(e, "architecture", where, w, sizeof(w));
 			if (!arch)
 				return fail(rd, -EINVAL, "%s: missing \"architecture\"", where);
-			snprintf(where, sizeof(where), "archMap[%zu].architecture", i);
-			r = arch_token(rd, arch, where, &t);
+			r = arch_token(rd, arch, w, &t);
 			if (r < 0)
 				return r;
-			subs = scl_pjson_get_key(e, "subArchitectures");
+			subs = scl_pjson_member(e, "subArchitectures", where, w, sizeof(w));
 			if (subs) {
-				snprintf(where, sizeof(where), "archMap[%zu].subArchitectures", i);
-				r = scl_pjson_want(rd, subs, json_type_array, where, "an array");
+				r = scl_pjson_want(rd, subs, json_type_array, w, "an array");
 				if (r < 0)
 					return r;
 				sub_tokens = calloc(json_object_array_length(subs) + 1, sizeof(uint32_t));
@@ -332,6 +362,7 @@ static int read_root(struct reader *rd, json_object *root)
 	json_object *v, *sys;
 	uint32_t action, errno_ret = 1, errno_name = 0;
 	bool has_ret = false, has_name = false;
+	char w[32];
 	int r;
 
 	r = scl_pjson_want(rd, root, json_type_object, "top level", "an object");
@@ -340,21 +371,10 @@ static int read_root(struct reader *rd, json_object *root)
 	r = scl_pjson_check_keys(rd, root, "", known, unsupported);
 	if (r < 0)
 		return r;
-	if (!(v = scl_pjson_get_key(root, "defaultAction")))
-		return fail(rd, -EINVAL, "defaultAction: missing");
-	{
-		const char *s;
-		size_t len;
-		char ex[EXCERPT_SIZE];
-
-		r = scl_pjson_get_str(rd, v, "defaultAction", &s, &len);
-		if (r < 0)
-			return r;
-		if (scl_profile_action_parse(s, len, &action) < 0) {
-			scl_pjson_excerpt(v, ex);
-			return fail(rd, -EINVAL, "defaultAction: unknown action \"%s\"", ex);
-		}
-	}
+	r = scl_pjson_read_enum(rd, root, "defaultAction", "", w, sizeof(w), scl_profile_action_parse, "action",
+				&action);
+	if (r < 0)
+		return r;
 	if ((v = scl_pjson_get_key(root, "defaultErrnoRet"))) {
 		uint64_t x;
 		r = scl_pjson_get_uint(rd, v, SCL_MAX_ACTION_DATA, "defaultErrnoRet", &x);
@@ -434,8 +454,7 @@ int scl_profile_read_oci(const char *buf, size_t n, scl_profile **ret, char ***r
 	if (err && errlen)
 		err[0] = '\0';
 	if (n > SCL_MAX_PROFILE_SIZE)
-		return fail(&rd, -EFBIG, "larger than SCL_MAX_PROFILE_SIZE (%d bytes)",
-			    SCL_MAX_PROFILE_SIZE);
+		return scl_pfmt_too_large(err, errlen);
 	if (all_space(buf, n))
 		return fail(&rd, -EINVAL, "empty file");
 	r = prescan(&rd, buf, n);
@@ -519,51 +538,22 @@ int scl_profile_read_oci_fd(int fd, scl_profile **ret, char ***ret_warnings, cha
 			    size_t errlen)
 {
 	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	struct stat st;
+	int r;
 
 	if (fstat(fd, &st) < 0)
 		return fail_errno(err, errlen, -errno);
 	if (S_ISDIR(st.st_mode))
 		return fail_errno(err, errlen, -EISDIR);
-	if (S_ISREG(st.st_mode) && st.st_size > SCL_MAX_PROFILE_SIZE) {
-		if (err && errlen)
-			snprintf(err, errlen, "larger than SCL_MAX_PROFILE_SIZE (%d bytes)",
-				 SCL_MAX_PROFILE_SIZE);
-		return -EFBIG;
-	}
-	for (;;) {
-		ssize_t k;
-
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *t;
-			if (ncap > SCL_MAX_PROFILE_SIZE + 1)
-				ncap = SCL_MAX_PROFILE_SIZE + 1;
-			if (ncap == cap) {
-				if (err && errlen)
-					snprintf(err, errlen,
-						 "larger than SCL_MAX_PROFILE_SIZE (%d bytes)",
-						 SCL_MAX_PROFILE_SIZE);
-				return -EFBIG;
-			}
-			t = realloc(buf, ncap);
-			if (!t)
-				return fail_errno(err, errlen, -ENOMEM);
-			buf = t;
-			cap = ncap;
-		}
-		k = read(fd, buf + len, cap - len);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return fail_errno(err, errlen, -errno);
-		}
-		if (k == 0)
-			break;
-		len += (size_t)k;
-	}
-	return scl_profile_read_oci(buf ? buf : "", len, ret, ret_warnings, err, errlen);
+	if (S_ISREG(st.st_mode) && st.st_size > SCL_MAX_PROFILE_SIZE)
+		return scl_pfmt_too_large(err, errlen);
+	r = scl_pfmt_read_fd(fd, &buf, &len);
+	if (r == -EFBIG)
+		return scl_pfmt_too_large(err, errlen);
+	if (r < 0)
+		return fail_errno(err, errlen, r);
+	return scl_profile_read_oci(buf, len, ret, ret_warnings, err, errlen);
 }
 
 int scl_profile_read_oci_file(const char *path, scl_profile **ret, char ***ret_warnings,

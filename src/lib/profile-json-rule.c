@@ -16,16 +16,48 @@
 #include "scmplog/profile-io.h"
 #include "scmplog/record.h"
 
-static int op_parse(const char *s, size_t n, scl_cmp *ret)
+static int op_parse(const char *s, size_t n, uint32_t *ret)
 {
 	for (int op = SCL_CMP_NE; op <= SCL_CMP_MASKED_EQ; op++) {
 		const char *name = scl_pfmt_op_name((scl_cmp)op);
 		if (strlen(name) == n && !memcmp(name, s, n)) {
-			*ret = (scl_cmp)op;
+			*ret = (uint32_t)op;
 			return 0;
 		}
 	}
 	return -EINVAL;
+}
+
+/* A syscall name. */
+static int read_name(struct reader *rd, json_object *o, const char *where, const char **ret)
+{
+	size_t len;
+	char ex[EXCERPT_SIZE];
+	int r;
+
+	r = scl_pjson_get_str(rd, o, where, ret, &len);
+	if (r < 0)
+		return r;
+	if (!scl_profile_name_valid(*ret, len)) {
+		scl_pjson_excerpt(o, ex);
+		return fail(rd, -EINVAL, "%s: invalid syscall name \"%s\"", where, ex);
+	}
+	return 0;
+}
+
+/*
+ * A condition's value (an architecture, a capability, a kernel version): at
+ * most SCL_MAX_PROFILE_STRING bytes (else the error), *ok if it is printable
+ * ASCII without spaces, not empty.
+ */
+static int check_value(struct reader *rd, const char *where, const char *s, size_t len, bool *ok)
+{
+	if (len > SCL_MAX_PROFILE_STRING)
+		return fail(rd, -EINVAL, "%s: over SCL_MAX_PROFILE_STRING (%d bytes)", where, SCL_MAX_PROFILE_STRING);
+	*ok = len > 0;
+	for (size_t k = 0; k < len && *ok; k++)
+		*ok = (unsigned char)s[k] > 0x20 && (unsigned char)s[k] < 0x7f;
+	return 0;
 }
 
 /* Storage for one rule being read; strings point into the JSON tree. */
@@ -49,8 +81,8 @@ static void rule_buf_done(struct rule_buf *b)
 static int read_strv(struct reader *rd, json_object *o, const char *where, bool names,
 		     const char ***ret, size_t *ret_n)
 {
+	_cleanup_free_ const char **v = NULL;
 	size_t n;
-	const char **v;
 	char w[160];
 	int r;
 
@@ -68,31 +100,24 @@ static int read_strv(struct reader *rd, json_object *o, const char *where, bool 
 		bool ok;
 
 		snprintf(w, sizeof(w), "%s[%zu]", where, i);
-		r = scl_pjson_get_str(rd, e, w, &v[i], &len);
-		if (r < 0) {
-			free(v);
-			return r;
-		}
-		if (!names && len > SCL_MAX_PROFILE_STRING) {
-			free(v);
-			return fail(rd, -EINVAL, "%s: over SCL_MAX_PROFILE_STRING (%d bytes)", w, SCL_MAX_PROFILE_STRING);
-		}
 		if (names) {
-			ok = scl_profile_name_valid(v[i], len);
-		} else {
-			ok = len > 0;
-			for (size_t k = 0; k < len && ok; k++)
-				ok = (unsigned char)v[i][k] > 0x20 && (unsigned char)v[i][k] < 0x7f;
+			r = read_name(rd, e, w, &v[i]);
+			if (r < 0)
+				return r;
+			continue;
 		}
+		r = scl_pjson_get_str(rd, e, w, &v[i], &len);
+		if (r < 0)
+			return r;
+		r = check_value(rd, w, v[i], len, &ok);
+		if (r < 0)
+			return r;
 		if (!ok) {
 			scl_pjson_excerpt(e, ex);
-			free(v);
-			if (names)
-				return fail(rd, -EINVAL, "%s: invalid syscall name \"%s\"", w, ex);
 			return fail(rd, -EINVAL, "%s: invalid value \"%s\"", w, ex);
 		}
 	}
-	*ret = v;
+	*ret = TAKE_PTR(v);
 	*ret_n = n;
 	return 0;
 }
@@ -105,47 +130,37 @@ static int read_cond(struct reader *rd, json_object *o, const char *where, scl_p
 	char w[128];
 	int r;
 
-	r = scl_pjson_want(rd, o, json_type_object, where, "an object");
+	r = scl_pjson_want_object(rd, o, where, known);
 	if (r < 0)
 		return r;
-	r = scl_pjson_check_keys(rd, o, where, known, NULL);
-	if (r < 0)
-		return r;
-	if ((v = scl_pjson_get_key(o, "arches"))) {
-		snprintf(w, sizeof(w), "%s.arches", where);
+	if ((v = scl_pjson_member(o, "arches", where, w, sizeof(w)))) {
 		r = read_strv(rd, v, w, false, arches, &c->n_arches);
 		if (r < 0)
 			return r;
 		c->arches = *arches;
 	}
-	if ((v = scl_pjson_get_key(o, "caps"))) {
-		snprintf(w, sizeof(w), "%s.caps", where);
+	if ((v = scl_pjson_member(o, "caps", where, w, sizeof(w)))) {
 		r = read_strv(rd, v, w, false, caps, &c->n_caps);
 		if (r < 0)
 			return r;
 		c->caps = *caps;
 	}
-	if ((v = scl_pjson_get_key(o, "minKernel"))) {
+	if ((v = scl_pjson_member(o, "minKernel", where, w, sizeof(w)))) {
 		size_t len;
 		bool ok;
-		snprintf(w, sizeof(w), "%s.minKernel", where);
 		r = scl_pjson_get_str(rd, v, w, &c->min_kernel, &len);
 		if (r < 0)
 			return r;
 		/* "" is what Go's omitempty-less encoders write for "none". */
 		if (len == 0) {
 			c->min_kernel = NULL;
-		} else {
-			if (len > SCL_MAX_PROFILE_STRING)
-				return fail(rd, -EINVAL, "%s: over SCL_MAX_PROFILE_STRING (%d bytes)", w,
-					    SCL_MAX_PROFILE_STRING);
-			ok = true;
-			for (size_t k = 0; k < len && ok; k++)
-				ok = (unsigned char)c->min_kernel[k] > 0x20 &&
-				     (unsigned char)c->min_kernel[k] < 0x7f;
-			if (!ok)
-				return fail(rd, -EINVAL, "%s: invalid value", w);
+			return 0;
 		}
+		r = check_value(rd, w, c->min_kernel, len, &ok);
+		if (r < 0)
+			return r;
+		if (!ok)
+			return fail(rd, -EINVAL, "%s: invalid value", w);
 	}
 	return 0;
 }
@@ -154,7 +169,7 @@ static int read_args(struct reader *rd, json_object *o, const char *where, struc
 {
 	static const char *const known[] = { "index", "value", "valueTwo", "op", NULL };
 	size_t n;
-	char w[128];
+	char elem[128], w[160];
 	int r;
 
 	r = scl_pjson_want(rd, o, json_type_array, where, "an array");
@@ -170,49 +185,32 @@ static int read_args(struct reader *rd, json_object *o, const char *where, struc
 		json_object *a = json_object_array_get_idx(o, i), *v;
 		scl_profile_arg *arg = &b->args[i];
 		uint64_t x;
+		uint32_t op;
 
-		snprintf(w, sizeof(w), "%s[%zu]", where, i);
-		r = scl_pjson_want(rd, a, json_type_object, w, "an object");
+		snprintf(elem, sizeof(elem), "%s[%zu]", where, i);
+		r = scl_pjson_want_object(rd, a, elem, known);
 		if (r < 0)
 			return r;
-		r = scl_pjson_check_keys(rd, a, w, known, NULL);
-		if (r < 0)
-			return r;
-		if (!(v = scl_pjson_get_key(a, "index")))
-			return fail(rd, -EINVAL, "%s: missing \"index\"", w);
-		snprintf(w, sizeof(w), "%s[%zu].index", where, i);
+		if (!(v = scl_pjson_member(a, "index", elem, w, sizeof(w))))
+			return fail(rd, -EINVAL, "%s: missing \"index\"", elem);
 		r = scl_pjson_get_uint(rd, v, SCL_MAX_ARG_INDEX, w, &x);
 		if (r < 0)
 			return r;
 		arg->index = (uint32_t)x;
-		if ((v = scl_pjson_get_key(a, "value"))) {
-			snprintf(w, sizeof(w), "%s[%zu].value", where, i);
+		if ((v = scl_pjson_member(a, "value", elem, w, sizeof(w)))) {
 			r = scl_pjson_get_uint(rd, v, UINT64_MAX, w, &arg->value);
 			if (r < 0)
 				return r;
 		}
-		if ((v = scl_pjson_get_key(a, "valueTwo"))) {
-			snprintf(w, sizeof(w), "%s[%zu].valueTwo", where, i);
+		if ((v = scl_pjson_member(a, "valueTwo", elem, w, sizeof(w)))) {
 			r = scl_pjson_get_uint(rd, v, UINT64_MAX, w, &arg->value_two);
 			if (r < 0)
 				return r;
 		}
-		snprintf(w, sizeof(w), "%s[%zu].op", where, i);
-		if (!(v = scl_pjson_get_key(a, "op")))
-			return fail(rd, -EINVAL, "%s: missing", w);
-		{
-			const char *s;
-			size_t len;
-			char ex[EXCERPT_SIZE];
-
-			r = scl_pjson_get_str(rd, v, w, &s, &len);
-			if (r < 0)
-				return r;
-			if (op_parse(s, len, &arg->op) < 0) {
-				scl_pjson_excerpt(v, ex);
-				return fail(rd, -EINVAL, "%s: unknown operator \"%s\"", w, ex);
-			}
-		}
+		r = scl_pjson_read_enum(rd, a, "op", elem, w, sizeof(w), op_parse, "operator", &op);
+		if (r < 0)
+			return r;
+		arg->op = (scl_cmp)op;
 	}
 	b->r.args = b->args;
 	b->r.n_args = n;
@@ -339,32 +337,20 @@ int scl_pjson_read_rule(struct reader *rd, json_object *o, size_t idx)
 	int r;
 
 	snprintf(where, sizeof(where), "syscalls[%zu]", idx);
-	r = scl_pjson_want(rd, o, json_type_object, where, "an object");
-	if (r < 0)
-		return r;
-	r = scl_pjson_check_keys(rd, o, where, known, NULL);
+	r = scl_pjson_want_object(rd, o, where, known);
 	if (r < 0)
 		return r;
 
-	if ((v = scl_pjson_get_key(o, "names"))) {
-		snprintf(w, sizeof(w), "%s.names", where);
+	if ((v = scl_pjson_member(o, "names", where, w, sizeof(w)))) {
 		r = read_strv(rd, v, w, true, &b.names, &b.r.n_names);
 		if (r < 0)
 			goto out;
-	} else if ((v = scl_pjson_get_key(o, "name"))) {
+	} else if ((v = scl_pjson_member(o, "name", where, w, sizeof(w)))) {
 		const char *s;
-		size_t len;
-		char ex[EXCERPT_SIZE];
 
-		snprintf(w, sizeof(w), "%s.name", where);
-		r = scl_pjson_get_str(rd, v, w, &s, &len);
+		r = read_name(rd, v, w, &s);
 		if (r < 0)
 			goto out;
-		if (!scl_profile_name_valid(s, len)) {
-			scl_pjson_excerpt(v, ex);
-			r = fail(rd, -EINVAL, "%s: invalid syscall name \"%s\"", w, ex);
-			goto out;
-		}
 		b.names = calloc(2, sizeof(char *));
 		if (!b.names) {
 			r = fail(rd, -ENOMEM, "out of memory");
@@ -375,35 +361,19 @@ int scl_pjson_read_rule(struct reader *rd, json_object *o, size_t idx)
 	}
 	b.r.names = b.names;
 
-	snprintf(w, sizeof(w), "%s.action", where);
-	if (!(v = scl_pjson_get_key(o, "action"))) {
-		r = fail(rd, -EINVAL, "%s: missing", w);
+	r = scl_pjson_read_enum(rd, o, "action", where, w, sizeof(w), scl_profile_action_parse, "action",
+				&b.r.action);
+	if (r < 0)
 		goto out;
-	} else {
-		const char *s;
-		size_t len;
-		char ex[EXCERPT_SIZE];
-
-		r = scl_pjson_get_str(rd, v, w, &s, &len);
-		if (r < 0)
-			goto out;
-		if (scl_profile_action_parse(s, len, &b.r.action) < 0) {
-			scl_pjson_excerpt(v, ex);
-			r = fail(rd, -EINVAL, "%s: unknown action \"%s\"", w, ex);
-			goto out;
-		}
-	}
-	if ((v = scl_pjson_get_key(o, "errnoRet"))) {
+	if ((v = scl_pjson_member(o, "errnoRet", where, w, sizeof(w)))) {
 		uint64_t x;
-		snprintf(w, sizeof(w), "%s.errnoRet", where);
 		r = scl_pjson_get_uint(rd, v, SCL_MAX_ACTION_DATA, w, &x);
 		if (r < 0)
 			goto out;
 		b.r.has_errno_ret = true;
 		b.r.errno_ret = (uint32_t)x;
 	}
-	if ((v = scl_pjson_get_key(o, "errno"))) {
-		snprintf(w, sizeof(w), "%s.errno", where);
+	if ((v = scl_pjson_member(o, "errno", where, w, sizeof(w)))) {
 		r = scl_pjson_read_errno_name(rd, v, w, &has_errno_name, &errno_from_name);
 		if (r < 0)
 			goto out;
@@ -416,29 +386,25 @@ int scl_pjson_read_rule(struct reader *rd, json_object *o, size_t idx)
 				goto out;
 		}
 	}
-	if ((v = scl_pjson_get_key(o, "args"))) {
-		snprintf(w, sizeof(w), "%s.args", where);
+	if ((v = scl_pjson_member(o, "args", where, w, sizeof(w)))) {
 		r = read_args(rd, v, w, &b);
 		if (r < 0)
 			goto out;
 	}
-	if ((v = scl_pjson_get_key(o, "comment"))) {
+	if ((v = scl_pjson_member(o, "comment", where, w, sizeof(w)))) {
 		size_t len;
-		snprintf(w, sizeof(w), "%s.comment", where);
 		r = scl_pjson_get_str(rd, v, w, &b.r.comment, &len);
 		if (r < 0)
 			goto out;
 		if (len == 0)
 			b.r.comment = NULL;
 	}
-	if ((v = scl_pjson_get_key(o, "includes"))) {
-		snprintf(w, sizeof(w), "%s.includes", where);
+	if ((v = scl_pjson_member(o, "includes", where, w, sizeof(w)))) {
 		r = read_cond(rd, v, w, &b.r.includes, &b.inc_arches, &b.inc_caps);
 		if (r < 0)
 			goto out;
 	}
-	if ((v = scl_pjson_get_key(o, "excludes"))) {
-		snprintf(w, sizeof(w), "%s.excludes", where);
+	if ((v = scl_pjson_member(o, "excludes", where, w, sizeof(w)))) {
 		r = read_cond(rd, v, w, &b.r.excludes, &b.exc_arches, &b.exc_caps);
 		if (r < 0)
 			goto out;

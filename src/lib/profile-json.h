@@ -56,8 +56,19 @@ int scl_pjson_get_str(struct reader *rd, json_object *o, const char *where, cons
 /* Warn about keys of an object not in `known` (NULL-terminated). */
 int scl_pjson_check_keys(struct reader *rd, json_object *o, const char *where, const char *const *known,
 			 const char *const *unsupported);
+/* An object whose keys are known (others warned about, as scl_pjson_check_keys()). */
+int scl_pjson_want_object(struct reader *rd, json_object *o, const char *where, const char *const *known);
 /* Look a key up; absent and null are the same. */
 json_object *scl_pjson_get_key(json_object *o, const char *key);
+/* The same, and its path "where.key" (just "key" at the top: where "") into w. */
+json_object *scl_pjson_member(json_object *o, const char *key, const char *where, char *w, size_t wsize);
+/*
+ * The required string o.key naming one of a set ("missing"; parse() < 0:
+ * "unknown WHAT \"...\""): an action, an operator.  w as scl_pjson_member().
+ */
+int scl_pjson_read_enum(struct reader *rd, json_object *o, const char *key, const char *where, char *w,
+			size_t wsize, int (*parse)(const char *s, size_t n, uint32_t *ret), const char *what,
+			uint32_t *ret);
 
 /* syscalls[idx] into rd->p (profile-json-rule.c). */
 int scl_pjson_read_rule(struct reader *rd, json_object *o, size_t idx);

@@ -165,6 +165,22 @@ static int stats_string(struct stats_parser *sp, const char **ret, size_t *ret_n
 	return 0;
 }
 
+/* A member's key (or a syscall's name): its start in *at, for a message about it. */
+static int stats_key(struct stats_parser *sp, const char **ret, size_t *ret_n, size_t *at)
+{
+	stats_ws(sp);
+	*at = sp->i;
+	return stats_string(sp, ret, ret_n);
+}
+
+/* The end of a list of members ('}') or elements (']'), after the last ','-separated one. */
+static int stats_close(struct stats_parser *sp, char c)
+{
+	if (stats_take(sp, c))
+		return 0;
+	return stats_fail(sp, c == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+}
+
 static int stats_count(struct stats_parser *sp, uint64_t *ret)
 {
 	size_t start;
@@ -215,9 +231,7 @@ static int stats_run(struct stats_parser *sp, scl_profile *p)
 			const char *k = NULL;
 			size_t kn = 0, at, which = ELEMENTSOF(keys);
 
-			stats_ws(sp);
-			at = sp->i;
-			if ((r = stats_string(sp, &k, &kn)) < 0)
+			if ((r = stats_key(sp, &k, &kn, &at)) < 0)
 				return r;
 			for (size_t i = 0; i < ELEMENTSOF(keys); i++)
 				if (kn == strlen(keys[i]) && !memcmp(k, keys[i], kn) && !seen[i])
@@ -232,8 +246,8 @@ static int stats_run(struct stats_parser *sp, scl_profile *p)
 			if ((r = stats_count_or_null(sp, &v[which], &has[which])) < 0)
 				return r;
 		} while (stats_take(sp, ','));
-		if (!stats_take(sp, '}'))
-			return stats_fail(sp, "expected ',' or '}'");
+		if ((r = stats_close(sp, '}')) < 0)
+			return r;
 	}
 	if (!seen[0] || !seen[1] || !seen[2]) {
 		sp->i = start;
@@ -264,8 +278,8 @@ static int stats_runs(struct stats_parser *sp, scl_profile *p)
 		if ((r = stats_run(sp, p)) < 0)
 			return r;
 	} while (stats_take(sp, ','));
-	if (!stats_take(sp, ']'))
-		return stats_fail(sp, "expected ',' or ']'");
+	if ((r = stats_close(sp, ']')) < 0)
+		return r;
 	return 0;
 }
 
@@ -284,9 +298,7 @@ static int stats_entry(struct stats_parser *sp, scl_profile *p, const char *name
 		do {
 			size_t at;
 
-			stats_ws(sp);
-			at = sp->i;
-			if ((r = stats_string(sp, &k, &kn)) < 0)
+			if ((r = stats_key(sp, &k, &kn, &at)) < 0)
 				return r;
 			if (!stats_take(sp, ':'))
 				return stats_fail(sp, "expected ':'");
@@ -303,8 +315,8 @@ static int stats_entry(struct stats_parser *sp, scl_profile *p, const char *name
 			if (r < 0)
 				return r;
 		} while (stats_take(sp, ','));
-		if (!stats_take(sp, '}'))
-			return stats_fail(sp, "expected ',' or '}'");
+		if ((r = stats_close(sp, '}')) < 0)
+			return r;
 	}
 	if (!has_records || !has_runs)
 		return stats_fail(sp, "a syscall needs both \"records\" and \"runs\"");
@@ -346,9 +358,7 @@ static int stats_body(struct stats_parser *sp, scl_profile *p)
 			do {
 				size_t at;
 
-				stats_ws(sp);
-				at = sp->i;
-				if ((r = stats_string(sp, &k, &kn)) < 0)
+				if ((r = stats_key(sp, &k, &kn, &at)) < 0)
 					return r;
 				if (!scl_profile_name_valid(k, kn)) {
 					sp->i = at;
@@ -363,8 +373,8 @@ static int stats_body(struct stats_parser *sp, scl_profile *p)
 				if ((r = stats_entry(sp, p, k, kn)) < 0)
 					return r;
 			} while (stats_take(sp, ','));
-			if (!stats_take(sp, '}'))
-				return stats_fail(sp, "expected ',' or '}'");
+			if ((r = stats_close(sp, '}')) < 0)
+				return r;
 		} while (stats_take(sp, ','));
 		if (!stats_take(sp, '}'))
 			return stats_fail(sp, "expected '}'");
@@ -384,11 +394,8 @@ int scl_profile_parse_stats(const char *buf, size_t n, scl_profile **ret, char *
 	scl_profile *p = NULL;
 	int r;
 
-	if (n > SCL_MAX_PROFILE_SIZE) {
-		if (err && errlen)
-			snprintf(err, errlen, "larger than SCL_MAX_PROFILE_SIZE (%d bytes)", SCL_MAX_PROFILE_SIZE);
-		return -EFBIG;
-	}
+	if (n > SCL_MAX_PROFILE_SIZE)
+		return scl_pfmt_too_large(err, errlen);
 	r = scl_profile_new(&p);
 	if (r < 0)
 		return r;
@@ -406,53 +413,20 @@ int scl_profile_parse_stats(const char *buf, size_t n, scl_profile **ret, char *
 int scl_profile_read_stats_file(const char *path, scl_profile **ret, char *err, size_t errlen)
 {
 	_cleanup_free_ char *buf = NULL;
-	size_t n = 0, cap = 0;
-	int fd, r;
+	_cleanup_close_ int fd = -1;
+	size_t n = 0;
+	int r;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		r = -errno;
-		if (err && errlen)
+	r = fd < 0 ? -errno : scl_pfmt_read_fd(fd, &buf, &n);
+	if (r == -EFBIG)
+		return scl_pfmt_too_large(err, errlen);
+	if (r < 0) {
+		if (r != -ENOMEM && err && errlen)
 			snprintf(err, errlen, "%s", strerror(-r));
 		return r;
 	}
-	for (;;) {
-		ssize_t k;
-
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *nb;
-
-			if (ncap > SCL_MAX_PROFILE_SIZE + 1)
-				ncap = SCL_MAX_PROFILE_SIZE + 1;
-			if (n == ncap) {
-				close(fd);
-				return scl_profile_parse_stats(buf, n, ret, err, errlen); /* -EFBIG */
-			}
-			nb = realloc(buf, ncap);
-			if (!nb) {
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		k = read(fd, buf + n, cap - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			r = -errno;
-			close(fd);
-			if (err && errlen)
-				snprintf(err, errlen, "%s", strerror(-r));
-			return r;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	close(fd);
-	return scl_profile_parse_stats(buf ? buf : "", n, ret, err, errlen);
+	return scl_profile_parse_stats(buf, n, ret, err, errlen);
 }
 
 long scl_profile_set_stats_from(scl_profile *p, const scl_profile *stats)

@@ -135,6 +135,72 @@ collect_ready() {
 	fail "process $1 did not block SIGTERM after $3 s"
 }
 
+# split_halves LOG: LOG's first and second halves (by lines) in part1 and part2, build
+# --split-by host's profiles of all of LOG in whole/ and of part1 in p1/; the first
+# half alone must not give the whole vm.json (a test reading part1 then part2 needs both)
+split_halves() {
+	local half=$(($(wc -l <"$1") / 2))
+	head -n "$half" "$1" >part1
+	tail -n +"$((half + 1))" "$1" >part2
+	expect_rc 0 "$SCMPLOG" build --split-by host --out-dir whole "$1"
+	expect_rc 0 "$SCMPLOG" build --split-by host --out-dir p1 part1
+	cmp -s p1/vm.json whole/vm.json && fail "fixture: the first half alone gives the whole profile"
+}
+
+# The collectors of test-collect-follow-*.sh, one at a time (its pid in PID,
+# NAME.out and NAME.err its output, the followed FILE relative to $PWD).
+# follow_at_end FILE: has collect $PID read FILE to its current size?
+follow_at_end() {
+	local fd size
+	size=$(stat -c %s "$1" 2>/dev/null) || return 1
+	for fd in /proc/"$PID"/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = "$PWD/$1" ] &&
+			grep -qx "pos:[[:space:]]*$size" "/proc/$PID/fdinfo/${fd##*/}" 2>/dev/null && return 0
+	done
+	return 1
+}
+# follow_start NAME ARGS...: scmplog collect ARGS... in the background, once it
+# follows its --follow-file: read to its current end (from there, or
+# --from-start), or said that it waits for the file to appear (up to 30 s: the
+# machine may be busy)
+follow_start() {
+	local name=$1 file= prev= a i
+	shift
+	for a in "$@"; do
+		[ "$prev" = --follow-file ] && file=$a
+		prev=$a
+	done
+	"$SCMPLOG" collect "$@" >"$name.out" 2>"$name.err" &
+	PID=$!
+	for i in $(seq 300); do
+		grep -qF "cannot open log file '$file': No such file or directory, waiting for it" "$name.err" && return 0
+		follow_at_end "$file" && return 0
+		kill -0 "$PID" 2>/dev/null || { cat "$name.err"; fail "collect exited before it followed $file"; }
+		sleep 0.1
+	done
+	cat "$name.err"
+	fail "collect did not follow $file after 30 s"
+}
+# follow_wait NAME FILE: until the collector has read FILE to its end (30 s)
+follow_wait() {
+	local i
+	for i in $(seq 300); do
+		follow_at_end "$2" && return 0
+		kill -0 "$PID" 2>/dev/null || { cat "$1.err"; fail "collect exited before it read $2"; }
+		sleep 0.1
+	done
+	cat "$1.err"
+	fail "collect did not read $2 to its end ($(stat -c %s "$2") bytes) after 30 s"
+}
+# follow_stop NAME: SIGTERM; its last round reads every file to its end (rotation and
+# truncation too), then it writes the profiles and exits 0
+follow_stop() {
+	kill -TERM "$PID" 2>/dev/null || fail "collect exited early: $(cat "$1.err")"
+	wait "$PID"
+	local rc=$?
+	[ $rc -eq 0 ] || { cat "$1.err"; fail "collect exited $rc after SIGTERM"; }
+}
+
 # fleet_journal FILE: journal export text of a central journal (systemd-journal-remote's
 # files) holding three nodes' records with the same audit(T:S): node-a's and node-b's
 # each twice (journald's audit and kernel copies), node-c's once.  Three records.

@@ -9,37 +9,7 @@ E=$DATA/journal-export.txt
 K=$DATA/dmesg.log
 cd "$TMP" || exit 1
 
-# collect_start NAME FILE ARGS...: a collector following FILE (which exists), once it has
-# read the file to its current end
-collect_start() {
-	local name=$1 file=$2
-	shift 2
-	"$SCMPLOG" collect --follow-file "$file" "$@" >"$name.out" 2>"$name.err" &
-	PID=$!
-	wait_read "$name" "$file"
-}
-# wait_read NAME FILE: until the collector's read position in FILE is its size (30 s)
-wait_read() {
-	local i fd size
-	for i in $(seq 300); do
-		size=$(stat -c %s "$2")
-		for fd in /proc/"$PID"/fd/*; do
-			[ "$(readlink "$fd" 2>/dev/null)" = "$PWD/$2" ] &&
-				grep -qx "pos:[[:space:]]*$size" "/proc/$PID/fdinfo/${fd##*/}" 2>/dev/null && return 0
-		done
-		kill -0 "$PID" 2>/dev/null || { cat "$1.err"; fail "collect exited before it read $2"; }
-		sleep 0.1
-	done
-	cat "$1.err"
-	fail "collect did not read $2 to its end ($size bytes) after 30 s"
-}
-collect_stop() {
-	kill -TERM "$PID" 2>/dev/null || fail "collect exited early: $(cat "$1.err")"
-	wait "$PID"
-	local rc=$?
-	[ $rc -eq 0 ] || { cat "$1.err"; fail "collect exited $rc after SIGTERM"; }
-}
-# append FILE FROM TO: bytes [FROM, TO) of FILE to stdout
+# piece FILE FROM TO: bytes [FROM, TO) of FILE to stdout
 piece() {
 	tail -c +"$(($2 + 1))" "$1" | head -c "$(($3 - $2))"
 }
@@ -55,12 +25,12 @@ size=$(stat -c %s "$E")
 cuts=(0 $((msg + 20)) $((bin + 6 + 3)) $((bin + 6 + 8 + 2)) $((size - 1)) "$size")
 [ "${cuts[1]}" -lt "${cuts[2]}" ] || fail "fixture: the binary field comes before the fifth MESSAGE"
 : >export.log
-collect_start exp export.log --out-dir prof --split-by host --interval 1
+follow_start exp --follow-file export.log --out-dir prof --split-by host --interval 1
 for ((i = 0; i + 1 < ${#cuts[@]}; i++)); do
 	piece "$E" "${cuts[i]}" "${cuts[i + 1]}" >>export.log
-	wait_read exp export.log
+	follow_wait exp export.log
 done
-collect_stop exp
+follow_stop exp
 same prof/vm.json whole/vm.json
 records=$(sed -n 's/^scmplog: \([0-9]*\) SECCOMP records read (.*/\1/p' err)
 [ -n "$records" ] || fail "no record count from build"
@@ -73,12 +43,12 @@ dropped=$(sed -n 's/^scmplog: warning: the kernel dropped \([0-9]*\) audit recor
 [ -n "$dropped" ] && [ "$dropped" -gt 0 ] || fail "fixture: build counts no callbacks suppressed in $K"
 half=$(($(wc -l <"$K") / 2))
 : >kern.log
-collect_start kern kern.log --out-dir profk --split-by host --interval 1
+follow_start kern --follow-file kern.log --out-dir profk --split-by host --interval 1
 head -n "$half" "$K" >>kern.log
-wait_read kern kern.log
+follow_wait kern kern.log
 tail -n +"$((half + 1))" "$K" >>kern.log
-wait_read kern kern.log
-collect_stop kern
+follow_wait kern kern.log
+follow_stop kern
 contains kern.err ", $dropped lost"
 contains kern.err "$dropped suppressed by printk: the profiles may be incomplete"
 exit 0
