@@ -49,7 +49,7 @@ struct scl_collector {
 	size_t free_ctr, n_free_ctrs;
 	size_t n_unselected;      /* slots of containers decided not to be learned */
 	size_t n_undecided;       /* slots of containers not decided yet (their processes gone before) */
-	uint32_t *index;          /* find_ctr()'s hash table */
+	uint32_t *index;          /* scl_col_find_ctr()'s hash table */
 	size_t index_cap;
 	int oom;
 	/*
@@ -93,5 +93,18 @@ struct scl_collector {
 	scl_mapper *mapper;       /* names a set's new keys once, to count those it cannot name */
 	scl_dedup *dedup;         /* journald's two copies of a record */
 };
+
+/* collector.c: the container table, selection */
+void scl_col_say(scl_collector *col, const scl_collector_event *ev);
+struct ctr *scl_col_find_ctr(scl_collector *col, const char *id);
+bool scl_col_id_wanted(const scl_collector *col, const char *id);
+struct ctr *scl_col_add_ctr(scl_collector *col, const scl_container *c);
+int scl_col_decide(scl_collector *col, struct ctr *t, const scl_container *c, uint32_t pid);
+bool scl_col_ctr_room(scl_collector *col);
+
+/* collector-pids.c: live processes */
+bool scl_col_pid_bit(const uint64_t *map, uint32_t pid);
+bool scl_col_zombie(const scl_collector *col, uint32_t pid);
+void scl_col_pid_remove_slot(scl_collector *col, size_t i);
 
 #endif
