@@ -4,7 +4,8 @@
 
 /*
  * What the journal source's files share: source-journal.c (entries, the
- * follow and the scans) and source-journal-damage.c (a file read whole,
+ * follow and the scans), source-journal-files.c (the source's files, for
+ * rotation and vacuuming) and source-journal-damage.c (a file read whole,
  * around damage).  Not installed.
  */
 #include <stdbool.h>
@@ -42,10 +43,13 @@ void scl_jsrc_journal_closep(sd_journal **j);
 int scl_jsrc_entry(sd_journal *j, bool filter, bool damage, uint64_t *index, const scl_scan_ops *ops, void *ud,
 		   int *ret_error);
 int scl_jsrc_add_matches(sd_journal *j);
-void scl_jsrc_files_freep(scl_journal_files *fs);
-int scl_jsrc_list_source(scl_journal_files *fs, const struct source *src);
 bool scl_jsrc_stopped(const scl_journal_opts *o);
 int scl_jsrc_save_cursor(sd_journal *j, char **last);
+
+/* source-journal-files.c */
+void scl_jsrc_files_freep(scl_journal_files *fs);
+int scl_jsrc_list_source(scl_journal_files *fs, const struct source *src);
+int scl_jsrc_files_update(const struct source *src, const scl_journal_opts *o, void *ud, bool *ret_removed);
 
 /* source-journal-damage.c */
 int scl_jsrc_scan_whole_file(const char *path, const scl_journal_opts *o, const scl_scan_ops *ops, void *ud,
