@@ -2,13 +2,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli-input.h"
 #include "cli/cli-learn.h"
@@ -16,7 +14,6 @@
 #include "scmplog/arch.h"
 #include "scmplog/journal.h"
 #include "scmplog/limits.h"
-#include "scmplog/num.h"
 #include "scmplog/source.h"
 #include "lib/util.h"
 

@@ -3,7 +3,6 @@
  * attribution, gone and forget timing (collector.h); their live processes
  * in collector-pids.c, the slots' syscall sets in collector-sets.c.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,7 +15,6 @@
 #include "scmplog/collector.h"
 #include "scmplog/dedup.h"
 #include "scmplog/limits.h"
-#include "scmplog/num.h"
 #include "util.h"
 
 void scl_collector_limits_default(scl_collector_limits *ret)

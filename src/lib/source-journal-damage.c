@@ -205,8 +205,8 @@ static int passes(struct whole *w)
 	int r;
 
 	r = pass(w, false, false);
-	for (size_t i = 0; r == 0 && !scl_jsrc_stopped(w->o) && i < ELEMENTSOF(more) && (w->d.error || w->d.read < w->d.entries);
-	     i++) {
+	for (size_t i = 0;
+	     r == 0 && !scl_jsrc_stopped(w->o) && i < ELEMENTSOF(more) && (w->d.error || w->d.read < w->d.entries); i++) {
 		seen_sort(&w->seen);
 		r = pass(w, more[i].backward, more[i].matched);
 	}
@@ -331,7 +331,8 @@ int scl_jsrc_scan_whole_file(const char *path, const scl_journal_opts *o, const 
 		free(w.last);
 		return r;
 	}
-	if ((w.d.error || w.d.corrupt || w.d.aborts || w.d.read < w.d.entries) && !scl_jsrc_stopped(w.o) && w.o->damaged) {
+	if ((w.d.error || w.d.corrupt || w.d.aborts || w.d.read < w.d.entries) && !scl_jsrc_stopped(w.o) &&
+	    w.o->damaged) {
 		r = w.o->damaged(ud, &w.d);
 		if (r < 0) {
 			free(w.last);

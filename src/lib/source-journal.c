@@ -8,25 +8,15 @@
  * fields make is decided by scl_journal_entry() (journal-text.c), which needs
  * no sd-journal.
  */
-#include <dirent.h>
-#include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
 
 #include "internal.h"
