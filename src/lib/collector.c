@@ -1,9 +1,8 @@
 /*
- * The node collector's engine: containers, their selection and live
- * processes, record attribution, gone and forget timing, the slots'
- * syscall sets (collector.h).
+ * The node collector's engine: containers, their selection, record
+ * attribution, gone and forget timing (collector.h); their live processes
+ * in collector-pids.c, the slots' syscall sets in collector-sets.c.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,89 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/collector-internal.h"
 #include "scmplog/arch.h"
 #include "scmplog/collector.h"
 #include "scmplog/dedup.h"
 #include "scmplog/limits.h"
-#include "scmplog/num.h"
 #include "util.h"
-
-enum { SEL_UNDECIDED = -1, SEL_NO = 0, SEL_YES = 1 };
-
-struct ctr {
-	char id[SCL_MAX_CONTAINER_ID + 1];
-	uint64_t records;
-	int selected;
-	size_t slot;              /* the caller's output slot, when selected; the next free slot's index when forgotten */
-	uint32_t live;            /* its processes known to be alive (struct pidslot) */
-	int64_t gone_at;          /* its slot is due then (ms), 0 if not due */
-	int64_t idle_since;       /* its last counted process exited then (ms), 0 while it has one */
-	int64_t seen;             /* its last record or counted process came then (ms) */
-};
-
-/* A live process counted in a container's live count. */
-struct pidslot {
-	uint32_t pid;             /* 0: empty */
-	uint32_t ctr;             /* index into ctrs */
-};
-
-#define PID_BITS SCL_PID_MAX_LIMIT
-
-struct scl_collector {
-	scl_collector_config cfg;
-	scl_collector_limits lim;
-	int64_t now;
-	scl_container_cache *cache;
-	struct ctr *ctrs;
-	size_t n_ctrs;            /* slots, forgotten ones included */
-	/* forgotten slots, for reuse: the first (+1; 0: none), each keeping the next in its slot */
-	size_t free_ctr, n_free_ctrs;
-	size_t n_unselected;      /* slots of containers decided not to be learned */
-	size_t n_undecided;       /* slots of containers not decided yet (their processes gone before) */
-	uint32_t *index;          /* find_ctr()'s hash table */
-	size_t index_cap;
-	int oom;
-	/*
-	 * Recent lookups, direct-mapped by pid, for the records of a few busy
-	 * processes in a read batch: valid for the batch (memo_gen) until an
-	 * event of that pid comes.
-	 */
-	struct memo {
-		uint64_t gen;
-		uint32_t pid;
-		int r;
-		scl_container c;
-	} memo[256];
-	uint64_t memo_gen;
-	/*
-	 * Processes whose cgroup is unknown since their last exec: it was
-	 * processed after they were gone, and a runtime may have moved them
-	 * between fork and exec.  Bit per pid (PID_MAX_LIMIT bits, 512 KiB).
-	 */
-	uint64_t *uncertain;
-	/* pids whose exit event came, until a fork reuses them (bit per pid, as uncertain) */
-	uint64_t *exited;
-	/*
-	 * Live processes per container, from the process events: a table of
-	 * live pids (open addressing, at most half full) and the earliest
-	 * ctr.gone_at.
-	 */
-	struct pidslot *pids;
-	size_t pids_cap, pids_n;
-	int64_t next_gone;
-	scl_collector_stats st;
-	bool over_containers_said, over_pids_said, over_groups_said;
-	/* what each slot's records did (index: the slot) */
-	struct slotset {
-		scl_sysset *set;      /* NULL until its first record, and once freed */
-		bool has_unknown;     /* counts syscall numbers libseccomp cannot name */
-		bool limit_said;      /* a set limit refused a record (said once) */
-	} *slots;
-	size_t n_slots;
-	size_t n_hosts;           /* split_host: hosts bound to a slot */
-	scl_mapper *mapper;       /* names a set's new keys once, to count those it cannot name */
-	scl_dedup *dedup;         /* journald's two copies of a record */
-};
 
 void scl_collector_limits_default(scl_collector_limits *ret)
 {
@@ -114,7 +36,7 @@ void scl_collector_limits_default(scl_collector_limits *ret)
 	ret->gone_delay_ms = 1000;
 }
 
-static void say(scl_collector *col, const scl_collector_event *ev)
+void scl_col_say(scl_collector *col, const scl_collector_event *ev)
 {
 	if (col->cfg.ops->event)
 		col->cfg.ops->event(col->cfg.ud, ev);
@@ -132,7 +54,7 @@ static size_t id_hash(const char *id, size_t mask)
 }
 
 /* Open addressing over indexes into ctrs (+1; 0 is empty), kept at most half full. */
-static struct ctr *find_ctr(scl_collector *col, const char *id)
+struct ctr *scl_col_find_ctr(scl_collector *col, const char *id)
 {
 	if (!col->index_cap)
 		return NULL;
@@ -245,7 +167,7 @@ static int cgroup_selected(scl_collector *col, uint32_t pid)
 	return 0;
 }
 
-static bool id_wanted(const scl_collector *col, const char *id)
+bool scl_col_id_wanted(const scl_collector *col, const char *id)
 {
 	for (size_t i = 0; i < col->cfg.n_ids; i++)
 		if (!strcmp(col->cfg.ids[i], id))
@@ -253,7 +175,7 @@ static bool id_wanted(const scl_collector *col, const char *id)
 	return false;
 }
 
-static struct ctr *add_ctr(scl_collector *col, const scl_container *c)
+struct ctr *scl_col_add_ctr(scl_collector *col, const scl_container *c)
 {
 	struct ctr *n;
 	size_t k;
@@ -295,8 +217,6 @@ static struct ctr *add_ctr(scl_collector *col, const scl_container *c)
  * comes makes it new again (decided again: by its id, a live process, or,
  * with the process gone, ops.had: only selected containers were bound).
  */
-static void pid_remove_slot(scl_collector *col, size_t i);
-
 static void forget_ctr(scl_collector *col, size_t k)
 {
 	struct ctr *t = &col->ctrs[k];
@@ -308,7 +228,7 @@ static void forget_ctr(scl_collector *col, size_t k)
 	 */
 	for (size_t i = 0; t->live && i < col->pids_cap;) {
 		if (col->pids[i].pid && col->pids[i].ctr == k) {
-			pid_remove_slot(col, i); /* an entry from further on may move into i */
+			scl_col_pid_remove_slot(col, i); /* an entry from further on may move into i */
 			t->live--;
 			continue;
 		}
@@ -337,13 +257,13 @@ static bool had_slot(scl_collector *col, const scl_container *c)
 	return col->cfg.ops->had && col->cfg.ops->had(col->cfg.ud, c);
 }
 
-static int decide(scl_collector *col, struct ctr *t, const scl_container *c, uint32_t pid)
+int scl_col_decide(scl_collector *col, struct ctr *t, const scl_container *c, uint32_t pid)
 {
 	bool any_filter = col->cfg.n_ids || col->cfg.n_cgroups;
 	int sel = any_filter ? SEL_NO : SEL_YES;
 	int r;
 
-	if (id_wanted(col, t->id))
+	if (scl_col_id_wanted(col, t->id))
 		sel = SEL_YES;
 	if (sel != SEL_YES && col->cfg.n_cgroups) {
 		r = cgroup_selected(col, pid);
@@ -365,7 +285,7 @@ static int decide(scl_collector *col, struct ctr *t, const scl_container *c, uin
 	if (sel == SEL_YES) {
 		scl_collector_event ev = { .type = SCL_COLLECTOR_SELECTED, .id = t->id, .runtime = c->runtime,
 					   .slot = t->slot };
-		say(col, &ev);
+		scl_col_say(col, &ev);
 	}
 	t->selected = sel;
 	col->n_undecided--;
@@ -394,7 +314,7 @@ static bool holds_nothing(const struct ctr *t)
  * were gone before their container was decided (a runner's commands on a
  * busy machine), none of them ever counted as alive.
  */
-static bool ctr_room(scl_collector *col)
+bool scl_col_ctr_room(scl_collector *col)
 {
 	if (ctrs_in_use(col) < col->lim.max_containers)
 		return true;
@@ -408,385 +328,6 @@ static bool ctr_room(scl_collector *col)
 			}
 	}
 	return false;
-}
-
-/* ---- pids ---- */
-
-static bool pid_bit(const uint64_t *map, uint32_t pid)
-{
-	return map && pid < PID_BITS && (map[pid / 64] >> (pid % 64) & 1);
-}
-
-static void set_pid_bit(uint64_t *map, uint32_t pid, bool on)
-{
-	if (!map || pid >= PID_BITS)
-		return;
-	if (on)
-		map[pid / 64] |= 1ULL << (pid % 64);
-	else
-		map[pid / 64] &= ~(1ULL << (pid % 64));
-}
-
-/*
- * A process that exited but was not reaped yet.  Its /proc/PID/cgroup is no
- * answer: the v1 hierarchies say "/" for an exiting task, but the v2 line
- * keeps its cgroup (proc_cgroup_show()), so a container's zombie init still
- * reads as in the container.  Any error reads as "gone" too.
- */
-static bool zombie(const scl_collector *col, uint32_t pid)
-{
-	char name[32], buf[SCL_MAX_PROC_STAT];
-	const char *rp;
-	ssize_t n;
-	int fd;
-
-	snprintf(name, sizeof(name), "%u/stat", pid);
-	fd = openat(col->cfg.proc_fd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n <= 0)
-		return true;
-	/* "pid (comm) S ...": comm may hold ')', the state follows the last one */
-	rp = memrchr(buf, ')', (size_t)n);
-	if (!rp || buf + n - rp < 3)
-		return true;
-	return rp[2] == 'Z' || rp[2] == 'X';
-}
-
-static size_t pid_home(uint32_t pid, size_t mask)
-{
-	return (size_t)scl_mix64(pid) & mask;
-}
-
-/* The slot holding pid, or the empty one where it would go (pids_cap > 0). */
-static size_t pid_slot(const scl_collector *col, uint32_t pid)
-{
-	size_t mask = col->pids_cap - 1, i;
-
-	for (i = pid_home(pid, mask); col->pids[i].pid && col->pids[i].pid != pid; i = (i + 1) & mask)
-		;
-	return i;
-}
-
-static int pids_grow(scl_collector *col)
-{
-	size_t cap = col->pids_cap ? col->pids_cap * 2 : 1024, old_cap = col->pids_cap;
-	struct pidslot *old = col->pids, *np = calloc(cap, sizeof(*np));
-
-	if (!np)
-		return -ENOMEM;
-	col->pids = np;
-	col->pids_cap = cap;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i].pid)
-			col->pids[pid_slot(col, old[i].pid)] = old[i];
-	free(old);
-	return 0;
-}
-
-/* Empty slot i; the entries after it in its probe run move back, so no tombstones. */
-static void pid_remove_slot(scl_collector *col, size_t i)
-{
-	size_t mask = col->pids_cap - 1;
-
-	for (size_t j = (i + 1) & mask; col->pids[j].pid; j = (j + 1) & mask) {
-		/* the entry at j may fill the hole when the hole is on its probe path (home .. j) */
-		if (((j - pid_home(col->pids[j].pid, mask)) & mask) >= ((j - i) & mask)) {
-			col->pids[i] = col->pids[j];
-			i = j;
-		}
-	}
-	col->pids[i].pid = 0;
-	col->pids_n--;
-}
-
-static void set_gone_at(scl_collector *col, struct ctr *t, int64_t at)
-{
-	t->gone_at = at;
-	if (!col->next_gone || at < col->next_gone)
-		col->next_gone = at;
-}
-
-/* ctrs[k] lost a live process; with none left, its slot is due gone_delay_ms from now. */
-static void ctr_release(scl_collector *col, uint32_t k)
-{
-	struct ctr *t = &col->ctrs[k];
-
-	if (t->live && --t->live == 0) {
-		t->idle_since = col->now;
-		set_gone_at(col, t, col->now + col->lim.gone_delay_ms);
-	}
-}
-
-/*
- * A record of ctrs[k] with no process of it counted: one read after the
- * slot was due (on a busy machine the kernel's audit queue may run more
- * than gone_delay_ms behind the exit events), or of a container whose
- * processes were all gone before their events were read.  Its slot is due
- * again gone_delay_ms from now, not only at the next interval.  Not when
- * processes are not counted (no process events, or past max_tracked_pids):
- * a container's count is 0 while it runs then.
- */
-static void late_record(scl_collector *col, struct ctr *t)
-{
-	if (t->live || t->gone_at || !col->cfg.proc_events || col->cfg.offline || col->st.over_pids)
-		return;
-	if (!t->idle_since)
-		t->idle_since = col->now;
-	set_gone_at(col, t, col->now + col->lim.gone_delay_ms);
-}
-
-/* The index into ctrs of the container pid is counted in, or -1. */
-static long tracked(const scl_collector *col, uint32_t pid)
-{
-	size_t i;
-
-	if (!col->pids_cap || pid == 0)
-		return -1;
-	i = pid_slot(col, pid);
-	return col->pids[i].pid ? (long)col->pids[i].ctr : -1;
-}
-
-static void untrack(scl_collector *col, uint32_t pid)
-{
-	size_t i;
-	uint32_t k;
-
-	if (!col->pids_cap || pid == 0)
-		return;
-	i = pid_slot(col, pid);
-	if (!col->pids[i].pid)
-		return;
-	k = col->pids[i].ctr;
-	pid_remove_slot(col, i);
-	ctr_release(col, k);
-}
-
-/* Count pid as a live process of ctrs[k], moving it from another container's count. */
-static int track(scl_collector *col, uint32_t pid, size_t k)
-{
-	size_t i;
-
-	if (pid == 0)
-		return 0;
-	if ((col->pids_n + 1) * 2 > col->pids_cap && col->pids_n < col->lim.max_tracked_pids && pids_grow(col) < 0)
-		return -ENOMEM;
-	i = pid_slot(col, pid);
-	if (col->pids[i].pid) {
-		uint32_t old = col->pids[i].ctr;
-
-		if (old == k)
-			return 0;
-		col->pids[i].ctr = (uint32_t)k;
-		col->ctrs[k].live++;
-		col->ctrs[k].idle_since = 0;
-		col->ctrs[k].seen = col->now;
-		ctr_release(col, old);
-		return 0;
-	}
-	if (col->pids_n >= col->lim.max_tracked_pids) {
-		col->st.over_pids++;
-		if (!col->over_pids_said) {
-			scl_collector_event ev = { .type = SCL_COLLECTOR_OVER_PIDS };
-			say(col, &ev);
-		}
-		col->over_pids_said = true;
-		return 0;
-	}
-	col->pids[i].pid = pid;
-	col->pids[i].ctr = (uint32_t)k;
-	col->pids_n++;
-	col->ctrs[k].live++;
-	col->ctrs[k].idle_since = 0;
-	col->ctrs[k].seen = col->now;
-	return 0;
-}
-
-/*
- * The index into ctrs of container c, added at first sight; -1 past the
- * container limit or for a container that can never be selected
- * (--container alone, another id); -ENOMEM.
- */
-static long ctr_for(scl_collector *col, const scl_container *c)
-{
-	struct ctr *t;
-
-	if (!c->id[0])
-		return -1; /* not a container (an empty id marks a free place) */
-	t = find_ctr(col, c->id);
-
-	if (!t) {
-		if (col->cfg.n_ids && !col->cfg.n_cgroups && !id_wanted(col, c->id))
-			return -1;
-		if (!ctr_room(col))
-			return -1; /* its records are counted (over_containers) when they come */
-		if (!(t = add_ctr(col, c)))
-			return -ENOMEM;
-	}
-	return (long)(t - col->ctrs);
-}
-
-/* pid, read from /proc just now, is alive in container c: count it there. */
-static int live_in(scl_collector *col, uint32_t pid, const scl_container *c)
-{
-	long k = ctr_for(col, c);
-	struct ctr *t;
-
-	if (k == -ENOMEM)
-		return -ENOMEM;
-	if (k < 0) {
-		untrack(col, pid);
-		return 0;
-	}
-	t = &col->ctrs[k];
-	/* --cgroup is decided on a live process of the container: now, as its records may be read after it is gone */
-	if (t->selected == SEL_UNDECIDED && col->cfg.n_cgroups) {
-		(void)decide(col, t, c, pid);
-		if (col->oom)
-			return -ENOMEM;
-	}
-	if (t->selected == SEL_NO) {
-		untrack(col, pid);
-		return 0;
-	}
-	return track(col, pid, (size_t)k);
-}
-
-int scl_collector_seed(scl_collector *col)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd, r = 0;
-
-	fd = openat(col->cfg.proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	while ((errno = 0, de = readdir(d))) {
-		scl_container c;
-		uint64_t pid;
-
-		/* a zombie's exit event came before us: not counted */
-		if (scl_parse_u64_str(de->d_name, PID_BITS - 1, &pid) < 0 || pid == 0 || zombie(col, (uint32_t)pid))
-			continue;
-		r = scl_container_read_proc(col->cfg.proc_fd, (uint32_t)pid, col->cfg.cgroup_flags, &c, NULL);
-		if (r == -ENOMEM)
-			break;
-		if (r != 1 || c.conmon) {
-			r = 0;
-			continue;
-		}
-		r = live_in(col, (uint32_t)pid, &c);
-		if (r < 0)
-			break;
-	}
-	if (r == 0 && errno)
-		r = -errno;
-	closedir(d);
-	return r < 0 ? r : col->oom ? -ENOMEM : 0;
-}
-
-void scl_collector_proc_overflow(scl_collector *col)
-{
-	for (size_t i = 0; i < col->pids_cap;) {
-		if (col->pids[i].pid && zombie(col, col->pids[i].pid)) {
-			uint32_t k = col->pids[i].ctr;
-
-			/* an entry from further on may move into slot i: look at it again */
-			pid_remove_slot(col, i);
-			ctr_release(col, k);
-			continue;
-		}
-		i++;
-	}
-}
-
-int scl_collector_proc_event(scl_collector *col, const scl_proc_event *ev)
-{
-	struct memo *m = &col->memo[ev->pid % ELEMENTSOF(col->memo)];
-	scl_container c;
-	int r;
-
-	if (m->pid == ev->pid)
-		m->gen = 0;
-	switch (ev->type) {
-	case SCL_PROC_FORK:
-		/*
-		 * The child of a process whose cgroup is unknown inherits the
-		 * doubt; otherwise it gets the parent's container (read now if
-		 * the parent still lives).
-		 */
-		set_pid_bit(col->uncertain, ev->pid, pid_bit(col->uncertain, ev->parent_pid));
-		set_pid_bit(col->exited, ev->pid, false);
-		(void)scl_container_cache_fork(col->cache, ev->parent_pid, ev->pid);
-		/* a child forked inside a container is one of its processes (a new pid: any old count was a lost exit) */
-		{
-			long k = tracked(col, ev->parent_pid);
-			if (k >= 0)
-				return track(col, ev->pid, (size_t)k);
-			untrack(col, ev->pid);
-		}
-		/*
-		 * A parent not counted in a container may still have forked
-		 * into one: runc clones its init with CLONE_PARENT, so the
-		 * fork names the runtime on the host, and what the cache
-		 * inherited from it is the host.  Read the child itself now:
-		 * on a busy machine its exec event may be read only after it
-		 * is gone, and then this is all that is known of it.  (Gone
-		 * already: the parent's answer; its exit event is still to
-		 * come and ends any count.)
-		 */
-		r = scl_container_cache_lookup(col->cache, ev->pid, &c);
-		if (r == -ENOMEM)
-			return r;
-		if (r == 1 && !c.conmon)
-			return live_in(col, ev->pid, &c);
-		break;
-	case SCL_PROC_EXEC:
-		/*
-		 * A runtime moves its init into the container's cgroup between
-		 * fork and exec (runc; systemd does the same with units), so
-		 * what the fork taught us may be the runtime's cgroup: read it
-		 * again now.  When the process is already gone, the fork's
-		 * answer stands only if it was a container (a process forked
-		 * inside a container stays there); a child of a host process
-		 * (a runtime) is not attributed by guess.
-		 */
-		if (!zombie(col, ev->pid) &&
-		    (r = scl_container_read_proc(col->cfg.proc_fd, ev->pid, col->cfg.cgroup_flags, &c, NULL)) >= 0) {
-			scl_container fresh;
-
-			set_pid_bit(col->uncertain, ev->pid, false);
-			/*
-			 * The cache reads it again; its answer is not the one
-			 * acted on: the process may be gone by then, and the
-			 * cache answers with what its fork taught (the host, no
-			 * id), which once made a container without an id that
-			 * held a place for good.
-			 */
-			(void)scl_container_cache_invalidate(col->cache, ev->pid);
-			(void)scl_container_cache_lookup(col->cache, ev->pid, &fresh);
-			if (r == 1 && !c.conmon)
-				return live_in(col, ev->pid, &c);
-			untrack(col, ev->pid);
-		} else if (scl_container_cache_lookup(col->cache, ev->pid, &c) != 1) {
-			set_pid_bit(col->uncertain, ev->pid, true);
-		}
-		break;
-	case SCL_PROC_EXIT:
-		(void)scl_container_cache_exit(col->cache, ev->pid);
-		set_pid_bit(col->exited, ev->pid, true);
-		untrack(col, ev->pid);
-		break;
-	}
-	return col->oom ? -ENOMEM : 0;
 }
 
 void scl_collector_new_batch(scl_collector *col)
@@ -843,7 +384,7 @@ int scl_collector_attribute(scl_collector *col, const scl_record *rec, scl_colle
 		 */
 		uint64_t st = 0;
 
-		r = zombie(col, rec->pid) ? -ENOENT
+		r = scl_col_zombie(col, rec->pid) ? -ENOENT
 					  : scl_container_read_proc(col->cfg.proc_fd, rec->pid, col->cfg.cgroup_flags,
 								    &c, &st);
 		if (r == -ENOMEM)
@@ -873,9 +414,9 @@ int scl_collector_attribute(scl_collector *col, const scl_record *rec, scl_colle
 		col->st.gone++;
 		return 0;
 	}
-	if (pid_bit(col->uncertain, rec->pid)) {
+	if (scl_col_pid_bit(col->uncertain, rec->pid)) {
 		/* only a live process is read; the cache would answer with what the fork taught */
-		r = zombie(col, rec->pid) ? -ENOENT
+		r = scl_col_zombie(col, rec->pid) ? -ENOENT
 					  : scl_container_read_proc(col->cfg.proc_fd, rec->pid, col->cfg.cgroup_flags,
 								    &c, NULL);
 		if (r == -ENOMEM)
@@ -910,21 +451,21 @@ found:
 		col->st.host++; /* cannot be: a container has an id */
 		return 0;
 	}
-	t = find_ctr(col, c.id);
-	if (!t && !ctr_room(col)) {
+	t = scl_col_find_ctr(col, c.id);
+	if (!t && !scl_col_ctr_room(col)) {
 		/* counted, said once */
 		col->st.over_containers++;
 		if (!col->over_containers_said) {
 			scl_collector_event ev = { .type = SCL_COLLECTOR_OVER_CONTAINERS, .id = c.id };
-			say(col, &ev);
+			scl_col_say(col, &ev);
 		}
 		col->over_containers_said = true;
 		return 0;
 	}
-	if (!t && !(t = add_ctr(col, &c)))
+	if (!t && !(t = scl_col_add_ctr(col, &c)))
 		return -ENOMEM;
 	t->seen = col->now;
-	if (t->selected == SEL_UNDECIDED && decide(col, t, &c, rec->pid) == SEL_UNDECIDED) {
+	if (t->selected == SEL_UNDECIDED && scl_col_decide(col, t, &c, rec->pid) == SEL_UNDECIDED) {
 		if (col->oom)
 			return -ENOMEM;
 		col->st.undecided++;
@@ -938,38 +479,6 @@ found:
 	ret->ctr = (uint32_t)(t - col->ctrs);
 	ret->fresh = fresh;
 	return 1;
-}
-
-int scl_collector_learned(scl_collector *col, const scl_record *rec, const scl_collector_hit *hit, bool learned)
-{
-	struct ctr *t = &col->ctrs[hit->ctr];
-	int r;
-
-	if (learned) {
-		col->st.attributed++;
-		t->records++;
-	}
-	if (col->cfg.proc_events && !col->cfg.offline && hit->fresh && !pid_bit(col->exited, rec->pid) &&
-	    tracked(col, rec->pid) < 0) {
-		/*
-		 * A process no event counted: runc's init before its exec (it is
-		 * cloned with CLONE_PARENT, so its fork event names the runtime
-		 * on the host as its parent).  Whatever lives under this pid now
-		 * is counted where it lives; not after its exit event, which
-		 * can come while /proc still shows the process in its cgroup.
-		 */
-		scl_container lc;
-
-		r = scl_container_read_proc(col->cfg.proc_fd, rec->pid, col->cfg.cgroup_flags, &lc, NULL);
-		if (r == -ENOMEM)
-			return r;
-		if (r == 1 && !lc.conmon && (r = live_in(col, rec->pid, &lc)) < 0)
-			return r;
-		t = &col->ctrs[hit->ctr]; /* live_in() may have grown ctrs */
-	}
-	if (learned)
-		late_record(col, t);
-	return 0;
 }
 
 size_t scl_collector_tick(scl_collector *col, int64_t now)
@@ -1041,195 +550,12 @@ size_t scl_collector_forget_idle(scl_collector *col, int64_t now)
 		{
 			scl_collector_event ev = { .type = SCL_COLLECTOR_FORGOTTEN, .id = t->id,
 						   .selected = t->selected == SEL_YES, .idle_ms = idle };
-			say(col, &ev);
+			scl_col_say(col, &ev);
 		}
 		forget_ctr(col, k);
 		n++;
 	}
 	return n;
-}
-
-/* ---- the slots' syscall sets ---- */
-
-static int slots_reserve(scl_collector *col, size_t slot)
-{
-	size_t n = col->n_slots;
-	struct slotset *v;
-
-	if (slot < n)
-		return 0;
-	while (n <= slot)
-		n = n ? n * 2 : 16;
-	v = realloc(col->slots, n * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	memset(v + col->n_slots, 0, (n - col->n_slots) * sizeof(*v));
-	col->slots = v;
-	col->n_slots = n;
-	return 0;
-}
-
-/* A record slot's set cannot take: counted, said once per slot. */
-static void set_limit(scl_collector *col, size_t slot, scl_collector_set_limit limit)
-{
-	col->st.over_set_limit++;
-	if (!col->slots[slot].limit_said) {
-		scl_collector_event ev = { .type = SCL_COLLECTOR_SET_LIMIT, .slot = slot, .limit = limit };
-
-		col->slots[slot].limit_said = true;
-		say(col, &ev);
-	}
-}
-
-/*
- * Add a record to slot's set.  A key is named the first time it is seen;
- * one libseccomp cannot name (only SCMP_ACT_LOG keys go into a profile:
- * the others are never named) keeps its own count, so that the report of
- * unknown syscalls at the end gives its records.  0 with *learned (false: a
- * set limit refused it), -ENOMEM.
- */
-static int slot_learn(scl_collector *col, size_t slot, const scl_record *rec, bool *learned)
-{
-	struct slotset *ss;
-	const char *name;
-	scl_learn_key k;
-	uint32_t eff;
-	int r;
-
-	*learned = false;
-	r = slots_reserve(col, slot);
-	if (r < 0)
-		return r;
-	ss = &col->slots[slot];
-	if (!ss->set && scl_sysset_new(&ss->set) < 0)
-		return -ENOMEM;
-	r = scl_sysset_add_record(ss->set, rec, &k);
-	if (r == -E2BIG) {
-		set_limit(col, slot, SCL_COLLECTOR_LIMIT_LANES);
-		return 0;
-	}
-	if (r < 0)
-		return r;
-	*learned = true;
-	if (r == 0 || k.action != SCL_ACT_LOG)
-		return 0;
-	if (!col->mapper && scl_mapper_new(&col->mapper) < 0)
-		return -ENOMEM;
-	r = scl_mapper_name(col->mapper, k.arch, k.nr, &name, &eff);
-	if (r == 0)
-		return 0;
-	if (r != -ENOMEM)
-		r = scl_sysset_count_key(ss->set, &k);
-	if (r == 0) {
-		ss->has_unknown = true;
-		return 0;
-	}
-	*learned = false;
-	(void)scl_sysset_remove(ss->set, &k); /* as if it never came */
-	if (r == -E2BIG) {
-		set_limit(col, slot, SCL_COLLECTOR_LIMIT_COUNTED);
-		return 0;
-	}
-	return r;
-}
-
-/* split_host: the slot of the record's hostname.  1 with *ret, 0 when none (counted), -ENOMEM. */
-static int host_slot(scl_collector *col, const scl_record *rec, size_t *ret)
-{
-	int r;
-
-	if (!(rec->fields & SCL_F_HOST) || rec->host.n == 0 || rec->host.n > SCL_MAX_HOST) {
-		col->st.no_host++;
-		return 0;
-	}
-	r = col->cfg.ops->bind_host(col->cfg.ud, rec->host.p, rec->host.n, false, ret);
-	if (r == -ENOENT) {
-		if (col->n_hosts >= col->lim.max_groups) {
-			col->st.over_groups++;
-			if (!col->over_groups_said) {
-				scl_collector_event ev = { .type = SCL_COLLECTOR_OVER_GROUPS };
-
-				col->over_groups_said = true;
-				say(col, &ev);
-			}
-			return 0;
-		}
-		r = col->cfg.ops->bind_host(col->cfg.ud, rec->host.p, rec->host.n, true, ret);
-		if (r == 0)
-			col->n_hosts++;
-	}
-	if (r == -EEXIST) {
-		col->st.no_host++;
-		return 0;
-	}
-	return r < 0 ? r : 1;
-}
-
-static bool journal_framed(const scl_record *rec)
-{
-	return rec->framing == SCL_FRAME_JOURNAL_EXPORT || rec->framing == SCL_FRAME_JOURNAL_JSON ||
-	       rec->framing == SCL_FRAME_JOURNAL;
-}
-
-int scl_collector_record(scl_collector *col, const scl_record *rec, scl_collector_result *ret)
-{
-	scl_collector_hit hit;
-	bool learned;
-	size_t slot;
-	int r;
-
-	if (col->cfg.journal || journal_framed(rec)) {
-		if (!col->dedup && (r = scl_dedup_new(&col->dedup)) < 0)
-			return r;
-		r = scl_dedup_seen(col->dedup, rec);
-		if (r < 0)
-			return r;
-		if (r > 0) {
-			col->st.duplicates++;
-			return 0;
-		}
-	}
-	col->st.records++;
-	if (col->cfg.split_host) {
-		r = host_slot(col, rec, &slot);
-		if (r <= 0)
-			return r;
-		r = slot_learn(col, slot, rec, &learned);
-		if (r < 0)
-			return r;
-	} else {
-		r = scl_collector_attribute(col, rec, &hit);
-		if (r <= 0)
-			return r;
-		slot = hit.slot;
-		r = slot_learn(col, slot, rec, &learned);
-		if (r < 0)
-			return r;
-		r = scl_collector_learned(col, rec, &hit, learned);
-		if (r < 0)
-			return r;
-	}
-	col->st.learned += learned;
-	*ret = (scl_collector_result){ .slot = slot, .learned = learned };
-	return 1;
-}
-
-const scl_sysset *scl_collector_slot_set(const scl_collector *col, size_t slot)
-{
-	return slot < col->n_slots ? col->slots[slot].set : NULL;
-}
-
-bool scl_collector_slot_unknown(const scl_collector *col, size_t slot)
-{
-	return slot < col->n_slots && col->slots[slot].has_unknown;
-}
-
-void scl_collector_slot_free(scl_collector *col, size_t slot)
-{
-	if (slot >= col->n_slots)
-		return;
-	scl_sysset_free(col->slots[slot].set);
-	col->slots[slot].set = NULL;
 }
 
 void scl_collector_stats_get(const scl_collector *col, scl_collector_stats *ret)

@@ -1,34 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The journal source: the only file that talks to sd-journal.  Field data
+ * The journal source: with source-journal-damage.c (a file read whole,
+ * around damage), the only files that talk to sd-journal.  Field data
  * comes back as (pointer, length) "KEY=value" without a NUL, valid only until
  * the next sd_journal_get_data() on the same journal: MESSAGE is fetched last
  * and handed on in place, everything else is copied first.  What an entry's
  * fields make is decided by scl_journal_entry() (journal-text.c), which needs
  * no sd-journal.
  */
-#include <dirent.h>
-#include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
 
 #include "internal.h"
+#include "lib/source-journal-internal.h"
 #include "scmplog/journal.h"
 #include "scmplog/limits.h"
 #include "util.h"
@@ -44,12 +36,11 @@ bool scl_journal_file_magic(const unsigned char *buf, size_t n)
 	return n >= sizeof(journal_magic) && memcmp(buf, journal_magic, sizeof(journal_magic)) == 0;
 }
 
-static void journal_closep(sd_journal **j)
+void scl_jsrc_journal_closep(sd_journal **j)
 {
 	if (*j)
 		sd_journal_close(*j);
 }
-#define _cleanup_journal_ _cleanup_(journal_closep)
 
 /* The fields scl_journal_entry() reads besides MESSAGE and the realtime. */
 static const char *const small_fields[] = {
@@ -78,7 +69,7 @@ static bool field_is(const char *f, size_t n, const char *key, const char *want)
 /*
  * The current entry: its fields, then scl_journal_entry() on them, with
  * ++*index.  filter: the entry was not matched by sd-journal; one that
- * add_matches() would not have matched is left alone (0, index not
+ * scl_jsrc_add_matches() would not have matched is left alone (0, index not
  * counted).  damage (a file read whole): damage is told.  A field sd-journal cannot
  * read (an error: -EBADMSG and the like) leaves the entry unread: 1 (ops not
  * called), *ret_error that -errno.  A bad data object is skipped by
@@ -87,7 +78,7 @@ static bool field_is(const char *f, size_t n, const char *key, const char *want)
  * the fields journald always gives it is read as it is (MESSAGE holds the
  * record) and 2 returned.
  */
-static int entry(sd_journal *j, bool filter, bool damage, uint64_t *index, const scl_scan_ops *ops, void *ud,
+int scl_jsrc_entry(sd_journal *j, bool filter, bool damage, uint64_t *index, const scl_scan_ops *ops, void *ud,
 		 int *ret_error)
 {
 	char small[ELEMENTSOF(small_fields)][SMALL_FIELD_MAX];
@@ -145,7 +136,7 @@ static int entry(sd_journal *j, bool filter, bool damage, uint64_t *index, const
 }
 
 /* (_TRANSPORT=kernel) OR (_TRANSPORT=audit AND _AUDIT_TYPE=1326) */
-static int add_matches(sd_journal *j)
+int scl_jsrc_add_matches(sd_journal *j)
 {
 	int r;
 
@@ -156,12 +147,6 @@ static int add_matches(sd_journal *j)
 	return 0;
 }
 
-/* What a scan reads: files (NULL-terminated paths), a directory, or the system journal. */
-struct source {
-	const char **paths;
-	const char *dir;
-};
-
 /* all: every journal of the source, user journals too (their entries share journald's sequence) */
 static int source_open(const struct source *src, bool all, sd_journal **ret)
 {
@@ -170,242 +155,6 @@ static int source_open(const struct source *src, bool all, sd_journal **ret)
 	if (src->dir)
 		return sd_journal_open_directory(ret, src->dir, 0);
 	return sd_journal_open(ret, SD_JOURNAL_LOCAL_ONLY | (all ? 0 : SD_JOURNAL_SYSTEM));
-}
-
-/* ---- the source's files, to tell rotation and vacuuming apart ---- */
-
-struct jfile {
-	dev_t dev;
-	ino_t ino;
-	char *path;
-};
-
-struct scl_journal_files {
-	struct jfile *v;
-	size_t n, cap;
-	bool init; /* v holds a listing */
-	bool over; /* the last listing was over SCL_MAX_JOURNAL_FILES: not tracked */
-};
-
-scl_journal_files *scl_journal_files_new(void)
-{
-	return calloc(1, sizeof(scl_journal_files));
-}
-
-static void files_clear(scl_journal_files *fs)
-{
-	for (size_t i = 0; i < fs->n; i++)
-		free(fs->v[i].path);
-	free(fs->v);
-	fs->v = NULL;
-	fs->n = fs->cap = 0;
-}
-
-void scl_journal_files_free(scl_journal_files *fs)
-{
-	if (!fs)
-		return;
-	files_clear(fs);
-	free(fs);
-}
-
-static void files_freep(scl_journal_files *fs)
-{
-	files_clear(fs);
-}
-
-static int files_add(scl_journal_files *fs, const char *path, const struct stat *st)
-{
-	if (fs->n == SCL_MAX_JOURNAL_FILES)
-		return -E2BIG;
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 16;
-		struct jfile *nv = realloc(fs->v, cap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		fs->v = nv;
-		fs->cap = cap;
-	}
-	fs->v[fs->n].path = strdup(path);
-	if (!fs->v[fs->n].path)
-		return -ENOMEM;
-	fs->v[fs->n].dev = st->st_dev;
-	fs->v[fs->n].ino = st->st_ino;
-	fs->n++;
-	return 0;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n > k && !strcmp(s + n - k, suffix);
-}
-
-static bool id128_name(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return i == 32;
-}
-
-/*
- * The journal files in dir, and in its machine-id subdirectories (only the
- * one named only, if set) when sub.  A directory that cannot be read is
- * left out (sd-journal leaves it out too): only -ENOMEM and -E2BIG.
- */
-static int list_dir(scl_journal_files *fs, const char *dir, bool sub, const char *only)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int r = 0;
-
-	if (!d)
-		return errno == ENOMEM ? -ENOMEM : 0;
-	while (r == 0 && (de = readdir(d))) {
-		char path[4096];
-		struct stat st;
-		int k;
-
-		if (de->d_name[0] == '.')
-			continue;
-		k = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (k < 0 || (size_t)k >= sizeof(path) || stat(path, &st) < 0)
-			continue;
-		if (S_ISREG(st.st_mode) && (ends_with(de->d_name, ".journal") || ends_with(de->d_name, ".journal~")))
-			r = files_add(fs, path, &st);
-		else if (S_ISDIR(st.st_mode) && sub && id128_name(de->d_name) && (!only || !strcmp(de->d_name, only)))
-			r = list_dir(fs, path, false, NULL);
-	}
-	closedir(d);
-	return r;
-}
-
-static int jfile_cmp(const void *a, const void *b)
-{
-	const struct jfile *x = a, *y = b;
-
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return strcmp(x->path, y->path);
-}
-
-static int list_source(scl_journal_files *fs, const struct source *src)
-{
-	int r = 0;
-
-	if (src->paths) {
-		for (size_t i = 0; r == 0 && src->paths[i]; i++) {
-			struct stat st;
-			if (stat(src->paths[i], &st) == 0)
-				r = files_add(fs, src->paths[i], &st);
-		}
-	} else if (src->dir) {
-		r = list_dir(fs, src->dir, true, NULL);
-	} else {
-		char mid[33];
-		sd_id128_t id;
-
-		if (sd_id128_get_machine(&id) < 0)
-			return 0;
-		sd_id128_to_string(id, mid);
-		r = list_dir(fs, "/run/log/journal", true, mid);
-		if (r == 0)
-			r = list_dir(fs, "/var/log/journal", true, mid);
-	}
-	if (r == 0 && fs->n > 1)
-		qsort(fs->v, fs->n, sizeof(*fs->v), jfile_cmp);
-	return r;
-}
-
-static int tell(const scl_journal_opts *o, void *ud, scl_journal_file_change what, const char *path,
-		const char *new_path)
-{
-	return o->file_changed ? o->file_changed(ud, what, path, new_path) : 0;
-}
-
-/*
- * Compare the source's files with o->files, tell the changes and keep the
- * new listing.  *ret_removed: a file went, or it cannot be told.
- */
-static int files_update(const struct source *src, const scl_journal_opts *o, void *ud, bool *ret_removed)
-{
-	_cleanup_(files_freep) scl_journal_files now = { 0 };
-	scl_journal_files *old = o->files;
-	size_t i = 0, k = 0;
-	bool removed = false;
-	int r;
-
-	r = list_source(&now, src);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		files_clear(old);
-		old->init = old->over = true;
-		*ret_removed = true;
-		return 0;
-	}
-	if (!old->init || old->over) {
-		*ret_removed = old->over;
-		files_clear(old);
-		*old = now;
-		old->init = true;
-		now = (scl_journal_files){ 0 };
-		return 0;
-	}
-	r = 0;
-	while (r >= 0 && (i < old->n || k < now.n)) {
-		const struct jfile *a = i < old->n ? old->v + i : NULL, *b = k < now.n ? now.v + k : NULL;
-		int c;
-
-		if (!a)
-			c = 1;
-		else if (!b)
-			c = -1;
-		else if (a->dev != b->dev)
-			c = a->dev < b->dev ? -1 : 1;
-		else
-			c = a->ino == b->ino ? 0 : a->ino < b->ino ? -1 : 1;
-		if (c < 0 && a) {
-			removed = true;
-			r = tell(o, ud, SCL_JOURNAL_FILE_REMOVED, a->path, NULL);
-			i++;
-		} else if (c > 0 && b) {
-			r = tell(o, ud, SCL_JOURNAL_FILE_ADDED, b->path, NULL);
-			k++;
-		} else if (a && b) { /* the same inode */
-			const char *base = strrchr(a->path, '/');
-
-			/*
-			 * journald renames an active file (no '@') to its archived
-			 * name; an archived one is never renamed: the same inode
-			 * under another name is a new file in a deleted one's inode.
-			 */
-			if (!strcmp(a->path, b->path)) {
-				r = 0;
-			} else if (!strchr(base ? base : a->path, '@')) {
-				r = tell(o, ud, SCL_JOURNAL_FILE_ARCHIVED, a->path, b->path);
-			} else {
-				removed = true;
-				r = tell(o, ud, SCL_JOURNAL_FILE_REMOVED, a->path, NULL);
-				if (r >= 0)
-					r = tell(o, ud, SCL_JOURNAL_FILE_ADDED, b->path, NULL);
-			}
-			i++;
-			k++;
-		}
-	}
-	files_clear(old);
-	*old = now;
-	old->init = true;
-	now = (scl_journal_files){ 0 };
-	*ret_removed = removed;
-	return r < 0 ? r : 0;
 }
 
 /* ---- gaps ---- */
@@ -532,13 +281,13 @@ static int check_gap(const struct source *src, char **last, bool resumed, const 
 	return 0;
 }
 
-static bool stopped(const scl_journal_opts *o)
+bool scl_jsrc_stopped(const scl_journal_opts *o)
 {
 	return o->stop && *o->stop;
 }
 
 /* A copy of the current entry's cursor in *last; only -ENOMEM (the old one kept otherwise). */
-static int save_cursor(sd_journal *j, char **last)
+int scl_jsrc_save_cursor(sd_journal *j, char **last)
 {
 	char *c = NULL;
 	int r = sd_journal_get_cursor(j, &c);
@@ -652,7 +401,7 @@ int scl_journal_follow_open(const char *const *paths, size_t n, const char *dir,
 	r = source_open(&f->src, false, &f->j);
 	if (r < 0)
 		return r;
-	r = add_matches(f->j);
+	r = scl_jsrc_add_matches(f->j);
 	if (r < 0)
 		return r;
 	/* big enough to tell an over-long MESSAGE from one at the limit, small enough to bound memory */
@@ -666,7 +415,7 @@ int scl_journal_follow_open(const char *const *paths, size_t n, const char *dir,
 			return r;
 	}
 	if (o->files) {
-		r = files_update(&f->src, o, ud, &removed);
+		r = scl_jsrc_files_update(&f->src, o, ud, &removed);
 		if (r < 0)
 			return r;
 	}
@@ -751,7 +500,7 @@ int scl_journal_follow_step(scl_journal_follow *f)
 	if (!f)
 		return -EINVAL;
 	o = &f->o;
-	if (f->ended || stopped(o)) {
+	if (f->ended || scl_jsrc_stopped(o)) {
 		f->ended = true;
 		return SCL_JOURNAL_STEP_END;
 	}
@@ -762,7 +511,7 @@ int scl_journal_follow_step(scl_journal_follow *f)
 		 * a gap is measured from here.
 		 */
 		if (f->unsaved) {
-			r = save_cursor(f->j, &f->last);
+			r = scl_jsrc_save_cursor(f->j, &f->last);
 			if (r < 0)
 				return r;
 			f->unsaved = false;
@@ -776,7 +525,7 @@ int scl_journal_follow_step(scl_journal_follow *f)
 			bool removed = true;
 
 			if (o->files) {
-				r = files_update(&f->src, o, f->ud, &removed);
+				r = scl_jsrc_files_update(&f->src, o, f->ud, &removed);
 				if (r < 0)
 					return r;
 			}
@@ -791,7 +540,7 @@ int scl_journal_follow_step(scl_journal_follow *f)
 	for (size_t k = 0;; k++) {
 		int bad;
 
-		if (stopped(o)) {
+		if (scl_jsrc_stopped(o)) {
 			f->ended = true;
 			return SCL_JOURNAL_STEP_END;
 		}
@@ -810,7 +559,7 @@ int scl_journal_follow_step(scl_journal_follow *f)
 		if (r == 0)
 			break;
 		f->unsaved = true;
-		r = entry(f->j, false, false, &f->index, &f->ops, f->ud, &bad);
+		r = scl_jsrc_entry(f->j, false, false, &f->index, &f->ops, f->ud, &bad);
 		if (r < 0)
 			return r;
 	}
@@ -820,12 +569,12 @@ int scl_journal_follow_step(scl_journal_follow *f)
 	}
 	if (o->idle && (r = o->idle(f->ud)) < 0)
 		return r;
-	if (stopped(o)) {
+	if (scl_jsrc_stopped(o)) {
 		f->ended = true;
 		return SCL_JOURNAL_STEP_END;
 	}
 	if (f->unsaved) {
-		r = save_cursor(f->j, &f->last);
+		r = scl_jsrc_save_cursor(f->j, &f->last);
 		if (r < 0)
 			return r;
 		f->unsaved = false;
@@ -847,7 +596,7 @@ int scl_journal_follow_cursor(scl_journal_follow *f, char **ret)
 		/*
 		 * The entry's file is gone: sd-journal dropped it at damage
 		 * (-EADDRNOTAVAIL: a collector stopped then failed), or it was
-		 * removed.  The last cursor saved, as save_cursor() keeps it.
+		 * removed.  The last cursor saved, as scl_jsrc_save_cursor() keeps it.
 		 */
 		if (r < 0)
 			c = NULL;
@@ -904,375 +653,6 @@ static int scan(const char *const *paths, size_t n, const char *dir, const scl_j
 	return ret_cursor ? scl_journal_follow_cursor(f, ret_cursor) : 0;
 }
 
-/* ---- one whole file, read around damage ---- */
-
-/*
- * The entry count in a journal file's header (systemd's journal-def.h:
- * n_entries, a little-endian u64 at offset 152 in every format version), or
- * 0 when the file has no such header.  Read before sd-journal opens the
- * file: entries an active file gets meanwhile only make the count reached
- * larger.
- */
-static uint64_t header_entries(const char *path)
-{
-	unsigned char h[160];
-	uint64_t hsize, n;
-	int fd;
-	ssize_t k;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	k = pread(fd, h, sizeof(h), 0);
-	close(fd);
-	if (k != (ssize_t)sizeof(h) || !scl_journal_file_magic(h, sizeof(h)))
-		return 0;
-	memcpy(&hsize, h + 88, sizeof(hsize));
-	memcpy(&n, h + 152, sizeof(n));
-	return le64toh(hsize) >= sizeof(h) ? le64toh(n) : 0;
-}
-
-/* The sequence numbers of the entries read, to read each once across passes. */
-struct seen {
-	uint64_t *v;
-	size_t n, cap, sorted; /* v[0..sorted) is in order */
-};
-
-static int seqnum_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static bool seen_has(const struct seen *s, uint64_t q)
-{
-	if (s->sorted && bsearch(&q, s->v, s->sorted, sizeof(*s->v), seqnum_cmp))
-		return true;
-	for (size_t i = s->sorted; i < s->n; i++)
-		if (s->v[i] == q)
-			return true;
-	return false;
-}
-
-static int seen_add(struct seen *s, uint64_t q)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		uint64_t *nv = reallocarray(s->v, cap, sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-		s->cap = cap;
-	}
-	s->v[s->n++] = q;
-	if (s->sorted == s->n - 1 && (s->n == 1 || s->v[s->n - 2] < q))
-		s->sorted = s->n; /* a forward pass appends in order */
-	return 0;
-}
-
-/* After a pass: everything in order, for the next pass's lookups. */
-static void seen_sort(struct seen *s)
-{
-	if (s->sorted < s->n)
-		qsort(s->v, s->n, sizeof(*s->v), seqnum_cmp);
-	s->sorted = s->n;
-}
-
-/* The current entry's sequence number (from its cursor); -errno. */
-static int cur_seqnum(sd_journal *j, uint64_t *ret)
-{
-	_cleanup_free_ char *c = NULL;
-	scl_journal_pos p;
-	int r;
-
-	r = sd_journal_get_cursor(j, &c);
-	if (r < 0)
-		return r;
-	r = scl_journal_cursor_pos(c, strlen(c), &p);
-	if (r < 0)
-		return r;
-	*ret = p.seqnum;
-	return 0;
-}
-
-/* A whole file's read (scan_whole_file()), its passes sharing what they found. */
-struct whole {
-	const char *path;
-	const scl_journal_opts *o;
-	const scl_scan_ops *ops;
-	void *ud;
-	struct seen seen;   /* entries read */
-	struct seen poison; /* entries sd-journal aborts on: passed over */
-	uint64_t index;
-	scl_journal_damage d;
-	int progress_fd;    /* a dry run: each entry's sequence number, before its fields are read */
-	char *last;         /* the cursor of the last entry read, when asked for */
-	bool want_last;
-};
-
-/*
- * One pass over the file, forward or backward, with add_matches() or without
- * (then entry() does their choice), reading the entries not read before.  It
- * ends at the end, or where sd-journal stops: at damage sd-journal drops the
- * file (systemd 252's real_journal_next(): "Can't iterate through %s,
- * ignoring", at debug level) and reports the end, seldom an error.  Field
- * damage costs one entry (d.corrupt).  Returns 0, -ENOMEM or a callback's
- * return; the first sd-journal error goes to d.error.
- */
-static int pass(struct whole *w, bool backward, bool matched)
-{
-	_cleanup_journal_ sd_journal *j = NULL;
-	const char *one[] = { w->path, NULL };
-	int r;
-
-	r = sd_journal_open_files(&j, one, 0);
-	if (r < 0)
-		return r;
-	if (matched && (r = add_matches(j)) < 0)
-		return r;
-	r = sd_journal_set_data_threshold(j, sizeof("MESSAGE=") - 1 + SCL_MAX_LINE + 1);
-	if (r < 0)
-		return r;
-	r = backward ? sd_journal_seek_tail(j) : sd_journal_seek_head(j);
-	if (r < 0)
-		return r;
-	while (!stopped(w->o)) {
-		uint64_t q;
-		int bad = 0;
-
-		r = backward ? sd_journal_previous(j) : sd_journal_next(j);
-		if (r <= 0)
-			break;
-		r = cur_seqnum(j, &q);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0 || seen_has(&w->seen, q))
-			continue; /* read before (a cursor sd-journal writes always parses) */
-		r = seen_add(&w->seen, q);
-		if (r < 0)
-			return r;
-		w->d.read++;
-		if (seen_has(&w->poison, q)) {
-			w->d.aborts++;
-			continue;
-		}
-		if (w->progress_fd >= 0 && write(w->progress_fd, &q, sizeof(q)) != (ssize_t)sizeof(q))
-			return -EIO;
-		r = entry(j, !matched, true, &w->index, w->ops, w->ud, &bad);
-		if (r < 0)
-			return r;
-		if (r > 0)
-			w->d.corrupt++;
-		if (r == 1 && !w->d.error)
-			w->d.error = bad;
-		if (w->want_last && !backward)
-			(void)save_cursor(j, &w->last);
-	}
-	if (r < 0 && !w->d.error)
-		w->d.error = r;
-	return 0;
-}
-
-/*
- * Every entry in order, as journalctl --file reads them (ours picked by
- * entry()), and when that did not reach every entry the header counts,
- * again from the tail and along the matches' own entry lists, which may
- * lead around the damage.
- */
-static int passes(struct whole *w)
-{
-	static const struct {
-		bool backward, matched;
-	} more[] = { { true, false }, { false, true }, { true, true } };
-	int r;
-
-	r = pass(w, false, false);
-	for (size_t i = 0; r == 0 && !stopped(w->o) && i < ELEMENTSOF(more) && (w->d.error || w->d.read < w->d.entries);
-	     i++) {
-		seen_sort(&w->seen);
-		r = pass(w, more[i].backward, more[i].matched);
-	}
-	return r;
-}
-
-/*
- * libsystemd 252 aborts the process on some damaged zstd data: one byte
- * changed in a frame header fails an assertion in decompress_blob_zstd() or
- * decompress_startswith_zstd() (journalctl --file dies the same way).  So
- * the passes are first made in a child that reads nothing out and says
- * which entry it is at: if it dies of a signal there, that entry is passed
- * over (w->poison) and the child runs again.  1: the passes can be made
- * here; 0: one more entry to pass over; -errno (-ECHILD: it died between
- * entries, which cannot be passed over).
- */
-static int dry_run(struct whole *w)
-{
-	static const int fatal_signals[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
-	uint64_t q, last = 0;
-	bool any = false;
-	int fds[2], status, r;
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		close(fds[0]);
-		close(fds[1]);
-		return r;
-	}
-	if (pid == 0) {
-		static const scl_journal_opts none = { 0 };
-		struct rlimit no_core = { 0, 0 };
-		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-		/* libsystemd's "Assertion ... failed" is the parent's to tell, and no core file */
-		if (null >= 0)
-			(void)dup2(null, STDERR_FILENO);
-		/* dying of the signal is the answer: no handler of the parent's (a sanitizer's, libFuzzer's) */
-		for (size_t i = 0; i < ELEMENTSOF(fatal_signals); i++)
-			(void)signal(fatal_signals[i], SIG_DFL);
-		(void)setrlimit(RLIMIT_CORE, &no_core);
-		(void)prctl(PR_SET_DUMPABLE, 0);
-		close(fds[0]);
-		w->o = &none;
-		w->ops = NULL;
-		w->want_last = false;
-		w->progress_fd = fds[1];
-		q = UINT64_MAX; /* done */
-		_exit(passes(w) < 0 || write(fds[1], &q, sizeof(q)) != (ssize_t)sizeof(q) ? 1 : 0);
-	}
-	close(fds[1]);
-	for (;;) {
-		ssize_t k = read(fds[0], &q, sizeof(q));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k != (ssize_t)sizeof(q))
-			break;
-		last = q;
-		any = true;
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && any && last == UINT64_MAX)
-		return 1;
-	if (!WIFSIGNALED(status))
-		return 1; /* another failure (out of memory): the passes here will meet it */
-	if (!any || last == UINT64_MAX || seen_has(&w->poison, last))
-		return -ECHILD;
-	r = seen_add(&w->poison, last);
-	if (r < 0)
-		return r;
-	seen_sort(&w->poison);
-	return 0;
-}
-
-/*
- * A whole file, read around damage (passes(), dry_run()); any damage goes
- * to opts->damaged.  o->stop ends it like scan() (no damage told then).
- */
-static int scan_whole_file(const char *path, const scl_journal_opts *o, const scl_scan_ops *ops, void *ud,
-			   char **ret_cursor)
-{
-	static const scl_journal_opts none = { 0 };
-	struct whole w = {
-		.path = path,
-		.o = o ? o : &none,
-		.ops = ops,
-		.ud = ud,
-		.d = { .path = path, .entries = header_entries(path) },
-		.progress_fd = -1,
-		.want_last = ret_cursor != NULL,
-	};
-	int r;
-
-	/* sd-journal cannot open it at all: that error */
-	{
-		_cleanup_journal_ sd_journal *j = NULL;
-
-		r = sd_journal_open_files(&j, (const char *[]){ path, NULL }, 0);
-		if (r < 0)
-			return r;
-	}
-	for (int k = 0; (r = dry_run(&w)) == 0; k++)
-		if (k == SCL_MAX_JOURNAL_ABORTS) {
-			r = -ECHILD;
-			break;
-		}
-	if (r < 0) {
-		free(w.poison.v);
-		return r;
-	}
-	r = passes(&w);
-	free(w.seen.v);
-	free(w.poison.v);
-	if (r < 0) {
-		free(w.last);
-		return r;
-	}
-	if ((w.d.error || w.d.corrupt || w.d.aborts || w.d.read < w.d.entries) && !stopped(w.o) && w.o->damaged) {
-		r = w.o->damaged(ud, &w.d);
-		if (r < 0) {
-			free(w.last);
-			return r;
-		}
-	}
-	if (ret_cursor)
-		*ret_cursor = w.last;
-	else
-		free(w.last);
-	return 0;
-}
-
-struct check {
-	int (*damaged)(void *ud, const scl_journal_damage *d);
-	void *ud;
-	int ret; /* the callback's last return */
-};
-
-static int check_damaged(void *ud, const scl_journal_damage *d)
-{
-	struct check *c = ud;
-
-	c->ret = c->damaged(c->ud, d);
-	return c->ret;
-}
-
-int scl_journal_check_dir(const char *dir, int (*damaged)(void *ud, const scl_journal_damage *d), void *ud)
-{
-	_cleanup_(files_freep) scl_journal_files fs = { 0 };
-	struct check c = { damaged, ud, 0 };
-	const scl_journal_opts o = { .damaged = check_damaged };
-	struct source src = { .dir = dir };
-	int r;
-
-	if (!dir || !damaged)
-		return -EINVAL;
-	r = list_source(&fs, &src);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < fs.n; i++) {
-		r = scan_whole_file(fs.v[i].path, &o, NULL, &c, NULL);
-		if (c.ret < 0)
-			return c.ret;
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0) {
-			/* not readable at all (or aborting past SCL_MAX_JOURNAL_ABORTS): every entry missing */
-			scl_journal_damage d = { .path = fs.v[i].path, .error = r, .entries = header_entries(fs.v[i].path) };
-
-			r = damaged(ud, &d);
-			if (r < 0)
-				return r;
-		}
-	}
-	return 0;
-}
-
 int scl_journal_scan_files(const char *const *paths, size_t n, const scl_scan_ops *ops, void *ud,
 			   const scl_journal_opts *opts, char **ret_cursor)
 {
@@ -1282,7 +662,7 @@ int scl_journal_scan_files(const char *const *paths, size_t n, const scl_scan_op
 		if (!paths[i])
 			return -EINVAL;
 	if (n == 1 && (!opts || (!opts->cursor && !opts->tail && !opts->follow)))
-		return scan_whole_file(paths[0], opts, ops, ud, ret_cursor);
+		return scl_jsrc_scan_whole_file(paths[0], opts, ops, ud, ret_cursor);
 	return scan(paths, n, NULL, opts, ops, ud, ret_cursor);
 }
 

@@ -617,22 +617,30 @@ static void finish_switch(scl_netlink *nl, int old_fd)
 }
 
 /*
- * Who holds the daemon slot now: AUDIT_GET.  Not while the kernel keeps
- * sending us records as the daemon: kauditd unicasts to the registered
- * daemon only (after a reset, for the rest of one pass at most), so they
- * show that we hold it, and a request would stop the main thread:
- * audit_receive() makes every sender, the daemon too, wait uninterruptibly
- * for backlog room (up to backlog_wait_time) while the backlog is over its
- * limit, which is when records flow fastest.  Meanwhile the reader thread
- * fills the queue to its limit and stops reading, and the socket overflows
+ * The kernel keeps sending us records as the daemon: we are registered and
+ * one came by unicast since the flag (seen: unicast_seen for check_slot(),
+ * unicast_since_stats for stats()) was cleared.  kauditd unicasts to the
+ * registered daemon only (after a reset, for the rest of one pass at most),
+ * so they show that we hold the slot, and no request (AUDIT_GET) is sent
+ * then: it would stop the main thread, as audit_receive() makes every
+ * sender, the daemon too, wait uninterruptibly for backlog room (up to
+ * backlog_wait_time) while the backlog is over its limit, which is when
+ * records flow fastest.  Meanwhile the reader thread fills the queue to its
+ * limit and stops reading, and the socket overflows
  * (tests/data/KERNEL-NOTES.md, "The daemon's own requests under load").
  */
+static bool records_flow_as_daemon(const scl_netlink *nl, bool seen)
+{
+	return nl->info.mode == SCL_NETLINK_DAEMON && nl->undo.registered && seen;
+}
+
+/* Who holds the daemon slot now: AUDIT_GET, unless records_flow_as_daemon() says we do. */
 static int check_slot(scl_netlink *nl)
 {
 	struct audit_status st;
 
 	nl->next_check_ms = scl_now_ms() + SCL_NETLINK_CHECK_MS;
-	if (nl->info.mode == SCL_NETLINK_DAEMON && nl->undo.registered && nl->unicast_seen && !nl->check_now) {
+	if (records_flow_as_daemon(nl, nl->unicast_seen) && !nl->check_now) {
 		nl->unicast_seen = false;
 		return 0;
 	}
@@ -741,18 +749,28 @@ static bool no_unseen_loss(const scl_netlink *nl, const struct audit_status *st,
 	return elapsed >= 0 && elapsed * HZ_MAX < (int64_t)wait * 1000;
 }
 
-int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
+/*
+ * scl_netlink_stats(), and with progress scl_netlink_progress(): the
+ * kernel's lost counter as read last while records_flow_as_daemon(), once
+ * it was read.
+ */
+static int stats(scl_netlink *nl, scl_live_stats *ret, bool progress)
 {
+	bool ask = !(progress && nl->stats_read && records_flow_as_daemon(nl, nl->unicast_since_stats));
 	struct audit_status st;
 	bool wait_known = false;
 
 	nl->st.serial_gaps = scl_serials_gaps(&nl->serials);
 	if (nl->q)
 		scl_nlq_counters(nl->q, &nl->st.overflows, NULL);
+	nl->unicast_since_stats = false;
+	if (!ask) {
+		*ret = nl->st;
+		return 0;
+	}
 	nl->st.lost_known = false;
 	nl->st.kernel_lost = 0;
 	nl->st.no_unseen_loss = false;
-	nl->unicast_since_stats = false;
 	if (nl->lost_known && scl_actl_get_status(nl->ctl, &st, &wait_known) == 0) {
 		nl->st.lost_known = true;
 		/* A counter below its start was reset (auditctl --reset-lost): what it has came since. */
@@ -764,18 +782,14 @@ int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
 	return 0;
 }
 
+int scl_netlink_stats(scl_netlink *nl, scl_live_stats *ret)
+{
+	return stats(nl, ret, false);
+}
+
 int scl_netlink_progress(scl_netlink *nl, scl_live_stats *ret)
 {
-	/* the kernel's counter as last read: a request now could hold us in audit_receive() (check_slot()) */
-	if (nl->info.mode == SCL_NETLINK_DAEMON && nl->undo.registered && nl->unicast_since_stats && nl->stats_read) {
-		nl->unicast_since_stats = false;
-		nl->st.serial_gaps = scl_serials_gaps(&nl->serials);
-		if (nl->q)
-			scl_nlq_counters(nl->q, &nl->st.overflows, NULL);
-		*ret = nl->st;
-		return 0;
-	}
-	return scl_netlink_stats(nl, ret);
+	return stats(nl, ret, true);
 }
 
 int scl_netlink_restore(scl_netlink *nl)
