@@ -36,6 +36,15 @@ typedef struct scl_live_stats {
 	uint64_t records;       /* SECCOMP records passed to ops->record */
 	uint64_t malformed;     /* SECCOMP records that did not parse */
 	uint64_t overflows;     /* netlink ENOBUFS / kmsg EPIPE episodes (records dropped, count unknown) */
+	/*
+	 * Netlink, serials tracked: the first overflows_settled of them came
+	 * before a drain marker that has since come back with no hole below it
+	 * left open.  Whatever they dropped had a serial below the marker's, so
+	 * it is in serial_gaps, or it was not lost: the kernel puts a record its
+	 * unicast to the daemon timed out on (the overflow the daemon sees) on
+	 * its retry queue and sends it again.
+	 */
+	uint64_t overflows_settled;
 	bool serials_tracked;   /* every record type is seen: serial gaps are meaningful */
 	uint64_t serial_gaps;   /* serials never seen since the source started */
 	uint64_t suppressed;    /* kmsg: "callbacks suppressed" printk drops */
@@ -64,10 +73,13 @@ typedef struct scl_live_stats {
 } scl_live_stats;
 
 /*
- * Records that may be missing: overflows count as at least one, and so does
- * a lost daemon slot whose gap is still open (or not measurable by serials).
+ * Records that may be missing: overflows count as at least one (unless
+ * settled: see overflows_settled), and so does a lost daemon slot whose gap
+ * is still open (or not measurable by serials).
  */
 uint64_t scl_live_stats_lost(const scl_live_stats *st);
+/* The overflows that may have dropped records no serial gap shows (all without serials). */
+uint64_t scl_live_stats_overflows_open(const scl_live_stats *st);
 
 /*
  * For records of tasks started after the source opened (scmplog run): true

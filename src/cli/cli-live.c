@@ -366,6 +366,18 @@ static int report_events(struct cli_live *lv)
 	return 0;
 }
 
+void cli_live_report_overflows(const scl_live_stats *st)
+{
+	uint64_t n = st->serials_tracked ? st->overflows_settled : 0;
+
+	if (n > st->overflows)
+		n = st->overflows;
+	if (n && st->serial_gaps == 0)
+		log_info("%llu receive overflow%s, nothing lost by %s: every serial below the drain marker sent after %s "
+			 "was read (the kernel sends a record again when its send to the audit daemon timed out)",
+			 (unsigned long long)n, n == 1 ? "" : "s", n == 1 ? "it" : "them", n == 1 ? "it" : "them");
+}
+
 void cli_live_report_slot(const scl_live_stats *st)
 {
 	char gap[192] = "", open_gap[128] = "";

@@ -56,6 +56,13 @@ bool cli_live_drained(const struct cli_live *lv);
 int cli_live_stats(struct cli_live *lv, scl_live_stats *ret);
 /* for a progress report while collecting: scl_netlink_progress() */
 int cli_live_progress(struct cli_live *lv, scl_live_stats *ret);
+/*
+ * Say, as information, the receive overflows that lost nothing: a drain
+ * marker sent after them came back with every serial below it read (the
+ * kernel sent again what its unicast to the daemon timed out on).  Nothing
+ * when there were none (the others are in the loss line).
+ */
+void cli_live_report_overflows(const scl_live_stats *st);
 /* Warn about a daemon slot lost during the collection (nothing if it was not). */
 void cli_live_report_slot(const scl_live_stats *st);
 /* Restore the kernel's settings and close; logs a failed restore.  Returns 0 or -errno. */

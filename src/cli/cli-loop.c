@@ -210,6 +210,7 @@ bool cli_loop_report_loss(const scl_live_stats *st, bool new_tasks, bool unconfi
 			 (unsigned long long)st->suppressed);
 	if (unconfirmed)
 		log_warn("the end was not confirmed: records still queued in the kernel may not have been read");
+	cli_live_report_overflows(st);
 	cli_live_report_slot(st);
 	return said;
 }

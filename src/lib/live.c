@@ -8,16 +8,25 @@
 #include "scmplog/num.h"
 #include "util.h"
 
+uint64_t scl_live_stats_overflows_open(const scl_live_stats *st)
+{
+	if (!st->serials_tracked || st->overflows_settled >= st->overflows)
+		return st->serials_tracked ? 0 : st->overflows;
+	return st->overflows - st->overflows_settled;
+}
+
 static uint64_t lost(const scl_live_stats *st, bool with_kernel)
 {
 	uint64_t n = scl_sat_add(scl_sat_add(with_kernel ? st->kernel_lost : 0, st->serial_gaps), st->suppressed);
+	uint64_t open = scl_live_stats_overflows_open(st);
 
 	/*
-	 * An overflow episode dropped at least one record; how many is what the
-	 * serial gaps say.  Without them, count each episode once.
+	 * An overflow episode may have dropped records; how many is what the
+	 * serial gaps say, once a drain marker sent after it settled.  Before
+	 * that, or without serials, each episode counts once.
 	 */
-	if (st->overflows && (!st->serials_tracked || st->serial_gaps == 0))
-		n = scl_sat_add(n, st->overflows);
+	if (open && (!st->serials_tracked || st->serial_gaps == 0))
+		n = scl_sat_add(n, open);
 	/*
 	 * The records missed while the daemon slot was lost are serial gaps;
 	 * without serials the whole span counts, and a switch not followed by

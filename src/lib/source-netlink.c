@@ -49,6 +49,7 @@ struct scl_netlink {
 	uint16_t marker_type;
 	bool marker_pending, marker_seen;
 	int64_t marker_seen_ms;   /* when the drain marker came: holes below it may still fill */
+	uint64_t marker_overflows; /* the overflows counted when the drain marker was made */
 	scl_serials serials;
 	uint64_t max_serial;      /* highest serial read (the start marker's at first) */
 	scl_live_stats st;
@@ -693,6 +694,10 @@ int scl_netlink_drain_start(scl_netlink *nl)
 			return r;
 		nl->marker_seen = false;
 		nl->marker_pending = true;
+		/* seen before the marker's serial is taken: what they dropped is below it */
+		nl->marker_overflows = 0;
+		if (nl->q)
+			scl_nlq_counters(nl->q, &nl->marker_overflows, NULL);
 	}
 	return scl_actl_send_marker(nl->ctl, &nl->marker, nl->marker_type);
 }
@@ -763,6 +768,9 @@ static int stats(scl_netlink *nl, scl_live_stats *ret, bool progress)
 	nl->st.serial_gaps = scl_serials_gaps(&nl->serials);
 	if (nl->q)
 		scl_nlq_counters(nl->q, &nl->st.overflows, NULL);
+	if (nl->st.serials_tracked && nl->marker_seen && settled(nl, scl_now_ms()) &&
+	    nl->marker_overflows > nl->st.overflows_settled)
+		nl->st.overflows_settled = nl->marker_overflows;
 	nl->unicast_since_stats = false;
 	if (!ask) {
 		*ret = nl->st;

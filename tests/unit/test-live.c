@@ -257,6 +257,32 @@ START_TEST(test_stats_lost)
 }
 END_TEST
 
+/*
+ * An overflow that a drain marker sent after it has settled: what it dropped
+ * is in the serial gaps (none: the kernel's retry sent it again); one that
+ * came after the marker was made, or any without serials, still counts.
+ */
+START_TEST(test_stats_overflow_settled)
+{
+	scl_live_stats st = { .serials_tracked = true, .overflows = 1 };
+
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 1);   /* not settled yet: at least one */
+	st.overflows_settled = 1;
+	ck_assert_uint_eq(scl_live_stats_overflows_open(&st), 0);
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 0);   /* settled, no gap: nothing lost */
+	st.serial_gaps = 4;
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 4);   /* settled: the gaps are the loss */
+	st.serial_gaps = 0;
+	st.overflows = 3;                                  /* two more after the marker was made */
+	ck_assert_uint_eq(scl_live_stats_overflows_open(&st), 2);
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 2);
+	ck_assert_uint_eq(scl_live_stats_lost_new_tasks(&st), 2);
+	st.serials_tracked = false;                        /* kmsg since: serials say nothing */
+	ck_assert_uint_eq(scl_live_stats_overflows_open(&st), 3);
+	ck_assert_uint_eq(scl_live_stats_lost(&st), 3);
+}
+END_TEST
+
 /* A lost daemon slot: its gap is in the serial gaps; open or unmeasurable, it counts itself. */
 START_TEST(test_stats_lost_slot)
 {
@@ -323,6 +349,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_tracker, 0, sizeof(tracker_cases) / sizeof(tracker_cases[0]));
 	tcase_add_test(tc, test_tracker_life);
 	tcase_add_test(tc, test_stats_lost);
+	tcase_add_test(tc, test_stats_overflow_settled);
 	tcase_add_test(tc, test_stats_lost_slot);
 	tcase_add_loop_test(tc, test_lost_not_ours, 0, sizeof(lost_cases) / sizeof(lost_cases[0]));
 	suite_add_tcase(s, tc);
