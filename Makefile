@@ -252,15 +252,15 @@ check-valgrind: $(BIN)
 # fails, with `scmplog diff`, when the suite needed a syscall the shipped
 # profile lacks (learn mode logs only those: the result is the shipped one
 # plus what is new).
-self-profile: $(BIN)
+self-profile: $(BIN) $(LOAD_BIN)
 	@SCMPLOG=$(abspath $(BIN)) bash tests/self/learn.sh $(BUILD)/self-profile.json
 	@$(BIN) diff $(SELF_PROFILE) $(BUILD)/self-profile.json || true
 	@cp $(BUILD)/self-profile.json $(SELF_PROFILE).tmp && mv $(SELF_PROFILE).tmp $(SELF_PROFILE)
 	@$(MAKE) --no-print-directory $(BIN)
 	@echo "self-profile: $(SELF_PROFILE) updated; review and commit it"
 
-check-self-profile: $(BIN)
-	@SCMPLOG=$(abspath $(BIN)) bash tests/self/learn.sh $(BUILD)/self-profile-check.json
+check-self-profile: $(BIN) $(LOAD_BIN)
+	@SCMPLOG=$(abspath $(BIN)) LEARN_STRICT=1 bash tests/self/learn.sh $(BUILD)/self-profile-check.json
 	@if $(BIN) diff $(SELF_PROFILE) $(BUILD)/self-profile-check.json; then \
 		echo "check-self-profile: $(SELF_PROFILE) covers the suite"; \
 	else echo "check-self-profile: the suite needs syscalls $(SELF_PROFILE) lacks (above): run 'sudo make self-profile'" >&2; exit 1; fi
