@@ -550,6 +550,28 @@ void collect_watchdog_kick(struct collect *C, int64_t now)
 	C->next_watchdog = now + C->watchdog_ms;
 }
 
+int collect_interval_flush(struct collect *C, int64_t now)
+{
+	int r = collect_flush(C, false);
+
+	C->next_flush = now + C->interval_ms;
+	return r;
+}
+
+int collect_gone(struct collect *C, int64_t now)
+{
+	int64_t due = scl_collector_next_due(C->col);
+
+	return due && now >= due ? collect_write_gone(C, now) : 0;
+}
+
+int64_t collect_next_due(const struct collect *C)
+{
+	int64_t due = scl_collector_next_due(C->col);
+
+	return due && due < C->next_flush ? due : C->next_flush;
+}
+
 uint64_t collect_unattributed(const struct collect *C)
 {
 	scl_collector_stats s;

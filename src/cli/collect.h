@@ -16,6 +16,8 @@
 #include <sys/types.h>
 
 #include "cli/cli-learn.h"
+#include "cli/cli-live.h"
+#include "cli/cli-loop.h"
 #include "cli/cli-profile.h"
 #include "cli/self-confine.h"
 #include "scmplog/collector.h"
@@ -96,6 +98,13 @@ struct collect {
 	bool terminate;
 	int sig_fd;
 	int64_t next_flush;
+	int64_t interval_ms;      /* --interval */
+	/* the one live loop (cli-loop.h) while it runs; live: the audit socket, NULL for the other sources */
+	struct cli_loop *loop;
+	struct cli_live *live;
+	uint64_t live_lost;       /* the lost count as read last */
+	bool tty;                 /* the status line on stderr */
+	int64_t next_status;
 	uint64_t overflows_seen;  /* of the process events, handed to the collector */
 	/* systemd's watchdog: WATCHDOG=1 every watchdog_ms (half of WATCHDOG_USEC), 0 if off */
 	int64_t watchdog_ms, next_watchdog;
@@ -137,6 +146,16 @@ int collect_flush(struct collect *C, bool final);
 void collect_forget_idle(struct collect *C, int64_t now);
 /* Write the files of the containers whose last process exited a while ago.  Returns as collect_flush(). */
 int collect_write_gone(struct collect *C, int64_t now);
+/*
+ * The timers every source shares, for its loop's round and due hooks: the
+ * interval's write (collect_flush(), then next_flush moves on by
+ * interval_ms; returns as collect_flush()), the gone containers' writes when
+ * the collector says they are due (0 when they are not), and the earliest
+ * of the two.
+ */
+int collect_interval_flush(struct collect *C, int64_t now);
+int collect_gone(struct collect *C, int64_t now);
+int64_t collect_next_due(const struct collect *C);
 /* systemd's watchdog: WATCHDOG=1 at half of WATCHDOG_USEC, from the loops that read and write. */
 void collect_watchdog_init(struct collect *C);
 void collect_watchdog_kick(struct collect *C, int64_t now);
