@@ -87,6 +87,7 @@ static void help(const struct cli_option *options)
 static void collect_done(struct collect *C)
 {
 	scl_proc_conn_free(C->conn);
+	scl_journal_follow_close(C->jf);
 	scl_journal_files_free(C->jfiles);
 	scl_collector_free(C->col);
 	for (size_t i = 0; i < C->n_files; i++) {
@@ -308,25 +309,12 @@ static int setup(struct collect *C, bool proc_events)
 
 /* ---- the audit socket, on the one live loop (cli-loop.h) ---- */
 
-/* The process events before the records: a record's fork event was queued before the record. */
-static int live_before_read(void *ud)
-{
-	struct collect *C = ud;
-
-	scl_collector_set_time(C->col, now_ms());
-	collect_drain_proc_events(C);
-	if (C->oom)
-		return -ENOMEM;
-	scl_collector_new_batch(C->col);
-	return 0;
-}
-
 /* The kernel's lost counter as read last (never an AUDIT_GET: test-collect-quiet). */
 static uint64_t live_lost(struct collect *C)
 {
 	scl_live_stats st;
 
-	if (cli_live_progress(C->live, &st) == 0)
+	if (cli_live_progress(&C->live, &st) == 0)
 		C->live_lost = scl_live_stats_lost(&st);
 	return C->live_lost;
 }
@@ -337,7 +325,7 @@ static int live_round(void *ud, int64_t now)
 	struct collect *C = ud;
 	int r;
 
-	if (!C->loop->draining) {
+	if (!C->loop.draining) {
 		if (now >= C->next_flush) {
 			r = collect_interval_flush(C, now);
 			if (r == -ENOMEM)
@@ -363,7 +351,7 @@ static int live_round(void *ud, int64_t now)
 static int64_t live_due(void *ud, int64_t now)
 {
 	struct collect *C = ud;
-	int64_t due = C->loop->draining ? INT64_MAX : collect_next_due(C);
+	int64_t due = C->loop.draining ? INT64_MAX : collect_next_due(C);
 
 	(void)now;
 	return C->tty && C->next_status < due ? C->next_status : due;
@@ -378,16 +366,14 @@ static int64_t live_due(void *ud, int64_t now)
 static int collect_live(struct collect *C, const struct cli_signals *sig, enum cli_confine_mode confine,
 			uint64_t interval)
 {
-	static const struct cli_loop_ops ops = { .before_read = live_before_read, .round = live_round, .due = live_due };
-	struct cli_live lv = { 0 };
-	struct cli_loop L;
+	static const struct cli_loop_ops ops = { .before_read = collect_before_read, .round = live_round, .due = live_due };
 	scl_live_stats st = { 0 };
 	bool unconfirmed = false, opened = false;
 	int conn_fd = C->conn ? scl_proc_conn_fd(C->conn) : -1;
 	int64_t ms;
 	int r;
 
-	if (cli_live_open(&lv, C->source, 0) < 0)
+	if (cli_live_open(&C->live, C->source, 0) < 0)
 		return -1;
 	opened = true;
 	/*
@@ -403,21 +389,19 @@ static int collect_live(struct collect *C, const struct cli_signals *sig, enum c
 		goto out;
 	}
 	if (cli_verbose)
-		log_info("collecting %s into '%s', writing every %llu s", cli_live_name(&lv), C->dir,
+		log_info("collecting %s into '%s', writing every %llu s", cli_live_name(&C->live), C->dir,
 			 (unsigned long long)interval);
-	cli_loop_init(&L, &lv, sig->fd, &ops, C);
-	L.live_ops = (scl_live_ops){ .record = collect_on_record };
-	L.watchdog_ms = C->watchdog_ms;
-	(void)cli_loop_watch(&L, &conn_fd);
-	C->loop = &L;
-	C->live = &lv;
+	cli_loop_init(&C->loop, &C->live, sig->fd, &ops, C);
+	C->loop.live_ops = (scl_live_ops){ .record = collect_on_record };
+	C->loop.watchdog_ms = C->watchdog_ms;
+	(void)cli_loop_watch(&C->loop, &conn_fd);
 	C->tty = isatty(STDERR_FILENO) && !cli_quiet;
 	C->next_flush = now_ms() + C->interval_ms;
 	C->next_status = now_ms() + 500;
 	collect_notify_status(C, 0);
-	r = cli_loop_run(&L);
+	r = cli_loop_run(&C->loop);
 	if (r == 0)
-		r = cli_loop_drain(&L, CLI_DRAIN_STOP_MS, &unconfirmed, &ms);
+		r = cli_loop_drain(&C->loop, CLI_DRAIN_STOP_MS, &unconfirmed, &ms);
 	if (C->tty)
 		fputs("\r\033[K", stderr);
 	if (r < 0) {
@@ -427,15 +411,15 @@ static int collect_live(struct collect *C, const struct cli_signals *sig, enum c
 	r = collect_flush(C, true);
 	if (r == -ENOMEM)
 		goto out;
-	if (cli_live_stats(&lv, &st) < 0)
+	if (cli_live_stats(&C->live, &st) < 0)
 		memset(&st, 0, sizeof(st));
 	opened = false;
-	if (cli_live_close(&lv) < 0) {
+	if (cli_live_close(&C->live) < 0) {
 		r = -1;
 		goto out;
 	}
 	if (!cli_quiet)
-		collect_summary(C, cli_live_name(&lv), &st);
+		collect_summary(C, cli_live_name(&C->live), &st);
 	if (unconfirmed) {
 		/* the summary said the rest: only the end, in the loop's one wording */
 		scl_live_stats none = { 0 };
@@ -444,7 +428,7 @@ static int collect_live(struct collect *C, const struct cli_signals *sig, enum c
 	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
 out:
 	if (opened)
-		cli_live_close(&lv);
+		cli_live_close(&C->live);
 	return r;
 }
 
@@ -576,11 +560,11 @@ int cmd_collect(int argc, char **argv)
 			goto out;
 	}
 	if (C.n_follows)
-		r = collect_files_run(&C, from_start, interval);
+		r = collect_files_run(&C, from_start);
 	else if (C.journal)
-		r = collect_journal_run(&C, journal_dir, interval);
+		r = collect_journal_run(&C, journal_dir);
 	else if (C.audisp)
-		r = collect_audisp_run(&C, confine, interval);
+		r = collect_audisp_run(&C, confine);
 	else
 		r = collect_live(&C, &sig, confine, interval);
 fail:
