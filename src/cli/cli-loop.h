@@ -12,10 +12,10 @@
 #include "cli/self-confine.h"
 
 /*
- * One live loop for the commands that read the kernel's audit stream (run,
- * explain --follow; collect next): one poll set, the caller's timers, one
- * drain policy at the end, systemd's watchdog and notifications, and one
- * wording for what may have been lost.
+ * One live loop for the commands that read the kernel's audit stream or
+ * follow records live (run, explain --follow, collect with every source):
+ * one poll set, the caller's timers, one drain policy at the end, systemd's
+ * watchdog and notifications, and one wording for what may have been lost.
  *
  * A round: poll() on the audit source (when there is one: its fd may change
  * when it switches), the signalfd and the caller's fds (cli_loop_watch(): a
@@ -33,12 +33,14 @@
  * Each hook returns 0 to go on, CLI_LOOP_STOP to stop, or a negative errno it
  * has logged (-ENOMEM: not yet, the caller says "out of memory").
  *
- * Sources a caller adds (collect, when it moves onto this loop): the proc
- * connector's fd with cli_loop_watch() and its events read in
- * ops->before_read; the auditd plugin's standard input the same way, read in
- * ops->round (no audit source: live NULL); followed files, which poll() always
- * finds readable, as a due time every 200 ms in ops->due and ops->round; the
- * profile flush, the gone-container sweep and the status line as due times.
+ * collect's sources (cmd-collect.c, collect-journal.c, collect-follow.c,
+ * collect-audisp.c): the proc connector's fd with cli_loop_watch() and its
+ * events read in ops->before_read; the journal's inotify fd
+ * (scl_journal_follow_fd()) watched, its timeout a due time, a step in
+ * ops->round (live NULL); the auditd plugin's standard input watched and read
+ * in ops->round (live NULL); followed files, which poll() always finds
+ * readable, as a due time every 200 ms; the profile flush, the
+ * gone-container sweep and the status line as due times.
  */
 
 #define CLI_LOOP_STOP 1

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli-learn.h"
+#include "cli/cli-loop.h"
 #include "cli/cli-notify.h"
 #include "cli/cli-options.h"
 #include "cli/cli-outdir.h"
@@ -86,6 +87,7 @@ static void help(const struct cli_option *options)
 static void collect_done(struct collect *C)
 {
 	scl_proc_conn_free(C->conn);
+	scl_journal_follow_close(C->jf);
 	scl_journal_files_free(C->jfiles);
 	scl_collector_free(C->col);
 	for (size_t i = 0; i < C->n_files; i++) {
@@ -305,23 +307,73 @@ static int setup(struct collect *C, bool proc_events)
 	return 0;
 }
 
+/* ---- the audit socket, on the one live loop (cli-loop.h) ---- */
+
+/* The kernel's lost counter as read last (never an AUDIT_GET: test-collect-quiet). */
+static uint64_t live_lost(struct collect *C)
+{
+	scl_live_stats st;
+
+	if (cli_live_progress(&C->live, &st) == 0)
+		C->live_lost = scl_live_stats_lost(&st);
+	return C->live_lost;
+}
+
+/* The interval's write, the gone containers', the status line (not while draining: the final write follows). */
+static int live_round(void *ud, int64_t now)
+{
+	struct collect *C = ud;
+	int r;
+
+	if (!C->loop.draining) {
+		if (now >= C->next_flush) {
+			r = collect_interval_flush(C, now);
+			if (r == -ENOMEM)
+				return r;
+			collect_forget_idle(C, now);
+			collect_notify_status(C, live_lost(C));
+		}
+		/* after this round's read: the records queued before the due time are in */
+		r = collect_gone(C, now);
+		if (r == -ENOMEM)
+			return r;
+	}
+	if (C->tty && now >= C->next_status) {
+		fprintf(stderr, "\r\033[Kscmplog: %llu records, %zu containers, %llu unattributed, %llu lost",
+			(unsigned long long)collect_n_records(C), collect_n_selected(C),
+			(unsigned long long)collect_unattributed(C), (unsigned long long)live_lost(C));
+		fflush(stderr);
+		C->next_status = now + 500;
+	}
+	return 0;
+}
+
+static int64_t live_due(void *ud, int64_t now)
+{
+	struct collect *C = ud;
+	int64_t due = C->loop.draining ? INT64_MAX : collect_next_due(C);
+
+	(void)now;
+	return C->tty && C->next_status < due ? C->next_status : due;
+}
+
 /*
  * The audit socket (run's sources): read until a signal, writing every
  * interval and when a container's last process is gone, then drain what the
- * kernel queued before it.  The exit status, -ENOMEM, or -1 after an error
- * was logged.
+ * kernel queued before it (CLI_DRAIN_STOP_MS at most).  The exit status,
+ * -ENOMEM, or -1 after an error was logged.
  */
 static int collect_live(struct collect *C, const struct cli_signals *sig, enum cli_confine_mode confine,
 			uint64_t interval)
 {
-	struct cli_live lv = { 0 };
+	static const struct cli_loop_ops ops = { .before_read = collect_before_read, .round = live_round, .due = live_due };
 	scl_live_stats st = { 0 };
-	uint64_t lost = 0;
-	bool tty = isatty(STDERR_FILENO) && !cli_quiet, opened = false;
-	int64_t next_flush, next_status;
+	bool unconfirmed = false, opened = false;
+	int conn_fd = C->conn ? scl_proc_conn_fd(C->conn) : -1;
+	int64_t ms;
 	int r;
 
-	if (cli_live_open(&lv, C->source, 0) < 0)
+	if (cli_live_open(&C->live, C->source, 0) < 0)
 		return -1;
 	opened = true;
 	/*
@@ -337,126 +389,46 @@ static int collect_live(struct collect *C, const struct cli_signals *sig, enum c
 		goto out;
 	}
 	if (cli_verbose)
-		log_info("collecting %s into '%s', writing every %llu s", cli_live_name(&lv), C->dir,
+		log_info("collecting %s into '%s', writing every %llu s", cli_live_name(&C->live), C->dir,
 			 (unsigned long long)interval);
-	(void)cli_notify("READY=1");
+	cli_loop_init(&C->loop, &C->live, sig->fd, &ops, C);
+	C->loop.live_ops = (scl_live_ops){ .record = collect_on_record };
+	C->loop.watchdog_ms = C->watchdog_ms;
+	(void)cli_loop_watch(&C->loop, &conn_fd);
+	C->tty = isatty(STDERR_FILENO) && !cli_quiet;
+	C->next_flush = now_ms() + C->interval_ms;
+	C->next_status = now_ms() + 500;
 	collect_notify_status(C, 0);
-	next_flush = now_ms() + (int64_t)interval * 1000;
-	next_status = now_ms() + 500;
-
-	for (;;) {
-		scl_live_ops ops = { .record = collect_on_record };
-		struct pollfd pf[3] = {
-			{ cli_live_fd(&lv), POLLIN, 0 },
-			{ sig->fd, POLLIN, 0 },
-			{ C->conn ? scl_proc_conn_fd(C->conn) : -1, POLLIN, 0 },
-		};
-		struct signalfd_siginfo si;
-		bool stop = false;
-		int64_t now = now_ms(), timeout = next_flush - now;
-
-		if (tty && next_status - now < timeout)
-			timeout = next_status - now;
-		if (scl_collector_next_due(C->col) && scl_collector_next_due(C->col) - now < timeout)
-			timeout = scl_collector_next_due(C->col) - now;
-		if (C->watchdog_ms && C->next_watchdog - now < timeout)
-			timeout = C->next_watchdog - now;
-		if (cli_live_poll_ms(&lv) >= 0 && timeout > cli_live_poll_ms(&lv))
-			timeout = cli_live_poll_ms(&lv);
-		if (timeout < 0)
-			timeout = 0;
-		if (poll(pf, 3, (int)timeout) < 0 && errno != EINTR) {
-			log_error("poll: %m");
-			r = -1;
-			goto out;
-		}
-		scl_collector_set_time(C->col, now_ms());
-		/* process events first: a record's fork event was queued before the record */
-		collect_drain_proc_events(C);
-		if (C->oom) {
-			r = -ENOMEM;
-			goto out;
-		}
-		scl_collector_new_batch(C->col);
-		r = cli_live_dispatch(&lv, &ops, C);
-		if (r < 0) {
-			if (r == -ENOMEM)
-				goto out;
-			log_error("cannot read audit records: %s", strerror(-r));
-			r = -1;
-			goto out;
-		}
-		while (read(sig->fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-			if (si.ssi_signo != SIGCHLD)
-				stop = true;
-		if (stop)
-			break;
-		now = now_ms();
-		if (now >= next_flush) {
-			r = collect_flush(C, false);
-			if (r == -ENOMEM)
-				goto out;
-			collect_forget_idle(C, now);
-			if (cli_live_progress(&lv, &st) == 0)
-				lost = scl_live_stats_lost(&st);
-			collect_notify_status(C, lost);
-			next_flush = now + (int64_t)interval * 1000;
-		}
-		/* after this round's read: the records queued before the due time are in */
-		if (scl_collector_next_due(C->col) && now >= scl_collector_next_due(C->col)) {
-			r = collect_write_gone(C, now);
-			if (r == -ENOMEM)
-				goto out;
-		}
-		collect_watchdog_kick(C, now);
-		if (tty && now >= next_status) {
-			if (cli_live_progress(&lv, &st) == 0)
-				lost = scl_live_stats_lost(&st);
-			fprintf(stderr, "\r\033[Kscmplog: %llu records, %zu containers, %llu unattributed, %llu lost",
-				(unsigned long long)collect_n_records(C), collect_n_selected(C),
-				(unsigned long long)collect_unattributed(C), (unsigned long long)lost);
-			fflush(stderr);
-			next_status = now + 500;
-		}
-	}
-	if (tty)
+	r = cli_loop_run(&C->loop);
+	if (r == 0)
+		r = cli_loop_drain(&C->loop, CLI_DRAIN_STOP_MS, &unconfirmed, &ms);
+	if (C->tty)
 		fputs("\r\033[K", stderr);
-	(void)cli_notify("STOPPING=1");
-
-	/* Read what the kernel queued before the signal: our marker comes back behind it. */
-	if (cli_live_drain_start(&lv) == 0) {
-		int64_t deadline = now_ms() + 3000;
-		scl_live_ops ops = { .record = collect_on_record };
-
-		while (!cli_live_drained(&lv) && now_ms() < deadline) {
-			struct pollfd pf = { cli_live_fd(&lv), POLLIN, 0 };
-			(void)poll(&pf, 1, 200);
-			scl_collector_set_time(C->col, now_ms());
-			collect_drain_proc_events(C);
-			scl_collector_new_batch(C->col);
-			r = cli_live_dispatch(&lv, &ops, C);
-			if (r == -ENOMEM)
-				goto out;
-			if (r < 0)
-				break;
-		}
+	if (r < 0) {
+		r = r == -ENOMEM ? r : -1;
+		goto out;
 	}
 	r = collect_flush(C, true);
 	if (r == -ENOMEM)
 		goto out;
-	if (cli_live_stats(&lv, &st) < 0)
+	if (cli_live_stats(&C->live, &st) < 0)
 		memset(&st, 0, sizeof(st));
 	opened = false;
-	if (cli_live_close(&lv) < 0) {
+	if (cli_live_close(&C->live) < 0) {
 		r = -1;
 		goto out;
 	}
 	if (!cli_quiet)
-		collect_summary(C, cli_live_name(&lv), &st);
+		collect_summary(C, cli_live_name(&C->live), &st);
+	if (unconfirmed) {
+		/* the summary said the rest: only the end, in the loop's one wording */
+		scl_live_stats none = { 0 };
+		(void)cli_loop_report_loss(&none, false, true, "the profiles", "");
+	}
 	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
 out:
 	if (opened)
-		cli_live_close(&lv);
+		cli_live_close(&C->live);
 	return r;
 }
 
@@ -550,6 +522,7 @@ int cmd_collect(int argc, char **argv)
 		goto out;
 	}
 	C.split_host = split_host;
+	C.interval_ms = (int64_t)interval * 1000;
 	if (plain_runc)
 		C.flags |= SCL_CGROUP_PLAIN_LEAF;
 	if (forget_after)
@@ -587,11 +560,11 @@ int cmd_collect(int argc, char **argv)
 			goto out;
 	}
 	if (C.n_follows)
-		r = collect_files_run(&C, from_start, interval);
+		r = collect_files_run(&C, from_start);
 	else if (C.journal)
-		r = collect_journal_run(&C, journal_dir, interval);
+		r = collect_journal_run(&C, journal_dir);
 	else if (C.audisp)
-		r = collect_audisp_run(&C, confine, interval);
+		r = collect_audisp_run(&C, confine);
 	else
 		r = collect_live(&C, &sig, confine, interval);
 fail:

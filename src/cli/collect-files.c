@@ -332,6 +332,18 @@ static int on_proc_event(void *ud, const scl_proc_event *ev)
 	return scl_collector_proc_event(C->col, ev);
 }
 
+int collect_before_read(void *ud)
+{
+	struct collect *C = ud;
+
+	scl_collector_set_time(C->col, now_ms());
+	collect_drain_proc_events(C);
+	if (C->oom)
+		return -ENOMEM;
+	scl_collector_new_batch(C->col);
+	return 0;
+}
+
 void collect_drain_proc_events(struct collect *C)
 {
 	if (!C->conn)
@@ -539,15 +551,28 @@ void collect_watchdog_init(struct collect *C)
 	C->watchdog_ms = (int64_t)(usec / 2000);
 	if (C->watchdog_ms == 0)
 		C->watchdog_ms = 1;
-	C->next_watchdog = now_ms();
 }
 
-void collect_watchdog_kick(struct collect *C, int64_t now)
+int collect_interval_flush(struct collect *C, int64_t now)
 {
-	if (!C->watchdog_ms || now < C->next_watchdog)
-		return;
-	(void)cli_notify("WATCHDOG=1");
-	C->next_watchdog = now + C->watchdog_ms;
+	int r = collect_flush(C, false);
+
+	C->next_flush = now + C->interval_ms;
+	return r;
+}
+
+int collect_gone(struct collect *C, int64_t now)
+{
+	int64_t due = scl_collector_next_due(C->col);
+
+	return due && now >= due ? collect_write_gone(C, now) : 0;
+}
+
+int64_t collect_next_due(const struct collect *C)
+{
+	int64_t due = scl_collector_next_due(C->col);
+
+	return due && due < C->next_flush ? due : C->next_flush;
 }
 
 uint64_t collect_unattributed(const struct collect *C)

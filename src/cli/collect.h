@@ -3,11 +3,13 @@
 #define SCL_CLI_COLLECT_H
 
 /*
- * scmplog collect, in three files: cmd-collect.c (help, options, setup, the
- * live loop, the exit), collect-files.c (the output files: names, resume,
- * the collector's naming side, writing, status and summary) and
- * collect-sources.c (the journal, followed text files, auditd's plugin
- * input).  The engine is the library's scl_collector (collector.h).
+ * scmplog collect: cmd-collect.c (help, options, setup, the audit socket,
+ * the exit), collect-files.c (the output files: names, resume, the
+ * collector's naming side, writing, status and summary) and one file per
+ * other source: collect-journal.c, collect-follow.c (text files followed like
+ * tail -F), collect-audisp.c (auditd's plugin input).  Every source runs on
+ * the one live loop (cli-loop.h).  The engine is the library's scl_collector
+ * (collector.h).
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -16,6 +18,8 @@
 #include <sys/types.h>
 
 #include "cli/cli-learn.h"
+#include "cli/cli-live.h"
+#include "cli/cli-loop.h"
 #include "cli/cli-profile.h"
 #include "cli/self-confine.h"
 #include "scmplog/collector.h"
@@ -92,13 +96,19 @@ struct collect {
 	bool audisp;              /* an auditd plugin: the records on standard input */
 	uint64_t btime, clk_tck;  /* offline, audisp: to tell a record's process from a later one of its pid */
 	bool split_host;          /* group by the record's hostname */
-	volatile sig_atomic_t scan_stop;
-	bool terminate;
 	int sig_fd;
 	int64_t next_flush;
+	int64_t interval_ms;      /* --interval */
+	/* the one live loop (cli-loop.h), every source's; live: the audit socket's (collect_live()) */
+	struct cli_loop loop;
+	struct cli_live live;
+	uint64_t live_lost;       /* the lost count as read last */
+	bool tty;                 /* the status line on stderr */
+	int64_t next_status;
 	uint64_t overflows_seen;  /* of the process events, handed to the collector */
-	/* systemd's watchdog: WATCHDOG=1 every watchdog_ms (half of WATCHDOG_USEC), 0 if off */
-	int64_t watchdog_ms, next_watchdog;
+	/* systemd's watchdog: WATCHDOG=1 every watchdog_ms (half of WATCHDOG_USEC), 0 if off: the loop's */
+	int64_t watchdog_ms;
+	int64_t next_follow;      /* --follow-file: when the files are looked at next */
 	/*
 	 * The journal's files across scans, and its gaps: entries removed
 	 * (vacuumed) before they were read, up to jmissing of them records,
@@ -110,6 +120,11 @@ struct collect {
 	char jremoved[512];
 	size_t jremoved_n, jremoved_named;
 	const char *cursor_file;
+	const char *jdir;         /* --journal-dir, NULL: the system journal */
+	scl_journal_follow *jf;
+	int jfd;                  /* scl_journal_follow_fd(), watched */
+	int jstep;                /* the last step's SCL_JOURNAL_STEP_* */
+	int64_t jnext;            /* when sd-journal asks for a step without its fd (its timeout) */
 	bool jfirst; /* the first scan: a gap at its start is the cursor file's */
 	uint64_t calls;           /* records handed to collect_on_record() */
 	uint64_t malformed;
@@ -137,9 +152,20 @@ int collect_flush(struct collect *C, bool final);
 void collect_forget_idle(struct collect *C, int64_t now);
 /* Write the files of the containers whose last process exited a while ago.  Returns as collect_flush(). */
 int collect_write_gone(struct collect *C, int64_t now);
-/* systemd's watchdog: WATCHDOG=1 at half of WATCHDOG_USEC, from the loops that read and write. */
+/*
+ * The timers every source shares, for its loop's round and due hooks: the
+ * interval's write (collect_flush(), then next_flush moves on by
+ * interval_ms; returns as collect_flush()), the gone containers' writes when
+ * the collector says they are due (0 when they are not), and the earliest
+ * of the two.
+ */
+int collect_interval_flush(struct collect *C, int64_t now);
+int collect_gone(struct collect *C, int64_t now);
+int64_t collect_next_due(const struct collect *C);
+/* systemd's watchdog: WATCHDOG=1 at half of WATCHDOG_USEC (C->watchdog_ms), sent by the loop. */
 void collect_watchdog_init(struct collect *C);
-void collect_watchdog_kick(struct collect *C, int64_t now);
+/* The loop's before_read (ud: the collect): the process events queued, before the records they explain. */
+int collect_before_read(void *ud);
 /* The counts of the status line, STATUS= and the summary. */
 uint64_t collect_n_records(const struct collect *C);
 size_t collect_n_selected(const struct collect *C);
@@ -150,25 +176,22 @@ void collect_notify_status(const struct collect *C, uint64_t lost);
 void collect_summary(const struct collect *C, const char *name, const scl_live_stats *st);
 
 /*
- * ---- collect-sources.c: the sources other than the audit socket ----
- * Each reads until a signal (or its input's end), writing every interval:
- * the failed writes of the last flush, -ENOMEM, or -1 after logging an error.
+ * ---- the other sources, each on the loop until a signal (or its input's
+ * end), writing every interval, then the summary: the exit status, -ENOMEM,
+ * or -1 after an error was logged ----
  */
 
-/* The system journal (jdir NULL) or the journal files in jdir, resuming after and saving cursor_file's cursor. */
-int collect_journal(struct collect *C, const char *jdir, const char *cursor_file, uint64_t interval);
+/* collect-journal.c: the system journal (jdir NULL) or the journal files in jdir, resuming after and saving C->cursor_file's cursor. */
+int collect_journal_run(struct collect *C, const char *jdir);
 /* scl_journal_check_dir()'s callback: a damaged journal file said (-ECANCELED: one that would crash the reader). */
 int collect_journal_damaged(void *ud, const scl_journal_damage *d);
-/* Text log files followed like tail -F (from_start: what they hold first). */
-int collect_files(struct collect *C, struct follow *fs, size_t n, bool from_start, uint64_t interval);
+/* collect-follow.c: the text log files C->follows, followed like tail -F (from_start: what they hold first). */
+int collect_files_run(struct collect *C, bool from_start);
 /* Records printk dropped, as the followed files said. */
 uint64_t collect_follow_suppressed(const struct follow *fs, size_t n);
-/* collect_files() and collect_journal() with READY=1, STOPPING=1 and the summary: the exit status, -ENOMEM, or -1. */
-int collect_files_run(struct collect *C, bool from_start, uint64_t interval);
-int collect_journal_run(struct collect *C, const char *journal_dir, uint64_t interval);
-/* One collector per DIR for auditd's plugins: wait for the one before (30 s).  0, or -1 (logged). */
+/* collect-audisp.c: one collector per DIR for auditd's plugins: wait for the one before (30 s).  0, or -1 (logged). */
 int collect_audisp_lock(struct collect *C);
-/* As an auditd plugin: set up, confine, collect standard input, report.  The exit status, -ENOMEM or -1. */
-int collect_audisp_run(struct collect *C, enum cli_confine_mode confine, uint64_t interval);
+/* As an auditd plugin: set up, confine, collect standard input, report. */
+int collect_audisp_run(struct collect *C, enum cli_confine_mode confine);
 
 #endif
