@@ -670,6 +670,7 @@ void collect_summary(const struct collect *C, const char *name, const scl_live_s
 			 (unsigned long long)st->serial_gaps, st->serial_gaps == 1 ? "" : "s",
 			 (unsigned long long)st->overflows, st->overflows == 1 ? "" : "s",
 			 (unsigned long long)st->suppressed);
+	cli_live_report_overflows(st);
 	cli_live_report_slot(st);
 	if (C->jgaps)
 		log_warn("lost: %llu journal gap%s (entries removed before they were read), up to %llu records%s: "
