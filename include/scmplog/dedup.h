@@ -34,4 +34,31 @@ static inline void scl_dedup_freep(scl_dedup **d)
  */
 int scl_dedup_seen(scl_dedup *d, const scl_record *rec);
 
+/*
+ * The same copies in `journalctl -o short` (or syslog) text: the audit
+ * transport's line ("audit[PID]: SECCOMP ...": SCL_FRAME_JOURNAL_SHORT) and
+ * the kernel's printk copy (SCL_FRAME_SYSLOG), in either order, with no
+ * audit(T:S) on the first.  They are paired by content: every number of the
+ * record and the lengths of its strings (no string bytes, so a copy whose
+ * line is gone can still be matched); records equal in all of them are one
+ * process at one instruction, the same record.  Plain syslog costs nothing
+ * until a JOURNAL_SHORT line shows this is journalctl's output (the kernel
+ * line just before it, its copy if journald stored that first, is
+ * remembered).  The table is bounded (65,536 slots, cleared when half full).
+ */
+typedef struct scl_dedup_text scl_dedup_text;
+
+int scl_dedup_text_new(scl_dedup_text **ret);
+void scl_dedup_text_free(scl_dedup_text *t);
+static inline void scl_dedup_text_freep(scl_dedup_text **t)
+{
+	scl_dedup_text_free(*t);
+}
+/*
+ * 1 if rec is the second copy of a record whose first was seen (drop it), 0
+ * if not, -ENOMEM (nothing remembered: a copy will be counted twice).  Other
+ * framings than JOURNAL_SHORT and SYSLOG: 0.
+ */
+int scl_dedup_text_seen(scl_dedup_text *t, const scl_record *rec);
+
 #endif

@@ -185,8 +185,6 @@ static size_t group_key(const struct cli_input *in, const scl_record *rec, char 
 	}
 }
 
-#define DEDUP_SLOTS 65536
-
 /* journald's two copies of a record (scmplog/dedup.h); without memory, none is dropped */
 static bool duplicate(struct cli_input_part *pt, const scl_record *rec)
 {
@@ -198,79 +196,14 @@ static bool duplicate(struct cli_input_part *pt, const scl_record *rec)
 	return scl_dedup_seen(pt->dedup, rec) > 0;
 }
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-	return h * 0xff51afd7ed558ccdULL;
-}
-
-/*
- * A record's content: every number and the strings' lengths.  Records equal in
- * all of them are one process at one instruction: the same record.  No string
- * bytes, so a copy of the record whose line is gone can still be hashed.
- */
-static uint64_t content_hash(const scl_record *rec)
-{
-	uint64_t h, host_n = (rec->fields & SCL_F_HOST) ? rec->host.n : 0;
-
-	h = mix(0, (uint64_t)rec->pid << 32 | rec->syscall);
-	h = mix(h, (uint64_t)rec->arch << 32 | rec->code);
-	h = mix(h, rec->ip);
-	h = mix(h, (uint64_t)rec->auid << 32 | rec->ses);
-	h = mix(h, (uint64_t)rec->uid << 32 | rec->gid);
-	h = mix(h, (uint64_t)rec->sig << 40 | (uint64_t)rec->compat << 32 | rec->comm.n << 16 | rec->exe.n);
-	h = mix(h, host_n);
-	return h | 1; /* 0 marks a free slot */
-}
-
-static bool pair(struct cli_input_part *pt, uint64_t h, int64_t dir)
-{
-	size_t j;
-
-	for (j = h & (DEDUP_SLOTS - 1); pt->pairs[j].key; j = (j + 1) & (DEDUP_SLOTS - 1))
-		if (pt->pairs[j].key == h)
-			break;
-	if (!pt->pairs[j].key) {
-		pt->pairs[j].key = h;
-		pt->pairs_len++;
-	}
-	if (pt->pairs[j].balance * dir < 0) {
-		pt->pairs[j].balance += dir;
-		return true;
-	}
-	pt->pairs[j].balance += dir;
-	return false;
-}
-
+/* the same two copies in journalctl -o short text (scmplog/dedup.h); without memory, none is dropped */
 static bool short_copy(struct cli_input_part *pt, const scl_record *rec)
 {
-	uint64_t h;
-
 	if (rec->framing != SCL_FRAME_JOURNAL_SHORT && rec->framing != SCL_FRAME_SYSLOG)
 		return false;
-	if (!pt->pairs) {
-		/*
-		 * Plain syslog costs nothing until an audit-transport line shows
-		 * this is journalctl output; the kernel line just before it (its
-		 * copy, if journald stored that first) is remembered.
-		 */
-		if (rec->framing == SCL_FRAME_SYSLOG) {
-			pt->last_syslog = *rec; /* a copy: hashed only if needed, its slices never read */
-			pt->have_last_syslog = true;
-			return false;
-		}
-		pt->pairs = calloc(DEDUP_SLOTS, sizeof(*pt->pairs));
-		if (!pt->pairs)
-			return false;
-		if (pt->have_last_syslog)
-			pair(pt, content_hash(&pt->last_syslog), -1);
-	}
-	if (pt->pairs_len * 2 >= DEDUP_SLOTS) {
-		memset(pt->pairs, 0, DEDUP_SLOTS * sizeof(*pt->pairs));
-		pt->pairs_len = 0;
-	}
-	h = content_hash(rec);
-	return pair(pt, h, rec->framing == SCL_FRAME_JOURNAL_SHORT ? 1 : -1);
+	if (!pt->text && scl_dedup_text_new(&pt->text) < 0)
+		return false;
+	return scl_dedup_text_seen(pt->text, rec) > 0;
 }
 
 /* Widen c's observation window to [first, last] (epoch ms, first 0: none). */
@@ -376,8 +309,8 @@ static int part_fold(struct cli_input *in, struct cli_input_part *pt, uint64_t l
 	in->suppressed += pt->suppressed;
 	scl_dedup_free(pt->dedup);
 	pt->dedup = NULL;
-	free(pt->pairs);
-	pt->pairs = NULL;
+	scl_dedup_text_free(pt->text);
+	pt->text = NULL;
 	if (pt->learn != in->learn) {
 		/* merge a chunk's table into the main one, by group name */
 		scl_learn_entry *e = NULL;
@@ -572,8 +505,7 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 	const scl_scan_ops ops = { on_record, on_skip, on_suppressed, on_skip_line };
 	/* carried from file to file: a record given twice (a journal and its copy) counts once */
 	_cleanup_(scl_dedup_freep) scl_dedup *dedup = NULL;
-	_cleanup_free_ struct pair_slot *pairs = NULL;
-	size_t pairs_len = 0;
+	_cleanup_(scl_dedup_text_freep) scl_dedup_text *text = NULL;
 	int r;
 
 	if (!in->learn && scl_learn_new(&in->learn) < 0) {
@@ -623,8 +555,7 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 		}
 		in->files++;
 		pt.dedup = TAKE_PTR(dedup);
-		pt.pairs = TAKE_PTR(pairs);
-		pt.pairs_len = pairs_len;
+		pt.text = TAKE_PTR(text);
 		if (journal) {
 			const scl_journal_opts jo = { .damaged = on_damaged };
 
@@ -635,8 +566,7 @@ int cli_input_read(struct cli_input *in, char **files, int nfiles)
 		if (r < 0 && pt.error)
 			r = pt.error;
 		dedup = TAKE_PTR(pt.dedup);
-		pairs = TAKE_PTR(pt.pairs);
-		pairs_len = pt.pairs_len;
+		text = TAKE_PTR(pt.text);
 		part_fold(in, &pt, 0);
 		if (r < 0 && journal && r != -ECANCELED && r != -E2BIG && r != -ENOMEM)
 			log_error("cannot read journal file '%s': %s", files[i], strerror(-r));

@@ -33,13 +33,7 @@ struct cli_input_part {
 	/* journald stores a record twice (audit and kernel transport): drop the copy */
 	scl_dedup *dedup;
 	/* journalctl -o short: the audit copy ("audit[PID]: SECCOMP ...") and the kernel's, paired by content */
-	struct pair_slot {
-		uint64_t key;
-		int64_t balance; /* > 0: audit copies waiting for their kernel copy; < 0: the other way */
-	} *pairs;
-	size_t pairs_len;
-	scl_record last_syslog; /* the last kernel line's record before pairs exist (slices stale) */
-	bool have_last_syslog;
+	scl_dedup_text *text;
 };
 
 struct cli_input {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +90,95 @@ int scl_dedup_seen(scl_dedup *d, const scl_record *rec)
 		d->len = 0;
 	}
 	return 0;
+}
+
+/* ---- journalctl -o short: the two copies paired by content ---- */
+
+struct pair_slot {
+	uint64_t key;    /* 0: free */
+	int64_t balance; /* > 0: audit copies waiting for their kernel copy; < 0: the other way */
+};
+
+struct scl_dedup_text {
+	struct pair_slot *pairs; /* NULL until a JOURNAL_SHORT line came */
+	size_t len;
+	scl_record last_syslog;  /* the last kernel line's record before that (slices stale, never read) */
+	bool have_last_syslog;
+};
+
+int scl_dedup_text_new(scl_dedup_text **ret)
+{
+	*ret = calloc(1, sizeof(**ret));
+	return *ret ? 0 : -ENOMEM;
+}
+
+void scl_dedup_text_free(scl_dedup_text *t)
+{
+	if (!t)
+		return;
+	free(t->pairs);
+	free(t);
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+/* A record's content: every number and the strings' lengths. */
+static uint64_t content_hash(const scl_record *rec)
+{
+	uint64_t h, host_n = (rec->fields & SCL_F_HOST) ? rec->host.n : 0;
+
+	h = mix(0, (uint64_t)rec->pid << 32 | rec->syscall);
+	h = mix(h, (uint64_t)rec->arch << 32 | rec->code);
+	h = mix(h, rec->ip);
+	h = mix(h, (uint64_t)rec->auid << 32 | rec->ses);
+	h = mix(h, (uint64_t)rec->uid << 32 | rec->gid);
+	h = mix(h, (uint64_t)rec->sig << 40 | (uint64_t)rec->compat << 32 | rec->comm.n << 16 | rec->exe.n);
+	h = mix(h, host_n);
+	return h | 1; /* 0 marks a free slot */
+}
+
+static bool pair(scl_dedup_text *t, uint64_t h, int64_t dir)
+{
+	size_t j;
+
+	for (j = h & (DEDUP_SLOTS - 1); t->pairs[j].key; j = (j + 1) & (DEDUP_SLOTS - 1))
+		if (t->pairs[j].key == h)
+			break;
+	if (!t->pairs[j].key) {
+		t->pairs[j].key = h;
+		t->len++;
+	}
+	if (t->pairs[j].balance * dir < 0) {
+		t->pairs[j].balance += dir;
+		return true;
+	}
+	t->pairs[j].balance += dir;
+	return false;
+}
+
+int scl_dedup_text_seen(scl_dedup_text *t, const scl_record *rec)
+{
+	if (rec->framing != SCL_FRAME_JOURNAL_SHORT && rec->framing != SCL_FRAME_SYSLOG)
+		return 0;
+	if (!t->pairs) {
+		if (rec->framing == SCL_FRAME_SYSLOG) {
+			t->last_syslog = *rec;
+			t->have_last_syslog = true;
+			return 0;
+		}
+		t->pairs = calloc(DEDUP_SLOTS, sizeof(*t->pairs));
+		if (!t->pairs)
+			return -ENOMEM;
+		if (t->have_last_syslog)
+			pair(t, content_hash(&t->last_syslog), -1);
+	}
+	if (t->len * 2 >= DEDUP_SLOTS) {
+		memset(t->pairs, 0, DEDUP_SLOTS * sizeof(*t->pairs));
+		t->len = 0;
+	}
+	return pair(t, content_hash(rec), rec->framing == SCL_FRAME_JOURNAL_SHORT ? 1 : -1);
 }

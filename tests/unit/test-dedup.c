@@ -44,6 +44,52 @@ START_TEST(test_copies)
 END_TEST
 
 /* Bounded: cleared when half full; a copy close to its original is still found. */
+static scl_record text_rec(scl_framing f, uint32_t pid, uint32_t syscall, uint64_t ip)
+{
+	scl_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.framing = f;
+	r.pid = pid;
+	r.syscall = syscall;
+	r.ip = ip;
+	r.comm = (scl_slice){ "dd", 2 };
+	return r;
+}
+
+/*
+ * journalctl -o short: the audit line and the kernel line of one record pair
+ * up in either order; a third copy is a record of its own; plain syslog is
+ * never dropped until an audit-transport line shows up, and then the kernel
+ * line just before it is its copy.
+ */
+START_TEST(test_text)
+{
+	scl_dedup_text *t = NULL;
+	scl_record k1 = text_rec(SCL_FRAME_SYSLOG, 10, 1, 0x1000), a1 = text_rec(SCL_FRAME_JOURNAL_SHORT, 10, 1, 0x1000);
+	scl_record k2 = text_rec(SCL_FRAME_SYSLOG, 10, 2, 0x2000), a2 = text_rec(SCL_FRAME_JOURNAL_SHORT, 10, 2, 0x2000);
+	scl_record other = text_rec(SCL_FRAME_JOURNAL_EXPORT, 10, 1, 0x1000);
+
+	ck_assert_int_eq(scl_dedup_text_new(&t), 0);
+	ck_assert_int_eq(scl_dedup_text_seen(t, &k2), 0);   /* plain syslog so far */
+	ck_assert_int_eq(scl_dedup_text_seen(t, &k1), 0);   /* remembered: the line before the first audit line */
+	ck_assert_int_eq(scl_dedup_text_seen(t, &a1), 1);   /* its audit copy, after it */
+	ck_assert_int_eq(scl_dedup_text_seen(t, &a2), 0);   /* audit copy first ... */
+	ck_assert_int_eq(scl_dedup_text_seen(t, &k2), 1);   /* ... then the kernel's */
+	ck_assert_int_eq(scl_dedup_text_seen(t, &k2), 0);   /* a third line: the same call again */
+	ck_assert_int_eq(scl_dedup_text_seen(t, &other), 0); /* not text: not this table's */
+	ck_assert_int_eq(scl_dedup_text_seen(t, &other), 0);
+	scl_dedup_text_free(t);
+	scl_dedup_text_free(NULL);
+
+	/* syslog alone: nothing is ever a copy */
+	ck_assert_int_eq(scl_dedup_text_new(&t), 0);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(scl_dedup_text_seen(t, &k1), 0);
+	scl_dedup_text_free(t);
+}
+END_TEST
+
 START_TEST(test_bounded)
 {
 	scl_dedup *d = NULL;
@@ -68,6 +114,7 @@ int main(void)
 
 	tcase_add_test(tc, test_copies);
 	tcase_add_test(tc, test_bounded);
+	tcase_add_test(tc, test_text);
 	suite_add_tcase(s, tc);
 	return unit_run_suite(s);
 }
