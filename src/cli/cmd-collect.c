@@ -286,7 +286,7 @@ static int setup(struct collect *C, bool proc_events)
 		if (scl_collector_new(&cc, &C->col) < 0)
 			return -ENOMEM;
 		C->lim = *scl_collector_get_limits(C->col);
-		scl_collector_set_time(C->col, now_ms());
+		scl_collector_set_time(C->col, scl_now_ms());
 	}
 	if (proc_events && !C->offline) {
 		r = conn_r;
@@ -396,8 +396,8 @@ static int collect_live(struct collect *C, const struct cli_signals *sig, enum c
 	C->loop.watchdog_ms = C->watchdog_ms;
 	(void)cli_loop_watch(&C->loop, &conn_fd);
 	C->tty = isatty(STDERR_FILENO) && !cli_quiet;
-	C->next_flush = now_ms() + C->interval_ms;
-	C->next_status = now_ms() + 500;
+	C->next_flush = scl_now_ms() + C->interval_ms;
+	C->next_status = scl_now_ms() + 500;
 	collect_notify_status(C, 0);
 	r = cli_loop_run(&C->loop);
 	if (r == 0)

@@ -85,7 +85,7 @@ static int audisp_signal(void *ud, const struct signalfd_siginfo *si)
 	if (si->ssi_signo == SIGHUP)
 		A->hup = true;
 	else if (!A->deadline)
-		A->deadline = now_ms() + 3000;
+		A->deadline = scl_now_ms() + 3000;
 	return 0;
 }
 
@@ -110,7 +110,7 @@ static int audisp_round(void *ud, int64_t now)
 		log_error("cannot read standard input: %s", strerror(-r));
 		return r;
 	}
-	now = now_ms();
+	now = scl_now_ms();
 	if (r == 1 || (A->deadline && now >= A->deadline)) {
 		if (cli_verbose)
 			log_info(r == 1 ? "end of the input (auditd stopped), writing the profiles"
@@ -161,7 +161,7 @@ static int collect_audisp(struct collect *C, scl_stream *in)
 	C->loop.watchdog_ms = C->watchdog_ms;
 	(void)cli_loop_watch(&C->loop, &A.in_fd);
 	(void)cli_loop_watch(&C->loop, &conn_fd);
-	C->next_flush = now_ms() + C->interval_ms;
+	C->next_flush = scl_now_ms() + C->interval_ms;
 	collect_notify_status(C, 0);
 	r = cli_loop_run(&C->loop);
 	if (r < 0)

@@ -336,7 +336,7 @@ int collect_before_read(void *ud)
 {
 	struct collect *C = ud;
 
-	scl_collector_set_time(C->col, now_ms());
+	scl_collector_set_time(C->col, scl_now_ms());
 	collect_drain_proc_events(C);
 	if (C->oom)
 		return -ENOMEM;
@@ -396,7 +396,7 @@ int collect_on_record(void *ud, const scl_record *rec)
 		if (C->oom)
 			return -ENOMEM;
 	} else {
-		scl_collector_set_time(C->col, now_ms());
+		scl_collector_set_time(C->col, scl_now_ms());
 	}
 	r = scl_collector_record(C->col, rec, &res);
 	if (r <= 0)

@@ -213,7 +213,7 @@ static int files_round(void *ud, int64_t now)
 		r = follow_all(C);
 		if (r < 0)
 			return r == -ENOMEM ? r : -EIO;
-		now = now_ms();
+		now = scl_now_ms();
 		C->next_follow = now + FOLLOW_MS;
 	}
 	if (now >= C->next_flush) {
@@ -261,8 +261,8 @@ static int collect_files(struct collect *C, bool from_start)
 	}
 	cli_loop_init(&C->loop, NULL, C->sig_fd, &ops, C);
 	C->loop.watchdog_ms = C->watchdog_ms;
-	C->next_flush = now_ms() + C->interval_ms;
-	C->next_follow = now_ms();
+	C->next_flush = scl_now_ms() + C->interval_ms;
+	C->next_follow = scl_now_ms();
 	collect_notify_status(C, 0);
 	r = cli_loop_run(&C->loop);
 	if (r < 0)

@@ -264,7 +264,7 @@ static int journal_round(void *ud, int64_t now)
 		if (r < 0)
 			return journal_error(C, r);
 		C->jstep = r;
-		now = now_ms();
+		now = scl_now_ms();
 	}
 	if (now >= C->next_flush) {
 		r = journal_flush(C, false, now);
@@ -335,19 +335,19 @@ static int collect_journal(struct collect *C)
 	cli_loop_init(&C->loop, NULL, C->sig_fd, &ops, C);
 	C->loop.watchdog_ms = C->watchdog_ms;
 	(void)cli_loop_watch(&C->loop, &C->jfd);
-	C->next_flush = now_ms() + C->interval_ms;
+	C->next_flush = scl_now_ms() + C->interval_ms;
 	collect_notify_status(C, 0);
 	r = cli_loop_run(&C->loop);
 	if (r < 0)
 		return r == -ENOMEM ? r : -1;
 	/* the entries written before the signal, to the end: 3 s at most */
-	end = now_ms() + 3000;
+	end = scl_now_ms() + 3000;
 	do {
 		r = scl_journal_follow_step(C->jf);
 		if (r < 0)
 			return journal_error(C, r) == -ENOMEM ? -ENOMEM : -1;
-	} while (r == SCL_JOURNAL_STEP_MORE && now_ms() < end);
-	return journal_flush(C, true, now_ms());
+	} while (r == SCL_JOURNAL_STEP_MORE && scl_now_ms() < end);
+	return journal_flush(C, true, scl_now_ms());
 }
 
 /* The journal: ready, follow, summary.  The exit status, -ENOMEM, or -1 after an error was logged. */

@@ -30,8 +30,6 @@
 #include "scmplog/stream.h"
 #include "lib/util.h"
 
-#define now_ms scl_now_ms /* lib/util.h */
-
 /* --source audisp without --out-dir: auditd starts its plugins with an empty environment and, before 4.0.1, at most two arguments */
 #define AUDISP_DIR "/var/lib/scmplog/audisp"
 
