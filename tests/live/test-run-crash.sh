@@ -35,7 +35,7 @@ strace -o /dev/null -e trace=sendto -e inject=sendto:delay_exit=500000 \
 	"$SCMPLOG" run -o "$TMP/k.json" -- sleep 2 >/dev/null 2>&1 &
 tracer=$!
 victim=
-for i in $(seq 300); do victim=$(pgrep -P $tracer -x scmplog) && break; sleep 0.1; done
+for i in $(seq 300); do victim=$(pgrep -P $tracer -x 'scmplog|scmplog-learn') && break; sleep 0.1; done
 [ -n "$victim" ] || fail "strace did not start the run"
 for i in $(seq 3000); do raised && break; sleep 0.01; done
 raised || fail "the run did not become the audit daemon with the backlog limit raised ($(audit_status | tr '\n' ' '))"
