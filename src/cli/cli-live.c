@@ -368,10 +368,8 @@ static int report_events(struct cli_live *lv)
 
 void cli_live_report_overflows(const scl_live_stats *st)
 {
-	uint64_t n = st->serials_tracked ? st->overflows_settled : 0;
+	uint64_t n = st->overflows - scl_live_stats_overflows_open(st);
 
-	if (n > st->overflows)
-		n = st->overflows;
 	if (n && st->serial_gaps == 0)
 		log_info("%llu receive overflow%s, nothing lost by %s: every serial below the drain marker sent after %s "
 			 "was read (the kernel sends a record again when its send to the audit daemon timed out)",
