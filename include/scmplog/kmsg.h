@@ -19,7 +19,8 @@ typedef struct scl_kmsg scl_kmsg;
 /*
  * Open path (NULL: /dev/kmsg) at its end: only lines logged from now on are
  * read.  If a marker can be sent (CAP_AUDIT_WRITE), a start marker is sent
- * and awaited (re-sent each second, timeout_ms in all; 0: 6000), which shows
+ * and awaited (re-sent each second, timeout_ms in all; 0: 16000, over three of
+ * printk_ratelimit()'s 5 s intervals), which shows
  * that audit records reach the log (-ETIMEDOUT: an audit daemon takes them,
  * or printk drops them).  Returns 0 or -errno.
  */

@@ -93,7 +93,7 @@ typedef struct scl_netlink_options {
 	uint32_t backlog_limit;     /* daemon: raise to at least this; 0: SCL_NETLINK_BACKLOG_LIMIT */
 	uint32_t backlog_wait_time; /* daemon: raise to at least this; 0: SCL_NETLINK_BACKLOG_WAIT */
 	int rcvbuf;                 /* bytes; 0: SCL_NETLINK_RCVBUF */
-	int start_timeout_ms;       /* wait for the start marker; 0: 3000 */
+	int start_timeout_ms;       /* wait for the start marker; 0: 10000 (a busy machine delays kauditd) */
 	/*
 	 * daemon: called once registered, before any limit is raised, with the
 	 * old values and the ones about to be set (only when one will be

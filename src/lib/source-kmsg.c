@@ -141,7 +141,7 @@ int scl_kmsg_open_ctl(const char *path, int timeout_ms, int ctl, scl_kmsg **ret)
 		goto fail;
 	}
 	if (!timeout_ms)
-		timeout_ms = 6000;
+		timeout_ms = 16000; /* over three printk_ratelimit() intervals (5 s), on a busy machine */
 
 	r = scl_marker_new(&k->marker, "start");
 	if (r < 0)

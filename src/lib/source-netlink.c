@@ -291,7 +291,7 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	if (!o.rcvbuf)
 		o.rcvbuf = SCL_NETLINK_RCVBUF;
 	if (!o.start_timeout_ms)
-		o.start_timeout_ms = 3000;
+		o.start_timeout_ms = 10000;
 
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
