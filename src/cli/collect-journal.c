@@ -29,6 +29,7 @@ static int cursor_load(const char *path, char **ret)
 	char buf[SCL_MAX_JOURNAL_CURSOR + 2];
 	_cleanup_close_ int fd = -1;
 	size_t n = 0;
+	int r;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
@@ -38,19 +39,9 @@ static int cursor_load(const char *path, char **ret)
 		}
 		return -errno;
 	}
-	for (;;) {
-		ssize_t k = read(fd, buf + n, sizeof(buf) - n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-		if (n == sizeof(buf))
-			return -E2BIG;
-	}
+	r = scl_read_small(fd, buf, sizeof(buf), &n);
+	if (r < 0)
+		return r;
 	if (n && buf[n - 1] == '\n')
 		n--;
 	if (n == 0 || n > SCL_MAX_JOURNAL_CURSOR || memchr(buf, '\n', n) || memchr(buf, '\0', n))

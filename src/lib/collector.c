@@ -124,6 +124,7 @@ static int cgroup_selected(scl_collector *col, uint32_t pid)
 	char name[16], buf[SCL_MAX_PROC_CGROUP_FILE];
 	_cleanup_close_ int dfd = -1, fd = -1;
 	size_t n = 0;
+	int r;
 
 	snprintf(name, sizeof(name), "%u", pid);
 	dfd = openat(col->cfg.proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -132,19 +133,9 @@ static int cgroup_selected(scl_collector *col, uint32_t pid)
 	fd = openat(dfd, "cgroup", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	for (;;) {
-		ssize_t k = read(fd, buf + n, sizeof(buf) - n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == ESRCH ? -ENOENT : -errno;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-		if (n == sizeof(buf))
-			return -E2BIG;
-	}
+	r = scl_read_small(fd, buf, sizeof(buf), &n);
+	if (r < 0)
+		return r == -ESRCH ? -ENOENT : r;
 	for (const char *p = buf, *end = buf + n; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *c1, *c2;
 

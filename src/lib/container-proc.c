@@ -39,25 +39,12 @@ static int scl_ctr_gone(int err)
 static int read_small(int dfd, const char *name, char *buf, size_t max, size_t *ret_n)
 {
 	_cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	size_t n = 0;
+	int r;
 
 	if (fd < 0)
 		return scl_ctr_gone(errno);
-	for (;;) {
-		ssize_t k = read(fd, buf + n, max + 1 - n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return scl_ctr_gone(errno);
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-		if (n > max)
-			return -E2BIG;
-	}
-	*ret_n = n;
-	return 0;
+	r = scl_read_small(fd, buf, max + 1, ret_n);
+	return r < 0 ? scl_ctr_gone(-r) : 0;
 }
 
 int scl_ctr_open_pid_dir(int proc_fd, uint32_t pid)
@@ -130,7 +117,7 @@ int scl_container_parse_btime(const char *buf, size_t n, uint64_t *ret)
 int scl_container_read_btime(int proc_fd, uint64_t *ret)
 {
 	_cleanup_free_ char *buf = malloc(SCL_MAX_PROC_STAT_FILE + 1);
-	size_t n;
+	size_t n = 0;
 	int r;
 
 	if (!buf)

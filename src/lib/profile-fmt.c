@@ -402,15 +402,12 @@ int scl_pfmt_read_fd(int fd, char **ret, size_t *ret_n)
 			buf = t;
 			cap = ncap;
 		}
-		k = read(fd, buf + len, cap - len);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (k == 0)
-			break;
+		k = scl_read_full(fd, buf + len, cap - len);
+		if (k < 0)
+			return (int)k;
 		len += (size_t)k;
+		if (len < cap)
+			break; /* short: the end of the file */
 	}
 	if (!buf) {
 		buf = malloc(1);

@@ -99,4 +99,18 @@ static inline uint64_t scl_fnv1a(uint64_t h, const void *p, size_t n)
 }
 #define SCL_FNV_OFFSET 0xcbf29ce484222325ULL
 
+/*
+ * read() until size bytes or the end of the file, EINTR retried: the bytes
+ * read (fewer than size only at the end), or -errno of read().  Nothing is
+ * NUL-terminated.
+ */
+ssize_t scl_read_full(int fd, void *buf, size_t size);
+/*
+ * A small file read whole from fd into buf (size > 0), as scl_read_full():
+ * 0 with *ret_n the bytes read (at most size - 1: a caller may terminate the
+ * text), -E2BIG when the file fills buf (size bytes or more; buf then holds
+ * the first size), or -errno of read().
+ */
+int scl_read_small(int fd, char *buf, size_t size, size_t *ret_n);
+
 #endif
