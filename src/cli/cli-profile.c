@@ -266,6 +266,15 @@ int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const ui
 	return 0;
 }
 
+int cli_profile_build_failed(int r)
+{
+	if (r == -ENOMEM)
+		log_error("out of memory");
+	else
+		log_error("cannot build profile: %s", strerror(-r));
+	return EXIT_RUNTIME;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);

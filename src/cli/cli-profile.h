@@ -116,6 +116,11 @@ int cli_profile_out_cb(const struct cli_option *opt, const char *arg);
  */
 int cli_profile_finish(const struct cli_profile_out *o, scl_profile *p, const uint32_t *arches,
 		       size_t n_arches);
+/*
+ * Say why building the profile failed (r: -errno, not logged yet): "out of
+ * memory" or "cannot build profile: REASON".  Returns EXIT_RUNTIME.
+ */
+int cli_profile_build_failed(int r);
 
 /*
  * Read an OCI JSON profile ("-": stdin).  Logs "cannot read profile 'x': ..."

@@ -526,14 +526,10 @@ int cmd_build(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 	goto out;
 
-fail_r:
-	if (r != -ENOMEM) {
-		log_error("cannot build profile: %s", strerror(-r));
-		goto out;
-	}
 oom:
-	log_error("out of memory");
-	rc = EXIT_RUNTIME;
+	r = -ENOMEM;
+fail_r:
+	rc = cli_profile_build_failed(r);
 out:
 	free(ent);
 	free(arch.tokens);
