@@ -418,14 +418,13 @@ static int collect_live(struct collect *C, const struct cli_signals *sig, enum c
 		r = -1;
 		goto out;
 	}
-	if (!cli_quiet)
-		collect_summary(C, cli_live_name(&C->live), &st);
+	r = collect_finish(C, r, cli_live_name(&C->live), &st);
 	if (unconfirmed) {
 		/* the summary said the rest: only the end, in the loop's one wording */
 		scl_live_stats none = { 0 };
 		(void)cli_loop_report_loss(&none, false, true, "the profiles", "");
 	}
-	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
+	return r;
 out:
 	if (opened)
 		cli_live_close(&C->live);

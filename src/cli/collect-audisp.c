@@ -199,8 +199,7 @@ int collect_audisp_run(struct collect *C, enum cli_confine_mode confine)
 		return r;
 	}
 	scl_stream_stats(in, true, &st);
-	if (!cli_quiet)
-		collect_summary(C, "from auditd", &st);
+	r = collect_finish(C, r, "from auditd", &st);
 	if (st.serial_gaps)
 		log_warn("lost: %llu record%s never reached this plugin (serial gaps): auditd drops what its queue to the "
 			 "plugins cannot take (q_depth, overflow_action in auditd.conf; it logs 'queue to plugins is "
@@ -211,5 +210,5 @@ int collect_audisp_run(struct collect *C, enum cli_confine_mode confine)
 			 "among them unknown",
 			 (unsigned long long)scl_stream_untracked(in), SCL_MAX_STREAM_NODES);
 	scl_stream_free(in);
-	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
+	return r;
 }

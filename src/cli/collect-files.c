@@ -625,6 +625,17 @@ void collect_notify_status(const struct collect *C, uint64_t lost)
 	(void)cli_notify(s);
 }
 
+int collect_finish(const struct collect *C, int r, const char *name, const scl_live_stats *st)
+{
+	if (r == -ENOMEM)
+		return -ENOMEM;
+	if (r < 0)
+		return -1;
+	if (!cli_quiet)
+		collect_summary(C, name, st);
+	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
+}
+
 void collect_summary(const struct collect *C, const char *name, const scl_live_stats *st)
 {
 	uint64_t lost = scl_live_stats_lost(st);

@@ -276,18 +276,10 @@ static int collect_files(struct collect *C, bool from_start)
 /* --follow-file: ready, follow, summary.  The exit status, -ENOMEM, or -1 after an error was logged. */
 int collect_files_run(struct collect *C, bool from_start)
 {
-	scl_live_stats st;
+	scl_live_stats st = { 0 };
 	int r;
 
 	r = collect_files(C, from_start);
-	if (r == -ENOMEM)
-		return -ENOMEM;
-	if (r < 0)
-		return -1;
-	if (!cli_quiet) {
-		memset(&st, 0, sizeof(st));
-		st.suppressed = collect_follow_suppressed(C->follows, C->n_follows);
-		collect_summary(C, "from the log files", &st);
-	}
-	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
+	st.suppressed = collect_follow_suppressed(C->follows, C->n_follows);
+	return collect_finish(C, r, "from the log files", &st);
 }

@@ -345,7 +345,7 @@ static int collect_journal(struct collect *C)
 int collect_journal_run(struct collect *C, const char *journal_dir)
 {
 	scl_collector_stats cs;
-	scl_live_stats st;
+	scl_live_stats st = { 0 };
 	int r;
 
 	if (!cli_quiet)
@@ -356,19 +356,14 @@ int collect_journal_run(struct collect *C, const char *journal_dir)
 			 journal_dir ? "a journal directory" : "the system journal", C->dir,
 			 (unsigned long long)(C->interval_ms / 1000));
 	C->jdir = journal_dir;
-	r = collect_journal(C);
-	if (r == -ENOMEM)
-		return -ENOMEM;
-	if (r < 0)
-		return -1;
-	if (!cli_quiet) {
-		memset(&st, 0, sizeof(st));
-		collect_summary(C, journal_dir ? "from the journal directory" : "from the system journal", &st);
+	r = collect_finish(C, collect_journal(C),
+			   journal_dir ? "from the journal directory" : "from the system journal", &st);
+	if (r >= 0 && !cli_quiet) {
 		scl_collector_stats_get(C->col, &cs);
 		if (cs.duplicates && cli_verbose)
 			log_info("%llu journal copies of records already read were skipped",
 				 (unsigned long long)cs.duplicates);
 	}
-	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
+	return r;
 }
 

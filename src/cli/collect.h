@@ -172,6 +172,12 @@ uint64_t collect_journal_lost(const struct collect *C);
 void collect_notify_status(const struct collect *C, uint64_t lost);
 /* The summary on stderr: name says where the records came from ("from the log files"). */
 void collect_summary(const struct collect *C, const char *name, const scl_live_stats *st);
+/*
+ * A source's end, r its collection's (the number of failed writes, -ENOMEM,
+ * or another -errno after it was logged): the summary (collect_summary(),
+ * unless --quiet), then the exit status, -ENOMEM, or -1.
+ */
+int collect_finish(const struct collect *C, int r, const char *name, const scl_live_stats *st);
 
 /*
  * ---- the other sources, each on the loop until a signal (or its input's
