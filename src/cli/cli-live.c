@@ -366,6 +366,15 @@ static int report_events(struct cli_live *lv)
 	return 0;
 }
 
+void cli_live_report_lost(const scl_live_stats *st, const char *kernel_note, const char *tail)
+{
+	log_warn("lost: kernel lost counter +%llu%s, %llu serial gap%s, %llu receive overflow%s, %llu suppressed by "
+		 "printk%s",
+		 (unsigned long long)st->kernel_lost, kernel_note, (unsigned long long)st->serial_gaps,
+		 st->serial_gaps == 1 ? "" : "s", (unsigned long long)st->overflows, st->overflows == 1 ? "" : "s",
+		 (unsigned long long)st->suppressed, tail);
+}
+
 void cli_live_report_overflows(const scl_live_stats *st)
 {
 	uint64_t n = st->overflows - scl_live_stats_overflows_open(st);

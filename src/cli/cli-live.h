@@ -57,6 +57,12 @@ int cli_live_stats(struct cli_live *lv, scl_live_stats *ret);
 /* for a progress report while collecting: scl_netlink_progress() */
 int cli_live_progress(struct cli_live *lv, scl_live_stats *ret);
 /*
+ * The loss line: "lost: kernel lost counter +K<kernel_note>, G serial gaps,
+ * O receive overflows, S suppressed by printk<tail>" (kernel_note: which
+ * lost counter, " (system-wide)"...), as a warning.
+ */
+void cli_live_report_lost(const scl_live_stats *st, const char *kernel_note, const char *tail);
+/*
  * Say, as information, the receive overflows that lost nothing: a drain
  * marker sent after them came back with every serial below it read (the
  * kernel sent again what its unicast to the daemon timed out on).  Nothing

@@ -200,14 +200,11 @@ bool cli_loop_report_loss(const scl_live_stats *st, bool new_tasks, bool unconfi
 	if (said)
 		log_warn("records were lost or may be missing: %s may be incomplete%s", what, hint);
 	if (lost)
-		log_warn("lost: kernel lost counter +%llu%s, %llu serial gap%s, %llu receive overflow%s, %llu suppressed "
-			 "by printk",
-			 (unsigned long long)st->kernel_lost,
-			 !st->lost_known ? " (unknown)" :
-			 new_tasks && scl_live_kernel_lost_not_ours(st) ? " (system-wide, not ours)" : " (system-wide)",
-			 (unsigned long long)st->serial_gaps, st->serial_gaps == 1 ? "" : "s",
-			 (unsigned long long)st->overflows, st->overflows == 1 ? "" : "s",
-			 (unsigned long long)st->suppressed);
+		cli_live_report_lost(st,
+				     !st->lost_known ? " (unknown)" :
+				     new_tasks && scl_live_kernel_lost_not_ours(st) ? " (system-wide, not ours)" :
+				     " (system-wide)",
+				     "");
 	if (unconfirmed)
 		log_warn("the end was not confirmed: records still queued in the kernel may not have been read");
 	cli_live_report_overflows(st);

@@ -675,12 +675,8 @@ void collect_summary(const struct collect *C, const char *name, const scl_live_s
 				 (unsigned long long)f->records);
 	}
 	if (lost)
-		log_warn("lost: kernel lost counter +%llu%s (system-wide), %llu serial gap%s, %llu receive overflow%s, "
-			 "%llu suppressed by printk: the profiles may be incomplete",
-			 (unsigned long long)st->kernel_lost, st->lost_known ? "" : " (unknown)",
-			 (unsigned long long)st->serial_gaps, st->serial_gaps == 1 ? "" : "s",
-			 (unsigned long long)st->overflows, st->overflows == 1 ? "" : "s",
-			 (unsigned long long)st->suppressed);
+		cli_live_report_lost(st, st->lost_known ? " (system-wide)" : " (unknown) (system-wide)",
+				     ": the profiles may be incomplete");
 	cli_live_report_overflows(st);
 	cli_live_report_slot(st);
 	if (C->jgaps)
