@@ -49,7 +49,8 @@ static int fixed(const char *s, size_t n, uint64_t max, int *v)
 	return 0;
 }
 
-int cli_parse_time(const char *s, uint64_t *ret_ms)
+/* Parse TIME (cli-filter.h's --since, --until) into epoch milliseconds. */
+static int cli_parse_time(const char *s, uint64_t *ret_ms)
 {
 	size_t n = strlen(s);
 	const char *dot;
@@ -107,7 +108,11 @@ int cli_parse_time(const char *s, uint64_t *ret_ms)
 	return 0;
 }
 
-int cli_filter_option(struct cli_filter *f, int opt, const char *arg)
+/*
+ * Handle one of the options (opt: OPT_PID...): returns 1 if the option was a
+ * filter option and consumed, 0 if not ours, -1 after logging a usage error.
+ */
+static int cli_filter_option(struct cli_filter *f, int opt, const char *arg)
 {
 	uint64_t v;
 	int r = 0;

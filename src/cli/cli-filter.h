@@ -26,21 +26,20 @@ struct cli_filter {
 	uint32_t assume_arch;        /* --assume-arch: for records without arch= (0: none) */
 };
 
-/*
- * Handle one of the options below (opt: OPT_PID...): returns 1 if the option
- * was a filter option and consumed, 0 if not ours, -1 after logging a usage error.
- */
-int cli_filter_option(struct cli_filter *f, int opt, const char *arg);
 void cli_filter_free(struct cli_filter *f);
 /* Whether rec passes the selection (every option given, one of its values). */
 bool cli_filter_selected(const struct cli_filter *f, const scl_record *rec);
 
-/* Which option a cli_filter_option() call handles. */
+/* Which option a cli_filter_option_cb() call handles. */
 enum {
 	OPT_PID = 1000, OPT_EXE, OPT_COMM, OPT_UID, OPT_HOST, OPT_SINCE, OPT_UNTIL, OPT_ASSUME_ARCH,
 	OPT_FILTER_LAST,
 };
-/* The same as an option table's callback: opt->value is the struct cli_filter, opt->id the option. */
+/*
+ * An option table's callback for the options below: opt->value is the struct
+ * cli_filter, opt->id the option (OPT_PID...).  0, or -1 after logging a
+ * usage error.
+ */
 int cli_filter_option_cb(const struct cli_option *opt, const char *arg);
 
 /* Option table entries (cli-options.h) for a struct cli_filter *f, with their help groups. */
@@ -61,8 +60,5 @@ int cli_filter_option_cb(const struct cli_option *opt, const char *arg);
 	CLI_OPT_CALLBACK(0, "assume-arch", cli_filter_option_cb, (f), OPT_ASSUME_ARCH, "ARCH",               \
 			 "records without arch= (kernels before 3.16) are from\n"                           \
 			 "ARCH (x86_64, aarch64, ...; compat=1: its 32-bit arch)")
-
-/* Parse TIME as above into epoch milliseconds. */
-int cli_parse_time(const char *s, uint64_t *ret_ms);
 
 #endif

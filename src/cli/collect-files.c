@@ -332,6 +332,19 @@ static int on_proc_event(void *ud, const scl_proc_event *ev)
 	return scl_collector_proc_event(C->col, ev);
 }
 
+/* Take in the process events queued (the collector's), noting an overflow. */
+static void collect_drain_proc_events(struct collect *C)
+{
+	if (!C->conn)
+		return;
+	if (scl_proc_conn_dispatch(C->conn, on_proc_event, C) == -ENOMEM)
+		C->oom = 1;
+	if (scl_proc_conn_overflows(C->conn) != C->overflows_seen) {
+		C->overflows_seen = scl_proc_conn_overflows(C->conn);
+		scl_collector_proc_overflow(C->col);
+	}
+}
+
 int collect_before_read(void *ud)
 {
 	struct collect *C = ud;
@@ -342,18 +355,6 @@ int collect_before_read(void *ud)
 		return -ENOMEM;
 	scl_collector_new_batch(C->col);
 	return 0;
-}
-
-void collect_drain_proc_events(struct collect *C)
-{
-	if (!C->conn)
-		return;
-	if (scl_proc_conn_dispatch(C->conn, on_proc_event, C) == -ENOMEM)
-		C->oom = 1;
-	if (scl_proc_conn_overflows(C->conn) != C->overflows_seen) {
-		C->overflows_seen = scl_proc_conn_overflows(C->conn);
-		scl_collector_proc_overflow(C->col);
-	}
 }
 
 /* A denial (an enforcing profile's, audited): appended to DIR/NAME.denied.log beside the profile. */
@@ -532,7 +533,7 @@ void collect_forget_idle(struct collect *C, int64_t now)
  * Write the files of the containers whose last process exited a while ago
  * (scl_collector_tick(): the gone delay).  Returns as collect_flush().
  */
-int collect_write_gone(struct collect *C, int64_t now)
+static int collect_write_gone(struct collect *C, int64_t now)
 {
 	return scl_collector_tick(C->col, now) ? flush_files(C, false, true) : 0;
 }
@@ -625,18 +626,8 @@ void collect_notify_status(const struct collect *C, uint64_t lost)
 	(void)cli_notify(s);
 }
 
-int collect_finish(const struct collect *C, int r, const char *name, const scl_live_stats *st)
-{
-	if (r == -ENOMEM)
-		return -ENOMEM;
-	if (r < 0)
-		return -1;
-	if (!cli_quiet)
-		collect_summary(C, name, st);
-	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
-}
-
-void collect_summary(const struct collect *C, const char *name, const scl_live_stats *st)
+/* The summary on stderr: name says where the records came from ("from the log files"). */
+static void collect_summary(const struct collect *C, const char *name, const scl_live_stats *st)
 {
 	uint64_t lost = scl_live_stats_lost(st);
 	scl_collector_stats cs;
@@ -699,4 +690,15 @@ void collect_summary(const struct collect *C, const char *name, const scl_live_s
 	if (st->malformed + C->malformed)
 		log_warn("%llu SECCOMP record%s could not be parsed (not attributed)",
 			 (unsigned long long)(st->malformed + C->malformed), st->malformed + C->malformed == 1 ? "" : "s");
+}
+
+int collect_finish(const struct collect *C, int r, const char *name, const scl_live_stats *st)
+{
+	if (r == -ENOMEM)
+		return -ENOMEM;
+	if (r < 0)
+		return -1;
+	if (!cli_quiet)
+		collect_summary(C, name, st);
+	return r > 0 || C->errors ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -61,7 +61,7 @@ static const scl_scan_ops follow_ops = {
 };
 
 /* Records printk dropped, as the followed files said. */
-uint64_t collect_follow_suppressed(const struct follow *fs, size_t n)
+static uint64_t collect_follow_suppressed(const struct follow *fs, size_t n)
 {
 	uint64_t t = 0;
 

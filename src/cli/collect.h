@@ -136,8 +136,6 @@ struct collect {
 extern const scl_collector_ops collect_collector_ops;
 /* DIR's descriptor (scl_outdir_fd()). */
 int collect_dfd(const struct collect *C);
-/* Take in the process events queued (the collector's), noting an overflow. */
-void collect_drain_proc_events(struct collect *C);
 /* A record (scl_live_ops, scl_scan_ops): into the collector, then its file's part.  0 or -ENOMEM. */
 int collect_on_record(void *ud, const scl_record *rec);
 /*
@@ -148,8 +146,6 @@ int collect_on_record(void *ud, const scl_record *rec);
 int collect_flush(struct collect *C, bool final);
 /* After a write: forget the containers gone for a while, free the files none uses. */
 void collect_forget_idle(struct collect *C, int64_t now);
-/* Write the files of the containers whose last process exited a while ago.  Returns as collect_flush(). */
-int collect_write_gone(struct collect *C, int64_t now);
 /*
  * The timers every source shares, for its loop's round and due hooks: the
  * interval's write (collect_flush(), then next_flush moves on by
@@ -170,12 +166,11 @@ size_t collect_n_selected(const struct collect *C);
 uint64_t collect_unattributed(const struct collect *C);
 uint64_t collect_journal_lost(const struct collect *C);
 void collect_notify_status(const struct collect *C, uint64_t lost);
-/* The summary on stderr: name says where the records came from ("from the log files"). */
-void collect_summary(const struct collect *C, const char *name, const scl_live_stats *st);
 /*
  * A source's end, r its collection's (the number of failed writes, -ENOMEM,
- * or another -errno after it was logged): the summary (collect_summary(),
- * unless --quiet), then the exit status, -ENOMEM, or -1.
+ * or another -errno after it was logged): the summary on stderr (unless
+ * --quiet; name says where the records came from: "from the log files"),
+ * then the exit status, -ENOMEM, or -1.
  */
 int collect_finish(const struct collect *C, int r, const char *name, const scl_live_stats *st);
 
@@ -191,8 +186,6 @@ int collect_journal_run(struct collect *C, const char *jdir);
 int collect_journal_damaged(void *ud, const scl_journal_damage *d);
 /* collect-follow.c: the text log files C->follows, followed like tail -F (from_start: what they hold first). */
 int collect_files_run(struct collect *C, bool from_start);
-/* Records printk dropped, as the followed files said. */
-uint64_t collect_follow_suppressed(const struct follow *fs, size_t n);
 /* collect-audisp.c: one collector per DIR for auditd's plugins: wait for the one before (30 s).  0, or -1 (logged). */
 int collect_audisp_lock(struct collect *C);
 /* As an auditd plugin: set up, confine, collect standard input, report. */

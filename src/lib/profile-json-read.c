@@ -183,8 +183,8 @@ int scl_pjson_get_str(struct reader *rd, json_object *o, const char *where, cons
 }
 
 /* Warn about keys of an object not in `known` (NULL-terminated). */
-int scl_pjson_check_keys(struct reader *rd, json_object *o, const char *where,
-		      const char *const *known, const char *const *unsupported)
+static int scl_pjson_check_keys(struct reader *rd, json_object *o, const char *where,
+				const char *const *known, const char *const *unsupported)
 {
 	json_object_object_foreach(o, key, val) {
 		bool ok = false;
@@ -219,7 +219,7 @@ int scl_pjson_want_object(struct reader *rd, json_object *o, const char *where, 
 }
 
 /* Look a key up; absent and null are the same. */
-json_object *scl_pjson_get_key(json_object *o, const char *key)
+static json_object *scl_pjson_get_key(json_object *o, const char *key)
 {
 	json_object *v = NULL;
 

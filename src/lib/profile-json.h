@@ -53,14 +53,9 @@ int scl_pjson_want(struct reader *rd, json_object *o, json_type t, const char *w
 int scl_pjson_get_uint(struct reader *rd, json_object *o, uint64_t max, const char *where, uint64_t *ret);
 /* A string without embedded NUL. */
 int scl_pjson_get_str(struct reader *rd, json_object *o, const char *where, const char **ret, size_t *ret_n);
-/* Warn about keys of an object not in `known` (NULL-terminated). */
-int scl_pjson_check_keys(struct reader *rd, json_object *o, const char *where, const char *const *known,
-			 const char *const *unsupported);
-/* An object whose keys are known (others warned about, as scl_pjson_check_keys()). */
+/* An object whose keys are known (others warned about; `known` NULL-terminated). */
 int scl_pjson_want_object(struct reader *rd, json_object *o, const char *where, const char *const *known);
-/* Look a key up; absent and null are the same. */
-json_object *scl_pjson_get_key(json_object *o, const char *key);
-/* The same, and its path "where.key" (just "key" at the top: where "") into w. */
+/* Look a key up (absent and null are the same), and its path "where.key" (just "key" at the top: where "") into w. */
 json_object *scl_pjson_member(json_object *o, const char *key, const char *where, char *w, size_t wsize);
 /*
  * The required string o.key naming one of a set ("missing"; parse() < 0:
