@@ -102,6 +102,11 @@ typedef struct scl_collector_event {
  *   then checks max_groups and asks again with add true); -EEXIST when it
  *   can have none (the caller said why; its records are counted as without
  *   a host), -ENOMEM.
+ * sync: proc_events: take in the process events queued by now (may be
+ *   NULL): asked when a record's process is gone and nothing is known of its
+ *   pid.  Its fork came before the record, but the two come by different
+ *   sockets and the caller may read records that arrived after it last took
+ *   the events in (a short-lived process on a busy machine).  0 or -ENOMEM.
  * Only bind is required (and bind_host with split_host).
  */
 typedef struct scl_collector_ops {
@@ -112,6 +117,7 @@ typedef struct scl_collector_ops {
 	bool (*gone)(void *ud, size_t slot, const char *id);
 	void (*event)(void *ud, const scl_collector_event *ev);
 	int (*bind_host)(void *ud, const char *host, size_t n, bool add, size_t *ret_slot);
+	int (*sync)(void *ud);
 } scl_collector_ops;
 
 typedef struct scl_collector_config {

@@ -110,6 +110,16 @@ int scl_container_parse_proc_cgroup(const char *buf, size_t n, unsigned flags, s
  * -EBADMSG for anything malformed, -E2BIG over SCL_MAX_PROC_STAT.
  */
 int scl_container_parse_stat_starttime(const char *buf, size_t n, uint32_t pid, uint64_t *ret);
+/* The same, with the task's flags (field 9, PF_*; either out pointer may be NULL). */
+int scl_container_parse_stat(const char *buf, size_t n, uint32_t pid, uint64_t *ret_starttime, uint32_t *ret_flags);
+/*
+ * PF_EXITING (include/linux/sched.h), set when a task begins to exit and
+ * never cleared.  From then on /proc/PID/cgroup shows the root ("/") in
+ * every cgroup v1 hierarchy (kernel/cgroup/cgroup.c, proc_cgroup_show(): "On
+ * traditional hierarchies, all zombie tasks show up as belonging to the root
+ * cgroup"); cgroup v2 keeps the task's own.
+ */
+#define SCL_PF_EXITING 0x00000004u
 
 /*
  * The boot time (the "btime" line: epoch seconds) from the contents of

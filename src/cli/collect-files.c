@@ -315,6 +315,8 @@ static int ops_bind_host(void *ud, const char *host, size_t n, bool add, size_t 
 	return 0;
 }
 
+static int ops_sync(void *ud);
+
 const scl_collector_ops collect_collector_ops = {
 	.bind = ops_bind,
 	.bind_host = ops_bind_host,
@@ -323,6 +325,7 @@ const scl_collector_ops collect_collector_ops = {
 	.busy = ops_busy,
 	.gone = ops_gone,
 	.event = ops_event,
+	.sync = ops_sync,
 };
 
 static int on_proc_event(void *ud, const scl_proc_event *ev)
@@ -343,6 +346,15 @@ static void collect_drain_proc_events(struct collect *C)
 		C->overflows_seen = scl_proc_conn_overflows(C->conn);
 		scl_collector_proc_overflow(C->col);
 	}
+}
+
+/* A record of a gone process that nothing is known of: its fork may be queued still. */
+static int ops_sync(void *ud)
+{
+	struct collect *C = ud;
+
+	collect_drain_proc_events(C);
+	return C->oom ? -ENOMEM : 0;
 }
 
 int collect_before_read(void *ud)

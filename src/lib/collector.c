@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "container-internal.h"
 #include "lib/collector-internal.h"
 #include "scmplog/arch.h"
 #include "scmplog/collector.h"
@@ -118,7 +119,7 @@ static size_t ctrs_in_use(const scl_collector *col)
 	return col->n_ctrs - col->n_free_ctrs;
 }
 
-/* Read /proc/PID/cgroup and look for a path below one of the --cgroup prefixes. */
+/* Read /proc/PID/cgroup and look for a path below one of the --cgroup prefixes (-ENOENT: gone or exiting). */
 static int cgroup_selected(scl_collector *col, uint32_t pid)
 {
 	char name[16], buf[SCL_MAX_PROC_CGROUP_FILE];
@@ -136,6 +137,10 @@ static int cgroup_selected(scl_collector *col, uint32_t pid)
 	r = scl_read_small(fd, buf, sizeof(buf), &n);
 	if (r < 0)
 		return r == -ESRCH ? -ENOENT : r;
+	/* an exiting task's v1 cgroups read as the root: not its cgroup */
+	r = scl_ctr_still_alive(dfd, pid);
+	if (r < 0)
+		return r;
 	for (const char *p = buf, *end = buf + n; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *c1, *c2;
 
@@ -418,6 +423,13 @@ int scl_collector_attribute(scl_collector *col, const scl_record *rec, scl_colle
 		}
 	} else {
 		r = scl_container_cache_lookup(col->cache, rec->pid, &c);
+		if (r == -ENOENT && col->cfg.proc_events && col->cfg.ops->sync) {
+			/* gone, and unknown: its fork may still be queued (ops.sync) */
+			r = col->cfg.ops->sync(col->cfg.ud);
+			if (r < 0)
+				return r;
+			r = scl_container_cache_lookup(col->cache, rec->pid, &c);
+		}
 		if (r == -ENOMEM)
 			return r;
 		if (r == -ENOENT) {

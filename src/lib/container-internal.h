@@ -32,6 +32,16 @@ bool scl_dns_subdomain(const char *p, size_t n);
 int scl_ctr_open_pid_dir(int proc_fd, uint32_t pid);
 /* starttime from dfd's stat, container from its cgroup (dfd: /proc/PID). */
 int scl_ctr_read_starttime(int dfd, uint32_t pid, uint64_t *ret);
-int scl_ctr_read_cgroup(int dfd, unsigned flags, scl_container *ret);
+/*
+ * 0 while the task of dfd has not begun to exit; -ENOENT once it has
+ * (SCL_PF_EXITING: its v1 cgroups read as the root) or is gone, -EBADMSG.
+ */
+int scl_ctr_still_alive(int dfd, uint32_t pid);
+/*
+ * /proc/PID/cgroup of dfd parsed (scl_container_parse_proc_cgroup()), or
+ * -ENOENT when the task is gone or had begun to exit (scl_ctr_still_alive()
+ * after the read): what was read would be the root, not its cgroup.
+ */
+int scl_ctr_read_cgroup(int dfd, uint32_t pid, unsigned flags, scl_container *ret);
 
 #endif

@@ -59,7 +59,7 @@ int scl_ctr_open_pid_dir(int proc_fd, uint32_t pid)
 	return fd < 0 ? scl_ctr_gone(errno) : fd;
 }
 
-int scl_ctr_read_starttime(int dfd, uint32_t pid, uint64_t *ret)
+static int read_stat(int dfd, uint32_t pid, uint64_t *ret_starttime, uint32_t *ret_flags)
 {
 	char buf[SCL_MAX_PROC_STAT + 1];
 	size_t n = 0;
@@ -69,10 +69,25 @@ int scl_ctr_read_starttime(int dfd, uint32_t pid, uint64_t *ret)
 		return r;
 	if (n == 0)
 		return -ENOENT; /* a reaped task's files read empty */
-	return scl_container_parse_stat_starttime(buf, n, pid, ret);
+	return scl_container_parse_stat(buf, n, pid, ret_starttime, ret_flags);
 }
 
-int scl_ctr_read_cgroup(int dfd, unsigned flags, scl_container *ret)
+int scl_ctr_read_starttime(int dfd, uint32_t pid, uint64_t *ret)
+{
+	return read_stat(dfd, pid, ret, NULL);
+}
+
+int scl_ctr_still_alive(int dfd, uint32_t pid)
+{
+	uint32_t f = 0;
+	int r = read_stat(dfd, pid, NULL, &f);
+
+	if (r < 0)
+		return r;
+	return f & SCL_PF_EXITING ? -ENOENT : 0;
+}
+
+int scl_ctr_read_cgroup(int dfd, uint32_t pid, unsigned flags, scl_container *ret)
 {
 	_cleanup_free_ char *buf = malloc(SCL_MAX_PROC_CGROUP_FILE + 1);
 	size_t n = 0;
@@ -85,6 +100,10 @@ int scl_ctr_read_cgroup(int dfd, unsigned flags, scl_container *ret)
 		return r;
 	if (n == 0)
 		return -ENOENT;
+	/* read after: a task not exiting then was not exiting when its cgroups were read */
+	r = scl_ctr_still_alive(dfd, pid);
+	if (r < 0)
+		return r;
 	return scl_container_parse_proc_cgroup(buf, n, flags, ret);
 }
 
@@ -151,7 +170,7 @@ int scl_container_read_proc(int proc_fd, uint32_t pid, unsigned flags, scl_conta
 	r = scl_ctr_read_starttime(dfd, pid, &st);
 	if (r < 0)
 		return r;
-	res = scl_ctr_read_cgroup(dfd, flags, &c);
+	res = scl_ctr_read_cgroup(dfd, pid, flags, &c);
 	if (res < 0)
 		return res;
 	*ret = c;

@@ -487,7 +487,13 @@ int scl_container_parse_proc_cgroup(const char *buf, size_t n, unsigned flags, s
 
 int scl_container_parse_stat_starttime(const char *buf, size_t n, uint32_t pid, uint64_t *ret)
 {
+	return scl_container_parse_stat(buf, n, pid, ret, NULL);
+}
+
+int scl_container_parse_stat(const char *buf, size_t n, uint32_t pid, uint64_t *ret_starttime, uint32_t *ret_flags)
+{
 	const char *p, *end = buf + n, *sp, *rparen;
+	uint32_t flags = 0;
 	uint64_t v;
 
 	if (n > SCL_MAX_PROC_STAT)
@@ -516,10 +522,18 @@ int scl_container_parse_stat_starttime(const char *buf, size_t n, uint32_t pid, 
 			return -EBADMSG;
 		if (field == 3 && fe - f != 1)
 			return -EBADMSG;
+		if (field == 9) {
+			if (scl_parse_u64(f, (size_t)(fe - f), UINT32_MAX, &v) < 0)
+				return -EBADMSG;
+			flags = (uint32_t)v;
+		}
 		if (field == 22) {
 			if (scl_parse_u64(f, (size_t)(fe - f), UINT64_MAX, &v) < 0)
 				return -EBADMSG;
-			*ret = v;
+			if (ret_starttime)
+				*ret_starttime = v;
+			if (ret_flags)
+				*ret_flags = flags;
 			return 0;
 		}
 		p = fe;

@@ -34,11 +34,12 @@ start() { # start OUTDIR ERRFILE: once it collects
 	collector=$!
 	collector_ready "$2" $((${n:-0} + 1))
 }
-# check_whole FILE: a complete profile (parses, has the one-off syscalls of the start)
+# check_whole FILE ERRFILE: a complete profile (parses, has the one-off syscalls of the start)
 check_whole() {
 	python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert p["syscalls"][0]["names"]' "$1" 2>/dev/null ||
-		{ ls -la "$(dirname "$1")"; head -c 300 "$1"; fail "$1 is not a complete profile"; }
-	profile_names "$1" | grep -x mkdir >/dev/null || fail "$1 lost the mkdir of the workload's start (not resumed)"
+		{ ls -la "$(dirname "$1")"; head -c 300 "$1"; cat "$2"; fail "$1 is not a complete profile"; }
+	profile_names "$1" | grep -x mkdir >/dev/null ||
+		{ tail -n 40 "$2"; fail "$1 lost the mkdir of the workload's start (not resumed)"; }
 }
 
 # Reference: one collector for the whole workload.
@@ -49,7 +50,7 @@ kill -TERM "$collector"
 wait "$collector" || { cat "$TMP/ref.err"; fail "collect failed"; }
 collector=
 [ -f "$TMP/ref/ref.json" ] || { cat "$TMP/ref.err"; fail "no reference profile"; }
-check_whole "$TMP/ref/ref.json"
+check_whole "$TMP/ref/ref.json" "$TMP/ref.err"
 
 # Killed: SIGKILL every 0.6-1.4 s while the workload runs, restart at once.
 start "$TMP/out" "$TMP/kill.err"
@@ -62,7 +63,7 @@ while kill -0 "$wl" 2>/dev/null; do
 	kill -KILL "$collector"; wait "$collector" 2>/dev/null
 	collector=
 	kills=$((kills + 1))
-	[ -f "$TMP/out/kill.json" ] && check_whole "$TMP/out/kill.json"
+	[ -f "$TMP/out/kill.json" ] && check_whole "$TMP/out/kill.json" "$TMP/kill.err"
 	start "$TMP/out" "$TMP/kill.err"
 	sleep "0.$((6 + RANDOM % 9))"
 done
@@ -70,7 +71,7 @@ wait "$wl" || fail "workload failed"
 kill -TERM "$collector"; wait "$collector" || { cat "$TMP/kill.err"; fail "collect failed after restarts"; }
 collector=
 [ "$kills" -ge 3 ] || fail "only $kills kills during the workload"
-check_whole "$TMP/out/kill.json"
+check_whole "$TMP/out/kill.json" "$TMP/kill.err"
 profile_names "$TMP/ref/ref.json" >"$TMP/ref.names"
 profile_names "$TMP/out/kill.json" >"$TMP/kill.names"
 same "$TMP/kill.names" "$TMP/ref.names"

@@ -448,6 +448,76 @@ START_TEST(test_undecided)
 END_TEST
 
 /*
+ * A record of a short-lived process read before its fork event was taken in
+ * (records and process events come by two sockets, and records read after
+ * the last take of the events are handed in): the collector asks ops.sync
+ * for the events queued, and attributes it by its parent.
+ */
+struct pending {
+	struct naming nm;
+	scl_collector *col;
+	uint32_t parent, pid;        /* the fork still queued; pid 0: none */
+	unsigned syncs;
+};
+
+static int p_bind(void *ud, const scl_container *c, size_t *ret) { return t_bind(&((struct pending *)ud)->nm, c, ret); }
+
+static int p_sync(void *ud)
+{
+	struct pending *pd = ud;
+
+	pd->syncs++;
+	if (pd->pid) {
+		fork_ev(pd->col, pd->parent, pd->pid);
+		exit_ev(pd->col, pd->pid);
+		pd->pid = 0;
+	}
+	return 0;
+}
+
+static const scl_collector_ops sync_ops = { .bind = p_bind, .sync = p_sync };
+
+START_TEST(test_sync_pending_fork)
+{
+	static struct pending pd;
+	scl_collector_config cfg = {
+		.cgroup_flags = SCL_CGROUP_PLAIN_LEAF,
+		.cgroups = scmpliml,
+		.n_cgroups = 1,
+		.proc_events = true,
+		.ops = &sync_ops,
+		.ud = &pd,
+	};
+	size_t slot = 99;
+
+	proc_setup();
+	memset(&pd, 0, sizeof(pd));
+	cfg.proc_fd = proc_fd;
+	proc_add(1, "/");
+	proc_add(100, "/scmpliml/c1");
+	ck_assert_int_eq(scl_collector_new(&cfg, &pd.col), 0);
+	scl_collector_set_time(pd.col, 1000);
+	fork_ev(pd.col, 1, 100);
+	ck_assert_int_eq(record(pd.col, 100, &slot), 1);
+	ck_assert_uint_eq(pd.syncs, 0); /* a live process: no need */
+	/* 150: forked by 100, gone from /proc, its fork not taken in yet */
+	pd.parent = 100;
+	pd.pid = 150;
+	slot = 99;
+	ck_assert_int_eq(record(pd.col, 150, &slot), 1);
+	ck_assert_uint_eq(slot, 0);
+	ck_assert_uint_eq(pd.syncs, 1);
+	ck_assert_uint_eq(stats(pd.col).gone, 0);
+	/* gone, and no fork queued: counted as gone, after one sync */
+	ck_assert_int_eq(record(pd.col, 151, NULL), 0);
+	ck_assert_uint_eq(pd.syncs, 2);
+	ck_assert_uint_eq(stats(pd.col).gone, 1);
+	scl_collector_free(pd.col);
+	proc_teardown();
+}
+END_TEST
+
+/*
  * A container not learned that still has processes counted (counted while
  * it was undecided) gives its place up to another: their exits are not
  * counted against the container that takes the place.
@@ -773,6 +843,7 @@ int main(void)
 	tcase_add_test(tc, test_limit_pids);
 	tcase_add_test(tc, test_forget_comeback);
 	tcase_add_test(tc, test_undecided);
+	tcase_add_test(tc, test_sync_pending_fork);
 	tcase_add_test(tc, test_place_reused);
 	tcase_add_test(tc, test_config);
 	tcase_add_test(tc, test_host_groups);

@@ -697,6 +697,59 @@ START_TEST(test_cache_fork)
 }
 END_TEST
 
+/*
+ * A task that began to exit (PF_EXITING in stat's flags) reads as the root
+ * in every cgroup v1 hierarchy: not its cgroup.  Its answer is what is known
+ * of it (its fork), never "the host".
+ */
+#define STAT_MID_EXITING " R 1 42 42 0 -1 4194564 120 0 0 0 3 1 0 0 20 0 1 0 "
+
+static void exiting_proc(uint32_t pid, uint64_t start)
+{
+	char rel[64], text[512], dir[256];
+
+	snprintf(dir, sizeof(dir), "%s/%u", tmp_proc, pid);
+	(void)mkdir(dir, 0755);
+	snprintf(text, sizeof(text), "%u (mkdir)" STAT_MID_EXITING "%llu" STAT_TAIL, pid, (unsigned long long)start);
+	snprintf(rel, sizeof(rel), "%u/stat", pid);
+	write_at(rel, text);
+	snprintf(rel, sizeof(rel), "%u/cgroup", pid);
+	write_at(rel, "8:pids:/\n4:memory:/\n1:cpu:/\n0::/\n");
+}
+
+START_TEST(test_cache_exiting)
+{
+	scl_container_cache *c;
+	scl_container info;
+	uint64_t st = 0;
+	uint32_t flags = 0;
+	char text[512];
+
+	snprintf(text, sizeof(text), "12 (mkdir)" STAT_MID_EXITING "1201" STAT_TAIL);
+	ck_assert_int_eq(scl_container_parse_stat(text, strlen(text), 12, &st, &flags), 0);
+	ck_assert_uint_eq(st, 1201);
+	ck_assert_uint_eq(flags & SCL_PF_EXITING, SCL_PF_EXITING);
+	snprintf(text, sizeof(text), "12 (mkdir)" STAT_MID "1201" STAT_TAIL);
+	ck_assert_int_eq(scl_container_parse_stat(text, strlen(text), 12, NULL, &flags), 0);
+	ck_assert_uint_eq(flags & SCL_PF_EXITING, 0);
+
+	ck_assert_int_eq(scl_container_cache_new(tmp_fd, 0, 0, &c), 0);
+	fake_proc(10, 100, "/docker/" D1);
+	/* forked in D1, read only once exiting: the fork's answer */
+	ck_assert_int_eq(scl_container_cache_fork(c, 10, 12), 0);
+	exiting_proc(12, 1201);
+	ck_assert_int_eq(scl_container_cache_lookup(c, 12, &info), 1);
+	ck_assert_str_eq(info.id, D1);
+	ck_assert_int_eq(scl_container_read_proc(tmp_fd, 12, 0, &info, NULL), -ENOENT);
+	/* exiting and never seen: unknown, not the host */
+	exiting_proc(13, 1301);
+	ck_assert_int_eq(scl_container_cache_lookup(c, 13, &info), -ENOENT);
+	kill_proc(12);
+	kill_proc(13);
+	scl_container_cache_free(c);
+}
+END_TEST
+
 START_TEST(test_cache_evict)
 {
 	scl_container_cache *c;
@@ -1113,6 +1166,7 @@ int main(void)
 	tcase_add_checked_fixture(tp, tmp_setup, tmp_teardown);
 	tcase_add_test(tp, test_cache_basic);
 	tcase_add_test(tp, test_cache_fork);
+	tcase_add_test(tp, test_cache_exiting);
 	tcase_add_test(tp, test_cache_evict);
 	tcase_add_test(tp, test_cache_churn);
 	tcase_add_test(tp, test_cache_scale);
