@@ -63,13 +63,6 @@ records=$(sed -nE 's/^scmplog: ([0-9]+) SECCOMP records.*/\1/p' "$TMP/c.err")
 echo "AUDIT_GET while the records flowed: $gets (in all: $all); records read: $records"
 [ "${records:-0}" -gt 10000 ] || fail "the flood gave only ${records:-0} records: the scenario did not happen"
 [ "$all" -gt 0 ] || fail "no AUDIT_GET at all: strace did not decode the requests"
-# The rule is "no request while records come to us": after a second in which
-# none came, collect asks (the slot may have gone).  On a busy machine the
-# flood or kauditd can go unscheduled for that long (seen beside two CPU
-# hogs: one request, 2.6 s after the one before).  A collector that asks at
-# every --interval sends one per second of the window: more than half of
-# them is that, not a quiet second.
-secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print int(b - a - 2) }')
-[ "$gets" -le $((secs / 2)) ] || { grep AUDIT_GET "$TMP/st" | head; fail "$gets AUDIT_GET requests sent in $secs s while records flowed (at most $((secs / 2)): one per quiet second)"; }
+[ "$gets" -eq 0 ] || { grep AUDIT_GET "$TMP/st" | head; fail "$gets AUDIT_GET requests sent while records flowed"; }
 audit_check
 exit 0
