@@ -90,7 +90,7 @@ slot_taken() {
 	[ "$(audit_pid)" = "$run" ] || fail "the stopped scmplog lost the slot to a plain registration"
 	start_fake --take "$run"
 	taker=$fake
-	[ "$(audit_pid)" = "$taker" ] || fail "fake-auditd --take did not get the slot"
+	got=$(audit_pid); [ "$got" = "$taker" ] || { cat "$TMP/fake.err"; fail "fake-auditd --take did not get the slot (the audit pid is $got, scmplog $run, the taker $taker)"; }
 	for i in $(seq 400); do [ -e "$TMP/phase2" ] && break; sleep 0.05; done
 	[ -e "$TMP/phase2" ] || fail "phase 2 did not run while scmplog was stopped"
 	kill -CONT "$run"
