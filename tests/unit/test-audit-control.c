@@ -8,16 +8,13 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
-#include <dirent.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "lib/audit-asker.h"
 #include "lib/audit-control.h"
 #include "scmplog/netlink.h"
 #include "unit-util.h"
@@ -130,76 +127,6 @@ START_TEST(test_status_in_a_row)
 }
 END_TEST
 
-/* The tid of this process's thread named name, or 0. */
-static pid_t thread_named(const char *name)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *de;
-	pid_t tid = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while (!tid && (de = readdir(d))) {
-		char path[300], comm[32] = "";
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
-		f = fopen(path, "r");
-		if (f && fgets(comm, sizeof(comm), f) && !strcmp(comm, name))
-			tid = (pid_t)atoi(de->d_name);
-		if (f)
-			fclose(f);
-	}
-	closedir(d);
-	return tid;
-}
-
-/* The status asked on the asker's thread: answered, asks coalesced, the thread named and gone at stop. */
-START_TEST(test_asker)
-{
-	scl_asker_answer ans;
-	scl_asker *a = NULL;
-	char path[64], line[128];
-	bool capeff = false;
-	pid_t tid;
-	FILE *f;
-	int fd = ctl_or_skip();
-
-	if (fd < 0)
-		return;
-	ck_assert_int_eq(scl_asker_start(fd, &a), 0);
-	/* running when start returns, with CAP_AUDIT_CONTROL alone */
-	tid = thread_named("scmplog-asker\n");
-	ck_assert_int_gt(tid, 0);
-	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "CapEff:", 7)) {
-			ck_assert_str_eq(line, "CapEff:\t0000000040000000\n");
-			capeff = true;
-		}
-	fclose(f);
-	ck_assert(capeff);
-	/* nothing asked, nothing to take */
-	ck_assert_int_eq(scl_asker_take(a, 0, &ans), 0);
-	ck_assert_int_eq(scl_asker_take(a, 50, &ans), 0);
-	for (int i = 0; i < 5; i++) {
-		memset(&ans, 0x55, sizeof(ans));
-		scl_asker_ask(a);
-		scl_asker_ask(a); /* one ask unanswered: not a second */
-		ck_assert_int_eq(scl_asker_take(a, 10000, &ans), 1);
-		ck_assert_int_eq(ans.r, 0);
-		ck_assert_uint_gt(ans.st.backlog_limit, 0);
-		ck_assert_int_eq(scl_asker_take(a, 0, &ans), 0);
-	}
-	scl_asker_stop(a);
-	ck_assert_int_eq(thread_named("scmplog-asker\n"), 0);
-	scl_asker_stop(NULL);
-}
-END_TEST
-
 static Suite *audit_control_suite(void)
 {
 	Suite *s = suite_create("audit-control");
@@ -209,7 +136,6 @@ static Suite *audit_control_suite(void)
 	tcase_add_test(tc, test_stale_ack_before_set);
 	tcase_add_test(tc, test_stale_error_before_get);
 	tcase_add_test(tc, test_status_in_a_row);
-	tcase_add_test(tc, test_asker);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
