@@ -4,14 +4,11 @@
  * its own (audit-asker.h).
  */
 #include <errno.h>
-#include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,7 +25,7 @@ struct scl_asker {
 	pthread_cond_t want_cv;  /* main -> thread: an ask, or stop */
 	pthread_cond_t done_cv;  /* thread -> main: an answer */
 	uint64_t asks, answers, taken;
-	bool running, stop, exited, orphan;
+	bool stop, exited, orphan;
 	scl_asker_answer ans;
 };
 
@@ -42,41 +39,12 @@ static void destroy(scl_asker *a)
 	free(a);
 }
 
-/*
- * This thread keeps CAP_AUDIT_CONTROL (AUDIT_GET needs it) and nothing else,
- * and can gain nothing (no bounding set, no_new_privs); its name says what
- * it is (ps -L, /proc/PID/task/TID/comm).
- */
-static void drop_privileges(void)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-
-	(void)prctl(PR_SET_NAME, "scmplog-asker", 0, 0, 0);
-	memset(d, 0, sizeof(d));
-	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	for (unsigned long c = 0; c < 64; c++)
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno == EINVAL)
-			break;
-	if (syscall(SYS_capget, &h, d) == 0) {
-		bool had = d[0].effective & (1u << CAP_AUDIT_CONTROL);
-
-		memset(d, 0, sizeof(d));
-		d[0].effective = d[0].permitted = had ? 1u << CAP_AUDIT_CONTROL : 0;
-		(void)syscall(SYS_capset, &h, d);
-	}
-	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-}
-
 static void *run(void *arg)
 {
 	scl_asker *a = arg;
 	bool orphan;
 
-	drop_privileges();
 	pthread_mutex_lock(&a->mu);
-	a->running = true;
-	pthread_cond_broadcast(&a->done_cv);
 	for (;;) {
 		scl_asker_answer ans = { 0 };
 
@@ -138,15 +106,6 @@ int scl_asker_start(int fd, scl_asker **ret)
 		destroy(a);
 		return r;
 	}
-	/*
-	 * Running before we return: glibc registers a new thread's rseq in the
-	 * thread itself, and a caller that confines itself next (seccomp, all
-	 * threads) would refuse it that ("rseq registration failed": abort).
-	 */
-	pthread_mutex_lock(&a->mu);
-	while (!a->running)
-		pthread_cond_wait(&a->done_cv, &a->mu);
-	pthread_mutex_unlock(&a->mu);
 	*ret = a;
 	return 0;
 }

@@ -177,9 +177,7 @@ if [ "$stall_main" != 0 ]; then
 fi
 if [ "$stall_reader" != 0 ]; then
 	sleep "$(awk -v s="$secs" 'BEGIN { print s / 2 }')"
-	readers=$(for t in /proc/"$collector"/task/*; do
-		[ "${t##*/}" = "$collector" ] || [ "$(cat "$t/comm")" = scmplog-asker ] || echo "${t##*/}"
-	done)
+	readers=$(ls "/proc/$collector/task" | grep -vx "$collector")
 	[ "$(echo "$readers" | wc -w)" = 1 ] || { say "not one reader thread in $collector: $readers"; exit 1; }
 	stalled=$("$work/stall-thread" "$readers" "$stall_reader") || { say "cannot stall the collector's reader thread"; exit 1; }
 	say "fault injection: the collector's reader thread $readers was stopped for $stalled ms"
