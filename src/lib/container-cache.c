@@ -210,7 +210,7 @@ int scl_container_cache_lookup(scl_container_cache *c, uint32_t pid, scl_contain
 			*ret = e->info;
 			return e->result;
 		}
-		r = scl_ctr_read_cgroup(dfd, pid, c->flags, &info);
+		r = scl_ctr_read_cgroup(dfd, pid, c->flags, &info, NULL);
 		if (r >= 0) {
 			int u = upsert(c, pid, st, true, r, &info);
 			if (u < 0)

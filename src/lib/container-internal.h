@@ -39,9 +39,10 @@ int scl_ctr_read_starttime(int dfd, uint32_t pid, uint64_t *ret);
 int scl_ctr_still_alive(int dfd, uint32_t pid);
 /*
  * /proc/PID/cgroup of dfd parsed (scl_container_parse_proc_cgroup()), or
- * -ENOENT when the task is gone or had begun to exit (scl_ctr_still_alive()
- * after the read): what was read would be the root, not its cgroup.
+ * -ENOENT when the task is gone or had begun to exit (its stat read after
+ * the cgroups; SCL_PF_EXITING): what was read would be the root, not its
+ * cgroup.  ret_starttime (may be NULL): the start time from that stat.
  */
-int scl_ctr_read_cgroup(int dfd, uint32_t pid, unsigned flags, scl_container *ret);
+int scl_ctr_read_cgroup(int dfd, uint32_t pid, unsigned flags, scl_container *ret, uint64_t *ret_starttime);
 
 #endif

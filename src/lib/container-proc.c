@@ -87,8 +87,9 @@ int scl_ctr_still_alive(int dfd, uint32_t pid)
 	return f & SCL_PF_EXITING ? -ENOENT : 0;
 }
 
-int scl_ctr_read_cgroup(int dfd, uint32_t pid, unsigned flags, scl_container *ret)
+int scl_ctr_read_cgroup(int dfd, uint32_t pid, unsigned flags, scl_container *ret, uint64_t *ret_starttime)
 {
+	uint32_t f = 0;
 	_cleanup_free_ char *buf = malloc(SCL_MAX_PROC_CGROUP_FILE + 1);
 	size_t n = 0;
 	int r;
@@ -101,9 +102,11 @@ int scl_ctr_read_cgroup(int dfd, uint32_t pid, unsigned flags, scl_container *re
 	if (n == 0)
 		return -ENOENT;
 	/* read after: a task not exiting then was not exiting when its cgroups were read */
-	r = scl_ctr_still_alive(dfd, pid);
+	r = read_stat(dfd, pid, ret_starttime, &f);
 	if (r < 0)
 		return r;
+	if (f & SCL_PF_EXITING)
+		return -ENOENT;
 	return scl_container_parse_proc_cgroup(buf, n, flags, ret);
 }
 
@@ -162,15 +165,13 @@ int scl_container_read_proc(int proc_fd, uint32_t pid, unsigned flags, scl_conta
 {
 	_cleanup_close_ int dfd = scl_ctr_open_pid_dir(proc_fd, pid);
 	scl_container c;
-	uint64_t st;
-	int r, res;
+	uint64_t st = 0;
+	int res;
 
 	if (dfd < 0)
 		return dfd;
-	r = scl_ctr_read_starttime(dfd, pid, &st);
-	if (r < 0)
-		return r;
-	res = scl_ctr_read_cgroup(dfd, pid, flags, &c);
+	/* one read of stat: the start time and whether it had begun to exit */
+	res = scl_ctr_read_cgroup(dfd, pid, flags, &c, &st);
 	if (res < 0)
 		return res;
 	*ret = c;
