@@ -73,10 +73,23 @@
 #define CTL_TIMEOUT_MS 2000
 
 /*
- * Sequence numbers of the markers, one counter for every socket (the main
- * thread's), above libaudit's own (which counts from 1).
+ * Sequence numbers of the markers, one counter for every socket and thread
+ * (the asker's too: audit-asker.h), above libaudit's own (which counts
+ * from 1).
  */
 static uint32_t ctl_seq = 1U << 30;
+
+static uint32_t next_seq(void)
+{
+	return __atomic_add_fetch(&ctl_seq, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * A request that took this long was held by audit_receive() for backlog
+ * room (pass_on_wake()); scheduling delays on a busy machine can look the
+ * same, and cost one record more.
+ */
+#define HELD_MS 10
 
 int scl_actl_socket(bool nonblock)
 {
@@ -180,6 +193,41 @@ static int nl_request(int fd, uint32_t seq, uint16_t type, const void *data, siz
 }
 
 /*
+ * audit_receive() holds every sender, once its request is done, while the
+ * backlog is over its limit: an exclusive wait on audit_backlog_wait, up to
+ * backlog_wait_time.  A task waiting in audit_log_start() for room to log
+ * is on that queue too, and kauditd wakes one waiter per pass over its
+ * queues (kernel/audit.c, kauditd_thread(): wake_up()).  When the wake-up
+ * of the last pass goes to our request, and the only task that logs is the
+ * one still waiting, no record comes to start another pass: it sleeps out
+ * its whole backlog_wait_time (60 s by default) with the backlog empty, and
+ * the kernel counts that in backlog_wait_time_actual (a loss before a serial
+ * can then no longer be ruled out).  Seen with a stalled audit daemon: a
+ * 6 s command took 66 s (tests/data/KERNEL-NOTES.md).  So after a request
+ * that was held, one record of ours makes kauditd run one more pass, and
+ * its wake-up goes to the next waiter.  The record is a marker of kind
+ * "wake" (skipped by every reader, as a marker not awaited); not passed on
+ * in turn if it is held itself.
+ */
+static void flush(int fd);
+
+static void pass_on_wake(int fd, uint16_t type)
+{
+	scl_marker m;
+
+	if (scl_marker_new(&m, "wake") == 0) {
+		flush(fd);
+		(void)nl_request(fd, next_seq(), type, m.text, m.n + 1);
+	}
+}
+
+static uint16_t marker_type_of(const struct audit_status *k)
+{
+	/* Only AUDIT_USER_AVC passes while audit is disabled. */
+	return k->enabled == 0 ? AUDIT_USER_AVC : AUDIT_TRUSTED_APP;
+}
+
+/*
  * Drop what an earlier request left queued: the ACK of an AUDIT_GET whose
  * reply came first, a reply that came after its request timed out.
  * libaudit's check_ack() takes the first message queued as the ACK of the
@@ -210,11 +258,16 @@ int scl_actl_get_status(int fd, struct audit_status *s, bool *ret_wait_known)
 	int64_t deadline = scl_now_ms() + CTL_TIMEOUT_MS;
 	int seq, r;
 
+	int64_t t0;
+	bool held;
+
 	if (!rep)
 		return -ENOMEM;
 	flush(fd);
 	/* AUDIT_GET, and its ACK or the kernel's error (-EPERM without CAP_AUDIT_CONTROL) */
+	t0 = scl_now_ms();
 	seq = audit_request_status(fd);
+	held = scl_now_ms() - t0 >= HELD_MS;
 	if (seq <= 0)
 		return ok(seq);
 	/* the reply comes from a kernel thread, after the ACK (before it on old kernels) */
@@ -246,6 +299,9 @@ int scl_actl_get_status(int fd, struct audit_status *s, bool *ret_wait_known)
 		if (ret_wait_known)
 			*ret_wait_known = dl >= offsetof(struct audit_status, backlog_wait_time_actual) +
 						       sizeof(s->backlog_wait_time_actual);
+		/* over the limit when asked: held after it, however briefly */
+		if (held || (s->backlog_limit && s->backlog > s->backlog_limit))
+			pass_on_wake(fd, marker_type_of(s));
 		return 0;
 	}
 }
@@ -338,19 +394,25 @@ int scl_audit_send_marker(const scl_marker *m)
 
 int scl_actl_send_marker(int fd, const scl_marker *m, uint16_t type)
 {
+	int64_t t0 = scl_now_ms();
+	int r;
+
 	/* The kernel drops a trailing NUL and logs msg='TEXT'. */
 	flush(fd);
-	return nl_request(fd, ++ctl_seq, type, m->text, m->n + 1);
+	r = nl_request(fd, next_seq(), type, m->text, m->n + 1);
+	if (r == 0 && scl_now_ms() - t0 >= HELD_MS)
+		pass_on_wake(fd, type);
+	return r;
 }
 
 uint16_t scl_actl_marker_type(int fd)
 {
-	struct audit_status k;
+	struct audit_status k = { 0 };
 
-	/* Only AUDIT_USER_AVC passes while audit is disabled; unknown state: the same. */
-	if (scl_actl_get_status(fd, &k, NULL) < 0 || k.enabled == 0)
+	/* unknown state: as while audit is disabled */
+	if (scl_actl_get_status(fd, &k, NULL) < 0)
 		return AUDIT_USER_AVC;
-	return AUDIT_TRUSTED_APP;
+	return marker_type_of(&k);
 }
 
 /* Put one raised value back if it is still ours.  Returns 0 when nothing is left to do. */

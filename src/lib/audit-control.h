@@ -5,7 +5,10 @@
 /*
  * The audit control path, for source-netlink.c: requests on a NETLINK_AUDIT
  * socket of our own, each acknowledged (NLM_F_ACK) within 2 s.  Called from
- * the main thread only.  The public part is in scmplog/netlink.h
+ * the main thread, and scl_actl_get_status() from the asker's thread too
+ * (audit-asker.h).  A request held for backlog room is followed by one
+ * record ("wake" marker) that hands the kernel's wake-up on
+ * (audit-control.c, pass_on_wake()).  The public part is in scmplog/netlink.h
  * (scl_audit_*).
  */
 #include <linux/audit.h>

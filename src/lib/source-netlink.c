@@ -22,6 +22,7 @@
 #include "scmplog/limits.h"
 #include "scmplog/netlink.h"
 #include "audit-control.h"
+#include "audit-asker.h"
 #include "netlink-queue.h"
 #include "util.h"
 
@@ -33,6 +34,8 @@
 #define NL_BUF ((SCL_MAX_RECORD + 256 + 15) & ~15) /* each buffer aligned for nlmsghdr */
 #define NL_MAX_PER_DISPATCH 4096
 #define NL_EVENTS 16
+/* how long the main thread waits for the asker's answer before it goes on without it */
+#define ASK_WAIT_MS 50
 
 struct scl_netlink {
 	int fd;   /* collecting socket */
@@ -62,6 +65,9 @@ struct scl_netlink {
 	bool check_now;           /* a record says the slot changed hands: ask anyway */
 	bool unicast_since_stats; /* daemon: the kernel sent us a record since the last AUDIT_GET for stats */
 	bool stats_read;          /* st has the kernel's lost counter of an earlier read */
+	scl_asker *asker;         /* AUDIT_GET while records flow, off the main thread (audit-asker.h) */
+	scl_asker_answer ans;     /* its last answer */
+	bool ans_fresh;           /* not yet used by stats() */
 	bool daemon_pid_known;    /* multicast: the holder seen last */
 	uint32_t daemon_pid;
 	bool switch_pending;      /* lost the slot, no record by multicast yet */
@@ -378,6 +384,13 @@ int scl_netlink_open(const scl_netlink_options *o_in, scl_netlink **ret)
 	r = scl_nlq_start(nl->fd, NL_BUF, SCL_NETLINK_QUEUE, &nl->q);
 	if (r < 0)
 		goto fail;
+	/* the checks' own socket and thread; without them the main thread asks (as before) */
+	if (have_status) {
+		int afd = scl_actl_socket(false);
+
+		if (afd >= 0)
+			(void)scl_asker_start(afd, &nl->asker);
+	}
 	nl->start_ms = scl_now_ms();
 	nl->next_check_ms = nl->start_ms + SCL_NETLINK_CHECK_MS;
 	*ret = nl;
@@ -635,19 +648,11 @@ static bool records_flow_as_daemon(const scl_netlink *nl, bool seen)
 	return nl->info.mode == SCL_NETLINK_DAEMON && nl->undo.registered && seen;
 }
 
-/* Who holds the daemon slot now: AUDIT_GET, unless records_flow_as_daemon() says we do. */
-static int check_slot(scl_netlink *nl)
+/* What an answer to AUDIT_GET says of the daemon slot. */
+static int slot_answer(scl_netlink *nl, const struct audit_status *sp)
 {
-	struct audit_status st;
+	struct audit_status st = *sp;
 
-	nl->next_check_ms = scl_now_ms() + SCL_NETLINK_CHECK_MS;
-	if (records_flow_as_daemon(nl, nl->unicast_seen) && !nl->check_now) {
-		nl->unicast_seen = false;
-		return 0;
-	}
-	nl->unicast_seen = nl->check_now = false;
-	if (scl_actl_get_status(nl->ctl, &st, NULL) < 0)
-		return 0; /* next time */
 	if (nl->info.mode == SCL_NETLINK_DAEMON) {
 		if (!nl->undo.registered || st.pid == nl->undo.our_pid)
 			return 0;
@@ -661,6 +666,42 @@ static int check_slot(scl_netlink *nl)
 	return 0;
 }
 
+/*
+ * The asker's answer, if one came (waiting wait_ms at most): what it says of
+ * the slot is acted on, its lost counter kept for stats() (nl->ans).
+ */
+static int take_answer(scl_netlink *nl, int wait_ms)
+{
+	scl_asker_answer a;
+
+	if (!nl->asker || scl_asker_take(nl->asker, wait_ms, &a) <= 0 || a.r < 0)
+		return 0;
+	nl->ans = a;
+	nl->ans_fresh = true;
+	return slot_answer(nl, &a.st);
+}
+
+/* Who holds the daemon slot now: AUDIT_GET, unless records_flow_as_daemon() says we do. */
+static int check_slot(scl_netlink *nl)
+{
+	struct audit_status st;
+
+	nl->next_check_ms = scl_now_ms() + SCL_NETLINK_CHECK_MS;
+	if (records_flow_as_daemon(nl, nl->unicast_seen) && !nl->check_now) {
+		nl->unicast_seen = false;
+		return 0;
+	}
+	nl->unicast_seen = nl->check_now = false;
+	if (nl->asker) {
+		/* a quiet second may be kauditd kept off the CPU with the backlog full: not our wait */
+		scl_asker_ask(nl->asker);
+		return take_answer(nl, ASK_WAIT_MS);
+	}
+	if (scl_actl_get_status(nl->ctl, &st, NULL) < 0)
+		return 0; /* next time */
+	return slot_answer(nl, &st);
+}
+
 int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 {
 	int total, r;
@@ -668,7 +709,12 @@ int scl_netlink_dispatch(scl_netlink *nl, const scl_live_ops *ops, void *ud)
 	if (nl->fd < 0)
 		return -ENOTCONN;
 	total = read_queued(nl, ops, ud);
-	if (total < 0 || scl_now_ms() < nl->next_check_ms)
+	if (total < 0)
+		return total;
+	r = take_answer(nl, 0); /* a late one */
+	if (r < 0)
+		return r;
+	if (scl_now_ms() < nl->next_check_ms)
 		return total;
 	r = check_slot(nl);
 	return r < 0 ? r : total + r;
@@ -754,6 +800,16 @@ static bool no_unseen_loss(const scl_netlink *nl, const struct audit_status *st,
 	return elapsed >= 0 && elapsed * HZ_MAX < (int64_t)wait * 1000;
 }
 
+/* The kernel's lost counter, and whether a loss without a serial gap is ruled out, from st. */
+static void lost_from(scl_netlink *nl, const struct audit_status *st, bool wait_known)
+{
+	nl->st.lost_known = true;
+	/* A counter below its start was reset (auditctl --reset-lost): what it has came since. */
+	nl->st.kernel_lost = st->lost >= nl->lost_start ? st->lost - nl->lost_start : st->lost;
+	nl->st.no_unseen_loss = no_unseen_loss(nl, st, wait_known);
+	nl->stats_read = true;
+}
+
 /*
  * scl_netlink_stats(), and with progress scl_netlink_progress(): the
  * kernel's lost counter as read last while records_flow_as_daemon(), once
@@ -772,6 +828,20 @@ static int stats(scl_netlink *nl, scl_live_stats *ret, bool progress)
 	    nl->marker_overflows > nl->st.overflows_settled)
 		nl->st.overflows_settled = nl->marker_overflows;
 	nl->unicast_since_stats = false;
+	if (ask && progress && nl->asker) {
+		/* the last answer the asker gave (a second old at most while it keeps up) */
+		int r;
+
+		scl_asker_ask(nl->asker);
+		r = take_answer(nl, ASK_WAIT_MS);
+		if (r < 0)
+			return r;
+		if (nl->ans_fresh && nl->lost_known) {
+			lost_from(nl, &nl->ans.st, nl->ans.wait_known);
+			nl->ans_fresh = false;
+		}
+		ask = false;
+	}
 	if (!ask) {
 		*ret = nl->st;
 		return 0;
@@ -779,13 +849,8 @@ static int stats(scl_netlink *nl, scl_live_stats *ret, bool progress)
 	nl->st.lost_known = false;
 	nl->st.kernel_lost = 0;
 	nl->st.no_unseen_loss = false;
-	if (nl->lost_known && scl_actl_get_status(nl->ctl, &st, &wait_known) == 0) {
-		nl->st.lost_known = true;
-		/* A counter below its start was reset (auditctl --reset-lost): what it has came since. */
-		nl->st.kernel_lost = st.lost >= nl->lost_start ? st.lost - nl->lost_start : st.lost;
-		nl->st.no_unseen_loss = no_unseen_loss(nl, &st, wait_known);
-		nl->stats_read = true;
-	}
+	if (nl->lost_known && scl_actl_get_status(nl->ctl, &st, &wait_known) == 0)
+		lost_from(nl, &st, wait_known);
 	*ret = nl->st;
 	return 0;
 }
@@ -809,6 +874,7 @@ void scl_netlink_free(scl_netlink *nl)
 {
 	if (!nl)
 		return;
+	scl_asker_stop(nl->asker);
 	scl_netlink_restore(nl);
 	scl_nlq_stop(nl->q);
 	close_fd(&nl->fd);

@@ -177,7 +177,12 @@ if [ "$stall_main" != 0 ]; then
 fi
 if [ "$stall_reader" != 0 ]; then
 	sleep "$(awk -v s="$secs" 'BEGIN { print s / 2 }')"
-	readers=$(ls "/proc/$collector/task" | grep -vx "$collector")
+	# not the main thread, not the status asker (scmplog-asker, or scmplog-learn in learn
+	# mode, as every thread): the reader is the one that keeps no capability
+	readers=$(for t in /proc/"$collector"/task/*; do
+		[ "${t##*/}" = "$collector" ] && continue
+		[ "$(awk '$1 == "CapEff:" { print $2 }' "$t/status")" = 0000000000000000 ] && echo "${t##*/}"
+	done)
 	[ "$(echo "$readers" | wc -w)" = 1 ] || { say "not one reader thread in $collector: $readers"; exit 1; }
 	stalled=$("$work/stall-thread" "$readers" "$stall_reader") || { say "cannot stall the collector's reader thread"; exit 1; }
 	say "fault injection: the collector's reader thread $readers was stopped for $stalled ms"
