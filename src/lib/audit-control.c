@@ -255,10 +255,8 @@ static int ok(int r)
 int scl_actl_get_status(int fd, struct audit_status *s, bool *ret_wait_known)
 {
 	_cleanup_free_ struct audit_reply *rep = malloc(sizeof(*rep));
-	int64_t deadline = scl_now_ms() + CTL_TIMEOUT_MS;
+	int64_t deadline = scl_now_ms() + CTL_TIMEOUT_MS, t0;
 	int seq, r;
-
-	int64_t t0;
 	bool held;
 
 	if (!rep)

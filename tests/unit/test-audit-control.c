@@ -26,10 +26,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lib/util.h"
-
 #include "lib/audit-asker.h"
 #include "lib/audit-control.h"
+#include "lib/util.h"
 #include "scmplog/netlink.h"
 #include "unit-util.h"
 
@@ -222,13 +221,14 @@ static bool kernel_at_least(int maj, int min)
 
 static bool seccomp_log_logged(void)
 {
-	char buf[256] = "";
+	char buf[256];
+	size_t n = 0;
 	int fd = open("/proc/sys/kernel/seccomp/actions_logged", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	int r = fd >= 0 ? scl_read_small(fd, buf, sizeof(buf), &n) : -1;
 
 	if (fd >= 0)
 		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
+	buf[r == 0 ? n : 0] = '\0';
 	return strstr(buf, "log") != NULL;
 }
 
